@@ -1,0 +1,479 @@
+//! The case file, schema v1 (DESIGN.md section 2), as typed data.
+//!
+//! Every struct rejects unknown keys: in legal facts a typo must not pass silently.
+//! Serialization is derived too so that tests and generators can write case files.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One disclosure case, exactly as its file states it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub id: String,
+    pub title: String,
+    pub kind: CaseKind,
+    pub received: NaiveDate,
+    pub jurisdiction: String,
+    #[serde(default)]
+    pub entity: Entity,
+    pub patient: Patient,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<Request>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concern: Option<Concern>,
+    pub harm_evaluation: HarmEvaluation,
+    #[serde(default)]
+    pub consultations: Vec<Consultation>,
+    #[serde(default)]
+    pub documentation: Vec<Document>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<Practice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    AccessRequest,
+    DisclosureConcern,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub federal_agency: bool,
+    #[serde(default)]
+    pub correctional: bool,
+    #[serde(default)]
+    pub part2_program: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patient {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub age: u32,
+    #[serde(default)]
+    pub emancipated: bool,
+    #[serde(default)]
+    pub incarcerated: bool,
+    #[serde(default)]
+    pub research_suspension_agreed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    pub requester: Requester,
+    pub instrument: Instrument,
+    pub records: Vec<RecordItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<Extension>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requester {
+    pub name: String,
+    pub relationship: Relationship,
+    #[serde(default)]
+    pub identity_verified: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relationship {
+    #[serde(rename = "self")]
+    SelfPatient,
+    PersonalRepresentative,
+    Parent,
+    Attorney,
+    Insurer,
+    Family,
+    Employer,
+    Provider,
+    Court,
+    LawEnforcement,
+    GovernmentAgency,
+    Other,
+}
+
+impl Relationship {
+    /// Treated as the individual under 164.502(g) (subject to the minor and abuse carve-outs).
+    pub fn is_patient_or_representative(self) -> bool {
+        matches!(
+            self,
+            Relationship::SelfPatient | Relationship::PersonalRepresentative | Relationship::Parent
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instrument {
+    #[serde(rename = "type")]
+    pub kind: InstrumentKind,
+    #[serde(default)]
+    pub signed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dated: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Expiry>,
+    #[serde(default)]
+    pub judge_signed: bool,
+    #[serde(default)]
+    pub patient_notified: bool,
+    #[serde(default)]
+    pub protective_order: bool,
+    #[serde(default)]
+    pub covers_psychotherapy_notes: bool,
+    #[serde(default)]
+    pub part2_court_order: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstrumentKind {
+    None,
+    WrittenRequest,
+    Authorization,
+    PatientDirection,
+    CourtOrder,
+    Subpoena,
+    Warrant,
+    AdministrativeRequest,
+    Statute,
+}
+
+/// An authorization's expiry: a date, or an event (`event: end of litigation`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Expiry {
+    Date(NaiveDate),
+    Event(ExpiryEvent),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpiryEvent {
+    pub event: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordItem {
+    pub id: String,
+    pub description: String,
+    pub category: RecordCategory,
+    #[serde(default)]
+    pub kept_separately: bool,
+    #[serde(default)]
+    pub minor_consented_alone: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordCategory {
+    Chart,
+    PsychotherapyNotes,
+    LitigationMaterial,
+    SudProgram,
+    Research,
+    ConfidentialSource,
+    ReferencesOtherPerson,
+    CorrectionalSecurity,
+    Billing,
+    Lab,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Extension {
+    pub notice_sent: NaiveDate,
+    pub new_due: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Concern {
+    #[serde(rename = "type")]
+    pub kind: ConcernKind,
+    pub statement: String,
+    #[serde(default)]
+    pub identifiable_victim: bool,
+    #[serde(default)]
+    pub means: bool,
+    #[serde(default)]
+    pub imminent: bool,
+    #[serde(default)]
+    pub patient_agrees_to_report: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConcernKind {
+    ThreatToOthers,
+    ThreatToSelf,
+    ChildAbuse,
+    ElderAbuse,
+    VulnerableAdultAbuse,
+    CourtOrder,
+    LawEnforcementRequest,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HarmEvaluation {
+    pub assessed_by: Assessor,
+    pub assessed_on: NaiveDate,
+    pub at_risk: AtRisk,
+    pub harm_type: HarmType,
+    pub likelihood: Likelihood,
+    pub imminence: Imminence,
+    #[serde(default)]
+    pub records: Vec<String>,
+    #[serde(default)]
+    pub factors: Vec<String>,
+    #[serde(default)]
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessor {
+    pub name: String,
+    #[serde(default)]
+    pub credential: String,
+    #[serde(default)]
+    pub licensed: bool,
+    #[serde(default)]
+    pub treating: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AtRisk {
+    Patient,
+    OtherPerson,
+    Both,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HarmType {
+    LifeOrPhysicalSafety,
+    SubstantialHarm,
+    EmotionalDistress,
+    None,
+}
+
+/// Ordered from least to most likely, so `>=` compares likelihoods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Likelihood {
+    Remote,
+    Possible,
+    ReasonablyLikely,
+    NearCertain,
+}
+
+/// Ordered from not at all to immediate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Imminence {
+    None,
+    Weeks,
+    Days,
+    Immediate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consultation {
+    pub with: Consultant,
+    pub on: NaiveDate,
+    #[serde(default)]
+    pub recommendation: Recommendation,
+    #[serde(default)]
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consultant {
+    pub name: String,
+    pub role: ConsultantRole,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsultantRole {
+    Supervisor,
+    Colleague,
+    LegalCounsel,
+    PrivacyOfficer,
+    EthicsCommittee,
+    Psychiatrist,
+    Other,
+}
+
+/// A consultant's recommendation: an outcome, or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    #[default]
+    None,
+    ReleaseFull,
+    ReleasePartial,
+    Deny,
+    RequestInformation,
+    WarnAndProtect,
+    Report,
+    MaintainConfidentiality,
+}
+
+impl Recommendation {
+    pub fn outcome(self) -> Option<Outcome> {
+        Some(match self {
+            Recommendation::None => return None,
+            Recommendation::ReleaseFull => Outcome::ReleaseFull,
+            Recommendation::ReleasePartial => Outcome::ReleasePartial,
+            Recommendation::Deny => Outcome::Deny,
+            Recommendation::RequestInformation => Outcome::RequestInformation,
+            Recommendation::WarnAndProtect => Outcome::WarnAndProtect,
+            Recommendation::Report => Outcome::Report,
+            Recommendation::MaintainConfidentiality => Outcome::MaintainConfidentiality,
+        })
+    }
+}
+
+/// The outcomes of DESIGN.md section 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    ReleaseFull,
+    ReleasePartial,
+    Deny,
+    RequestInformation,
+    WarnAndProtect,
+    Report,
+    MaintainConfidentiality,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 7] = [
+        Outcome::ReleaseFull,
+        Outcome::ReleasePartial,
+        Outcome::Deny,
+        Outcome::RequestInformation,
+        Outcome::WarnAndProtect,
+        Outcome::Report,
+        Outcome::MaintainConfidentiality,
+    ];
+
+    /// The snake_case name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::ReleaseFull => "release_full",
+            Outcome::ReleasePartial => "release_partial",
+            Outcome::Deny => "deny",
+            Outcome::RequestInformation => "request_information",
+            Outcome::WarnAndProtect => "warn_and_protect",
+            Outcome::Report => "report",
+            Outcome::MaintainConfidentiality => "maintain_confidentiality",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// Does this outcome withhold something the requester asked for (and so need a notice)?
+    pub fn is_denial(self) -> bool {
+        matches!(self, Outcome::ReleasePartial | Outcome::Deny)
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub title: String,
+    pub kind: DocumentKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dated: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default)]
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Request,
+    Authorization,
+    CourtOrder,
+    Subpoena,
+    Assessment,
+    Correspondence,
+    ExtensionNotice,
+    Policy,
+    Note,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Practice {
+    pub reference: Reference,
+}
+
+/// The reference decision of a training case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub grounds: Vec<String>,
+    /// Record id -> ground code, for partial outcomes. Ordered for stable output.
+    #[serde(default)]
+    pub withhold: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub explanation: String,
+}
+
+impl Case {
+    /// The record items of an access request (empty for a disclosure concern).
+    pub fn records(&self) -> &[RecordItem] {
+        self.request.as_ref().map_or(&[], |r| r.records.as_slice())
+    }
+
+    /// Who is asking, for one-line displays.
+    pub fn requester_name(&self) -> Option<&str> {
+        self.request.as_ref().map(|r| r.requester.name.as_str())
+    }
+}
+
+impl CaseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseKind::AccessRequest => "access_request",
+            CaseKind::DisclosureConcern => "disclosure_concern",
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! casebench: review disclosure cases, get the legal grounds that apply, sign decisions.
+//!
+//! The domain (case, rules, record, store) knows nothing of terminals; the TUI and the
+//! headless commands in [`cli`] call the same functions.
+
+pub mod case;
+pub mod cli;
+pub mod store;
+pub mod text;
+pub mod yaml;
