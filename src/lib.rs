@@ -5,6 +5,7 @@
 
 pub mod case;
 pub mod cli;
+pub mod commands;
 pub mod store;
 pub mod text;
 pub mod yaml;

@@ -1,0 +1,219 @@
+//! Loading a case directory: every `*.yaml` beside `casebench.yaml`, in parallel, one
+//! result per file, so one bad file never stops the others.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::model::Case;
+use super::problem::Problem;
+use super::validate;
+use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, ReadError, SafeDir};
+
+/// The directory's settings file; the one reserved name that is not a case.
+pub const SETTINGS_FILE: &str = "casebench.yaml";
+
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Dates after this day are errors.
+    pub today: NaiveDate,
+    pub max_file_bytes: u64,
+}
+
+impl LoadOptions {
+    pub fn new(today: NaiveDate) -> LoadOptions {
+        LoadOptions {
+            today,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+/// A case that parsed and validated, with the exact bytes it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedCase {
+    pub case: Case,
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes: what a decision record binds to.
+    pub sha256: [u8; 32],
+}
+
+impl LoadedCase {
+    pub fn sha256_hex(&self) -> String {
+        hex::encode(self.sha256)
+    }
+}
+
+/// A file that could not be loaded, with every problem found in it.
+#[derive(Debug, Clone)]
+pub struct InvalidCase {
+    pub path: PathBuf,
+    pub problems: Vec<Problem>,
+}
+
+/// Everything a directory holds, valid and invalid, sorted by file name.
+#[derive(Debug, Clone, Default)]
+pub struct CaseSet {
+    pub dir: PathBuf,
+    pub cases: Vec<LoadedCase>,
+    pub invalid: Vec<InvalidCase>,
+}
+
+impl CaseSet {
+    pub fn get(&self, id: &str) -> Option<&LoadedCase> {
+        self.cases.iter().find(|c| c.case.id == id)
+    }
+
+    /// Every problem of every invalid file, in file order.
+    pub fn problems(&self) -> impl Iterator<Item = &Problem> {
+        self.invalid.iter().flat_map(|i| i.problems.iter())
+    }
+}
+
+/// Why a directory could not be loaded at all (not: why a file in it is invalid).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{}: cannot open the case directory: {source}", path.display())]
+    Dir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The case file names in `dir`: every `*.yaml` entry except the settings file, whatever
+/// its type (symlinks and FIFOs are listed so that they can be reported).
+pub fn case_file_names(dir: &Path) -> Result<Vec<String>, LoadError> {
+    let err = |source| LoadError::Dir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(err)? {
+        let entry = entry.map_err(err)?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue; // not UTF-8: cannot be a valid case id anyway
+        };
+        if name.ends_with(".yaml") && name != SETTINGS_FILE && !name.starts_with('.') {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Loads every case in `dir`. `progress(done, total)` is called as files finish, from
+/// worker threads.
+pub fn load_dir(
+    dir: &Path,
+    opts: &LoadOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<CaseSet, LoadError> {
+    let names = case_file_names(dir)?;
+    let safe = SafeDir::open(dir).map_err(|source| LoadError::Dir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let total = names.len();
+    let done = AtomicUsize::new(0);
+    let results: Vec<Result<LoadedCase, InvalidCase>> = names
+        .par_iter()
+        .map(|name| {
+            let r = load_one(&safe, name, opts);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            r
+        })
+        .collect();
+    let mut set = CaseSet {
+        dir: dir.to_path_buf(),
+        ..CaseSet::default()
+    };
+    for r in results {
+        match r {
+            Ok(c) => set.cases.push(c),
+            Err(i) => set.invalid.push(i),
+        }
+    }
+    Ok(set)
+}
+
+/// Loads one case file `name` from `dir`.
+pub fn load_one(dir: &SafeDir, name: &str, opts: &LoadOptions) -> Result<LoadedCase, InvalidCase> {
+    let path = dir.path().join(name);
+    let invalid = |problems| InvalidCase {
+        path: path.clone(),
+        problems,
+    };
+    let bytes = dir.read_file(name, opts.max_file_bytes).map_err(|e| {
+        let msg = match e {
+            ReadError::Io(io) => format!("cannot read: {io}"),
+            other => other.to_string(),
+        };
+        invalid(vec![Problem::file_level(path.clone(), msg)])
+    })?;
+    let case = parse(&path, &bytes, name, dir.path(), opts).map_err(invalid)?;
+    Ok(LoadedCase {
+        case,
+        sha256: Sha256::digest(&bytes).into(),
+        path,
+    })
+}
+
+/// Parses and validates the bytes of a case file named `name` in `dir`.
+pub fn parse(
+    path: &Path,
+    bytes: &[u8],
+    name: &str,
+    dir: &Path,
+    opts: &LoadOptions,
+) -> Result<Case, Vec<Problem>> {
+    let src = utf8(path, bytes)?;
+    let case: Case = crate::yaml::from_str(src).map_err(|e| {
+        vec![Problem::at(
+            path.to_path_buf(),
+            src,
+            e.line,
+            e.column,
+            e.message,
+        )]
+    })?;
+    let stem = name.strip_suffix(".yaml").unwrap_or(name);
+    let problems = validate::validate(&case, src, stem, dir, opts.today);
+    if problems.is_empty() {
+        Ok(case)
+    } else {
+        Err(problems
+            .into_iter()
+            .map(|v| Problem::at(path.to_path_buf(), src, v.line, v.column, v.message))
+            .collect())
+    }
+}
+
+/// Checks UTF-8 ourselves so that the error can say where the bad byte is.
+fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Vec<Problem>> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        // Column in characters, counting the valid prefix of the line.
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        let bad = bytes[e.valid_up_to()];
+        vec![
+            Problem::file_level(
+                path.to_path_buf(),
+                format!("invalid UTF-8 (byte 0x{bad:02X}); case files must be UTF-8 text"),
+            )
+            .with_position(line as u32, column as u32),
+        ]
+    })
+}
+
+impl Problem {
+    fn with_position(mut self, line: u32, column: u32) -> Problem {
+        self.line = line;
+        self.column = column;
+        self
+    }
+}

@@ -1,0 +1,14 @@
+//! Cases: the model (schema v1), loading with precise errors, validation, deadlines.
+
+pub mod deadline;
+pub mod load;
+pub mod model;
+pub mod problem;
+pub mod queue;
+pub mod settings;
+pub mod validate;
+
+pub use deadline::{Deadline, Status};
+pub use load::{CaseSet, InvalidCase, LoadOptions, LoadedCase, load_dir};
+pub use model::*;
+pub use problem::Problem;

@@ -1,0 +1,66 @@
+//! The queue: one row per valid case, sorted by when it is due. Shared by `list` and
+//! the workbench so that both show the same order and the same figures.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::deadline::{self, Deadline, Status};
+use super::load::CaseSet;
+use super::model::CaseKind;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueEntry {
+    /// Index into `CaseSet::cases`.
+    #[serde(skip)]
+    pub index: usize,
+    pub id: String,
+    pub kind: CaseKind,
+    pub status: Status,
+    pub received: NaiveDate,
+    pub due: Option<NaiveDate>,
+    pub days_left: Option<i64>,
+    pub requester: Option<String>,
+    pub jurisdiction: String,
+    pub title: String,
+}
+
+/// The queue of `set` as of `today`, most urgent first: by due date (a disclosure
+/// concern, which has no statutory clock, counts from the day it was raised), then id.
+/// `status_of` lets the decision log override the deadline status (decided, under review).
+pub fn entries(
+    set: &CaseSet,
+    today: NaiveDate,
+    status_of: &dyn Fn(&str, &Deadline) -> Status,
+) -> Vec<QueueEntry> {
+    let mut rows: Vec<QueueEntry> = set
+        .cases
+        .iter()
+        .enumerate()
+        .map(|(index, lc)| {
+            let c = &lc.case;
+            let dl = deadline::deadline(c, today, deadline::ACCESS_DAYS);
+            QueueEntry {
+                index,
+                id: c.id.clone(),
+                kind: c.kind,
+                status: status_of(&c.id, &dl),
+                received: c.received,
+                due: dl.due,
+                days_left: dl.days_left,
+                requester: c.requester_name().map(str::to_string),
+                jurisdiction: c.jurisdiction.clone(),
+                title: c.title.clone(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let key = |e: &QueueEntry| (e.status >= Status::UnderReview, e.due.unwrap_or(e.received));
+        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+    });
+    rows
+}
+
+/// The status from the deadline alone (no decision log consulted).
+pub fn deadline_status(_id: &str, dl: &Deadline) -> Status {
+    dl.status
+}

@@ -1,0 +1,59 @@
+//! `casebench.yaml`: the directory's settings (not a case). Notices name the entity and
+//! the privacy contact from here.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::load::SETTINGS_FILE;
+use super::problem::Problem;
+use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, SafeDir};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub entity: SettingsEntity,
+    pub privacy_contact: PrivacyContact,
+    #[serde(default)]
+    pub site: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsEntity {
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    /// "US" or "US-XX": the entity's home jurisdiction.
+    #[serde(default)]
+    pub state: String,
+}
+
+/// The person or office that receives complaints (164.524(d)(2)(iii), 164.530(d)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyContact {
+    pub title: String,
+    pub phone: String,
+}
+
+/// Reads `dir/casebench.yaml`. `Ok(None)` when the file does not exist.
+pub fn load_settings(dir: &Path) -> Result<Option<Settings>, Problem> {
+    let path = dir.join(SETTINGS_FILE);
+    let safe = SafeDir::open(dir)
+        .map_err(|e| Problem::file_level(path.clone(), format!("cannot open directory: {e}")))?;
+    let bytes = match safe.read_file(SETTINGS_FILE, DEFAULT_MAX_FILE_BYTES) {
+        Ok(b) => b,
+        Err(crate::store::safe_open::ReadError::Io(e))
+            if e.kind() == std::io::ErrorKind::NotFound =>
+        {
+            return Ok(None);
+        }
+        Err(e) => return Err(Problem::file_level(path, e.to_string())),
+    };
+    let src = std::str::from_utf8(&bytes)
+        .map_err(|_| Problem::file_level(path.clone(), "invalid UTF-8; expected UTF-8 text"))?;
+    crate::yaml::from_str(src)
+        .map(Some)
+        .map_err(|e| Problem::at(path, src, e.line, e.column, e.message))
+}

@@ -1,0 +1,200 @@
+//! The command line of DESIGN.md section 5, as clap definitions.
+//!
+//! Only argument shapes live here; each command's work is in `commands/`.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "casebench",
+    version,
+    about = "Review disclosure cases, see the legal grounds that apply, sign verifiable decisions"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command understands.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// The case directory.
+    #[arg(long, global = true, env = "CASEBENCH_CASES", default_value = "cases")]
+    pub cases: PathBuf,
+    /// Who you are: an allowed_signers principal.
+    #[arg(long, global = true, env = "CASEBENCH_REVIEWER")]
+    pub reviewer: Option<String>,
+    /// Private key file, or a `.pub` file to pick a key held by ssh-agent.
+    #[arg(long, global = true, env = "CASEBENCH_KEY")]
+    pub key: Option<PathBuf>,
+    /// Theme name (built in, or from the config directory's themes/).
+    #[arg(long, global = true)]
+    pub theme: Option<String>,
+    /// The day deadlines are computed against (default: the local date).
+    #[arg(long, global = true, env = "CASEBENCH_TODAY", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// Capture the mouse in the workbench (off by default so terminal selection works).
+    #[arg(long, global = true)]
+    pub mouse: bool,
+}
+
+impl Global {
+    /// The effective "today": the override, or the local calendar date.
+    pub fn today(&self) -> NaiveDate {
+        self.today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date; expected YYYY-MM-DD"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every case file; prints `path:line:col: message` per problem.
+    Check(JsonFlag),
+    /// The queue: id, kind, received, due, days left, status, title.
+    List(JsonFlag),
+    /// One case, all panes, as text.
+    Show(ShowArgs),
+    /// Applicable grounds, recommended outcome, deadline, required actions and notices.
+    Advise(AdviseArgs),
+    /// Write a signed decision record.
+    Decide(DecideArgs),
+    /// Verify every record: signature, signer, namespace, chain, case binding.
+    Verify(VerifyArgs),
+    /// Sign the current log head (compliance officers).
+    Checkpoint(JsonFlag),
+    /// The decision log with verification state; accounting of disclosures; summary.
+    Audit(AuditArgs),
+    /// The written notice (denial letter) for a decision record.
+    Notice(NoticeArgs),
+    /// A trainee's scores against reference decisions.
+    Practice(PracticeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct JsonFlag {
+    /// Machine-readable output (stable fields, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    pub id: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A proposed decision, shared by `advise` and `decide`.
+#[derive(Debug, Clone, Args)]
+pub struct Proposal {
+    /// Proposed outcome (release_full, release_partial, deny, request_information,
+    /// warn_and_protect, report, maintain_confidentiality).
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// A ground code the decision rests on (repeatable).
+    #[arg(long = "ground")]
+    pub grounds: Vec<String>,
+    /// Withhold a record item on a ground: REC=GROUND (repeatable).
+    #[arg(long = "withhold")]
+    pub withhold: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AdviseArgs {
+    pub id: String,
+    #[command(flatten)]
+    pub proposal: Proposal,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DecideArgs {
+    pub id: String,
+    #[command(flatten)]
+    pub proposal: Proposal,
+    /// Why: free text, written into the record.
+    #[arg(long)]
+    pub rationale: String,
+    /// Override an error finding: CODE=JUSTIFICATION (repeatable).
+    #[arg(long = "override")]
+    pub overrides: Vec<String>,
+    /// Record type: decision (default), review, practice or countersign.
+    #[arg(long = "type", default_value = "decision")]
+    pub record_type: String,
+    /// A disclosure made under this decision: RECIPIENT|ADDRESS|DESCRIPTION|PURPOSE (repeatable).
+    #[arg(long = "disclosure")]
+    pub disclosures: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// A signed checkpoint to detect truncation or a rewritten tail against.
+    #[arg(long)]
+    pub checkpoint: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: AuditFormat,
+    #[arg(long, value_parser = parse_date)]
+    pub since: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_date)]
+    pub until: Option<NaiveDate>,
+    /// The accounting of disclosures (45 CFR 164.528).
+    #[arg(long)]
+    pub accounting: bool,
+    /// Only this patient's disclosures (with --accounting).
+    #[arg(long)]
+    pub patient: Option<String>,
+    /// Summary figures, for email.
+    #[arg(long)]
+    pub summary: bool,
+    /// Same as --format json.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NoticeFormat {
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NoticeArgs {
+    pub seq: u64,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: NoticeFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PracticeArgs {
+    /// Whose attempts (default: everyone's, for supervisors).
+    #[arg(long)]
+    pub trainee: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,52 @@
+//! `casebench list`: the queue.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use super::{CommandResult, Exit, io_out, load_cases, warn_invalid};
+use crate::case::queue;
+use crate::cli::Global;
+use crate::text::sanitize_line;
+
+pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
+    let set = load_cases(global)?;
+    let today = global.today();
+    let rows = queue::entries(&set, today, &queue::deadline_status);
+    if json {
+        let invalid: Vec<_> = set
+            .invalid
+            .iter()
+            .map(|i| i.path.display().to_string())
+            .collect();
+        let report = json!({ "today": today, "cases": rows, "invalid": invalid });
+        writeln!(out, "{report:#}").map_err(io_out)?;
+        return Ok(Exit::Ok);
+    }
+    writeln!(
+        out,
+        "{:<16} {:<18} {:<10} {:<10} {:>5}  {:<12} TITLE",
+        "ID", "KIND", "RECEIVED", "DUE", "LEFT", "STATUS"
+    )
+    .map_err(io_out)?;
+    for r in &rows {
+        let due = r.due.map_or_else(|| "-".to_string(), |d| d.to_string());
+        let left = r
+            .days_left
+            .map_or_else(|| "-".to_string(), |d| d.to_string());
+        writeln!(
+            out,
+            "{:<16} {:<18} {:<10} {:<10} {:>5}  {:<12} {}",
+            sanitize_line(&r.id),
+            r.kind.as_str(),
+            r.received,
+            due,
+            left,
+            r.status.as_str(),
+            sanitize_line(&r.title)
+        )
+        .map_err(io_out)?;
+    }
+    warn_invalid(&set);
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,130 @@
+//! The headless commands. Each takes parsed arguments and writes to `out`; the binary
+//! only maps the result to an exit status (0 success, 1 problems found, 2 usage or I/O).
+
+use std::io::Write;
+
+use crate::cli::{Cli, Command, Global};
+
+mod check;
+mod list;
+mod show;
+
+/// What a command concluded, as the process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    Problems = 1,
+    Usage = 2,
+}
+
+/// A failure that stops a command: bad usage, a missing case, an I/O error.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+pub type CommandResult = Result<Exit, CommandError>;
+
+/// Runs a headless command. `None` means "open the workbench", which the binary handles.
+pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandResult {
+    let result = match command {
+        Command::Check(a) => check::run(global, a.json, out),
+        Command::List(a) => list::run(global, a.json, out),
+        Command::Show(a) => show::run(global, &a.id, a.json, out),
+        other => Err(CommandError::Usage(format!(
+            "`{}` is not available in this build yet",
+            command_name(other)
+        ))),
+    };
+    out.flush()
+        .map_err(|e| CommandError::Io(format!("writing output: {e}")))?;
+    result
+}
+
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Check(_) => "check",
+        Command::List(_) => "list",
+        Command::Show(_) => "show",
+        Command::Advise(_) => "advise",
+        Command::Decide(_) => "decide",
+        Command::Verify(_) => "verify",
+        Command::Checkpoint(_) => "checkpoint",
+        Command::Audit(_) => "audit",
+        Command::Notice(_) => "notice",
+        Command::Practice(_) => "practice",
+    }
+}
+
+/// Converts an output error (a closed pipe, a full disk) into a command error.
+pub(crate) fn io_out(e: std::io::Error) -> CommandError {
+    CommandError::Io(format!("writing output: {e}"))
+}
+
+/// Entry point used by `main`: parse, run, map to an exit status.
+pub fn main_with(cli: Cli) -> i32 {
+    let Some(command) = &cli.command else {
+        return 2;
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match run(&cli.global, command, &mut out) {
+        Ok(exit) => exit as i32,
+        Err(e) => {
+            let _ = out.flush();
+            eprintln!("casebench: {e}");
+            Exit::Usage as i32
+        }
+    }
+}
+
+/// Loads the case directory of `global` as of its "today".
+pub(crate) fn load_cases(global: &Global) -> Result<crate::case::CaseSet, CommandError> {
+    let opts = crate::case::LoadOptions::new(global.today());
+    crate::case::load_dir(&global.cases, &opts, &|_, _| {})
+        .map_err(|e| CommandError::Io(e.to_string()))
+}
+
+/// A case by id, or an error that says why it is not there (invalid, or unknown).
+pub(crate) fn find_case<'a>(
+    set: &'a crate::case::CaseSet,
+    id: &str,
+) -> Result<&'a crate::case::LoadedCase, CommandError> {
+    if let Some(c) = set.get(id) {
+        return Ok(c);
+    }
+    let file = format!("{id}.yaml");
+    if let Some(bad) = set
+        .invalid
+        .iter()
+        .find(|i| i.path.file_name().is_some_and(|n| n == file.as_str()))
+    {
+        let first = bad
+            .problems
+            .first()
+            .map(|p| p.headline())
+            .unwrap_or_default();
+        return Err(CommandError::Usage(format!(
+            "case `{}` is invalid: {first}",
+            crate::text::sanitize_line(id)
+        )));
+    }
+    Err(CommandError::Usage(format!(
+        "no case `{}` in {}",
+        crate::text::sanitize_line(id),
+        set.dir.display()
+    )))
+}
+
+/// Tells stderr how many case files were skipped, so a listing never hides them.
+pub(crate) fn warn_invalid(set: &crate::case::CaseSet) {
+    if !set.invalid.is_empty() {
+        eprintln!(
+            "casebench: {} case file(s) invalid and not listed; run `casebench check`",
+            set.invalid.len()
+        );
+    }
+}

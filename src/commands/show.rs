@@ -1,0 +1,286 @@
+//! `casebench show ID`: one case, all panes, as readable text (sanitised).
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use serde_json::json;
+
+use super::{CommandError, CommandResult, Exit, find_case, io_out, load_cases};
+use crate::case::deadline::{self, ACCESS_DAYS};
+use crate::case::{Case, Deadline};
+use crate::cli::Global;
+use crate::text::{sanitize, sanitize_line};
+
+pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> CommandResult {
+    let set = load_cases(global)?;
+    let lc = find_case(&set, id)?;
+    let dl = deadline::deadline(&lc.case, global.today(), ACCESS_DAYS);
+    if json {
+        // The practice reference stays hidden: trainees decide before they see it.
+        let mut case = serde_json::to_value(&lc.case)
+            .map_err(|e| CommandError::Io(format!("encoding JSON: {e}")))?;
+        if let Some(obj) = case.as_object_mut()
+            && obj.remove("practice").is_some()
+        {
+            obj.insert("practice".into(), json!({ "reference": "hidden" }));
+        }
+        let report = json!({
+            "path": lc.path.display().to_string(),
+            "sha256": lc.sha256_hex(),
+            "deadline": dl,
+            "case": case,
+        });
+        writeln!(out, "{report:#}").map_err(io_out)?;
+    } else {
+        out.write_all(render(&lc.case, &dl).as_bytes())
+            .map_err(io_out)?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// The whole case as text. Every case string passes through the sanitiser.
+pub fn render(c: &Case, dl: &Deadline) -> String {
+    let s = |t: &str| sanitize_line(t);
+    let mut o = String::new();
+    let _ = writeln!(o, "{}  {}", s(&c.id), s(&c.title));
+    let _ = writeln!(
+        o,
+        "kind: {}   jurisdiction: {}   received: {}",
+        c.kind.as_str(),
+        s(&c.jurisdiction),
+        c.received
+    );
+    match (dl.due, dl.days_left) {
+        (Some(due), Some(left)) => {
+            let ext = if dl.extended { " (extended)" } else { "" };
+            let _ = writeln!(
+                o,
+                "due: {due}{ext}   days left: {left}   status: {}",
+                dl.status.as_str()
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                o,
+                "due: act without delay (no statutory clock)   status: {}",
+                dl.status.as_str()
+            );
+        }
+    }
+    if let Some(name) = &c.entity.name {
+        let _ = writeln!(o, "entity: {}", s(name));
+    }
+    let flags: Vec<&str> = [
+        (c.entity.federal_agency, "federal agency"),
+        (c.entity.correctional, "correctional institution"),
+        (c.entity.part2_program, "42 CFR Part 2 program"),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    if !flags.is_empty() {
+        let _ = writeln!(o, "entity is: {}", flags.join(", "));
+    }
+    let p = &c.patient;
+    let _ = writeln!(
+        o,
+        "patient: {}, age {}{}{}{}",
+        s(&p.reference),
+        p.age,
+        if p.emancipated { ", emancipated" } else { "" },
+        if p.incarcerated { ", incarcerated" } else { "" },
+        if p.research_suspension_agreed {
+            ", agreed to research suspension"
+        } else {
+            ""
+        },
+    );
+
+    if let Some(r) = &c.request {
+        section(&mut o, "Request");
+        let _ = writeln!(
+            o,
+            "requester: {} ({}), identity {}",
+            s(&r.requester.name),
+            snake(&r.requester.relationship),
+            if r.requester.identity_verified {
+                "verified"
+            } else {
+                "NOT verified"
+            }
+        );
+        let i = &r.instrument;
+        let mut facts = vec![snake(&i.kind)];
+        for (on, what) in [
+            (i.signed, "signed"),
+            (i.judge_signed, "signed by a judge"),
+            (i.patient_notified, "patient notified"),
+            (i.protective_order, "protective order"),
+            (i.covers_psychotherapy_notes, "covers psychotherapy notes"),
+            (i.part2_court_order, "Part 2 court order (2.64)"),
+        ] {
+            if on {
+                facts.push(what.to_string());
+            }
+        }
+        if let Some(d) = i.dated {
+            facts.push(format!("dated {d}"));
+        }
+        match &i.expires {
+            Some(crate::case::Expiry::Date(d)) => facts.push(format!("expires {d}")),
+            Some(crate::case::Expiry::Event(e)) => {
+                facts.push(format!("expires on event: {}", s(&e.event)))
+            }
+            None => {}
+        }
+        let _ = writeln!(o, "instrument: {}", facts.join(", "));
+        if let Some(scope) = &i.scope {
+            let _ = writeln!(o, "scope: {}", s(scope));
+        }
+        let _ = writeln!(o, "records:");
+        for rec in &r.records {
+            let mut notes = Vec::new();
+            if rec.kept_separately {
+                notes.push("kept separately");
+            }
+            if rec.minor_consented_alone {
+                notes.push("minor consented alone");
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", notes.join(", "))
+            };
+            let _ = writeln!(
+                o,
+                "  - {} ({}): {}{notes}",
+                s(&rec.id),
+                snake(&rec.category),
+                s(&rec.description)
+            );
+        }
+        if let Some(e) = &r.extension {
+            let _ = writeln!(
+                o,
+                "extension: notice sent {}, new due {}",
+                e.notice_sent, e.new_due
+            );
+            if let Some(reason) = &e.reason {
+                let _ = writeln!(o, "  reason: {}", s(reason));
+            }
+        }
+    }
+    if let Some(con) = &c.concern {
+        section(&mut o, "Concern");
+        let _ = writeln!(o, "type: {}", snake(&con.kind));
+        let _ = writeln!(o, "statement: {}", s(&con.statement));
+        let _ = writeln!(
+            o,
+            "identifiable victim: {}   means: {}   imminent: {}   patient agrees to report: {}",
+            yes(con.identifiable_victim),
+            yes(con.means),
+            yes(con.imminent),
+            yes(con.patient_agrees_to_report)
+        );
+    }
+
+    let he = &c.harm_evaluation;
+    section(&mut o, "Evaluation of harm");
+    let a = &he.assessed_by;
+    let _ = writeln!(
+        o,
+        "assessed by {}{} on {}{}{}",
+        s(&a.name),
+        if a.credential.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", s(&a.credential))
+        },
+        he.assessed_on,
+        if a.licensed {
+            ", licensed"
+        } else {
+            ", NOT licensed"
+        },
+        if a.treating { ", treating" } else { "" }
+    );
+    let _ = writeln!(
+        o,
+        "at risk: {}   harm: {}   likelihood: {}   imminence: {}",
+        snake(&he.at_risk),
+        snake(&he.harm_type),
+        snake(&he.likelihood),
+        snake(&he.imminence)
+    );
+    if !he.records.is_empty() {
+        let recs: Vec<String> = he.records.iter().map(|r| s(r)).collect();
+        let _ = writeln!(o, "concerns records: {}", recs.join(", "));
+    }
+    for f in &he.factors {
+        let _ = writeln!(o, "  * {}", s(f));
+    }
+    paragraph(&mut o, &he.summary);
+
+    section(&mut o, "Consultation notes");
+    if c.consultations.is_empty() {
+        let _ = writeln!(o, "(none)");
+    }
+    for con in &c.consultations {
+        let _ = writeln!(
+            o,
+            "{} with {} ({}), recommends {}",
+            con.on,
+            s(&con.with.name),
+            snake(&con.with.role),
+            snake(&con.recommendation)
+        );
+        paragraph(&mut o, &con.summary);
+    }
+
+    section(&mut o, "Documentation");
+    if c.documentation.is_empty() {
+        let _ = writeln!(o, "(none)");
+    }
+    for d in &c.documentation {
+        let dated = d.dated.map_or_else(String::new, |d| format!(", {d}"));
+        let _ = writeln!(o, "{} ({}{dated})", s(&d.title), snake(&d.kind));
+        if let Some(f) = &d.file {
+            let _ = writeln!(o, "  file: {}", s(f));
+        }
+        paragraph(&mut o, &d.summary);
+    }
+    if c.practice.is_some() {
+        section(&mut o, "Practice");
+        let _ = writeln!(
+            o,
+            "This is a practice case; its reference decision is shown after you decide."
+        );
+    }
+    o
+}
+
+fn section(o: &mut String, title: &str) {
+    let _ = writeln!(o, "\n== {title} ==");
+}
+
+fn paragraph(o: &mut String, text: &str) {
+    let text = text.trim_end();
+    if text.is_empty() {
+        return;
+    }
+    for line in sanitize(text).lines() {
+        let _ = writeln!(o, "  {line}");
+    }
+}
+
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// The snake_case file spelling of an enum value, for display.
+fn snake<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -1,0 +1,4 @@
+//! Directory access: safe reads of untrusted files (and, with the decision log, atomic
+//! publishing, locks and drafts).
+
+pub mod safe_open;

@@ -1,0 +1,337 @@
+//! The one place YAML is parsed: serde-saphyr behind budgets, with errors reduced to
+//! `line`, `column` and a plain message (plus a "did you mean" hint for typos).
+//!
+//! Why serde-saphyr: DESIGN.md section 8 (maintained, pure Rust, rejects duplicate keys,
+//! budgets against alias bombs and deep nesting, precise locations).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A YAML or schema error at a position in the source (1-based line and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// Limits for untrusted input. Case files are small, flat documents: these are generous
+/// for them and far below what an alias bomb or a 10,000-deep nest needs.
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 32;
+    budget.max_documents = 1;
+    budget.max_aliases = 256;
+    budget.max_anchors = 256;
+    budget.max_nodes = 200_000;
+    budget.max_recorded_anchor_events = 20_000;
+    budget.max_total_scalar_bytes = 8 * 1024 * 1024;
+    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
+    alias_limits.max_total_replayed_events = 20_000;
+    alias_limits.max_replay_stack_depth = 16;
+    serde_saphyr::options! {
+        budget: Some(budget),
+        alias_limits: alias_limits,
+    }
+}
+
+/// Deserializes one YAML document into `T`, under the input budgets.
+pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
+    serde_saphyr::from_str_with_options::<T>(src, options()).map_err(|e| convert(&e))
+}
+
+/// Serializes `value` as YAML (block style).
+pub fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
+    serde_saphyr::to_string(value).map_err(|e| e.to_string())
+}
+
+fn convert(e: &serde_saphyr::Error) -> YamlError {
+    let (line, column) = e
+        .location()
+        .map(|l| (clamp(l.line()), clamp(l.column())))
+        .filter(|(l, _)| *l > 0)
+        .unwrap_or((1, 1));
+    let plain = e.render_with_options(serde_saphyr::render_options! {
+        snippets: serde_saphyr::SnippetMode::Off,
+    });
+    let message = explain(strip_location(&plain));
+    YamlError {
+        line,
+        column,
+        message,
+    }
+}
+
+fn clamp(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// serde-saphyr appends " at line N, column M"; we report the position separately.
+fn strip_location(msg: &str) -> &str {
+    match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains(", column ") => &msg[..i],
+        _ => msg,
+    }
+}
+
+/// Rewrites terse library messages into what a person filling in a case file needs.
+fn explain(msg: &str) -> String {
+    if let Some(hinted) = did_you_mean(msg) {
+        return hinted;
+    }
+    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("duplicate key `{key}`: each key may appear only once");
+    }
+    // chrono's date parse errors: say what a date must look like.
+    match msg {
+        "input is out of range"
+        | "input contains invalid characters"
+        | "premature end of input"
+        | "trailing input"
+        | "input is not enough for unique date and time" => {
+            format!("invalid date ({msg}); expected YYYY-MM-DD")
+        }
+        _ if msg.contains("budget") || msg.contains("limit") => {
+            format!("document too complex ({msg}); refused")
+        }
+        _ => msg.to_string(),
+    }
+}
+
+/// For "unknown field `x`, expected one of a, b" and "unknown variant ...", adds the
+/// closest expected name when it is close enough to be a typo.
+fn did_you_mean(msg: &str) -> Option<String> {
+    let what = if msg.starts_with("unknown field `") {
+        "key"
+    } else if msg.starts_with("unknown variant `") {
+        "value"
+    } else {
+        return None;
+    };
+    let start = msg.find('`')? + 1;
+    let end = start + msg[start..].find('`')?;
+    let given = &msg[start..end];
+    let expected: Vec<&str> = msg
+        .split_once("expected one of ")
+        .or_else(|| msg.split_once("expected "))
+        .map(|(_, list)| {
+            list.split(", ")
+                .map(|s| s.trim_matches('`').trim())
+                .collect()
+        })
+        .unwrap_or_default();
+    let best = expected
+        .iter()
+        .map(|cand| (edit_distance(given, cand), *cand))
+        .filter(|(d, cand)| *d <= (cand.len().max(given.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d);
+    let list = expected.join(", ");
+    Some(match best {
+        Some((_, cand)) => {
+            format!("unknown {what} `{given}` (did you mean `{cand}`?); expected one of: {list}")
+        }
+        None if list.is_empty() => format!("unknown {what} `{given}`"),
+        None => format!("unknown {what} `{given}`; expected one of: {list}"),
+    })
+}
+
+/// Levenshtein distance over chars; inputs are short identifiers.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// One step of a path into a YAML document: a mapping key or a sequence index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Finds the 1-based (line, column) of the node at `path` in block-style YAML, for
+/// errors found after parsing (validation). Falls back to the deepest ancestor found,
+/// and to (1, 1) for the document itself. Flow collections are not descended into.
+pub fn locate(src: &str, path: &[Seg]) -> (u32, u32) {
+    let lines: Vec<&str> = src.lines().collect();
+    let mut best = (1u32, 1u32);
+    // The block we search in: line range [from, to) and the minimum indentation of a child.
+    let (mut from, mut to, mut min_indent) = (0usize, lines.len(), 0usize);
+    for seg in path {
+        let found = match seg {
+            Seg::Key(key) => find_key(&lines, from, to, min_indent, key),
+            Seg::Index(idx) => find_item(&lines, from, to, min_indent, *idx),
+        };
+        let Some((line, col, content_col)) = found else {
+            break;
+        };
+        best = (clamp(line as u64 + 1), clamp(col as u64 + 1));
+        // The node's children: following lines indented deeper than the entry itself.
+        let end = (line + 1..to)
+            .find(|&l| {
+                let t = lines[l];
+                !is_blank_or_comment(t) && indent(t) <= col
+            })
+            .unwrap_or(to);
+        // A sequence item's mapping keys start on the dash line at `content_col`.
+        if matches!(seg, Seg::Index(_)) {
+            from = line;
+            min_indent = content_col;
+        } else {
+            from = line + 1;
+            min_indent = col + 1;
+        }
+        to = end;
+    }
+    best
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let t = line.trim_start();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// A `key:` entry at the shallowest indentation >= min_indent within [from, to).
+/// Returns (line, column of key, column of key).
+fn find_key(
+    lines: &[&str],
+    from: usize,
+    to: usize,
+    min_indent: usize,
+    key: &str,
+) -> Option<(usize, usize, usize)> {
+    let mut level: Option<usize> = None;
+    for (l, text) in lines.iter().enumerate().take(to).skip(from) {
+        if is_blank_or_comment(text) {
+            continue;
+        }
+        // On a sequence item's first line the key follows "- ".
+        let (col, rest) = if l == from && min_indent > indent(text) {
+            (min_indent, text.get(min_indent..).unwrap_or(""))
+        } else {
+            (indent(text), text.trim_start_matches(' '))
+        };
+        if col < min_indent {
+            break;
+        }
+        let lvl = *level.get_or_insert(col);
+        if col != lvl {
+            continue;
+        }
+        let bare = rest.trim_start_matches(['"', '\'']);
+        if let Some(after) = bare.strip_prefix(key) {
+            let after = after.trim_start_matches(['"', '\'']);
+            if after.starts_with(':') {
+                return Some((l, col, col));
+            }
+        }
+    }
+    None
+}
+
+/// The `idx`-th `- ` item at the shallowest indentation >= min_indent within [from, to).
+/// Returns (line, column of the dash, column of the item's content).
+fn find_item(
+    lines: &[&str],
+    from: usize,
+    to: usize,
+    min_indent: usize,
+    idx: usize,
+) -> Option<(usize, usize, usize)> {
+    let mut level: Option<usize> = None;
+    let mut seen = 0usize;
+    for (l, text) in lines.iter().enumerate().take(to).skip(from) {
+        if is_blank_or_comment(text) {
+            continue;
+        }
+        let col = indent(text);
+        if col < min_indent.saturating_sub(2) {
+            break;
+        }
+        let rest = &text[col..];
+        if !(rest.starts_with("- ") || rest == "-") {
+            continue;
+        }
+        let lvl = *level.get_or_insert(col);
+        if col != lvl {
+            continue;
+        }
+        if seen == idx {
+            let content = col + 1 + indent(&rest[1..]);
+            return Some((l, col, content));
+        }
+        seen += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "id: A\nrequest:\n  requester:\n    name: X\n  records:\n    - id: chart\n      category: chart\n    - id: notes\n      category: lab\nharm_evaluation:\n  records: [chart]\n";
+
+    #[test]
+    fn locates_keys_and_items() {
+        assert_eq!(locate(DOC, &[Seg::Key("id")]), (1, 1));
+        assert_eq!(
+            locate(DOC, &[Seg::Key("request"), Seg::Key("records")]),
+            (5, 3)
+        );
+        assert_eq!(
+            locate(
+                DOC,
+                &[
+                    Seg::Key("request"),
+                    Seg::Key("records"),
+                    Seg::Index(1),
+                    Seg::Key("id")
+                ]
+            ),
+            (8, 7)
+        );
+        assert_eq!(
+            locate(
+                DOC,
+                &[
+                    Seg::Key("request"),
+                    Seg::Key("records"),
+                    Seg::Index(1),
+                    Seg::Key("category")
+                ]
+            ),
+            (9, 7)
+        );
+        // A key that only exists elsewhere is not found under the wrong parent.
+        assert_eq!(
+            locate(DOC, &[Seg::Key("harm_evaluation"), Seg::Key("name")]),
+            (10, 1)
+        );
+    }
+
+    #[test]
+    fn hints_typos() {
+        let e = from_str::<crate::case::model::Patient>("ref: P-1\nagee: 3\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.message.contains("did you mean `age`?"), "{}", e.message);
+    }
+
+    #[test]
+    fn distance() {
+        assert_eq!(edit_distance("recieved", "received"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}
