@@ -8,4 +8,5 @@ pub mod cli;
 pub mod commands;
 pub mod store;
 pub mod text;
+pub mod tui;
 pub mod yaml;

@@ -67,7 +67,7 @@ pub(crate) fn io_out(e: std::io::Error) -> CommandError {
 /// Entry point used by `main`: parse, run, map to an exit status.
 pub fn main_with(cli: Cli) -> i32 {
     let Some(command) = &cli.command else {
-        return 2;
+        return crate::tui::run(&cli.global);
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -1,4 +1,5 @@
 //! Directory access: safe reads of untrusted files (and, with the decision log, atomic
 //! publishing, locks and drafts).
 
+pub mod drafts;
 pub mod safe_open;

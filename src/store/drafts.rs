@@ -1,0 +1,298 @@
+//! Drafts of unfinished decisions: one file per case, private to the user.
+//!
+//! Where: `$CASEBENCH_DATA_DIR/drafts/` when that variable is set (tests), otherwise the
+//! platform data directory of `directories::ProjectDirs` (on Linux
+//! `~/.local/share/casebench/drafts/`). The data directory is per user, so on a shared
+//! server every supervisor has their own drafts. The directory is created mode 0700 and
+//! every draft file mode 0600.
+//!
+//! How: written to a temporary file created with `O_EXCL` (mode 0600) in the same
+//! directory, fsynced, then renamed over the previous draft, then the directory is
+//! fsynced. Renaming over a draft is fine here (unlike the decision log, which is
+//! append-only and publishes with `link()`): a draft is private, replaceable, and the
+//! rename is atomic, so a reader sees the old draft or the new one, never half of one.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::Outcome;
+use crate::store::safe_open::{ReadError, SafeDir};
+
+/// Environment variable that overrides the data directory (used by tests).
+pub const DATA_DIR_ENV: &str = "CASEBENCH_DATA_DIR";
+
+/// Drafts larger than this are refused when read back (a draft is a few kilobytes).
+const MAX_DRAFT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A half-written decision, exactly as the decision form holds it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Draft {
+    pub case: String,
+    /// The case file the reviewer was looking at; a changed case is pointed out on resume.
+    #[serde(default)]
+    pub case_sha256: String,
+    /// When it was saved, RFC 3339 UTC.
+    #[serde(default)]
+    pub saved: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    #[serde(default)]
+    pub records: Vec<DraftRecord>,
+    #[serde(default)]
+    pub disclosures: Vec<DraftDisclosure>,
+    #[serde(default)]
+    pub rationale: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftRecord {
+    pub id: String,
+    pub withhold: bool,
+    /// Ground codes as typed (comma or space separated).
+    #[serde(default)]
+    pub grounds: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftDisclosure {
+    #[serde(default)]
+    pub recipient: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub purpose: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error("no data directory: set {DATA_DIR_ENV} or HOME")]
+    NoDataDir,
+    #[error("`{0}` is not a valid case id")]
+    BadId(String),
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// The drafts directory of this user (not created).
+pub fn drafts_dir() -> Result<PathBuf, DraftError> {
+    if let Some(d) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d).join("drafts"));
+    }
+    directories::ProjectDirs::from("", "", "casebench")
+        .map(|p| p.data_dir().join("drafts"))
+        .ok_or(DraftError::NoDataDir)
+}
+
+/// Saves `draft` (stamping nothing: the caller sets `saved`). Returns the file's path.
+pub fn save(draft: &Draft) -> Result<PathBuf, DraftError> {
+    save_in(&drafts_dir()?, draft)
+}
+
+/// The draft of `case_id`, if there is one.
+pub fn load(case_id: &str) -> Result<Option<Draft>, DraftError> {
+    load_in(&drafts_dir()?, case_id)
+}
+
+/// Removes the draft of `case_id` (after its decision was recorded). No draft is fine.
+pub fn remove(case_id: &str) -> Result<(), DraftError> {
+    remove_in(&drafts_dir()?, case_id)
+}
+
+fn file_name(case_id: &str) -> Result<String, DraftError> {
+    let ok = !case_id.is_empty()
+        && case_id.len() <= 64
+        && case_id.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && case_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ok {
+        Ok(format!("{case_id}.yaml"))
+    } else {
+        Err(DraftError::BadId(crate::text::sanitize_line(case_id)))
+    }
+}
+
+pub fn save_in(dir: &Path, draft: &Draft) -> Result<PathBuf, DraftError> {
+    let name = file_name(&draft.case)?;
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| DraftError::Io { path, source }
+    };
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(io_err(dir))?;
+    let text = crate::yaml::to_string(draft).map_err(|message| DraftError::Invalid {
+        path: dir.join(&name),
+        message,
+    })?;
+    let target = dir.join(&name);
+    let tmp = create_temp(dir, &name)?;
+    let written = write_sync(&tmp.1, text.as_bytes()).and_then(|()| fs::rename(&tmp.0, &target));
+    if let Err(source) = written {
+        let _ = fs::remove_file(&tmp.0);
+        return Err(DraftError::Io {
+            path: target,
+            source,
+        });
+    }
+    // Make the rename itself durable.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(target)
+}
+
+/// A fresh `.name.<pid>.<n>.tmp` created exclusively with mode 0600.
+fn create_temp(dir: &Path, name: &str) -> Result<(PathBuf, File), DraftError> {
+    let pid = std::process::id();
+    let mut last = None;
+    for n in 0..100u32 {
+        let path = dir.join(format!(".{name}.{pid}.{n}.tmp"));
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&path)
+        {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(source) => return Err(DraftError::Io { path, source }),
+        }
+    }
+    Err(DraftError::Io {
+        path: dir.join(name),
+        source: last.unwrap_or_else(|| io::Error::other("no temporary name free")),
+    })
+}
+
+fn write_sync(mut f: &File, bytes: &[u8]) -> io::Result<()> {
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+pub fn load_in(dir: &Path, case_id: &str) -> Result<Option<Draft>, DraftError> {
+    let name = file_name(case_id)?;
+    let path = dir.join(&name);
+    let safe = match SafeDir::open(dir) {
+        Ok(s) => s,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(DraftError::Io { path, source }),
+    };
+    let bytes = match safe.read_file(&name, MAX_DRAFT_BYTES) {
+        Ok(b) => b,
+        Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(DraftError::Invalid {
+                path,
+                message: e.to_string(),
+            });
+        }
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|_| DraftError::Invalid {
+        path: path.clone(),
+        message: "not UTF-8".into(),
+    })?;
+    let draft: Draft = crate::yaml::from_str(text).map_err(|e| DraftError::Invalid {
+        path: path.clone(),
+        message: format!("{}:{}: {}", e.line, e.column, e.message),
+    })?;
+    if draft.case != case_id {
+        return Err(DraftError::Invalid {
+            path,
+            message: "draft belongs to another case".into(),
+        });
+    }
+    Ok(Some(draft))
+}
+
+pub fn remove_in(dir: &Path, case_id: &str) -> Result<(), DraftError> {
+    let path = dir.join(file_name(case_id)?);
+    match fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(DraftError::Io { path, source }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn sample() -> Draft {
+        Draft {
+            case: "AR-2026-0101".into(),
+            case_sha256: "ab".repeat(32),
+            saved: "2026-11-23T18:00:00Z".into(),
+            outcome: Some(Outcome::ReleasePartial),
+            records: vec![DraftRecord {
+                id: "notes".into(),
+                withhold: true,
+                grounds: "psychotherapy-notes".into(),
+            }],
+            disclosures: vec![DraftDisclosure {
+                recipient: "M. Reyes".into(),
+                ..DraftDisclosure::default()
+            }],
+            rationale: "line one\nline: two # not a comment\n".into(),
+        }
+    }
+
+    #[test]
+    fn round_trip_private_and_removable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("drafts");
+        let d = sample();
+        let path = save_in(&dir, &d).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let dmode = fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(dmode, 0o700);
+        assert_eq!(load_in(&dir, &d.case).unwrap(), Some(d.clone()));
+        // Saving again replaces it and leaves no temporary file behind.
+        let mut d2 = d.clone();
+        d2.rationale = "changed".into();
+        save_in(&dir, &d2).unwrap();
+        assert_eq!(load_in(&dir, &d.case).unwrap(), Some(d2));
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+        remove_in(&dir, &d.case).unwrap();
+        assert_eq!(load_in(&dir, &d.case).unwrap(), None);
+        remove_in(&dir, &d.case).unwrap();
+    }
+
+    #[test]
+    fn refuses_bad_ids_and_missing_dir_is_empty() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut d = sample();
+        d.case = "../escape".into();
+        assert!(matches!(save_in(tmp.path(), &d), Err(DraftError::BadId(_))));
+        assert_eq!(load_in(&tmp.path().join("none"), "AR-1").unwrap(), None);
+    }
+
+    #[test]
+    fn refuses_a_draft_filed_under_another_case() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = sample();
+        save_in(tmp.path(), &d).unwrap();
+        fs::rename(
+            tmp.path().join("AR-2026-0101.yaml"),
+            tmp.path().join("OTHER.yaml"),
+        )
+        .unwrap();
+        assert!(load_in(tmp.path(), "OTHER").is_err());
+    }
+}

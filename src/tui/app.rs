@@ -1,0 +1,301 @@
+//! The workbench's state, the messages that change it and the effects it asks for.
+//!
+//! Everything shown is in here, already sanitised: views only lay it out. Strings from
+//! case files pass through `crate::text::sanitize*` when the state is built from a
+//! `CaseSet`, never later.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::KeyEvent;
+
+use super::form::Form;
+use super::keymap::{Context, Keymap};
+use super::theme::{Role, Theme};
+use crate::case::queue::QueueEntry;
+use crate::case::{CaseKind, CaseSet, Status};
+use crate::store::drafts::Draft;
+use crate::text::{sanitize, sanitize_line};
+
+/// Smallest terminal the workbench draws in; below it a "please enlarge" message.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+/// From this width on the three case panes sit side by side; below, they are tabs.
+pub const SIDE_BY_SIDE_WIDTH: u16 = 120;
+
+/// Something that happened: a key, a resize, a result from the worker, a hang-up.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// Files loaded so far, of how many.
+    Progress(usize, usize),
+    Loaded(Box<CaseSet>),
+    LoadFailed(String),
+    DraftLoaded {
+        case: String,
+        result: Result<Option<Draft>, String>,
+    },
+    /// The path it was saved to, or why not.
+    DraftSaved(Result<String, String>),
+    /// The typing pause after an edit has passed: time to save the draft.
+    DraftDue,
+    Signed(Result<String, String>),
+    /// Something went wrong in the background (removing a draft...): shown, not fatal.
+    Error(String),
+    /// SIGHUP, SIGTERM or a terminal read error: save and leave now.
+    Hangup(String),
+}
+
+/// Work the event loop does for `update` (I/O, time, leaving).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadCases,
+    LoadDraft(String),
+    /// Save this draft (the loop stamps the time).
+    SaveDraft(Draft),
+    /// Restart the typing-pause timer for the draft.
+    DraftEdited,
+    RemoveDraft(String),
+    /// Seam for the decision log: sign and record this decision.
+    Sign(Draft),
+    Quit,
+}
+
+/// The advisor's findings for the open case, as plain strings (already sanitised).
+/// The advisor engine fills it; until then it stays `None` and the panel says so.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AdvisorView {
+    pub recommended: String,
+    pub deadline: String,
+    /// `(role, text)`: e.g. `(Role::Error, "error R12: ...")`.
+    pub lines: Vec<(Role, String)>,
+}
+
+/// One queue row, sanitised once when loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub index: usize,
+    pub id: String,
+    pub kind: CaseKind,
+    pub status: Status,
+    pub received: String,
+    pub due: String,
+    pub days_left: Option<i64>,
+    pub requester: String,
+    pub title: String,
+    /// What the fuzzy filter matches against.
+    pub haystack: String,
+}
+
+impl Row {
+    pub fn from_entry(e: &QueueEntry) -> Row {
+        let id = sanitize_line(&e.id);
+        let requester = e
+            .requester
+            .as_deref()
+            .map(sanitize_line)
+            .unwrap_or_default();
+        let title = sanitize_line(&e.title);
+        Row {
+            index: e.index,
+            haystack: format!("{id} {requester} {title} {}", e.kind.as_str()),
+            id,
+            kind: e.kind,
+            status: e.status,
+            received: e.received.to_string(),
+            due: e.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+            days_left: e.days_left,
+            requester,
+            title,
+        }
+    }
+}
+
+/// Days left as text that carries the meaning without colour: `!! -12d`, `! 3d`, `14d`.
+pub fn days_left_text(status: Status, days_left: Option<i64>) -> (String, Role) {
+    match (status, days_left) {
+        (Status::Decided, _) => ("done".into(), Role::Muted),
+        (Status::UnderReview, _) => ("review".into(), Role::Muted),
+        (Status::Overdue, Some(d)) => (format!("!! {d}d"), Role::Overdue),
+        (Status::DueSoon, Some(d)) => (format!("! {d}d"), Role::DueSoon),
+        (_, Some(d)) => (format!("{d}d"), Role::Ok),
+        (_, None) => ("! now".into(), Role::DueSoon),
+    }
+}
+
+pub fn status_text(s: Status) -> (&'static str, Role) {
+    match s {
+        Status::Overdue => ("OVERDUE", Role::Overdue),
+        Status::DueSoon => ("due soon", Role::DueSoon),
+        Status::Open => ("open", Role::Normal),
+        Status::UnderReview => ("review", Role::Muted),
+        Status::Decided => ("decided", Role::Muted),
+    }
+}
+
+pub fn kind_text(k: CaseKind) -> &'static str {
+    match k {
+        CaseKind::AccessRequest => "access",
+        CaseKind::DisclosureConcern => "concern",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load {
+    Loading { done: usize, total: usize },
+    Ready,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Queue,
+    Invalid,
+    Case,
+    Form,
+}
+
+impl Screen {
+    pub fn context(self) -> Context {
+        match self {
+            Screen::Queue => Context::Queue,
+            Screen::Invalid => Context::Invalid,
+            Screen::Case => Context::Case,
+            Screen::Form => Context::Form,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueState {
+    /// Indices into `State::rows` that pass the filters, in queue order.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub selected: usize,
+    /// First visible position drawn (kept by `update` so that drawing stays pure).
+    pub offset: usize,
+    pub filter: String,
+    pub filtering: bool,
+    pub status: Option<Status>,
+}
+
+/// An invalid case file and its problems, sanitised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidRow {
+    pub path: String,
+    pub problems: Vec<String>,
+}
+
+/// One line of a pane: pieces of text with their roles.
+pub type PaneLine = Vec<(Role, String)>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pane {
+    pub title: &'static str,
+    pub lines: Vec<PaneLine>,
+    pub scroll: usize,
+}
+
+pub const PANE_TITLES: [&str; 3] = ["Evaluation of harm", "Consultation notes", "Documentation"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseView {
+    /// Index into `CaseSet::cases`.
+    pub index: usize,
+    /// The case id as in the file, for effects (draft file names); never drawn.
+    pub case_id: String,
+    /// Sanitised, for display.
+    pub id: String,
+    pub title: String,
+    pub kind: CaseKind,
+    pub requester: String,
+    pub jurisdiction: String,
+    /// The deadline clock, e.g. `due 2026-04-01 · !! 3 days overdue`, and its role.
+    pub clock: (String, Role),
+    pub panes: [Pane; 3],
+    pub focus: usize,
+    /// The saved draft found when the case was opened, offered back.
+    pub draft: Option<Draft>,
+    pub show_advisor: bool,
+    pub advisor: Option<AdvisorView>,
+}
+
+pub struct State {
+    pub today: NaiveDate,
+    pub cases_dir: String,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub load: Load,
+    pub set: Option<Arc<CaseSet>>,
+    pub rows: Vec<Row>,
+    pub invalid: Vec<InvalidRow>,
+    pub invalid_scroll: usize,
+    pub queue: QueueState,
+    pub screen: Screen,
+    pub case: Option<CaseView>,
+    pub form: Option<Form>,
+    pub help: bool,
+    pub message: Option<(Role, String)>,
+    /// Terminal size, from the last resize.
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// Set by `update` when something visible changed; the loop draws and clears it.
+    pub needs_draw: bool,
+}
+
+impl State {
+    pub fn new(today: NaiveDate, cases_dir: &str, theme: Theme, keymap: Keymap) -> State {
+        State {
+            today,
+            cases_dir: sanitize_line(cases_dir),
+            theme,
+            keymap,
+            load: Load::Loading { done: 0, total: 0 },
+            set: None,
+            rows: Vec::new(),
+            invalid: Vec::new(),
+            invalid_scroll: 0,
+            queue: QueueState::default(),
+            screen: Screen::Queue,
+            case: None,
+            form: None,
+            help: false,
+            message: None,
+            size: (80, 24),
+            quit: false,
+            needs_draw: true,
+        }
+    }
+
+    /// The row under the cursor in the queue.
+    pub fn selected_row(&self) -> Option<&Row> {
+        let i = *self.queue.visible.get(self.queue.selected)?;
+        self.rows.get(i)
+    }
+
+    /// Rows of the queue table that fit on screen (the loop's size minus chrome).
+    pub fn queue_page(&self) -> usize {
+        (self.size.1 as usize).saturating_sub(4).max(1)
+    }
+
+    pub fn context(&self) -> Context {
+        self.screen.context()
+    }
+}
+
+/// Invalid files as sanitised text: the path and each problem with its snippet.
+pub fn invalid_rows(set: &CaseSet) -> Vec<InvalidRow> {
+    set.invalid
+        .iter()
+        .map(|i| InvalidRow {
+            path: sanitize_line(&i.path.display().to_string()),
+            problems: i
+                .problems
+                .iter()
+                .map(|p| sanitize(&p.to_string()))
+                .collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,312 @@
+//! The event loop: one channel of messages (keys from the input thread, cases from the
+//! worker, signals from the signal thread), `update`, effects, and a draw only when
+//! something changed. Idle, it blocks: no timers, no redraws. The one timeout it ever
+//! waits with is the draft's typing pause, and only while there is an unsaved edit.
+
+use std::collections::VecDeque;
+use std::io::{self, Write};
+use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::crossterm::{execute, queue};
+
+use super::app::{Effect, Msg, State};
+use super::form::SIGN_DISABLED;
+use super::signals::{self, Snapshot};
+use super::{update::update, views};
+use crate::case::{LoadOptions, load_dir};
+use crate::cli::Global;
+use crate::store::drafts;
+
+/// Pause after the last edit before the draft is written.
+pub const DRAFT_PAUSE: Duration = Duration::from_secs(1);
+
+/// Draws one frame, wrapped in a synchronized update so the terminal shows it at once.
+/// ratatui diffs against the previous frame, so only changed cells are written.
+pub fn draw_frame<B: Backend + Write>(terminal: &mut Terminal<B>, state: &State) -> io::Result<()>
+where
+    B::Error: Into<io::Error>,
+{
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal
+        .draw(|f| views::draw(state, f))
+        .map_err(Into::into)?;
+    execute!(terminal.backend_mut(), EndSynchronizedUpdate)
+}
+
+pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let snapshot: Snapshot = Arc::new(Mutex::new(None));
+    if let Err(e) = signals::block() {
+        eprintln!("casebench: cannot set up signal handling: {e}");
+        return 2;
+    }
+    if let Err(e) = signals::spawn(tx.clone(), snapshot.clone(), super::terminal::restore) {
+        eprintln!("casebench: cannot start the signal thread: {e}");
+        return 2;
+    }
+    let mut terminal = match super::terminal::enter(mouse) {
+        Ok(t) => t,
+        Err(e) => {
+            super::terminal::restore();
+            eprintln!("casebench: cannot open the terminal: {e}");
+            return 2;
+        }
+    };
+    if let Ok(size) = terminal.size() {
+        state.size = (size.width, size.height);
+    }
+    // The first frame (with its progress line) before any case is read.
+    let mut broken = draw_frame(&mut terminal, &state).is_err();
+    state.needs_draw = false;
+    spawn_input(tx.clone());
+    let mut pending: VecDeque<Msg> = VecDeque::new();
+    run_effect(global, Effect::LoadCases, &tx, &mut pending);
+    let mut draft_due: Option<Instant> = None;
+    let mut code = 0;
+    if broken {
+        pending.push_back(Msg::Hangup("cannot draw".into()));
+    }
+    'outer: loop {
+        let msg = match pending.pop_front() {
+            Some(m) => m,
+            None => match next(&rx, draft_due) {
+                Some(m) => m,
+                None => break,
+            },
+        };
+        if matches!(msg, Msg::DraftDue) {
+            draft_due = None;
+        }
+        if let Msg::Hangup(_) = &msg {
+            code = 129;
+        }
+        for effect in update(&mut state, msg) {
+            match effect {
+                Effect::Quit => break 'outer,
+                Effect::DraftEdited => draft_due = Some(Instant::now() + DRAFT_PAUSE),
+                Effect::SaveDraft(_) => {
+                    draft_due = None;
+                    run_effect(global, effect, &tx, &mut pending);
+                }
+                e => run_effect(global, e, &tx, &mut pending),
+            }
+        }
+        update_snapshot(&snapshot, &state);
+        // Coalesce: handle everything already queued before drawing once.
+        if !pending.is_empty() {
+            continue;
+        }
+        if let Ok(m) = rx.try_recv() {
+            pending.push_back(m);
+            continue;
+        }
+        if state.needs_draw && !broken {
+            state.needs_draw = false;
+            if draw_frame(&mut terminal, &state).is_err() {
+                broken = true;
+                pending.push_back(Msg::Hangup("terminal write error".into()));
+            }
+        }
+    }
+    // Whatever was unsaved goes to disk before we leave (quit, hang-up, or error).
+    if let Some(f) = state.form.as_ref().filter(|f| f.dirty) {
+        let _ = save(f.to_draft());
+    }
+    super::terminal::restore();
+    code
+}
+
+fn next(rx: &Receiver<Msg>, draft_due: Option<Instant>) -> Option<Msg> {
+    match draft_due {
+        Some(when) => match rx.recv_timeout(when.saturating_duration_since(Instant::now())) {
+            Ok(m) => Some(m),
+            Err(RecvTimeoutError::Timeout) => Some(Msg::DraftDue),
+            Err(RecvTimeoutError::Disconnected) => None,
+        },
+        None => rx.recv().ok(),
+    }
+}
+
+fn update_snapshot(snapshot: &Snapshot, state: &State) {
+    let draft = state
+        .form
+        .as_ref()
+        .filter(|f| f.dirty)
+        .map(|f| f.to_draft());
+    if let Ok(mut g) = snapshot.lock() {
+        *g = draft;
+    }
+}
+
+fn save(mut d: drafts::Draft) -> Result<String, String> {
+    d.saved = signals::now();
+    drafts::save(&d)
+        .map(|p| p.display().to_string())
+        .map_err(|e| e.to_string())
+}
+
+fn run_effect(global: &Global, effect: Effect, tx: &Sender<Msg>, pending: &mut VecDeque<Msg>) {
+    match effect {
+        Effect::LoadCases => spawn_loader(global, tx.clone()),
+        Effect::LoadDraft(case) => {
+            let result = drafts::load(&case).map_err(|e| e.to_string());
+            pending.push_back(Msg::DraftLoaded { case, result });
+        }
+        Effect::SaveDraft(d) => pending.push_back(Msg::DraftSaved(save(d))),
+        Effect::RemoveDraft(case) => {
+            if let Err(e) = drafts::remove(&case) {
+                pending.push_back(Msg::Error(format!("removing the draft: {e}")));
+            }
+        }
+        Effect::Sign(d) => {
+            // Seam for the decision log: build, sign and append the record here, then
+            // answer Msg::Signed(Ok(..)), which removes the draft. Until then the draft is
+            // saved and the form says why signing is off.
+            let saved = save(d);
+            pending.push_back(Msg::DraftSaved(saved));
+            pending.push_back(Msg::Signed(Err(SIGN_DISABLED.into())));
+        }
+        Effect::DraftEdited | Effect::Quit => {}
+    }
+}
+
+/// Loads the case directory on a worker thread, reporting progress every ~2%.
+fn spawn_loader(global: &Global, tx: Sender<Msg>) {
+    let dir = global.cases.clone();
+    let opts = LoadOptions::new(global.today());
+    let spawned = std::thread::Builder::new()
+        .name("loader".into())
+        .spawn(move || {
+            let last = AtomicUsize::new(0);
+            let progress = |done: usize, total: usize| {
+                let step = (total / 50).max(1);
+                let prev = last.load(Ordering::Relaxed);
+                if (done >= prev + step || done == total)
+                    && last
+                        .compare_exchange(prev, done, Ordering::Relaxed, Ordering::Relaxed)
+                        .is_ok()
+                {
+                    let _ = tx.send(Msg::Progress(done, total));
+                }
+            };
+            let msg = match load_dir(&dir, &opts, &progress) {
+                Ok(set) => Msg::Loaded(Box::new(set)),
+                Err(e) => Msg::LoadFailed(e.to_string()),
+            };
+            let _ = tx.send(msg);
+        });
+    if let Err(e) = spawned {
+        eprintln!("casebench: cannot start the loader: {e}");
+    }
+}
+
+/// Reads the terminal on its own thread. It blocks in poll(2) on the terminal, so a
+/// hang-up (POLLHUP/POLLERR) or read error ends it instead of letting it spin.
+fn spawn_input(tx: Sender<Msg>) {
+    let _ = std::thread::Builder::new()
+        .name("input".into())
+        .spawn(move || {
+            let reason = input_loop(&tx);
+            let _ = tx.send(Msg::Hangup(reason));
+        });
+}
+
+fn input_loop(tx: &Sender<Msg>) -> String {
+    let tty = TtyFd::open();
+    let mut idle_wakeups = 0u32;
+    loop {
+        // Everything crossterm can read without blocking.
+        loop {
+            match event::poll(Duration::ZERO) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return format!("terminal read error: {e}"),
+            }
+            let msg = match event::read() {
+                Ok(Event::Key(k)) => Msg::Key(k),
+                Ok(Event::Paste(s)) => Msg::Paste(s),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(e) => return format!("terminal read error: {e}"),
+            };
+            idle_wakeups = 0;
+            if tx.send(msg).is_err() {
+                return "event loop gone".into();
+            }
+        }
+        match tty.wait() {
+            Ok(true) => return "terminal hung up".into(),
+            Ok(false) => {}
+            Err(e) => return format!("terminal poll error: {e}"),
+        }
+        // Readable but nothing came out: an end of file reads as "ready" forever.
+        idle_wakeups += 1;
+        if idle_wakeups > 1000 {
+            return "terminal closed".into();
+        }
+    }
+}
+
+/// The terminal's file descriptor for poll(2): stdin when it is the terminal (crossterm
+/// reads it then), else our own /dev/tty.
+struct TtyFd {
+    fd: libc::c_int,
+    _owned: Option<std::fs::File>,
+}
+
+impl TtyFd {
+    fn open() -> TtyFd {
+        // SAFETY: isatty only inspects the descriptor.
+        if unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 {
+            return TtyFd {
+                fd: libc::STDIN_FILENO,
+                _owned: None,
+            };
+        }
+        let owned = std::fs::File::open("/dev/tty").ok();
+        TtyFd {
+            fd: owned.as_ref().map_or(libc::STDIN_FILENO, |f| f.as_raw_fd()),
+            _owned: owned,
+        }
+    }
+
+    /// Blocks until input arrives (false) or the terminal hangs up (true).
+    fn wait(&self) -> io::Result<bool> {
+        let mut p = libc::pollfd {
+            fd: self.fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        loop {
+            // SAFETY: one valid pollfd, infinite timeout.
+            let rc = unsafe { libc::poll(&mut p, 1, -1) };
+            if rc >= 0 {
+                break;
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+        Ok(p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0)
+    }
+}
+
+/// A terminal on any writer, for benchmarks and tests of the bytes a frame costs.
+pub fn byte_terminal(w: u16, h: u16) -> io::Result<Terminal<CrosstermBackend<Vec<u8>>>> {
+    let backend = CrosstermBackend::new(Vec::new());
+    Terminal::with_options(
+        backend,
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, w, h)),
+        },
+    )
+}

@@ -1,0 +1,375 @@
+//! The decision form's state: outcome, per-record actions and grounds, disclosures,
+//! rationale (a `ratatui-textarea` editor), and how it becomes a draft and a preview.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use super::keymap::Action;
+use super::theme::Role;
+use crate::case::{Case, Outcome};
+use crate::store::drafts::{Draft, DraftDisclosure, DraftRecord};
+use crate::text::{sanitize, sanitize_line};
+
+/// Shown on the sign button until the decision log exists.
+pub const SIGN_DISABLED: &str = "signing arrives with the decision log; your draft is kept";
+
+pub const DISCLOSURE_PARTS: [&str; 4] = ["recipient", "address", "description", "purpose"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Outcome,
+    Action(usize),
+    Grounds(usize),
+    Disclosure(usize, usize),
+    AddDisclosure,
+    Rationale,
+    Sign,
+}
+
+impl Field {
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Field::Grounds(_) | Field::Disclosure(..) | Field::Rationale
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FormRecord {
+    /// As in the case file, for the draft and the record.
+    pub id: String,
+    /// Sanitised id, for display.
+    pub shown_id: String,
+    /// Sanitised description, for display.
+    pub label: String,
+    pub withhold: bool,
+    pub grounds: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub case_id: String,
+    pub case_sha256: String,
+    pub outcome: Option<Outcome>,
+    pub records: Vec<FormRecord>,
+    pub disclosures: Vec<[String; 4]>,
+    pub rationale: TextArea<'static>,
+    pub focus: usize,
+    pub editing: bool,
+    /// Changed since the last save.
+    pub dirty: bool,
+    pub note: Option<(Role, String)>,
+}
+
+impl Form {
+    pub fn new(case: &Case, sha256: &str) -> Form {
+        Form {
+            case_id: case.id.clone(),
+            case_sha256: sha256.to_string(),
+            outcome: None,
+            records: case
+                .records()
+                .iter()
+                .map(|r| FormRecord {
+                    id: r.id.clone(),
+                    shown_id: sanitize_line(&r.id),
+                    label: sanitize_line(&r.description),
+                    withhold: false,
+                    grounds: String::new(),
+                })
+                .collect(),
+            disclosures: Vec::new(),
+            rationale: TextArea::default(),
+            focus: 0,
+            editing: false,
+            dirty: false,
+            note: None,
+        }
+    }
+
+    /// The form for `case`, filled from a saved draft. Records the case no longer has
+    /// are dropped; a changed case file is pointed out.
+    pub fn from_draft(case: &Case, sha256: &str, d: &Draft) -> Form {
+        let mut f = Form::new(case, sha256);
+        f.outcome = d.outcome;
+        for r in &mut f.records {
+            if let Some(saved) = d.records.iter().find(|s| s.id == r.id) {
+                r.withhold = saved.withhold;
+                r.grounds = sanitize_line(&saved.grounds);
+            }
+        }
+        f.disclosures = d
+            .disclosures
+            .iter()
+            .map(|x| {
+                // A draft is a file: what comes back from it is sanitised like case text.
+                [
+                    sanitize_line(&x.recipient),
+                    sanitize_line(&x.address),
+                    sanitize_line(&x.description),
+                    sanitize_line(&x.purpose),
+                ]
+            })
+            .collect();
+        f.rationale = TextArea::new(
+            sanitize(&d.rationale)
+                .split('\n')
+                .map(str::to_string)
+                .collect(),
+        );
+        f.note = Some(if d.case_sha256.is_empty() || d.case_sha256 == sha256 {
+            (
+                Role::Ok,
+                format!("resumed the draft saved {}", sanitize_line(&d.saved)),
+            )
+        } else {
+            (
+                Role::Warning,
+                "resumed a draft made against a different version of this case file: check it"
+                    .into(),
+            )
+        });
+        f
+    }
+
+    pub fn to_draft(&self) -> Draft {
+        Draft {
+            case: self.case_id.clone(),
+            case_sha256: self.case_sha256.clone(),
+            saved: String::new(),
+            outcome: self.outcome,
+            records: self
+                .records
+                .iter()
+                .map(|r| DraftRecord {
+                    id: r.id.clone(),
+                    withhold: r.withhold,
+                    grounds: r.grounds.clone(),
+                })
+                .collect(),
+            disclosures: self
+                .disclosures
+                .iter()
+                .map(
+                    |[recipient, address, description, purpose]| DraftDisclosure {
+                        recipient: recipient.clone(),
+                        address: address.clone(),
+                        description: description.clone(),
+                        purpose: purpose.clone(),
+                    },
+                )
+                .collect(),
+            rationale: self.rationale.lines().join("\n"),
+        }
+    }
+
+    /// The fields in order, top to bottom.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut v = vec![Field::Outcome];
+        for i in 0..self.records.len() {
+            v.push(Field::Action(i));
+            v.push(Field::Grounds(i));
+        }
+        for i in 0..self.disclosures.len() {
+            v.extend((0..4).map(|p| Field::Disclosure(i, p)));
+        }
+        v.extend([Field::AddDisclosure, Field::Rationale, Field::Sign]);
+        v
+    }
+
+    pub fn field(&self) -> Field {
+        let f = self.fields();
+        f.get(self.focus.min(f.len() - 1))
+            .copied()
+            .unwrap_or(Field::Outcome)
+    }
+
+    fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+        match field {
+            Field::Grounds(i) => self.records.get_mut(i).map(|r| &mut r.grounds),
+            Field::Disclosure(i, p) => self.disclosures.get_mut(i).and_then(|d| d.get_mut(p)),
+            _ => None,
+        }
+    }
+
+    /// A key typed while a text field is being edited. Returns true if the content changed.
+    pub fn edit_key(&mut self, key: KeyEvent) -> bool {
+        let field = self.field();
+        if key.code == KeyCode::Esc || (key.code == KeyCode::Enter && field != Field::Rationale) {
+            self.editing = false;
+            return false;
+        }
+        if field == Field::Rationale {
+            // Invisible or bidi characters typed in are stored as their visible markers.
+            if let KeyCode::Char(c) = key.code {
+                let shown = sanitize_line(c.encode_utf8(&mut [0; 4]));
+                if shown.chars().count() != 1 {
+                    return self.rationale.insert_str(shown);
+                }
+            }
+            return self.rationale.input(ratatui_textarea::Input::from(key));
+        }
+        let Some(s) = self.text_mut(field) else {
+            self.editing = false;
+            return false;
+        };
+        match key.code {
+            KeyCode::Backspace => s.pop().is_some(),
+            KeyCode::Char(c)
+                if !c.is_control() && !key.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                s.push_str(&sanitize_line(c.encode_utf8(&mut [0; 4])));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Pasted text into the field being edited (newlines only in the rationale).
+    pub fn paste(&mut self, text: &str) -> bool {
+        if !self.editing {
+            return false;
+        }
+        let field = self.field();
+        if field == Field::Rationale {
+            return self
+                .rationale
+                .insert_str(sanitize(&text.replace("\r\n", "\n")));
+        }
+        let Some(s) = self.text_mut(field) else {
+            return false;
+        };
+        s.push_str(&sanitize_line(text.trim_end_matches(['\r', '\n'])));
+        true
+    }
+
+    /// A form action outside editing. Returns true if the content changed; sets `editing`.
+    pub fn act(&mut self, action: Action) -> bool {
+        let n = self.fields().len();
+        let field = self.field();
+        match action {
+            Action::Down => self.focus = (self.focus + 1).min(n - 1),
+            Action::Up => self.focus = self.focus.saturating_sub(1),
+            Action::Left | Action::Right if field == Field::Outcome => {
+                self.outcome = cycle(self.outcome, action == Action::Right);
+                return true;
+            }
+            Action::Left | Action::Right | Action::Toggle => {
+                if let Field::Action(i) = field
+                    && let Some(r) = self.records.get_mut(i)
+                {
+                    r.withhold = !r.withhold;
+                    return true;
+                }
+                if action == Action::Toggle && field == Field::Outcome {
+                    self.outcome = cycle(self.outcome, true);
+                    return true;
+                }
+            }
+            Action::Edit => match field {
+                f if f.is_text() => self.editing = true,
+                Field::AddDisclosure => return self.add_disclosure(),
+                Field::Action(_) => return self.act(Action::Toggle),
+                Field::Outcome => return self.act(Action::Right),
+                _ => {}
+            },
+            Action::AddDisclosure => return self.add_disclosure(),
+            Action::DeleteDisclosure => {
+                if let Field::Disclosure(i, _) = field {
+                    self.disclosures.remove(i);
+                    self.focus = self.focus.min(self.fields().len() - 1);
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        false
+    }
+
+    fn add_disclosure(&mut self) -> bool {
+        self.disclosures.push(Default::default());
+        let i = self.disclosures.len() - 1;
+        self.focus = self
+            .fields()
+            .iter()
+            .position(|f| *f == Field::Disclosure(i, 0))
+            .unwrap_or(self.focus);
+        self.editing = true;
+        true
+    }
+
+    /// What will be recorded, as the record's fields (sanitised: a draft is a file too).
+    pub fn preview(&self, today: chrono::NaiveDate, due: Option<chrono::NaiveDate>) -> Vec<String> {
+        let s = |t: &str| sanitize_line(t);
+        let mut out = vec![
+            "record: casebench-decision/1".to_string(),
+            format!("case: {}", s(&self.case_id)),
+            format!("case_sha256: {}", s(&self.case_sha256)),
+            "type: decision".into(),
+            "reviewer, key, time: set when signing".into(),
+            format!(
+                "outcome: {}",
+                self.outcome
+                    .map_or("(choose one)".into(), |o| o.to_string())
+            ),
+        ];
+        if !self.records.is_empty() {
+            out.push("records:".into());
+            for r in &self.records {
+                if r.withhold {
+                    out.push(format!(
+                        "  - {{ id: {}, action: withhold, grounds: [{}] }}",
+                        s(&r.id),
+                        grounds(&r.grounds).join(", ")
+                    ));
+                } else {
+                    out.push(format!("  - {{ id: {}, action: release }}", s(&r.id)));
+                }
+            }
+        }
+        if !self.disclosures.is_empty() {
+            out.push("disclosures:".into());
+            for d in &self.disclosures {
+                out.push(format!(
+                    "  - {{ date: {today}, recipient: {}, address: {}, description: {}, purpose: {} }}",
+                    s(&d[0]),
+                    s(&d[1]),
+                    s(&d[2]),
+                    s(&d[3])
+                ));
+            }
+        }
+        if let Some(due) = due {
+            out.push(format!(
+                "deadline: {{ due: {due}, decided_on_time: {} }}",
+                today <= due
+            ));
+        }
+        out.push("rationale: |".into());
+        for line in sanitize(&self.rationale.lines().join("\n")).split('\n') {
+            out.push(format!("  {line}"));
+        }
+        out
+    }
+}
+
+/// Ground codes typed as "a, b c".
+pub fn grounds(s: &str) -> Vec<String> {
+    s.split([',', ' '])
+        .filter(|g| !g.is_empty())
+        .map(sanitize_line)
+        .collect()
+}
+
+fn cycle(o: Option<Outcome>, forward: bool) -> Option<Outcome> {
+    let all = Outcome::ALL;
+    let pos = o.and_then(|o| all.iter().position(|x| *x == o));
+    let next = match (pos, forward) {
+        (None, true) => 0,
+        (None, false) => all.len() - 1,
+        (Some(p), true) => (p + 1) % all.len(),
+        (Some(p), false) => (p + all.len() - 1) % all.len(),
+    };
+    Some(all[next])
+}

@@ -1,0 +1,395 @@
+//! Keys: what each key does on each screen. Defaults are vim-ish and arrows both, with no
+//! Shift or Ctrl chords for the common actions; `<config dir>/keys.yaml` rebinds them
+//! (format in docs/WORKBENCH.md). The help overlay lists exactly these bindings.
+
+use std::collections::BTreeMap;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The screens that have their own keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    Queue,
+    Case,
+    Form,
+    Invalid,
+}
+
+impl Context {
+    pub const ALL: [Context; 4] = [
+        Context::Queue,
+        Context::Case,
+        Context::Form,
+        Context::Invalid,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Queue => "queue",
+            Context::Case => "case",
+            Context::Form => "form",
+            Context::Invalid => "invalid",
+        }
+    }
+}
+
+macro_rules! actions {
+    ($($v:ident => $name:literal, $help:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action { $($v),* }
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$v),*];
+            /// The name used in keys.yaml.
+            pub fn name(self) -> &'static str { match self { $(Action::$v => $name),* } }
+            /// What the help overlay says it does.
+            pub fn help(self) -> &'static str { match self { $(Action::$v => $help),* } }
+        }
+    };
+}
+
+actions! {
+    Up => "up", "move up / scroll up";
+    Down => "down", "move down / scroll down";
+    PageUp => "page_up", "one page up";
+    PageDown => "page_down", "one page down";
+    Top => "top", "first line";
+    Bottom => "bottom", "last line";
+    Left => "left", "previous choice";
+    Right => "right", "next choice";
+    NextPane => "next_pane", "next pane";
+    PrevPane => "prev_pane", "previous pane";
+    Pane1 => "pane_1", "Evaluation of harm";
+    Pane2 => "pane_2", "Consultation notes";
+    Pane3 => "pane_3", "Documentation";
+    Open => "open", "open the selected case";
+    Back => "back", "back / clear filter";
+    Quit => "quit", "quit (drafts are saved)";
+    Help => "help", "this help";
+    Filter => "filter", "fuzzy filter (Enter keeps it, Esc clears)";
+    StatusFilter => "status_filter", "cycle the status filter";
+    ShowInvalid => "show_invalid", "list invalid case files and their errors";
+    Decide => "decide", "decision form (resumes the draft)";
+    DiscardDraft => "discard_draft", "discard the saved draft";
+    Advisor => "advisor", "show or hide the advisor panel";
+    Toggle => "toggle", "release / withhold the record";
+    Edit => "edit", "edit the field (Esc ends editing)";
+    AddDisclosure => "add_disclosure", "add a disclosure";
+    DeleteDisclosure => "delete_disclosure", "delete the disclosure";
+    Sign => "sign", "sign and record the decision";
+}
+
+/// One key, as written in keys.yaml and shown in help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl Key {
+    const fn plain(code: KeyCode) -> Key {
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
+    }
+
+    pub fn matches(&self, ev: &KeyEvent) -> bool {
+        // Shift is part of the character itself (`?`, `G`), so it is not compared;
+        // BackTab arrives as its own code.
+        self.code == ev.code
+            && self.ctrl == ev.modifiers.contains(KeyModifiers::CONTROL)
+            && self.alt == ev.modifiers.contains(KeyModifiers::ALT)
+    }
+
+    pub fn parse(s: &str) -> Option<Key> {
+        let (mut ctrl, mut alt, mut rest) = (false, false, s);
+        loop {
+            if let Some(r) = rest.strip_prefix("Ctrl-").filter(|r| !r.is_empty()) {
+                (ctrl, rest) = (true, r);
+            } else if let Some(r) = rest.strip_prefix("Alt-").filter(|r| !r.is_empty()) {
+                (alt, rest) = (true, r);
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(c),
+            _ => match rest {
+                "Up" => KeyCode::Up,
+                "Down" => KeyCode::Down,
+                "Left" => KeyCode::Left,
+                "Right" => KeyCode::Right,
+                "Enter" => KeyCode::Enter,
+                "Esc" => KeyCode::Esc,
+                "Tab" => KeyCode::Tab,
+                "BackTab" => KeyCode::BackTab,
+                "Space" => KeyCode::Char(' '),
+                "Backspace" => KeyCode::Backspace,
+                "Delete" => KeyCode::Delete,
+                "Insert" => KeyCode::Insert,
+                "Home" => KeyCode::Home,
+                "End" => KeyCode::End,
+                "PageUp" => KeyCode::PageUp,
+                "PageDown" => KeyCode::PageDown,
+                f => KeyCode::F(
+                    f.strip_prefix('F')?
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=24).contains(n))?,
+                ),
+            },
+        };
+        Some(Key { code, ctrl, alt })
+    }
+
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::BackTab => "BackTab".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            other => format!("{other:?}"),
+        };
+        let mut s = String::new();
+        if self.ctrl {
+            s.push_str("Ctrl-");
+        }
+        if self.alt {
+            s.push_str("Alt-");
+        }
+        s + &base
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    /// Per context, in help order: the action and its keys.
+    bindings: BTreeMap<&'static str, Vec<(Action, Vec<Key>)>>,
+}
+
+fn k(s: &str) -> Key {
+    Key::parse(s).unwrap_or(Key::plain(KeyCode::Null))
+}
+
+fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
+    use Action::*;
+    let list: &[(Action, &[&str])] = match ctx {
+        Context::Queue => &[
+            (Down, &["j", "Down"]),
+            (Up, &["k", "Up"]),
+            (PageDown, &["PageDown", "Space"]),
+            (PageUp, &["PageUp", "b"]),
+            (Top, &["g", "Home"]),
+            (Bottom, &["G", "End"]),
+            (Open, &["Enter", "l", "Right"]),
+            (Filter, &["/"]),
+            (StatusFilter, &["s"]),
+            (ShowInvalid, &["i"]),
+            (Back, &["Esc"]),
+            (Help, &["?", "F1"]),
+            (Quit, &["q"]),
+        ],
+        Context::Case => &[
+            (Down, &["j", "Down"]),
+            (Up, &["k", "Up"]),
+            (PageDown, &["PageDown", "Space"]),
+            (PageUp, &["PageUp", "b"]),
+            (Top, &["g", "Home"]),
+            (Bottom, &["G", "End"]),
+            (NextPane, &["l", "Right", "Tab"]),
+            (PrevPane, &["h", "Left", "BackTab"]),
+            (Pane1, &["1"]),
+            (Pane2, &["2"]),
+            (Pane3, &["3"]),
+            (Decide, &["d"]),
+            (DiscardDraft, &["x"]),
+            (Advisor, &["a"]),
+            (Back, &["Esc", "q"]),
+            (Help, &["?", "F1"]),
+        ],
+        Context::Form => &[
+            (Down, &["j", "Down", "Tab"]),
+            (Up, &["k", "Up", "BackTab"]),
+            (Left, &["h", "Left"]),
+            (Right, &["l", "Right"]),
+            (Toggle, &["Space"]),
+            (Edit, &["Enter", "e"]),
+            (AddDisclosure, &["a"]),
+            (DeleteDisclosure, &["x"]),
+            (Back, &["Esc", "q"]),
+            (Help, &["?", "F1"]),
+        ],
+        Context::Invalid => &[
+            (Down, &["j", "Down"]),
+            (Up, &["k", "Up"]),
+            (PageDown, &["PageDown", "Space"]),
+            (PageUp, &["PageUp", "b"]),
+            (Back, &["Esc", "q", "i"]),
+            (Help, &["?", "F1"]),
+        ],
+    };
+    list.iter()
+        .map(|(a, keys)| (*a, keys.iter().map(|s| k(s)).collect()))
+        .collect()
+}
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap {
+            bindings: Context::ALL
+                .iter()
+                .map(|c| (c.name(), defaults(*c)))
+                .collect(),
+        }
+    }
+}
+
+/// keys.yaml: `context: { action: [key, ...] }`; a listed action's keys replace its
+/// defaults in that context.
+pub type KeysFile = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+impl Keymap {
+    /// The action `ev` means on `ctx`, if any.
+    pub fn action(&self, ctx: Context, ev: &KeyEvent) -> Option<Action> {
+        self.bindings
+            .get(ctx.name())?
+            .iter()
+            .find(|(_, keys)| keys.iter().any(|k| k.matches(ev)))
+            .map(|(a, _)| *a)
+    }
+
+    /// The bindings of `ctx`, for the help overlay and the footer.
+    pub fn bindings(&self, ctx: Context) -> &[(Action, Vec<Key>)] {
+        self.bindings.get(ctx.name()).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The first key of `action` on `ctx`, as a label (for hints like "? help").
+    pub fn first_key(&self, ctx: Context, action: Action) -> String {
+        self.bindings(ctx)
+            .iter()
+            .find(|(a, _)| *a == action)
+            .and_then(|(_, keys)| keys.first())
+            .map_or_else(|| "-".into(), Key::label)
+    }
+
+    /// Parses keys.yaml text and applies it over the defaults.
+    pub fn from_yaml(src: &str) -> Result<Keymap, String> {
+        let file: KeysFile = crate::yaml::from_str(src)
+            .map_err(|e| format!("{}:{}: {}", e.line, e.column, e.message))?;
+        Keymap::default().apply(&file)
+    }
+
+    pub fn apply(mut self, file: &KeysFile) -> Result<Keymap, String> {
+        let clean = crate::text::sanitize_line;
+        for (ctx_name, actions) in file {
+            let ctx = Context::ALL
+                .into_iter()
+                .find(|c| c.name() == ctx_name)
+                .ok_or_else(|| format!("unknown screen `{}`", clean(ctx_name)))?;
+            let list = self.bindings.entry(ctx.name()).or_default();
+            for (action_name, keys) in actions {
+                let action = Action::ALL
+                    .iter()
+                    .find(|a| a.name() == action_name)
+                    .copied()
+                    .ok_or_else(|| format!("unknown action `{}`", clean(action_name)))?;
+                let parsed = keys
+                    .iter()
+                    .map(|s| Key::parse(s).ok_or_else(|| format!("unknown key `{}`", clean(s))))
+                    .collect::<Result<Vec<Key>, String>>()?;
+                match list.iter_mut().find(|(a, _)| *a == action) {
+                    Some(entry) => entry.1 = parsed,
+                    None => list.push((action, parsed)),
+                }
+            }
+        }
+        Ok(self)
+    }
+
+    /// Loads `<config dir>/keys.yaml` if it exists.
+    pub fn load(config_dir: Option<&std::path::Path>) -> Result<Keymap, String> {
+        let Some(dir) = config_dir else {
+            return Ok(Keymap::default());
+        };
+        let path = dir.join("keys.yaml");
+        match std::fs::read_to_string(&path) {
+            Ok(src) => Keymap::from_yaml(&src).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn defaults_have_vim_keys_and_arrows() {
+        let km = Keymap::default();
+        assert_eq!(
+            km.action(Context::Queue, &ev(KeyCode::Char('j'))),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            km.action(Context::Queue, &ev(KeyCode::Down)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            km.action(Context::Case, &ev(KeyCode::Tab)),
+            Some(Action::NextPane)
+        );
+        let shifted = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(km.action(Context::Form, &shifted), Some(Action::Help));
+        let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
+        assert_eq!(km.action(Context::Queue, &ctrl_j), None);
+    }
+
+    #[test]
+    fn no_default_needs_ctrl_or_alt() {
+        let km = Keymap::default();
+        for ctx in Context::ALL {
+            for (a, keys) in km.bindings(ctx) {
+                assert!(!keys.is_empty(), "{a:?}");
+                assert!(keys.iter().all(|k| !k.ctrl && !k.alt), "{a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_yaml_rebinds_and_rejects_typos() {
+        let km = Keymap::from_yaml("queue:\n  down: [n, Ctrl-n]\n").unwrap();
+        assert_eq!(
+            km.action(Context::Queue, &ev(KeyCode::Char('n'))),
+            Some(Action::Down)
+        );
+        assert_eq!(km.action(Context::Queue, &ev(KeyCode::Char('j'))), None);
+        let ctrl_n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        assert_eq!(km.action(Context::Queue, &ctrl_n), Some(Action::Down));
+        assert!(Keymap::from_yaml("queue:\n  dwn: [n]\n").is_err());
+        assert!(Keymap::from_yaml("qeue:\n  down: [n]\n").is_err());
+        assert!(Keymap::from_yaml("queue:\n  down: [Hyper-n]\n").is_err());
+    }
+
+    #[test]
+    fn key_names_round_trip() {
+        for s in ["j", "Enter", "PageDown", "F5", "Ctrl-x", "Space", "BackTab"] {
+            let key = Key::parse(s).unwrap();
+            assert_eq!(
+                Key::parse(&key.label().replace("PgDn", "PageDown")),
+                Some(key)
+            );
+        }
+        assert_eq!(Key::parse("F99"), None);
+        assert_eq!(Key::parse(""), None);
+    }
+}

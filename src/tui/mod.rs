@@ -1,0 +1,72 @@
+//! The workbench (DESIGN.md section 6): queue, case view, decision form, help.
+//!
+//! Shape: `app` (state, messages, effects), `update` (the pure state machine), `views`
+//! (pure drawing), `event_loop` (threads, channel, effects, drawing on change),
+//! `signals` (hang-ups and the watchdog), `terminal` (enter/restore), `theme`, `keymap`.
+//! The TUI parses no file format itself: themes and keys go through `crate::yaml` in
+//! their loaders, cases through `crate::case`, drafts through `crate::store::drafts`.
+
+pub mod app;
+pub mod content;
+pub mod event_loop;
+pub mod form;
+pub mod keymap;
+pub mod signals;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod views;
+
+use std::path::PathBuf;
+
+use crate::cli::Global;
+
+/// Environment variable that overrides the config directory (themes/, keys.yaml).
+pub const CONFIG_DIR_ENV: &str = "CASEBENCH_CONFIG_DIR";
+
+/// Where user themes and keys.yaml live: `$CASEBENCH_CONFIG_DIR`, else the platform's
+/// config directory (on Linux `~/.config/casebench/`).
+pub fn config_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("", "", "casebench").map(|p| p.config_dir().to_path_buf())
+}
+
+/// Opens the workbench on `global.cases`. Returns the process exit status.
+pub fn run(global: &Global) -> i32 {
+    use std::io::IsTerminal;
+    let config = config_dir();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = match theme::select(global.theme.as_deref(), no_color, config.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("casebench: {e}");
+            return 2;
+        }
+    };
+    // A broken keys.yaml must not lock anyone out: defaults, and say why.
+    let (keymap, key_problem) = match keymap::Keymap::load(config.as_deref()) {
+        Ok(k) => (k, None),
+        Err(e) => (keymap::Keymap::default(), Some(e)),
+    };
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "casebench: the workbench needs a terminal; for text output use `casebench list` or `casebench show ID`"
+        );
+        return 2;
+    }
+    let mut state = app::State::new(
+        global.today(),
+        &global.cases.display().to_string(),
+        theme,
+        keymap,
+    );
+    if let Some(e) = key_problem {
+        state.message = Some((
+            theme::Role::Error,
+            format!("keys.yaml ignored: {}", crate::text::sanitize_line(&e)),
+        ));
+    }
+    event_loop::run_loop(global, state, global.mouse)
+}

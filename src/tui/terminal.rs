@@ -1,0 +1,61 @@
+//! Entering and leaving the terminal. `restore` never panics and ignores every error: it
+//! runs from the panic hook, the watchdog and every exit path, also when the terminal is
+//! already gone (writes then fail with EIO, and that is fine).
+
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::crossterm::terminal::{
+    EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
+    enable_raw_mode,
+};
+use ratatui::crossterm::{cursor, execute};
+
+static MOUSE: AtomicBool = AtomicBool::new(false);
+static ENTERED: AtomicBool = AtomicBool::new(false);
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Raw mode, alternate screen, bracketed paste, and the mouse only if asked for. Installs
+/// a panic hook that restores the terminal before the panic message is printed.
+pub fn enter(mouse: bool) -> io::Result<Term> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    ENTERED.store(true, Ordering::SeqCst);
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    if mouse {
+        MOUSE.store(true, Ordering::SeqCst);
+        execute!(out, EnableMouseCapture)?;
+    }
+    Terminal::new(CrosstermBackend::new(out))
+}
+
+/// Puts the terminal back. Safe to call any number of times, from any thread.
+pub fn restore() {
+    if !ENTERED.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = io::stdout();
+    if MOUSE.swap(false, Ordering::SeqCst) {
+        let _ = execute!(out, DisableMouseCapture);
+    }
+    let _ = execute!(
+        out,
+        EndSynchronizedUpdate,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = out.flush();
+    let _ = disable_raw_mode();
+}

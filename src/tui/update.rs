@@ -1,0 +1,482 @@
+//! The one state machine: `update(state, msg) -> effects`. Pure: no I/O, no clock, no
+//! terminal; the event loop carries out the effects and feeds results back as messages.
+
+use std::sync::Arc;
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::app::{Effect, Load, Msg, Row, Screen, State, invalid_rows};
+use super::content;
+use super::form::{Field, Form};
+use super::keymap::Action;
+use super::theme::Role;
+use crate::case::Status;
+use crate::case::queue::{deadline_status, entries};
+use crate::text::sanitize_line;
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    state.needs_draw = true;
+    match msg {
+        Msg::Key(k) if k.kind == KeyEventKind::Release => {
+            state.needs_draw = false;
+            Vec::new()
+        }
+        Msg::Key(k) => key(state, k),
+        Msg::Paste(text) => paste(state, &text),
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            keep_selection_visible(state);
+            Vec::new()
+        }
+        Msg::Progress(done, total) => {
+            if matches!(state.load, Load::Loading { .. }) {
+                state.load = Load::Loading { done, total };
+            }
+            Vec::new()
+        }
+        Msg::Loaded(set) => {
+            loaded(state, *set);
+            Vec::new()
+        }
+        Msg::LoadFailed(e) => {
+            state.load = Load::Failed(sanitize_line(&e));
+            Vec::new()
+        }
+        Msg::DraftLoaded { case, result } => {
+            let Some(view) = state.case.as_mut().filter(|c| c.case_id == case) else {
+                state.needs_draw = false;
+                return Vec::new();
+            };
+            match result {
+                Ok(Some(d)) => {
+                    state.message = Some((
+                        Role::Warning,
+                        format!(
+                            "A draft saved {} exists: {} resumes it, {} discards it",
+                            sanitize_line(&d.saved),
+                            state
+                                .keymap
+                                .first_key(state.screen.context(), Action::Decide),
+                            state
+                                .keymap
+                                .first_key(state.screen.context(), Action::DiscardDraft),
+                        ),
+                    ));
+                    view.draft = Some(d);
+                }
+                Ok(None) => state.needs_draw = false,
+                Err(e) => {
+                    state.message = Some((Role::Error, format!("draft: {}", sanitize_line(&e))))
+                }
+            }
+            Vec::new()
+        }
+        Msg::DraftSaved(result) => {
+            let note = match result {
+                Ok(_) => (Role::Muted, "draft saved".to_string()),
+                Err(e) => {
+                    if let Some(f) = state.form.as_mut() {
+                        f.dirty = true;
+                    }
+                    (
+                        Role::Error,
+                        format!("draft NOT saved: {}", sanitize_line(&e)),
+                    )
+                }
+            };
+            match state.form.as_mut() {
+                Some(f) => f.note = Some(note),
+                None => state.message = Some(note),
+            }
+            Vec::new()
+        }
+        Msg::DraftDue => match state.form.as_mut() {
+            Some(f) if f.dirty => {
+                f.dirty = false;
+                vec![Effect::SaveDraft(f.to_draft())]
+            }
+            _ => {
+                state.needs_draw = false;
+                Vec::new()
+            }
+        },
+        Msg::Signed(result) => signed(state, result),
+        Msg::Error(e) => {
+            state.message = Some((Role::Error, sanitize_line(&e)));
+            Vec::new()
+        }
+        Msg::Hangup(_) => {
+            state.quit = true;
+            let mut fx = save_if_dirty(state);
+            fx.push(Effect::Quit);
+            fx
+        }
+    }
+}
+
+fn save_if_dirty(state: &mut State) -> Vec<Effect> {
+    match state.form.as_mut() {
+        Some(f) if f.dirty => {
+            f.dirty = false;
+            vec![Effect::SaveDraft(f.to_draft())]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn loaded(state: &mut State, set: crate::case::CaseSet) {
+    let rows = entries(&set, state.today, &deadline_status);
+    state.rows = rows.iter().map(Row::from_entry).collect();
+    state.invalid = invalid_rows(&set);
+    state.set = Some(Arc::new(set));
+    state.load = Load::Ready;
+    refilter(state);
+}
+
+fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+    // Ctrl-C always leaves (saving the draft), whatever the keymap says.
+    if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        let mut fx = save_if_dirty(state);
+        fx.push(Effect::Quit);
+        return fx;
+    }
+    if state.help {
+        let a = state.keymap.action(state.context(), &k);
+        if matches!(a, Some(Action::Help | Action::Back | Action::Quit)) || k.code == KeyCode::Esc {
+            state.help = false;
+        } else {
+            state.needs_draw = false;
+        }
+        return Vec::new();
+    }
+    match state.screen {
+        Screen::Queue if state.queue.filtering => filter_key(state, k),
+        Screen::Form if state.form.as_ref().is_some_and(|f| f.editing) => form_edit(state, k),
+        _ => {
+            let Some(action) = state.keymap.action(state.context(), &k) else {
+                state.needs_draw = false;
+                return Vec::new();
+            };
+            state.message = None;
+            if action == Action::Help {
+                state.help = true;
+                return Vec::new();
+            }
+            match state.screen {
+                Screen::Queue => queue_action(state, action),
+                Screen::Invalid => invalid_action(state, action),
+                Screen::Case => case_action(state, action),
+                Screen::Form => form_action(state, action),
+            }
+        }
+    }
+}
+
+fn filter_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+    let q = &mut state.queue;
+    match k.code {
+        KeyCode::Esc => {
+            q.filtering = false;
+            q.filter.clear();
+        }
+        KeyCode::Enter => q.filtering = false,
+        KeyCode::Backspace => {
+            q.filter.pop();
+        }
+        KeyCode::Down => return queue_action(state, Action::Down),
+        KeyCode::Up => return queue_action(state, Action::Up),
+        KeyCode::Char(c) if !c.is_control() && !k.modifiers.contains(KeyModifiers::CONTROL) => {
+            q.filter.push(c)
+        }
+        _ => {
+            state.needs_draw = false;
+            return Vec::new();
+        }
+    }
+    refilter(state);
+    Vec::new()
+}
+
+fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if state.screen == Screen::Queue && state.queue.filtering {
+        state
+            .queue
+            .filter
+            .extend(text.chars().filter(|c| !c.is_control()));
+        refilter(state);
+        return Vec::new();
+    }
+    if state.screen == Screen::Form
+        && let Some(f) = state.form.as_mut()
+        && f.paste(text)
+    {
+        f.dirty = true;
+        return vec![Effect::DraftEdited];
+    }
+    state.needs_draw = false;
+    Vec::new()
+}
+
+/// Recomputes the visible rows from the status filter and the fuzzy filter. The fuzzy
+/// filter narrows without reordering: the most urgent match stays on top.
+pub fn refilter(state: &mut State) {
+    let selected_index = state.selected_row().map(|r| r.index);
+    let q = &mut state.queue;
+    let pattern = Pattern::parse(&q.filter, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let status = q.status;
+    q.visible = state
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| status.is_none_or(|s| r.status == s))
+        .filter(|(_, r)| {
+            q.filter.is_empty()
+                || pattern
+                    .score(Utf32Str::new(&r.haystack, &mut buf), &mut matcher)
+                    .is_some()
+        })
+        .map(|(i, _)| i)
+        .collect();
+    // Keep the same case selected when it is still visible.
+    q.selected = selected_index
+        .and_then(|idx| q.visible.iter().position(|&v| state.rows[v].index == idx))
+        .unwrap_or(0);
+    keep_selection_visible(state);
+}
+
+fn keep_selection_visible(state: &mut State) {
+    let page = state.queue_page();
+    let q = &mut state.queue;
+    q.selected = q.selected.min(q.visible.len().saturating_sub(1));
+    if q.selected < q.offset {
+        q.offset = q.selected;
+    } else if q.selected >= q.offset + page {
+        q.offset = q.selected + 1 - page;
+    }
+    q.offset = q.offset.min(q.visible.len().saturating_sub(page));
+}
+
+fn move_by(pos: usize, len: usize, action: Action, page: usize) -> usize {
+    let last = len.saturating_sub(1);
+    match action {
+        Action::Down => (pos + 1).min(last),
+        Action::Up => pos.saturating_sub(1),
+        Action::PageDown => (pos + page).min(last),
+        Action::PageUp => pos.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => pos,
+    }
+}
+
+const STATUS_CYCLE: [Option<Status>; 6] = [
+    None,
+    Some(Status::Overdue),
+    Some(Status::DueSoon),
+    Some(Status::Open),
+    Some(Status::UnderReview),
+    Some(Status::Decided),
+];
+
+fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = state.queue_page();
+    match action {
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
+        | Action::Bottom => {
+            let q = &mut state.queue;
+            let new = move_by(q.selected, q.visible.len(), action, page);
+            if new == q.selected {
+                state.needs_draw = false;
+            }
+            q.selected = new;
+            keep_selection_visible(state);
+        }
+        Action::Open => return open_case(state),
+        Action::Filter => state.queue.filtering = true,
+        Action::StatusFilter => {
+            let pos = STATUS_CYCLE.iter().position(|s| *s == state.queue.status);
+            state.queue.status = STATUS_CYCLE[pos.map_or(0, |p| (p + 1) % STATUS_CYCLE.len())];
+            refilter(state);
+        }
+        Action::ShowInvalid => {
+            if state.invalid.is_empty() {
+                state.message = Some((Role::Ok, "every case file is valid".into()));
+            } else {
+                state.screen = Screen::Invalid;
+                state.invalid_scroll = 0;
+            }
+        }
+        Action::Back => {
+            state.queue.filter.clear();
+            state.queue.status = None;
+            refilter(state);
+        }
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        _ => state.needs_draw = false,
+    }
+    Vec::new()
+}
+
+fn open_case(state: &mut State) -> Vec<Effect> {
+    let (Some(row), Some(set)) = (state.selected_row(), state.set.as_ref()) else {
+        state.needs_draw = false;
+        return Vec::new();
+    };
+    let Some(lc) = set.cases.get(row.index) else {
+        return Vec::new();
+    };
+    let view = content::case_view(row.index, &lc.case, state.today);
+    let id = lc.case.id.clone();
+    state.case = Some(view);
+    state.form = None;
+    state.screen = Screen::Case;
+    vec![Effect::LoadDraft(id)]
+}
+
+fn invalid_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let lines: usize = state.invalid.iter().map(|i| 1 + i.problems.len()).sum();
+    match action {
+        Action::Back => state.screen = Screen::Queue,
+        a => state.invalid_scroll = move_by(state.invalid_scroll, lines, a, state.queue_page()),
+    }
+    Vec::new()
+}
+
+/// Text rows a pane has on screen (header, borders and footer taken off).
+pub fn pane_page(state: &State) -> usize {
+    (state.size.1 as usize).saturating_sub(9).max(1)
+}
+
+fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = pane_page(state);
+    let Some(view) = state.case.as_mut() else {
+        state.screen = Screen::Queue;
+        return Vec::new();
+    };
+    let areas = if view.show_advisor { 4 } else { 3 };
+    match action {
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
+        | Action::Bottom => {
+            if let Some(p) = view.panes.get_mut(view.focus) {
+                p.scroll = move_by(p.scroll, p.lines.len(), action, page);
+            }
+        }
+        Action::NextPane => view.focus = (view.focus + 1) % areas,
+        Action::PrevPane => view.focus = (view.focus + areas - 1) % areas,
+        Action::Pane1 => view.focus = 0,
+        Action::Pane2 => view.focus = 1,
+        Action::Pane3 => view.focus = 2,
+        Action::Advisor => {
+            view.show_advisor = !view.show_advisor;
+            view.focus = if view.show_advisor {
+                3
+            } else {
+                view.focus.min(2)
+            };
+        }
+        Action::DiscardDraft => {
+            if view.draft.take().is_some() {
+                state.form = None;
+                state.message = Some((Role::Muted, "draft discarded".into()));
+                return vec![Effect::RemoveDraft(view.case_id.clone())];
+            }
+            state.message = Some((Role::Muted, "no saved draft for this case".into()));
+        }
+        Action::Decide => {
+            if state.form.is_none() {
+                let Some(lc) = state.set.as_ref().and_then(|s| s.cases.get(view.index)) else {
+                    return Vec::new();
+                };
+                let sha = lc.sha256_hex();
+                state.form = Some(match &view.draft {
+                    Some(d) => Form::from_draft(&lc.case, &sha, d),
+                    None => Form::new(&lc.case, &sha),
+                });
+            }
+            state.screen = Screen::Form;
+        }
+        Action::Back => {
+            let fx = save_if_dirty(state);
+            state.screen = Screen::Queue;
+            state.case = None;
+            state.form = None;
+            return fx;
+        }
+        _ => state.needs_draw = false,
+    }
+    Vec::new()
+}
+
+fn form_edit(state: &mut State, k: KeyEvent) -> Vec<Effect> {
+    let Some(f) = state.form.as_mut() else {
+        return Vec::new();
+    };
+    if f.edit_key(k) {
+        f.dirty = true;
+        return vec![Effect::DraftEdited];
+    }
+    Vec::new()
+}
+
+fn form_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let Some(f) = state.form.as_mut() else {
+        state.screen = Screen::Case;
+        return Vec::new();
+    };
+    match action {
+        Action::Back => {
+            state.screen = Screen::Case;
+            let fx = save_if_dirty(state);
+            if let (Some(view), Some(f)) = (state.case.as_mut(), state.form.as_ref()) {
+                view.draft = Some(f.to_draft());
+            }
+            fx
+        }
+        Action::Sign => vec![Effect::Sign(f.to_draft())],
+        Action::Edit if f.field() == Field::Sign => vec![Effect::Sign(f.to_draft())],
+        a => {
+            if f.act(a) {
+                f.dirty = true;
+                vec![Effect::DraftEdited]
+            } else {
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn signed(state: &mut State, result: Result<String, String>) -> Vec<Effect> {
+    match result {
+        Ok(what) => {
+            let id = state.form.take().map(|f| f.case_id);
+            if let Some(v) = state.case.as_mut() {
+                v.draft = None;
+            }
+            state.screen = Screen::Case;
+            state.message = Some((Role::Ok, sanitize_line(&what)));
+            id.map(Effect::RemoveDraft).into_iter().collect()
+        }
+        Err(e) => {
+            if let Some(f) = state.form.as_mut() {
+                f.note = Some((Role::Warning, sanitize_line(&e)));
+            }
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! The decision form: fields on the left, the preview of the record on the right (from
+//! 120 columns; narrower, the preview takes the fields' place while "Sign" has focus).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::{footer, rows, span, split_footer};
+use crate::tui::app::{SIDE_BY_SIDE_WIDTH, State};
+use crate::tui::form::{DISCLOSURE_PARTS, Field, Form, SIGN_DISABLED, grounds};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::theme::{Role, Theme};
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+    let Some(form) = &state.form else {
+        return;
+    };
+    let t = &state.theme;
+    let (body, foot) = split_footer(area);
+    let parts = rows(body, &[1]);
+    let title = state.case.as_ref().map_or("", |c| c.title.as_str());
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            span(t, Role::Title, "Decision · "),
+            span(t, Role::Title, form_id(state)),
+            span(t, Role::Muted, " · "),
+            span(t, Role::Normal, title),
+        ])),
+        parts[0],
+    );
+    let due = state
+        .set
+        .as_ref()
+        .and_then(|s| s.cases.get(state.case.as_ref()?.index))
+        .and_then(|lc| crate::case::deadline::deadline(&lc.case, state.today, 30).due);
+    let preview = form.preview(state.today, due);
+    let (left, right) = if area.width >= SIDE_BY_SIDE_WIDTH {
+        let c = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .split(parts[1]);
+        (c[0], Some(c[1]))
+    } else {
+        (parts[1], None)
+    };
+    // Rationale editor and sign line sit at the bottom; the fields scroll above them.
+    let rat_h = if left.height >= 30 { 10 } else { 5 };
+    let fields_h = left.height.saturating_sub(rat_h + 1);
+    let l = rows(left, &[fields_h, rat_h]);
+    if right.is_none() && form.field() == Field::Sign {
+        preview_block(t, &preview, frame, l[0]);
+    } else {
+        fields(t, form, frame, l[0]);
+    }
+    rationale(t, form, frame, l[1]);
+    sign_line(t, form, frame, l[2]);
+    if let Some(r) = right {
+        preview_block(t, &preview, frame, r);
+    }
+    let hints: &[Action] = if form.editing {
+        &[Action::Back]
+    } else {
+        &[
+            Action::Edit,
+            Action::Toggle,
+            Action::AddDisclosure,
+            Action::Back,
+        ]
+    };
+    footer(state, frame, foot, Context::Form, hints);
+    if form.editing {
+        // Tell the user how to stop typing, whatever the message line says.
+        let hint = "editing: Esc ends (Enter too, outside the rationale)";
+        let w = (hint.len() as u16).min(foot.width);
+        let r = Rect::new(foot.x + foot.width - w, foot.y, w, foot.height);
+        frame.render_widget(Paragraph::new(span(t, Role::Focus, hint)), r);
+    }
+}
+
+fn form_id(state: &State) -> &str {
+    state.case.as_ref().map_or("", |c| c.id.as_str())
+}
+
+fn cursor(t: &Theme, on: bool) -> Span<'static> {
+    if on {
+        Span::styled(">", t.selected())
+    } else {
+        Span::raw(" ")
+    }
+}
+
+fn value<'a>(t: &Theme, text: &'a str, on: bool, editing: bool) -> Vec<Span<'a>> {
+    let mut v = vec![if on {
+        Span::styled(text, t.style(Role::Focus))
+    } else {
+        span(t, Role::Normal, text)
+    }];
+    if on && editing {
+        v.push(span(t, Role::Marker, "▏"));
+    }
+    if text.is_empty() && !(on && editing) {
+        v.push(span(t, Role::Muted, "…"));
+    }
+    v
+}
+
+fn fields(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
+    let focus = f.field();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut focus_line = 0;
+    let mut mark = |lines: &Vec<Line>, field: Field| {
+        if field == focus {
+            focus_line = lines.len();
+        }
+        field == focus
+    };
+
+    let on = mark(&lines, Field::Outcome);
+    let outcome = f
+        .outcome
+        .map_or("(choose with ←/→)".into(), |o| format!("‹ {o} ›"));
+    lines.push(Line::from(vec![
+        cursor(t, on),
+        span(t, Role::Header, "Outcome   "),
+        if on {
+            Span::styled(outcome, t.style(Role::Focus))
+        } else {
+            span(t, Role::Normal, outcome)
+        },
+    ]));
+    lines.push(Line::from(span(t, Role::Header, " Records")));
+    if f.records.is_empty() {
+        lines.push(Line::from(span(
+            t,
+            Role::Muted,
+            "   (a disclosure concern has none)",
+        )));
+    }
+    for (i, r) in f.records.iter().enumerate() {
+        let on_a = mark(&lines, Field::Action(i));
+        let action = if r.withhold {
+            "[WITHHOLD]"
+        } else {
+            "[release ]"
+        };
+        let role = if r.withhold { Role::Warning } else { Role::Ok };
+        let mut spans = vec![
+            cursor(t, on_a),
+            span(t, Role::Normal, format!("  {:<12} ", r.shown_id)),
+            if on_a {
+                Span::styled(action, t.selected())
+            } else {
+                span(t, role, action)
+            },
+            span(t, Role::Muted, format!(" {}", r.label)),
+        ];
+        lines.push(Line::from(std::mem::take(&mut spans)));
+        let on_g = mark(&lines, Field::Grounds(i));
+        let mut g = vec![cursor(t, on_g), span(t, Role::Muted, "     grounds: ")];
+        g.extend(value(t, &r.grounds, on_g, f.editing));
+        lines.push(Line::from(g));
+    }
+    lines.push(Line::from(span(t, Role::Header, " Disclosures")));
+    for (i, d) in f.disclosures.iter().enumerate() {
+        for (p, name) in DISCLOSURE_PARTS.iter().enumerate() {
+            let on = mark(&lines, Field::Disclosure(i, p));
+            let lead = if p == 0 {
+                format!("  #{:<2}", i + 1)
+            } else {
+                "     ".into()
+            };
+            let mut s = vec![
+                cursor(t, on),
+                span(t, Role::Muted, format!("{lead} {name:<12}")),
+            ];
+            s.extend(value(t, &d[p], on, f.editing));
+            lines.push(Line::from(s));
+        }
+    }
+    let on = mark(&lines, Field::AddDisclosure);
+    lines.push(Line::from(vec![
+        cursor(t, on),
+        if on {
+            Span::styled("  [+ add disclosure]", t.style(Role::Focus))
+        } else {
+            span(t, Role::Key, "  [+ add disclosure]")
+        },
+    ]));
+    if let Some((role, note)) = &f.note {
+        lines.push(Line::from(span(t, *role, format!(" {note}"))));
+    }
+    let h = area.height as usize;
+    let scroll = (focus_line + 1).saturating_sub(h);
+    frame.render_widget(
+        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        area,
+    );
+}
+
+fn rationale(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
+    let on = f.field() == Field::Rationale;
+    let title = if on { "> Rationale <" } else { "  Rationale  " };
+    let mut ta = f.rationale.clone();
+    ta.set_block(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(t.style(if on { Role::Focus } else { Role::Border }))
+            .title(span(t, if on { Role::Focus } else { Role::Title }, title)),
+    );
+    ta.set_style(t.style(Role::Normal));
+    ta.set_cursor_line_style(t.style(Role::Normal));
+    if !(on && f.editing) {
+        // No cursor block unless the user is typing in it.
+        ta.set_cursor_style(t.style(Role::Normal));
+    }
+    if f.rationale.is_empty() {
+        ta.set_placeholder_text("why: the facts, the grounds, what was weighed");
+        ta.set_placeholder_style(t.style(Role::Muted));
+    }
+    frame.render_widget(&ta, area);
+}
+
+fn sign_line(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
+    let on = f.field() == Field::Sign;
+    let withheld_without_ground = f
+        .records
+        .iter()
+        .any(|r| r.withhold && grounds(&r.grounds).is_empty());
+    let mut s = vec![
+        cursor(t, on),
+        if on {
+            Span::styled("[ Sign ]", t.selected())
+        } else {
+            span(t, Role::Muted, "[ Sign ]")
+        },
+        span(t, Role::Muted, format!(" disabled: {SIGN_DISABLED}")),
+    ];
+    if withheld_without_ground {
+        s.push(span(
+            t,
+            Role::Warning,
+            " · ! a withheld record has no ground",
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(s)), area);
+}
+
+fn preview_block(t: &Theme, preview: &[String], frame: &mut Frame, area: Rect) {
+    let lines: Vec<Line> = preview
+        .iter()
+        .map(|l| Line::from(span(t, Role::Normal, l.as_str())))
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.style(Role::Border))
+                .title(span(t, Role::Title, "  Preview: what will be recorded  ")),
+        ),
+        area,
+    );
+}

@@ -1,0 +1,206 @@
+//! The queue: one row per case, most urgent first. Only the rows on screen are built, so
+//! a frame costs the same with 20 cases or 10,000.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row as TRow, Table};
+
+use super::{footer, rows, span, split_footer};
+use crate::tui::app::{Load, State, days_left_text, kind_text, status_text};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::theme::Role;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Col {
+    Marker,
+    Id,
+    Kind,
+    Status,
+    Received,
+    Due,
+    Left,
+    Requester,
+    Title,
+}
+
+impl Col {
+    fn width(self) -> u16 {
+        match self {
+            Col::Marker => 1,
+            Col::Id => 14,
+            Col::Kind => 7,
+            Col::Status => 8,
+            Col::Received | Col::Due => 10,
+            Col::Left => 8,
+            Col::Requester => 18,
+            Col::Title => 0,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Col::Marker => "",
+            Col::Id => "id",
+            Col::Kind => "kind",
+            Col::Status => "status",
+            Col::Received => "received",
+            Col::Due => "due",
+            Col::Left => "left",
+            Col::Requester => "requester",
+            Col::Title => "title",
+        }
+    }
+}
+
+/// The columns that fit: the least needed go first when the title would get too narrow.
+fn columns(width: u16) -> Vec<Col> {
+    use Col::*;
+    let mut cols = vec![
+        Marker, Id, Kind, Status, Received, Due, Left, Requester, Title,
+    ];
+    for drop in [Received, Requester, Kind, Due] {
+        let used: u16 = cols.iter().map(|c| c.width() + 1).sum();
+        if width.saturating_sub(used) >= 24 {
+            break;
+        }
+        cols.retain(|c| *c != drop);
+    }
+    cols
+}
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+    let t = &state.theme;
+    let (body, foot) = split_footer(area);
+    let parts = rows(body, &[1, 1]);
+    let q = &state.queue;
+
+    // Title line: where we are and what is filtered.
+    let mut title = vec![
+        span(t, Role::Title, "casebench"),
+        span(t, Role::Muted, format!(" · {} · ", state.cases_dir)),
+        span(
+            t,
+            Role::Normal,
+            format!("{} of {} cases", q.visible.len(), state.rows.len()),
+        ),
+    ];
+    if let Some(s) = q.status {
+        title.push(span(
+            t,
+            Role::Focus,
+            format!(" · status: {}", status_text(s).0),
+        ));
+    }
+    if q.filtering || !q.filter.is_empty() {
+        title.push(span(t, Role::Focus, format!(" · /{}", q.filter)));
+        if q.filtering {
+            title.push(span(t, Role::Marker, "▏"));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(title)), parts[0]);
+
+    // Status line: loading progress, or the invalid files one key away.
+    let status = match &state.load {
+        Load::Loading { done, total } => Line::from(span(
+            t,
+            Role::Warning,
+            format!("loading cases… {done} of {total} files"),
+        )),
+        Load::Failed(e) => Line::from(span(t, Role::Error, format!("cannot load: {e}"))),
+        Load::Ready if state.invalid.is_empty() => {
+            Line::from(span(t, Role::Ok, "all case files valid"))
+        }
+        Load::Ready => Line::from(vec![
+            span(
+                t,
+                Role::Error,
+                format!(
+                    "!! {} case file(s) invalid and not listed",
+                    state.invalid.len()
+                ),
+            ),
+            span(t, Role::Muted, " — "),
+            span(
+                t,
+                Role::Key,
+                state.keymap.first_key(Context::Queue, Action::ShowInvalid),
+            ),
+            span(t, Role::Muted, " lists them with their errors"),
+        ]),
+    };
+    frame.render_widget(Paragraph::new(status), parts[1]);
+
+    table(state, frame, parts[2]);
+    footer(
+        state,
+        frame,
+        foot,
+        Context::Queue,
+        &[
+            Action::Open,
+            Action::Filter,
+            Action::StatusFilter,
+            Action::ShowInvalid,
+            Action::Quit,
+        ],
+    );
+}
+
+fn table(state: &State, frame: &mut Frame, area: Rect) {
+    let t = &state.theme;
+    let q = &state.queue;
+    let cols = columns(area.width);
+    let page = area.height.saturating_sub(1) as usize;
+    let header = TRow::new(cols.iter().map(|c| Cell::from(c.name()))).style(t.style(Role::Header));
+    let end = (q.offset + page).min(q.visible.len());
+    let start = q.offset.min(end);
+    let body = q.visible[start..end]
+        .iter()
+        .enumerate()
+        .filter_map(|(n, &ri)| {
+            let r = state.rows.get(ri)?;
+            let selected = start + n == q.selected;
+            let cells = cols.iter().map(|c| match c {
+                Col::Marker if selected => Cell::from(Span::styled(">", t.selected())),
+                Col::Marker => Cell::from(" "),
+                Col::Id if selected => Cell::from(Span::styled(r.id.as_str(), t.selected())),
+                Col::Id => Cell::from(r.id.as_str()),
+                Col::Kind => Cell::from(kind_text(r.kind)),
+                Col::Status => {
+                    let (s, role) = status_text(r.status);
+                    Cell::from(span(t, role, s))
+                }
+                Col::Received => Cell::from(r.received.as_str()),
+                Col::Due => Cell::from(r.due.as_str()),
+                Col::Left => {
+                    let (s, role) = days_left_text(r.status, r.days_left);
+                    Cell::from(span(t, role, s))
+                }
+                Col::Requester => Cell::from(span(t, Role::Normal, r.requester.as_str())),
+                Col::Title => Cell::from(r.title.as_str()),
+            });
+            Some(TRow::new(cells))
+        });
+    let widths: Vec<Constraint> = cols
+        .iter()
+        .map(|c| match c {
+            Col::Title => Constraint::Fill(1),
+            c => Constraint::Length(c.width()),
+        })
+        .collect();
+    let table = Table::new(body, widths)
+        .header(header)
+        .column_spacing(1)
+        .style(t.style(Role::Normal));
+    frame.render_widget(table, area);
+    if q.visible.is_empty() && matches!(state.load, Load::Ready) {
+        let msg = if state.rows.is_empty() {
+            "No cases in this directory."
+        } else {
+            "No case matches the filter (Esc clears it)."
+        };
+        let r = rows(area, &[1]);
+        frame.render_widget(Paragraph::new(span(t, Role::Muted, msg)), r[1]);
+    }
+}
