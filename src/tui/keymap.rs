@@ -75,7 +75,7 @@ actions! {
     Edit => "edit", "edit the field (Esc ends editing)";
     AddDisclosure => "add_disclosure", "add a disclosure";
     DeleteDisclosure => "delete_disclosure", "delete the disclosure";
-    Sign => "sign", "sign and record the decision";
+    Sign => "sign", "sign and record the decision (on [ Sign ])";
 }
 
 /// One key, as written in keys.yaml and shown in help.
@@ -221,6 +221,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Edit, &["Enter", "e"]),
             (AddDisclosure, &["a"]),
             (DeleteDisclosure, &["x"]),
+            (Sign, &["Enter"]),
             (Back, &["Esc", "q"]),
             (Help, &["?", "F1"]),
         ],

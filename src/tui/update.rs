@@ -17,7 +17,15 @@ use crate::case::queue::{deadline_status, entries};
 use crate::text::sanitize_line;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    // A message that changes nothing must not cancel a draw an earlier one asked for.
+    let pending_draw = state.needs_draw;
     state.needs_draw = true;
+    let effects = handle(state, msg);
+    state.needs_draw |= pending_draw;
+    effects
+}
+
+fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(k) if k.kind == KeyEventKind::Release => {
             state.needs_draw = false;
@@ -356,7 +364,7 @@ fn invalid_action(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// Text rows a pane has on screen (header, borders and footer taken off).
 pub fn pane_page(state: &State) -> usize {
-    (state.size.1 as usize).saturating_sub(9).max(1)
+    (state.size.1 as usize).saturating_sub(7).max(1)
 }
 
 fn case_action(state: &mut State, action: Action) -> Vec<Effect> {

@@ -19,7 +19,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     };
     let t = &state.theme;
     let (body, foot) = split_footer(area);
-    let parts = rows(body, &[2]);
+    let parts = rows(body, &[3]);
     header(t, view, frame, parts[0]);
     if area.width >= SIDE_BY_SIDE_WIDTH {
         side_by_side(t, view, frame, parts[1]);
@@ -50,11 +50,10 @@ fn header(t: &Theme, v: &CaseView, frame: &mut Frame, area: Rect) {
         span(t, Role::Normal, v.requester.as_str()),
         span(t, Role::Muted, " · "),
         span(t, Role::Normal, v.jurisdiction.as_str()),
-        span(t, Role::Muted, " · "),
-        span(t, *role, clock.as_str()),
     ]);
-    let second = Line::from(span(t, Role::Header, v.title.as_str()));
-    frame.render_widget(Paragraph::new(vec![first, second]), area);
+    let second = Line::from(span(t, *role, clock.as_str()));
+    let third = Line::from(span(t, Role::Header, v.title.as_str()));
+    frame.render_widget(Paragraph::new(vec![first, second, third]), area);
 }
 
 fn area_count(v: &CaseView) -> usize {

@@ -58,6 +58,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     let hints: &[Action] = if form.editing {
         &[Action::Back]
+    } else if form.field() == Field::Sign {
+        &[Action::Sign, Action::Back]
     } else {
         &[
             Action::Edit,
@@ -250,12 +252,14 @@ fn preview_block(t: &Theme, preview: &[String], frame: &mut Frame, area: Rect) {
         .map(|l| Line::from(span(t, Role::Normal, l.as_str())))
         .collect();
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.style(Role::Border))
-                .title(span(t, Role::Title, "  Preview: what will be recorded  ")),
-        ),
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(t.style(Role::Border))
+                    .title(span(t, Role::Title, "  Preview: what will be recorded  ")),
+            ),
         area,
     );
 }

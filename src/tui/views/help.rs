@@ -26,7 +26,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     lines.push(Line::from(span(
         t,
         Role::Muted,
-        "Ctrl-C quits from anywhere; drafts are saved. Keys: keys.yaml (docs/WORKBENCH.md).",
+        "Ctrl-C quits from anywhere; the draft is saved first.",
     )));
     let want_w = 72u16.min(area.width);
     let want_h = (lines.len() as u16 + 2).min(area.height);

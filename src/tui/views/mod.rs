@@ -75,6 +75,7 @@ fn short(a: Action) -> &'static str {
         Action::Toggle => "toggle",
         Action::AddDisclosure => "add disclosure",
         Action::Help => "help",
+        Action::Sign => "sign",
         other => other.name(),
     }
 }

@@ -8,7 +8,7 @@ use crate::tui::theme::Role;
 /// "Please enlarge the terminal", wrapped into whatever space there is (even 1×1).
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let text = format!(
-        "Please enlarge the terminal: casebench needs {MIN_WIDTH}×{MIN_HEIGHT}, this one is {}×{}. q quits.",
+        "Please enlarge the terminal: casebench needs {MIN_WIDTH}×{MIN_HEIGHT}, this one is {}×{}.",
         area.width, area.height
     );
     frame.render_widget(
