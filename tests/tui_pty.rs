@@ -1,0 +1,288 @@
+//! End to end: the real binary in a pseudo-terminal (portable-pty), its output read by a
+//! terminal emulator (vt100). Timeouts are generous bounds for slow machines, never
+//! measurements.
+
+mod tui_support;
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+/// Records everything a program asks of the terminal beyond drawing.
+#[derive(Default)]
+struct Seen {
+    titles: Vec<Vec<u8>>,
+    clipboard: Vec<Vec<u8>>,
+}
+
+impl vt100::Callbacks for Seen {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles.push(title.to_vec());
+    }
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
+        self.titles.push(name.to_vec());
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard.push(data.to_vec());
+    }
+}
+
+type Parser = vt100::Parser<Seen>;
+
+struct Session {
+    parser: Arc<Mutex<Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+    _tmp: tempfile::TempDir,
+    data: std::path::PathBuf,
+}
+
+fn start(cols: u16, rows: u16) -> Session {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    std::fs::create_dir(&cases).unwrap();
+    for e in std::fs::read_dir(tui_support::fixture_dir()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), cases.join(e.file_name())).unwrap();
+    }
+    let data = tmp.path().join("data");
+    let pty = native_pty_system();
+    let pair = pty
+        .openpty(PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_casebench"));
+    cmd.args([
+        "--cases",
+        cases.to_str().unwrap(),
+        "--today",
+        tui_support::TODAY,
+    ]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("CASEBENCH_DATA_DIR", &data);
+    cmd.env("CASEBENCH_CONFIG_DIR", tmp.path().join("config"));
+    cmd.env_remove("NO_COLOR");
+    cmd.cwd(tmp.path());
+    let child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let writer = pair.master.take_writer().unwrap();
+    let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+        rows.try_into().unwrap(),
+        cols.try_into().unwrap(),
+        0,
+        Seen::default(),
+    )));
+    let raw = Arc::new(Mutex::new(Vec::new()));
+    let (p2, r2) = (parser.clone(), raw.clone());
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    p2.lock().unwrap().process(&buf[..n]);
+                    r2.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            }
+        }
+    });
+    Session {
+        parser,
+        raw,
+        writer,
+        child,
+        _master: pair.master,
+        _tmp: tmp,
+        data,
+    }
+}
+
+impl Session {
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if cond(&s) {
+                return s;
+            }
+            if Instant::now() > end {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn keys(&mut self, k: &str) {
+        self.writer.write_all(k.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Selects the queue row of `id` with `/` filtering, then opens it.
+    fn open(&mut self, id: &str) {
+        self.wait_for("the queue", |s| s.contains(id));
+        self.keys(&format!("/{id}\r"));
+        self.wait_for("the filter", |s| s.contains(&format!("/{id}")));
+        self.keys("\r");
+        self.wait_for("the case view", |s| s.contains("Documentation"));
+    }
+
+    fn gone_within(&mut self, limit: Duration) -> bool {
+        let end = Instant::now() + limit;
+        while Instant::now() < end {
+            if self.child.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn opens_a_case_with_the_three_panes_side_by_side() {
+    let mut s = start(160, 48);
+    s.open("AR-2026-0101");
+    let screen = s.wait_for("pane titles", |s| s.contains("Consultation notes"));
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Evaluation of harm"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        row.contains("Consultation notes") && row.contains("Documentation"),
+        "titles not on one row:\n{screen}"
+    );
+    {
+        let p = s.parser.lock().unwrap();
+        assert_eq!(
+            p.screen().mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse captured without --mouse"
+        );
+    }
+    // Back to the queue and quit: the process ends and leaves the alternate screen.
+    s.keys("\x1b");
+    s.wait_for("the queue", |s| s.contains("of 3 cases"));
+    s.keys("q");
+    assert!(s.gone_within(Duration::from_secs(10)));
+    assert!(!s.parser.lock().unwrap().screen().alternate_screen());
+}
+
+#[test]
+fn hostile_case_text_is_shown_not_obeyed() {
+    let mut s = start(160, 48);
+    s.open("AR-2026-0150");
+    let screen = s.wait_for("the hostile notes", |s| s.contains("pwned"));
+    assert!(screen.contains("^[]0;pwned^G"), "{screen}");
+    assert!(screen.contains("^[[2J"), "{screen}");
+    assert!(screen.contains("<U+202E>evil"), "{screen}");
+    assert!(screen.contains("<U+200B>"), "{screen}");
+    // The screen was not cleared under the frame: header and panes are all there.
+    assert!(screen.contains("AR-2026-0150") && screen.contains("Evaluation of harm"));
+    {
+        let p = s.parser.lock().unwrap();
+        assert!(p.callbacks().titles.is_empty(), "the window title was set");
+        assert!(p.callbacks().clipboard.is_empty());
+    }
+    let raw = s.raw.lock().unwrap().clone();
+    for bad in [
+        &b"\x1b]0;"[..],
+        b"\x1b[2J",
+        "\u{202E}".as_bytes(),
+        "\u{200B}".as_bytes(),
+    ] {
+        assert!(
+            !raw.windows(bad.len()).any(|w| w == bad),
+            "terminal output contains {bad:?}"
+        );
+    }
+}
+
+fn draft_path(data: &Path) -> std::path::PathBuf {
+    data.join("drafts/AR-2026-0101.yaml")
+}
+
+#[test]
+fn hangup_with_an_unsaved_draft_saves_it_and_exits() {
+    let mut s = start(100, 30);
+    s.open("AR-2026-0101");
+    s.keys("d");
+    s.wait_for("the form", |s| s.contains("Outcome"));
+    // Choose an outcome: an edit that is not saved until the typing pause.
+    s.keys("l");
+    s.wait_for("the outcome", |s| s.contains("release_full"));
+    let pid = s.child.process_id().unwrap() as libc::pid_t;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
+    assert!(
+        s.gone_within(Duration::from_secs(5)),
+        "process still running after SIGHUP"
+    );
+    let path = draft_path(&s.data);
+    let text = std::fs::read_to_string(&path).expect("draft saved");
+    assert!(text.contains("outcome: release_full"), "{text}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn a_saved_draft_is_offered_when_the_case_is_reopened() {
+    let mut s = start(100, 30);
+    s.open("AR-2026-0101");
+    s.keys("d");
+    s.wait_for("the form", |s| s.contains("Outcome"));
+    s.keys("ll");
+    s.wait_for("the outcome", |s| s.contains("release_partial"));
+    // Leaving the form saves; leaving the case and coming back offers the draft.
+    s.keys("\x1b");
+    s.wait_for("the case view", |s| s.contains("d decide"));
+    s.keys("\x1b");
+    s.wait_for("the queue", |s| {
+        s.contains("cases ·") || s.contains("of 3 cases")
+    });
+    assert!(draft_path(&s.data).exists());
+    s.keys("\r");
+    s.wait_for("the offer", |s| s.contains("resumes it"));
+    s.keys("d");
+    s.wait_for("the resumed form", |s| s.contains("release_partial"));
+}
+
+#[test]
+fn idle_means_silent() {
+    let mut s = start(120, 40);
+    s.wait_for("the queue", |s| s.contains("of 3 cases"));
+    s.keys("j");
+    s.wait_for("the selection", |s| s.contains("> DC-2026-0007"));
+    std::thread::sleep(Duration::from_millis(300));
+    let before = s.raw.lock().unwrap().len();
+    // Longer than the draft pause: nothing is pending, so nothing may be drawn.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(s.raw.lock().unwrap().len(), before, "output while idle");
+    // Every frame is wrapped in a synchronized update.
+    let raw = s.raw.lock().unwrap().clone();
+    let count = |pat: &[u8]| raw.windows(pat.len()).filter(|w| *w == pat).count();
+    let begin = count(b"\x1b[?2026h");
+    assert!(begin >= 2);
+    assert_eq!(begin, count(b"\x1b[?2026l"));
+}
