@@ -42,6 +42,7 @@ struct Session {
     data: std::path::PathBuf,
 }
 
+/// The binary on a copy of the fixture cases.
 fn start(cols: u16, rows: u16) -> Session {
     let tmp = tempfile::tempdir().unwrap();
     let cases = tmp.path().join("cases");
@@ -50,6 +51,12 @@ fn start(cols: u16, rows: u16) -> Session {
         let e = e.unwrap();
         std::fs::copy(e.path(), cases.join(e.file_name())).unwrap();
     }
+    start_in(tmp, cols, rows)
+}
+
+/// The binary on `tmp/cases`, with its data and config directories in `tmp`.
+fn start_in(tmp: tempfile::TempDir, cols: u16, rows: u16) -> Session {
+    let cases = tmp.path().join("cases");
     let data = tmp.path().join("data");
     let pty = native_pty_system();
     let pair = pty
@@ -185,7 +192,12 @@ fn opens_a_case_with_the_three_panes_side_by_side() {
     s.wait_for("the queue", |s| s.contains("of 3 cases"));
     s.keys("q");
     assert!(s.gone_within(Duration::from_secs(10)));
-    assert!(!s.parser.lock().unwrap().screen().alternate_screen());
+    // The terminal is given back: the alternate screen is left.
+    let end = Instant::now() + Duration::from_secs(10);
+    while s.parser.lock().unwrap().screen().alternate_screen() {
+        assert!(Instant::now() < end, "still on the alternate screen");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[test]
@@ -285,4 +297,32 @@ fn idle_means_silent() {
     let begin = count(b"\x1b[?2026h");
     assert!(begin >= 2);
     assert_eq!(begin, count(b"\x1b[?2026l"));
+}
+
+#[test]
+fn the_first_frame_comes_before_a_large_directory_is_loaded() {
+    let s = start_generated(120, 40, 500);
+    s.wait_for("the loaded queue", |t| t.contains("of 500 cases"));
+    // The first frame (up to its end-of-synchronized-update) is the progress line.
+    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
+    let end = raw.find("\x1b[?2026l").expect("a frame");
+    assert!(raw[..end].contains("loading cases"), "{:?}", &raw[..end]);
+}
+
+fn start_generated(cols: u16, rows: u16, n: usize) -> Session {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    std::fs::create_dir(&cases).unwrap();
+    let base: casebench::case::Case =
+        casebench::yaml::from_str(&tui_support::fixture_text("AR-2026-0101.yaml")).unwrap();
+    for i in 0..n {
+        let mut c = base.clone();
+        c.id = format!("AR-2026-{i:05}");
+        std::fs::write(
+            cases.join(format!("{}.yaml", c.id)),
+            casebench::yaml::to_string(&c).unwrap(),
+        )
+        .unwrap();
+    }
+    start_in(tmp, cols, rows)
 }

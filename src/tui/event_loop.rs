@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, MouseEventKind};
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::crossterm::{execute, queue};
 
@@ -234,6 +234,12 @@ fn input_loop(tx: &Sender<Msg>) -> String {
                 Ok(Event::Key(k)) => Msg::Key(k),
                 Ok(Event::Paste(s)) => Msg::Paste(s),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                // With --mouse, the wheel scrolls like the arrow keys.
+                Ok(Event::Mouse(m)) => match m.kind {
+                    MouseEventKind::ScrollDown => Msg::Key(KeyEvent::from(KeyCode::Down)),
+                    MouseEventKind::ScrollUp => Msg::Key(KeyEvent::from(KeyCode::Up)),
+                    _ => continue,
+                },
                 Ok(_) => continue,
                 Err(e) => return format!("terminal read error: {e}"),
             };
@@ -300,9 +306,14 @@ impl TtyFd {
     }
 }
 
-/// A terminal on any writer, for benchmarks and tests of the bytes a frame costs.
-pub fn byte_terminal(w: u16, h: u16) -> io::Result<Terminal<CrosstermBackend<Vec<u8>>>> {
-    let backend = CrosstermBackend::new(Vec::new());
+/// A terminal of a fixed size on any writer, for benchmarks and tests of the bytes a
+/// frame costs.
+pub fn byte_terminal<W: Write>(
+    out: W,
+    w: u16,
+    h: u16,
+) -> io::Result<Terminal<CrosstermBackend<W>>> {
+    let backend = CrosstermBackend::new(out);
     Terminal::with_options(
         backend,
         ratatui::TerminalOptions {

@@ -1,0 +1,173 @@
+//! Render cost of the workbench: time per frame at 200×60 with 10,000 cases in the queue,
+//! and the bytes one selection move writes to the terminal. Prints figures; run with
+//! `cargo bench --bench render`. Cases are generated (serialised `Case`s), then loaded
+//! through the real loader.
+
+use std::cell::Cell;
+use std::io::Write;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use casebench::case::{Case, LoadOptions, load_dir};
+use casebench::tui::app::{Msg, State};
+use casebench::tui::event_loop::{byte_terminal, draw_frame};
+use casebench::tui::keymap::Keymap;
+use casebench::tui::theme::Theme;
+use casebench::tui::update::update;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const N: usize = 10_000;
+const W: u16 = 200;
+const H: u16 = 60;
+
+/// Counts the bytes written to the "terminal".
+#[derive(Clone, Default)]
+struct Counter(Rc<Cell<usize>>);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.set(self.0.get() + buf.len());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn key(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn stats(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let mean = v.iter().sum::<Duration>() / v.len() as u32;
+    let p = |q: f64| v[((v.len() - 1) as f64 * q) as usize];
+    println!(
+        "{name:<44} mean {:>8.3} ms   p50 {:>8.3} ms   p99 {:>8.3} ms   ({} frames)",
+        mean.as_secs_f64() * 1e3,
+        p(0.5).as_secs_f64() * 1e3,
+        p(0.99).as_secs_f64() * 1e3,
+        v.len()
+    );
+}
+
+fn main() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let base: Case =
+        casebench::yaml::from_str(include_str!("../tests/fixtures/tui/AR-2026-0101.yaml"))
+            .expect("fixture parses");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..N {
+        let mut c = base.clone();
+        c.id = format!("AR-2026-{i:05}");
+        c.title = format!("Generated request number {i} for the render benchmark");
+        c.received = today - chrono::Days::new((i % 90) as u64);
+        let text = casebench::yaml::to_string(&c).expect("serialises");
+        std::fs::write(dir.path().join(format!("{}.yaml", c.id)), text).expect("write");
+    }
+    let t0 = Instant::now();
+    let set = load_dir(dir.path(), &LoadOptions::new(today), &|_, _| {}).expect("loads");
+    println!(
+        "loaded {} cases in {:.0} ms",
+        set.cases.len(),
+        t0.elapsed().as_secs_f64() * 1e3
+    );
+    assert_eq!(set.cases.len(), N);
+
+    let mut state = State::new(today, "cases", Theme::default_theme(), Keymap::default());
+    let t0 = Instant::now();
+    update(&mut state, Msg::Loaded(Box::new(set)));
+    println!(
+        "queue built (sort, sanitise) in {:.1} ms",
+        t0.elapsed().as_secs_f64() * 1e3
+    );
+    update(&mut state, Msg::Resize(W, H));
+    let bytes = Counter::default();
+    let mut term = byte_terminal(bytes.clone(), W, H).expect("terminal");
+
+    // First frame: everything is drawn.
+    let t0 = Instant::now();
+    draw_frame(&mut term, &state).expect("draw");
+    println!(
+        "first frame {W}x{H}: {:.3} ms, {} bytes",
+        t0.elapsed().as_secs_f64() * 1e3,
+        bytes.0.get()
+    );
+
+    // One selection move: the bytes it costs.
+    bytes.0.set(0);
+    update(&mut state, key(KeyCode::Down));
+    draw_frame(&mut term, &state).expect("draw");
+    let move_bytes = bytes.0.get();
+    println!("bytes written for one selection move: {move_bytes} (target <= 200)");
+
+    // Frames with a selection move each (update + draw + diff + escape codes).
+    let mut times = Vec::new();
+    for i in 0..2000 {
+        let k = if (i / 40) % 2 == 0 {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        };
+        bytes.0.set(0);
+        let t = Instant::now();
+        update(&mut state, key(k));
+        draw_frame(&mut term, &state).expect("draw");
+        times.push(t.elapsed());
+    }
+    stats("queue frame (selection move)", times);
+
+    // Page moves: every row changes.
+    let mut times = Vec::new();
+    for i in 0..500 {
+        let k = if (i / 20) % 2 == 0 {
+            KeyCode::PageDown
+        } else {
+            KeyCode::PageUp
+        };
+        let t = Instant::now();
+        update(&mut state, key(k));
+        draw_frame(&mut term, &state).expect("draw");
+        times.push(t.elapsed());
+        bytes.0.set(0);
+    }
+    stats("queue frame (page move, all rows change)", times);
+
+    // The case view: three panes side by side, scrolling.
+    update(&mut state, key(KeyCode::Enter));
+    let mut times = Vec::new();
+    for i in 0..1000 {
+        let k = if (i / 5) % 2 == 0 {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        };
+        let t = Instant::now();
+        update(&mut state, key(k));
+        draw_frame(&mut term, &state).expect("draw");
+        times.push(t.elapsed());
+        bytes.0.set(0);
+    }
+    stats("case view frame (scroll)", times);
+
+    // Fuzzy filter over 10,000 rows: one keystroke.
+    update(&mut state, key(KeyCode::Esc));
+    update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)),
+    );
+    let mut times = Vec::new();
+    for i in 0..50 {
+        let c = if i % 2 == 0 {
+            KeyCode::Char('7')
+        } else {
+            KeyCode::Backspace
+        };
+        let t = Instant::now();
+        update(&mut state, key(c));
+        draw_frame(&mut term, &state).expect("draw");
+        times.push(t.elapsed());
+    }
+    stats("filter keystroke (10,000 rows) + frame", times);
+}
