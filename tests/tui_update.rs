@@ -357,3 +357,38 @@ fn resize_keeps_the_selection_on_screen() {
     send(&mut s, [code(KeyCode::PageUp)]);
     assert_eq!(s.queue.selected, 202 - s.queue_page());
 }
+
+#[test]
+fn advisor_seam_fills_the_fourth_area_for_the_open_case_only() {
+    use casebench::tui::app::AdvisorView;
+    let mut s = state();
+    open(&mut s, "AR-2026-0101");
+    let view = AdvisorView {
+        recommended: "release_partial".into(),
+        deadline: "due 2026-04-01".into(),
+        lines: vec![(casebench::tui::theme::Role::Error, "error: example".into())],
+    };
+    send(
+        &mut s,
+        [Msg::Advice {
+            case: "DC-2026-0007".into(),
+            view: view.clone(),
+        }],
+    );
+    assert!(s.case.as_ref().unwrap().advisor.is_none());
+    send(
+        &mut s,
+        [
+            Msg::Advice {
+                case: "AR-2026-0101".into(),
+                view,
+            },
+            key('a'),
+        ],
+    );
+    let t = render(&mut s, 160, 30);
+    assert!(
+        t.contains("Advisor") && t.contains("recommended: release_partial"),
+        "{t}"
+    );
+}

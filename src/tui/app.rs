@@ -42,6 +42,11 @@ pub enum Msg {
     /// The typing pause after an edit has passed: time to save the draft.
     DraftDue,
     Signed(Result<String, String>),
+    /// The advisor's findings for a case (the advisor engine's seam: see `Effect`).
+    Advice {
+        case: String,
+        view: AdvisorView,
+    },
     /// Something went wrong in the background (removing a draft...): shown, not fatal.
     Error(String),
     /// SIGHUP, SIGTERM or a terminal read error: save and leave now.

@@ -86,7 +86,7 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
             draft_due = None;
         }
         if let Msg::Hangup(_) = &msg {
-            code = 129;
+            code = 2; // the terminal went away: an I/O error (DESIGN section 5)
         }
         for effect in update(&mut state, msg) {
             match effect {

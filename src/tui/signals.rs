@@ -84,12 +84,12 @@ pub fn spawn(tx: Sender<Msg>, snapshot: Snapshot, restore: fn()) -> std::io::Res
             let _ = tx.send(Msg::Hangup(name(sig).into()));
             std::thread::sleep(WATCHDOG);
             // Still here: the event loop is stuck (a blocked write, a spinning reader).
-            watchdog_exit(&snapshot, restore, sig);
+            watchdog_exit(&snapshot, restore);
         })
         .map(|_| ())
 }
 
-fn watchdog_exit(snapshot: &Snapshot, restore: fn(), sig: libc::c_int) -> ! {
+fn watchdog_exit(snapshot: &Snapshot, restore: fn()) -> ! {
     // try_lock, with a few retries: never wait on a lock a stuck thread might hold.
     for _ in 0..20 {
         if let Ok(guard) = snapshot.try_lock() {
@@ -103,8 +103,8 @@ fn watchdog_exit(snapshot: &Snapshot, restore: fn(), sig: libc::c_int) -> ! {
         std::thread::sleep(Duration::from_millis(10));
     }
     restore();
-    // SAFETY: _exit ends the process at once; nothing after it runs.
-    unsafe { libc::_exit(128 + sig) }
+    // Exit status 2, as after any I/O error. SAFETY: _exit ends the process at once.
+    unsafe { libc::_exit(2) }
 }
 
 /// The time drafts are stamped with.

@@ -111,6 +111,13 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         },
         Msg::Signed(result) => signed(state, result),
+        Msg::Advice { case, view } => {
+            match state.case.as_mut().filter(|c| c.case_id == case) {
+                Some(v) => v.advisor = Some(view),
+                None => state.needs_draw = false,
+            }
+            Vec::new()
+        }
         Msg::Error(e) => {
             state.message = Some((Role::Error, sanitize_line(&e)));
             Vec::new()
