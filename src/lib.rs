@@ -3,6 +3,7 @@
 //! The domain (case, rules, record, store) knows nothing of terminals; the TUI and the
 //! headless commands in [`cli`] call the same functions.
 
+pub mod audit;
 pub mod case;
 pub mod cli;
 pub mod commands;
