@@ -75,7 +75,23 @@ fn invalid_date_says_the_format() {
     assert_problem(
         "AR-2026-0101.yaml",
         &src,
-        "4:11: invalid date (input is out of range); expected YYYY-MM-DD",
+        "4:11: invalid date `2026-02-30` (no such day); expected YYYY-MM-DD",
+    );
+    let src = edit(&access(), "on: 2026-03-06", "on: 2026-3-6");
+    assert_problem(
+        "AR-2026-0101.yaml",
+        &src,
+        "44:9: invalid date `2026-3-6`; expected YYYY-MM-DD",
+    );
+    let src = edit(
+        &access(),
+        "    dated: 2026-03-01\n    scope",
+        "    dated: 1 March 2026\n    scope",
+    );
+    assert_problem(
+        "AR-2026-0101.yaml",
+        &src,
+        "19:12: invalid date `1 March 2026`; expected YYYY-MM-DD",
     );
 }
 
