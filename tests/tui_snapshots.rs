@@ -8,6 +8,8 @@ use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Modifier;
 use tui_support::*;
 
+type Make = fn() -> casebench::tui::app::State;
+
 const SIZES: [(u16, u16); 4] = [(200, 50), (120, 40), (80, 24), (20, 5)];
 
 fn queue() -> casebench::tui::app::State {
@@ -98,19 +100,21 @@ fn invalid_list() {
 
 #[test]
 fn style_maps_per_theme() {
+    let makers: [(&str, Make); 4] = [
+        ("queue", queue),
+        ("case", case_view),
+        ("form", form),
+        ("help", help),
+    ];
     for (name, _) in BUILTIN {
-        let theme = Theme::builtin(name).unwrap();
-        let mut q = state_with(fixture_set(), theme.clone());
-        insta::assert_snapshot!(
-            format!("styles_queue_{name}"),
-            style_map(&buffer(&mut q, 80, 24))
-        );
-        let mut c = state_with(fixture_set(), theme);
-        open(&mut c, "AR-2026-0101");
-        insta::assert_snapshot!(
-            format!("styles_case_{name}"),
-            style_map(&buffer(&mut c, 80, 24))
-        );
+        for (screen, make) in makers {
+            let mut s = make();
+            s.theme = Theme::builtin(name).unwrap();
+            insta::assert_snapshot!(
+                format!("styles_{screen}_{name}"),
+                style_map(&buffer(&mut s, 80, 24))
+            );
+        }
     }
 }
 
@@ -160,7 +164,7 @@ fn overdue_and_selection_use_their_roles_and_markers() {
 
 #[test]
 fn no_panic_at_any_size() {
-    let makers: [fn() -> casebench::tui::app::State; 4] = [queue, case_view, form, help];
+    let makers: [Make; 4] = [queue, case_view, form, help];
     for make in makers {
         let mut s = make();
         for w in 0..=130u16 {
