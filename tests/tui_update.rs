@@ -392,3 +392,22 @@ fn advisor_seam_fills_the_fourth_area_for_the_open_case_only() {
         "{t}"
     );
 }
+
+#[test]
+fn typing_an_id_in_the_filter_puts_the_cursor_on_it() {
+    let mut s = state();
+    send(&mut s, [key('/')]);
+    send(&mut s, "AR-2026-0150".chars().map(key));
+    assert_eq!(s.selected_row().unwrap().id, "AR-2026-0150");
+    // The list itself keeps its urgency order.
+    let ids = ids(&s);
+    let mut sorted = ids.clone();
+    sorted.sort_by_key(|id| {
+        ["AR-2026-0101", "DC-2026-0007", "AR-2026-0150"]
+            .iter()
+            .position(|x| x == id)
+    });
+    assert_eq!(ids, sorted);
+    send(&mut s, [code(KeyCode::Enter), code(KeyCode::Enter)]);
+    assert_eq!(s.case.as_ref().unwrap().case_id, "AR-2026-0150");
+}

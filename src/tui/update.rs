@@ -244,23 +244,31 @@ pub fn refilter(state: &mut State) {
     let mut matcher = Matcher::new(Config::DEFAULT);
     let mut buf = Vec::new();
     let status = q.status;
-    q.visible = state
-        .rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| status.is_none_or(|s| r.status == s))
-        .filter(|(_, r)| {
-            q.filter.is_empty()
-                || pattern
-                    .score(Utf32Str::new(&r.haystack, &mut buf), &mut matcher)
-                    .is_some()
-        })
-        .map(|(i, _)| i)
-        .collect();
-    // Keep the same case selected when it is still visible.
-    q.selected = selected_index
-        .and_then(|idx| q.visible.iter().position(|&v| state.rows[v].index == idx))
-        .unwrap_or(0);
+    let mut best: Option<(u32, usize)> = None;
+    q.visible.clear();
+    for (i, r) in state.rows.iter().enumerate() {
+        if status.is_some_and(|s| r.status != s) {
+            continue;
+        }
+        if !q.filter.is_empty() {
+            let Some(score) = pattern.score(Utf32Str::new(&r.haystack, &mut buf), &mut matcher)
+            else {
+                continue;
+            };
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, q.visible.len()));
+            }
+        }
+        q.visible.push(i);
+    }
+    // While typing a filter the cursor goes to the best match (an exact id wins), the
+    // order stays by urgency; otherwise the same case stays selected when still visible.
+    q.selected = match best {
+        Some((_, pos)) if q.filtering => pos,
+        _ => selected_index
+            .and_then(|idx| q.visible.iter().position(|&v| state.rows[v].index == idx))
+            .unwrap_or(0),
+    };
     keep_selection_visible(state);
 }
 
