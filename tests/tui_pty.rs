@@ -33,6 +33,9 @@ impl vt100::Callbacks for Seen {
 type Parser = vt100::Parser<Seen>;
 
 struct Session {
+    /// When set, the test stops reading the terminal: the program's writes then block,
+    /// like an SSH link that stalls.
+    stalled: Arc<std::sync::atomic::AtomicBool>,
     parser: Arc<Mutex<Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
@@ -90,10 +93,14 @@ fn start_in(tmp: tempfile::TempDir, cols: u16, rows: u16) -> Session {
         Seen::default(),
     )));
     let raw = Arc::new(Mutex::new(Vec::new()));
-    let (p2, r2) = (parser.clone(), raw.clone());
+    let stalled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (p2, r2, st2) = (parser.clone(), raw.clone(), stalled.clone());
     std::thread::spawn(move || {
         let mut buf = [0u8; 8192];
         loop {
+            while st2.load(std::sync::atomic::Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
             match reader.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
@@ -104,6 +111,7 @@ fn start_in(tmp: tempfile::TempDir, cols: u16, rows: u16) -> Session {
         }
     });
     Session {
+        stalled,
         parser,
         raw,
         writer,
@@ -325,4 +333,36 @@ fn start_generated(cols: u16, rows: u16, n: usize) -> Session {
         .unwrap();
     }
     start_in(tmp, cols, rows)
+}
+
+#[test]
+fn a_stalled_terminal_cannot_keep_the_draft_from_disk() {
+    let mut s = start(160, 48);
+    s.open("AR-2026-0101");
+    s.keys("d");
+    s.wait_for("the form", |s| s.contains("Outcome"));
+    // Stop reading, make an edit, then demand far more output than the terminal buffers:
+    // the event loop blocks in a write and cannot reach the draft's typing pause.
+    s.stalled.store(true, std::sync::atomic::Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(200));
+    s.keys("l");
+    for _ in 0..300 {
+        s.keys("?");
+        std::thread::sleep(Duration::from_millis(3));
+    }
+    std::thread::sleep(Duration::from_millis(2000));
+    let path = draft_path(&s.data);
+    assert!(
+        !path.exists(),
+        "the loop was not stuck: the draft was saved by the pause"
+    );
+    let pid = s.child.process_id().unwrap() as libc::pid_t;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
+    assert!(
+        s.gone_within(Duration::from_secs(5)),
+        "the watchdog did not end the process"
+    );
+    let text = std::fs::read_to_string(&path).expect("draft saved by the watchdog");
+    assert!(text.contains("outcome: release_full"), "{text}");
 }

@@ -48,7 +48,11 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
         eprintln!("casebench: cannot set up signal handling: {e}");
         return 2;
     }
-    if let Err(e) = signals::spawn(tx.clone(), snapshot.clone(), super::terminal::restore) {
+    if let Err(e) = signals::spawn(
+        tx.clone(),
+        snapshot.clone(),
+        super::terminal::emergency_restore,
+    ) {
         eprintln!("casebench: cannot start the signal thread: {e}");
         return 2;
     }

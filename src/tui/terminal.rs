@@ -18,6 +18,8 @@ use ratatui::crossterm::{cursor, execute};
 
 static MOUSE: AtomicBool = AtomicBool::new(false);
 static ENTERED: AtomicBool = AtomicBool::new(false);
+/// Set once the terminal was taken over; never cleared (for the emergency restore).
+static TAKEN: AtomicBool = AtomicBool::new(false);
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -26,10 +28,12 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 pub fn enter(mouse: bool) -> io::Result<Term> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
+        // The raw variant: a panicking thread must not wait for the stdout lock.
+        emergency_restore();
         previous(info);
     }));
     ENTERED.store(true, Ordering::SeqCst);
+    TAKEN.store(true, Ordering::SeqCst);
     enable_raw_mode()?;
     let mut out = io::stdout();
     execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
@@ -57,5 +61,30 @@ pub fn restore() {
         cursor::Show
     );
     let _ = out.flush();
+    let _ = disable_raw_mode();
+}
+
+/// Puts the terminal back without Rust's stdout lock and without blocking: for the panic
+/// hook and the watchdog, which may run while another thread is stuck in a write to a
+/// stalled terminal (holding that lock). What does not fit at once is dropped.
+pub fn emergency_restore() {
+    if !TAKEN.load(Ordering::SeqCst) {
+        return;
+    }
+    const RESET: &[u8] = b"\x1b[?2026l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\x1b[?2004l\x1b[?1049l\x1b[?25h";
+    let fd = libc::STDOUT_FILENO;
+    // SAFETY: fcntl and write on our own stdout descriptor with a valid buffer; the
+    // descriptor's flags are put back as they were.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        }
+        let _ = libc::write(fd, RESET.as_ptr().cast(), RESET.len());
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags);
+        }
+    }
+    // tcsetattr(TCSANOW): does not wait for output to drain.
     let _ = disable_raw_mode();
 }
