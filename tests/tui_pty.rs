@@ -40,7 +40,7 @@ struct Session {
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
     _tmp: tempfile::TempDir,
     data: std::path::PathBuf,
 }
@@ -116,7 +116,7 @@ fn start_in(tmp: tempfile::TempDir, cols: u16, rows: u16) -> Session {
         raw,
         writer,
         child,
-        _master: pair.master,
+        master: pair.master,
         _tmp: tmp,
         data,
     }
@@ -346,9 +346,18 @@ fn a_stalled_terminal_cannot_keep_the_draft_from_disk() {
     s.stalled.store(true, std::sync::atomic::Ordering::SeqCst);
     std::thread::sleep(Duration::from_millis(200));
     s.keys("l");
-    for _ in 0..300 {
+    for i in 0..300u16 {
         s.keys("?");
         std::thread::sleep(Duration::from_millis(3));
+        if i % 15 == 0 {
+            // A resize forces a full redraw: tens of kilobytes each.
+            let _ = s.master.resize(PtySize {
+                rows: 48 - (i / 15) % 2,
+                cols: 160 - (i / 15) % 2,
+                pixel_width: 0,
+                pixel_height: 0,
+            });
+        }
     }
     std::thread::sleep(Duration::from_millis(2000));
     let path = draft_path(&s.data);
