@@ -411,3 +411,35 @@ fn typing_an_id_in_the_filter_puts_the_cursor_on_it() {
     send(&mut s, [code(KeyCode::Enter), code(KeyCode::Enter)]);
     assert_eq!(s.case.as_ref().unwrap().case_id, "AR-2026-0150");
 }
+
+#[test]
+fn a_draft_saved_by_the_pause_can_be_discarded_from_the_case_view() {
+    let mut s = form_state();
+    send(&mut s, [key('l')]);
+    assert!(matches!(
+        send(&mut s, [Msg::DraftDue]).as_slice(),
+        [Effect::SaveDraft(_)]
+    ));
+    assert!(
+        send(&mut s, [code(KeyCode::Esc)]).is_empty(),
+        "nothing left to save"
+    );
+    assert_eq!(
+        send(&mut s, [key('x')]),
+        [Effect::RemoveDraft("AR-2026-0101".into())]
+    );
+}
+
+#[test]
+fn the_preview_names_the_signer() {
+    let mut s = form_state();
+    s.set_signer(
+        Some("a.rivera@lakeside.example\x1b[2J"),
+        Some(std::path::Path::new("/keys/id_ed25519")),
+    );
+    let t = render(&mut s, 160, 40);
+    assert!(
+        t.contains("signer: a.rivera@lakeside.example^[[2J, key /keys/id_ed25519"),
+        "{t}"
+    );
+}

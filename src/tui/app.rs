@@ -246,6 +246,8 @@ pub struct State {
     /// Terminal size, from the last resize.
     pub size: (u16, u16),
     pub quit: bool,
+    /// Who would sign, with which key (sanitised), for the form's preview.
+    pub signer: String,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub needs_draw: bool,
 }
@@ -270,8 +272,19 @@ impl State {
             message: None,
             size: (80, 24),
             quit: false,
+            signer: "(no --reviewer given)".into(),
             needs_draw: true,
         }
+    }
+
+    /// Records who would sign: the reviewer principal and the key (file or agent).
+    pub fn set_signer(&mut self, reviewer: Option<&str>, key: Option<&std::path::Path>) {
+        let who = reviewer.map_or("(no --reviewer given)".to_string(), sanitize_line);
+        let with = match key {
+            Some(k) => format!("key {}", sanitize_line(&k.display().to_string())),
+            None => "key from ssh-agent or --key".to_string(),
+        };
+        self.signer = format!("{who}, {with}");
     }
 
     /// The row under the cursor in the queue.

@@ -300,14 +300,20 @@ impl Form {
     }
 
     /// What will be recorded, as the record's fields (sanitised: a draft is a file too).
-    pub fn preview(&self, today: chrono::NaiveDate, due: Option<chrono::NaiveDate>) -> Vec<String> {
+    /// `signer`: who would sign with which key, as configured (`--reviewer`, `--key`).
+    pub fn preview(
+        &self,
+        today: chrono::NaiveDate,
+        due: Option<chrono::NaiveDate>,
+        signer: &str,
+    ) -> Vec<String> {
         let s = |t: &str| sanitize_line(t);
         let mut out = vec![
             "record: casebench-decision/1".to_string(),
             format!("case: {}", s(&self.case_id)),
             format!("case_sha256: {}", s(&self.case_sha256)),
             "type: decision".into(),
-            "reviewer, key, time: set when signing".into(),
+            format!("signer: {signer}"),
             format!(
                 "outcome: {}",
                 self.outcome

@@ -62,6 +62,7 @@ pub fn run(global: &Global) -> i32 {
         theme,
         keymap,
     );
+    state.set_signer(global.reviewer.as_deref(), global.key.as_deref());
     if let Some(e) = key_problem {
         state.message = Some((
             theme::Role::Error,

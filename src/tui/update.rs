@@ -100,16 +100,13 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::DraftDue => match state.form.as_mut() {
-            Some(f) if f.dirty => {
-                f.dirty = false;
-                vec![Effect::SaveDraft(f.to_draft())]
-            }
-            _ => {
+        Msg::DraftDue => {
+            let fx = save_if_dirty(state);
+            if fx.is_empty() {
                 state.needs_draw = false;
-                Vec::new()
             }
-        },
+            fx
+        }
         Msg::Signed(result) => signed(state, result),
         Msg::Advice { case, view } => {
             match state.case.as_mut().filter(|c| c.case_id == case) {
@@ -131,11 +128,17 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
+/// Asks for the form to be saved if it has unsaved edits; the open case then knows it
+/// has a draft on disk (so `x` can discard it).
 fn save_if_dirty(state: &mut State) -> Vec<Effect> {
     match state.form.as_mut() {
         Some(f) if f.dirty => {
             f.dirty = false;
-            vec![Effect::SaveDraft(f.to_draft())]
+            let d = f.to_draft();
+            if let Some(view) = state.case.as_mut() {
+                view.draft = Some(d.clone());
+            }
+            vec![Effect::SaveDraft(d)]
         }
         _ => Vec::new(),
     }
@@ -465,11 +468,7 @@ fn form_action(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Back => {
             state.screen = Screen::Case;
-            let fx = save_if_dirty(state);
-            if let (Some(view), Some(f)) = (state.case.as_mut(), state.form.as_ref()) {
-                view.draft = Some(f.to_draft());
-            }
-            fx
+            save_if_dirty(state)
         }
         Action::Sign => vec![Effect::Sign(f.to_draft())],
         Action::Edit if f.field() == Field::Sign => vec![Effect::Sign(f.to_draft())],

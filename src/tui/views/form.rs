@@ -34,7 +34,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .as_ref()
         .and_then(|s| s.cases.get(state.case.as_ref()?.index))
         .and_then(|lc| crate::case::deadline::deadline(&lc.case, state.today, 30).due);
-    let preview = form.preview(state.today, due);
+    let preview = form.preview(state.today, due, &state.signer);
     let (left, right) = if area.width >= SIDE_BY_SIDE_WIDTH {
         let c = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .split(parts[1]);
