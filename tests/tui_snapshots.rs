@@ -42,7 +42,7 @@ fn form() -> casebench::tui::app::State {
     send(&mut s, [code(KeyCode::Enter), key('a')]);
     send(&mut s, "M. Reyes".chars().map(key));
     send(&mut s, [code(KeyCode::Esc)]);
-    for _ in 0..5 {
+    for _ in 0..6 {
         send(&mut s, [key('j')]);
     }
     send(&mut s, [code(KeyCode::Enter)]);

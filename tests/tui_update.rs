@@ -443,3 +443,25 @@ fn the_preview_names_the_signer() {
         "{t}"
     );
 }
+
+#[test]
+fn overrides_are_added_edited_saved_and_deleted() {
+    let mut s = form_state();
+    send(&mut s, [key('o')]);
+    assert!(s.form.as_ref().unwrap().editing);
+    send(&mut s, "R12".chars().map(key));
+    send(
+        &mut s,
+        [code(KeyCode::Enter), key('j'), code(KeyCode::Enter)],
+    );
+    send(&mut s, "order covers it".chars().map(key));
+    send(&mut s, [code(KeyCode::Esc)]);
+    let d = s.form.as_ref().unwrap().to_draft();
+    assert_eq!(d.overrides.len(), 1);
+    assert_eq!(d.overrides[0].code, "R12");
+    assert_eq!(d.overrides[0].justification, "order covers it");
+    let t = render(&mut s, 160, 40);
+    assert!(t.contains("findings_overridden:"), "{t}");
+    assert_eq!(send(&mut s, [key('x')]), [Effect::DraftEdited]);
+    assert!(s.form.as_ref().unwrap().overrides.is_empty());
+}

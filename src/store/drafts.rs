@@ -45,8 +45,20 @@ pub struct Draft {
     pub records: Vec<DraftRecord>,
     #[serde(default)]
     pub disclosures: Vec<DraftDisclosure>,
+    /// Advisor findings the reviewer overrides, each with a justification.
+    #[serde(default)]
+    pub overrides: Vec<DraftOverride>,
     #[serde(default)]
     pub rationale: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftOverride {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub justification: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +259,10 @@ mod tests {
             disclosures: vec![DraftDisclosure {
                 recipient: "M. Reyes".into(),
                 ..DraftDisclosure::default()
+            }],
+            overrides: vec![DraftOverride {
+                code: "R12".into(),
+                justification: "the court order covers it".into(),
             }],
             rationale: "line one\nline: two # not a comment\n".into(),
         }

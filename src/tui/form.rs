@@ -7,13 +7,14 @@ use ratatui_textarea::TextArea;
 use super::keymap::Action;
 use super::theme::Role;
 use crate::case::{Case, Outcome};
-use crate::store::drafts::{Draft, DraftDisclosure, DraftRecord};
+use crate::store::drafts::{Draft, DraftDisclosure, DraftOverride, DraftRecord};
 use crate::text::{sanitize, sanitize_line};
 
 /// Shown on the sign button until the decision log exists.
 pub const SIGN_DISABLED: &str = "signing arrives with the decision log; your draft is kept";
 
 pub const DISCLOSURE_PARTS: [&str; 4] = ["recipient", "address", "description", "purpose"];
+pub const OVERRIDE_PARTS: [&str; 2] = ["finding", "because"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -22,6 +23,8 @@ pub enum Field {
     Grounds(usize),
     Disclosure(usize, usize),
     AddDisclosure,
+    Override(usize, usize),
+    AddOverride,
     Rationale,
     Sign,
 }
@@ -30,7 +33,7 @@ impl Field {
     pub fn is_text(self) -> bool {
         matches!(
             self,
-            Field::Grounds(_) | Field::Disclosure(..) | Field::Rationale
+            Field::Grounds(_) | Field::Disclosure(..) | Field::Override(..) | Field::Rationale
         )
     }
 }
@@ -54,6 +57,8 @@ pub struct Form {
     pub outcome: Option<Outcome>,
     pub records: Vec<FormRecord>,
     pub disclosures: Vec<[String; 4]>,
+    /// Advisor findings overridden: code, justification.
+    pub overrides: Vec<[String; 2]>,
     pub rationale: TextArea<'static>,
     pub focus: usize,
     pub editing: bool,
@@ -80,6 +85,7 @@ impl Form {
                 })
                 .collect(),
             disclosures: Vec::new(),
+            overrides: Vec::new(),
             rationale: TextArea::default(),
             focus: 0,
             editing: false,
@@ -111,6 +117,11 @@ impl Form {
                     sanitize_line(&x.purpose),
                 ]
             })
+            .collect();
+        f.overrides = d
+            .overrides
+            .iter()
+            .map(|o| [sanitize_line(&o.code), sanitize_line(&o.justification)])
             .collect();
         f.rationale = TextArea::new(
             sanitize(&d.rationale)
@@ -160,6 +171,14 @@ impl Form {
                     },
                 )
                 .collect(),
+            overrides: self
+                .overrides
+                .iter()
+                .map(|[code, justification]| DraftOverride {
+                    code: code.clone(),
+                    justification: justification.clone(),
+                })
+                .collect(),
             rationale: self.rationale.lines().join("\n"),
         }
     }
@@ -174,7 +193,11 @@ impl Form {
         for i in 0..self.disclosures.len() {
             v.extend((0..4).map(|p| Field::Disclosure(i, p)));
         }
-        v.extend([Field::AddDisclosure, Field::Rationale, Field::Sign]);
+        v.push(Field::AddDisclosure);
+        for i in 0..self.overrides.len() {
+            v.extend((0..2).map(|p| Field::Override(i, p)));
+        }
+        v.extend([Field::AddOverride, Field::Rationale, Field::Sign]);
         v
     }
 
@@ -189,6 +212,7 @@ impl Form {
         match field {
             Field::Grounds(i) => self.records.get_mut(i).map(|r| &mut r.grounds),
             Field::Disclosure(i, p) => self.disclosures.get_mut(i).and_then(|d| d.get_mut(p)),
+            Field::Override(i, p) => self.overrides.get_mut(i).and_then(|o| o.get_mut(p)),
             _ => None,
         }
     }
@@ -270,17 +294,25 @@ impl Form {
             Action::Edit => match field {
                 f if f.is_text() => self.editing = true,
                 Field::AddDisclosure => return self.add_disclosure(),
+                Field::AddOverride => return self.add_override(),
                 Field::Action(_) => return self.act(Action::Toggle),
                 Field::Outcome => return self.act(Action::Right),
                 _ => {}
             },
             Action::AddDisclosure => return self.add_disclosure(),
-            Action::DeleteDisclosure => {
-                if let Field::Disclosure(i, _) = field {
-                    self.disclosures.remove(i);
-                    self.focus = self.focus.min(self.fields().len() - 1);
-                    return true;
+            Action::AddOverride => return self.add_override(),
+            Action::Delete => {
+                match field {
+                    Field::Disclosure(i, _) => {
+                        self.disclosures.remove(i);
+                    }
+                    Field::Override(i, _) => {
+                        self.overrides.remove(i);
+                    }
+                    _ => return false,
                 }
+                self.focus = self.focus.min(self.fields().len() - 1);
+                return true;
             }
             _ => {}
         }
@@ -289,11 +321,20 @@ impl Form {
 
     fn add_disclosure(&mut self) -> bool {
         self.disclosures.push(Default::default());
-        let i = self.disclosures.len() - 1;
+        self.edit_new(Field::Disclosure(self.disclosures.len() - 1, 0))
+    }
+
+    fn add_override(&mut self) -> bool {
+        self.overrides.push(Default::default());
+        self.edit_new(Field::Override(self.overrides.len() - 1, 0))
+    }
+
+    /// Moves the focus to a field just added and starts editing it.
+    fn edit_new(&mut self, field: Field) -> bool {
         self.focus = self
             .fields()
             .iter()
-            .position(|f| *f == Field::Disclosure(i, 0))
+            .position(|f| *f == field)
             .unwrap_or(self.focus);
         self.editing = true;
         true
@@ -343,6 +384,16 @@ impl Form {
                     s(&d[1]),
                     s(&d[2]),
                     s(&d[3])
+                ));
+            }
+        }
+        if !self.overrides.is_empty() {
+            out.push("findings_overridden:".into());
+            for [code, why] in &self.overrides {
+                out.push(format!(
+                    "  - {{ code: {}, justification: {} }}",
+                    s(code),
+                    s(why)
                 ));
             }
         }

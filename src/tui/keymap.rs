@@ -74,7 +74,8 @@ actions! {
     Toggle => "toggle", "release / withhold the record";
     Edit => "edit", "edit the field (Esc ends editing)";
     AddDisclosure => "add_disclosure", "add a disclosure";
-    DeleteDisclosure => "delete_disclosure", "delete the disclosure";
+    AddOverride => "add_override", "override an advisor finding (with why)";
+    Delete => "delete", "delete the disclosure or override";
     Sign => "sign", "sign and record the decision (on [ Sign ])";
 }
 
@@ -220,7 +221,8 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Toggle, &["Space"]),
             (Edit, &["Enter", "e"]),
             (AddDisclosure, &["a"]),
-            (DeleteDisclosure, &["x"]),
+            (AddOverride, &["o"]),
+            (Delete, &["x"]),
             (Sign, &["Enter"]),
             (Back, &["Esc", "q"]),
             (Help, &["?", "F1"]),

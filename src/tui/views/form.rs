@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{footer, rows, span, split_footer};
 use crate::tui::app::{SIDE_BY_SIDE_WIDTH, State};
-use crate::tui::form::{DISCLOSURE_PARTS, Field, Form, SIGN_DISABLED, grounds};
+use crate::tui::form::{DISCLOSURE_PARTS, Field, Form, OVERRIDE_PARTS, SIGN_DISABLED, grounds};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::{Role, Theme};
 
@@ -185,6 +185,36 @@ fn fields(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
             Span::styled("  [+ add disclosure]", t.style(Role::Focus))
         } else {
             span(t, Role::Key, "  [+ add disclosure]")
+        },
+    ]));
+    lines.push(Line::from(span(
+        t,
+        Role::Header,
+        " Overrides of advisor findings",
+    )));
+    for (i, o) in f.overrides.iter().enumerate() {
+        for (p, name) in OVERRIDE_PARTS.iter().enumerate() {
+            let on = mark(&lines, Field::Override(i, p));
+            let lead = if p == 0 {
+                format!("  #{:<2}", i + 1)
+            } else {
+                "     ".into()
+            };
+            let mut s = vec![
+                cursor(t, on),
+                span(t, Role::Muted, format!("{lead} {name:<12}")),
+            ];
+            s.extend(value(t, &o[p], on, f.editing));
+            lines.push(Line::from(s));
+        }
+    }
+    let on = mark(&lines, Field::AddOverride);
+    lines.push(Line::from(vec![
+        cursor(t, on),
+        if on {
+            Span::styled("  [+ override a finding]", t.style(Role::Focus))
+        } else {
+            span(t, Role::Key, "  [+ override a finding]")
         },
     ]));
     if let Some((role, note)) = &f.note {
