@@ -590,9 +590,11 @@ impl FactView<'_> {
         })
     }
 
-    /// Does the instrument's scope name this item? Matched on words: the item's id, its
-    /// description, or its category. "All records" names every item except psychotherapy
-    /// notes and SUD-program records, which an order must name expressly.
+    /// Does the instrument's scope name this item? Matched on whole words: the item's id,
+    /// the first three words of its description, or its category's name or a common name
+    /// for it ("mental health records" names a chart, "substance use" SUD-program
+    /// records). "All records" names every item except psychotherapy notes and
+    /// SUD-program records, which an order must name expressly.
     fn named_in_scope(&self, rec: &RecordItem) -> bool {
         let Some(scope) = self
             .case
@@ -603,10 +605,15 @@ impl FactView<'_> {
             return false;
         };
         let scope = normalize(scope);
-        let phrase = normalize(&snake(&rec.category));
-        let named = contains_words(&scope, &normalize(&rec.id))
-            || contains_words(&scope, &normalize(&rec.description))
-            || contains_words(&scope, &phrase);
+        let description = normalize(&rec.description);
+        let lead: Vec<&str> = description.split(' ').take(3).collect();
+        let mut names = vec![
+            normalize(&rec.id),
+            lead.join(" "),
+            normalize(&snake(&rec.category)),
+        ];
+        names.extend(category_names(rec.category).iter().map(|n| n.to_string()));
+        let named = names.iter().any(|n| contains_words(&scope, n));
         let special = matches!(
             rec.category,
             RecordCategory::PsychotherapyNotes | RecordCategory::SudProgram
@@ -617,11 +624,29 @@ impl FactView<'_> {
             "complete record",
             "whole record",
             "all medical records",
-            "all mental health records",
         ]
         .iter()
         .any(|b| contains_words(&scope, b));
         named || (blanket && !special)
+    }
+}
+
+/// Common names for a category in an order's or request's wording.
+fn category_names(c: RecordCategory) -> &'static [&'static str] {
+    match c {
+        RecordCategory::Chart => &[
+            "mental health",
+            "psychiatric",
+            "medical record",
+            "medical records",
+            "treatment records",
+            "health records",
+        ],
+        RecordCategory::PsychotherapyNotes => &["psychotherapy notes", "process notes"],
+        RecordCategory::SudProgram => &["substance use", "sud", "addiction", "opioid treatment"],
+        RecordCategory::Billing => &["billing", "bills", "invoices"],
+        RecordCategory::Lab => &["lab", "laboratory", "test results"],
+        _ => &[],
     }
 }
 
