@@ -68,9 +68,9 @@ pub(crate) fn io_out(e: std::io::Error) -> CommandError {
 
 /// Entry point used by `main`: parse, run, map to an exit status.
 pub fn main_with(cli: Cli) -> i32 {
-    let Some(command) = &cli.command else {
-        return 2;
-    };
+    // Until the workbench lands, no subcommand prints the queue.
+    let default = Command::List(crate::cli::JsonFlag { json: false });
+    let command = cli.command.as_ref().unwrap_or(&default);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match run(&cli.global, command, &mut out) {
