@@ -217,3 +217,16 @@ fn unlisted_state_falls_back_to_us() {
     let tx = rb.state("US-TX");
     assert!(!tx.victim_allowed());
 }
+
+/// docs/RULES.md documents every fact a condition may use.
+#[test]
+fn rules_doc_lists_every_fact() {
+    let doc = std::fs::read_to_string("docs/RULES.md").unwrap();
+    for f in casebench::rules::facts::FACTS {
+        assert!(
+            doc.contains(&format!("`{}`", f.name)),
+            "docs/RULES.md lacks {}",
+            f.name
+        );
+    }
+}
