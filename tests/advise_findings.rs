@@ -629,3 +629,111 @@ fn gate_lets_through_only_overridden_errors() {
     // No errors, nothing to override.
     assert_eq!(gate(&findings(&c, &partial_notes()), &[]).unwrap(), vec![]);
 }
+
+#[test]
+fn a_disclosure_needs_a_basis_and_the_outcome_must_fit_the_withhold_map() {
+    // Releasing to an attorney with no authorization, citing nothing.
+    let atty = access(|c| req(c).requester.relationship = Relationship::Attorney);
+    let fs = findings(&atty, &proposal(ReleaseFull, &[], &[]));
+    assert!(
+        get(&fs, "invalid-ground")
+            .message
+            .contains("discloses without a basis")
+    );
+    // Warning without any ground where the threat is not imminent.
+    let calm = concern(|c| {
+        con(c).imminent = false;
+        con(c).means = false;
+    });
+    let fs = findings(&calm, &proposal(WarnAndProtect, &[], &[]));
+    assert!(
+        get(&fs, "invalid-ground")
+            .message
+            .contains("no disclosure basis holds")
+    );
+    // The patient's own request, cited properly: no such finding.
+    let own = findings(
+        &access(|_| {}),
+        &proposal(ReleaseFull, &["right-of-access"], &[]),
+    );
+    assert!(!has(&own, "invalid-ground"), "{own:#?}");
+    let fs = findings(
+        &access(|_| {}),
+        &proposal(ReleasePartial, &["right-of-access"], &[]),
+    );
+    assert!(
+        get(&fs, "invalid-ground")
+            .message
+            .contains("names no withheld item")
+    );
+    let fs = findings(
+        &access(|_| {}),
+        &proposal(
+            ReleaseFull,
+            &["right-of-access"],
+            &[("notes", "psychotherapy-notes")],
+        ),
+    );
+    assert!(
+        get(&fs, "invalid-ground")
+            .message
+            .contains("release_partial")
+    );
+}
+
+#[test]
+fn a_mandatory_state_duty_arises_before_imminence() {
+    // California: a communicated threat, a victim, the means; not imminent.
+    let ca = concern(|c| {
+        c.jurisdiction = "US-CA".into();
+        con(c).imminent = false;
+    });
+    let a = casebench::rules::advise(
+        casebench::rules::Rulebook::builtin(),
+        &ca,
+        Default::default(),
+        today(),
+    );
+    assert_eq!(a.recommended.outcome, WarnAndProtect);
+    assert_eq!(a.recommended.grounds, ["state-duty-to-warn"]);
+    assert!(has(
+        &findings(&ca, &proposal(MaintainConfidentiality, &[], &[])),
+        "duty-to-warn"
+    ));
+    // Without means or imminence, no duty and no permission: keep confidentiality.
+    let vague = concern(|c| {
+        c.jurisdiction = "US-CA".into();
+        con(c).imminent = false;
+        con(c).means = false;
+    });
+    let a = casebench::rules::advise(
+        casebench::rules::Rulebook::builtin(),
+        &vague,
+        Default::default(),
+        today(),
+    );
+    assert_eq!(a.recommended.outcome, MaintainConfidentiality);
+    assert!(!has(
+        &findings(&vague, &proposal(MaintainConfidentiality, &[], &[])),
+        "duty-to-warn"
+    ));
+}
+
+#[test]
+fn generated_notice_carries_what_the_ground_needs() {
+    use casebench::rules::{Rulebook, generated_notice};
+    let rb = Rulebook::builtin();
+    let n = generated_notice(rb, &partial_notes(), true).unwrap();
+    assert!(n.basis && !n.review_rights && n.complaint_routes);
+    let danger = proposal(
+        ReleasePartial,
+        &["right-of-access", "danger-to-life"],
+        &[("chart", "danger-to-life")],
+    );
+    let n = generated_notice(rb, &danger, false).unwrap();
+    assert!(n.review_rights && !n.complaint_routes);
+    assert_eq!(
+        generated_notice(rb, &proposal(ReleaseFull, &["right-of-access"], &[]), true),
+        None
+    );
+}

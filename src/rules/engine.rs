@@ -266,9 +266,16 @@ impl<'a> Engine<'a> {
         if self.holds_code("adult-abuse-report", None) {
             return one(Outcome::Report, vec!["adult-abuse-report"]);
         }
-        if self.holds_code("serious-threat", None) {
-            let mut grounds = vec!["serious-threat"];
-            if self.holds_code("state-duty-to-warn", None) {
+        // A serious and imminent threat (164.512(j)), or a state's mandatory duty, which
+        // may arise before the threat is imminent (a disclosure required by law).
+        let threat = self.holds_code("serious-threat", None);
+        let duty = self.holds_code("state-duty-to-warn", None);
+        if threat || duty {
+            let mut grounds = Vec::new();
+            if threat {
+                grounds.push("serious-threat");
+            }
+            if duty {
                 grounds.push("state-duty-to-warn");
             }
             let outcome = if self.state.victim_allowed() {

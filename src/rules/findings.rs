@@ -63,6 +63,31 @@ pub struct ReviewerFacts {
     pub privacy_contact_missing: bool,
 }
 
+/// The notice casebench itself writes for `proposal` (`casebench notice`): the basis
+/// always, review rights when a withholding ground is reviewable, complaint routes when
+/// the privacy contact is known. `None` when the outcome withholds nothing (no denial
+/// notice). What `decide` records as the decision's `notice`.
+pub fn generated_notice(
+    rb: &Rulebook,
+    proposal: &Proposal,
+    privacy_contact: bool,
+) -> Option<NoticeStatement> {
+    if !proposal.outcome.is_denial() {
+        return None;
+    }
+    let reviewable = proposal
+        .withhold
+        .values()
+        .chain(proposal.grounds.iter())
+        .filter_map(|c| rb.ground(c))
+        .any(|g| g.reviewable());
+    Some(NoticeStatement {
+        basis: true,
+        review_rights: reviewable,
+        complaint_routes: privacy_contact,
+    })
+}
+
 /// An error finding the reviewer chose to override, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OverriddenFinding {
@@ -159,6 +184,7 @@ pub(crate) fn check_engine(
     let case = eng.case();
     let access = case.kind == CaseKind::AccessRequest;
     grounds_findings(eng, p, &mut out);
+    shape_findings(eng, p, &mut out);
     let withheld = effective_withhold(eng, p);
     withhold_findings(eng, p, &withheld, &mut out);
     harm_and_review(eng, p, &withheld, reviewer, &mut out);
@@ -216,6 +242,61 @@ fn grounds_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
         if !ok {
             invalid(out, g, "does not apply to this case".into());
         }
+    }
+}
+
+/// The outcome and its parts must agree: a disclosure needs a basis that holds; a partial
+/// release withholds something; a full release withholds nothing.
+fn shape_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
+    let discloses = matches!(
+        p.outcome,
+        Outcome::ReleaseFull | Outcome::ReleasePartial | Outcome::WarnAndProtect | Outcome::Report
+    );
+    let has_basis = p.grounds.iter().any(|c| {
+        eng.rb
+            .ground(c)
+            .is_some_and(|g| g.kind == GroundKind::Disclosure && eng.holds(g, None))
+    });
+    let cites_basis = p.grounds.iter().any(|c| {
+        eng.rb
+            .ground(c)
+            .is_some_and(|g| g.kind == GroundKind::Disclosure)
+    });
+    if discloses && !has_basis && !cites_basis {
+        let valid: Vec<&str> = eng
+            .case_grounds()
+            .into_iter()
+            .filter(|g| g.kind == GroundKind::Disclosure)
+            .map(|g| g.code.as_str())
+            .collect();
+        out.add(
+            "invalid-ground",
+            format!(
+                "`{}` discloses without a basis; {}",
+                p.outcome,
+                if valid.is_empty() {
+                    "no disclosure basis holds in this case".to_string()
+                } else {
+                    format!("cite the one that holds: {}", valid.join(", "))
+                }
+            ),
+            Some("45 CFR 164.502(a); 164.508; 164.512; 164.524"),
+        );
+    }
+    let access = eng.case().kind == CaseKind::AccessRequest;
+    if access && p.outcome == Outcome::ReleasePartial && p.withhold.is_empty() {
+        out.add(
+            "invalid-ground",
+            "`release_partial` names no withheld item; give each one with its ground (REC=GROUND), or release in full".into(),
+            Some("45 CFR 164.524(d)(1)-(2)"),
+        );
+    }
+    if p.outcome == Outcome::ReleaseFull && !p.withhold.is_empty() {
+        out.add(
+            "invalid-ground",
+            "`release_full` withholds nothing; with withheld items the outcome is `release_partial`".into(),
+            Some("45 CFR 164.524(d)(1)"),
+        );
     }
 }
 
@@ -627,10 +708,7 @@ fn disclosure_findings(
         Some(ConcernKind::ThreatToOthers | ConcernKind::ThreatToSelf)
     );
     let duty_cite = eng.state.duty_to_warn.as_ref().map(|d| d.citation.clone());
-    if threat
-        && eng.holds_code("state-duty-to-warn", None)
-        && eng.holds_code("serious-threat", None)
-        && p.outcome != Outcome::WarnAndProtect
+    if threat && eng.holds_code("state-duty-to-warn", None) && p.outcome != Outcome::WarnAndProtect
     {
         out.add(
             "duty-to-warn",

@@ -28,6 +28,7 @@ pub use engine::{
 pub use facts::Related;
 pub use findings::{
     Finding, NoticeStatement, OverriddenFinding, Proposal, ReviewerFacts, check, gate,
+    generated_notice,
 };
 pub use model::{GroundKind, GroundRule, Review, Severity};
 pub use overlay::StateOverlay;
