@@ -12,11 +12,13 @@
 //! No I/O except [`Rulebook::for_case_dir`], which reads the override file.
 
 mod actions;
+mod disclosure_checks;
 pub mod engine;
 pub mod facts;
 pub mod findings;
 pub mod model;
 pub mod overlay;
+pub mod vocabulary;
 
 use std::path::Path;
 use std::sync::OnceLock;
