@@ -135,8 +135,8 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
         (
             "representative-abuse-concern",
             Some("chart"),
-            || access(|c| req(c).requester.relationship = Relationship::Parent),
-            || access(|_| {}),
+            || via_rep(Relationship::Parent),
+            || via_rep(Relationship::SelfPatient),
         ),
         (
             "minor-controls-record",
@@ -410,7 +410,7 @@ fn emotional_distress_and_clia_never_hold() {
 
 #[test]
 fn representative_abuse_concern_needs_an_abuse_case_on_file() {
-    let father = access(|c| req(c).requester.relationship = Relationship::Parent);
+    let father = via_rep(Relationship::Parent);
     let mut report = concern(|c| con(c).kind = ConcernKind::ChildAbuse);
     report.patient.reference = father.patient.reference.clone();
     report.received = day("2026-02-27");
@@ -428,6 +428,17 @@ fn representative_abuse_concern_needs_an_abuse_case_on_file() {
     report.patient.reference = father.patient.reference.clone();
     report.received = day("2026-03-20");
     assert!(!Related::from_cases(&father, [&report]).abuse_concern_on_file);
+    // The other parent, whose access the harm evaluation finds safe: not this ground.
+    let mother = access(|c| req(c).requester.relationship = Relationship::Parent);
+    let on_file = Related {
+        abuse_concern_on_file: true,
+    };
+    assert!(!holds_with(
+        &mother,
+        "representative-abuse-concern",
+        Some("chart"),
+        on_file
+    ));
 }
 
 #[test]
