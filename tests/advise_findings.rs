@@ -737,3 +737,59 @@ fn generated_notice_carries_what_the_ground_needs() {
         None
     );
 }
+
+#[test]
+fn third_party_requests_are_answered_under_164_512_not_164_524() {
+    let c = access(|c| {
+        req(c).requester.relationship = Relationship::Attorney;
+        req(c).instrument.kind = InstrumentKind::Subpoena;
+    });
+    let who = ReviewerFacts {
+        privacy_contact_missing: true,
+        ..ReviewerFacts::default()
+    };
+    // Late, everything withheld, no privacy contact: none of 164.524's findings.
+    let fs = findings_as(
+        &c,
+        &proposal(Deny, &["subpoena-without-assurance"], &[]),
+        &who,
+        day("2026-05-01"),
+    );
+    for code in [
+        "whole-record-denial",
+        "notice-incomplete",
+        "deadline-missed",
+        "invalid-ground",
+    ] {
+        assert!(!has(&fs, code), "{code}: {fs:#?}");
+    }
+    let a = casebench::rules::advise(
+        casebench::rules::Rulebook::builtin(),
+        &c,
+        Default::default(),
+        today(),
+    );
+    assert_eq!(a.recommended.outcome, Deny);
+    assert!(a.notice.is_empty());
+    let act = a
+        .required_actions
+        .iter()
+        .find(|x| x.code == "explain-withheld")
+        .unwrap();
+    assert!(act.citation.contains("164.512(e)(1)(ii)"), "{act:?}");
+    // The patient's own request, same facts otherwise: 164.524 applies.
+    let own = access(|_| {});
+    let fs = findings_as(
+        &own,
+        &proposal(Deny, &["psychotherapy-notes"], &[]),
+        &who,
+        day("2026-05-01"),
+    );
+    for code in [
+        "whole-record-denial",
+        "notice-incomplete",
+        "deadline-missed",
+    ] {
+        assert!(has(&fs, code), "{code}: {fs:#?}");
+    }
+}

@@ -33,17 +33,32 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
         .values()
         .any(|g| eng.rb.ground(g).is_some_and(|g| g.reviewable()));
     let has = |code: &str| rec.grounds.iter().any(|g| g == code);
-    match rec.outcome {
-        Outcome::ReleaseFull | Outcome::ReleasePartial => {
+    let own = eng.own_access();
+    let basis = rec
+        .grounds
+        .first()
+        .and_then(|g| eng.rb.ground(g))
+        .filter(|g| g.kind == super::model::GroundKind::Disclosure);
+    if matches!(rec.outcome, Outcome::ReleaseFull | Outcome::ReleasePartial) {
+        if own {
             out.push(act(
                 "release",
                 format!("Release {}{by}, in the form and format asked for if readily producible; fee only cost-based copying, supplies and postage", list(&released)),
                 "45 CFR 164.524(b)(2), (c)(2)-(4)",
             ));
+        } else if let Some(b) = basis {
+            out.push(act(
+                "release",
+                format!(
+                    "Disclose {} to the requester, only what `{}` permits",
+                    list(&released),
+                    b.code
+                ),
+                &b.citation,
+            ));
         }
-        _ => {}
     }
-    if rec.outcome.is_denial() {
+    if rec.outcome.is_denial() && own {
         out.push(act(
             "written-denial",
             format!(
@@ -59,6 +74,25 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
                 "45 CFR 164.524(d)(1)",
             ));
         }
+    } else if rec.outcome.is_denial() {
+        let mut cites: Vec<&str> = Vec::new();
+        for g in rec.withhold.values().filter_map(|g| eng.rb.ground(g)) {
+            if !cites.contains(&g.citation.as_str()) {
+                cites.push(&g.citation);
+            }
+        }
+        out.push(act(
+            "explain-withheld",
+            format!("Tell the requester in writing which items are not disclosed ({}) and on what ground", list(&withheld)),
+            &cites.join("; "),
+        ));
+    }
+    if has("part2-consent-required") {
+        out.push(act(
+            "part2-records",
+            "SUD-program records go out only with Part 2 consent, or a 2.64 court order together with a subpoena; a subpoena alone never suffices".into(),
+            "42 CFR 2.31, 2.61, 2.64",
+        ));
     }
     if reviewable {
         out.push(act(
@@ -155,7 +189,11 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
             "45 CFR 164.528",
         ));
     }
-    if case.entity.part2_program && disclosure_512 {
+    let threat = matches!(
+        case.concern.as_ref().map(|c| c.kind),
+        Some(ConcernKind::ThreatToOthers | ConcernKind::ThreatToSelf)
+    );
+    if case.entity.part2_program && threat && disclosure_512 {
         out.push(act(
             "part2",
             "Part 2 program: do not identify the patient as receiving SUD treatment; Part 2 has no general serious-threat exception (consider a medical-emergency disclosure, 2.51)".into(),
@@ -230,7 +268,7 @@ pub fn authorization_defects(eng: &Engine) -> Vec<&'static str> {
 /// The elements the written notice of `rec` must carry (164.524(d)(2)).
 pub fn notice_elements(eng: &Engine, rec: &Recommended) -> Vec<NoticeElement> {
     let mut out = Vec::new();
-    if !rec.outcome.is_denial() {
+    if !rec.outcome.is_denial() || !eng.own_access() {
         return out;
     }
     let mut basis: Vec<String> = Vec::new();

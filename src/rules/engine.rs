@@ -186,6 +186,14 @@ impl<'a> Engine<'a> {
             .collect()
     }
 
+    /// The patient's (or a representative's) own access request: where 164.524's
+    /// deadline, partial-denial and notice rules apply.
+    pub fn own_access(&self) -> bool {
+        self.case().kind == CaseKind::AccessRequest
+            && self.view.get("requester.third_party", None)
+                == Some(super::facts::Value::Bool(false))
+    }
+
     pub fn deadline(&self, today: NaiveDate) -> (Deadline, i64) {
         let days = self
             .state

@@ -182,13 +182,14 @@ pub(crate) fn check_engine(
         list: Vec::new(),
     };
     let case = eng.case();
-    let access = case.kind == CaseKind::AccessRequest;
     grounds_findings(eng, p, &mut out);
     shape_findings(eng, p, &mut out);
     let withheld = effective_withhold(eng, p);
     withhold_findings(eng, p, &withheld, &mut out);
     harm_and_review(eng, p, &withheld, reviewer, &mut out);
-    if access {
+    // 164.524's clock, notices and partial-denial rule govern the patient's own access;
+    // a third party's request is answered under 164.508 / 164.512.
+    if eng.own_access() {
         notice_findings(eng, p, &withheld, reviewer, &mut out);
         disclosure_checks::deadline_findings(eng, today, &mut out);
         disclosure_checks::blocking_findings(eng, p, &withheld, &mut out);
@@ -398,7 +399,7 @@ fn withhold_findings(
         item_ok.push(ok);
     }
     // 164.524(d)(1): everything withheld although only some items have a ground.
-    let all = !records.is_empty() && withheld.len() == records.len();
+    let all = eng.own_access() && !records.is_empty() && withheld.len() == records.len();
     let with_ground: Vec<&str> = records
         .iter()
         .filter(|r| !eng.withholding_for(r).is_empty())
