@@ -5,6 +5,7 @@ use std::io::Write;
 
 use crate::cli::{Cli, Command, Global};
 
+pub mod advise;
 mod check;
 mod list;
 mod show;
@@ -34,6 +35,7 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Check(a) => check::run(global, a.json, out),
         Command::List(a) => list::run(global, a.json, out),
         Command::Show(a) => show::run(global, &a.id, a.json, out),
+        Command::Advise(a) => advise::run(global, a, out),
         other => Err(CommandError::Usage(format!(
             "`{}` is not available in this build yet",
             command_name(other)
