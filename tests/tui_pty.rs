@@ -375,3 +375,23 @@ fn a_stalled_terminal_cannot_keep_the_draft_from_disk() {
     let text = std::fs::read_to_string(&path).expect("draft saved by the watchdog");
     assert!(text.contains("outcome: release_full"), "{text}");
 }
+
+#[test]
+fn the_advisor_panel_and_the_findings_on_the_form() {
+    let mut s = start(160, 48);
+    s.open("AR-2026-0101");
+    s.keys("a");
+    let screen = s.wait_for("the advisor", |t| t.contains("recommended:"));
+    assert!(
+        screen.contains("Findings on the recommendation"),
+        "{screen}"
+    );
+    assert!(screen.contains("Grounds that hold"), "{screen}");
+    s.keys("d");
+    s.wait_for("the form", |t| t.contains("Outcome"));
+    s.keys("l");
+    let screen = s.wait_for("findings on the decision", |t| {
+        t.contains("on this decision")
+    });
+    assert!(screen.contains("release_full"), "{screen}");
+}

@@ -24,18 +24,16 @@ fn case_view() -> casebench::tui::app::State {
 
 fn form() -> casebench::tui::app::State {
     let mut s = case_view();
-    // Outcome release_partial, withhold the notes on a ground, one disclosure, rationale.
+    // Outcome release_partial on right-of-access, withhold the notes on a ground, one
+    // disclosure, a rationale.
     send(
         &mut s,
-        [
-            key('d'),
-            key('l'),
-            key('l'),
-            key('j'),
-            key('j'),
-            key('j'),
-            key(' '),
-        ],
+        [key('d'), key('l'), key('l'), key('j'), code(KeyCode::Enter)],
+    );
+    send(&mut s, "right-of-access".chars().map(key));
+    send(
+        &mut s,
+        [code(KeyCode::Enter), key('j'), key('j'), key('j'), key(' ')],
     );
     send(&mut s, [key('j'), code(KeyCode::Enter)]);
     send(&mut s, "psychotherapy-notes".chars().map(key));

@@ -110,7 +110,17 @@ fn invalid_list_one_key_away() {
 fn opening_a_case_asks_for_its_draft_and_panes_cycle() {
     let mut s = state();
     let fx = open(&mut s, "AR-2026-0101");
-    assert_eq!(fx, [Effect::LoadDraft("AR-2026-0101".into())]);
+    let index = s.case.as_ref().unwrap().index;
+    assert_eq!(
+        fx,
+        [
+            Effect::LoadDraft("AR-2026-0101".into()),
+            Effect::Advise {
+                index,
+                proposal: None
+            }
+        ]
+    );
     assert_eq!(s.screen, Screen::Case);
     let v = s.case.as_ref().unwrap();
     assert_eq!(v.focus, 0);
@@ -164,7 +174,16 @@ fn decision_form_edits_ask_for_a_debounced_draft_save() {
     let f = s.form.as_ref().unwrap();
     assert_eq!(f.field(), Field::Outcome);
     assert_eq!(f.records.len(), 2);
-    assert_eq!(send(&mut s, [key('l')]), [Effect::DraftEdited]);
+    // An edit restarts the typing pause and asks the advisor about the decision.
+    let fx = send(&mut s, [key('l')]);
+    assert_eq!(fx[0], Effect::DraftEdited);
+    let Effect::Advise {
+        proposal: Some(p), ..
+    } = &fx[1]
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(p.outcome, casebench::case::Outcome::ReleaseFull);
     assert_eq!(
         s.form.as_ref().unwrap().outcome,
         Some(casebench::case::Outcome::ReleaseFull)
@@ -184,7 +203,7 @@ fn decision_form_edits_ask_for_a_debounced_draft_save() {
 #[test]
 fn typing_in_a_field_is_text_not_commands() {
     let mut s = form_state();
-    send(&mut s, [key('j'), key('j'), key('j'), key(' ')]); // notes: withhold
+    send(&mut s, [key('j'), key('j'), key('j'), key('j'), key(' ')]); // notes: withhold
     send(&mut s, [key('j'), code(KeyCode::Enter)]);
     assert!(s.form.as_ref().unwrap().editing);
     let fx = send(&mut s, "q?x".chars().map(key));
@@ -367,6 +386,7 @@ fn advisor_seam_fills_the_fourth_area_for_the_open_case_only() {
         recommended: "release_partial".into(),
         deadline: "due 2026-04-01".into(),
         lines: vec![(casebench::tui::theme::Role::Error, "error: example".into())],
+        ..AdvisorView::default()
     };
     send(
         &mut s,

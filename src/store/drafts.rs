@@ -41,6 +41,9 @@ pub struct Draft {
     pub saved: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// Case-level ground codes as typed (comma or space separated).
+    #[serde(default)]
+    pub grounds: String,
     #[serde(default)]
     pub records: Vec<DraftRecord>,
     #[serde(default)]
@@ -251,6 +254,7 @@ mod tests {
             case_sha256: "ab".repeat(32),
             saved: "2026-11-23T18:00:00Z".into(),
             outcome: Some(Outcome::ReleasePartial),
+            grounds: "right-of-access".into(),
             records: vec![DraftRecord {
                 id: "notes".into(),
                 withhold: true,

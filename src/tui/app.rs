@@ -63,6 +63,11 @@ pub enum Effect {
     /// Restart the typing-pause timer for the draft.
     DraftEdited,
     RemoveDraft(String),
+    /// Ask the advisor about case `index` of the set (with the form's decision, if any).
+    Advise {
+        index: usize,
+        proposal: Option<crate::rules::Proposal>,
+    },
     /// Seam for the decision log: sign and record this decision.
     Sign(Draft),
     Quit,
@@ -76,6 +81,10 @@ pub struct AdvisorView {
     pub deadline: String,
     /// `(role, text)`: e.g. `(Role::Error, "error R12: ...")`.
     pub lines: Vec<(Role, String)>,
+    pub errors: usize,
+    pub warnings: usize,
+    /// The findings are on the reviewer's decision (the form), not the recommendation.
+    pub on_proposal: bool,
 }
 
 /// One queue row, sanitised once when loaded.

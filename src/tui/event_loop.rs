@@ -23,6 +23,7 @@ use super::signals::{self, Snapshot};
 use super::{update::update, views};
 use crate::case::{LoadOptions, load_dir};
 use crate::cli::Global;
+use crate::rules::{Related, Rulebook};
 use crate::store::drafts;
 
 /// Pause after the last edit before the draft is written.
@@ -72,7 +73,11 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
     state.needs_draw = false;
     spawn_input(tx.clone());
     let mut pending: VecDeque<Msg> = VecDeque::new();
-    run_effect(global, Effect::LoadCases, &tx, &mut pending);
+    let mut ctx = Ctx {
+        global,
+        rulebook: None,
+    };
+    run_effect(&mut ctx, &state, Effect::LoadCases, &tx, &mut pending);
     let mut draft_due: Option<Instant> = None;
     let mut code = 0;
     if broken {
@@ -98,9 +103,9 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
                 Effect::DraftEdited => draft_due = Some(Instant::now() + DRAFT_PAUSE),
                 Effect::SaveDraft(_) => {
                     draft_due = None;
-                    run_effect(global, effect, &tx, &mut pending);
+                    run_effect(&mut ctx, &state, effect, &tx, &mut pending);
                 }
-                e => run_effect(global, e, &tx, &mut pending),
+                e => run_effect(&mut ctx, &state, e, &tx, &mut pending),
             }
         }
         update_snapshot(&snapshot, &state);
@@ -157,9 +162,54 @@ fn save(mut d: drafts::Draft) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-fn run_effect(global: &Global, effect: Effect, tx: &Sender<Msg>, pending: &mut VecDeque<Msg>) {
+/// What effects need beyond the state: the options, and the rulebook once read.
+struct Ctx<'a> {
+    global: &'a Global,
+    rulebook: Option<Result<Rulebook, String>>,
+}
+
+fn run_effect(
+    ctx: &mut Ctx,
+    state: &State,
+    effect: Effect,
+    tx: &Sender<Msg>,
+    pending: &mut VecDeque<Msg>,
+) {
+    let global = ctx.global;
     match effect {
         Effect::LoadCases => spawn_loader(global, tx.clone()),
+        Effect::Advise { index, proposal } => {
+            // Microseconds per case (docs/PERFORMANCE.md): done here, not on a worker.
+            let Some(set) = state.set.as_ref() else {
+                return;
+            };
+            let Some(lc) = set.cases.get(index) else {
+                return;
+            };
+            let rb = ctx.rulebook.get_or_insert_with(|| {
+                Rulebook::for_case_dir(&global.cases).map_err(|e| e.to_string())
+            });
+            let msg = match rb {
+                Ok(rb) => {
+                    let related = Related::from_cases(&lc.case, set.cases.iter().map(|c| &c.case));
+                    let reviewer = crate::commands::advise::reviewer_facts(global);
+                    let advice = crate::rules::engine::advise_with(
+                        rb,
+                        &lc.case,
+                        related,
+                        proposal.as_ref(),
+                        &reviewer,
+                        global.today(),
+                    );
+                    Msg::Advice {
+                        case: lc.case.id.clone(),
+                        view: super::advice::view(&advice, proposal.is_some()),
+                    }
+                }
+                Err(e) => Msg::Error(format!("advisor: {e}")),
+            };
+            pending.push_back(msg);
+        }
         Effect::LoadDraft(case) => {
             let result = drafts::load(&case).map_err(|e| e.to_string());
             pending.push_back(Msg::DraftLoaded { case, result });

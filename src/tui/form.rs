@@ -19,6 +19,7 @@ pub const OVERRIDE_PARTS: [&str; 2] = ["finding", "because"];
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Outcome,
+    CaseGrounds,
     Action(usize),
     Grounds(usize),
     Disclosure(usize, usize),
@@ -33,7 +34,11 @@ impl Field {
     pub fn is_text(self) -> bool {
         matches!(
             self,
-            Field::Grounds(_) | Field::Disclosure(..) | Field::Override(..) | Field::Rationale
+            Field::CaseGrounds
+                | Field::Grounds(_)
+                | Field::Disclosure(..)
+                | Field::Override(..)
+                | Field::Rationale
         )
     }
 }
@@ -55,6 +60,8 @@ pub struct Form {
     pub case_id: String,
     pub case_sha256: String,
     pub outcome: Option<Outcome>,
+    /// Case-level ground codes as typed.
+    pub grounds: String,
     pub records: Vec<FormRecord>,
     pub disclosures: Vec<[String; 4]>,
     /// Advisor findings overridden: code, justification.
@@ -73,6 +80,7 @@ impl Form {
             case_id: case.id.clone(),
             case_sha256: sha256.to_string(),
             outcome: None,
+            grounds: String::new(),
             records: case
                 .records()
                 .iter()
@@ -99,6 +107,7 @@ impl Form {
     pub fn from_draft(case: &Case, sha256: &str, d: &Draft) -> Form {
         let mut f = Form::new(case, sha256);
         f.outcome = d.outcome;
+        f.grounds = sanitize_line(&d.grounds);
         for r in &mut f.records {
             if let Some(saved) = d.records.iter().find(|s| s.id == r.id) {
                 r.withhold = saved.withhold;
@@ -150,6 +159,7 @@ impl Form {
             case_sha256: self.case_sha256.clone(),
             saved: String::new(),
             outcome: self.outcome,
+            grounds: self.grounds.clone(),
             records: self
                 .records
                 .iter()
@@ -185,7 +195,7 @@ impl Form {
 
     /// The fields in order, top to bottom.
     pub fn fields(&self) -> Vec<Field> {
-        let mut v = vec![Field::Outcome];
+        let mut v = vec![Field::Outcome, Field::CaseGrounds];
         for i in 0..self.records.len() {
             v.push(Field::Action(i));
             v.push(Field::Grounds(i));
@@ -210,6 +220,7 @@ impl Form {
 
     fn text_mut(&mut self, field: Field) -> Option<&mut String> {
         match field {
+            Field::CaseGrounds => Some(&mut self.grounds),
             Field::Grounds(i) => self.records.get_mut(i).map(|r| &mut r.grounds),
             Field::Disclosure(i, p) => self.disclosures.get_mut(i).and_then(|d| d.get_mut(p)),
             Field::Override(i, p) => self.overrides.get_mut(i).and_then(|o| o.get_mut(p)),
@@ -361,6 +372,7 @@ impl Form {
                     .map_or("(choose one)".into(), |o| o.to_string())
             ),
         ];
+        out.push(format!("grounds: [{}]", grounds(&self.grounds).join(", ")));
         if !self.records.is_empty() {
             out.push("records:".into());
             for r in &self.records {

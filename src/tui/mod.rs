@@ -6,6 +6,7 @@
 //! The TUI parses no file format itself: themes and keys go through `crate::yaml` in
 //! their loaders, cases through `crate::case`, drafts through `crate::store::drafts`.
 
+pub mod advice;
 pub mod app;
 pub mod content;
 pub mod event_loop;

@@ -232,7 +232,7 @@ fn paste(state: &mut State, text: &str) -> Vec<Effect> {
         && f.paste(text)
     {
         f.dirty = true;
-        return vec![Effect::DraftEdited];
+        return edited(state);
     }
     state.needs_draw = false;
     Vec::new()
@@ -363,12 +363,19 @@ fn open_case(state: &mut State) -> Vec<Effect> {
     let Some(lc) = set.cases.get(row.index) else {
         return Vec::new();
     };
-    let view = content::case_view(row.index, &lc.case, state.today);
+    let row_index = row.index;
+    let view = content::case_view(row_index, &lc.case, state.today);
     let id = lc.case.id.clone();
     state.case = Some(view);
     state.form = None;
     state.screen = Screen::Case;
-    vec![Effect::LoadDraft(id)]
+    vec![
+        Effect::LoadDraft(id),
+        Effect::Advise {
+            index: row_index,
+            proposal: None,
+        },
+    ]
 }
 
 fn invalid_action(state: &mut State, action: Action) -> Vec<Effect> {
@@ -436,6 +443,14 @@ fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
                 });
             }
             state.screen = Screen::Form;
+            // A resumed decision is checked at once.
+            let index = view.index;
+            if let Some(p) = state.form.as_ref().and_then(super::advice::proposal) {
+                return vec![Effect::Advise {
+                    index,
+                    proposal: Some(p),
+                }];
+            }
         }
         Action::Back => {
             let fx = save_if_dirty(state);
@@ -455,9 +470,25 @@ fn form_edit(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     };
     if f.edit_key(k) {
         f.dirty = true;
-        return vec![Effect::DraftEdited];
+        return edited(state);
     }
     Vec::new()
+}
+
+/// After a change to the form: restart the draft's typing pause, and ask the advisor
+/// about the decision as it now stands (once it has an outcome).
+fn edited(state: &State) -> Vec<Effect> {
+    let mut fx = vec![Effect::DraftEdited];
+    if let (Some(view), Some(p)) = (
+        state.case.as_ref(),
+        state.form.as_ref().and_then(super::advice::proposal),
+    ) {
+        fx.push(Effect::Advise {
+            index: view.index,
+            proposal: Some(p),
+        });
+    }
+    fx
 }
 
 fn form_action(state: &mut State, action: Action) -> Vec<Effect> {
@@ -475,7 +506,7 @@ fn form_action(state: &mut State, action: Action) -> Vec<Effect> {
         a => {
             if f.act(a) {
                 f.dirty = true;
-                vec![Effect::DraftEdited]
+                edited(state)
             } else {
                 Vec::new()
             }

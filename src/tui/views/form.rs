@@ -46,15 +46,38 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let rat_h = if left.height >= 30 { 10 } else { 5 };
     let fields_h = left.height.saturating_sub(rat_h + 1);
     let l = rows(left, &[fields_h, rat_h]);
+    // The advisor's findings on this decision, shown under the preview.
+    let findings: Vec<(Role, String)> = state
+        .case
+        .as_ref()
+        .and_then(|c| c.advisor.as_ref())
+        .filter(|a| a.on_proposal)
+        .map(|a| {
+            let mut v = vec![(
+                Role::Header,
+                format!(
+                    "Advisor: {} error(s), {} warning(s) on this decision",
+                    a.errors, a.warnings
+                ),
+            )];
+            v.extend(
+                a.lines
+                    .iter()
+                    .filter(|(r, _)| matches!(r, Role::Error | Role::Warning))
+                    .cloned(),
+            );
+            v
+        })
+        .unwrap_or_default();
     if right.is_none() && form.field() == Field::Sign {
-        preview_block(t, &preview, frame, l[0]);
+        preview_block(t, &preview, &findings, frame, l[0]);
     } else {
         fields(t, form, frame, l[0]);
     }
     rationale(t, form, frame, l[1]);
     sign_line(t, form, frame, l[2]);
     if let Some(r) = right {
-        preview_block(t, &preview, frame, r);
+        preview_block(t, &preview, &findings, frame, r);
     }
     let hints: &[Action] = if form.editing {
         &[Action::Back]
@@ -129,6 +152,10 @@ fn fields(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
             span(t, Role::Normal, outcome)
         },
     ]));
+    let on = mark(&lines, Field::CaseGrounds);
+    let mut g = vec![cursor(t, on), span(t, Role::Header, "Grounds   ")];
+    g.extend(value(t, &f.grounds, on, f.editing));
+    lines.push(Line::from(g));
     lines.push(Line::from(span(t, Role::Header, " Records")));
     if f.records.is_empty() {
         lines.push(Line::from(span(
@@ -276,11 +303,25 @@ fn sign_line(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(s)), area);
 }
 
-fn preview_block(t: &Theme, preview: &[String], frame: &mut Frame, area: Rect) {
-    let lines: Vec<Line> = preview
+fn preview_block(
+    t: &Theme,
+    preview: &[String],
+    findings: &[(Role, String)],
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let mut lines: Vec<Line> = preview
         .iter()
         .map(|l| Line::from(span(t, Role::Normal, l.as_str())))
         .collect();
+    if !findings.is_empty() {
+        lines.push(Line::default());
+        lines.extend(
+            findings
+                .iter()
+                .map(|(r, s)| Line::from(span(t, *r, s.as_str()))),
+        );
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(ratatui::widgets::Wrap { trim: false })

@@ -1,0 +1,141 @@
+//! The advisor panel's text: the advisor's answer (`crate::rules`), sanitised into plain
+//! lines with roles. The rulebook can come from the case directory, so its strings are
+//! untrusted like case text.
+
+use super::app::AdvisorView;
+use super::form::{Form, grounds};
+use super::theme::Role;
+use crate::rules::{Advice, Proposal, Severity};
+use crate::text::sanitize_line;
+
+/// The advice as the panel shows it. `proposal`: the findings are on the reviewer's own
+/// decision (from the form) rather than on the recommendation.
+pub fn view(a: &Advice, proposal: bool) -> AdvisorView {
+    let s = |t: &str| sanitize_line(t);
+    let r = &a.recommended;
+    let mut recommended = r.outcome.to_string();
+    if !r.grounds.is_empty() {
+        let g: Vec<String> = r.grounds.iter().map(|g| s(g)).collect();
+        recommended.push_str(&format!(" on {}", g.join(", ")));
+    }
+    let d = &a.deadline;
+    let deadline = match (d.due, d.days_left) {
+        (Some(due), Some(left)) if left < 0 => {
+            format!("due {due}: !! {} day(s) late  [{}]", -left, s(&d.citation))
+        }
+        (Some(due), Some(left)) => format!("due {due}: {left} day(s) left  [{}]", s(&d.citation)),
+        _ => format!(
+            "raised {}: act without delay (no statutory clock)",
+            d.received
+        ),
+    };
+    let mut lines: Vec<(Role, String)> = Vec::new();
+    for (rec, g) in &r.withhold {
+        lines.push((Role::Normal, format!("withhold {} on {}", s(rec), s(g))));
+    }
+    lines.push((Role::Header, "Grounds that hold".into()));
+    if a.bases.is_empty() && a.records.iter().all(|r| r.valid.is_empty()) {
+        lines.push((Role::Muted, "(none)".into()));
+    }
+    for g in &a.bases {
+        lines.push((
+            Role::Normal,
+            format!("• {}  [{}]", s(&g.code), s(&g.citation)),
+        ));
+    }
+    for rg in &a.records {
+        for g in &rg.valid {
+            let review = if g.reviewable { " (reviewable)" } else { "" };
+            lines.push((
+                Role::Normal,
+                format!(
+                    "• {}: {}{review}  [{}]",
+                    s(&rg.record),
+                    s(&g.code),
+                    s(&g.citation)
+                ),
+            ));
+        }
+    }
+    if !a.required_actions.is_empty() {
+        lines.push((Role::Header, "Required actions".into()));
+        for act in &a.required_actions {
+            lines.push((
+                Role::Normal,
+                format!("- {}  [{}]", s(&act.text), s(&act.citation)),
+            ));
+        }
+    }
+    if !a.notice.is_empty() {
+        lines.push((Role::Header, "The written notice must carry".into()));
+        for n in &a.notice {
+            lines.push((
+                Role::Normal,
+                format!("- {}  [{}]", s(&n.text), s(&n.citation)),
+            ));
+        }
+    }
+    let title = if proposal {
+        "Findings on your decision"
+    } else {
+        "Findings on the recommendation"
+    };
+    lines.push((Role::Header, title.into()));
+    if a.findings.is_empty() {
+        lines.push((Role::Ok, "(none)".into()));
+    }
+    let (mut errors, mut warnings) = (0, 0);
+    for f in &a.findings {
+        let (role, mark) = match f.severity {
+            Severity::Error => {
+                errors += 1;
+                (Role::Error, "!! error")
+            }
+            Severity::Warning => {
+                warnings += 1;
+                (Role::Warning, "! warning")
+            }
+            Severity::Info => (Role::Muted, "info"),
+        };
+        lines.push((
+            role,
+            format!(
+                "{mark} {}: {}  [{}]",
+                s(&f.code),
+                s(&f.message),
+                s(&f.citation)
+            ),
+        ));
+    }
+    lines.push((
+        Role::Muted,
+        "Research notes for decision support, not legal advice (docs/RULES.md).".into(),
+    ));
+    AdvisorView {
+        recommended,
+        deadline,
+        lines,
+        errors,
+        warnings,
+        on_proposal: proposal,
+    }
+}
+
+/// The form's decision as the advisor's proposal; `None` until an outcome is chosen.
+/// A withheld record is proposed on its first ground code.
+pub fn proposal(f: &Form) -> Option<Proposal> {
+    Some(Proposal {
+        outcome: f.outcome?,
+        grounds: grounds(&f.grounds),
+        withhold: f
+            .records
+            .iter()
+            .filter(|r| r.withhold)
+            .map(|r| {
+                let g = grounds(&r.grounds).into_iter().next().unwrap_or_default();
+                (r.id.clone(), g)
+            })
+            .collect(),
+        notice: None,
+    })
+}
