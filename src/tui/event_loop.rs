@@ -45,15 +45,12 @@ where
 pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
     let (tx, rx) = mpsc::channel::<Msg>();
     let snapshot: Snapshot = Arc::new(Mutex::new(None));
+    signals::register(&snapshot);
     if let Err(e) = signals::block() {
         eprintln!("casebench: cannot set up signal handling: {e}");
         return 2;
     }
-    if let Err(e) = signals::spawn(
-        tx.clone(),
-        snapshot.clone(),
-        super::terminal::emergency_restore,
-    ) {
+    if let Err(e) = signals::spawn(tx.clone(), super::terminal::emergency_restore) {
         eprintln!("casebench: cannot start the signal thread: {e}");
         return 2;
     }

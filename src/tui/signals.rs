@@ -20,6 +20,33 @@ pub const WATCHDOG: Duration = Duration::from_millis(600);
 /// The draft to save if the event loop cannot: the form's content while unsaved.
 pub type Snapshot = Arc<Mutex<Option<Draft>>>;
 
+/// The session's snapshot, for the panic hook (which has no other way to reach it).
+static SNAPSHOT: std::sync::OnceLock<Snapshot> = std::sync::OnceLock::new();
+
+/// Makes `snapshot` the one [`save_snapshot`] writes.
+pub fn register(snapshot: &Snapshot) {
+    let _ = SNAPSHOT.set(snapshot.clone());
+}
+
+/// Writes the unsaved draft, if any, without ever waiting on a lock a stuck or panicking
+/// thread might hold. For the watchdog and the panic hook.
+pub fn save_snapshot() {
+    let Some(snapshot) = SNAPSHOT.get() else {
+        return;
+    };
+    for _ in 0..20 {
+        if let Ok(guard) = snapshot.try_lock() {
+            if let Some(d) = guard.as_ref() {
+                let mut d = d.clone();
+                d.saved = now();
+                let _ = drafts::save(&d);
+            }
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 const LEAVE: [libc::c_int; 3] = [libc::SIGHUP, libc::SIGTERM, libc::SIGINT];
 
 fn set_of(signals: &[libc::c_int]) -> libc::sigset_t {
@@ -61,7 +88,7 @@ fn name(sig: libc::c_int) -> &'static str {
 }
 
 /// Starts the signal thread. `restore` puts the terminal back (it must not panic).
-pub fn spawn(tx: Sender<Msg>, snapshot: Snapshot, restore: fn()) -> std::io::Result<()> {
+pub fn spawn(tx: Sender<Msg>, restore: fn()) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -84,27 +111,12 @@ pub fn spawn(tx: Sender<Msg>, snapshot: Snapshot, restore: fn()) -> std::io::Res
             let _ = tx.send(Msg::Hangup(name(sig).into()));
             std::thread::sleep(WATCHDOG);
             // Still here: the event loop is stuck (a blocked write, a spinning reader).
-            watchdog_exit(&snapshot, restore);
+            save_snapshot();
+            restore();
+            // Exit status 2, as after any I/O error. SAFETY: _exit ends the process at once.
+            unsafe { libc::_exit(2) }
         })
         .map(|_| ())
-}
-
-fn watchdog_exit(snapshot: &Snapshot, restore: fn()) -> ! {
-    // try_lock, with a few retries: never wait on a lock a stuck thread might hold.
-    for _ in 0..20 {
-        if let Ok(guard) = snapshot.try_lock() {
-            if let Some(d) = guard.as_ref() {
-                let mut d = d.clone();
-                d.saved = now();
-                let _ = drafts::save(&d);
-            }
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    restore();
-    // Exit status 2, as after any I/O error. SAFETY: _exit ends the process at once.
-    unsafe { libc::_exit(2) }
 }
 
 /// The time drafts are stamped with.

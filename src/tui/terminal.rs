@@ -28,7 +28,9 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 pub fn enter(mouse: bool) -> io::Result<Term> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        // The raw variant: a panicking thread must not wait for the stdout lock.
+        // Keep the unsaved draft, then the raw restore: a panicking thread must not wait
+        // for the stdout lock.
+        super::signals::save_snapshot();
         emergency_restore();
         previous(info);
     }));
