@@ -118,6 +118,27 @@ fn main() {
     }
     stats("queue frame (selection move)", times);
 
+    // Where the time goes: the state machine alone, and drawing into a bare buffer
+    // (no diff, no escape codes).
+    let mut times = Vec::new();
+    for i in 0..2000 {
+        let k = if (i / 40) % 2 == 0 { KeyCode::Down } else { KeyCode::Up };
+        let t = Instant::now();
+        update(&mut state, key(k));
+        times.push(t.elapsed());
+    }
+    stats("  of which update", times);
+    let mut bare = ratatui::Terminal::new(ratatui::backend::TestBackend::new(W, H)).expect("test");
+    let mut times = Vec::new();
+    for i in 0..2000 {
+        let k = if (i / 40) % 2 == 0 { KeyCode::Down } else { KeyCode::Up };
+        update(&mut state, key(k));
+        let t = Instant::now();
+        let _ = bare.draw(|f| casebench::tui::views::draw(&state, f));
+        times.push(t.elapsed());
+    }
+    stats("  of which views + diff (test backend)", times);
+
     // Page moves: every row changes.
     let mut times = Vec::new();
     for i in 0..500 {

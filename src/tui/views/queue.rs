@@ -2,9 +2,9 @@
 //! a frame costs the same with 20 cases or 10,000.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row as TRow, Table};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
 
 use super::{footer, rows, span, split_footer};
 use crate::tui::app::{Load, State, days_left_text, kind_text, status_text};
@@ -147,53 +147,68 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// The table, cell by cell straight into the buffer: no widget tree, no layout solver,
+/// no allocation per cell (this runs on every frame; see benches/render.rs).
 fn table(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
     let q = &state.queue;
     let cols = columns(area.width);
+    // Column x positions: fixed widths and one space between; the title takes the rest.
+    let mut xs = Vec::with_capacity(cols.len());
+    let mut x = area.x;
+    let right = area.x.saturating_add(area.width);
+    for c in &cols {
+        let w = match c {
+            Col::Title => right.saturating_sub(x),
+            c => c.width().min(right.saturating_sub(x)),
+        };
+        xs.push((x, w));
+        x = x.saturating_add(w).saturating_add(1).min(right);
+    }
+    let normal = t.style(Role::Normal);
+    let buf = frame.buffer_mut();
+    buf.set_style(area, normal);
+    if area.height == 0 {
+        return;
+    }
+    let header = t.style(Role::Header);
+    buf.set_style(Rect::new(area.x, area.y, area.width, 1), header);
+    for (c, &(x, w)) in cols.iter().zip(&xs) {
+        buf.set_stringn(x, area.y, c.name(), w as usize, header);
+    }
     let page = area.height.saturating_sub(1) as usize;
-    let header = TRow::new(cols.iter().map(|c| Cell::from(c.name()))).style(t.style(Role::Header));
     let end = (q.offset + page).min(q.visible.len());
     let start = q.offset.min(end);
-    let body = q.visible[start..end]
-        .iter()
-        .enumerate()
-        .filter_map(|(n, &ri)| {
-            let r = state.rows.get(ri)?;
-            let selected = start + n == q.selected;
-            let cells = cols.iter().map(|c| match c {
-                Col::Marker if selected => Cell::from(Span::styled(">", t.selected())),
-                Col::Marker => Cell::from(" "),
-                Col::Id if selected => Cell::from(Span::styled(r.id.as_str(), t.selected())),
-                Col::Id => Cell::from(r.id.as_str()),
-                Col::Kind => Cell::from(kind_text(r.kind)),
+    for (n, &ri) in q.visible[start..end].iter().enumerate() {
+        let Some(r) = state.rows.get(ri) else {
+            continue;
+        };
+        let y = area.y + 1 + n as u16;
+        let selected = start + n == q.selected;
+        for (c, &(x, w)) in cols.iter().zip(&xs) {
+            let (text, style): (&str, _) = match c {
+                Col::Marker if selected => (">", t.selected()),
+                Col::Marker => (" ", normal),
+                Col::Id if selected => (r.id.as_str(), t.selected()),
+                Col::Id => (r.id.as_str(), normal),
+                Col::Kind => (kind_text(r.kind), normal),
                 Col::Status => {
                     let (s, role) = status_text(r.status);
-                    Cell::from(span(t, role, s))
+                    (s, t.style(role))
                 }
-                Col::Received => Cell::from(r.received.as_str()),
-                Col::Due => Cell::from(r.due.as_str()),
+                Col::Received => (r.received.as_str(), normal),
+                Col::Due => (r.due.as_str(), normal),
                 Col::Left => {
                     let (s, role) = days_left_text(r.status, r.days_left);
-                    Cell::from(span(t, role, s))
+                    buf.set_stringn(x, y, &s, w as usize, t.style(role));
+                    continue;
                 }
-                Col::Requester => Cell::from(span(t, Role::Normal, r.requester.as_str())),
-                Col::Title => Cell::from(r.title.as_str()),
-            });
-            Some(TRow::new(cells))
-        });
-    let widths: Vec<Constraint> = cols
-        .iter()
-        .map(|c| match c {
-            Col::Title => Constraint::Fill(1),
-            c => Constraint::Length(c.width()),
-        })
-        .collect();
-    let table = Table::new(body, widths)
-        .header(header)
-        .column_spacing(1)
-        .style(t.style(Role::Normal));
-    frame.render_widget(table, area);
+                Col::Requester => (r.requester.as_str(), normal),
+                Col::Title => (r.title.as_str(), normal),
+            };
+            buf.set_stringn(x, y, text, w as usize, style);
+        }
+    }
     if q.visible.is_empty() && matches!(state.load, Load::Ready) {
         let msg = if state.rows.is_empty() {
             "No cases in this directory."
