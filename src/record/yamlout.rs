@@ -32,7 +32,8 @@ pub fn plain_ok(s: &str, flow: bool) -> bool {
         return false;
     }
     let lower = s.to_ascii_lowercase();
-    if RESERVED.contains(&lower.as_str()) {
+    if RESERVED.contains(&lower.as_str()) || ["0x", "0o", "0b"].iter().any(|p| lower.starts_with(p))
+    {
         return false;
     }
     // Anything made only of digits and number/date punctuation could be read as a
