@@ -174,6 +174,34 @@ fn main() {
     assert_eq!(ok, n_records);
     println!("raw SSHSIG ed25519 verify, in memory: {raw:.0} /s");
 
+    // Where a record's verification time goes (one thread, first 2,000 records).
+    let n = n_records.min(2_000);
+    let dir = casebench::store::safe_open::SafeDir::open(&log_dir).unwrap();
+    let t = Instant::now();
+    let files: Vec<(Vec<u8>, Vec<u8>)> = (1..=n)
+        .map(|i| {
+            (
+                dir.read_file(&format!("{i:08}.yaml"), 1 << 20).unwrap(),
+                dir.read_file(&format!("{i:08}.yaml.sig"), 1 << 20).unwrap(),
+            )
+        })
+        .collect();
+    let read_us = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let t = Instant::now();
+    for (b, _) in &files {
+        Record::from_bytes(b).unwrap();
+    }
+    let parse_us = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let t = Instant::now();
+    for (b, s) in &files {
+        let sig = casebench::record::sshsig::from_pem(s).unwrap();
+        casebench::record::sshsig::verify(&sig, "casebench-practice", b).unwrap();
+    }
+    let sig_us = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    println!(
+        "per record, one thread: read 2 files {read_us:.1} us, parse + canonical check {parse_us:.1} us, PEM + SSHSIG verify {sig_us:.1} us"
+    );
+
     // 4. casebench verify over the whole log (files, parse, canonical check, signature,
     //    policy, chain, case binding).
     let t = Instant::now();
