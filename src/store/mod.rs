@@ -2,4 +2,6 @@
 //! publishing, locks and drafts).
 
 pub mod drafts;
+pub mod lock;
+pub mod publish;
 pub mod safe_open;
