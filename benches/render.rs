@@ -155,7 +155,11 @@ fn main() {
     // (no diff, no escape codes).
     let mut times = Vec::new();
     for i in 0..2000 {
-        let k = if (i / 40) % 2 == 0 { KeyCode::Down } else { KeyCode::Up };
+        let k = if (i / 40) % 2 == 0 {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        };
         let t = Sample::start();
         update(&mut state, key(k));
         t.stop(&mut times);
@@ -164,7 +168,11 @@ fn main() {
     let mut bare = ratatui::Terminal::new(ratatui::backend::TestBackend::new(W, H)).expect("test");
     let mut times = Vec::new();
     for i in 0..2000 {
-        let k = if (i / 40) % 2 == 0 { KeyCode::Down } else { KeyCode::Up };
+        let k = if (i / 40) % 2 == 0 {
+            KeyCode::Down
+        } else {
+            KeyCode::Up
+        };
         update(&mut state, key(k));
         let t = Sample::start();
         let _ = bare.draw(|f| casebench::tui::views::draw(&state, f));
