@@ -395,3 +395,43 @@ fn the_advisor_panel_and_the_findings_on_the_form() {
     });
     assert!(screen.contains("release_full"), "{screen}");
 }
+
+#[test]
+fn keys_yaml_from_the_config_dir_rebinds_and_help_shows_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    std::fs::create_dir(&cases).unwrap();
+    for e in std::fs::read_dir(tui_support::fixture_dir()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), cases.join(e.file_name())).unwrap();
+    }
+    let config = tmp.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("keys.yaml"), "queue:\n  down: [n]\n").unwrap();
+    let mut s = start_in(tmp, 120, 40);
+    s.wait_for("the queue", |t| t.contains("of 3 cases"));
+    s.keys("j"); // no longer bound
+    s.keys("n");
+    s.wait_for("the moved selection", |t| t.contains("> DC-2026-0007"));
+    s.keys("?");
+    let help = s.wait_for("the help", |t| t.contains("Keys: queue"));
+    let down = help.lines().find(|l| l.contains("move down")).unwrap();
+    assert!(down.contains("│n ") && !down.contains("j "), "{down}");
+}
+
+#[test]
+fn a_broken_keys_yaml_is_reported_and_the_defaults_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    std::fs::create_dir(&cases).unwrap();
+    std::fs::copy(
+        tui_support::fixture_dir().join("AR-2026-0101.yaml"),
+        cases.join("AR-2026-0101.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(tmp.path().join("config")).unwrap();
+    std::fs::write(tmp.path().join("config/keys.yaml"), "queue:\n  dwn: [n]\n").unwrap();
+    let s = start_in(tmp, 120, 40);
+    let screen = s.wait_for("the message", |t| t.contains("keys.yaml ignored"));
+    assert!(screen.contains("unknown action `dwn`"), "{screen}");
+}
