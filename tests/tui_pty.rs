@@ -59,6 +59,17 @@ fn start(cols: u16, rows: u16) -> Session {
 
 /// The binary on `tmp/cases`, with its data and config directories in `tmp`.
 fn start_in(tmp: tempfile::TempDir, cols: u16, rows: u16) -> Session {
+    start_with(tmp, cols, rows, &[], &[])
+}
+
+/// As [`start_in`], with extra environment variables and arguments.
+fn start_with(
+    tmp: tempfile::TempDir,
+    cols: u16,
+    rows: u16,
+    envs: &[(&str, &str)],
+    args: &[&str],
+) -> Session {
     let cases = tmp.path().join("cases");
     let data = tmp.path().join("data");
     let pty = native_pty_system();
@@ -81,6 +92,10 @@ fn start_in(tmp: tempfile::TempDir, cols: u16, rows: u16) -> Session {
     cmd.env("CASEBENCH_DATA_DIR", &data);
     cmd.env("CASEBENCH_CONFIG_DIR", tmp.path().join("config"));
     cmd.env_remove("NO_COLOR");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd.args(args);
     cmd.cwd(tmp.path());
     let child = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);
@@ -434,4 +449,55 @@ fn a_broken_keys_yaml_is_reported_and_the_defaults_work() {
     let s = start_in(tmp, 120, 40);
     let screen = s.wait_for("the message", |t| t.contains("keys.yaml ignored"));
     assert!(screen.contains("unknown action `dwn`"), "{screen}");
+}
+
+fn fixture_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    std::fs::create_dir(&cases).unwrap();
+    for e in std::fs::read_dir(tui_support::fixture_dir()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), cases.join(e.file_name())).unwrap();
+    }
+    tmp
+}
+
+fn colour_codes(raw: &[u8]) -> usize {
+    [&b"38;5;"[..], b"48;5;", b"38;2;", b"48;2;"]
+        .iter()
+        .map(|pat| raw.windows(pat.len()).filter(|w| w == pat).count())
+        .sum()
+}
+
+#[test]
+fn no_color_means_no_colour_but_the_markers_stay() {
+    let s = start_with(fixture_copy(), 120, 40, &[], &[]);
+    s.wait_for("the queue", |t| t.contains("of 3 cases"));
+    assert!(
+        colour_codes(&s.raw.lock().unwrap()) > 0,
+        "the default theme has colour"
+    );
+    drop(s);
+    let s = start_with(fixture_copy(), 120, 40, &[("NO_COLOR", "1")], &[]);
+    let screen = s.wait_for("the queue", |t| t.contains("of 3 cases"));
+    assert!(
+        screen.contains("!! -") && screen.contains("> AR-2026-0101"),
+        "{screen}"
+    );
+    assert_eq!(
+        colour_codes(&s.raw.lock().unwrap()),
+        0,
+        "colour despite NO_COLOR"
+    );
+    drop(s);
+    // An explicit --theme wins over NO_COLOR.
+    let s = start_with(
+        fixture_copy(),
+        120,
+        40,
+        &[("NO_COLOR", "1")],
+        &["--theme", "light"],
+    );
+    s.wait_for("the queue", |t| t.contains("of 3 cases"));
+    assert!(colour_codes(&s.raw.lock().unwrap()) > 0);
 }
