@@ -114,6 +114,7 @@ impl Theme {
 
 /// Picks the theme: an explicit `--theme` name (a user theme in `config_dir/themes/`
 /// first, then a built-in); otherwise monochrome when `NO_COLOR` is set, else default.
+/// (Under `NO_COLOR` crossterm sends no colour codes at all, whatever the theme.)
 pub fn select(
     requested: Option<&str>,
     no_color: bool,
