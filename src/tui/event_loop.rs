@@ -29,6 +29,9 @@ use crate::store::drafts;
 /// Pause after the last edit before the draft is written.
 pub const DRAFT_PAUSE: Duration = Duration::from_secs(1);
 
+/// At most this many messages are handled between two draws.
+const COALESCE: usize = 64;
+
 /// Draws one frame, wrapped in a synchronized update so the terminal shows it at once.
 /// ratatui diffs against the previous frame, so only changed cells are written.
 pub fn draw_frame<B: Backend + Write>(terminal: &mut Terminal<B>, state: &State) -> io::Result<()>
@@ -77,6 +80,7 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
     run_effect(&mut ctx, &state, Effect::LoadCases, &tx, &mut pending);
     let mut draft_due: Option<Instant> = None;
     let mut code = 0;
+    let mut coalesced = 0;
     if broken {
         pending.push_back(Msg::Hangup("cannot draw".into()));
     }
@@ -106,14 +110,19 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
             }
         }
         update_snapshot(&snapshot, &state);
-        // Coalesce: handle everything already queued before drawing once.
-        if !pending.is_empty() {
-            continue;
+        // Coalesce: handle what is already queued before drawing once (but draw at least
+        // every COALESCE messages, so a flood of input cannot starve the screen).
+        coalesced += 1;
+        if coalesced < COALESCE {
+            if !pending.is_empty() {
+                continue;
+            }
+            if let Ok(m) = rx.try_recv() {
+                pending.push_back(m);
+                continue;
+            }
         }
-        if let Ok(m) = rx.try_recv() {
-            pending.push_back(m);
-            continue;
-        }
+        coalesced = 0;
         if state.needs_draw && !broken {
             state.needs_draw = false;
             if draw_frame(&mut terminal, &state).is_err() {
