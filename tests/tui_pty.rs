@@ -193,7 +193,14 @@ impl Drop for Session {
 fn opens_a_case_with_the_three_panes_side_by_side() {
     let mut s = start(160, 48);
     s.open("AR-2026-0101");
-    let screen = s.wait_for("pane titles", |s| s.contains("Consultation notes"));
+    // Wait for the whole condition: the emulator may be seen half way through a frame.
+    let screen = s.wait_for("the three titles on one row", |s| {
+        s.lines().any(|l| {
+            l.contains("Evaluation of harm")
+                && l.contains("Consultation notes")
+                && l.contains("Documentation")
+        })
+    });
     let row = screen
         .lines()
         .find(|l| l.contains("Evaluation of harm"))
@@ -227,7 +234,12 @@ fn opens_a_case_with_the_three_panes_side_by_side() {
 fn hostile_case_text_is_shown_not_obeyed() {
     let mut s = start(160, 48);
     s.open("AR-2026-0150");
-    let screen = s.wait_for("the hostile notes", |s| s.contains("pwned"));
+    let screen = s.wait_for("the hostile notes", |s| {
+        s.contains("^[]0;pwned^G")
+            && s.contains("<U+200B>")
+            && s.contains("<U+202E>evil")
+            && s.contains("Evaluation of harm")
+    });
     assert!(screen.contains("^[]0;pwned^G"), "{screen}");
     assert!(screen.contains("^[[2J"), "{screen}");
     assert!(screen.contains("<U+202E>evil"), "{screen}");
@@ -396,7 +408,11 @@ fn the_advisor_panel_and_the_findings_on_the_form() {
     let mut s = start(160, 48);
     s.open("AR-2026-0101");
     s.keys("a");
-    let screen = s.wait_for("the advisor", |t| t.contains("recommended:"));
+    let screen = s.wait_for("the advisor", |t| {
+        t.contains("recommended:")
+            && t.contains("Findings on the recommendation")
+            && t.contains("Grounds that hold")
+    });
     assert!(
         screen.contains("Findings on the recommendation"),
         "{screen}"
@@ -406,7 +422,7 @@ fn the_advisor_panel_and_the_findings_on_the_form() {
     s.wait_for("the form", |t| t.contains("Outcome"));
     s.keys("l");
     let screen = s.wait_for("findings on the decision", |t| {
-        t.contains("on this decision")
+        t.contains("on this decision") && t.contains("release_full")
     });
     assert!(screen.contains("release_full"), "{screen}");
 }
@@ -429,7 +445,9 @@ fn keys_yaml_from_the_config_dir_rebinds_and_help_shows_it() {
     s.keys("n");
     s.wait_for("the moved selection", |t| t.contains("> DC-2026-0007"));
     s.keys("?");
-    let help = s.wait_for("the help", |t| t.contains("Keys: queue"));
+    let help = s.wait_for("the help", |t| {
+        t.contains("Keys: queue") && t.contains("move down") && t.contains("this help")
+    });
     let down = help.lines().find(|l| l.contains("move down")).unwrap();
     assert!(down.contains("│n ") && !down.contains("j "), "{down}");
 }
@@ -447,7 +465,9 @@ fn a_broken_keys_yaml_is_reported_and_the_defaults_work() {
     std::fs::create_dir_all(tmp.path().join("config")).unwrap();
     std::fs::write(tmp.path().join("config/keys.yaml"), "queue:\n  dwn: [n]\n").unwrap();
     let s = start_in(tmp, 120, 40);
-    let screen = s.wait_for("the message", |t| t.contains("keys.yaml ignored"));
+    let screen = s.wait_for("the message", |t| {
+        t.contains("keys.yaml ignored") && t.contains("unknown action `dwn`")
+    });
     assert!(screen.contains("unknown action `dwn`"), "{screen}");
 }
 
@@ -472,14 +492,18 @@ fn colour_codes(raw: &[u8]) -> usize {
 #[test]
 fn no_color_means_no_colour_but_the_markers_stay() {
     let s = start_with(fixture_copy(), 120, 40, &[], &[]);
-    s.wait_for("the queue", |t| t.contains("of 3 cases"));
+    s.wait_for("the queue", |t| {
+        t.contains("of 3 cases") && t.contains("!! -")
+    });
     assert!(
         colour_codes(&s.raw.lock().unwrap()) > 0,
         "the default theme has colour"
     );
     drop(s);
     let s = start_with(fixture_copy(), 120, 40, &[("NO_COLOR", "1")], &[]);
-    let screen = s.wait_for("the queue", |t| t.contains("of 3 cases"));
+    let screen = s.wait_for("the queue", |t| {
+        t.contains("of 3 cases") && t.contains("!! -") && t.contains("> AR-2026-0101")
+    });
     assert!(
         screen.contains("!! -") && screen.contains("> AR-2026-0101"),
         "{screen}"
