@@ -9,6 +9,7 @@ pub mod advise;
 mod check;
 mod checkpoint;
 mod decide;
+mod decide_gate;
 mod list;
 mod show;
 mod verify;
