@@ -8,6 +8,7 @@ pub mod case;
 pub mod cli;
 pub mod commands;
 pub mod practice;
+pub mod record;
 pub mod store;
 pub mod text;
 pub mod yaml;

@@ -6,8 +6,11 @@ use std::io::Write;
 use crate::cli::{Cli, Command, Global};
 
 mod check;
+mod checkpoint;
+mod decide;
 mod list;
 mod show;
+mod verify;
 
 /// What a command concluded, as the process exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +37,9 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Check(a) => check::run(global, a.json, out),
         Command::List(a) => list::run(global, a.json, out),
         Command::Show(a) => show::run(global, &a.id, a.json, out),
+        Command::Decide(a) => decide::run(global, a, out),
+        Command::Verify(a) => verify::run(global, a, out),
+        Command::Checkpoint(a) => checkpoint::run(global, a, out),
         other => Err(CommandError::Usage(format!(
             "`{}` is not available in this build yet",
             command_name(other)

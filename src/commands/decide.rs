@@ -1,0 +1,184 @@
+//! `casebench decide ID --outcome O ... --rationale TEXT`: writes a signed record.
+//!
+//! Exit status: 0 written; 1 refused (already decided, case file changed, signer not
+//! allowed, review or countersign rules); 2 usage or I/O errors (bad arguments, no
+//! key, wrong passphrase, unwritable log).
+
+use std::io::Write;
+
+use chrono::Utc;
+
+use super::{CommandError, CommandResult, Exit, io_out};
+use crate::case::LoadedCase;
+use crate::cli::{DecideArgs, Global};
+use crate::record::model::{Disclosure, OverriddenFinding, RecordType};
+use crate::record::proposal::{Proposal, build_draft};
+use crate::record::{AppendError, Appended, Signer, signer};
+
+pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandResult {
+    let set = super::load_cases(global)?;
+    let case = super::find_case(&set, &args.id)?;
+    let today = global.today();
+    let proposal = parse_proposal(args, today)?;
+    let overrides = parse_overrides(&args.overrides)?;
+    let kind = proposal.kind.unwrap_or(RecordType::Decision);
+    let time = Utc::now();
+    let (reviewer, mut signer) = signer::resolve(
+        &global.cases,
+        global.key.as_deref(),
+        global.reviewer.as_deref(),
+        kind.namespace(),
+        time,
+    )
+    .map_err(CommandError::Usage)?;
+    let draft = build_draft(&case.case, &reviewer, &proposal, overrides, today)
+        .map_err(CommandError::Usage)?;
+    match decide(global, case, &draft, &mut signer, time) {
+        Ok(a) => report(out, &a, &signer, args.json),
+        Err(AppendError::Io(e)) => Err(CommandError::Io(e)),
+        Err(refusal) => {
+            let msg = refusal.to_string();
+            if args.json {
+                let v = serde_json::json!({ "error": refusal_kind(&refusal), "message": msg });
+                writeln!(out, "{v}").map_err(io_out)?;
+            }
+            eprintln!("casebench: {msg}");
+            Ok(Exit::Problems)
+        }
+    }
+}
+
+/// Signs and appends the draft. This is the seam for the advisor: its check of error
+/// findings (refused unless each is overridden with a justification) goes here, before
+/// the record is signed; the overrides are already in `draft.findings_overridden`.
+fn decide(
+    global: &Global,
+    case: &LoadedCase,
+    draft: &crate::record::Draft,
+    signer: &mut Signer,
+    time: chrono::DateTime<Utc>,
+) -> Result<Appended, AppendError> {
+    crate::record::sign_and_append(&global.cases, case, draft, signer, time)
+}
+
+fn refusal_kind(e: &AppendError) -> &'static str {
+    match e {
+        AppendError::AlreadyDecided { .. } => "already_decided",
+        AppendError::CaseChanged { .. } => "case_changed",
+        AppendError::NotAllowed(_) => "not_allowed",
+        AppendError::Refused(_) => "refused",
+        AppendError::Damaged(_) => "log_damaged",
+        AppendError::Io(_) => "io",
+    }
+}
+
+fn report(out: &mut dyn Write, a: &Appended, signer: &Signer, json: bool) -> CommandResult {
+    let r = &a.record;
+    if json {
+        let v = serde_json::json!({
+            "seq": r.seq,
+            "file": a.path.display().to_string(),
+            "signature": a.sig_path.display().to_string(),
+            "case": r.case,
+            "type": r.kind.as_str(),
+            "outcome": r.outcome,
+            "reviewer": r.reviewer,
+            "key": r.key,
+            "time": crate::record::model::format_time(&r.time),
+            "sha256": crate::record::model::sha256_link(&a.bytes),
+        });
+        writeln!(out, "{v}").map_err(io_out)?;
+    } else {
+        writeln!(
+            out,
+            "signed record {} ({} of case {}: {}) as {} with {}\n  {}",
+            r.seq,
+            r.kind.as_str(),
+            crate::text::sanitize_line(&r.case),
+            r.outcome,
+            crate::text::sanitize_line(&r.reviewer),
+            signer.describe(),
+            a.path.display()
+        )
+        .map_err(io_out)?;
+    }
+    Ok(Exit::Ok)
+}
+
+fn parse_proposal(args: &DecideArgs, today: chrono::NaiveDate) -> Result<Proposal, CommandError> {
+    let usage = |m: String| CommandError::Usage(m);
+    let kind = RecordType::parse(&args.record_type).ok_or_else(|| {
+        usage(format!(
+            "--type `{}`: expected decision, review, practice or countersign",
+            crate::text::sanitize_line(&args.record_type)
+        ))
+    })?;
+    let outcome = args
+        .proposal
+        .outcome
+        .clone()
+        .ok_or_else(|| usage("--outcome is required".into()))?;
+    let mut withhold = Vec::new();
+    for w in &args.proposal.withhold {
+        let (rec, g) = w
+            .split_once('=')
+            .filter(|(r, g)| !r.is_empty() && !g.is_empty())
+            .ok_or_else(|| {
+                usage(format!(
+                    "--withhold `{}`: expected REC=GROUND",
+                    crate::text::sanitize_line(w)
+                ))
+            })?;
+        withhold.push((rec.to_string(), g.to_string()));
+    }
+    let mut disclosures = Vec::new();
+    for d in &args.disclosures {
+        let parts: Vec<&str> = d.split('|').collect();
+        let [recipient, address, description, purpose] = parts.as_slice() else {
+            return Err(usage(format!(
+                "--disclosure `{}`: expected RECIPIENT|ADDRESS|DESCRIPTION|PURPOSE",
+                crate::text::sanitize_line(d)
+            )));
+        };
+        if [recipient, address, description, purpose]
+            .iter()
+            .any(|s| s.trim().is_empty())
+        {
+            return Err(usage("--disclosure: all four parts are required".into()));
+        }
+        disclosures.push(Disclosure {
+            date: today,
+            recipient: recipient.trim().to_string(),
+            address: address.trim().to_string(),
+            description: description.trim().to_string(),
+            purpose: purpose.trim().to_string(),
+        });
+    }
+    Ok(Proposal {
+        kind: Some(kind),
+        outcome,
+        grounds: args.proposal.grounds.clone(),
+        withhold,
+        disclosures,
+        rationale: args.rationale.clone(),
+    })
+}
+
+fn parse_overrides(raw: &[String]) -> Result<Vec<OverriddenFinding>, CommandError> {
+    raw.iter()
+        .map(|o| {
+            o.split_once('=')
+                .filter(|(c, w)| !c.is_empty() && !w.trim().is_empty())
+                .map(|(c, w)| OverriddenFinding {
+                    code: c.to_string(),
+                    justification: w.trim().to_string(),
+                })
+                .ok_or_else(|| {
+                    CommandError::Usage(format!(
+                        "--override `{}`: expected CODE=JUSTIFICATION",
+                        crate::text::sanitize_line(o)
+                    ))
+                })
+        })
+        .collect()
+}

@@ -1,0 +1,231 @@
+//! Checkpoints: a log head (seq and the hash of that record's bytes) signed by a
+//! compliance officer in namespace `casebench-audit`. Kept elsewhere, a checkpoint
+//! shows that a log was truncated or its tail rewritten after it was taken.
+//!
+//! `decisions/checkpoints/NNNNNNNN-YYYYMMDDTHHMMSSZ.yaml` + `.yaml.sig`:
+//!
+//! ```yaml
+//! checkpoint: casebench-checkpoint/1
+//! seq: 42
+//! head: sha256:<hex of record 42's bytes>
+//! time: 2026-11-23T18:00:00Z
+//! signer: c.adeyemi@lakeside.example
+//! key: SHA256:<fingerprint>
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::allowed_signers::AllowedSigners;
+use super::log::{DIR_MODE, FILE_MODE, Paths};
+use super::model::{NS_AUDIT, format_time};
+use super::signer::Signer;
+use super::sshsig;
+use super::verify::LogReport;
+use super::yamlout::{Out, is_sha256_link};
+use crate::store::publish;
+
+pub const CHECKPOINT_TAG: &str = "casebench-checkpoint/1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    pub checkpoint: String,
+    pub seq: u64,
+    pub head: String,
+    #[serde(with = "time_str")]
+    pub time: DateTime<Utc>,
+    pub signer: String,
+    pub key: String,
+}
+
+mod time_str {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_time(t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = String::deserialize(d)?;
+        super::super::model::parse_time(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid time `{s}`")))
+    }
+}
+
+impl Checkpoint {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut o = Out::default();
+        o.kv_plain("checkpoint", &self.checkpoint);
+        o.kv_plain("seq", &self.seq.to_string());
+        o.kv_str("head", &self.head);
+        o.kv_plain("time", &format_time(&self.time));
+        o.kv_str("signer", &self.signer);
+        o.kv_str("key", &self.key);
+        o.finish()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
+        let src = std::str::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())?;
+        let c: Checkpoint = crate::yaml::from_str(src)
+            .map_err(|e| format!("line {}, column {}: {}", e.line, e.column, e.message))?;
+        if c.checkpoint != CHECKPOINT_TAG {
+            return Err(format!("not a `{CHECKPOINT_TAG}` file"));
+        }
+        if c.seq == 0 || !is_sha256_link(&c.head) {
+            return Err("seq must be >= 1 and head `sha256:<64 hex>`".into());
+        }
+        if c.to_bytes() != bytes {
+            return Err("not in canonical form: the file was edited".into());
+        }
+        Ok(c)
+    }
+
+    /// `00000042-20261123T180000Z.yaml`
+    pub fn file_name(&self) -> String {
+        format!(
+            "{:08}-{}.yaml",
+            self.seq,
+            self.time.format("%Y%m%dT%H%M%SZ")
+        )
+    }
+}
+
+/// Verifies the log, then signs its head as `principal` into `decisions/checkpoints/`.
+/// Refuses an empty or damaged log: a checkpoint must never anchor a broken chain.
+pub fn write_checkpoint(
+    cases: &Path,
+    principal: &str,
+    signer: &mut Signer,
+    time: DateTime<Utc>,
+) -> Result<(PathBuf, Checkpoint), String> {
+    let report = super::verify::verify_log(cases, None)?;
+    if report.head == 0 {
+        return Err("the log is empty: nothing to checkpoint".into());
+    }
+    if !report.intact() {
+        let (seq, msg) = report.first_bad().unwrap_or((0, String::new()));
+        return Err(format!(
+            "the log is damaged (first at record {seq}: {msg}); a checkpoint would anchor it"
+        ));
+    }
+    let time = {
+        use chrono::Timelike;
+        time.with_nanosecond(0).unwrap_or(time)
+    };
+    let policy_bytes = super::reviewers::read_allowed_signers(cases)?;
+    let policy = AllowedSigners::parse(&policy_bytes).map_err(|e| format!("reviewers/{e}"))?;
+    policy
+        .check(principal, signer.public_key(), NS_AUDIT, time)
+        .map_err(|d| format!("cannot sign a checkpoint: {d}"))?;
+    let cp = Checkpoint {
+        checkpoint: CHECKPOINT_TAG.to_string(),
+        seq: report.head,
+        head: report.head_link.clone(),
+        time,
+        signer: principal.to_string(),
+        key: sshsig::fingerprint(signer.public_key()),
+    };
+    let bytes = cp.to_bytes();
+    let sig = signer.sign(NS_AUDIT, &bytes)?;
+    let pem = sshsig::to_pem(&sig)?;
+    let p = Paths::new(cases);
+    publish::ensure_dir(&p.checkpoints, DIR_MODE)
+        .map_err(|e| format!("{}: {e}", p.checkpoints.display()))?;
+    let name = cp.file_name();
+    let err = |e: std::io::Error| format!("{}: {e}", p.checkpoints.join(&name).display());
+    publish::publish_bytes(
+        &p.checkpoints,
+        &format!("{name}.sig"),
+        pem.as_bytes(),
+        FILE_MODE,
+    )
+    .map_err(err)?;
+    publish::publish_bytes(&p.checkpoints, &name, &bytes, FILE_MODE).map_err(err)?;
+    Ok((p.checkpoints.join(name), cp))
+}
+
+/// The outcome of checking a log against a checkpoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckpointReport {
+    pub file: String,
+    pub seq: Option<u64>,
+    pub signer: Option<String>,
+    pub time: Option<String>,
+    /// None when the checkpoint is valid and the log matches it.
+    pub problem: Option<String>,
+    /// The record the problem is at, if any.
+    pub bad_seq: Option<u64>,
+}
+
+/// Checks the checkpoint `file` (signature `file.sig`) and the log `report` against it.
+pub fn check_against(file: &Path, policy: &AllowedSigners, report: &LogReport) -> CheckpointReport {
+    let mut out = CheckpointReport {
+        file: file.display().to_string(),
+        seq: None,
+        signer: None,
+        time: None,
+        problem: None,
+        bad_seq: None,
+    };
+    match read_and_verify(file, policy) {
+        Err(e) => out.problem = Some(e),
+        Ok(cp) => {
+            out.seq = Some(cp.seq);
+            out.signer = Some(cp.signer.clone());
+            out.time = Some(format_time(&cp.time));
+            let at = report.records.iter().find(|r| r.seq == cp.seq);
+            match at {
+                None if report.head < cp.seq => {
+                    out.bad_seq = Some(report.head + 1);
+                    out.problem = Some(format!(
+                        "log truncated: the checkpoint covers records up to {} but the log ends at {}",
+                        cp.seq, report.head
+                    ));
+                }
+                None => {
+                    out.bad_seq = Some(cp.seq);
+                    out.problem = Some(format!("record {} of the checkpoint is missing", cp.seq));
+                }
+                Some(r) if r.link != cp.head => {
+                    out.bad_seq = Some(cp.seq);
+                    out.problem = Some(format!(
+                        "record {} differs from the checkpoint: the log was rewritten up to or at it",
+                        cp.seq
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    out
+}
+
+fn read_and_verify(file: &Path, policy: &AllowedSigners) -> Result<Checkpoint, String> {
+    let shown = file.display();
+    let bytes = std::fs::read(file).map_err(|e| format!("checkpoint {shown}: {e}"))?;
+    let mut sig_path = file.as_os_str().to_owned();
+    sig_path.push(".sig");
+    let pem = std::fs::read(&sig_path).map_err(|e| {
+        format!(
+            "checkpoint signature {}: {e}",
+            Path::new(&sig_path).display()
+        )
+    })?;
+    let cp = Checkpoint::from_bytes(&bytes).map_err(|e| format!("checkpoint {shown}: {e}"))?;
+    let key = sshsig::from_pem(&pem)
+        .and_then(|s| sshsig::verify(&s, NS_AUDIT, &bytes))
+        .map_err(|e| format!("checkpoint {shown}: {e}"))?;
+    policy
+        .check(&cp.signer, &key, NS_AUDIT, cp.time)
+        .map_err(|d| format!("checkpoint {shown}: signer not allowed: {d}"))?;
+    if sshsig::fingerprint(&key) != cp.key {
+        return Err(format!(
+            "checkpoint {shown}: signed with another key than it names"
+        ));
+    }
+    Ok(cp)
+}

@@ -1,0 +1,262 @@
+//! The decision log on disk: `decisions/log/NNNNNNNN.yaml` + `.yaml.sig`, and an index
+//! of it (head, and each case's history) rebuilt by reading the records.
+//!
+//! Layout and modes (explicit, whatever the umask):
+//! - `decisions/`, `decisions/log/`, `decisions/checkpoints/`, `decisions/policies/`:
+//!   3770 (group may add files; setgid keeps the group; sticky: nobody may delete or
+//!   rename another's file; others: nothing);
+//! - records, signatures, checkpoints, policy copies: 0640 (nobody may rewrite them);
+//! - `decisions/LOCK`: 0660.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+
+use super::model::{NONE, Record, RecordType, sha256_link};
+use crate::store::safe_open::SafeDir;
+
+pub const DECISIONS_DIR: &str = "decisions";
+pub const LOG_DIR: &str = "log";
+pub const CHECKPOINTS_DIR: &str = "checkpoints";
+pub const POLICIES_DIR: &str = "policies";
+pub const LOCK_FILE: &str = "LOCK";
+pub const DIR_MODE: u32 = 0o3770;
+pub const FILE_MODE: u32 = 0o640;
+pub const LOCK_MODE: u32 = 0o660;
+/// Records are small; anything larger is not one of ours.
+pub const MAX_RECORD_BYTES: u64 = 256 * 1024;
+
+/// `00000042.yaml`.
+pub fn record_name(seq: u64) -> String {
+    format!("{seq:08}.yaml")
+}
+
+pub fn sig_name(seq: u64) -> String {
+    format!("{seq:08}.yaml.sig")
+}
+
+/// A log file name: (seq, is_signature). Other names are not log entries.
+pub fn parse_name(name: &str) -> Option<(u64, bool)> {
+    let (stem, sig) = match name.strip_suffix(".yaml.sig") {
+        Some(s) => (s, true),
+        None => (name.strip_suffix(".yaml")?, false),
+    };
+    if stem.len() < 8 || !stem.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let seq: u64 = stem.parse().ok()?;
+    (stem == format!("{seq:08}") && seq > 0).then_some((seq, sig))
+}
+
+/// Paths of a case directory's log.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub cases: PathBuf,
+    pub decisions: PathBuf,
+    pub log: PathBuf,
+    pub checkpoints: PathBuf,
+    pub policies: PathBuf,
+    pub lock: PathBuf,
+}
+
+impl Paths {
+    pub fn new(cases: &Path) -> Paths {
+        let decisions = cases.join(DECISIONS_DIR);
+        Paths {
+            cases: cases.to_path_buf(),
+            log: decisions.join(LOG_DIR),
+            checkpoints: decisions.join(CHECKPOINTS_DIR),
+            policies: decisions.join(POLICIES_DIR),
+            lock: decisions.join(LOCK_FILE),
+            decisions,
+        }
+    }
+}
+
+/// What the index remembers of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub seq: u64,
+    pub kind: RecordType,
+    pub reviewer: String,
+    pub time: DateTime<Utc>,
+    pub outcome: String,
+    /// `sha256:<hex>` of the record file.
+    pub link: String,
+}
+
+/// One case's records, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseHistory {
+    pub entries: Vec<Entry>,
+}
+
+impl CaseHistory {
+    /// The record that settles the case now: the latest decision or review.
+    pub fn final_record(&self) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| matches!(e.kind, RecordType::Decision | RecordType::Review))
+    }
+
+    pub fn last_link(&self) -> &str {
+        self.entries.last().map_or(NONE, |e| e.link.as_str())
+    }
+}
+
+/// The head of the log and every case's history.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub head: u64,
+    /// `none` for an empty log.
+    pub head_link: String,
+    pub cases: HashMap<String, CaseHistory>,
+}
+
+impl Index {
+    pub(crate) fn add(&mut self, rec: &Record, link: String) {
+        self.cases
+            .entry(rec.case.clone())
+            .or_default()
+            .entries
+            .push(Entry {
+                seq: rec.seq,
+                kind: rec.kind,
+                reviewer: rec.reviewer.clone(),
+                time: rec.time,
+                outcome: rec.outcome.clone(),
+                link: link.clone(),
+            });
+        self.head = rec.seq;
+        self.head_link = link;
+    }
+}
+
+/// Why the log could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadLogError {
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("the log is damaged at record {seq}: {message}; run `casebench verify`")]
+    Damaged { seq: u64, message: String },
+}
+
+/// The seqs of the records (`.yaml`) in the log directory, sorted; empty if absent.
+pub fn list_records(log_dir: &Path) -> Result<Vec<u64>, ReadLogError> {
+    let rd = match std::fs::read_dir(log_dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_err(log_dir, e)),
+    };
+    let mut seqs = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| io_err(log_dir, e))?;
+        if let Some((seq, false)) = entry.file_name().to_str().and_then(parse_name) {
+            seqs.push(seq);
+        }
+    }
+    seqs.sort_unstable();
+    Ok(seqs)
+}
+
+/// Reads record `seq`: its bytes and parsed form.
+pub fn read_record(dir: &SafeDir, seq: u64) -> Result<(Vec<u8>, Record), ReadLogError> {
+    let bytes = dir
+        .read_file(&record_name(seq), MAX_RECORD_BYTES)
+        .map_err(|e| ReadLogError::Damaged {
+            seq,
+            message: e.to_string(),
+        })?;
+    let rec = Record::from_bytes(&bytes).map_err(|e| ReadLogError::Damaged {
+        seq,
+        message: e.to_string(),
+    })?;
+    if rec.seq != seq {
+        return Err(ReadLogError::Damaged {
+            seq,
+            message: format!("the file holds record {}", rec.seq),
+        });
+    }
+    Ok((bytes, rec))
+}
+
+/// Builds the index from every record (in parallel). Signatures are not checked here:
+/// that is `verify`'s job; this only needs the chain's head and the cases' histories.
+pub fn build_index(log_dir: &Path) -> Result<Index, ReadLogError> {
+    let seqs = list_records(log_dir)?;
+    let mut index = Index {
+        head_link: NONE.to_string(),
+        ..Index::default()
+    };
+    if seqs.is_empty() {
+        return Ok(index);
+    }
+    let dir = SafeDir::open(log_dir).map_err(|e| io_err(log_dir, e))?;
+    let read: Vec<(Record, String)> = seqs
+        .par_iter()
+        .map(|&seq| read_record(&dir, seq).map(|(b, r)| (r, sha256_link(&b))))
+        .collect::<Result<_, _>>()?;
+    for (rec, link) in read {
+        index.add(&rec, link);
+    }
+    Ok(index)
+}
+
+/// Brings `index` up to date with records appended since it was built: O(new records).
+pub fn catch_up(index: &mut Index, log_dir: &Path) -> Result<(), ReadLogError> {
+    let dir = SafeDir::open(log_dir).map_err(|e| io_err(log_dir, e))?;
+    loop {
+        let next = index.head + 1;
+        match dir.read_file(&record_name(next), MAX_RECORD_BYTES) {
+            Err(crate::store::safe_open::ReadError::Io(e))
+                if e.kind() == std::io::ErrorKind::NotFound =>
+            {
+                return Ok(());
+            }
+            _ => {
+                let (bytes, rec) = read_record(&dir, next)?;
+                index.add(&rec, sha256_link(&bytes));
+            }
+        }
+    }
+}
+
+pub(crate) fn io_err(path: &Path, e: impl std::fmt::Display) -> ReadLogError {
+    ReadLogError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Reads the index of the log of `cases` under a shared lock (for status and audit).
+pub fn read_index(cases: &Path) -> Result<Index, ReadLogError> {
+    let p = Paths::new(cases);
+    if !p.log.exists() {
+        return Ok(Index {
+            head_link: NONE.to_string(),
+            ..Index::default()
+        });
+    }
+    let _guard = crate::store::lock::LockGuard::shared(&p.lock, LOCK_MODE)
+        .map_err(|e| io_err(&p.lock, e))?;
+    build_index(&p.log)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(parse_name("00000042.yaml"), Some((42, false)));
+        assert_eq!(parse_name("00000042.yaml.sig"), Some((42, true)));
+        assert_eq!(parse_name("123456789.yaml"), Some((123_456_789, false)));
+        assert_eq!(parse_name("0000042.yaml"), None);
+        assert_eq!(parse_name("000000042.yaml"), None);
+        assert_eq!(parse_name("00000000.yaml"), None);
+        assert_eq!(parse_name(".tmp.00000001.yaml"), None);
+    }
+}

@@ -1,0 +1,408 @@
+//! Decision record v1 (DESIGN.md section 4): the typed record, and its one canonical
+//! byte form. The signed message is the file's exact bytes, so the bytes are written
+//! here by hand (fixed key order, quoting rules we control, LF, final newline) rather
+//! than by a serializer whose formatting could change. Reading goes through
+//! [`crate::yaml::from_str`] into structs that reject unknown keys, then the record is
+//! written again and must reproduce the file byte for byte ("canonical form").
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::yamlout::{Out, is_sha256_link};
+
+/// The value of the `record:` key of every v1 record.
+pub const RECORD_TAG: &str = "casebench-decision/1";
+
+/// Record types, each signed in its own SSHSIG namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordType {
+    Decision,
+    Review,
+    Practice,
+    Countersign,
+}
+
+impl RecordType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordType::Decision => "decision",
+            RecordType::Review => "review",
+            RecordType::Practice => "practice",
+            RecordType::Countersign => "countersign",
+        }
+    }
+
+    /// The SSHSIG namespace a record of this type is signed in.
+    pub fn namespace(self) -> &'static str {
+        match self {
+            RecordType::Decision | RecordType::Countersign => NS_DECISION,
+            RecordType::Review => NS_REVIEW,
+            RecordType::Practice => NS_PRACTICE,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RecordType> {
+        match s {
+            "decision" => Some(RecordType::Decision),
+            "review" => Some(RecordType::Review),
+            "practice" => Some(RecordType::Practice),
+            "countersign" => Some(RecordType::Countersign),
+            _ => None,
+        }
+    }
+}
+
+pub const NS_DECISION: &str = "casebench-decision";
+pub const NS_REVIEW: &str = "casebench-review";
+pub const NS_PRACTICE: &str = "casebench-practice";
+pub const NS_AUDIT: &str = "casebench-audit";
+
+/// What happens to one record item of an access request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Release,
+    Withhold,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordAction {
+    pub id: String,
+    pub action: Action,
+    /// The withholding grounds (empty, and omitted, for `release`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grounds: Vec<String>,
+}
+
+/// One entry of the accounting of disclosures (45 CFR 164.528).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disclosure {
+    pub date: NaiveDate,
+    pub recipient: String,
+    pub address: String,
+    pub description: String,
+    pub purpose: String,
+}
+
+/// Which elements the written notice of this decision carries (164.524(d)(2)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    pub basis: bool,
+    pub review_rights: bool,
+    pub complaint_routes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineInfo {
+    /// None for disclosure concerns (no statutory clock): written `due: none`.
+    #[serde(with = "due_or_none")]
+    pub due: Option<NaiveDate>,
+    pub decided_on_time: bool,
+}
+
+/// An advisor finding the reviewer chose to override, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverriddenFinding {
+    pub code: String,
+    pub justification: String,
+}
+
+/// One decision record, every field of DESIGN.md section 4 plus `grounds` (the
+/// decision's bases, e.g. `right-of-access`) and, for reviews and countersignatures,
+/// the seq of the record reviewed or countersigned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub record: String,
+    pub seq: u64,
+    /// `sha256:<hex>` of the previous record file's bytes, or `none` for seq 1.
+    pub prev: String,
+    pub case: String,
+    pub case_sha256: String,
+    /// `sha256:<hex>` of this case's previous record, or `none`.
+    pub case_prev: String,
+    #[serde(rename = "type")]
+    pub kind: RecordType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviews: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub countersigns: Option<u64>,
+    pub reviewer: String,
+    /// `SHA256:<base64>` fingerprint of the signing key, as ssh-keygen prints it.
+    pub key: String,
+    /// `sha256:<hex>` of the allowed_signers file in force.
+    pub policy: String,
+    /// UTC, RFC 3339, whole seconds, `Z`.
+    #[serde(with = "utc_seconds")]
+    pub time: DateTime<Utc>,
+    pub outcome: String,
+    #[serde(default)]
+    pub grounds: Vec<String>,
+    #[serde(default)]
+    pub records: Vec<RecordAction>,
+    #[serde(default)]
+    pub disclosures: Vec<Disclosure>,
+    pub notice: Notice,
+    pub deadline: DeadlineInfo,
+    #[serde(default)]
+    pub findings_overridden: Vec<OverriddenFinding>,
+    pub rationale: String,
+}
+
+/// `none`, the link value of a first record.
+pub const NONE: &str = "none";
+
+/// `sha256:<hex>` of `bytes`.
+pub fn sha256_link(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    format!("sha256:{}", hex::encode(sha2::Sha256::digest(bytes)))
+}
+
+/// Formats a record time the one way records carry it.
+pub fn format_time(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ").ok()?;
+    let t = naive.and_utc();
+    (format_time(&t) == s).then_some(t)
+}
+
+mod utc_seconds {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_time(t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = String::deserialize(d)?;
+        super::parse_time(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "invalid time `{s}`; expected YYYY-MM-DDTHH:MM:SSZ (UTC)"
+            ))
+        })
+    }
+}
+
+mod due_or_none {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&d.format("%Y-%m-%d").to_string()),
+            None => s.serialize_str("none"),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let s = String::deserialize(d)?;
+        if s == "none" {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                serde::de::Error::custom(format!("invalid date `{s}`; expected YYYY-MM-DD or none"))
+            })
+    }
+}
+
+/// Why bytes are not a valid v1 record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordFormatError {
+    #[error("not UTF-8")]
+    Utf8,
+    #[error("line {line}, column {column}: {message}")]
+    Yaml {
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    #[error("{0}")]
+    Field(String),
+    #[error("not in canonical form (first difference at line {0}): the file was edited")]
+    NotCanonical(usize),
+}
+
+impl Record {
+    /// The canonical bytes of this record: what is signed and written.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut o = Out::default();
+        o.kv_plain("record", &self.record);
+        o.kv_plain("seq", &self.seq.to_string());
+        o.kv_str("prev", &self.prev);
+        o.kv_str("case", &self.case);
+        o.kv_str("case_sha256", &self.case_sha256);
+        o.kv_str("case_prev", &self.case_prev);
+        o.kv_plain("type", self.kind.as_str());
+        if let Some(s) = self.reviews {
+            o.kv_plain("reviews", &s.to_string());
+        }
+        if let Some(s) = self.countersigns {
+            o.kv_plain("countersigns", &s.to_string());
+        }
+        o.kv_str("reviewer", &self.reviewer);
+        o.kv_str("key", &self.key);
+        o.kv_str("policy", &self.policy);
+        o.kv_plain("time", &format_time(&self.time));
+        o.kv_str("outcome", &self.outcome);
+        o.kv_str_list("grounds", &self.grounds);
+        o.list("records", &self.records, |o, r| {
+            o.map_start();
+            o.entry_str("id", &r.id);
+            o.entry_plain(
+                "action",
+                match r.action {
+                    Action::Release => "release",
+                    Action::Withhold => "withhold",
+                },
+            );
+            if !r.grounds.is_empty() {
+                o.entry_list("grounds", &r.grounds);
+            }
+            o.map_end();
+        });
+        o.list("disclosures", &self.disclosures, |o, d| {
+            o.map_start();
+            o.entry_plain("date", &d.date.format("%Y-%m-%d").to_string());
+            o.entry_str("recipient", &d.recipient);
+            o.entry_str("address", &d.address);
+            o.entry_str("description", &d.description);
+            o.entry_str("purpose", &d.purpose);
+            o.map_end();
+        });
+        o.key("notice");
+        o.map_start();
+        o.entry_plain("basis", bool_str(self.notice.basis));
+        o.entry_plain("review_rights", bool_str(self.notice.review_rights));
+        o.entry_plain("complaint_routes", bool_str(self.notice.complaint_routes));
+        o.map_end_line();
+        o.key("deadline");
+        o.map_start();
+        let due = self
+            .deadline
+            .due
+            .map_or_else(|| NONE.to_string(), |d| d.format("%Y-%m-%d").to_string());
+        o.entry_plain("due", &due);
+        o.entry_plain("decided_on_time", bool_str(self.deadline.decided_on_time));
+        o.map_end_line();
+        o.list("findings_overridden", &self.findings_overridden, |o, f| {
+            o.map_start();
+            o.entry_str("code", &f.code);
+            o.entry_str("justification", &f.justification);
+            o.map_end();
+        });
+        o.kv_text("rationale", &self.rationale);
+        o.finish()
+    }
+
+    /// Parses record bytes, checks the fields' shapes, and requires canonical form.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Record, RecordFormatError> {
+        let src = std::str::from_utf8(bytes).map_err(|_| RecordFormatError::Utf8)?;
+        let rec: Record = crate::yaml::from_str(src).map_err(|e| RecordFormatError::Yaml {
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
+        rec.check_fields().map_err(RecordFormatError::Field)?;
+        let again = rec.to_bytes();
+        if again != bytes {
+            let line = first_difference_line(bytes, &again);
+            return Err(RecordFormatError::NotCanonical(line));
+        }
+        Ok(rec)
+    }
+
+    /// Shape checks beyond the types: the tag, the link and hash formats, the
+    /// review/countersign pointers.
+    pub fn check_fields(&self) -> Result<(), String> {
+        if self.record != RECORD_TAG {
+            return Err(format!(
+                "`record: {}` is not `{RECORD_TAG}`",
+                crate::text::sanitize_line(&self.record)
+            ));
+        }
+        if self.seq == 0 {
+            return Err("seq must start at 1".into());
+        }
+        let link_ok = |s: &str, first: bool| {
+            if first { s == NONE } else { is_sha256_link(s) }
+        };
+        if !link_ok(&self.prev, self.seq == 1) {
+            return Err(if self.seq == 1 {
+                "prev of record 1 must be `none`".into()
+            } else {
+                "prev must be `sha256:<64 hex>`".into()
+            });
+        }
+        if self.case_prev != NONE && !is_sha256_link(&self.case_prev) {
+            return Err("case_prev must be `none` or `sha256:<64 hex>`".into());
+        }
+        if self.case_sha256.len() != 64 || !self.case_sha256.bytes().all(is_lower_hex) {
+            return Err("case_sha256 must be 64 lowercase hex digits".into());
+        }
+        if !is_sha256_link(&self.policy) {
+            return Err("policy must be `sha256:<64 hex>`".into());
+        }
+        match (self.kind, self.reviews, self.countersigns) {
+            (RecordType::Review, Some(s), None) | (RecordType::Countersign, None, Some(s)) => {
+                if s >= self.seq {
+                    return Err(
+                        "a review or countersignature must point to an earlier record".into(),
+                    );
+                }
+            }
+            (RecordType::Review, _, _) => {
+                return Err(
+                    "a review names the record it reviews (`reviews: <seq>`) and nothing else"
+                        .into(),
+                );
+            }
+            (RecordType::Countersign, _, _) => {
+                return Err(
+                    "a countersignature names its record (`countersigns: <seq>`) and nothing else"
+                        .into(),
+                );
+            }
+            (_, None, None) => {}
+            _ => {
+                return Err(
+                    "`reviews`/`countersigns` belong to review and countersign records only".into(),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// True for records that settle a case (a decision, or a review of one).
+    pub fn is_final(&self) -> bool {
+        matches!(self.kind, RecordType::Decision | RecordType::Review)
+    }
+}
+
+fn is_lower_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+}
+
+fn bool_str(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
+fn first_difference_line(a: &[u8], b: &[u8]) -> usize {
+    let at = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    a[..at.min(a.len())].iter().filter(|&&c| c == b'\n').count() + 1
+}

@@ -1,0 +1,255 @@
+//! Who signs: a private key file (passphrase-protected allowed) or a key held by a
+//! running ssh-agent (`SSH_AUTH_SOCK`, possibly forwarded), so the key need never touch
+//! the server.
+//!
+//! Passphrases are never read from the command line or the environment. They come from
+//! the terminal (`/dev/tty`, echo off), or, when `CASEBENCH_ASKPASS` names a program,
+//! from that program's standard output (like ssh's `SSH_ASKPASS`; the prompt is its
+//! first argument) — for graphical front ends and tests.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use ssh_agent_client_rs::{Client, Identity};
+use ssh_key::{PrivateKey, PublicKey, SshSig};
+
+use super::sshsig::{self, HASH};
+
+pub const ASKPASS_ENV: &str = "CASEBENCH_ASKPASS";
+
+pub enum Signer {
+    File {
+        key: Box<PrivateKey>,
+        path: PathBuf,
+    },
+    Agent {
+        client: Box<Client>,
+        key: PublicKey,
+        socket: PathBuf,
+    },
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl Signer {
+    /// Loads a private key file, asking for the passphrase if it is encrypted.
+    pub fn from_file(path: &Path) -> Result<Signer, String> {
+        let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let key = PrivateKey::from_openssh(&text)
+            .map_err(|e| format!("{}: not an OpenSSH private key ({e})", path.display()))?;
+        let key = if key.is_encrypted() {
+            let pass = passphrase(&format!("Passphrase for {}: ", path.display()))?;
+            key.decrypt(pass.as_bytes())
+                .map_err(|_| format!("{}: wrong passphrase", path.display()))?
+        } else {
+            key
+        };
+        Ok(Signer::File {
+            key: Box::new(key),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Uses the agent at `socket`, with `want` if given (from a `.pub` file), else the
+    /// first agent key among `candidates` (the keys allowed_signers lists for the signer).
+    pub fn from_agent(
+        socket: &Path,
+        want: Option<&PublicKey>,
+        candidates: &[&PublicKey],
+    ) -> Result<Signer, String> {
+        let mut client = Client::connect(socket)
+            .map_err(|e| format!("ssh-agent at {}: {e}", socket.display()))?;
+        let held: Vec<PublicKey> = client
+            .list_all_identities()
+            .map_err(|e| format!("ssh-agent at {}: {e}", socket.display()))?
+            .into_iter()
+            .filter_map(|i| match i {
+                Identity::PublicKey(k) => Some(k.into_owned()),
+                Identity::Certificate(_) => None,
+            })
+            .collect();
+        let chosen = match want {
+            Some(w) => held
+                .into_iter()
+                .find(|k| k.key_data() == w.key_data())
+                .ok_or_else(|| {
+                    format!("ssh-agent does not hold the key {}", sshsig::fingerprint(w))
+                })?,
+            None => held
+                .into_iter()
+                .find(|k| candidates.iter().any(|c| c.key_data() == k.key_data()))
+                .ok_or("ssh-agent holds none of the keys allowed_signers lists for you")?,
+        };
+        Ok(Signer::Agent {
+            client: Box::new(client),
+            key: chosen,
+            socket: socket.to_path_buf(),
+        })
+    }
+
+    pub fn public_key(&self) -> &PublicKey {
+        match self {
+            Signer::File { key, .. } => key.public_key(),
+            Signer::Agent { key, .. } => key,
+        }
+    }
+
+    /// "key file PATH (SHA256:...)" or "ssh-agent key SHA256:..." for the signing step.
+    pub fn describe(&self) -> String {
+        let fp = sshsig::fingerprint(self.public_key());
+        match self {
+            Signer::File { path, .. } => format!("key file {} ({fp})", path.display()),
+            Signer::Agent { socket, .. } => {
+                format!("ssh-agent key {fp} (via {})", socket.display())
+            }
+        }
+    }
+
+    /// Signs `msg` in `namespace` (SSHSIG, sha512).
+    pub fn sign(&mut self, namespace: &str, msg: &[u8]) -> Result<SshSig, String> {
+        match self {
+            Signer::File { key, .. } => key
+                .sign(namespace, HASH, msg)
+                .map_err(|e| format!("signing failed: {e}")),
+            Signer::Agent { client, key, .. } => {
+                let data = sshsig::signed_data(namespace, msg)?;
+                let sig = client
+                    .sign(&*key, &data)
+                    .map_err(|e| format!("ssh-agent refused to sign: {e}"))?;
+                SshSig::new(key.key_data().clone(), namespace, HASH, sig)
+                    .map_err(|e| format!("ssh-agent signature: {e}"))
+            }
+        }
+    }
+}
+
+/// Reads a public key file (`--key something.pub`).
+pub fn read_public_key(path: &Path) -> Result<PublicKey, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    PublicKey::from_openssh(text.trim())
+        .map_err(|e| format!("{}: not a public key ({e})", path.display()))
+}
+
+/// Asks for a passphrase: `CASEBENCH_ASKPASS`, else the controlling terminal.
+pub fn passphrase(prompt: &str) -> Result<String, String> {
+    if let Some(prog) = std::env::var_os(ASKPASS_ENV).filter(|p| !p.is_empty()) {
+        let out = std::process::Command::new(&prog)
+            .arg(prompt)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("{ASKPASS_ENV} program {}: {e}", Path::new(&prog).display()))?;
+        if !out.status.success() {
+            return Err("passphrase entry cancelled".into());
+        }
+        let s = String::from_utf8(out.stdout).map_err(|_| "passphrase is not UTF-8".to_string())?;
+        return Ok(s.lines().next().unwrap_or("").to_string());
+    }
+    read_tty(prompt)
+}
+
+/// Prompts on /dev/tty with echo off; restores the terminal mode afterwards.
+fn read_tty(prompt: &str) -> Result<String, String> {
+    use std::os::fd::AsRawFd;
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|e| format!("the key is passphrase-protected and there is no terminal to ask on ({e}); use ssh-agent or {ASKPASS_ENV}"))?;
+    let fd = tty.as_raw_fd();
+    // SAFETY: termios is plain data; tcgetattr fills it for a valid fd.
+    let mut old: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: fd is open for the lifetime of `tty`.
+    let have_termios = unsafe { libc::tcgetattr(fd, &mut old) } == 0;
+    if have_termios {
+        let mut quiet = old;
+        quiet.c_lflag &= !libc::ECHO;
+        quiet.c_lflag |= libc::ECHONL;
+        // SAFETY: valid fd and termios value.
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) };
+    }
+    let mut w = &tty;
+    let _ = w.write_all(prompt.as_bytes());
+    let _ = w.flush();
+    let mut line = String::new();
+    let read = std::io::BufReader::new(&tty).read_line(&mut line);
+    if have_termios {
+        // SAFETY: restores the mode read above on the same fd.
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &old) };
+    }
+    read.map_err(|e| format!("reading the passphrase: {e}"))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// Picks the signer for `principal` (or finds the principal from the key) from the
+/// global options: `--key file` (a private key, or a `.pub` whose key ssh-agent holds);
+/// else a key of the principal held by ssh-agent (`SSH_AUTH_SOCK`); else the `key:` of
+/// the principal in reviewers.yaml (demo and tests).
+pub fn resolve(
+    cases: &Path,
+    key: Option<&Path>,
+    principal: Option<&str>,
+    namespace: &str,
+    time: chrono::DateTime<chrono::Utc>,
+) -> Result<(String, Signer), String> {
+    let policy_bytes = super::reviewers::read_allowed_signers(cases)?;
+    let policy = super::allowed_signers::AllowedSigners::parse(&policy_bytes)
+        .map_err(|e| format!("reviewers/{e}"))?;
+    let agent = std::env::var_os("SSH_AUTH_SOCK")
+        .filter(|s| !s.is_empty())
+        .map(PathBuf::from);
+    let signer = match key {
+        Some(k) if k.extension().is_some_and(|e| e == "pub") => {
+            let want = read_public_key(k)?;
+            let sock = agent.ok_or_else(|| {
+                format!("{} is a public key: its private half must be in ssh-agent, but SSH_AUTH_SOCK is not set", k.display())
+            })?;
+            Signer::from_agent(&sock, Some(&want), &[])?
+        }
+        Some(k) => Signer::from_file(k)?,
+        None => {
+            let who = principal.ok_or(
+                "who signs? pass --reviewer ID (or CASEBENCH_REVIEWER), and --key PATH unless ssh-agent holds your key",
+            )?;
+            let from_agent = agent
+                .as_deref()
+                .map(|sock| Signer::from_agent(sock, None, &policy.keys_for(who, namespace, time)));
+            match from_agent {
+                Some(Ok(s)) => s,
+                other => {
+                    let people = super::reviewers::load(cases)?;
+                    match people.get(who).and_then(|r| r.key.as_ref()) {
+                        Some(rel) => Signer::from_file(
+                            &cases.join(super::reviewers::REVIEWERS_DIR).join(rel),
+                        )?,
+                        None => {
+                            return Err(match other {
+                                Some(Err(e)) => e,
+                                _ => "no key: pass --key PATH (a private key, or a .pub held by ssh-agent), or start ssh-agent with your key".into(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let principal = match principal {
+        Some(p) => p.to_string(),
+        None => {
+            let mut names = policy.principals_of(signer.public_key());
+            if names.len() != 1 {
+                return Err(format!(
+                    "pass --reviewer: the key {} is listed for {} principal(s) in allowed_signers",
+                    sshsig::fingerprint(signer.public_key()),
+                    names.len()
+                ));
+            }
+            names.remove(0)
+        }
+    };
+    Ok((principal, signer))
+}

@@ -1,0 +1,533 @@
+//! Verifying the log: every record's signature, that its signer was allowed for its
+//! namespace at its time and is the reviewer it names, the `prev` chain, `case_prev`,
+//! the binding to the case file, and files that should not be there.
+//!
+//! Records are checked in parallel (rayon); the chain is then walked in order.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::allowed_signers::AllowedSigners;
+use super::log::{self, MAX_RECORD_BYTES, Paths};
+use super::model::{NONE, Record, RecordType, sha256_link};
+use super::reviewers;
+use super::sshsig;
+use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, SafeDir};
+
+/// A record's verification state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// Everything checks.
+    Ok,
+    /// Intact and properly signed, but the case file on disk is not the one decided on
+    /// (changed or missing since).
+    CaseChanged,
+    /// Intact, but its signer is authorised only by an archived (older) allowed_signers,
+    /// not by the current one.
+    SupersededPolicy,
+    /// Not intact, not properly signed, or out of place in the chain.
+    Invalid,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordReport {
+    pub seq: u64,
+    pub file: String,
+    pub state: State,
+    pub case: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<RecordType>,
+    pub reviewer: Option<String>,
+    pub time: Option<String>,
+    pub outcome: Option<String>,
+    /// What is wrong, most important first (empty when `ok`).
+    pub problems: Vec<String>,
+    /// The parsed record, for reports built on top of verification.
+    #[serde(skip)]
+    pub record: Option<Record>,
+    /// `sha256:<hex>` of the file's bytes.
+    #[serde(skip)]
+    pub link: String,
+    #[serde(skip)]
+    case_changed: bool,
+    #[serde(skip)]
+    superseded: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem of the log as a whole: a missing record, an orphaned or stray file.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogIssue {
+    pub severity: Severity,
+    /// The seq concerned, if any.
+    pub seq: Option<u64>,
+    pub file: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LogReport {
+    pub records: Vec<RecordReport>,
+    pub issues: Vec<LogIssue>,
+    /// Highest seq present (0 for an empty log) and its link.
+    pub head: u64,
+    pub head_link: String,
+    pub checkpoint: Option<super::checkpoint::CheckpointReport>,
+}
+
+impl LogReport {
+    /// True when nothing needs attention (warnings about leftovers do not count).
+    pub fn ok(&self) -> bool {
+        self.first_bad().is_none()
+    }
+
+    /// The first thing wrong, in log order, as (seq, message).
+    pub fn first_bad(&self) -> Option<(u64, String)> {
+        let rec = self
+            .records
+            .iter()
+            .find(|r| r.state != State::Ok)
+            .map(|r| (r.seq, r.problems.first().cloned().unwrap_or_default()));
+        let issue = self
+            .issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .map(|i| (i.seq.unwrap_or(u64::MAX), i.message.clone()))
+            .min_by_key(|(s, _)| *s);
+        let cp = self.checkpoint.as_ref().and_then(|c| {
+            c.problem
+                .as_ref()
+                .map(|m| (c.bad_seq.unwrap_or(u64::MAX), m.clone()))
+        });
+        [rec, issue, cp]
+            .into_iter()
+            .flatten()
+            .min_by_key(|(s, _)| *s)
+    }
+
+    /// True when no record is invalid and nothing is missing or orphaned: what a
+    /// checkpoint may anchor (changed case files do not make the log itself damaged).
+    pub fn intact(&self) -> bool {
+        self.records.iter().all(|r| {
+            matches!(
+                r.state,
+                State::Ok | State::CaseChanged | State::SupersededPolicy
+            )
+        }) && self.issues.iter().all(|i| i.severity != Severity::Error)
+    }
+
+    pub fn count(&self, state: State) -> usize {
+        self.records.iter().filter(|r| r.state == state).count()
+    }
+}
+
+/// Verifies the log of the case directory `cases`. `checkpoint` (a checkpoint file,
+/// its signature beside it as `FILE.sig`) adds the truncation and tail checks.
+pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, String> {
+    let p = Paths::new(cases);
+    let policy_bytes = reviewers::read_allowed_signers(cases)?;
+    let policy = AllowedSigners::parse(&policy_bytes).map_err(|e| format!("reviewers/{e}"))?;
+    let listing = list(&p)?;
+    let mut report = LogReport {
+        head_link: NONE.to_string(),
+        ..LogReport::default()
+    };
+    let log_dir = if p.log.exists() {
+        Some(SafeDir::open(&p.log).map_err(|e| format!("{}: {e}", p.log.display()))?)
+    } else {
+        None
+    };
+    let archive = Archive::new(&p.policies, &policy);
+    if let Some(dir) = &log_dir {
+        report.records = listing
+            .records
+            .par_iter()
+            .map(|&seq| check_record(dir, seq, &listing, &policy, &archive))
+            .collect();
+    }
+    chain(&mut report, &listing);
+    case_binding(&mut report, cases);
+    for r in &mut report.records {
+        r.state = if r.problems.len() > usize::from(r.case_changed) + usize::from(r.superseded) {
+            State::Invalid
+        } else if r.superseded {
+            State::SupersededPolicy
+        } else if r.case_changed {
+            State::CaseChanged
+        } else {
+            State::Ok
+        };
+    }
+    if let Some(last) = report.records.last() {
+        report.head = last.seq;
+        report.head_link = last.link.clone();
+    }
+    if let Some(cp) = checkpoint {
+        report.checkpoint = Some(super::checkpoint::check_against(cp, &policy, &report));
+    }
+    Ok(report)
+}
+
+/// The log directory's names, read under the shared lock so no append is half seen.
+struct Listing {
+    records: Vec<u64>,
+    sigs: Vec<u64>,
+    temps: Vec<String>,
+    strays: Vec<String>,
+}
+
+fn list(p: &Paths) -> Result<Listing, String> {
+    let mut l = Listing {
+        records: Vec::new(),
+        sigs: Vec::new(),
+        temps: Vec::new(),
+        strays: Vec::new(),
+    };
+    if !p.log.exists() {
+        return Ok(l);
+    }
+    let _guard = crate::store::lock::LockGuard::shared(&p.lock, log::LOCK_MODE)
+        .map_err(|e| format!("{}: {e}", p.lock.display()))?;
+    let rd = std::fs::read_dir(&p.log).map_err(|e| format!("{}: {e}", p.log.display()))?;
+    for entry in rd {
+        let entry = entry.map_err(|e| format!("{}: {e}", p.log.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match log::parse_name(&name) {
+            Some((seq, false)) => l.records.push(seq),
+            Some((seq, true)) => l.sigs.push(seq),
+            None if name.starts_with(crate::store::publish::TEMP_PREFIX) => l.temps.push(name),
+            None => l.strays.push(name),
+        }
+    }
+    l.records.sort_unstable();
+    l.sigs.sort_unstable();
+    l.temps.sort();
+    l.strays.sort();
+    Ok(l)
+}
+
+/// Archived policies, read on demand and checked against their names.
+struct Archive {
+    dir: PathBuf,
+    current: String,
+    cache: std::sync::Mutex<HashMap<String, Option<std::sync::Arc<AllowedSigners>>>>,
+}
+
+impl Archive {
+    fn new(dir: &Path, current: &AllowedSigners) -> Archive {
+        Archive {
+            dir: dir.to_path_buf(),
+            current: current.policy_link(),
+            cache: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, link: &str) -> Option<std::sync::Arc<AllowedSigners>> {
+        if link == self.current {
+            return None;
+        }
+        let hex = link.strip_prefix("sha256:")?;
+        let mut cache = self.cache.lock().ok()?;
+        cache
+            .entry(link.to_string())
+            .or_insert_with(|| {
+                let bytes = SafeDir::open(&self.dir)
+                    .ok()?
+                    .read_file(&format!("{hex}.allowed_signers"), DEFAULT_MAX_FILE_BYTES)
+                    .ok()?;
+                let parsed = AllowedSigners::parse(&bytes).ok()?;
+                (parsed.policy_link() == link).then(|| std::sync::Arc::new(parsed))
+            })
+            .clone()
+    }
+}
+
+fn check_record(
+    dir: &SafeDir,
+    seq: u64,
+    listing: &Listing,
+    policy: &AllowedSigners,
+    archive: &Archive,
+) -> RecordReport {
+    let file = log::record_name(seq);
+    let mut r = RecordReport {
+        seq,
+        file: file.clone(),
+        state: State::Invalid,
+        case: None,
+        kind: None,
+        reviewer: None,
+        time: None,
+        outcome: None,
+        problems: Vec::new(),
+        record: None,
+        link: String::new(),
+        case_changed: false,
+        superseded: false,
+    };
+    let bytes = match dir.read_file(&file, MAX_RECORD_BYTES) {
+        Ok(b) => b,
+        Err(e) => {
+            r.problems.push(format!("{file}: cannot read: {e}"));
+            return r;
+        }
+    };
+    r.link = sha256_link(&bytes);
+    let rec = match Record::from_bytes(&bytes) {
+        Ok(rec) => rec,
+        Err(e) => {
+            r.problems.push(format!("{file}: malformed record: {e}"));
+            if listing.sigs.binary_search(&seq).is_err() {
+                r.problems.push(format!(
+                    "{file}: no signature ({} missing)",
+                    log::sig_name(seq)
+                ));
+            }
+            return r;
+        }
+    };
+    r.case = Some(rec.case.clone());
+    r.kind = Some(rec.kind);
+    r.reviewer = Some(rec.reviewer.clone());
+    r.time = Some(super::model::format_time(&rec.time));
+    r.outcome = Some(rec.outcome.clone());
+    if rec.seq != seq {
+        r.problems.push(format!(
+            "{file} holds record {} (records swapped, renamed or copied)",
+            rec.seq
+        ));
+    }
+    if listing.sigs.binary_search(&seq).is_err() {
+        r.problems.push(format!(
+            "{file}: no signature ({} missing)",
+            log::sig_name(seq)
+        ));
+    } else {
+        check_signature(dir, &file, &bytes, &rec, policy, archive, &mut r);
+    }
+    r.record = Some(rec);
+    r
+}
+
+fn check_signature(
+    dir: &SafeDir,
+    file: &str,
+    bytes: &[u8],
+    rec: &Record,
+    policy: &AllowedSigners,
+    archive: &Archive,
+    r: &mut RecordReport,
+) {
+    let sig_file = log::sig_name(r.seq);
+    let pem = match dir.read_file(&sig_file, 64 * 1024) {
+        Ok(b) => b,
+        Err(e) => {
+            r.problems.push(format!("{sig_file}: cannot read: {e}"));
+            return;
+        }
+    };
+    let ns = rec.kind.namespace();
+    let key = match sshsig::from_pem(&pem).and_then(|s| sshsig::verify(&s, ns, bytes)) {
+        Ok(k) => k,
+        Err(e) => {
+            r.problems.push(format!("{file}: {e}"));
+            return;
+        }
+    };
+    let fp = sshsig::fingerprint(&key);
+    if fp != rec.key {
+        r.problems.push(format!(
+            "{file}: signed with key {fp}, but the record names key {}",
+            crate::text::sanitize_line(&rec.key)
+        ));
+    }
+    let who = crate::text::sanitize_line(&rec.reviewer);
+    match policy.check(&rec.reviewer, &key, ns, rec.time) {
+        Ok(_) => {}
+        Err(denied) => {
+            let archived = archive
+                .get(&rec.policy)
+                .is_some_and(|a| a.check(&rec.reviewer, &key, ns, rec.time).is_ok());
+            if archived {
+                r.superseded = true;
+                r.problems.push(format!(
+                    "{file}: {who}'s key is allowed only by the archived policy {} (decisions/policies), not by the current reviewers/allowed_signers: {denied}",
+                    rec.policy
+                ));
+            } else {
+                r.problems
+                    .push(format!("{file}: signer not allowed: {denied}"));
+            }
+        }
+    }
+}
+
+/// The `prev` chain, `case_prev`, missing records, orphaned and stray files.
+fn chain(report: &mut LogReport, listing: &Listing) {
+    let max = listing.records.last().copied().unwrap_or(0);
+    let present: HashMap<u64, usize> = report
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.seq, i))
+        .collect();
+    for seq in 1..=max {
+        if !present.contains_key(&seq) {
+            report.issues.push(LogIssue {
+                severity: Severity::Error,
+                seq: Some(seq),
+                file: Some(log::record_name(seq)),
+                message: format!(
+                    "record {seq} is missing ({} deleted?)",
+                    log::record_name(seq)
+                ),
+            });
+        }
+    }
+    let mut case_last: HashMap<String, (String, u64)> = HashMap::new();
+    let mut seq_case: HashMap<u64, String> = HashMap::new();
+    for i in 0..report.records.len() {
+        let (seq, link) = (report.records[i].seq, report.records[i].link.clone());
+        let prev_link = if seq == 1 {
+            Some(NONE.to_string())
+        } else {
+            present
+                .get(&(seq - 1))
+                .map(|&j| report.records[j].link.clone())
+        };
+        let r = &mut report.records[i];
+        let Some(rec) = r.record.as_ref() else {
+            continue;
+        };
+        match prev_link {
+            Some(l) if l == rec.prev => {}
+            Some(_) => r.problems.push(format!(
+                "{}: prev does not match record {} (a record before it was changed, replaced or reordered)",
+                r.file,
+                seq.saturating_sub(1)
+            )),
+            None => r.problems.push(format!(
+                "{}: prev cannot be checked: record {} is missing",
+                r.file,
+                seq - 1
+            )),
+        }
+        let expected = case_last
+            .get(&rec.case)
+            .map_or(NONE.to_string(), |(l, _)| l.clone());
+        if rec.case_prev != expected {
+            r.problems.push(format!(
+                "{}: case_prev does not match the previous record of case {}{}",
+                r.file,
+                crate::text::sanitize_line(&rec.case),
+                case_last
+                    .get(&rec.case)
+                    .map_or(" (there is none)".to_string(), |(_, s)| format!(
+                        " (record {s})"
+                    ))
+            ));
+        }
+        if let Some(target) = rec.reviews.or(rec.countersigns)
+            && seq_case.get(&target) != Some(&rec.case)
+        {
+            r.problems.push(format!(
+                "{}: points to record {target}, which is not an earlier record of case {}",
+                r.file,
+                crate::text::sanitize_line(&rec.case)
+            ));
+        }
+        case_last.insert(rec.case.clone(), (link, seq));
+        seq_case.insert(seq, rec.case.clone());
+    }
+    for &s in &listing.sigs {
+        if listing.records.binary_search(&s).is_ok() {
+            continue;
+        }
+        let (severity, message) = if s == max + 1 {
+            (
+                Severity::Warning,
+                format!(
+                    "{}: signature of an interrupted write, without its record (removed by the next append)",
+                    log::sig_name(s)
+                ),
+            )
+        } else {
+            (
+                Severity::Error,
+                format!(
+                    "{}: orphaned signature: its record {s} is missing",
+                    log::sig_name(s)
+                ),
+            )
+        };
+        report.issues.push(LogIssue {
+            severity,
+            seq: Some(s),
+            file: Some(log::sig_name(s)),
+            message,
+        });
+    }
+    for t in &listing.temps {
+        report.issues.push(LogIssue {
+            severity: Severity::Warning,
+            seq: None,
+            file: Some(t.clone()),
+            message: format!(
+                "{}: temporary file of an interrupted write (swept by the next writer)",
+                crate::text::sanitize_line(t)
+            ),
+        });
+    }
+    for s in &listing.strays {
+        report.issues.push(LogIssue {
+            severity: Severity::Warning,
+            seq: None,
+            file: Some(s.clone()),
+            message: format!("{}: not a log file", crate::text::sanitize_line(s)),
+        });
+    }
+}
+
+/// Compares each record's `case_sha256` with the case file on disk now.
+fn case_binding(report: &mut LogReport, cases: &Path) {
+    let Ok(dir) = SafeDir::open(cases) else {
+        return;
+    };
+    let mut hashes: HashMap<String, Option<String>> = HashMap::new();
+    for r in &mut report.records {
+        let Some(rec) = r.record.as_ref() else {
+            continue;
+        };
+        let now = hashes.entry(rec.case.clone()).or_insert_with(|| {
+            dir.read_file(&format!("{}.yaml", rec.case), DEFAULT_MAX_FILE_BYTES)
+                .ok()
+                .map(|b| sha256_link(&b)["sha256:".len()..].to_string())
+        });
+        let case = crate::text::sanitize_line(&rec.case);
+        match now {
+            Some(h) if *h == rec.case_sha256 => {}
+            Some(_) => {
+                r.case_changed = true;
+                r.problems.push(format!(
+                    "{}: case file {case}.yaml changed after the decision",
+                    r.file
+                ));
+            }
+            None => {
+                r.case_changed = true;
+                r.problems
+                    .push(format!("{}: case file {case}.yaml is missing", r.file));
+            }
+        }
+    }
+}
