@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod practice;
 pub mod record;
+pub mod rules;
 pub mod store;
 pub mod text;
 pub mod yaml;

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use crate::cli::{Cli, Command, Global};
 
+pub mod advise;
 mod check;
 mod checkpoint;
 mod decide;
@@ -40,6 +41,7 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Decide(a) => decide::run(global, a, out),
         Command::Verify(a) => verify::run(global, a, out),
         Command::Checkpoint(a) => checkpoint::run(global, a, out),
+        Command::Advise(a) => advise::run(global, a, out),
         other => Err(CommandError::Usage(format!(
             "`{}` is not available in this build yet",
             command_name(other)
