@@ -6,10 +6,12 @@ use std::io::Write;
 use crate::cli::{Cli, Command, Global};
 
 pub mod advise;
+mod audit;
 mod check;
 mod checkpoint;
 mod decide;
 mod list;
+mod notice;
 mod show;
 mod verify;
 
@@ -42,6 +44,8 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Verify(a) => verify::run(global, a, out),
         Command::Checkpoint(a) => checkpoint::run(global, a, out),
         Command::Advise(a) => advise::run(global, a, out),
+        Command::Audit(a) => audit::run(global, a, out),
+        Command::Notice(a) => notice::run(global, a, out),
         other => Err(CommandError::Usage(format!(
             "`{}` is not available in this build yet",
             command_name(other)
