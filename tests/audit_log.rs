@@ -390,3 +390,50 @@ fn date_filters_and_usage_errors() {
     let (code, _) = env.audit(&["--patient", "P-90304"]);
     assert_eq!(code, 2, "--patient needs --accounting");
 }
+
+#[test]
+fn hostile_text_is_sanitised_in_tables() {
+    let env = Env::new();
+    let case = std::fs::read_to_string(env.cases.join("DC-2026-0305.yaml"))
+        .unwrap()
+        .replace("DC-2026-0305", "DC-2026-0399")
+        .replace("ref: P-90305", "ref: \"P-\\e[2J99\"");
+    std::fs::write(env.cases.join("DC-2026-0399.yaml"), case).unwrap();
+    env.decide(
+        B,
+        TODAY,
+        &[
+            "DC-2026-0399",
+            "--outcome",
+            "report",
+            "--ground",
+            "child-abuse-report",
+            "--disclosure",
+            "CPS \u{1b}]0;pwned\u{7}|1 St\u{202e}reet|Statement|Mandatory report",
+            "--override",
+            "x-test=why \u{1b}[31mred",
+            "--rationale",
+            "Report.",
+        ],
+    );
+    for args in [&[][..], &["--accounting"][..], &["--summary"][..]] {
+        let (code, out) = env.audit(args);
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'),
+            "{out}"
+        );
+    }
+    let (_, t) = env.audit(&[]);
+    assert!(t.contains("P-^[[2J99"), "{t}");
+    assert!(t.contains("override: x-test: why ^[[31mred"), "{t}");
+    let (_, a) = env.audit(&["--accounting"]);
+    assert!(a.contains("Recipient:   CPS ^[]0;pwned^G"), "{a}");
+    assert!(a.contains("Address:     1 St<U+202E>reet"), "{a}");
+    // JSON keeps the exact strings (escaped by JSON's own rules).
+    let (_, j) = env.audit(&["--accounting", "--json"]);
+    assert_eq!(
+        json(&j)["accounting"]["entries"][0]["recipient"],
+        "CPS \u{1b}]0;pwned\u{7}"
+    );
+}
