@@ -195,3 +195,61 @@ fn notice_input_from_a_decision() {
         Err(NoticeError::NotAnAccessRequest { .. })
     ));
 }
+
+#[test]
+fn review_results() {
+    let env = Env::new();
+    build_log(&env);
+    // A, who took no part, upholds B's withholding of the means note (record 6).
+    env.decide(
+        A,
+        TODAY,
+        &[
+            "AR-2026-0302",
+            "--type",
+            "review",
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "means-note=danger-to-life",
+            "--rationale",
+            "Upheld: the risk persists.",
+        ],
+    );
+    // B, who took no part, releases everything A withheld in AR-2026-0303 (record 7).
+    env.decide(
+        B,
+        TODAY,
+        &[
+            "AR-2026-0303",
+            "--type",
+            "review",
+            "--outcome",
+            "release_full",
+            "--ground",
+            "right-of-access",
+            "--rationale",
+            "No licensed determination: release.",
+        ],
+    );
+    let (code, t, err) = notice(&env, &["6"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(t.starts_with("RESULT OF THE REVIEW YOU ASKED FOR"), "{t}");
+    assert!(t.contains("review record 6 of decision record 2"), "{t}");
+    assert!(t.contains("Dr. A. Rivera, a licensed health care professional who did not take part in the original decision"));
+    assert!(t.contains("We are bound by the result (45 CFR 164.524(d)(4))."));
+    assert!(t.contains("  * =Progress note of 2026-01-20, naming lethal means: "));
+    assert!(t.contains("the law does not provide a further review"));
+    assert_complaint_routes(&t);
+
+    let (code, t, _) = notice(&env, &["7", "--format", "markdown"]);
+    assert_eq!(code, 0);
+    assert!(t.starts_with("# Result of the review you asked for"), "{t}");
+    assert!(t.contains("Dr. B. Osei, a licensed health care professional"));
+    assert!(t.contains("- Crisis note of 2026-03-01"));
+    assert!(t.contains("nothing needs to be withheld"));
+    assert!(!t.contains("further review"));
+    assert_complaint_routes(&t);
+}

@@ -9,7 +9,9 @@
 //! - [`summary::summarize`] the chart figures over filtered rows;
 //! - [`accounting::accounting`] the accounting of disclosures (164.528);
 //! - [`report::record_text`] a record's exact text and signature for the detail view;
-//! - [`notice_input::from_record`] then [`notice::render`] the written notice.
+//! - [`notice_input::from_record`] then [`notice::render`] the written notice (or
+//!   [`review_notice::render_review`] for a review's result); [`notice_input::from_decision`]
+//!   for the decision form's preview.
 
 pub mod accounting;
 pub mod csv;
@@ -17,6 +19,7 @@ pub mod notice;
 pub mod notice_input;
 pub mod render;
 pub mod report;
+pub mod review_notice;
 pub mod summary;
 
 pub use report::{AuditError, AuditReport, AuditRow, Filter, Verification};

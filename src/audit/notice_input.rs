@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::notice::{NoticeInput, WithheldItem};
 use crate::case::settings::Settings;
 use crate::case::{Case, CaseKind, Outcome};
-use crate::record::model::{Action, Record, RecordAction};
+use crate::record::model::{Action, Record, RecordAction, RecordType};
 use crate::rules::Rulebook;
 
 /// Why no notice can be written for a decision.
@@ -28,6 +28,10 @@ pub enum NoticeError {
         case: String,
         kind: &'static str,
     },
+    #[error(
+        "record {seq} is a {kind} record: written notices answer decisions (and reviews of denials) only"
+    )]
+    NotADecision { seq: u64, kind: &'static str },
     #[error("record {seq} withholds nothing, so there is nothing to explain")]
     NothingWithheld { seq: u64 },
     #[error(
@@ -48,7 +52,10 @@ pub struct Decision<'a> {
     pub actions: &'a [RecordAction],
 }
 
-/// The notice content for a signed record, dated `date`.
+/// The notice content for a signed decision record, dated `date`. For a review record
+/// it is the content of the review-result letter
+/// ([`super::review_notice::render_review`]): what the review upholds, which may be
+/// nothing.
 pub fn from_record<'a>(
     rec: &Record,
     case: &Case,
@@ -61,10 +68,17 @@ pub fn from_record<'a>(
         outcome: &rec.outcome,
         actions: &rec.records,
     };
-    from_decision(d, case, settings, rb, date)
+    match rec.kind {
+        RecordType::Decision => from_decision(d, case, settings, rb, date),
+        RecordType::Review => gather(d, case, settings, rb, date, false),
+        other => Err(NoticeError::NotADecision {
+            seq: rec.seq,
+            kind: other.as_str(),
+        }),
+    }
 }
 
-/// The notice content for a decision (signed or not).
+/// The notice content for a decision (signed or not): the decision form's preview.
 pub fn from_decision<'a>(
     d: Decision<'_>,
     case: &Case,
@@ -72,7 +86,20 @@ pub fn from_decision<'a>(
     rb: &Rulebook,
     date: NaiveDate,
 ) -> Result<NoticeInput<'a>, NoticeError> {
-    if !Outcome::parse(d.outcome).is_some_and(Outcome::is_denial) {
+    gather(d, case, settings, rb, date, true)
+}
+
+/// `denial`: the decision must deny something (a denial notice); false for a review's
+/// result, which may release everything.
+fn gather<'a>(
+    d: Decision<'_>,
+    case: &Case,
+    settings: &'a Settings,
+    rb: &Rulebook,
+    date: NaiveDate,
+    denial: bool,
+) -> Result<NoticeInput<'a>, NoticeError> {
+    if denial && !Outcome::parse(d.outcome).is_some_and(Outcome::is_denial) {
         return Err(NoticeError::NotADenial {
             seq: d.seq,
             outcome: crate::text::sanitize_line(d.outcome),
@@ -118,7 +145,7 @@ pub fn from_decision<'a>(
             }
         }
     }
-    if withheld.is_empty() {
+    if denial && withheld.is_empty() {
         return Err(NoticeError::NothingWithheld { seq: d.seq });
     }
     let extension = request.extension.as_ref().map(|e| {

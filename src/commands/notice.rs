@@ -1,5 +1,6 @@
 //! `casebench notice SEQ [--format text|markdown]`: the written notice of a denial or
-//! partial denial (45 CFR 164.524(d)(2)) for decision record SEQ, dated "today".
+//! partial denial (45 CFR 164.524(d)(2)) for decision record SEQ, dated "today"; for a
+//! review record, the written result of the review (164.524(d)(4)).
 //!
 //! Exit status: 0 written; 1 the record does not verify (no notice is written from a
 //! record that fails verification); 2 usage errors: no such record, not a denial, the
@@ -10,9 +11,11 @@ use std::io::Write;
 use super::{CommandError, CommandResult, Exit, io_out, load_cases};
 use crate::audit::notice::{NoticeFormat, render};
 use crate::audit::notice_input;
+use crate::audit::review_notice::{ReviewInfo, render_review};
 use crate::audit::{AuditReport, Verification};
 use crate::case::settings::load_settings;
 use crate::cli::{Global, NoticeArgs, NoticeFormat as CliFormat};
+use crate::record::model::RecordType;
 use crate::rules::Rulebook;
 
 pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandResult {
@@ -69,7 +72,20 @@ pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandRe
         CliFormat::Text => NoticeFormat::Text,
         CliFormat::Markdown => NoticeFormat::Markdown,
     };
-    out.write_all(render(&input, format).as_bytes())
-        .map_err(io_out)?;
+    let text = match rec.reviews {
+        Some(reviewed_seq) if rec.kind == RecordType::Review => {
+            let reviewer = row
+                .reviewer_name
+                .clone()
+                .unwrap_or_else(|| rec.reviewer.clone());
+            let info = ReviewInfo {
+                reviewer,
+                reviewed_seq,
+            };
+            render_review(&input, &info, format)
+        }
+        _ => render(&input, format),
+    };
+    out.write_all(text.as_bytes()).map_err(io_out)?;
     Ok(Exit::Ok)
 }
