@@ -10,7 +10,8 @@
 //!   excluded, with the reason;
 //! - anything else is included: the exclusions are an enumerated list, so a disclosure
 //!   not shown to fall in one must be accounted for;
-//! - practice records are training, never real disclosures, and are left out.
+//! - practice records are training, never real disclosures, and are left out; so are
+//!   countersignatures, whose disclosures are the countersigned record's.
 //!
 //! The default window is the six years before "today" (164.528(a)).
 
@@ -113,8 +114,15 @@ pub fn six_years_before(today: NaiveDate) -> NaiveDate {
 
 /// Whether a record's disclosures are accounted for: `Ok(bases)` or `Err(reason)`.
 pub fn classify(rec: &Record) -> Result<Vec<String>, String> {
-    if rec.kind == RecordType::Practice {
-        return Err("practice record (training, not a real disclosure)".into());
+    match rec.kind {
+        RecordType::Practice => {
+            return Err("practice record (training, not a real disclosure)".into());
+        }
+        // Its disclosures, if it repeats any, are the countersigned record's own.
+        RecordType::Countersign => {
+            return Err("countersignature (the countersigned record carries the entry)".into());
+        }
+        RecordType::Decision | RecordType::Review => {}
     }
     let bases: Vec<String> = rec
         .grounds

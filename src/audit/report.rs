@@ -167,27 +167,33 @@ impl AuditReport {
     pub fn build(cases: &Path, set: &CaseSet) -> Result<AuditReport, AuditError> {
         let log = verify_log(cases, None).map_err(AuditError::Verify)?;
         let people = reviewers::load(cases).map_err(AuditError::Reviewers)?;
-        Ok(AuditReport::from_parts(&log, set, &people))
+        Ok(AuditReport::from_log(log, set, &people))
     }
 
     /// The report from an existing verification (pure).
     pub fn from_parts(log: &LogReport, set: &CaseSet, people: &Reviewers) -> AuditReport {
+        AuditReport::from_log(log.clone(), set, people)
+    }
+
+    /// Like [`AuditReport::from_parts`], consuming the verification (no copies).
+    pub fn from_log(log: LogReport, set: &CaseSet, people: &Reviewers) -> AuditReport {
+        let ok = log.ok();
         let mut rows: Vec<AuditRow> = log
             .records
-            .iter()
+            .into_iter()
             .map(|r| {
                 let mut row = AuditRow {
                     seq: r.seq,
-                    file: r.file.clone(),
-                    time: r.time.clone(),
+                    file: r.file,
+                    time: r.time,
                     date: None,
                     kind: r.kind,
-                    case: r.case.clone(),
+                    case: r.case,
                     patient_ref: None,
                     received: None,
-                    reviewer: r.reviewer.clone(),
+                    reviewer: r.reviewer,
                     reviewer_name: None,
-                    outcome: r.outcome.clone(),
+                    outcome: r.outcome,
                     grounds: Vec::new(),
                     withheld: Vec::new(),
                     released: Vec::new(),
@@ -198,11 +204,12 @@ impl AuditReport {
                     signed_after_due: false,
                     overrides: Vec::new(),
                     verification: Verification::from_state(r.state),
-                    problems: r.problems.clone(),
-                    record: r.record.clone(),
+                    problems: r.problems,
+                    record: r.record,
                 };
-                if let Some(rec) = &r.record {
-                    fill_from_record(&mut row, rec, set, people);
+                if let Some(rec) = row.record.take() {
+                    fill_from_record(&mut row, &rec, set, people);
+                    row.record = Some(rec);
                 }
                 row
             })
@@ -219,7 +226,7 @@ impl AuditReport {
             rows,
             warnings,
             head: log.head,
-            ok: log.ok(),
+            ok,
         }
     }
 
