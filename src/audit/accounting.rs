@@ -210,6 +210,62 @@ fn entry(
 mod tests {
     use super::*;
 
+    fn rec(kind: RecordType, grounds: &[&str]) -> Record {
+        use crate::record::model::{DeadlineInfo, Notice};
+        Record {
+            record: crate::record::model::RECORD_TAG.into(),
+            seq: 1,
+            prev: "none".into(),
+            case: "C".into(),
+            case_sha256: "0".repeat(64),
+            case_prev: "none".into(),
+            kind,
+            reviews: None,
+            countersigns: None,
+            reviewer: "r".into(),
+            key: "SHA256:x".into(),
+            policy: format!("sha256:{}", "0".repeat(64)),
+            time: chrono::DateTime::UNIX_EPOCH,
+            outcome: "report".into(),
+            grounds: grounds.iter().map(|g| g.to_string()).collect(),
+            records: vec![],
+            disclosures: vec![],
+            notice: Notice::default(),
+            deadline: DeadlineInfo {
+                due: None,
+                decided_on_time: true,
+            },
+            findings_overridden: vec![],
+            rationale: "r\n".into(),
+        }
+    }
+
+    #[test]
+    fn what_is_accounted_for() {
+        use RecordType::*;
+        assert_eq!(
+            classify(&rec(Decision, &["child-abuse-report"])),
+            Ok(vec!["child-abuse-report".to_string()])
+        );
+        // A 164.512 basis wins over an excluded one.
+        assert_eq!(
+            classify(&rec(Decision, &["right-of-access", "court-order"])),
+            Ok(vec!["court-order".to_string()])
+        );
+        // No basis shown to be excluded: accounted for.
+        assert_eq!(classify(&rec(Review, &[])), Ok(vec![]));
+        assert_eq!(classify(&rec(Decision, &["something-new"])), Ok(vec![]));
+        let r = classify(&rec(Decision, &["patient-authorization"])).unwrap_err();
+        assert!(r.contains("164.528(a)(1)(iv)"), "{r}");
+        let r = classify(&rec(Decision, &["right-of-access", "patient-direction"])).unwrap_err();
+        assert!(
+            r.contains("(164.528(a)(1)(ii))") && r.contains("direction"),
+            "{r}"
+        );
+        assert!(classify(&rec(Practice, &["serious-threat"])).is_err());
+        assert!(classify(&rec(Countersign, &["serious-threat"])).is_err());
+    }
+
     #[test]
     fn six_years() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
