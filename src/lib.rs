@@ -3,10 +3,13 @@
 //! The domain (case, rules, record, store) knows nothing of terminals; the TUI and the
 //! headless commands in [`cli`] call the same functions.
 
+pub mod audit;
 pub mod case;
 pub mod cli;
 pub mod commands;
+pub mod practice;
 pub mod record;
+pub mod rules;
 pub mod store;
 pub mod text;
 pub mod yaml;

@@ -13,6 +13,7 @@ pub struct Case {
     pub id: String,
     pub title: String,
     pub kind: CaseKind,
+    #[serde(deserialize_with = "strict_date::required")]
     pub received: NaiveDate,
     pub jurisdiction: String,
     #[serde(default)]
@@ -119,7 +120,11 @@ pub struct Instrument {
     pub kind: InstrumentKind,
     #[serde(default)]
     pub signed: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "strict_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dated: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<Expiry>,
@@ -155,7 +160,7 @@ pub enum InstrumentKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Expiry {
-    Date(NaiveDate),
+    Date(#[serde(deserialize_with = "strict_date::required")] NaiveDate),
     Event(ExpiryEvent),
 }
 
@@ -195,7 +200,9 @@ pub enum RecordCategory {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Extension {
+    #[serde(deserialize_with = "strict_date::required")]
     pub notice_sent: NaiveDate,
+    #[serde(deserialize_with = "strict_date::required")]
     pub new_due: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -233,6 +240,7 @@ pub enum ConcernKind {
 #[serde(deny_unknown_fields)]
 pub struct HarmEvaluation {
     pub assessed_by: Assessor,
+    #[serde(deserialize_with = "strict_date::required")]
     pub assessed_on: NaiveDate,
     pub at_risk: AtRisk,
     pub harm_type: HarmType,
@@ -300,6 +308,7 @@ pub enum Imminence {
 #[serde(deny_unknown_fields)]
 pub struct Consultation {
     pub with: Consultant,
+    #[serde(deserialize_with = "strict_date::required")]
     pub on: NaiveDate,
     #[serde(default)]
     pub recommendation: Recommendation,
@@ -414,7 +423,11 @@ impl std::fmt::Display for Outcome {
 pub struct Document {
     pub title: String,
     pub kind: DocumentKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "strict_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dated: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
@@ -474,6 +487,40 @@ impl CaseKind {
         match self {
             CaseKind::AccessRequest => "access_request",
             CaseKind::DisclosureConcern => "disclosure_concern",
+        }
+    }
+}
+
+/// Dates are written `YYYY-MM-DD`, zero-padded: chrono alone would also take `2026-6-5`,
+/// and a date that reads two ways has no place in a legal record.
+mod strict_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    pub fn parse(s: &str) -> Result<NaiveDate, String> {
+        let b = s.as_bytes();
+        let shape = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape {
+            return Err(format!("invalid date `{s}`; expected YYYY-MM-DD"));
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| format!("invalid date `{s}` (no such day); expected YYYY-MM-DD"))
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let s = String::deserialize(d)?;
+        parse(&s).map_err(D::Error::custom)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(s) => parse(&s).map(Some).map_err(D::Error::custom),
         }
     }
 }

@@ -5,9 +5,11 @@ use std::io::Write;
 
 use crate::cli::{Cli, Command, Global};
 
+pub mod advise;
 mod check;
 mod checkpoint;
 mod decide;
+mod decide_gate;
 mod list;
 mod show;
 mod verify;
@@ -37,6 +39,7 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Check(a) => check::run(global, a.json, out),
         Command::List(a) => list::run(global, a.json, out),
         Command::Show(a) => show::run(global, &a.id, a.json, out),
+        Command::Advise(a) => advise::run(global, a, out),
         Command::Decide(a) => decide::run(global, a, out),
         Command::Verify(a) => verify::run(global, a, out),
         Command::Checkpoint(a) => checkpoint::run(global, a, out),
@@ -72,9 +75,9 @@ pub(crate) fn io_out(e: std::io::Error) -> CommandError {
 
 /// Entry point used by `main`: parse, run, map to an exit status.
 pub fn main_with(cli: Cli) -> i32 {
-    let Some(command) = &cli.command else {
-        return 2;
-    };
+    // Until the workbench lands, no subcommand prints the queue.
+    let default = Command::List(crate::cli::JsonFlag { json: false });
+    let command = cli.command.as_ref().unwrap_or(&default);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match run(&cli.global, command, &mut out) {

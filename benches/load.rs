@@ -1,0 +1,108 @@
+//! Loading benchmark: a generated directory of 10,000 cases (~3 KB each), loaded the way
+//! `check` and the workbench load it. Also times each hostile input on its own.
+//! Run: `cargo bench --bench load`. Figures go in docs/PERFORMANCE.md.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use casebench::case::{LoadOptions, load_dir};
+
+const CASES: usize = 10_000;
+const RUNS: usize = 5;
+
+fn template() -> String {
+    let base = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cases/AR-2026-0101.yaml"),
+    )
+    .unwrap_or_else(|e| panic!("fixture: {e}"));
+    // Realistic notes: several paragraphs in the evaluation, like the sample cases.
+    let para = "    The patient was seen weekly for cognitive behavioural therapy. She reports \
+                improved sleep and fewer intrusive thoughts; no self-harm since intake. \
+                Collateral from her sister is consistent with her account.\n";
+    base.replace(
+        "    Nothing in the chart is likely to endanger anyone.\n",
+        &format!(
+            "    Nothing in the chart is likely to endanger anyone.\n{}",
+            para.repeat(12)
+        ),
+    )
+}
+
+fn generate(dir: &Path) -> u64 {
+    let t = template();
+    let mut bytes = 0u64;
+    for i in 0..CASES {
+        let id = format!("AR-GEN-{i:05}");
+        let text = t.replace("AR-2026-0101", &id);
+        bytes += text.len() as u64;
+        std::fs::write(dir.join(format!("{id}.yaml")), text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    bytes
+}
+
+fn time<F: FnMut()>(mut f: F) -> Duration {
+    let start = Instant::now();
+    f();
+    start.elapsed()
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bytes = generate(dir.path());
+    let opts = LoadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default());
+    let mut best = Duration::MAX;
+    for _ in 0..RUNS {
+        let mut loaded = 0;
+        let d = time(|| {
+            let set = load_dir(dir.path(), &opts, &|_, _| {}).unwrap_or_else(|e| panic!("{e}"));
+            loaded = set.cases.len();
+        });
+        assert_eq!(loaded, CASES);
+        best = best.min(d);
+    }
+    let secs = best.as_secs_f64();
+    println!(
+        "load {CASES} cases ({:.1} MB) on {} threads: best of {RUNS} {:.3} s = {:.0} cases/s, {:.1} MB/s",
+        bytes as f64 / 1e6,
+        rayon::current_num_threads(),
+        secs,
+        CASES as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
+
+    // Hostile inputs, one at a time beside one valid case.
+    let hostile: Vec<(&str, Vec<u8>)> = vec![
+        ("alias bomb (900 KB x 250 refs)", {
+            let refs = vec!["*a"; 250].join(", ");
+            template()
+                .replace(
+                    "  factors:\n    - no history of self-harm\n",
+                    &format!("  factors: [&a \"{}\", {refs}]\n", "x".repeat(900_000)),
+                )
+                .into_bytes()
+        }),
+        (
+            "10,000-deep flow nesting",
+            format!("{}{}\n", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
+        ),
+        ("5 MB file", vec![b'#'; 5 * 1024 * 1024]),
+        ("invalid UTF-8", {
+            let mut b = template().into_bytes();
+            b[200] = 0xFF;
+            b
+        }),
+    ];
+    for (what, content) in hostile {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(d.path().join("AR-2026-0101.yaml"), template())
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(d.path().join("bad.yaml"), content).unwrap_or_else(|e| panic!("{e}"));
+        let mut invalid = 0;
+        let t = time(|| {
+            let set = load_dir(d.path(), &opts, &|_, _| {}).unwrap_or_else(|e| panic!("{e}"));
+            invalid = set.invalid.len();
+        });
+        assert_eq!(invalid, 1, "{what} was not refused");
+        println!("refuse {what}: {:.1} ms", t.as_secs_f64() * 1e3);
+    }
+}

@@ -1,0 +1,315 @@
+//! Required actions and notice elements for a recommended decision. Pure.
+
+use super::engine::{Action, Engine, NoticeElement, Recommended};
+use crate::case::deadline::Deadline;
+use crate::case::model::{ConcernKind, Outcome};
+
+fn act(code: &str, text: String, citation: &str) -> Action {
+    Action {
+        code: code.to_string(),
+        text,
+        citation: citation.to_string(),
+    }
+}
+
+fn list(ids: &[&str]) -> String {
+    ids.join(", ")
+}
+
+/// What the reviewer must do to carry out `rec` (RULEBOOK sections 1-6).
+pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<Action> {
+    let mut out = Vec::new();
+    let case = eng.case();
+    let by = dl.due.map(|d| format!(" by {d}")).unwrap_or_default();
+    let withheld: Vec<&str> = rec.withhold.keys().map(String::as_str).collect();
+    let released: Vec<&str> = case
+        .records()
+        .iter()
+        .filter(|r| !rec.withhold.contains_key(&r.id))
+        .map(|r| r.id.as_str())
+        .collect();
+    let reviewable = rec
+        .withhold
+        .values()
+        .any(|g| eng.rb.ground(g).is_some_and(|g| g.reviewable()));
+    let has = |code: &str| rec.grounds.iter().any(|g| g == code);
+    let own = eng.own_access();
+    let basis = rec
+        .grounds
+        .first()
+        .and_then(|g| eng.rb.ground(g))
+        .filter(|g| g.kind == super::model::GroundKind::Disclosure);
+    if matches!(rec.outcome, Outcome::ReleaseFull | Outcome::ReleasePartial) {
+        if own {
+            out.push(act(
+                "release",
+                format!("Release {}{by}, in the form and format asked for if readily producible; fee only cost-based copying, supplies and postage", list(&released)),
+                "45 CFR 164.524(b)(2), (c)(2)-(4)",
+            ));
+        } else if let Some(b) = basis {
+            out.push(act(
+                "release",
+                format!(
+                    "Disclose {} to the requester, only what `{}` permits",
+                    list(&released),
+                    b.code
+                ),
+                &b.citation,
+            ));
+        }
+    }
+    if rec.outcome.is_denial() && own {
+        out.push(act(
+            "written-denial",
+            format!(
+                "Send a timely written denial in plain language for {}{by}",
+                list(&withheld)
+            ),
+            "45 CFR 164.524(d)(2)",
+        ));
+        if rec.outcome == Outcome::ReleasePartial {
+            out.push(act(
+                "partial-access",
+                "Withhold only the items that have a ground; give access to everything else".into(),
+                "45 CFR 164.524(d)(1)",
+            ));
+        }
+    } else if rec.outcome.is_denial() {
+        let mut cites: Vec<&str> = Vec::new();
+        for g in rec.withhold.values().filter_map(|g| eng.rb.ground(g)) {
+            if !cites.contains(&g.citation.as_str()) {
+                cites.push(&g.citation);
+            }
+        }
+        out.push(act(
+            "explain-withheld",
+            format!("Tell the requester in writing which items are not disclosed ({}) and on what ground", list(&withheld)),
+            &cites.join("; "),
+        ));
+    }
+    if has("part2-consent-required") {
+        out.push(act(
+            "part2-records",
+            "SUD-program records go out only with Part 2 consent, or a 2.64 court order together with a subpoena; a subpoena alone never suffices".into(),
+            "42 CFR 2.31, 2.61, 2.64",
+        ));
+    }
+    if reviewable {
+        out.push(act(
+            "offer-review",
+            "Offer review by a licensed professional designated as reviewing official who did not take part; refer a request for review promptly and send written notice of the result".into(),
+            "45 CFR 164.524(a)(4), (d)(4)",
+        ));
+    }
+    if has("representative-abuse-concern") {
+        out.push(act(
+            "not-representative",
+            "Do not treat the requester as personal representative while the abuse concern stands; other representatives' rights are unaffected".into(),
+            "45 CFR 164.502(g)(5)",
+        ));
+    }
+    if has("minor-controls-record") {
+        out.push(act(
+            "avoid-over-blocking",
+            "Release the records the parent controls; withhold only care the minor consented to alone".into(),
+            "45 CFR 164.502(g)(3); OCR Dear Colleague letter, 3 Dec 2025",
+        ));
+    }
+    if rec.outcome == Outcome::RequestInformation {
+        let g = rec.grounds.first().map(String::as_str).unwrap_or("");
+        let cite = eng.rb.ground(g).map_or("", |g| g.citation.as_str());
+        let text = match g {
+            "authorization-defective" => format!(
+                "Return the authorization listing its defects ({}); do not release. The patient may instead send her own signed direction for an electronic copy (164.524(c)(3)(ii))",
+                authorization_defects(eng).join("; ")
+            ),
+            "incomplete-request" => "Verify identity or ask which records are wanted, without making it a barrier and without asking why".into(),
+            _ => "Ask for a valid authorization, the patient's written direction, or legal process (order, warrant, qualifying administrative request); release nothing until then".into(),
+        };
+        out.push(act("request-information", text, cite));
+    }
+    // 164.512 disclosures: accounting and minimum necessary.
+    let concern = case.concern.as_ref().map(|c| c.kind);
+    match rec.outcome {
+        Outcome::Report => match concern {
+            Some(ConcernKind::ChildAbuse) => out.push(act(
+                "report",
+                "Report to the child-protection agency the state designates, now, disclosing what the reporting law requires".into(),
+                "45 CFR 164.512(b)(1)(ii); 160.203(c); state reporting law",
+            )),
+            Some(ConcernKind::ElderAbuse | ConcernKind::VulnerableAdultAbuse) => {
+                out.push(act(
+                    "report",
+                    "Report to adult protective services, limited to the content the law requires".into(),
+                    "45 CFR 164.512(c)(1)(i)",
+                ));
+                out.push(act(
+                    "inform-patient",
+                    "Tell the patient promptly that a report was made, unless that would place her at risk of serious harm".into(),
+                    "45 CFR 164.512(c)(2)",
+                ));
+            }
+            _ => out.push(act(
+                "report",
+                format!(
+                    "Disclose the threat to {} only",
+                    recipients(eng)
+                ),
+                eng.state.duty_to_warn.as_ref().map_or("45 CFR 164.512(j)(1)(i)", |d| d.citation.as_str()),
+            )),
+        },
+        Outcome::WarnAndProtect => {
+            out.push(act(
+                "warn",
+                format!("Warn or protect at once: communicate the threat to {}; consider hospitalization", recipients(eng)),
+                eng.state.duty_to_warn.as_ref().map_or("45 CFR 164.512(j)(1)(i)", |d| d.citation.as_str()),
+            ));
+            out.push(act(
+                "psychotherapy-notes-usable",
+                "Psychotherapy notes may be used for this disclosure".into(),
+                "45 CFR 164.508(a)(2)(ii); 164.512(j)(1)(i)",
+            ));
+        }
+        _ => {}
+    }
+    let disclosure_512 = matches!(rec.outcome, Outcome::Report | Outcome::WarnAndProtect)
+        || (!matches!(rec.outcome, Outcome::Deny | Outcome::RequestInformation)
+            && ["court-order", "subpoena-with-assurance", "law-enforcement"]
+                .iter()
+                .any(|c| has(c)));
+    if disclosure_512 {
+        out.push(act(
+            "minimum-necessary",
+            "Disclose only the minimum necessary (or only what the law or order requires)".into(),
+            "45 CFR 164.502(b); 164.514(d)",
+        ));
+        out.push(act(
+            "accounting",
+            "Enter the disclosure in the accounting of disclosures: date, recipient and address, description, purpose".into(),
+            "45 CFR 164.528",
+        ));
+    }
+    let threat = matches!(
+        case.concern.as_ref().map(|c| c.kind),
+        Some(ConcernKind::ThreatToOthers | ConcernKind::ThreatToSelf)
+    );
+    if case.entity.part2_program && threat && disclosure_512 {
+        out.push(act(
+            "part2",
+            "Part 2 program: do not identify the patient as receiving SUD treatment; Part 2 has no general serious-threat exception (consider a medical-emergency disclosure, 2.51)".into(),
+            "42 CFR 2.12, 2.13, 2.51",
+        ));
+    }
+    if rec.outcome == Outcome::MaintainConfidentiality
+        && matches!(
+            concern,
+            Some(ConcernKind::LawEnforcementRequest | ConcernKind::CourtOrder)
+        )
+    {
+        out.push(act(
+            "ask-for-process",
+            "Confirm nothing, not even that the person is a patient; ask for the written order, warrant, subpoena or administrative request, then open it as a request and disclose only what it permits".into(),
+            "45 CFR 164.512(e)(1), (f)(1)(ii)",
+        ));
+    }
+    if rec.outcome == Outcome::MaintainConfidentiality {
+        out.push(act(
+            "document",
+            "Document the assessment and why no exception to confidentiality applies".into(),
+            "45 CFR 164.530(j)",
+        ));
+    }
+    out.push(act(
+        "retain",
+        "Keep the request, the decision and any notices for 6 years".into(),
+        "45 CFR 164.530(j)(2)",
+    ));
+    out
+}
+
+fn recipients(eng: &Engine) -> String {
+    let r: Vec<&str> = eng
+        .state
+        .recipients()
+        .iter()
+        .filter(|r| {
+            // A threat to self has no third-party victim to warn.
+            !(matches!(
+                eng.case().concern.as_ref().map(|c| c.kind),
+                Some(ConcernKind::ThreatToSelf)
+            ) && **r == super::overlay::Recipient::Victim)
+        })
+        .map(|r| r.words())
+        .collect();
+    if r.is_empty() {
+        "someone reasonably able to prevent or lessen the threat".into()
+    } else {
+        r.join(" and ")
+    }
+}
+
+/// The defects of an authorization that 164.508(b)(2) and (c) make fatal.
+pub fn authorization_defects(eng: &Engine) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let Some(i) = eng.case().request.as_ref().map(|r| &r.instrument) else {
+        return out;
+    };
+    if !i.signed {
+        out.push("not signed");
+    }
+    if i.dated.is_none() {
+        out.push("no signature date");
+    }
+    if i.expires.is_none() {
+        out.push("no expiration date or event");
+    }
+    if eng.view.get("instrument.expired", None) == Some(super::facts::Value::Bool(true)) {
+        out.push("expired");
+    }
+    let pn = eng
+        .case()
+        .records()
+        .iter()
+        .any(|r| r.category == crate::case::model::RecordCategory::PsychotherapyNotes);
+    if pn && !i.covers_psychotherapy_notes {
+        out.push("psychotherapy notes need their own separate authorization (164.508(b)(3)(ii))");
+    }
+    out
+}
+
+/// The elements the written notice of `rec` must carry (164.524(d)(2)).
+pub fn notice_elements(eng: &Engine, rec: &Recommended) -> Vec<NoticeElement> {
+    let mut out = Vec::new();
+    if !rec.outcome.is_denial() || !eng.own_access() {
+        return out;
+    }
+    let mut basis: Vec<String> = Vec::new();
+    let mut reviewable = false;
+    for code in rec.withhold.values() {
+        if let Some(g) = eng.rb.ground(code) {
+            let line = format!("{} ({})", g.describe, g.citation);
+            if !basis.contains(&line) {
+                basis.push(line);
+            }
+            reviewable |= g.reviewable();
+        }
+    }
+    out.push(NoticeElement {
+        code: "basis".into(),
+        text: format!("The basis for the denial: {}", basis.join("; ")),
+        citation: "45 CFR 164.524(d)(2)(i)".into(),
+    });
+    if reviewable {
+        out.push(NoticeElement {
+            code: "review_rights".into(),
+            text: "The right to have the denial reviewed by a licensed health care professional who did not take part in it, and how to ask".into(),
+            citation: "45 CFR 164.524(d)(2)(ii); 164.524(a)(4)".into(),
+        });
+    }
+    out.push(NoticeElement {
+        code: "complaint_routes".into(),
+        text: "How to complain to the entity (the privacy contact's title and telephone number) and to the Secretary of HHS (Office for Civil Rights)".into(),
+        citation: "45 CFR 164.524(d)(2)(iii); 164.530(d); 160.306".into(),
+    });
+    out
+}

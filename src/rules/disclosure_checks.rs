@@ -1,0 +1,250 @@
+//! The findings about deadlines, information blocking and disclosures (reports, warnings,
+//! accounting, minimum necessary, Part 2). Pure.
+
+use chrono::NaiveDate;
+
+use super::engine::{Engine, report_mandatory};
+use super::facts::Value;
+use super::findings::{Out, Proposal};
+use super::model::{GroundKind, Severity};
+use crate::case::deadline::{ExtensionProblem, Status};
+use crate::case::model::{CaseKind, ConcernKind, Outcome, RecordCategory, RecordItem};
+
+pub(super) fn deadline_findings(eng: &Engine, today: NaiveDate, out: &mut Out) {
+    let (dl, days) = eng.deadline(today);
+    let state_note = if days < crate::case::deadline::ACCESS_DAYS {
+        format!(" ({} allows {days} days)", eng.state.name)
+    } else {
+        String::new()
+    };
+    if let Some(problem) = dl.extension_problem
+        && let Some(ext) = eng
+            .case()
+            .request
+            .as_ref()
+            .and_then(|r| r.extension.as_ref())
+    {
+        let day = (ext.notice_sent - eng.case().received).num_days();
+        let msg = match problem {
+            ExtensionProblem::NoticeLate => format!(
+                "the extension notice was sent on {} (day {day}), after day {days}; it does not count and the due date stays {}",
+                ext.notice_sent,
+                dl.original_due.map_or(String::new(), |d| d.to_string())
+            ),
+            ExtensionProblem::TooLong => format!(
+                "the extension to {} adds more than 30 days; it does not count",
+                ext.new_due
+            ),
+            ExtensionProblem::NotLater => format!(
+                "the extension's new date {} is not after the original due date; it does not count",
+                ext.new_due
+            ),
+        };
+        out.add("extension-invalid", msg, None);
+    }
+    let (Some(due), Some(left)) = (dl.due, dl.days_left) else {
+        return;
+    };
+    match dl.status {
+        Status::Overdue => out.add(
+            "deadline-missed",
+            format!("due {due}{state_note}; {} day(s) late as of {today}", -left),
+            None,
+        ),
+        Status::DueSoon => out.add(
+            "deadline-near",
+            format!("due {due}{state_note}; {left} day(s) left"),
+            None,
+        ),
+        _ => {}
+    }
+}
+
+fn is_ehi(rec: &RecordItem) -> bool {
+    // Psychotherapy notes and litigation material are not EHI (45 CFR 171.102).
+    !matches!(
+        rec.category,
+        RecordCategory::PsychotherapyNotes | RecordCategory::LitigationMaterial
+    )
+}
+
+pub(super) fn blocking_findings(
+    eng: &Engine,
+    p: &Proposal,
+    withheld: &[(&RecordItem, Option<&str>)],
+    out: &mut Out,
+) {
+    if eng.view.get("requester.third_party", None) != Some(Value::Bool(false)) {
+        return;
+    }
+    for (rec, code) in withheld {
+        let ground = code.and_then(|c| eng.rb.ground(c));
+        let fits =
+            ground.is_some_and(|g| g.kind == GroundKind::Withholding && eng.holds(g, Some(rec)));
+        if is_ehi(rec) && !fits {
+            out.add(
+                "information-blocking-risk",
+                format!(
+                    "withholding `{}` from the patient's own request without a ground that fits an exception (such as Preventing Harm, 171.201) is likely information blocking",
+                    rec.id
+                ),
+                None,
+            );
+        }
+    }
+    let holds_back = matches!(
+        p.outcome,
+        Outcome::RequestInformation | Outcome::MaintainConfidentiality
+    );
+    let asks = p.grounds.iter().any(|c| {
+        eng.rb
+            .ground(c)
+            .is_some_and(|g| g.kind == GroundKind::RequestInformation && eng.holds(g, None))
+    });
+    if holds_back && !asks {
+        out.add(
+            "information-blocking-risk",
+            format!(
+                "`{}` delays a complete, verified request of the patient or representative without a ground",
+                p.outcome
+            ),
+            None,
+        );
+    }
+}
+
+pub(super) fn disclosure_findings(
+    eng: &Engine,
+    p: &Proposal,
+    withheld: &[(&RecordItem, Option<&str>)],
+    out: &mut Out,
+) {
+    let case = eng.case();
+    let concern = case.concern.as_ref().map(|c| c.kind);
+    let cites = |c: &str| p.grounds.iter().any(|g| g == c);
+    let releases = !matches!(
+        p.outcome,
+        Outcome::Deny | Outcome::RequestInformation | Outcome::MaintainConfidentiality
+    );
+    let legal_process = ["court-order", "subpoena-with-assurance", "law-enforcement"];
+    let disclosure_512 = matches!(p.outcome, Outcome::Report | Outcome::WarnAndProtect)
+        || (releases
+            && case.kind == CaseKind::AccessRequest
+            && legal_process.iter().any(|c| cites(c)));
+    if disclosure_512 {
+        out.add(
+            "accounting-required",
+            format!(
+                "`{}` is a 164.512 disclosure: enter it in the accounting of disclosures (date, recipient and address, description, purpose)",
+                p.outcome
+            ),
+            None,
+        );
+        let required = report_mandatory(case, eng.state);
+        out.add(
+            "minimum-necessary",
+            if required {
+                "disclose only what the reporting law requires".into()
+            } else {
+                "disclose only the minimum necessary for the purpose".into()
+            },
+            None,
+        );
+    }
+    // Mandatory reports.
+    if report_mandatory(case, eng.state) && p.outcome != Outcome::Report {
+        let cite = match concern {
+            Some(ConcernKind::ChildAbuse) => eng
+                .rb
+                .ground("child-abuse-report")
+                .map(|g| g.citation.clone()),
+            _ => eng
+                .state
+                .adult_abuse_reporting
+                .as_ref()
+                .map(|a| a.citation.clone()),
+        };
+        out.add(
+            "mandatory-report",
+            format!(
+                "the law requires a report of this {} concern; `{}` does not make one",
+                concern.map_or(String::new(), |k| super::engine::snake(&k)
+                    .replace('_', " ")),
+                p.outcome
+            ),
+            cite.as_deref(),
+        );
+    }
+    // Duty to warn or protect, and who may be told.
+    let threat = matches!(
+        concern,
+        Some(ConcernKind::ThreatToOthers | ConcernKind::ThreatToSelf)
+    );
+    let duty_cite = eng.state.duty_to_warn.as_ref().map(|d| d.citation.clone());
+    if threat && eng.holds_code("state-duty-to-warn", None) && p.outcome != Outcome::WarnAndProtect
+    {
+        out.add(
+            "duty-to-warn",
+            format!(
+                "{} has a mandatory duty to warn or protect: {}; `{}` does not discharge it",
+                eng.state.name,
+                eng.state
+                    .duty_to_warn
+                    .as_ref()
+                    .map_or("", |d| d.discharge.as_str()),
+                p.outcome
+            ),
+            duty_cite.as_deref(),
+        );
+    }
+    if threat && p.outcome == Outcome::WarnAndProtect && !eng.state.victim_allowed() {
+        let allowed: Vec<&str> = eng.state.recipients().iter().map(|r| r.words()).collect();
+        out.add(
+            "duty-to-warn",
+            format!(
+                "{} permits this disclosure only to {}, not a warning to the victim directly; use `report`",
+                eng.state.name,
+                allowed.join(" or ")
+            ),
+            duty_cite.as_deref(),
+        );
+    }
+    // 42 CFR Part 2.
+    if case.entity.part2_program {
+        if threat && matches!(p.outcome, Outcome::WarnAndProtect | Outcome::Report) {
+            out.add(
+                "part2-restriction",
+                "Part 2 has no general serious-threat exception: warn without identifying the patient as receiving SUD treatment, or use a medical-emergency disclosure (2.51)".into(),
+                Some("42 CFR 2.12, 2.13, 2.51"),
+            );
+        }
+        if matches!(
+            concern,
+            Some(ConcernKind::ElderAbuse | ConcernKind::VulnerableAdultAbuse)
+        ) && p.outcome == Outcome::Report
+        {
+            out.add(
+                "part2-restriction",
+                "Part 2 allows reports of child abuse only (2.12(c)(6)); an adult-abuse report must not identify the patient as an SUD patient".into(),
+                Some("42 CFR 2.12(c)(6), 2.13"),
+            );
+        }
+        let third = eng.view.get("requester.third_party", None) == Some(Value::Bool(true));
+        if third && releases {
+            for rec in case.records() {
+                let kept = withheld.iter().any(|(r, _)| r.id == rec.id);
+                if !kept && eng.holds_code("part2-consent-required", Some(rec)) {
+                    out.add_raised(
+                        "part2-restriction",
+                        format!(
+                            "`{}` is a Part 2 SUD-program record: it may not go to this requester without Part 2 consent or a 2.64 order with a subpoena",
+                            rec.id
+                        ),
+                        Some("42 CFR 2.31, 2.61, 2.64"),
+                        Some(Severity::Error),
+                    );
+                }
+            }
+        }
+    }
+}

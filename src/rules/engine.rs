@@ -1,0 +1,395 @@
+//! The engine: from a case's facts, the valid grounds per record item, the recommended
+//! decision, the required actions, the notice elements and the deadline. Pure: no I/O.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::Rulebook;
+use super::facts::{FactView, Related};
+use super::findings::{self, Finding, Proposal, ReviewerFacts};
+use super::model::{GroundKind, GroundRule, Review};
+use super::overlay::StateOverlay;
+use crate::case::deadline::{self, ACCESS_DAYS, Deadline, ExtensionProblem};
+use crate::case::model::{Case, CaseKind, ConcernKind, Outcome, RecordItem};
+
+/// A ground as shown to the reviewer: code, citation, review right, what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroundRef {
+    pub code: String,
+    pub kind: &'static str,
+    pub citation: String,
+    pub reviewable: bool,
+    pub describe: String,
+}
+
+impl GroundRef {
+    pub fn of(g: &GroundRule) -> GroundRef {
+        GroundRef {
+            code: g.code.clone(),
+            kind: g.kind.as_str(),
+            citation: g.citation.clone(),
+            reviewable: g.review == Review::Reviewable,
+            describe: g.describe.clone(),
+        }
+    }
+}
+
+/// The withholding grounds valid for one record item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordGrounds {
+    pub record: String,
+    pub category: String,
+    pub valid: Vec<GroundRef>,
+    /// The ground the advisor would withhold it on; `None`: release it.
+    pub recommended: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recommended {
+    pub outcome: Outcome,
+    pub grounds: Vec<String>,
+    pub withhold: BTreeMap<String, String>,
+}
+
+impl Recommended {
+    /// The recommendation as a proposal (with casebench's generated notice).
+    pub fn to_proposal(&self) -> Proposal {
+        Proposal {
+            outcome: self.outcome,
+            grounds: self.grounds.clone(),
+            withhold: self.withhold.clone(),
+            notice: None,
+        }
+    }
+}
+
+/// Something the reviewer must do, with its citation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Action {
+    pub code: String,
+    pub text: String,
+    pub citation: String,
+}
+
+/// An element the written notice (denial letter) must carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeElement {
+    pub code: String,
+    pub text: String,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadlineInfo {
+    pub received: NaiveDate,
+    pub due: Option<NaiveDate>,
+    pub original_due: Option<NaiveDate>,
+    pub days_left: Option<i64>,
+    pub status: &'static str,
+    pub extended: bool,
+    pub extension_problem: Option<ExtensionProblem>,
+    /// 30, or the state's shorter period.
+    pub access_days: Option<i64>,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StateInfo {
+    pub code: String,
+    pub name: String,
+    pub checked: bool,
+    pub duty_to_warn: &'static str,
+    pub warn_recipients: Vec<&'static str>,
+    pub citation: Option<String>,
+}
+
+/// Everything the advisor says about a case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Advice {
+    pub case: String,
+    pub kind: &'static str,
+    pub rulebook: String,
+    pub state: StateInfo,
+    pub deadline: DeadlineInfo,
+    pub recommended: Recommended,
+    /// Case-level grounds that hold (disclosure bases, requests for information).
+    pub bases: Vec<GroundRef>,
+    pub records: Vec<RecordGrounds>,
+    pub required_actions: Vec<Action>,
+    pub notice: Vec<NoticeElement>,
+    /// Findings on the recommendation (or on the proposal, when `advise` is given one).
+    pub findings: Vec<Finding>,
+}
+
+/// The engine's view of one case under one rulebook.
+pub struct Engine<'a> {
+    pub rb: &'a Rulebook,
+    pub view: FactView<'a>,
+    pub state: &'a StateOverlay,
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(
+        rb: &'a Rulebook,
+        case: &'a Case,
+        state: &'a StateOverlay,
+        related: Related,
+    ) -> Self {
+        Engine {
+            rb,
+            view: FactView {
+                case,
+                state,
+                related,
+            },
+            state,
+        }
+    }
+
+    pub fn case(&self) -> &'a Case {
+        self.view.case
+    }
+
+    /// Does ground `g` hold, for item `rec` (or the case as a whole)?
+    pub fn holds(&self, g: &GroundRule, rec: Option<&RecordItem>) -> bool {
+        self.rb
+            .cond(&g.code)
+            .is_some_and(|c| self.view.holds(c, rec))
+    }
+
+    pub fn holds_code(&self, code: &str, rec: Option<&RecordItem>) -> bool {
+        self.rb.ground(code).is_some_and(|g| self.holds(g, rec))
+    }
+
+    /// The withholding grounds valid for an item, in rulebook order.
+    pub fn withholding_for(&self, rec: &RecordItem) -> Vec<&'a GroundRule> {
+        self.rb
+            .grounds()
+            .iter()
+            .filter(|g| g.kind == GroundKind::Withholding && self.holds(g, Some(rec)))
+            .collect()
+    }
+
+    /// Case-level grounds (not withholding, not never-valid) that hold.
+    pub fn case_grounds(&self) -> Vec<&'a GroundRule> {
+        self.rb
+            .grounds()
+            .iter()
+            .filter(|g| {
+                matches!(
+                    g.kind,
+                    GroundKind::Disclosure | GroundKind::RequestInformation
+                ) && self.holds(g, None)
+            })
+            .collect()
+    }
+
+    /// The patient's (or a representative's) own access request: where 164.524's
+    /// deadline, partial-denial and notice rules apply.
+    pub fn own_access(&self) -> bool {
+        self.case().kind == CaseKind::AccessRequest
+            && self.view.get("requester.third_party", None)
+                == Some(super::facts::Value::Bool(false))
+    }
+
+    pub fn deadline(&self, today: NaiveDate) -> (Deadline, i64) {
+        let days = self
+            .state
+            .access_days
+            .map_or(ACCESS_DAYS, |d| d.min(ACCESS_DAYS));
+        (deadline::deadline(self.case(), today, days), days)
+    }
+
+    pub fn recommend(&self) -> Recommended {
+        match self.case().kind {
+            CaseKind::AccessRequest => self.recommend_access(),
+            CaseKind::DisclosureConcern => self.recommend_concern(),
+        }
+    }
+
+    fn recommend_access(&self) -> Recommended {
+        let ask = |code: &str| Recommended {
+            outcome: Outcome::RequestInformation,
+            grounds: vec![code.to_string()],
+            withhold: BTreeMap::new(),
+        };
+        // Before anything is released: identity, a usable authorization, some authority.
+        if let Some(g) = self.rb.grounds().iter().find(|g| {
+            g.kind == GroundKind::RequestInformation && g.recommend && self.holds(g, None)
+        }) {
+            return ask(&g.code);
+        }
+        let basis = self
+            .rb
+            .grounds()
+            .iter()
+            .find(|g| g.kind == GroundKind::Disclosure && g.recommend && self.holds(g, None));
+        let mut withhold = BTreeMap::new();
+        let records = self.case().records();
+        for rec in records {
+            if let Some(g) = self.withholding_for(rec).into_iter().find(|g| g.recommend) {
+                withhold.insert(rec.id.clone(), g.code.clone());
+            }
+        }
+        if basis.is_none() && withhold.is_empty() {
+            return ask("no-valid-authorization");
+        }
+        let outcome = if withhold.is_empty() {
+            Outcome::ReleaseFull
+        } else if withhold.len() == records.len() {
+            Outcome::Deny
+        } else {
+            Outcome::ReleasePartial
+        };
+        let mut grounds = Vec::new();
+        // The basis names what is released; a denial of everything releases nothing.
+        if outcome != Outcome::Deny
+            && let Some(b) = basis
+        {
+            grounds.push(b.code.clone());
+        }
+        for g in self.rb.grounds() {
+            if withhold.values().any(|w| *w == g.code) {
+                grounds.push(g.code.clone());
+            }
+        }
+        Recommended {
+            outcome,
+            grounds,
+            withhold,
+        }
+    }
+
+    fn recommend_concern(&self) -> Recommended {
+        let one = |outcome, grounds: Vec<&str>| Recommended {
+            outcome,
+            grounds: grounds.into_iter().map(String::from).collect(),
+            withhold: BTreeMap::new(),
+        };
+        if self.holds_code("child-abuse-report", None) {
+            return one(Outcome::Report, vec!["child-abuse-report"]);
+        }
+        if self.holds_code("adult-abuse-report", None) {
+            return one(Outcome::Report, vec!["adult-abuse-report"]);
+        }
+        // A serious and imminent threat (164.512(j)), or a state's mandatory duty, which
+        // may arise before the threat is imminent (a disclosure required by law).
+        let threat = self.holds_code("serious-threat", None);
+        let duty = self.holds_code("state-duty-to-warn", None);
+        if threat || duty {
+            let mut grounds = Vec::new();
+            if threat {
+                grounds.push("serious-threat");
+            }
+            if duty {
+                grounds.push("state-duty-to-warn");
+            }
+            let outcome = if self.state.victim_allowed() {
+                Outcome::WarnAndProtect
+            } else {
+                Outcome::Report
+            };
+            return one(outcome, grounds);
+        }
+        one(Outcome::MaintainConfidentiality, vec![])
+    }
+
+    pub fn state_info(&self) -> StateInfo {
+        StateInfo {
+            code: self.state.code.clone(),
+            name: self.state.name.clone(),
+            checked: self.state.checked,
+            duty_to_warn: self.state.duty_category(),
+            warn_recipients: self.state.recipients().iter().map(|r| r.as_str()).collect(),
+            citation: self.state.duty_to_warn.as_ref().map(|d| d.citation.clone()),
+        }
+    }
+}
+
+/// The advisor's full answer for `case` as of `today`. `related` carries facts from other
+/// cases of the directory (see [`Related::from_cases`]).
+pub fn advise(rb: &Rulebook, case: &Case, related: Related, today: NaiveDate) -> Advice {
+    advise_with(rb, case, related, None, &ReviewerFacts::default(), today)
+}
+
+/// As [`advise`], with the findings computed against `proposal` (the recommendation when
+/// `None`) and what is known of the reviewer.
+pub fn advise_with(
+    rb: &Rulebook,
+    case: &Case,
+    related: Related,
+    proposal: Option<&Proposal>,
+    reviewer: &ReviewerFacts,
+    today: NaiveDate,
+) -> Advice {
+    let state = rb.state(&case.jurisdiction);
+    let eng = Engine::new(rb, case, &state, related);
+    let recommended = eng.recommend();
+    let (dl, days) = eng.deadline(today);
+    let citation = match (&state.access_days_citation, state.access_days) {
+        (Some(c), Some(d)) if d < ACCESS_DAYS => format!("{c}; 45 CFR 164.524(b)(2)"),
+        _ => "45 CFR 164.524(b)(2)".to_string(),
+    };
+    let deadline = DeadlineInfo {
+        received: dl.received,
+        due: dl.due,
+        original_due: dl.original_due,
+        days_left: dl.days_left,
+        status: dl.status.as_str(),
+        extended: dl.extended,
+        extension_problem: dl.extension_problem,
+        access_days: dl.due.map(|_| days),
+        citation,
+    };
+    let records = case
+        .records()
+        .iter()
+        .map(|r| RecordGrounds {
+            record: r.id.clone(),
+            category: crate::rules::engine::snake(&r.category),
+            valid: eng
+                .withholding_for(r)
+                .into_iter()
+                .map(GroundRef::of)
+                .collect(),
+            recommended: recommended.withhold.get(&r.id).cloned(),
+        })
+        .collect();
+    let bases = eng.case_grounds().into_iter().map(GroundRef::of).collect();
+    let own = recommended.to_proposal();
+    let findings = findings::check_engine(&eng, proposal.unwrap_or(&own), reviewer, today);
+    Advice {
+        case: case.id.clone(),
+        kind: case.kind.as_str(),
+        rulebook: rb.origin.clone(),
+        state: eng.state_info(),
+        required_actions: super::actions::required_actions(&eng, &recommended, &dl),
+        notice: super::actions::notice_elements(&eng, &recommended),
+        deadline,
+        recommended,
+        bases,
+        records,
+        findings,
+    }
+}
+
+pub(crate) fn snake<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Is this concern one the law requires to be reported (child abuse everywhere; adult
+/// abuse where the overlay says so)?
+pub(crate) fn report_mandatory(case: &Case, state: &StateOverlay) -> bool {
+    match case.concern.as_ref().map(|c| c.kind) {
+        Some(ConcernKind::ChildAbuse) => true,
+        Some(ConcernKind::ElderAbuse | ConcernKind::VulnerableAdultAbuse) => {
+            state.adult_reporting() == "mandatory"
+        }
+        _ => false,
+    }
+}

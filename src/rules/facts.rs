@@ -1,0 +1,299 @@
+//! The fact view: what the rulebook's conditions can ask about a case, by name.
+//!
+//! Case facts come straight from the case file (plus a few derived ones, documented
+//! here and in docs/RULES.md); record facts are evaluated per record item; state facts
+//! come from the jurisdiction's overlay; `patient.abuse_concern_on_file` comes from the
+//! other cases of the same patient ([`Related`]).
+
+use serde::Serialize;
+
+use super::model::Cond;
+use super::overlay::StateOverlay;
+use crate::case::model::{
+    Case, ConcernKind, Expiry, InstrumentKind, RecordCategory, RecordItem, Relationship,
+};
+
+pub use super::vocabulary::{FACTS, FactSpec, FactType, Value, did_you_mean};
+
+/// Facts that come from other cases of the directory, not from this case's file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub abuse_concern_on_file: bool,
+}
+
+impl Related {
+    /// Looks for abuse concerns about the same patient (same `patient.ref`), raised no
+    /// later than `case` was received: the 164.502(g)(5) carve-out.
+    pub fn from_cases<'a>(case: &Case, others: impl IntoIterator<Item = &'a Case>) -> Related {
+        let abuse = others.into_iter().any(|o| {
+            o.id != case.id
+                && o.patient.reference == case.patient.reference
+                && o.received <= case.received
+                && o.concern.as_ref().is_some_and(|c| {
+                    matches!(
+                        c.kind,
+                        ConcernKind::ChildAbuse
+                            | ConcernKind::ElderAbuse
+                            | ConcernKind::VulnerableAdultAbuse
+                    )
+                })
+        });
+        Related {
+            abuse_concern_on_file: abuse,
+        }
+    }
+}
+
+/// A case seen through the rulebook's fact names.
+pub struct FactView<'a> {
+    pub case: &'a Case,
+    pub state: &'a StateOverlay,
+    pub related: Related,
+}
+
+fn snake<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+impl FactView<'_> {
+    /// The value of fact `name`, for record item `rec` where the fact is about an item.
+    /// `None`: the fact does not apply (a record fact without an item).
+    pub fn get(&self, name: &str, rec: Option<&RecordItem>) -> Option<Value> {
+        use Value::{Bool, Int};
+        let c = self.case;
+        let req = c.request.as_ref();
+        let ins = req.map(|r| &r.instrument);
+        let con = c.concern.as_ref();
+        let he = &c.harm_evaluation;
+        let rel = req.map(|r| r.requester.relationship);
+        let b = |f: &dyn Fn(&crate::case::model::Instrument) -> bool| Bool(ins.is_some_and(f));
+        Some(match name {
+            "case.kind" => Value::s(c.kind.as_str()),
+            "case.jurisdiction" => Value::Str(c.jurisdiction.clone()),
+            "entity.federal_agency" => Bool(c.entity.federal_agency),
+            "entity.correctional" => Bool(c.entity.correctional),
+            "entity.part2_program" => Bool(c.entity.part2_program),
+            "patient.age" => Int(i64::from(c.patient.age)),
+            "patient.minor" => Bool(c.patient.age < 18 && !c.patient.emancipated),
+            "patient.incarcerated" => Bool(c.patient.incarcerated),
+            "patient.research_suspension_agreed" => Bool(c.patient.research_suspension_agreed),
+            "patient.abuse_concern_on_file" => Bool(self.related.abuse_concern_on_file),
+            "requester.relationship" => match rel {
+                Some(r) => Value::Str(snake(&r)),
+                None => Value::s("other"),
+            },
+            "requester.identity_verified" => {
+                Bool(req.is_some_and(|r| r.requester.identity_verified))
+            }
+            "requester.third_party" => Bool(rel.is_some() && !self.patient_side()),
+            "requester.representative" => Bool(self.representative()),
+            "request.scope_stated" => {
+                b(&|i| i.scope.as_deref().is_some_and(|s| !s.trim().is_empty()))
+            }
+            "request.includes_psychotherapy_notes" => Bool(self.includes_psychotherapy_notes()),
+            "instrument.type" => Value::Str(ins.map_or("none".into(), |i| snake(&i.kind))),
+            "instrument.signed" => b(&|i| i.signed),
+            "instrument.dated" => b(&|i| i.dated.is_some()),
+            "instrument.has_expiry" => b(&|i| i.expires.is_some()),
+            "instrument.expired" => Bool(self.expired()),
+            "instrument.judge_signed" => b(&|i| i.judge_signed),
+            "instrument.patient_notified" => b(&|i| i.patient_notified),
+            "instrument.protective_order" => b(&|i| i.protective_order),
+            "instrument.covers_psychotherapy_notes" => b(&|i| i.covers_psychotherapy_notes),
+            "instrument.part2_court_order" => b(&|i| i.part2_court_order),
+            "instrument.authorization_valid" => Bool(self.authorization_valid()),
+            "instrument.order" => Bool(self.is_order()),
+            "instrument.releases_psychotherapy_notes" => Bool(
+                ins.is_some_and(|i| i.covers_psychotherapy_notes)
+                    && (self.authorization_valid() || self.is_order()),
+            ),
+            "concern.type" => Value::Str(con.map_or("none".into(), |k| snake(&k.kind))),
+            "concern.identifiable_victim" => Bool(con.is_some_and(|k| k.identifiable_victim)),
+            "concern.means" => Bool(con.is_some_and(|k| k.means)),
+            "concern.imminent" => Bool(con.is_some_and(|k| k.imminent)),
+            "concern.patient_agrees_to_report" => {
+                Bool(con.is_some_and(|k| k.patient_agrees_to_report))
+            }
+            "harm.licensed" => Bool(he.assessed_by.licensed),
+            "harm.type" => Value::Str(snake(&he.harm_type)),
+            "harm.likelihood" => Value::Str(snake(&he.likelihood)),
+            "harm.imminence" => Value::Str(snake(&he.imminence)),
+            "harm.at_risk" => Value::Str(snake(&he.at_risk)),
+            "state.checked" => Bool(self.state.checked),
+            "state.duty_to_warn" => Value::s(self.state.duty_category()),
+            "state.warn_victim_allowed" => Bool(self.state.victim_allowed()),
+            "state.adult_abuse_reporting" => Value::s(self.state.adult_reporting()),
+            "state.minor_consent_parent_access" => Value::s(self.state.parent_access()),
+            "record.id" => Value::Str(rec?.id.clone()),
+            "record.category" => Value::Str(snake(&rec?.category)),
+            "record.kept_separately" => Bool(rec?.kept_separately),
+            "record.minor_consented_alone" => Bool(rec?.minor_consented_alone),
+            "record.evaluated" => {
+                let id = &rec?.id;
+                Bool(he.records.iter().any(|r| r == id))
+            }
+            "record.named_in_scope" => Bool(self.named_in_scope(rec?)),
+            _ => return None,
+        })
+    }
+
+    /// Evaluates a compiled condition for record item `rec` (or the case as a whole).
+    pub fn holds(&self, cond: &Cond, rec: Option<&RecordItem>) -> bool {
+        match cond {
+            Cond::All(cs) => cs.iter().all(|c| self.holds(c, rec)),
+            Cond::Any(cs) => cs.iter().any(|c| self.holds(c, rec)),
+            Cond::Not(c) => !self.holds(c, rec),
+            Cond::Is(f, v) => self.get(f, rec).is_some_and(|x| x == *v),
+            Cond::In(f, vs) => self.get(f, rec).is_some_and(|x| vs.contains(&x)),
+            Cond::AtLeast(f, v) | Cond::Below(f, v) => {
+                let Some(spec) = FACTS.iter().find(|s| s.name == f) else {
+                    return false;
+                };
+                let (Some(x), Some(y)) =
+                    (self.get(f, rec).and_then(|x| spec.rank(&x)), spec.rank(v))
+                else {
+                    return false;
+                };
+                if matches!(cond, Cond::AtLeast(..)) {
+                    x >= y
+                } else {
+                    x < y
+                }
+            }
+        }
+    }
+
+    /// A personal representative, or a parent of a minor (164.502(g)(3)): a parent of an
+    /// adult or emancipated patient is a third party.
+    fn representative(&self) -> bool {
+        let minor = self.case.patient.age < 18 && !self.case.patient.emancipated;
+        match self.case.request.as_ref().map(|r| r.requester.relationship) {
+            Some(Relationship::PersonalRepresentative) => true,
+            Some(Relationship::Parent) => minor,
+            _ => false,
+        }
+    }
+
+    /// The patient or someone treated as the patient.
+    fn patient_side(&self) -> bool {
+        self.representative()
+            || self.case.request.as_ref().map(|r| r.requester.relationship)
+                == Some(Relationship::SelfPatient)
+    }
+
+    fn includes_psychotherapy_notes(&self) -> bool {
+        self.case
+            .records()
+            .iter()
+            .any(|r| r.category == RecordCategory::PsychotherapyNotes)
+    }
+
+    fn expired(&self) -> bool {
+        let ins = self.case.request.as_ref().map(|r| &r.instrument);
+        matches!(ins.and_then(|i| i.expires.as_ref()), Some(Expiry::Date(d)) if *d < self.case.received)
+    }
+
+    /// 164.508(c): core elements we can see; 164.508(b)(3)(ii): a separate authorization
+    /// for psychotherapy notes.
+    fn authorization_valid(&self) -> bool {
+        let Some(i) = self.case.request.as_ref().map(|r| &r.instrument) else {
+            return false;
+        };
+        i.kind == InstrumentKind::Authorization
+            && i.signed
+            && i.dated.is_some()
+            && i.expires.is_some()
+            && !self.expired()
+            && (!self.includes_psychotherapy_notes() || i.covers_psychotherapy_notes)
+    }
+
+    /// A court order signed by a judge, or a subpoena a judge signed (a court's order).
+    fn is_order(&self) -> bool {
+        self.case.request.as_ref().is_some_and(|r| {
+            matches!(
+                r.instrument.kind,
+                InstrumentKind::CourtOrder | InstrumentKind::Subpoena
+            ) && r.instrument.judge_signed
+        })
+    }
+
+    /// Does the instrument's scope name this item? Matched on whole words: the item's id,
+    /// the first three words of its description, or its category's name or a common name
+    /// for it ("mental health records" names a chart, "substance use" SUD-program
+    /// records). "All records" names every item except psychotherapy notes and
+    /// SUD-program records, which an order must name expressly.
+    fn named_in_scope(&self, rec: &RecordItem) -> bool {
+        let Some(scope) = self
+            .case
+            .request
+            .as_ref()
+            .and_then(|r| r.instrument.scope.as_deref())
+        else {
+            return false;
+        };
+        let scope = normalize(scope);
+        let description = normalize(&rec.description);
+        let lead: Vec<&str> = description.split(' ').take(3).collect();
+        let mut names = vec![
+            normalize(&rec.id),
+            lead.join(" "),
+            normalize(&snake(&rec.category)),
+        ];
+        names.extend(category_names(rec.category).iter().map(|n| n.to_string()));
+        let named = names.iter().any(|n| contains_words(&scope, n));
+        let special = matches!(
+            rec.category,
+            RecordCategory::PsychotherapyNotes | RecordCategory::SudProgram
+        );
+        let blanket = [
+            "all records",
+            "entire record",
+            "complete record",
+            "whole record",
+            "all medical records",
+        ]
+        .iter()
+        .any(|b| contains_words(&scope, b));
+        named || (blanket && !special)
+    }
+}
+
+/// Common names for a category in an order's or request's wording.
+fn category_names(c: RecordCategory) -> &'static [&'static str] {
+    match c {
+        RecordCategory::Chart => &[
+            "mental health",
+            "psychiatric",
+            "medical record",
+            "medical records",
+            "treatment records",
+            "health records",
+        ],
+        RecordCategory::PsychotherapyNotes => &["psychotherapy notes", "process notes"],
+        RecordCategory::SudProgram => &["substance use", "sud", "addiction", "opioid treatment"],
+        RecordCategory::Billing => &["billing", "bills", "invoices"],
+        RecordCategory::Lab => &["lab", "laboratory", "test results"],
+        _ => &[],
+    }
+}
+
+fn normalize(s: &str) -> String {
+    let lowered: String = s
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    lowered.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn contains_words(hay: &str, needle: &str) -> bool {
+    !needle.is_empty() && format!(" {hay} ").contains(&format!(" {needle} "))
+}

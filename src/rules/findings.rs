@@ -1,0 +1,539 @@
+//! Findings: what is wrong, risky or required about a proposed decision, each with its
+//! severity, code and citation (RULEBOOK "Findings the advisor reports"). Pure.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::Rulebook;
+use super::disclosure_checks;
+use super::engine::Engine;
+use super::facts::{Related, did_you_mean};
+use super::model::{GroundKind, GroundRule, Severity};
+use crate::case::model::{Case, CaseKind, Outcome, RecordItem};
+
+/// One finding. Plain strings, ready to render or serialize.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    pub citation: String,
+}
+
+/// What the written notice of a proposed denial will say. `None` in a [`Proposal`] means
+/// casebench's own notice (`casebench notice`), which carries every element it can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeStatement {
+    pub basis: bool,
+    pub review_rights: bool,
+    pub complaint_routes: bool,
+}
+
+/// A proposed decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub grounds: Vec<String>,
+    /// Record id -> the ONE withholding ground it is withheld on.
+    #[serde(default)]
+    pub withhold: BTreeMap<String, String>,
+    #[serde(default)]
+    pub notice: Option<NoticeStatement>,
+}
+
+/// What is known about who decides.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewerFacts {
+    /// The allowed_signers principal, e.g. `k.osei@lakeside.example`.
+    pub principal: Option<String>,
+    /// Display name from reviewers.yaml, e.g. `Dr. K. Osei`.
+    pub name: Option<String>,
+    /// Licensed health care professional (reviewers.yaml); `None`: not known.
+    pub licensed: Option<bool>,
+    /// This decision reviews an earlier denial (record type `review`).
+    pub is_review: bool,
+    /// Principals or names of those who made the decision under review. The harm
+    /// assessor and the consultants of the case are added automatically.
+    pub participants: Vec<String>,
+    /// casebench.yaml names no privacy contact, so a generated notice cannot give the
+    /// complaint route to the entity.
+    pub privacy_contact_missing: bool,
+}
+
+/// The notice casebench itself writes for `proposal` (`casebench notice`): the basis
+/// always, review rights when a withholding ground is reviewable, complaint routes when
+/// the privacy contact is known. `None` when the outcome withholds nothing (no denial
+/// notice). What `decide` records as the decision's `notice`.
+pub fn generated_notice(
+    rb: &Rulebook,
+    proposal: &Proposal,
+    privacy_contact: bool,
+) -> Option<NoticeStatement> {
+    if !proposal.outcome.is_denial() {
+        return None;
+    }
+    let reviewable = proposal
+        .withhold
+        .values()
+        .chain(proposal.grounds.iter())
+        .filter_map(|c| rb.ground(c))
+        .any(|g| g.reviewable());
+    Some(NoticeStatement {
+        basis: true,
+        review_rights: reviewable,
+        complaint_routes: privacy_contact,
+    })
+}
+
+/// An error finding the reviewer chose to override, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverriddenFinding {
+    pub code: String,
+    pub justification: String,
+    pub finding: Finding,
+}
+
+/// Splits the error findings into overridden ones (`Ok`) and, if any error finding has
+/// no override with a non-empty justification, those (`Err`). Warnings and info never
+/// need an override.
+pub fn gate(
+    findings: &[Finding],
+    overrides: &[(String, String)],
+) -> Result<Vec<OverriddenFinding>, Vec<Finding>> {
+    let mut done = Vec::new();
+    let mut open = Vec::new();
+    for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+        match overrides
+            .iter()
+            .find(|(code, why)| *code == f.code && !why.trim().is_empty())
+        {
+            Some((code, why)) => done.push(OverriddenFinding {
+                code: code.clone(),
+                justification: why.trim().to_string(),
+                finding: f.clone(),
+            }),
+            None => open.push(f.clone()),
+        }
+    }
+    if open.is_empty() { Ok(done) } else { Err(open) }
+}
+
+/// The findings against `proposal` for `case` as of `today`.
+pub fn check(
+    rb: &Rulebook,
+    case: &Case,
+    related: Related,
+    proposal: &Proposal,
+    reviewer: &ReviewerFacts,
+    today: NaiveDate,
+) -> Vec<Finding> {
+    let state = rb.state(&case.jurisdiction);
+    let eng = Engine::new(rb, case, &state, related);
+    check_engine(&eng, proposal, reviewer, today)
+}
+
+pub(super) struct Out<'a> {
+    rb: &'a Rulebook,
+    list: Vec<Finding>,
+}
+
+impl Out<'_> {
+    /// Adds finding `code` with the rulebook's severity; `citation` replaces the finding's
+    /// general citation with a more specific one.
+    pub(super) fn add(&mut self, code: &str, message: String, citation: Option<&str>) {
+        self.add_raised(code, message, citation, None);
+    }
+
+    /// As `add`, raising the severity to `at_least` for a breach (never lowering it).
+    pub(super) fn add_raised(
+        &mut self,
+        code: &str,
+        message: String,
+        citation: Option<&str>,
+        at_least: Option<Severity>,
+    ) {
+        let Some(rule) = self.rb.finding(code) else {
+            return; // the rulebook loader guarantees every engine code exists
+        };
+        let severity = at_least.map_or(rule.severity, |s| s.min(rule.severity));
+        let f = Finding {
+            severity,
+            code: code.to_string(),
+            message,
+            citation: citation.unwrap_or(&rule.citation).to_string(),
+        };
+        if !self.list.contains(&f) {
+            self.list.push(f);
+        }
+    }
+}
+
+pub(crate) fn check_engine(
+    eng: &Engine,
+    p: &Proposal,
+    reviewer: &ReviewerFacts,
+    today: NaiveDate,
+) -> Vec<Finding> {
+    let mut out = Out {
+        rb: eng.rb,
+        list: Vec::new(),
+    };
+    let case = eng.case();
+    grounds_findings(eng, p, &mut out);
+    shape_findings(eng, p, &mut out);
+    let withheld = effective_withhold(eng, p);
+    withhold_findings(eng, p, &withheld, &mut out);
+    harm_and_review(eng, p, &withheld, reviewer, &mut out);
+    // 164.524's clock, notices and partial-denial rule govern the patient's own access;
+    // a third party's request is answered under 164.508 / 164.512.
+    if eng.own_access() {
+        notice_findings(eng, p, &withheld, reviewer, &mut out);
+        disclosure_checks::deadline_findings(eng, today, &mut out);
+        disclosure_checks::blocking_findings(eng, p, &withheld, &mut out);
+    }
+    disclosure_checks::disclosure_findings(eng, p, &withheld, &mut out);
+    if !eng.state.checked {
+        out.add(
+            "state-law-unchecked",
+            format!(
+                "no state overlay for `{}`: only federal rules were applied; check state law (duty to warn, minors, reporting, deadlines)",
+                crate::text::sanitize_line(&case.jurisdiction)
+            ),
+            None,
+        );
+    }
+    let mut list = out.list;
+    list.sort_by_key(|f| f.severity);
+    list
+}
+
+fn unknown_code(eng: &Engine, code: &str) -> String {
+    format!(
+        "`{}` is not a ground code{}",
+        crate::text::sanitize_line(code),
+        did_you_mean(code, eng.rb.grounds().iter().map(|g| g.code.as_str()))
+    )
+}
+
+fn invalid(out: &mut Out, g: &GroundRule, what: String) {
+    out.add(
+        "invalid-ground",
+        format!("`{}` {what}: {}", g.code, g.invalid_reason),
+        Some(&g.citation),
+    );
+}
+
+fn grounds_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
+    for code in &p.grounds {
+        let Some(g) = eng.rb.ground(code) else {
+            out.add("invalid-ground", unknown_code(eng, code), None);
+            continue;
+        };
+        let ok = match g.kind {
+            GroundKind::Withholding => eng.case().records().iter().any(|r| eng.holds(g, Some(r))),
+            GroundKind::NeverValid if !eng.holds(g, None) => {
+                invalid(out, g, "is never a valid ground here".into());
+                continue;
+            }
+            _ => eng.holds(g, None),
+        };
+        if !ok {
+            invalid(out, g, "does not apply to this case".into());
+        }
+    }
+}
+
+/// The outcome and its parts must agree: a disclosure needs a basis that holds; a partial
+/// release withholds something; a full release withholds nothing.
+fn shape_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
+    let discloses = matches!(
+        p.outcome,
+        Outcome::ReleaseFull | Outcome::ReleasePartial | Outcome::WarnAndProtect | Outcome::Report
+    );
+    let has_basis = p.grounds.iter().any(|c| {
+        eng.rb
+            .ground(c)
+            .is_some_and(|g| g.kind == GroundKind::Disclosure && eng.holds(g, None))
+    });
+    let cites_basis = p.grounds.iter().any(|c| {
+        eng.rb
+            .ground(c)
+            .is_some_and(|g| g.kind == GroundKind::Disclosure)
+    });
+    if discloses && !has_basis && !cites_basis {
+        let valid: Vec<&str> = eng
+            .case_grounds()
+            .into_iter()
+            .filter(|g| g.kind == GroundKind::Disclosure)
+            .map(|g| g.code.as_str())
+            .collect();
+        out.add(
+            "invalid-ground",
+            format!(
+                "`{}` discloses without a basis; {}",
+                p.outcome,
+                if valid.is_empty() {
+                    "no disclosure basis holds in this case".to_string()
+                } else {
+                    format!("cite the one that holds: {}", valid.join(", "))
+                }
+            ),
+            Some("45 CFR 164.502(a); 164.508; 164.512; 164.524"),
+        );
+    }
+    let access = eng.case().kind == CaseKind::AccessRequest;
+    if access && p.outcome == Outcome::ReleasePartial && p.withhold.is_empty() {
+        out.add(
+            "invalid-ground",
+            "`release_partial` names no withheld item; give each one with its ground (REC=GROUND), or release in full".into(),
+            Some("45 CFR 164.524(d)(1)-(2)"),
+        );
+    }
+    if p.outcome == Outcome::ReleaseFull && !p.withhold.is_empty() {
+        out.add(
+            "invalid-ground",
+            "`release_full` withholds nothing; with withheld items the outcome is `release_partial`".into(),
+            Some("45 CFR 164.524(d)(1)"),
+        );
+    }
+}
+
+/// Each withheld item with the ground it is withheld on (`None`: no ground given). A
+/// denial withholds every item; items missing from its map take the first withholding
+/// ground of the proposal's list.
+fn effective_withhold<'a>(
+    eng: &'a Engine,
+    p: &'a Proposal,
+) -> Vec<(&'a RecordItem, Option<&'a str>)> {
+    let records = eng.case().records();
+    let fallback = p
+        .grounds
+        .iter()
+        .find(|c| {
+            eng.rb
+                .ground(c)
+                .is_some_and(|g| matches!(g.kind, GroundKind::Withholding | GroundKind::NeverValid))
+        })
+        .map(String::as_str);
+    records
+        .iter()
+        .filter_map(|r| match p.withhold.get(&r.id) {
+            Some(code) => Some((r, Some(code.as_str()))),
+            None if p.outcome == Outcome::Deny => Some((r, fallback)),
+            None => None,
+        })
+        .collect()
+}
+
+fn withhold_findings(
+    eng: &Engine,
+    p: &Proposal,
+    withheld: &[(&RecordItem, Option<&str>)],
+    out: &mut Out,
+) {
+    let records = eng.case().records();
+    for id in p.withhold.keys() {
+        if !records.iter().any(|r| r.id == *id) {
+            out.add(
+                "invalid-ground",
+                format!(
+                    "`{}` is not a record item of this case",
+                    crate::text::sanitize_line(id)
+                ),
+                None,
+            );
+        }
+    }
+    // A denial that rests on "ask for more" (no authorization) needs no item ground.
+    let asks = p.grounds.iter().any(|c| {
+        eng.rb
+            .ground(c)
+            .is_some_and(|g| g.kind == GroundKind::RequestInformation && eng.holds(g, None))
+    });
+    let mut item_ok = Vec::new();
+    for (rec, code) in withheld {
+        let ok = match code {
+            None => {
+                if !asks {
+                    out.add(
+                        "invalid-ground",
+                        format!("`{}` is withheld without a withholding ground", rec.id),
+                        Some("45 CFR 164.524(a), (d)(1)"),
+                    );
+                }
+                asks
+            }
+            Some(code) => match eng.rb.ground(code) {
+                None => {
+                    out.add("invalid-ground", unknown_code(eng, code), None);
+                    false
+                }
+                Some(g) if !matches!(g.kind, GroundKind::Withholding | GroundKind::NeverValid) => {
+                    out.add(
+                        "invalid-ground",
+                        format!(
+                            "`{}` is a {} ground, not a ground to withhold `{}`",
+                            g.code,
+                            g.kind.as_str().replace('_', " "),
+                            rec.id
+                        ),
+                        Some(&g.citation),
+                    );
+                    false
+                }
+                Some(g) if !eng.holds(g, Some(rec)) => {
+                    let what = if g.kind == GroundKind::NeverValid {
+                        format!("is never a valid ground to withhold `{}`", rec.id)
+                    } else {
+                        format!("does not apply to `{}`", rec.id)
+                    };
+                    invalid(out, g, what);
+                    false
+                }
+                Some(_) => true,
+            },
+        };
+        item_ok.push(ok);
+    }
+    // 164.524(d)(1): everything withheld although only some items have a ground.
+    let all = eng.own_access() && !records.is_empty() && withheld.len() == records.len();
+    let with_ground: Vec<&str> = records
+        .iter()
+        .filter(|r| !eng.withholding_for(r).is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    if all && !asks && !with_ground.is_empty() && with_ground.len() < records.len() {
+        let rest: Vec<&str> = records
+            .iter()
+            .filter(|r| !with_ground.contains(&r.id.as_str()))
+            .map(|r| r.id.as_str())
+            .collect();
+        out.add(
+            "whole-record-denial",
+            format!(
+                "every item is withheld, but only {} has a ground; give access to {}",
+                with_ground.join(", "),
+                rest.join(", ")
+            ),
+            None,
+        );
+    }
+}
+
+fn harm_and_review(
+    eng: &Engine,
+    p: &Proposal,
+    withheld: &[(&RecordItem, Option<&str>)],
+    reviewer: &ReviewerFacts,
+    out: &mut Out,
+) {
+    let case = eng.case();
+    let he = &case.harm_evaluation;
+    let used: Vec<&str> = p
+        .grounds
+        .iter()
+        .map(String::as_str)
+        .chain(withheld.iter().filter_map(|(_, c)| *c))
+        .collect();
+    if !he.assessed_by.licensed
+        && let Some(g) = used
+            .iter()
+            .filter_map(|c| eng.rb.ground(c))
+            .find(|g| g.reviewable())
+    {
+        out.add(
+            "harm-not-licensed",
+            format!(
+                "`{}` needs a licensed health care professional's determination; the harm evaluation is by {} ({}), not licensed",
+                g.code,
+                crate::text::sanitize_line(&he.assessed_by.name),
+                crate::text::sanitize_line(&he.assessed_by.credential)
+            ),
+            Some(&g.citation),
+        );
+    }
+    if !reviewer.is_review {
+        return;
+    }
+    if reviewer.licensed == Some(false) {
+        out.add(
+            "harm-not-licensed",
+            "the reviewing official of a denial must be a licensed health care professional".into(),
+            Some("45 CFR 164.524(a)(4)"),
+        );
+    }
+    let who: Vec<String> = [reviewer.principal.as_deref(), reviewer.name.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(person_key)
+        .filter(|k| !k.is_empty())
+        .collect();
+    let mut took_part: Vec<&str> = reviewer.participants.iter().map(String::as_str).collect();
+    took_part.push(&he.assessed_by.name);
+    took_part.extend(case.consultations.iter().map(|c| c.with.name.as_str()));
+    if let Some(p) = took_part.iter().find(|p| who.contains(&person_key(p))) {
+        out.add(
+            "reviewer-participated",
+            format!(
+                "the reviewer ({}) took part in the original decision; the review must be done by a licensed professional who did not",
+                crate::text::sanitize_line(p)
+            ),
+            None,
+        );
+    }
+}
+
+/// A comparable key for a person: "Dr. K. Osei" and "k.osei@clinic" both give "k osei".
+fn person_key(s: &str) -> String {
+    let local = s.split('@').next().unwrap_or(s).to_lowercase();
+    local
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !matches!(*w, "dr" | "mr" | "ms" | "mrs" | "prof"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn notice_findings(
+    eng: &Engine,
+    p: &Proposal,
+    withheld: &[(&RecordItem, Option<&str>)],
+    reviewer: &ReviewerFacts,
+    out: &mut Out,
+) {
+    if withheld.is_empty() || !matches!(p.outcome, Outcome::ReleasePartial | Outcome::Deny) {
+        return;
+    }
+    let reviewable = withheld
+        .iter()
+        .filter_map(|(_, c)| c.and_then(|c| eng.rb.ground(c)))
+        .any(|g| g.reviewable() && eng.case().records().iter().any(|r| eng.holds(g, Some(r))));
+    let mut missing = Vec::new();
+    match p.notice {
+        Some(n) => {
+            if !n.basis {
+                missing.push("the basis for the denial (164.524(d)(2)(i))");
+            }
+            if reviewable && !n.review_rights {
+                missing.push("the review rights and how to use them, since the ground is reviewable (164.524(d)(2)(ii))");
+            }
+            if !n.complaint_routes {
+                missing.push("how to complain to the entity and to HHS, with the contact's title and telephone (164.524(d)(2)(iii))");
+            }
+        }
+        None if reviewer.privacy_contact_missing => {
+            missing.push("the complaint contact: casebench.yaml names no privacy contact (title, telephone) for the notice (164.524(d)(2)(iii))");
+        }
+        None => {}
+    }
+    let _ = eng;
+    if !missing.is_empty() {
+        out.add(
+            "notice-incomplete",
+            format!("the written denial lacks {}", missing.join("; ")),
+            None,
+        );
+    }
+}

@@ -1,0 +1,283 @@
+//! The advisor: RULEBOOK.md as data (`rulebook.yaml`, compiled in) and a pure engine that
+//! applies it to a case.
+//!
+//! - [`Rulebook::builtin`] / [`Rulebook::for_case_dir`]: the rules, each with its citation.
+//!   A clinic's counsel may replace the built-in file with `rules/rulebook.yaml` in the
+//!   case directory.
+//! - [`advise`]: per record item the valid grounds, the recommended decision, required
+//!   actions, notice elements, the deadline, and the findings on the recommendation.
+//! - [`check`]: the findings against a proposed decision.
+//! - [`gate`]: which error findings a decision still needs overridden.
+//!
+//! No I/O except [`Rulebook::for_case_dir`], which reads the override file.
+
+mod actions;
+mod disclosure_checks;
+pub mod engine;
+pub mod facts;
+pub mod findings;
+pub mod model;
+pub mod overlay;
+pub mod vocabulary;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+pub use engine::{
+    Action, Advice, DeadlineInfo, GroundRef, NoticeElement, Recommended, RecordGrounds, StateInfo,
+    advise,
+};
+pub use facts::Related;
+pub use findings::{
+    Finding, NoticeStatement, OverriddenFinding, Proposal, ReviewerFacts, check, gate,
+    generated_notice,
+};
+pub use model::{GroundKind, GroundRule, Review, Severity};
+pub use overlay::StateOverlay;
+
+use model::{Cond, RulebookFile};
+
+/// The file name of the override, inside `<case dir>/rules/`.
+pub const OVERRIDE_DIR: &str = "rules";
+pub const OVERRIDE_FILE: &str = "rulebook.yaml";
+
+const BUILTIN: &str = include_str!("rulebook.yaml");
+
+/// Ground codes the engine's recommendation logic names; a rulebook must define them.
+pub const ENGINE_GROUNDS: &[&str] = &[
+    "right-of-access",
+    "serious-threat",
+    "state-duty-to-warn",
+    "child-abuse-report",
+    "adult-abuse-report",
+    "no-valid-authorization",
+    "lack-of-consent",
+];
+
+/// Finding codes the engine emits; a rulebook must define each (severity, citation).
+pub const ENGINE_FINDINGS: &[&str] = &[
+    "invalid-ground",
+    "whole-record-denial",
+    "harm-not-licensed",
+    "reviewer-participated",
+    "notice-incomplete",
+    "deadline-missed",
+    "deadline-near",
+    "extension-invalid",
+    "information-blocking-risk",
+    "accounting-required",
+    "mandatory-report",
+    "duty-to-warn",
+    "minimum-necessary",
+    "part2-restriction",
+    "state-law-unchecked",
+];
+
+/// A checked rulebook: the file's rules plus their compiled conditions.
+#[derive(Debug, Clone)]
+pub struct Rulebook {
+    pub file: RulebookFile,
+    conds: Vec<Cond>,
+    /// Where it came from: "built-in" or the override's path.
+    pub origin: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RulebookError {
+    #[error("{origin}:{line}:{column}: {message}")]
+    Parse {
+        origin: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    #[error("{origin}: {message}")]
+    Invalid { origin: String, message: String },
+    #[error("{origin}: {message}")]
+    Io { origin: String, message: String },
+}
+
+impl Rulebook {
+    /// The rulebook compiled into the program (checked by the test suite).
+    pub fn builtin() -> &'static Rulebook {
+        static BOOK: OnceLock<Rulebook> = OnceLock::new();
+        BOOK.get_or_init(|| {
+            Rulebook::from_yaml(BUILTIN, "built-in")
+                .unwrap_or_else(|e| panic!("the built-in rulebook is invalid: {e}"))
+        })
+    }
+
+    /// The built-in rulebook's source text, for `docs` and for counsel to start from.
+    pub fn builtin_source() -> &'static str {
+        BUILTIN
+    }
+
+    /// Parses and checks a rulebook. `origin` names it in errors.
+    pub fn from_yaml(src: &str, origin: &str) -> Result<Rulebook, RulebookError> {
+        let file: RulebookFile = crate::yaml::from_str(src).map_err(|e| RulebookError::Parse {
+            origin: origin.to_string(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        })?;
+        let invalid = |message: String| RulebookError::Invalid {
+            origin: origin.to_string(),
+            message,
+        };
+        let conds = check_file(&file).map_err(invalid)?;
+        Ok(Rulebook {
+            file,
+            conds,
+            origin: origin.to_string(),
+        })
+    }
+
+    /// The rulebook for a case directory: `DIR/rules/rulebook.yaml` if it exists (it
+    /// replaces the built-in one entirely), else the built-in one.
+    pub fn for_case_dir(dir: &Path) -> Result<Rulebook, RulebookError> {
+        use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, ReadError, SafeDir};
+        let rules_dir = dir.join(OVERRIDE_DIR);
+        let origin = rules_dir.join(OVERRIDE_FILE).display().to_string();
+        let io = |message: String| RulebookError::Io {
+            origin: origin.clone(),
+            message,
+        };
+        let safe = match SafeDir::open(&rules_dir) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Rulebook::builtin().clone());
+            }
+            Err(e) => return Err(io(format!("cannot open directory: {e}"))),
+        };
+        let bytes = match safe.read_file(OVERRIDE_FILE, DEFAULT_MAX_FILE_BYTES) {
+            Ok(b) => b,
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Rulebook::builtin().clone());
+            }
+            Err(e) => return Err(io(e.to_string())),
+        };
+        let src = std::str::from_utf8(&bytes)
+            .map_err(|_| io("invalid UTF-8; expected UTF-8 text".into()))?;
+        Rulebook::from_yaml(src, &origin)
+    }
+
+    pub fn grounds(&self) -> &[model::GroundRule] {
+        &self.file.grounds
+    }
+
+    pub fn ground(&self, code: &str) -> Option<&model::GroundRule> {
+        self.file.grounds.iter().find(|g| g.code == code)
+    }
+
+    pub(crate) fn cond(&self, code: &str) -> Option<&Cond> {
+        let i = self.file.grounds.iter().position(|g| g.code == code)?;
+        self.conds.get(i)
+    }
+
+    pub fn finding(&self, code: &str) -> Option<&model::FindingRule> {
+        self.file.findings.iter().find(|f| f.code == code)
+    }
+
+    /// The overlay for a jurisdiction, completed from `US`; `US` itself when unlisted.
+    pub fn state(&self, jurisdiction: &str) -> StateOverlay {
+        let base = self.file.states.iter().find(|s| s.code == "US");
+        let own = self.file.states.iter().find(|s| s.code == jurisdiction);
+        match (own, base) {
+            (Some(own), Some(base)) => own.merged_with(base),
+            (Some(own), None) => own.clone(),
+            (None, Some(base)) => base.clone(),
+            (None, None) => StateOverlay {
+                code: "US".into(),
+                name: "United States".into(),
+                checked: false,
+                access_days: None,
+                access_days_citation: None,
+                duty_to_warn: None,
+                adult_abuse_reporting: None,
+                minor_consent: None,
+            },
+        }
+    }
+}
+
+/// Checks what serde cannot: citations everywhere, unique codes, known facts, the codes
+/// the engine relies on. Returns the compiled conditions, parallel to `file.grounds`.
+fn check_file(file: &RulebookFile) -> Result<Vec<Cond>, String> {
+    if file.version != 1 {
+        return Err(format!(
+            "rulebook version {} is not supported; expected `version: 1`",
+            file.version
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut conds = Vec::new();
+    for g in &file.grounds {
+        let at = format!("ground `{}`", g.code);
+        if !crate::case::validate::is_valid_record_id(&g.code) {
+            return Err(format!(
+                "{at}: a code is lower-case letters, digits and `-`"
+            ));
+        }
+        if !seen.insert(g.code.as_str()) {
+            return Err(format!("{at}: defined twice"));
+        }
+        for (what, v) in [
+            ("citation", &g.citation),
+            ("describe", &g.describe),
+            ("invalid_reason", &g.invalid_reason),
+        ] {
+            if v.trim().is_empty() {
+                return Err(format!("{at}: `{what}` is empty; every rule needs one"));
+            }
+        }
+        conds.push(g.valid_when.compile(&at)?);
+    }
+    for code in ENGINE_GROUNDS {
+        if !seen.contains(code) {
+            return Err(format!("ground `{code}` is missing; the engine needs it"));
+        }
+    }
+    let mut fseen = std::collections::HashSet::new();
+    for f in &file.findings {
+        if !fseen.insert(f.code.as_str()) {
+            return Err(format!("finding `{}`: defined twice", f.code));
+        }
+        if f.citation.trim().is_empty() || f.describe.trim().is_empty() {
+            return Err(format!(
+                "finding `{}`: `citation` and `describe` are required",
+                f.code
+            ));
+        }
+    }
+    for code in ENGINE_FINDINGS {
+        if !fseen.contains(code) {
+            return Err(format!("finding `{code}` is missing; the engine emits it"));
+        }
+    }
+    let mut sseen = std::collections::HashSet::new();
+    for s in &file.states {
+        let at = format!("state `{}`", s.code);
+        if !crate::case::validate::is_valid_jurisdiction(&s.code) {
+            return Err(format!("{at}: expected `US` or `US-` and a state code"));
+        }
+        if !sseen.insert(s.code.as_str()) {
+            return Err(format!("{at}: defined twice"));
+        }
+        if let Some(days) = s.access_days
+            && !(1..=crate::case::deadline::ACCESS_DAYS).contains(&days)
+        {
+            return Err(format!(
+                "{at}: access_days {days}; expected 1 to 30 (a state may only shorten the federal 30)"
+            ));
+        }
+        for (what, c) in s.citations() {
+            if c.trim().is_empty() {
+                return Err(format!("{at}: `{what}` has no citation"));
+            }
+        }
+    }
+    if !sseen.contains("US") {
+        return Err("state `US` (the default for unlisted jurisdictions) is missing".into());
+    }
+    Ok(conds)
+}

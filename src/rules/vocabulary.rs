@@ -1,0 +1,390 @@
+//! The fact vocabulary: every fact name a rulebook condition may use, with its values.
+
+use serde::{Deserialize, Serialize};
+
+/// A fact's value, and the values conditions compare against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+}
+
+impl Value {
+    pub(crate) fn s(s: &str) -> Value {
+        Value::Str(s.to_string())
+    }
+}
+
+/// What values a fact takes.
+#[derive(Debug, Clone, Copy)]
+pub enum FactType {
+    Bool,
+    Int,
+    /// One of these names, unordered.
+    Enum(&'static [&'static str]),
+    /// One of these names, from lowest to highest (so `at_least` works).
+    Ordered(&'static [&'static str]),
+    /// Free text (compared with `is`/`in` only).
+    Text,
+}
+
+pub struct FactSpec {
+    pub name: &'static str,
+    pub ty: FactType,
+    pub describe: &'static str,
+}
+
+impl FactSpec {
+    /// Does `v` belong to this fact's values? Catches typos in the rulebook's values.
+    pub fn accepts(&self, v: &Value) -> Result<(), String> {
+        match (self.ty, v) {
+            (FactType::Bool, Value::Bool(_)) | (FactType::Int, Value::Int(_)) => Ok(()),
+            (FactType::Text, Value::Str(_)) => Ok(()),
+            (FactType::Enum(names) | FactType::Ordered(names), Value::Str(s)) => {
+                if names.contains(&s.as_str()) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "unknown value `{s}`{}; expected one of: {}",
+                        did_you_mean(s, names.iter().copied()),
+                        names.join(", ")
+                    ))
+                }
+            }
+            (ty, v) => Err(format!("value {v:?} does not fit a {ty:?} fact")),
+        }
+    }
+
+    pub fn ordered(&self) -> bool {
+        matches!(self.ty, FactType::Ordered(_) | FactType::Int)
+    }
+
+    pub fn rank(&self, v: &Value) -> Option<i64> {
+        match (self.ty, v) {
+            (FactType::Int, Value::Int(n)) => Some(*n),
+            (FactType::Ordered(names), Value::Str(s)) => {
+                names.iter().position(|n| n == s).map(|p| p as i64)
+            }
+            _ => None,
+        }
+    }
+}
+
+const KINDS: &[&str] = &["access_request", "disclosure_concern"];
+const RELATIONSHIPS: &[&str] = &[
+    "self",
+    "personal_representative",
+    "parent",
+    "attorney",
+    "insurer",
+    "family",
+    "employer",
+    "provider",
+    "court",
+    "law_enforcement",
+    "government_agency",
+    "other",
+];
+const INSTRUMENTS: &[&str] = &[
+    "none",
+    "written_request",
+    "authorization",
+    "patient_direction",
+    "court_order",
+    "subpoena",
+    "warrant",
+    "administrative_request",
+    "statute",
+];
+const CONCERNS: &[&str] = &[
+    "none",
+    "threat_to_others",
+    "threat_to_self",
+    "child_abuse",
+    "elder_abuse",
+    "vulnerable_adult_abuse",
+    "court_order",
+    "law_enforcement_request",
+];
+const CATEGORIES: &[&str] = &[
+    "chart",
+    "psychotherapy_notes",
+    "litigation_material",
+    "sud_program",
+    "research",
+    "confidential_source",
+    "references_other_person",
+    "correctional_security",
+    "billing",
+    "lab",
+];
+const HARM_TYPES: &[&str] = &[
+    "none",
+    "emotional_distress",
+    "substantial_harm",
+    "life_or_physical_safety",
+];
+const LIKELIHOOD: &[&str] = &["remote", "possible", "reasonably_likely", "near_certain"];
+const IMMINENCE: &[&str] = &["none", "weeks", "days", "immediate"];
+const AT_RISK: &[&str] = &["none", "patient", "other_person", "both"];
+pub const DUTY_CATEGORIES: &[&str] = &[
+    "mandatory_statute",
+    "mandatory_case_law",
+    "permissive",
+    "none",
+    "unknown",
+];
+pub const REPORTING: &[&str] = &["mandatory", "permissive", "none"];
+pub const PARENT_ACCESS: &[&str] = &["restricted", "permitted", "professional_judgment"];
+
+macro_rules! fact {
+    ($name:literal, $ty:expr, $d:literal) => {
+        FactSpec {
+            name: $name,
+            ty: $ty,
+            describe: $d,
+        }
+    };
+}
+
+/// Every fact a condition may name. docs/RULES.md lists the same table.
+pub const FACTS: &[FactSpec] = &[
+    fact!(
+        "case.kind",
+        FactType::Enum(KINDS),
+        "access_request or disclosure_concern"
+    ),
+    fact!(
+        "case.jurisdiction",
+        FactType::Text,
+        "US or US-XX as written in the case"
+    ),
+    fact!(
+        "entity.federal_agency",
+        FactType::Bool,
+        "the entity is a federal agency"
+    ),
+    fact!(
+        "entity.correctional",
+        FactType::Bool,
+        "the entity is a correctional institution"
+    ),
+    fact!(
+        "entity.part2_program",
+        FactType::Bool,
+        "a federally assisted SUD program (42 CFR Part 2)"
+    ),
+    fact!("patient.age", FactType::Int, "age in years"),
+    fact!(
+        "patient.minor",
+        FactType::Bool,
+        "under 18 and not emancipated"
+    ),
+    fact!(
+        "patient.incarcerated",
+        FactType::Bool,
+        "the patient is an inmate"
+    ),
+    fact!(
+        "patient.research_suspension_agreed",
+        FactType::Bool,
+        "agreed to suspend access during research"
+    ),
+    fact!(
+        "patient.abuse_concern_on_file",
+        FactType::Bool,
+        "another case of the same patient, received no later than this one, holds a child-, elder- or vulnerable-adult-abuse concern"
+    ),
+    fact!(
+        "requester.relationship",
+        FactType::Enum(RELATIONSHIPS),
+        "the requester's relationship (none for a concern)"
+    ),
+    fact!(
+        "requester.identity_verified",
+        FactType::Bool,
+        "identity verified (164.514(h))"
+    ),
+    fact!(
+        "requester.third_party",
+        FactType::Bool,
+        "neither the patient, a personal representative nor the parent of a minor"
+    ),
+    fact!(
+        "requester.representative",
+        FactType::Bool,
+        "a personal representative, or the parent of a minor (not emancipated)"
+    ),
+    fact!(
+        "request.scope_stated",
+        FactType::Bool,
+        "the instrument states what is asked for"
+    ),
+    fact!(
+        "request.includes_psychotherapy_notes",
+        FactType::Bool,
+        "an item is psychotherapy notes"
+    ),
+    fact!(
+        "instrument.type",
+        FactType::Enum(INSTRUMENTS),
+        "the authority presented (none for a concern)"
+    ),
+    fact!("instrument.signed", FactType::Bool, "signed"),
+    fact!("instrument.dated", FactType::Bool, "has a date"),
+    fact!(
+        "instrument.has_expiry",
+        FactType::Bool,
+        "has an expiry date or event"
+    ),
+    fact!(
+        "instrument.expired",
+        FactType::Bool,
+        "the expiry date is before the request was received"
+    ),
+    fact!(
+        "instrument.judge_signed",
+        FactType::Bool,
+        "signed by a judge"
+    ),
+    fact!(
+        "instrument.patient_notified",
+        FactType::Bool,
+        "subpoena: documented notice to the patient, objection period lapsed"
+    ),
+    fact!(
+        "instrument.protective_order",
+        FactType::Bool,
+        "subpoena: qualified protective order obtained or sought"
+    ),
+    fact!(
+        "instrument.covers_psychotherapy_notes",
+        FactType::Bool,
+        "expressly and separately covers psychotherapy notes"
+    ),
+    fact!(
+        "instrument.part2_court_order",
+        FactType::Bool,
+        "an order under 42 CFR 2.64"
+    ),
+    fact!(
+        "instrument.authorization_valid",
+        FactType::Bool,
+        "an authorization signed, dated, with an expiry, not expired, and a separate one if psychotherapy notes are asked for"
+    ),
+    fact!(
+        "instrument.order",
+        FactType::Bool,
+        "a court order, or a subpoena, signed by a judge"
+    ),
+    fact!(
+        "instrument.releases_psychotherapy_notes",
+        FactType::Bool,
+        "a valid authorization or judge-signed order that expressly covers psychotherapy notes"
+    ),
+    fact!(
+        "concern.type",
+        FactType::Enum(CONCERNS),
+        "the concern's type (none for an access request)"
+    ),
+    fact!(
+        "concern.identifiable_victim",
+        FactType::Bool,
+        "a reasonably identifiable victim"
+    ),
+    fact!("concern.means", FactType::Bool, "the patient has the means"),
+    fact!("concern.imminent", FactType::Bool, "the threat is imminent"),
+    fact!(
+        "concern.patient_agrees_to_report",
+        FactType::Bool,
+        "the patient agrees to a report"
+    ),
+    fact!(
+        "harm.licensed",
+        FactType::Bool,
+        "the harm evaluation is by a licensed professional"
+    ),
+    fact!(
+        "harm.type",
+        FactType::Enum(HARM_TYPES),
+        "harm_evaluation.harm_type"
+    ),
+    fact!(
+        "harm.likelihood",
+        FactType::Ordered(LIKELIHOOD),
+        "harm_evaluation.likelihood"
+    ),
+    fact!(
+        "harm.imminence",
+        FactType::Ordered(IMMINENCE),
+        "harm_evaluation.imminence"
+    ),
+    fact!(
+        "harm.at_risk",
+        FactType::Enum(AT_RISK),
+        "harm_evaluation.at_risk"
+    ),
+    fact!(
+        "state.checked",
+        FactType::Bool,
+        "the jurisdiction has its own overlay"
+    ),
+    fact!(
+        "state.duty_to_warn",
+        FactType::Enum(DUTY_CATEGORIES),
+        "the overlay's duty-to-warn category"
+    ),
+    fact!(
+        "state.warn_victim_allowed",
+        FactType::Bool,
+        "the overlay lets a warning go to the victim directly"
+    ),
+    fact!(
+        "state.adult_abuse_reporting",
+        FactType::Enum(REPORTING),
+        "the overlay's adult-abuse reporting status"
+    ),
+    fact!(
+        "state.minor_consent_parent_access",
+        FactType::Enum(PARENT_ACCESS),
+        "parental access to care a minor consented to"
+    ),
+    fact!("record.id", FactType::Text, "the item's id"),
+    fact!(
+        "record.category",
+        FactType::Enum(CATEGORIES),
+        "the item's category"
+    ),
+    fact!(
+        "record.kept_separately",
+        FactType::Bool,
+        "kept separately from the chart"
+    ),
+    fact!(
+        "record.minor_consented_alone",
+        FactType::Bool,
+        "care the minor consented to alone"
+    ),
+    fact!(
+        "record.evaluated",
+        FactType::Bool,
+        "the harm evaluation names this item"
+    ),
+    fact!(
+        "record.named_in_scope",
+        FactType::Bool,
+        "the instrument's scope names the item (see docs/RULES.md)"
+    ),
+];
+
+/// "(did you mean `x`?)" when a close candidate exists, else "".
+pub fn did_you_mean<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (crate::yaml::edit_distance(given, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(given.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}

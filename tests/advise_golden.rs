@@ -1,0 +1,129 @@
+//! Golden test: the advisor's recommendation (outcome, grounds as a set, withhold map)
+//! equals every `practice.reference` — RULEBOOK's worked examples (fixtures here) and
+//! every sample case in `cases/`. A mismatch lists every disagreeing case at once.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use casebench::case::{CaseSet, LoadOptions, load_dir};
+use casebench::rules::{Related, Rulebook, advise};
+use chrono::NaiveDate;
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn load(dir: &Path) -> CaseSet {
+    let set = load_dir(dir, &LoadOptions::new(day("2026-12-31")), &|_, _| {}).unwrap();
+    let bad: Vec<String> = set
+        .invalid
+        .iter()
+        .flat_map(|i| i.problems.iter().map(|p| p.headline()))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "invalid case files in {}: {bad:#?}",
+        dir.display()
+    );
+    set
+}
+
+/// Compares each reference with the advisor; returns the mismatches and the count checked.
+fn mismatches(set: &CaseSet) -> (Vec<String>, usize) {
+    let rb = Rulebook::for_case_dir(&set.dir).unwrap();
+    let mut out = Vec::new();
+    let mut checked = 0;
+    for lc in &set.cases {
+        let Some(practice) = &lc.case.practice else {
+            continue;
+        };
+        checked += 1;
+        let reference = &practice.reference;
+        let related = Related::from_cases(&lc.case, set.cases.iter().map(|c| &c.case));
+        let a = advise(&rb, &lc.case, related, day("2026-12-31"));
+        let got = &a.recommended;
+        let want_grounds: BTreeSet<&str> = reference.grounds.iter().map(String::as_str).collect();
+        let got_grounds: BTreeSet<&str> = got.grounds.iter().map(String::as_str).collect();
+        if got.outcome != reference.outcome
+            || got_grounds != want_grounds
+            || got.withhold != reference.withhold
+        {
+            out.push(format!(
+                "{}: reference {} {:?} {:?}\n{}  advisor   {} {:?} {:?}",
+                lc.case.id,
+                reference.outcome,
+                want_grounds,
+                reference.withhold,
+                " ".repeat(lc.case.id.len()),
+                got.outcome,
+                got_grounds,
+                got.withhold
+            ));
+        }
+    }
+    (out, checked)
+}
+
+#[test]
+fn rulebook_worked_examples_match_the_advisor() {
+    let set = load(Path::new("tests/fixtures/advisor/cases"));
+    let (bad, checked) = mismatches(&set);
+    assert!(checked >= 9, "only {checked} worked examples found");
+    assert!(
+        bad.is_empty(),
+        "worked examples that disagree:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn sample_cases_match_the_advisor() {
+    let dir = Path::new("cases");
+    if !dir.join("casebench.yaml").exists() {
+        eprintln!("no sample cases in this checkout (cases/ not merged yet); skipped");
+        return;
+    }
+    let set = load(dir);
+    let (bad, checked) = mismatches(&set);
+    eprintln!("{checked} sample references checked");
+    assert!(
+        bad.is_empty(),
+        "{} of {checked} sample references disagree with the advisor:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+/// Never-valid codes never appear in a recommendation, and the recommendation itself
+/// draws no error finding except a fact of the case (an extension that does not count).
+#[test]
+fn recommendations_are_clean() {
+    let mut dirs = vec![Path::new("tests/fixtures/advisor/cases")];
+    if Path::new("cases/casebench.yaml").exists() {
+        dirs.push(Path::new("cases"));
+    }
+    let rb = Rulebook::builtin();
+    for dir in dirs {
+        let set = load(dir);
+        for lc in &set.cases {
+            let related = Related::from_cases(&lc.case, set.cases.iter().map(|c| &c.case));
+            let a = advise(rb, &lc.case, related, day("2026-12-31"));
+            for g in &a.recommended.grounds {
+                let rule = rb.ground(g).unwrap();
+                assert_ne!(
+                    rule.kind,
+                    casebench::rules::GroundKind::NeverValid,
+                    "{}",
+                    lc.case.id
+                );
+            }
+            let errors: Vec<_> = a
+                .findings
+                .iter()
+                .filter(|f| f.severity == casebench::rules::Severity::Error)
+                .filter(|f| f.code != "extension-invalid")
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:#?}", lc.case.id);
+        }
+    }
+}
