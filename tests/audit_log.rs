@@ -95,7 +95,7 @@ fn csv_parses_back_field_by_field() {
     assert_eq!(f(1, "reviewer"), B);
     assert_eq!(
         f(2, "overrides"),
-        "harm-not-licensed: Dr. A. Rivera (MD) confirmed the determination in person on 2026-03-07; invalid-ground: The licensed determination is documented in the crisis note, not yet in the case file"
+        "invalid-ground: The licensed determination is documented in the crisis note, not yet in the case file; harm-not-licensed: Dr. A. Rivera (MD) confirmed the determination in person on 2026-03-07"
     );
     assert_eq!(f(3, "grounds"), "serious-threat; state-duty-to-warn");
     assert_eq!(f(3, "deadline_due"), "");
@@ -132,8 +132,13 @@ fn json_has_the_documented_fields() {
     assert_eq!(r[0]["verification"], "ok");
     assert_eq!(r[0]["problems"].as_array().unwrap().len(), 0);
     assert_eq!(r[1]["decided_on_time"], false);
-    assert_eq!(r[2]["overrides"][0]["code"], "harm-not-licensed");
-    assert_eq!(r[2]["overrides"][1]["code"], "invalid-ground");
+    // In the advisor's order of findings.
+    assert_eq!(r[2]["overrides"][0]["code"], "invalid-ground");
+    assert_eq!(r[2]["overrides"][1]["code"], "harm-not-licensed");
+    assert_eq!(
+        r[2]["overrides"][1]["justification"],
+        "Dr. A. Rivera (MD) confirmed the determination in person on 2026-03-07"
+    );
     assert_eq!(r[3]["outcome"], "warn_and_protect");
     assert_eq!(r[3]["deadline_due"], Value::Null);
     // --format json is the same as --json.
@@ -410,10 +415,28 @@ fn hostile_text_is_sanitised_in_tables() {
             "child-abuse-report",
             "--disclosure",
             "CPS \u{1b}]0;pwned\u{7}|1 St\u{202e}reet|Statement|Mandatory report",
-            "--override",
-            "x-test=why \u{1b}[31mred",
             "--rationale",
             "Report.",
+        ],
+    );
+    // An override justification with an escape sequence (AR-2026-0303 draws two errors).
+    env.decide(
+        A,
+        TODAY,
+        &[
+            "AR-2026-0303",
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "crisis-note=danger-to-life",
+            "--override",
+            "harm-not-licensed=why \u{1b}[31mred",
+            "--override",
+            "invalid-ground=see above",
+            "--rationale",
+            "Withhold.",
         ],
     );
     for args in [&[][..], &["--accounting"][..], &["--summary"][..]] {
@@ -426,7 +449,10 @@ fn hostile_text_is_sanitised_in_tables() {
     }
     let (_, t) = env.audit(&[]);
     assert!(t.contains("P-^[[2J99"), "{t}");
-    assert!(t.contains("override: x-test: why ^[[31mred"), "{t}");
+    assert!(
+        t.contains("override: harm-not-licensed: why ^[[31mred"),
+        "{t}"
+    );
     let (_, a) = env.audit(&["--accounting"]);
     assert!(a.contains("Recipient:   CPS ^[]0;pwned^G"), "{a}");
     assert!(a.contains("Address:     1 St<U+202E>reet"), "{a}");
