@@ -262,13 +262,13 @@ pub fn summary_table(sm: &Summary) -> String {
     let max = sm.by_outcome.iter().map(|c| c.count).max().unwrap_or(0);
     let _ = writeln!(o, "\nDecisions by outcome");
     for c in &sm.by_outcome {
-        let _ = writeln!(
-            o,
+        let l = format!(
             "  {:<26} {:>5}  {}",
             s(&c.label),
             c.count,
             bar(c.count, max, 30)
         );
+        let _ = writeln!(o, "{}", l.trim_end());
     }
     let max = sm
         .days_to_decision
@@ -278,13 +278,13 @@ pub fn summary_table(sm: &Summary) -> String {
         .unwrap_or(0);
     let _ = writeln!(o, "\nDays from receipt to decision");
     for b in &sm.days_to_decision {
-        let _ = writeln!(
-            o,
+        let l = format!(
             "  {:<26} {:>5}  {}",
             b.label,
             b.count,
             bar(b.count, max, 30)
         );
+        let _ = writeln!(o, "{}", l.trim_end());
     }
     let _ = writeln!(
         o,
