@@ -138,6 +138,10 @@ fn start_with(
 }
 
 impl Session {
+    fn _tmp_path(&self) -> &Path {
+        self._tmp.path()
+    }
+
     fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }
@@ -524,4 +528,64 @@ fn no_color_means_no_colour_but_the_markers_stay() {
     );
     s.wait_for("the queue", |t| t.contains("of 3 cases"));
     assert_eq!(colour_codes(&s.raw.lock().unwrap()), 0);
+}
+
+#[test]
+fn signing_from_the_form_records_the_decision_and_removes_the_draft() {
+    // The fixture case, with the sample directory's demo reviewers (unencrypted keys).
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    std::fs::create_dir(&cases).unwrap();
+    std::fs::copy(
+        tui_support::fixture_dir().join("AR-2026-0101.yaml"),
+        cases.join("AR-2026-0101.yaml"),
+    )
+    .unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(sample.join("reviewers"))
+        .arg(&cases)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = std::fs::copy(sample.join("casebench.yaml"), cases.join("casebench.yaml"));
+    let mut s = start_with(
+        tmp,
+        160,
+        48,
+        &[("SSH_AUTH_SOCK", "")],
+        &["--reviewer", "k.osei@lakeside.example"],
+    );
+    s.open("AR-2026-0101");
+    s.keys("d");
+    s.wait_for("the form", |t| t.contains("Outcome"));
+    // release_partial on right-of-access, the notes withheld as psychotherapy notes.
+    s.keys("ll");
+    s.wait_for("the outcome", |t| t.contains("release_partial"));
+    s.keys("j\rright-of-access\r");
+    s.keys("jjj ");
+    s.keys("j\rpsychotherapy-notes\r");
+    // Down to the rationale (two "add" buttons below the last record), write it.
+    s.keys("jjj\r");
+    s.keys("The notes are kept separately; the chart is released.");
+    s.keys("\x1b");
+    s.wait_for("the rationale", |t| {
+        t.contains("  The notes are kept separately")
+    });
+    s.keys("j");
+    s.wait_for("the sign button", |t| t.contains(">[ Sign ]"));
+    s.keys("\r");
+    let screen = s.wait_for("the signed record", |t| t.contains("signed record 1"));
+    assert!(screen.contains("k.osei@lakeside.example"), "{screen}");
+    let log = s._tmp_path().join("cases/decisions/log/00000001.yaml");
+    let record = std::fs::read_to_string(&log).expect("record written");
+    assert!(record.contains("outcome: release_partial"), "{record}");
+    assert!(record.contains("psychotherapy-notes"), "{record}");
+    // The draft is gone once the decision is recorded.
+    let end = Instant::now() + Duration::from_secs(10);
+    while draft_path(&s.data).exists() {
+        assert!(Instant::now() < end, "draft not removed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

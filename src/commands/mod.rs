@@ -10,7 +10,7 @@ mod audit;
 mod check;
 mod checkpoint;
 mod decide;
-mod decide_gate;
+pub mod decide_gate;
 mod list;
 mod notice;
 mod show;

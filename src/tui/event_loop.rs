@@ -18,7 +18,6 @@ use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdat
 use ratatui::crossterm::{execute, queue};
 
 use super::app::{Effect, Msg, State};
-use super::form::SIGN_DISABLED;
 use super::signals::{self, Snapshot};
 use super::{update::update, views};
 use crate::case::{LoadOptions, load_dir};
@@ -28,6 +27,34 @@ use crate::store::drafts;
 
 /// Pause after the last edit before the draft is written.
 pub const DRAFT_PAUSE: Duration = Duration::from_secs(1);
+
+/// Lets the event loop stop the input thread from reading the terminal, so that a
+/// passphrase prompt (signing) gets the keystrokes instead.
+#[derive(Default)]
+pub struct InputGate {
+    paused: Mutex<bool>,
+    cv: std::sync::Condvar,
+}
+
+impl InputGate {
+    fn set(&self, paused: bool) {
+        let mut g = self.paused.lock().unwrap_or_else(|e| e.into_inner());
+        *g = paused;
+        self.cv.notify_all();
+    }
+
+    fn is_paused(&self) -> bool {
+        *self.paused.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Blocks while paused (no CPU: a condition variable).
+    fn wait(&self) {
+        let mut g = self.paused.lock().unwrap_or_else(|e| e.into_inner());
+        while *g {
+            g = self.cv.wait(g).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
 
 /// At most this many messages are handled between two draws.
 const COALESCE: usize = 64;
@@ -71,7 +98,8 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
     // The first frame (with its progress line) before any case is read.
     let mut broken = draw_frame(&mut terminal, &state).is_err();
     state.needs_draw = false;
-    spawn_input(tx.clone());
+    let gate = Arc::new(InputGate::default());
+    spawn_input(tx.clone(), gate.clone());
     let mut pending: VecDeque<Msg> = VecDeque::new();
     let mut ctx = Ctx {
         global,
@@ -106,6 +134,12 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
                     draft_due = None;
                     run_effect(&mut ctx, &state, effect, &tx, &mut pending);
                 }
+                Effect::Sign(d) => {
+                    // Saved first: whatever happens next, the decision is on disk.
+                    pending.push_back(Msg::DraftSaved(save(d.clone())));
+                    let result = sign_outside(global, &state, &d, &gate, &mut terminal);
+                    pending.push_back(Msg::Signed(result));
+                }
                 e => run_effect(&mut ctx, &state, e, &tx, &mut pending),
             }
         }
@@ -137,6 +171,31 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
     }
     super::terminal::restore();
     code
+}
+
+/// Leaves the full screen, signs (a key's passphrase may be asked for on the terminal,
+/// with the input thread held off), and comes back.
+fn sign_outside(
+    global: &Global,
+    state: &State,
+    d: &drafts::Draft,
+    gate: &InputGate,
+    terminal: &mut super::terminal::Term,
+) -> Result<String, String> {
+    let Some(set) = state.set.as_ref() else {
+        return Err("the cases are not loaded yet".into());
+    };
+    gate.set(true);
+    super::terminal::restore();
+    println!(
+        "casebench: signing the decision on {} ...",
+        crate::text::sanitize_line(&d.case)
+    );
+    let result = super::sign::sign(global, set, d);
+    let back = super::terminal::resume(terminal);
+    gate.set(false);
+    back.map_err(|e| format!("terminal: {e}"))?;
+    result
 }
 
 fn next(rx: &Receiver<Msg>, draft_due: Option<Instant>) -> Option<Msg> {
@@ -226,15 +285,8 @@ fn run_effect(
                 pending.push_back(Msg::Error(format!("removing the draft: {e}")));
             }
         }
-        Effect::Sign(d) => {
-            // Seam for the decision log: build, sign and append the record here, then
-            // answer Msg::Signed(Ok(..)), which removes the draft. Until then the draft is
-            // saved and the form says why signing is off.
-            let saved = save(d);
-            pending.push_back(Msg::DraftSaved(saved));
-            pending.push_back(Msg::Signed(Err(SIGN_DISABLED.into())));
-        }
-        Effect::DraftEdited | Effect::Quit => {}
+        // Handled by the loop itself (it needs the terminal).
+        Effect::Sign(_) | Effect::DraftEdited | Effect::Quit => {}
     }
 }
 
@@ -270,19 +322,20 @@ fn spawn_loader(global: &Global, tx: Sender<Msg>) {
 
 /// Reads the terminal on its own thread. It blocks in poll(2) on the terminal, so a
 /// hang-up (POLLHUP/POLLERR) or read error ends it instead of letting it spin.
-fn spawn_input(tx: Sender<Msg>) {
+fn spawn_input(tx: Sender<Msg>, gate: Arc<InputGate>) {
     let _ = std::thread::Builder::new()
         .name("input".into())
         .spawn(move || {
-            let reason = input_loop(&tx);
+            let reason = input_loop(&tx, &gate);
             let _ = tx.send(Msg::Hangup(reason));
         });
 }
 
-fn input_loop(tx: &Sender<Msg>) -> String {
+fn input_loop(tx: &Sender<Msg>, gate: &InputGate) -> String {
     let tty = TtyFd::open();
     let mut idle_wakeups = 0u32;
     loop {
+        gate.wait();
         // Everything crossterm can read without blocking.
         loop {
             match event::poll(Duration::ZERO) {
@@ -312,6 +365,11 @@ fn input_loop(tx: &Sender<Msg>) -> String {
             Ok(true) => return "terminal hung up".into(),
             Ok(false) => {}
             Err(e) => return format!("terminal poll error: {e}"),
+        }
+        if gate.is_paused() {
+            // The bytes that woke us are someone else's (a passphrase): don't read them.
+            idle_wakeups = 0;
+            continue;
         }
         // Readable but nothing came out: an end of file reads as "ready" forever.
         idle_wakeups += 1;

@@ -10,9 +10,6 @@ use crate::case::{Case, Outcome};
 use crate::store::drafts::{Draft, DraftDisclosure, DraftOverride, DraftRecord};
 use crate::text::{sanitize, sanitize_line};
 
-/// Shown on the sign button until the decision log exists.
-pub const SIGN_DISABLED: &str = "signing arrives with the decision log; your draft is kept";
-
 pub const DISCLOSURE_PARTS: [&str; 4] = ["recipient", "address", "description", "purpose"];
 pub const OVERRIDE_PARTS: [&str; 2] = ["finding", "because"];
 

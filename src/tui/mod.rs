@@ -12,6 +12,7 @@ pub mod content;
 pub mod event_loop;
 pub mod form;
 pub mod keymap;
+pub mod sign;
 pub mod signals;
 pub mod terminal;
 pub mod theme;

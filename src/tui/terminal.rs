@@ -17,6 +17,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::crossterm::{cursor, execute};
 
 static MOUSE: AtomicBool = AtomicBool::new(false);
+static MOUSE_WANTED: AtomicBool = AtomicBool::new(false);
 static ENTERED: AtomicBool = AtomicBool::new(false);
 /// Set once the terminal was taken over; never cleared (for the emergency restore).
 static TAKEN: AtomicBool = AtomicBool::new(false);
@@ -40,10 +41,28 @@ pub fn enter(mouse: bool) -> io::Result<Term> {
     let mut out = io::stdout();
     execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
     if mouse {
+        MOUSE_WANTED.store(true, Ordering::SeqCst);
         MOUSE.store(true, Ordering::SeqCst);
         execute!(out, EnableMouseCapture)?;
     }
     Terminal::new(CrosstermBackend::new(out))
+}
+
+/// Takes the terminal back after [`restore`] (for the signing step, which may ask for a
+/// passphrase on the plain terminal). The next frame redraws everything.
+pub fn resume(term: &mut Term) -> io::Result<()> {
+    ENTERED.store(true, Ordering::SeqCst);
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    if MOUSE_WANTED.load(Ordering::SeqCst) {
+        MOUSE.store(true, Ordering::SeqCst);
+        execute!(out, EnableMouseCapture)?;
+    }
+    // Not `clear()`: it asks the terminal where the cursor is, and the reply would go to
+    // the input thread. `resize` clears and forgets the last frame without asking.
+    let size = term.size()?;
+    term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
 /// Puts the terminal back. Safe to call any number of times, from any thread.

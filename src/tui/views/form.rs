@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{footer, rows, span, split_footer};
 use crate::tui::app::{SIDE_BY_SIDE_WIDTH, State};
-use crate::tui::form::{DISCLOSURE_PARTS, Field, Form, OVERRIDE_PARTS, SIGN_DISABLED, grounds};
+use crate::tui::form::{DISCLOSURE_PARTS, Field, Form, OVERRIDE_PARTS, grounds};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::{Role, Theme};
 
@@ -75,7 +75,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         fields(t, form, frame, l[0]);
     }
     rationale(t, form, frame, l[1]);
-    sign_line(t, form, frame, l[2]);
+    sign_line(t, form, &state.signer, frame, l[2]);
     if let Some(r) = right {
         preview_block(t, &preview, &findings, frame, r);
     }
@@ -278,7 +278,7 @@ fn rationale(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
     frame.render_widget(&ta, area);
 }
 
-fn sign_line(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
+fn sign_line(t: &Theme, f: &Form, signer: &str, frame: &mut Frame, area: Rect) {
     let on = f.field() == Field::Sign;
     let withheld_without_ground = f
         .records
@@ -289,9 +289,9 @@ fn sign_line(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
         if on {
             Span::styled("[ Sign ]", t.selected())
         } else {
-            span(t, Role::Muted, "[ Sign ]")
+            span(t, Role::Key, "[ Sign ]")
         },
-        span(t, Role::Muted, format!(" disabled: {SIGN_DISABLED}")),
+        span(t, Role::Muted, format!(" as {signer}")),
     ];
     if withheld_without_ground {
         s.push(span(
