@@ -582,6 +582,11 @@ fn signing_from_the_form_records_the_decision_and_removes_the_draft() {
     let record = std::fs::read_to_string(&log).expect("record written");
     assert!(record.contains("outcome: release_partial"), "{record}");
     assert!(record.contains("psychotherapy-notes"), "{record}");
+    // Signing returns to the case view; back in the queue the case is decided.
+    s.keys("\x1b");
+    s.wait_for("the decided row", |t| {
+        t.contains("decided") && t.contains("done")
+    });
     // The draft is gone once the decision is recorded.
     let end = Instant::now() + Duration::from_secs(10);
     while draft_path(&s.data).exists() {

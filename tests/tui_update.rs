@@ -485,3 +485,18 @@ fn overrides_are_added_edited_saved_and_deleted() {
     assert_eq!(send(&mut s, [key('x')]), [Effect::DraftEdited]);
     assert!(s.form.as_ref().unwrap().overrides.is_empty());
 }
+
+#[test]
+fn decided_cases_from_the_log_and_from_signing_sort_last() {
+    let mut s = state();
+    send(&mut s, [Msg::Decided(vec!["AR-2026-0101".into()])]);
+    assert_eq!(ids(&s), ["DC-2026-0007", "AR-2026-0150", "AR-2026-0101"]);
+    assert_eq!(
+        s.rows[s.queue.visible[2]].status,
+        casebench::case::Status::Decided
+    );
+    let mut s = form_state();
+    send(&mut s, [Msg::Signed(Ok("signed record 1".into()))]);
+    let row = s.rows.iter().find(|r| r.id == "AR-2026-0101").unwrap();
+    assert_eq!(row.status, casebench::case::Status::Decided);
+}

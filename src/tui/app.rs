@@ -47,6 +47,8 @@ pub enum Msg {
         case: String,
         view: AdvisorView,
     },
+    /// Cases the decision log holds a decision (or review) for.
+    Decided(Vec<String>),
     /// Something went wrong in the background (removing a draft...): shown, not fatal.
     Error(String),
     /// SIGHUP, SIGTERM or a terminal read error: save and leave now.
@@ -255,6 +257,8 @@ pub struct State {
     /// Terminal size, from the last resize.
     pub size: (u16, u16),
     pub quit: bool,
+    /// Case ids with a decision in the log (from the loader, and signed this session).
+    pub decided: std::collections::HashSet<String>,
     /// Who would sign, with which key (sanitised), for the form's preview.
     pub signer: String,
     /// Set by `update` when something visible changed; the loop draws and clears it.
@@ -281,6 +285,7 @@ impl State {
             message: None,
             size: (80, 24),
             quit: false,
+            decided: Default::default(),
             signer: "(no --reviewer given)".into(),
             needs_draw: true,
         }

@@ -314,6 +314,21 @@ fn spawn_loader(global: &Global, tx: Sender<Msg>) {
                 Err(e) => Msg::LoadFailed(e.to_string()),
             };
             let _ = tx.send(msg);
+            // Which cases are decided: from the log's index (a missing log is empty).
+            match crate::record::log::read_index(&dir) {
+                Ok(index) => {
+                    let ids = index
+                        .cases
+                        .iter()
+                        .filter(|(_, h)| h.final_record().is_some())
+                        .map(|(id, _)| id.clone())
+                        .collect();
+                    let _ = tx.send(Msg::Decided(ids));
+                }
+                Err(e) => {
+                    let _ = tx.send(Msg::Error(format!("decision log: {e}")));
+                }
+            }
         });
     if let Err(e) = spawned {
         eprintln!("casebench: cannot start the loader: {e}");

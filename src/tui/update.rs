@@ -115,6 +115,11 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Decided(ids) => {
+            state.decided.extend(ids);
+            rebuild_rows(state);
+            Vec::new()
+        }
         Msg::Error(e) => {
             state.message = Some((Role::Error, sanitize_line(&e)));
             Vec::new()
@@ -145,11 +150,28 @@ fn save_if_dirty(state: &mut State) -> Vec<Effect> {
 }
 
 fn loaded(state: &mut State, set: crate::case::CaseSet) {
-    let rows = entries(&set, state.today, &deadline_status);
-    state.rows = rows.iter().map(Row::from_entry).collect();
     state.invalid = invalid_rows(&set);
     state.set = Some(Arc::new(set));
     state.load = Load::Ready;
+    rebuild_rows(state);
+}
+
+/// The queue rows from the set: status from the deadline, or `decided` when the decision
+/// log holds a decision for the case (decided cases sort last).
+fn rebuild_rows(state: &mut State) {
+    let Some(set) = state.set.as_ref() else {
+        return;
+    };
+    let decided = &state.decided;
+    let status = |id: &str, dl: &crate::case::Deadline| {
+        if decided.contains(id) {
+            Status::Decided
+        } else {
+            deadline_status(id, dl)
+        }
+    };
+    let rows = entries(set, state.today, &status);
+    state.rows = rows.iter().map(Row::from_entry).collect();
     refilter(state);
 }
 
@@ -518,6 +540,10 @@ fn signed(state: &mut State, result: Result<String, String>) -> Vec<Effect> {
     match result {
         Ok(what) => {
             let id = state.form.take().map(|f| f.case_id);
+            if let Some(id) = &id {
+                state.decided.insert(id.clone());
+                rebuild_rows(state);
+            }
             if let Some(v) = state.case.as_mut() {
                 v.draft = None;
             }
