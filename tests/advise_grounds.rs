@@ -290,6 +290,7 @@ fn danger() -> Case {
 
 fn via_rep(rel: Relationship) -> Case {
     access(|c| {
+        c.patient.age = 12;
         req(c).requester.relationship = rel;
         let h = &mut c.harm_evaluation;
         h.at_risk = AtRisk::Patient;
@@ -429,7 +430,10 @@ fn representative_abuse_concern_needs_an_abuse_case_on_file() {
     report.received = day("2026-03-20");
     assert!(!Related::from_cases(&father, [&report]).abuse_concern_on_file);
     // The other parent, whose access the harm evaluation finds safe: not this ground.
-    let mother = access(|c| req(c).requester.relationship = Relationship::Parent);
+    let mother = access(|c| {
+        c.patient.age = 12;
+        req(c).requester.relationship = Relationship::Parent;
+    });
     let on_file = Related {
         abuse_concern_on_file: true,
     };
@@ -506,4 +510,22 @@ fn order_scope_names_items_by_id_description_or_category() {
     assert!(holds(&all, "outside-order-scope", Some("notes")));
     let named = order("all records including psychotherapy notes");
     assert!(!holds(&named, "outside-order-scope", Some("notes")));
+}
+
+#[test]
+fn a_parent_of_an_adult_is_a_third_party() {
+    let adult = access(|c| req(c).requester.relationship = Relationship::Parent);
+    assert!(!holds(&adult, "right-of-access", None));
+    assert!(holds(&adult, "no-valid-authorization", None));
+    let minor = access(|c| {
+        c.patient.age = 12;
+        req(c).requester.relationship = Relationship::Parent;
+    });
+    assert!(holds(&minor, "right-of-access", None));
+    let emancipated = access(|c| {
+        c.patient.age = 17;
+        c.patient.emancipated = true;
+        req(c).requester.relationship = Relationship::Parent;
+    });
+    assert!(!holds(&emancipated, "right-of-access", None));
 }

@@ -200,6 +200,18 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
             "42 CFR 2.12, 2.13, 2.51",
         ));
     }
+    if rec.outcome == Outcome::MaintainConfidentiality
+        && matches!(
+            concern,
+            Some(ConcernKind::LawEnforcementRequest | ConcernKind::CourtOrder)
+        )
+    {
+        out.push(act(
+            "ask-for-process",
+            "Confirm nothing, not even that the person is a patient; ask for the written order, warrant, subpoena or administrative request, then open it as a request and disclose only what it permits".into(),
+            "45 CFR 164.512(e)(1), (f)(1)(ii)",
+        ));
+    }
     if rec.outcome == Outcome::MaintainConfidentiality {
         out.push(act(
             "document",

@@ -88,11 +88,8 @@ impl FactView<'_> {
             "requester.identity_verified" => {
                 Bool(req.is_some_and(|r| r.requester.identity_verified))
             }
-            "requester.third_party" => Bool(rel.is_some_and(|r| !r.is_patient_or_representative())),
-            "requester.representative" => Bool(matches!(
-                rel,
-                Some(Relationship::PersonalRepresentative | Relationship::Parent)
-            )),
+            "requester.third_party" => Bool(rel.is_some() && !self.patient_side()),
+            "requester.representative" => Bool(self.representative()),
             "request.scope_stated" => {
                 b(&|i| i.scope.as_deref().is_some_and(|s| !s.trim().is_empty()))
             }
@@ -167,6 +164,24 @@ impl FactView<'_> {
                 }
             }
         }
+    }
+
+    /// A personal representative, or a parent of a minor (164.502(g)(3)): a parent of an
+    /// adult or emancipated patient is a third party.
+    fn representative(&self) -> bool {
+        let minor = self.case.patient.age < 18 && !self.case.patient.emancipated;
+        match self.case.request.as_ref().map(|r| r.requester.relationship) {
+            Some(Relationship::PersonalRepresentative) => true,
+            Some(Relationship::Parent) => minor,
+            _ => false,
+        }
+    }
+
+    /// The patient or someone treated as the patient.
+    fn patient_side(&self) -> bool {
+        self.representative()
+            || self.case.request.as_ref().map(|r| r.requester.relationship)
+                == Some(Relationship::SelfPatient)
     }
 
     fn includes_psychotherapy_notes(&self) -> bool {

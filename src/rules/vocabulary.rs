@@ -210,12 +210,12 @@ pub const FACTS: &[FactSpec] = &[
     fact!(
         "requester.third_party",
         FactType::Bool,
-        "neither the patient, a personal representative nor a parent"
+        "neither the patient, a personal representative nor the parent of a minor"
     ),
     fact!(
         "requester.representative",
         FactType::Bool,
-        "a personal representative or a parent"
+        "a personal representative, or the parent of a minor (not emancipated)"
     ),
     fact!(
         "request.scope_stated",
