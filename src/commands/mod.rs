@@ -10,6 +10,7 @@ mod check;
 mod checkpoint;
 mod decide;
 mod list;
+mod practice;
 mod show;
 mod verify;
 
@@ -42,6 +43,7 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Verify(a) => verify::run(global, a, out),
         Command::Checkpoint(a) => checkpoint::run(global, a, out),
         Command::Advise(a) => advise::run(global, a, out),
+        Command::Practice(a) => practice::run(global, a, out),
         other => Err(CommandError::Usage(format!(
             "`{}` is not available in this build yet",
             command_name(other)
