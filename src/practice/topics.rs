@@ -62,7 +62,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("extension", "the request's deadline was extended"),
     (
         "harm_evaluated",
-        "the harm evaluation finds some harm (not `none`)",
+        "an access request whose harm evaluation finds some harm (not `none`)",
     ),
 ];
 
@@ -195,7 +195,7 @@ pub fn features_of(case: &Case) -> Vec<&'static str> {
         );
     }
     add(
-        case.harm_evaluation.harm_type != HarmType::None,
+        case.request.is_some() && case.harm_evaluation.harm_type != HarmType::None,
         "harm_evaluated",
     );
     let mut seen = std::collections::HashSet::new();
