@@ -197,3 +197,83 @@ pub fn feedback(
         comparison,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::model::RecordAction;
+
+    fn reference() -> Reference {
+        Reference {
+            outcome: Outcome::Deny,
+            grounds: vec!["subpoena-without-assurance".into()],
+            withhold: BTreeMap::from([
+                ("chart".into(), "subpoena-without-assurance".into()),
+                ("notes".into(), "subpoena-without-assurance".into()),
+            ]),
+            explanation: String::new(),
+        }
+    }
+
+    fn action(id: &str, grounds: &[&str]) -> RecordAction {
+        RecordAction {
+            id: id.into(),
+            action: if grounds.is_empty() {
+                Action::Release
+            } else {
+                Action::Withhold
+            },
+            grounds: grounds.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn answer_prefers_the_reference_ground_among_several() {
+        let rec = Record {
+            record: crate::record::model::RECORD_TAG.into(),
+            seq: 3,
+            prev: "none".into(),
+            case: "X".into(),
+            case_sha256: "0".repeat(64),
+            case_prev: "none".into(),
+            kind: RecordType::Practice,
+            reviews: None,
+            countersigns: None,
+            reviewer: "t".into(),
+            key: "SHA256:x".into(),
+            policy: format!("sha256:{}", "0".repeat(64)),
+            time: chrono::DateTime::from_timestamp(0, 0).unwrap(),
+            outcome: "deny".into(),
+            grounds: vec![
+                "lack-of-consent".into(),
+                "subpoena-without-assurance".into(),
+            ],
+            records: vec![
+                action("chart", &["lack-of-consent", "subpoena-without-assurance"]),
+                action("notes", &["lack-of-consent"]),
+                action("billing", &[]),
+            ],
+            disclosures: vec![],
+            notice: Default::default(),
+            deadline: crate::record::model::DeadlineInfo {
+                due: None,
+                decided_on_time: true,
+            },
+            findings_overridden: vec![],
+            rationale: "x\n".into(),
+        };
+        let a = RecordedAnswer::of(&rec, &reference()).unwrap();
+        assert_eq!(a.outcome, Outcome::Deny);
+        assert_eq!(a.withhold["chart"], "subpoena-without-assurance");
+        assert_eq!(a.withhold["notes"], "lack-of-consent");
+        assert!(!a.withhold.contains_key("billing"));
+        let bad = Record {
+            outcome: "maybe".into(),
+            ..rec
+        };
+        assert!(matches!(
+            RecordedAnswer::of(&bad, &reference()),
+            Err(FeedbackError::Outcome { seq: 3, .. })
+        ));
+    }
+}

@@ -202,3 +202,68 @@ pub fn features_of(case: &Case) -> Vec<&'static str> {
     out.retain(|f| seen.insert(*f));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::load::{LoadOptions, parse};
+
+    fn fixture(name: &str) -> Case {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/practice/cases");
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        parse(
+            &dir.join(name),
+            &bytes,
+            name,
+            &dir,
+            &LoadOptions::new(today),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn features_come_from_the_case_file() {
+        let access = fixture("PA-2026-0301.yaml");
+        assert_eq!(features_of(&access), ["own_access", "psychotherapy_notes"]);
+        let concern = fixture("PD-2026-0302.yaml");
+        assert_eq!(features_of(&concern), ["threat"]);
+        let mut minor = access.clone();
+        minor.patient.age = 15;
+        assert!(features_of(&minor).contains(&"minor"));
+        minor.patient.emancipated = true;
+        assert!(!features_of(&minor).contains(&"minor"));
+    }
+
+    #[test]
+    fn topics_from_grounds_and_features() {
+        let map = TopicMap::builtin();
+        let case = fixture("PA-2026-0301.yaml");
+        let mut reference = case.practice.clone().unwrap().reference;
+        assert_eq!(
+            map.topics_of(&case, &reference),
+            ["right-of-access", "psychotherapy-notes"]
+        );
+        // A ground only in the withhold map counts.
+        reference.grounds.clear();
+        reference
+            .withhold
+            .insert("chart".into(), "danger-to-life".into());
+        assert!(
+            map.topics_of(&case, &reference)
+                .contains(&"harm-based-denials".to_string())
+        );
+    }
+
+    #[test]
+    fn every_feature_named_in_the_map_is_known_and_used() {
+        let map = TopicMap::builtin();
+        for (f, _) in FEATURES {
+            assert!(
+                map.topics.iter().any(|t| t.features.iter().any(|x| x == f)),
+                "feature `{f}` is in no topic"
+            );
+        }
+    }
+}
