@@ -455,12 +455,16 @@ fn publish_pair(
     for t in [&tmp_sig, &tmp_rec] {
         let _ = std::fs::remove_file(log_dir.join(t));
     }
-    let ts =
-        publish::write_exclusive(log_dir, &tmp_sig, sig, FILE_MODE).map_err(|e| io(log_dir, e))?;
-    let tr = publish::write_exclusive(log_dir, &tmp_rec, record, FILE_MODE)
+    let (ts, fs) =
+        publish::create_exclusive(log_dir, &tmp_sig, sig, FILE_MODE).map_err(|e| io(log_dir, e))?;
+    let (tr, fr) = publish::create_exclusive(log_dir, &tmp_rec, record, FILE_MODE)
         .map_err(|e| io(log_dir, e))?;
+    publish::sync_all_concurrently(&[&fs, &fr]).map_err(|e| io(log_dir, e))?;
+    // The signature's name appears first; a writer killed between the two links leaves
+    // a signature without a record (swept later), never a record without a signature.
+    // One directory fsync covers both links: a journaling filesystem commits them in
+    // the order they were made.
     publish::publish(&ts, &final_sig).map_err(|e| io(&final_sig, e))?;
-    publish::fsync_dir(log_dir).map_err(|e| io(log_dir, e))?;
     publish::publish(&tr, &final_rec).map_err(|e| io(&final_rec, e))?;
     publish::fsync_dir(log_dir).map_err(|e| io(log_dir, e))?;
     Ok((final_rec, final_sig))

@@ -5,6 +5,7 @@
 pub mod allowed_signers;
 pub mod append;
 pub mod checkpoint;
+pub mod fastread;
 pub mod log;
 pub mod model;
 pub mod proposal;

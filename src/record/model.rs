@@ -166,12 +166,47 @@ pub fn sha256_link(bytes: &[u8]) -> String {
 
 /// Formats a record time the one way records carry it.
 pub fn format_time(t: &DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::Timelike;
+    // By hand: chrono's strftime parses its pattern on every call, and verification
+    // formats a time per record.
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        format_date(&t.date_naive()),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// `YYYY-MM-DD` (years 0-9999, the only ones records carry).
+pub fn format_date(d: &NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ").ok()?;
-    let t = naive.and_utc();
+    // `YYYY-MM-DDTHH:MM:SSZ`, parsed by hand (see `format_time`).
+    let b = s.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = s.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+    let t = date
+        .and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?
+        .and_utc();
     (format_time(&t) == s).then_some(t)
 }
 
@@ -199,7 +234,7 @@ mod due_or_none {
 
     pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
         match d {
-            Some(d) => s.serialize_str(&d.format("%Y-%m-%d").to_string()),
+            Some(d) => s.serialize_str(&super::format_date(d)),
             None => s.serialize_str("none"),
         }
     }
@@ -274,7 +309,7 @@ impl Record {
         });
         o.list("disclosures", &self.disclosures, |o, d| {
             o.map_start();
-            o.entry_plain("date", &d.date.format("%Y-%m-%d").to_string());
+            o.entry_plain("date", &format_date(&d.date));
             o.entry_str("recipient", &d.recipient);
             o.entry_str("address", &d.address);
             o.entry_str("description", &d.description);
@@ -292,7 +327,7 @@ impl Record {
         let due = self
             .deadline
             .due
-            .map_or_else(|| NONE.to_string(), |d| d.format("%Y-%m-%d").to_string());
+            .map_or_else(|| NONE.to_string(), |d| format_date(&d));
         o.entry_plain("due", &due);
         o.entry_plain("decided_on_time", bool_str(self.deadline.decided_on_time));
         o.map_end_line();
@@ -308,6 +343,19 @@ impl Record {
 
     /// Parses record bytes, checks the fields' shapes, and requires canonical form.
     pub fn from_bytes(bytes: &[u8]) -> Result<Record, RecordFormatError> {
+        let src = std::str::from_utf8(bytes).map_err(|_| RecordFormatError::Utf8)?;
+        // Fast path: canonical records, recognised by being written back identically.
+        if let Some(rec) = super::fastread::read(src)
+            && rec.check_fields().is_ok()
+            && rec.to_bytes() == bytes
+        {
+            return Ok(rec);
+        }
+        Record::from_bytes_yaml(bytes)
+    }
+
+    /// The general path of [`Record::from_bytes`]: the YAML reader, then the checks.
+    pub fn from_bytes_yaml(bytes: &[u8]) -> Result<Record, RecordFormatError> {
         let src = std::str::from_utf8(bytes).map_err(|_| RecordFormatError::Utf8)?;
         let rec: Record = crate::yaml::from_str(src).map_err(|e| RecordFormatError::Yaml {
             line: e.line,

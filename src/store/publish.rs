@@ -45,6 +45,22 @@ pub fn ensure_dir(path: &Path, mode: u32) -> io::Result<()> {
 /// Writes `bytes` to a new file `dir/name` created exclusively (fails if it exists),
 /// with exactly `mode`, fsynced before returning.
 pub fn write_exclusive(dir: &Path, name: &str, bytes: &[u8], mode: u32) -> io::Result<PathBuf> {
+    let (path, f) = create_exclusive(dir, name, bytes, mode)?;
+    if let Err(e) = f.sync_all() {
+        let _ = std::fs::remove_file(&path);
+        return Err(e);
+    }
+    Ok(path)
+}
+
+/// Like [`write_exclusive`] but leaves the fsync to the caller (who may sync several
+/// files at once), returning the open file.
+pub fn create_exclusive(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    mode: u32,
+) -> io::Result<(PathBuf, File)> {
     let path = dir.join(name);
     let mut f: File = OpenOptions::new()
         .write(true)
@@ -54,14 +70,29 @@ pub fn write_exclusive(dir: &Path, name: &str, bytes: &[u8], mode: u32) -> io::R
         .open(&path)?;
     let result = (|| {
         f.write_all(bytes)?;
-        f.set_permissions(Permissions::from_mode(mode))?;
-        f.sync_all()
+        f.set_permissions(Permissions::from_mode(mode))
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&path);
         return Err(e);
     }
-    Ok(path)
+    Ok((path, f))
+}
+
+/// Fsyncs several files concurrently: on a journaling filesystem their flushes share
+/// one journal commit, so two files cost about one fsync.
+pub fn sync_all_concurrently(files: &[&File]) -> io::Result<()> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files.iter().map(|f| s.spawn(|| f.sync_all())).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("fsync thread panicked")))
+            })
+            .collect::<io::Result<Vec<()>>>()
+    })?;
+    Ok(())
 }
 
 /// Publishes the temporary file `tmp` under `final_path` with `link()`: fails with
