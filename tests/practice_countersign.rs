@@ -140,6 +140,24 @@ fn trainee_proposes_supervisor_countersigns_case_decided_verify_passes() {
         &args,
         &format!("case {REAL} already decided by {A}"),
     );
+    // A trainee may still practise on the decided case, but that is no proposal.
+    let late = env.decide_json(
+        T,
+        &[
+            REAL,
+            "--type",
+            "practice",
+            "--outcome",
+            "release_full",
+            "--ground",
+            "right-of-access",
+            "--rationale",
+            "Late.",
+        ],
+    );
+    assert_eq!(late["practice"]["proposal"], false, "{late}");
+    assert_eq!(late["practice"]["decided_by"], A);
+    assert!(pending(&env).is_empty());
 
     // The log verifies, in casebench and in OpenSSH (decision namespace for the
     // countersignature, practice namespace for the proposal).

@@ -107,6 +107,12 @@ pub(crate) enum AfterPractice {
     Scored(Box<Feedback>),
     /// A real case: a proposal for a supervisor to countersign.
     Proposal { seq: u64, case: String },
+    /// A real case already decided: practice only, nothing to countersign.
+    AlreadyDecided {
+        case: String,
+        by: String,
+        at: String,
+    },
     /// Signed, but the comparison failed (e.g. the rulebook override is invalid).
     Unscored(String),
 }
@@ -118,6 +124,17 @@ pub(crate) fn after_practice(
     rec: &Record,
 ) -> AfterPractice {
     if case.case.practice.is_none() {
+        let decided = crate::record::log::read_index(&global.cases)
+            .ok()
+            .and_then(|ix| ix.cases.get(&case.case.id).cloned())
+            .and_then(|h| h.final_record().cloned());
+        if let Some(f) = decided {
+            return AfterPractice::AlreadyDecided {
+                case: case.case.id.clone(),
+                by: f.reviewer,
+                at: crate::record::model::format_time(&f.time),
+            };
+        }
         return AfterPractice::Proposal {
             seq: rec.seq,
             case: case.case.id.clone(),
@@ -143,6 +160,12 @@ impl AfterPractice {
                 "proposal": true,
                 "countersign": format!("casebench decide {case} --type countersign --countersigns {seq} --rationale TEXT"),
             }),
+            AfterPractice::AlreadyDecided { by, at, .. } => json!({
+                "scored": false,
+                "proposal": false,
+                "decided_by": by,
+                "decided_at": at,
+            }),
             AfterPractice::Unscored(why) => json!({ "scored": false, "error": why }),
         }
     }
@@ -158,6 +181,12 @@ impl AfterPractice {
                 "\nA proposal: case {} is not decided until a supervisor countersigns record {seq}:\n  casebench decide {} --type countersign --countersigns {seq} --rationale TEXT",
                 sanitize_line(case),
                 sanitize_line(case)
+            ),
+            AfterPractice::AlreadyDecided { case, by, at } => writeln!(
+                out,
+                "\nCase {} was already decided by {} at {at}: this practice record is not a proposal, and a real case has no reference to score it against.",
+                sanitize_line(case),
+                sanitize_line(by)
             ),
             AfterPractice::Unscored(why) => {
                 writeln!(out, "\nNot scored: {}", sanitize_line(why))
