@@ -327,6 +327,36 @@ fn countersign_refusals() {
     assert_eq!(env.records(), 3);
     let o = env.verify();
     assert!(o.status.success(), "{}", stdout(&o));
+    // A supervisor who disagrees signs a decision instead; the proposal is then moot.
+    assert_eq!(pending(&env).len(), 1);
+    let o = env.decide(
+        A,
+        &[
+            REAL,
+            "--outcome",
+            "release_full",
+            "--ground",
+            "right-of-access",
+            "--rationale",
+            "Release all.",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(pending(&env).is_empty());
+    refused(
+        &env,
+        B,
+        &[
+            REAL,
+            "--type",
+            "countersign",
+            "--countersigns",
+            &p.to_string(),
+            "--rationale",
+            "x",
+        ],
+        &format!("case {REAL} already decided by {A}"),
+    );
 }
 
 #[test]

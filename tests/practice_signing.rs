@@ -155,3 +155,21 @@ fn practice_records_failing_verification_are_not_scored() {
         "{after:#}"
     );
 }
+
+#[test]
+fn attempts_at_a_case_that_is_no_longer_loadable_are_flagged() {
+    let env = Env::new();
+    env.attempt(
+        T,
+        PA,
+        &["--outcome", "release_full", "--ground", "right-of-access"],
+    );
+    std::fs::remove_file(env.cases.join(format!("{PA}.yaml"))).unwrap();
+    let o = env.practice(&["--trainee", T]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("case file is missing or invalid"),
+        "{}",
+        stdout(&o)
+    );
+}

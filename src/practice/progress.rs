@@ -130,8 +130,13 @@ pub fn collect(set: &CaseSet, log: &LogReport, rb: &Rulebook) -> Attempts {
     for r in &log.records {
         let practice = r.kind == Some(RecordType::Practice);
         let Some(case) = r.case.as_deref().and_then(|id| set.get(id)) else {
-            if practice && r.state == State::Invalid {
-                out.skipped.push(skip(r, "failed verification"));
+            if practice {
+                let why = if r.state == State::Invalid {
+                    "failed verification"
+                } else {
+                    "its case file is missing or invalid (run `casebench check`)"
+                };
+                out.skipped.push(skip(r, why));
             }
             continue;
         };
