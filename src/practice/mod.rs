@@ -4,10 +4,12 @@
 //!
 //! For the workbench: [`feedback::feedback`] (the comparison screen, after signing),
 //! [`progress::progress`] (scores), [`countersign::pending`] and
-//! [`countersign::countersign`] (a supervisor's review of trainees' proposals).
+//! [`countersign::countersign`] (a supervisor's review of trainees' proposals),
+//! [`hints::advisor_visible`] (whether the advisor is shown on a practice case).
 
 pub mod countersign;
 pub mod feedback;
+pub mod hints;
 pub mod progress;
 pub mod score;
 pub mod topics;
