@@ -26,6 +26,13 @@ fn arg(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// (outcome, grounds, withhold map) of one practice answer.
+type Answer = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+);
+
 fn trainee(i: usize) -> String {
     format!("t{i:03}@bench.example")
 }
@@ -65,7 +72,7 @@ fn main() {
     let set = load_dir(&cases, &opts, &|_, _| {}).unwrap();
     let pa = set.get("PA-2026-0301").unwrap();
     let pd = set.get("PD-2026-0302").unwrap();
-    let answers: [(&str, &[&str], &[(&str, &str)]); 4] = [
+    let answers: [Answer; 4] = [
         (
             "release_partial",
             &["right-of-access"],
