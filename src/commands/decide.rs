@@ -48,7 +48,7 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
                 let v = serde_json::json!({ "error": refusal_kind(&refusal), "message": msg });
                 writeln!(out, "{v}").map_err(io_out)?;
             }
-            eprintln!("casebench: {msg}");
+            eprintln!("casebench: {}", crate::text::sanitize_line(&msg));
             Ok(Exit::Problems)
         }
     }
