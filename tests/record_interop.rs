@@ -41,6 +41,8 @@ fn every_record_verifies_with_ssh_keygen_and_signatures_are_identical() {
             "countersign",
             "--outcome",
             "release_partial",
+            "--ground",
+            "right-of-access",
             "--withhold",
             "notes=psychotherapy-notes",
             "--rationale",
@@ -85,6 +87,12 @@ fn every_record_verifies_with_ssh_keygen_and_signatures_are_identical() {
             "deny",
             "--ground",
             "danger-to-life",
+            // The fixture supports no such denial: the advisor's error findings are
+            // overridden so that there is a denial to review.
+            "--override",
+            "invalid-ground=test fixture: a denial for the reviewer to reverse",
+            "--override",
+            "whole-record-denial=test fixture: a denial for the reviewer to reverse",
             "--rationale",
             "Deny.",
         ],
@@ -97,6 +105,8 @@ fn every_record_verifies_with_ssh_keygen_and_signatures_are_identical() {
             "review",
             "--outcome",
             "release_full",
+            "--ground",
+            "right-of-access",
             "--rationale",
             "On review, release.",
         ],
@@ -275,6 +285,8 @@ fn signs_through_a_real_ssh_agent() {
             CONCERN,
             "--outcome",
             "warn_and_protect",
+            "--ground",
+            "serious-threat",
             "--rationale",
             "Agent, no --key.",
         ])
@@ -344,6 +356,8 @@ fn passphrase_protected_key_via_askpass() {
         CASE,
         "--outcome",
         "release_full",
+        "--ground",
+        "right-of-access",
         "--rationale",
         "Encrypted key.",
     ];

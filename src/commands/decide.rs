@@ -8,6 +8,7 @@ use std::io::Write;
 
 use chrono::Utc;
 
+use super::decide_gate::GateError;
 use super::{CommandError, CommandResult, Exit, io_out};
 use crate::case::LoadedCase;
 use crate::cli::{DecideArgs, Global};
@@ -34,8 +35,13 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
         time,
     )
     .map_err(CommandError::Usage)?;
-    let draft = build_draft(&case.case, &reviewer, &proposal, overrides, today)
+    let mut draft = build_draft(&case.case, &reviewer, &proposal, overrides, today)
         .map_err(CommandError::Usage)?;
+    match super::decide_gate::apply(global, &set, case, &mut draft) {
+        Ok(()) => {}
+        Err(GateError::Usage(m)) => return Err(CommandError::Usage(m)),
+        Err(GateError::Findings(open)) => return refuse_findings(out, &open, args.json),
+    }
     match decide(global, case, &draft, &mut signer, time) {
         Ok(a) => {
             // A practice record: the comparison with the reference (only now that it is
@@ -51,15 +57,13 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
                 let v = serde_json::json!({ "error": refusal_kind(&refusal), "message": msg });
                 writeln!(out, "{v}").map_err(io_out)?;
             }
-            eprintln!("casebench: {msg}");
+            eprintln!("casebench: {}", crate::text::sanitize_line(&msg));
             Ok(Exit::Problems)
         }
     }
 }
 
-/// Signs and appends the draft. This is the seam for the advisor: its check of error
-/// findings (refused unless each is overridden with a justification) goes here, before
-/// the record is signed; the overrides are already in `draft.findings_overridden`.
+/// Signs and appends the draft (the advisor's gate has already passed it).
 fn decide(
     global: &Global,
     case: &LoadedCase,
@@ -68,6 +72,32 @@ fn decide(
     time: chrono::DateTime<Utc>,
 ) -> Result<Appended, AppendError> {
     crate::record::sign_and_append(&global.cases, case, draft, signer, time)
+}
+
+/// Error findings without an override: nothing is signed; each is listed with what to do.
+fn refuse_findings(
+    out: &mut dyn Write,
+    open: &[crate::rules::Finding],
+    json: bool,
+) -> CommandResult {
+    if json {
+        let v = serde_json::json!({ "error": "findings", "findings": open });
+        writeln!(out, "{v}").map_err(io_out)?;
+    }
+    eprintln!(
+        "casebench: not signed: the advisor reports {} error finding(s); change the decision or \
+         override each with --override CODE=JUSTIFICATION",
+        open.len()
+    );
+    for f in open {
+        eprintln!(
+            "  error {}: {}  [{}]",
+            f.code,
+            crate::text::sanitize_line(&f.message),
+            f.citation
+        );
+    }
+    Ok(Exit::Problems)
 }
 
 fn refusal_kind(e: &AppendError) -> &'static str {

@@ -9,6 +9,7 @@ pub mod advise;
 mod check;
 mod checkpoint;
 mod decide;
+mod decide_gate;
 mod list;
 mod practice;
 mod show;
@@ -39,10 +40,10 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Check(a) => check::run(global, a.json, out),
         Command::List(a) => list::run(global, a.json, out),
         Command::Show(a) => show::run(global, &a.id, a.json, out),
+        Command::Advise(a) => advise::run(global, a, out),
         Command::Decide(a) => decide::run(global, a, out),
         Command::Verify(a) => verify::run(global, a, out),
         Command::Checkpoint(a) => checkpoint::run(global, a, out),
-        Command::Advise(a) => advise::run(global, a, out),
         Command::Practice(a) => practice::run(global, a, out),
         other => Err(CommandError::Usage(format!(
             "`{}` is not available in this build yet",

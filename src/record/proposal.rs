@@ -206,3 +206,94 @@ fn record_actions(case: &Case, p: &Proposal) -> Result<Vec<RecordAction>, String
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case() -> Case {
+        let src = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/records/cases/AR-2026-0201.yaml"
+        ))
+        .unwrap();
+        crate::yaml::from_str(&src).unwrap()
+    }
+
+    fn proposal(outcome: &str, grounds: &[&str], withhold: &[(&str, &str)]) -> Proposal {
+        Proposal {
+            kind: None,
+            outcome: outcome.into(),
+            grounds: grounds.iter().map(|g| g.to_string()).collect(),
+            withhold: withhold
+                .iter()
+                .map(|(r, g)| (r.to_string(), g.to_string()))
+                .collect(),
+            disclosures: vec![],
+            rationale: "why".into(),
+        }
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn partial_release_withholds_named_items_and_sets_notice() {
+        let p = proposal(
+            "release_partial",
+            &["right-of-access"],
+            &[("notes", "danger-to-life")],
+        );
+        let d = build_draft(&case(), "a@x", &p, vec![], day("2026-03-20")).unwrap();
+        assert_eq!(d.records[0].action, Action::Release);
+        assert_eq!(d.records[1].action, Action::Withhold);
+        assert_eq!(d.records[1].grounds, vec!["danger-to-life".to_string()]);
+        assert!(d.notice.basis && d.notice.review_rights && d.notice.complaint_routes);
+        assert_eq!(d.deadline.due, Some(day("2026-04-01")));
+        assert!(d.deadline.decided_on_time);
+        let late = build_draft(&case(), "a@x", &p, vec![], day("2026-04-02")).unwrap();
+        assert!(!late.deadline.decided_on_time);
+    }
+
+    #[test]
+    fn deny_withholds_everything_on_the_decision_grounds() {
+        let p = proposal("deny", &["psychotherapy-notes"], &[]);
+        let d = build_draft(&case(), "a@x", &p, vec![], day("2026-03-20")).unwrap();
+        assert!(d.records.iter().all(|r| r.action == Action::Withhold));
+        assert!(d.notice.basis && !d.notice.review_rights);
+        let e = build_draft(
+            &case(),
+            "a@x",
+            &proposal("deny", &[], &[]),
+            vec![],
+            day("2026-03-20"),
+        );
+        assert!(e.unwrap_err().contains("give the ground"));
+    }
+
+    #[test]
+    fn refuses_inconsistent_proposals() {
+        let t = day("2026-03-20");
+        let c = case();
+        let err = |p: Proposal| build_draft(&c, "a@x", &p, vec![], t).unwrap_err();
+        assert!(err(proposal("release_full", &[], &[("notes", "x")])).contains("release_partial"));
+        assert!(err(proposal("release_partial", &[], &[])).contains("withholds others"));
+        assert!(err(proposal("deny", &[], &[("nope", "x")])).contains("no record item `nope`"));
+        assert!(err(proposal("shrug", &[], &[])).contains("unknown outcome"));
+        assert!(err(proposal("deny", &["Bad Code"], &[])).contains("not a ground code"));
+        let mut p = proposal("release_full", &[], &[]);
+        p.rationale = "  ".into();
+        assert!(err(p).contains("rationale"));
+        let over = vec![OverriddenFinding {
+            code: "x".into(),
+            justification: " ".into(),
+        }];
+        let p = proposal("release_full", &[], &[]);
+        assert!(
+            build_draft(&c, "a@x", &p, over, t)
+                .unwrap_err()
+                .contains("justification")
+        );
+    }
+}

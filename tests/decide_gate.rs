@@ -1,0 +1,139 @@
+//! `decide` runs the advisor first: error findings refuse the decision unless each is
+//! overridden with a justification, and overrides are written into the signed record.
+
+mod record_support;
+
+use record_support::*;
+
+fn written(env: &Env) -> bool {
+    env.record(1).exists()
+}
+
+#[test]
+fn error_findings_refuse_the_decision_and_nothing_is_written() {
+    let env = Env::new();
+    let o = env.decide(
+        A,
+        &[
+            CASE,
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "chart=emotional-distress",
+            "--rationale",
+            "She would be upset.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("not signed: the advisor reports"), "{err}");
+    assert!(err.contains("error invalid-ground:"), "{err}");
+    assert!(
+        err.contains("164.524(a)(3)(i)"),
+        "the finding carries its citation: {err}"
+    );
+    assert!(!written(&env), "a refused decision must not reach the log");
+}
+
+#[test]
+fn an_override_with_justification_is_signed_into_the_record() {
+    let env = Env::new();
+    let o = env.decide(
+        A,
+        &[
+            CASE,
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "chart=emotional-distress",
+            "--override",
+            "invalid-ground=counsel advised on 2026-03-19; see memo 12",
+            "--rationale",
+            "Withheld on counsel's advice.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(env.record(1)).unwrap();
+    assert!(text.contains("findings_overridden:"), "{text}");
+    assert!(text.contains("invalid-ground"), "{text}");
+    assert!(
+        text.contains("counsel advised on 2026-03-19; see memo 12"),
+        "{text}"
+    );
+    assert!(env.verify().first_bad().is_none());
+}
+
+#[test]
+fn an_override_of_a_finding_that_is_not_there_is_a_usage_error() {
+    let env = Env::new();
+    let o = env.decide(
+        A,
+        &[
+            CASE,
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "notes=psychotherapy-notes",
+            "--override",
+            "invalid-gruond=typo",
+            "--rationale",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--override invalid-gruond: the advisor reports no error finding"));
+    assert!(!written(&env));
+}
+
+#[test]
+fn a_sound_decision_passes_and_its_notice_comes_from_the_rulebook() {
+    let env = Env::new();
+    let o = env.decide(
+        A,
+        &[
+            CASE,
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "notes=psychotherapy-notes",
+            "--rationale",
+            "Notes kept separately.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(env.record(1)).unwrap();
+    // Psychotherapy notes: a basis and complaint routes, but no review right.
+    assert!(
+        text.contains("notice: { basis: true, review_rights: false, complaint_routes: true }"),
+        "{text}"
+    );
+}
+
+#[test]
+fn practice_records_are_not_gated() {
+    let env = Env::new();
+    let o = env.decide(
+        T,
+        &[
+            CASE,
+            "--type",
+            "practice",
+            "--outcome",
+            "deny",
+            "--ground",
+            "lack-of-consent",
+            "--rationale",
+            "Practice attempt.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(written(&env));
+}
