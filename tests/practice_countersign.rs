@@ -199,7 +199,7 @@ fn trainee_proposes_supervisor_countersigns_case_decided_verify_passes() {
             "--rationale",
             "x",
         ],
-        "already reviewed",
+        "reviewer-participated",
     );
 }
 
@@ -381,4 +381,42 @@ fn a_countersignature_is_bound_to_the_proposal() {
         "{}",
         stdout(&o)
     );
+}
+
+#[test]
+fn a_countersignature_passes_the_advisors_gate() {
+    let env = Env::new();
+    // The trainee's proposal is signed whatever its mistakes (practice is not gated)...
+    let v = env.decide_json(
+        T,
+        &[
+            REAL,
+            "--type",
+            "practice",
+            "--outcome",
+            "deny",
+            "--ground",
+            "lack-of-consent",
+            "--rationale",
+            "No release signed.",
+        ],
+    );
+    let p = v["seq"].as_u64().unwrap().to_string();
+    // ... but making it final is a decision: error findings refuse it.
+    let o = env.decide(
+        A,
+        &[
+            REAL,
+            "--type",
+            "countersign",
+            "--countersigns",
+            &p,
+            "--rationale",
+            "Agree.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("invalid-ground"), "{}", stderr(&o));
+    assert_eq!(env.records(), 1);
+    assert_eq!(pending(&env).len(), 1);
 }

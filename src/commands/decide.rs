@@ -22,7 +22,7 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
     let today = global.today();
     let overrides = parse_overrides(&args.overrides)?;
     if let Some(seq) = args.countersigns {
-        return super::practice::decide_countersign(global, args, case, seq, overrides, out);
+        return super::practice::decide_countersign(global, args, &set, case, seq, overrides, out);
     }
     let proposal = parse_proposal(args, today)?;
     let kind = proposal.kind.unwrap_or(RecordType::Decision);
@@ -75,7 +75,7 @@ fn decide(
 }
 
 /// Error findings without an override: nothing is signed; each is listed with what to do.
-fn refuse_findings(
+pub(super) fn refuse_findings(
     out: &mut dyn Write,
     open: &[crate::rules::Finding],
     json: bool,

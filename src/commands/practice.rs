@@ -11,15 +11,16 @@ use std::io::Write;
 use chrono::Utc;
 use serde_json::json;
 
+use super::decide_gate::GateError;
 use super::{CommandError, CommandResult, Exit, io_out};
 use crate::case::{CaseSet, LoadedCase};
 use crate::cli::{DecideArgs, Global, PracticeArgs};
-use crate::practice::countersign::{self, CountersignRequest};
+use crate::practice::countersign;
 use crate::practice::progress::{self, TraineeRow};
 use crate::practice::{Feedback, feedback};
 use crate::record::model::{OverriddenFinding, Record, RecordType};
 use crate::record::reviewers::{self, Role};
-use crate::record::{AppendError, signer};
+use crate::record::{AppendError, Log, signer};
 use crate::rules::{Related, Rulebook};
 use crate::text::sanitize_line;
 
@@ -200,6 +201,7 @@ impl AfterPractice {
 pub(crate) fn decide_countersign(
     global: &Global,
     args: &DecideArgs,
+    set: &CaseSet,
     case: &LoadedCase,
     seq: u64,
     overrides: Vec<OverriddenFinding>,
@@ -256,15 +258,26 @@ pub(crate) fn decide_countersign(
         time,
     )
     .map_err(CommandError::Usage)?;
-    let req = CountersignRequest {
-        proposal: seq,
-        supervisor: &reviewer,
-        rationale: &args.rationale,
+    let mut draft = match countersign::countersign_draft(
+        &case.case,
+        &proposal,
+        &reviewer,
+        &args.rationale,
         overrides,
-        today: global.today(),
-        time,
+        global.today(),
+    ) {
+        Ok(d) => d,
+        Err(e) => return refused(e, out),
     };
-    match countersign::countersign(&global.cases, case, &mut signer, req) {
+    // The countersignature makes the decision final: the advisor's gate applies.
+    match super::decide_gate::apply(global, set, case, &mut draft) {
+        Ok(()) => {}
+        Err(GateError::Usage(m)) => return Err(CommandError::Usage(m)),
+        Err(GateError::Findings(open)) => {
+            return super::decide::refuse_findings(out, &open, args.json);
+        }
+    }
+    match Log::open(&global.cases).append_countersign(case, &draft, &mut signer, time, seq) {
         Ok(a) => {
             let r = &a.record;
             if args.json {

@@ -10,15 +10,15 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::case::{Case, CaseSet, LoadedCase};
-use crate::record::append::{AppendError, Appended, Draft, Log};
+use crate::case::{Case, CaseSet};
+use crate::record::append::{AppendError, Draft};
+use crate::record::log::CaseHistory;
 use crate::record::log::{self, Paths};
 use crate::record::model::{DeadlineInfo, OverriddenFinding, Record, RecordAction, RecordType};
 use crate::record::verify::{LogReport, State};
-use crate::record::{Signer, log::CaseHistory};
 use crate::store::safe_open::SafeDir;
 
 /// A trainee's proposal awaiting a supervisor's countersignature.
@@ -119,8 +119,15 @@ pub fn check_proposal(case: &Case, proposal: &Record) -> Result<(), AppendError>
 }
 
 /// The countersignature of `proposal` by `supervisor`: the proposal's decision as it
-/// stands, with the supervisor's rationale, the deadline as of `today`, and the
-/// proposal's overridden findings plus the supervisor's own (which replace a same code).
+/// stands (outcome, grounds, per-item actions, disclosures, notice), with the
+/// supervisor's rationale, the deadline as of `today`, and the supervisor's own
+/// overrides of advisor findings: the countersignature makes the decision final, so it
+/// goes through the advisor's gate like any decision, and the trainee's overrides (a
+/// practice record is not gated) do not carry over.
+///
+/// Then: apply the advisor's gate to the draft (as for a decision), show it, and sign
+/// with [`crate::record::Log::append_countersign`]`(case, &draft, signer, time, seq)`,
+/// which re-checks everything under the log's lock.
 pub fn countersign_draft(
     case: &Case,
     proposal: &Record,
@@ -135,13 +142,6 @@ pub fn countersign_draft(
             "the rationale must not be empty".into(),
         ));
     }
-    let mut findings: Vec<OverriddenFinding> = proposal
-        .findings_overridden
-        .iter()
-        .filter(|f| !overrides.iter().any(|o| o.code == f.code))
-        .cloned()
-        .collect();
-    findings.extend(overrides);
     let dl = crate::case::deadline::deadline(case, today, crate::case::deadline::ACCESS_DAYS);
     Ok(Draft {
         kind: RecordType::Countersign,
@@ -155,38 +155,7 @@ pub fn countersign_draft(
             due: dl.due,
             decided_on_time: dl.due.is_none_or(|d| today <= d),
         },
-        findings_overridden: findings,
+        findings_overridden: overrides,
         rationale: rationale.to_string(),
     })
-}
-
-/// What a supervisor asks for when countersigning.
-#[derive(Debug, Clone)]
-pub struct CountersignRequest<'a> {
-    pub proposal: u64,
-    pub supervisor: &'a str,
-    pub rationale: &'a str,
-    pub overrides: Vec<OverriddenFinding>,
-    pub today: NaiveDate,
-    pub time: DateTime<Utc>,
-}
-
-/// Countersigns proposal `req.proposal` of `case`: the function the workbench's
-/// countersign screen and `casebench decide --type countersign --countersigns SEQ` call.
-pub fn countersign(
-    cases: &Path,
-    case: &LoadedCase,
-    signer: &mut Signer,
-    req: CountersignRequest,
-) -> Result<Appended, AppendError> {
-    let proposal = read_record(cases, req.proposal)?;
-    let draft = countersign_draft(
-        &case.case,
-        &proposal,
-        req.supervisor,
-        req.rationale,
-        req.overrides,
-        req.today,
-    )?;
-    Log::open(cases).append_countersign(case, &draft, signer, req.time, req.proposal)
 }
