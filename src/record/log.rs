@@ -94,12 +94,22 @@ pub struct CaseHistory {
 }
 
 impl CaseHistory {
-    /// The record that settles the case now: the latest decision or review.
+    /// The record that settles the case now: the latest decision or review, or a
+    /// countersignature with no decision before it (it made a trainee's proposal final).
     pub fn final_record(&self) -> Option<&Entry> {
+        let settles = |i: usize, e: &Entry| match e.kind {
+            RecordType::Decision | RecordType::Review => true,
+            RecordType::Countersign => !self.entries[..i]
+                .iter()
+                .any(|p| matches!(p.kind, RecordType::Decision | RecordType::Review)),
+            RecordType::Practice => false,
+        };
         self.entries
             .iter()
+            .enumerate()
             .rev()
-            .find(|e| matches!(e.kind, RecordType::Decision | RecordType::Review))
+            .find(|(i, e)| settles(*i, e))
+            .map(|(_, e)| e)
     }
 
     pub fn last_link(&self) -> &str {
