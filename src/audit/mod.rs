@@ -1,4 +1,25 @@
-//! Compliance: written notices, reports over the decision log, the accounting of
-//! disclosures.
+//! Compliance: reports over the decision log, the accounting of disclosures, summary
+//! figures for charts, and written notices.
+//!
+//! The API the workbench's audit view calls (the headless `casebench audit` calls the
+//! same functions):
+//! - [`AuditReport::build`] verifies the log and returns one [`AuditRow`] per record
+//!   (with its [`Verification`] mark); [`AuditReport::filtered`] applies a [`Filter`]
+//!   (date range, reviewer, outcome, problems only, overridden only);
+//! - [`summary::summarize`] the chart figures over filtered rows;
+//! - [`accounting::accounting`] the accounting of disclosures (164.528);
+//! - [`report::record_text`] a record's exact text and signature for the detail view;
+//! - [`notice_input::from_record`] then [`notice::render`] the written notice (or
+//!   [`review_notice::render_review`] for a review's result); [`notice_input::from_decision`]
+//!   for the decision form's preview.
 
+pub mod accounting;
+pub mod csv;
 pub mod notice;
+pub mod notice_input;
+pub mod render;
+pub mod report;
+pub mod review_notice;
+pub mod summary;
+
+pub use report::{AuditError, AuditReport, AuditRow, Filter, Verification};

@@ -6,11 +6,13 @@ use std::io::Write;
 use crate::cli::{Cli, Command, Global};
 
 pub mod advise;
+mod audit;
 mod check;
 mod checkpoint;
 mod decide;
 mod decide_gate;
 mod list;
+mod notice;
 mod show;
 mod verify;
 
@@ -39,10 +41,12 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Check(a) => check::run(global, a.json, out),
         Command::List(a) => list::run(global, a.json, out),
         Command::Show(a) => show::run(global, &a.id, a.json, out),
-        Command::Advise(a) => advise::run(global, a, out),
         Command::Decide(a) => decide::run(global, a, out),
         Command::Verify(a) => verify::run(global, a, out),
         Command::Checkpoint(a) => checkpoint::run(global, a, out),
+        Command::Advise(a) => advise::run(global, a, out),
+        Command::Audit(a) => audit::run(global, a, out),
+        Command::Notice(a) => notice::run(global, a, out),
         other => Err(CommandError::Usage(format!(
             "`{}` is not available in this build yet",
             command_name(other)

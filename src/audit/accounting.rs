@@ -1,0 +1,295 @@
+//! The accounting of disclosures, 45 CFR 164.528 (RULEBOOK R20), from the `disclosures`
+//! of the decision records.
+//!
+//! Which disclosures enter it is decided from the record's grounds:
+//! - a record resting on a 164.512 basis ([`ACCOUNTABLE_BASES`]: a serious threat, a
+//!   state duty to warn, an abuse report, a court order or subpoena, law enforcement)
+//!   is included;
+//! - a record resting only on bases 164.528(a)(1) excludes ([`EXCLUDED_BASES`]: the
+//!   individual's own access, a valid authorization, the individual's direction) is
+//!   excluded, with the reason;
+//! - anything else is included: the exclusions are an enumerated list, so a disclosure
+//!   not shown to fall in one must be accounted for;
+//! - practice records are training, never real disclosures, and are left out; so are
+//!   countersignatures, whose disclosures are the countersigned record's.
+//!
+//! The default window is the six years before "today" (164.528(a)).
+
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+
+use super::report::{AuditReport, AuditRow, Verification};
+use crate::record::model::{Record, RecordType};
+
+/// Disclosure bases under 164.512: each disclosure made on one is accounted for.
+pub const ACCOUNTABLE_BASES: &[&str] = &[
+    "serious-threat",
+    "state-duty-to-warn",
+    "child-abuse-report",
+    "adult-abuse-report",
+    "court-order",
+    "subpoena-with-assurance",
+    "law-enforcement",
+];
+
+/// Bases whose disclosures 164.528(a)(1) excludes, with the reason given.
+pub const EXCLUDED_BASES: &[(&str, &str)] = &[
+    (
+        "right-of-access",
+        "to the individual or their personal representative (164.528(a)(1)(ii))",
+    ),
+    (
+        "patient-authorization",
+        "under the individual's authorization (164.528(a)(1)(iv))",
+    ),
+    (
+        "patient-direction",
+        "at the individual's own written direction under the right of access (164.524(c)(3)(ii); 164.528(a)(1)(ii))",
+    ),
+];
+
+/// One entry of the accounting: the four elements of 164.528(b)(2) plus where it
+/// comes from and whether that record verifies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub date: NaiveDate,
+    pub patient_ref: Option<String>,
+    pub case: String,
+    pub seq: u64,
+    pub recipient: String,
+    pub address: String,
+    pub description: String,
+    pub purpose: String,
+    /// The 164.512 bases of the record (empty when it names none).
+    pub basis: Vec<String>,
+    pub verification: Verification,
+    pub problems: Vec<String>,
+}
+
+/// A disclosure left out, and why (shown to the officer, never to the patient).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Excluded {
+    pub date: NaiveDate,
+    pub patient_ref: Option<String>,
+    pub case: String,
+    pub seq: u64,
+    pub recipient: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Accounting {
+    pub patient: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub entries: Vec<Entry>,
+    pub excluded: Vec<Excluded>,
+}
+
+/// What to account for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub today: NaiveDate,
+    /// Default: six years before `today`.
+    pub since: Option<NaiveDate>,
+    /// Default: `today`.
+    pub until: Option<NaiveDate>,
+    /// Only this patient reference.
+    pub patient: Option<String>,
+}
+
+impl Query {
+    pub fn window(&self) -> (NaiveDate, NaiveDate) {
+        let from = self.since.unwrap_or_else(|| six_years_before(self.today));
+        (from, self.until.unwrap_or(self.today))
+    }
+}
+
+/// The day six years before `today` (29 February falls back to the 28th).
+pub fn six_years_before(today: NaiveDate) -> NaiveDate {
+    today
+        .checked_sub_months(Months::new(72))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Whether a record's disclosures are accounted for: `Ok(bases)` or `Err(reason)`.
+pub fn classify(rec: &Record) -> Result<Vec<String>, String> {
+    match rec.kind {
+        RecordType::Practice => {
+            return Err("practice record (training, not a real disclosure)".into());
+        }
+        // Its disclosures, if it repeats any, are the countersigned record's own.
+        RecordType::Countersign => {
+            return Err("countersignature (the countersigned record carries the entry)".into());
+        }
+        RecordType::Decision | RecordType::Review => {}
+    }
+    let bases: Vec<String> = rec
+        .grounds
+        .iter()
+        .filter(|g| ACCOUNTABLE_BASES.contains(&g.as_str()))
+        .cloned()
+        .collect();
+    if !bases.is_empty() {
+        return Ok(bases);
+    }
+    let reasons: Vec<&str> = rec
+        .grounds
+        .iter()
+        .filter_map(|g| EXCLUDED_BASES.iter().find(|(c, _)| c == g).map(|(_, r)| *r))
+        .collect();
+    if reasons.is_empty() {
+        Ok(Vec::new())
+    } else {
+        Err(reasons.join("; "))
+    }
+}
+
+/// The accounting over the report's records (every record, whatever the audit filter).
+pub fn accounting(report: &AuditReport, q: &Query) -> Accounting {
+    let (from, to) = q.window();
+    let mut entries = Vec::new();
+    let mut excluded = Vec::new();
+    for row in &report.rows {
+        let Some(rec) = &row.record else { continue };
+        if q.patient.is_some() && row.patient_ref != q.patient {
+            continue;
+        }
+        let class = classify(rec);
+        for d in rec
+            .disclosures
+            .iter()
+            .filter(|d| d.date >= from && d.date <= to)
+        {
+            match &class {
+                Ok(basis) => entries.push(entry(row, rec, d, basis)),
+                Err(reason) => excluded.push(Excluded {
+                    date: d.date,
+                    patient_ref: row.patient_ref.clone(),
+                    case: rec.case.clone(),
+                    seq: rec.seq,
+                    recipient: d.recipient.clone(),
+                    reason: reason.clone(),
+                }),
+            }
+        }
+    }
+    entries.sort_by_key(|e| (e.date, e.seq));
+    excluded.sort_by_key(|e| (e.date, e.seq));
+    Accounting {
+        patient: q.patient.clone(),
+        from,
+        to,
+        entries,
+        excluded,
+    }
+}
+
+fn entry(
+    row: &AuditRow,
+    rec: &Record,
+    d: &crate::record::model::Disclosure,
+    basis: &[String],
+) -> Entry {
+    Entry {
+        date: d.date,
+        patient_ref: row.patient_ref.clone(),
+        case: rec.case.clone(),
+        seq: rec.seq,
+        recipient: d.recipient.clone(),
+        address: d.address.clone(),
+        description: d.description.clone(),
+        purpose: d.purpose.clone(),
+        basis: basis.to_vec(),
+        verification: row.verification,
+        problems: row.problems.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(kind: RecordType, grounds: &[&str]) -> Record {
+        use crate::record::model::{DeadlineInfo, Notice};
+        Record {
+            record: crate::record::model::RECORD_TAG.into(),
+            seq: 1,
+            prev: "none".into(),
+            case: "C".into(),
+            case_sha256: "0".repeat(64),
+            case_prev: "none".into(),
+            kind,
+            reviews: None,
+            countersigns: None,
+            reviewer: "r".into(),
+            key: "SHA256:x".into(),
+            policy: format!("sha256:{}", "0".repeat(64)),
+            time: chrono::DateTime::UNIX_EPOCH,
+            outcome: "report".into(),
+            grounds: grounds.iter().map(|g| g.to_string()).collect(),
+            records: vec![],
+            disclosures: vec![],
+            notice: Notice::default(),
+            deadline: DeadlineInfo {
+                due: None,
+                decided_on_time: true,
+            },
+            findings_overridden: vec![],
+            rationale: "r\n".into(),
+        }
+    }
+
+    #[test]
+    fn what_is_accounted_for() {
+        use RecordType::*;
+        assert_eq!(
+            classify(&rec(Decision, &["child-abuse-report"])),
+            Ok(vec!["child-abuse-report".to_string()])
+        );
+        // A 164.512 basis wins over an excluded one.
+        assert_eq!(
+            classify(&rec(Decision, &["right-of-access", "court-order"])),
+            Ok(vec!["court-order".to_string()])
+        );
+        // No basis shown to be excluded: accounted for.
+        assert_eq!(classify(&rec(Review, &[])), Ok(vec![]));
+        assert_eq!(classify(&rec(Decision, &["something-new"])), Ok(vec![]));
+        let r = classify(&rec(Decision, &["patient-authorization"])).unwrap_err();
+        assert!(r.contains("164.528(a)(1)(iv)"), "{r}");
+        let r = classify(&rec(Decision, &["right-of-access", "patient-direction"])).unwrap_err();
+        assert!(
+            r.contains("(164.528(a)(1)(ii))") && r.contains("direction"),
+            "{r}"
+        );
+        assert!(classify(&rec(Practice, &["serious-threat"])).is_err());
+        assert!(classify(&rec(Countersign, &["serious-threat"])).is_err());
+    }
+
+    #[test]
+    fn six_years() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(six_years_before(d("2026-11-23")), d("2020-11-23"));
+        assert_eq!(six_years_before(d("2028-02-29")), d("2022-02-28"));
+    }
+
+    #[test]
+    fn bases_are_rulebook_disclosure_grounds() {
+        let rb = crate::rules::Rulebook::builtin();
+        for code in ACCOUNTABLE_BASES
+            .iter()
+            .chain(EXCLUDED_BASES.iter().map(|(c, _)| c))
+        {
+            let g = rb
+                .ground(code)
+                .unwrap_or_else(|| panic!("{code} not in rulebook"));
+            assert_eq!(g.kind, crate::rules::GroundKind::Disclosure, "{code}");
+        }
+        // Every 164.512 disclosure basis in the rulebook is accountable.
+        for g in rb.grounds() {
+            if g.kind == crate::rules::GroundKind::Disclosure && g.citation.contains("164.512") {
+                assert!(ACCOUNTABLE_BASES.contains(&g.code.as_str()), "{}", g.code);
+            }
+        }
+    }
+}

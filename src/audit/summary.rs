@@ -1,0 +1,207 @@
+//! The figures the audit view's charts show, and `casebench audit --summary` prints:
+//! decisions by outcome, days from receipt to decision, on time and late by month,
+//! overdue open cases, records failing verification, overrides.
+//!
+//! Figures count decision records (type `decision`) that verify (ok, case changed, or
+//! old policy); records that fail verification are counted apart and never feed a
+//! figure, since what they say cannot be trusted.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::report::{AuditReport, AuditRow, decided_cases};
+use crate::case::deadline::{self, Status};
+use crate::case::{CaseKind, CaseSet, Outcome};
+use crate::record::model::RecordType;
+
+/// A labelled count: one bar of a chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub label: String,
+    pub count: usize,
+}
+
+/// One bucket of the days-to-decision histogram: `from..=to` days (`to` none: open).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bucket {
+    pub label: String,
+    pub from: i64,
+    pub to: Option<i64>,
+    pub count: usize,
+}
+
+/// Decisions with a statutory deadline in one month (of the decision's date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Month {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub on_time: usize,
+    pub late: usize,
+}
+
+/// An access request past its due date with no decision in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overdue {
+    pub case: String,
+    pub received: NaiveDate,
+    pub due: NaiveDate,
+    pub days_overdue: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub today: NaiveDate,
+    /// Rows considered (after the filter), of every type.
+    pub records: usize,
+    /// Decision records among them that verify: what the figures count.
+    pub decisions: usize,
+    /// Every outcome, in DESIGN order, zero counts included (stable chart axes).
+    pub by_outcome: Vec<Count>,
+    pub days_to_decision: Vec<Bucket>,
+    /// Months in order; only months with a decision that had a due date.
+    pub by_month: Vec<Month>,
+    pub on_time: usize,
+    pub late: usize,
+    pub overdue_open: Vec<Overdue>,
+    /// Rows that fail verification or are missing.
+    pub failing_verification: usize,
+    /// Rows that verify but not cleanly (case changed, old policy).
+    pub needing_attention: usize,
+    /// Overridden findings, and the records that carry them.
+    pub overrides: usize,
+    pub records_with_overrides: usize,
+}
+
+/// Histogram bucket bounds, in calendar days from receipt.
+pub const BUCKETS: &[(i64, Option<i64>)] = &[
+    (0, Some(7)),
+    (8, Some(14)),
+    (15, Some(30)),
+    (31, Some(60)),
+    (61, None),
+];
+
+fn bucket_label(from: i64, to: Option<i64>) -> String {
+    match to {
+        Some(t) => format!("{from}-{t}"),
+        None => format!(">{}", from - 1),
+    }
+}
+
+/// Computes the figures over `rows` (already filtered), with overdue cases from the
+/// queue of `set` as of `today` (a case is open while the log holds no decision or
+/// review for it, whatever the filter; practice cases never count).
+pub fn summarize(
+    rows: &[&AuditRow],
+    report: &AuditReport,
+    set: &CaseSet,
+    today: NaiveDate,
+) -> Summary {
+    let decisions: Vec<&AuditRow> = rows
+        .iter()
+        .copied()
+        .filter(|r| r.kind == Some(RecordType::Decision) && !r.verification.is_broken())
+        .collect();
+    let by_outcome = Outcome::ALL
+        .iter()
+        .map(|o| Count {
+            label: o.as_str().to_string(),
+            count: decisions
+                .iter()
+                .filter(|r| r.outcome.as_deref() == Some(o.as_str()))
+                .count(),
+        })
+        .chain({
+            // Outcomes this build does not know (a newer writer) still get counted.
+            let mut other: BTreeMap<String, usize> = BTreeMap::new();
+            for r in &decisions {
+                if let Some(o) = &r.outcome
+                    && Outcome::parse(o).is_none()
+                {
+                    *other.entry(o.clone()).or_default() += 1;
+                }
+            }
+            other
+                .into_iter()
+                .map(|(label, count)| Count { label, count })
+        })
+        .collect();
+    let days_to_decision = BUCKETS
+        .iter()
+        .map(|&(from, to)| Bucket {
+            label: bucket_label(from, to),
+            from,
+            to,
+            count: decisions
+                .iter()
+                .filter_map(|r| r.days_to_decision)
+                // A record dated before receipt (a wrong clock) counts in the first bucket.
+                .map(|d| d.max(0))
+                .filter(|&d| d >= from && to.is_none_or(|t| d <= t))
+                .count(),
+        })
+        .collect();
+    let mut months: BTreeMap<String, Month> = BTreeMap::new();
+    for r in &decisions {
+        let (Some(date), Some(_), Some(on_time)) = (r.date, r.deadline_due, r.decided_on_time)
+        else {
+            continue;
+        };
+        let key = date.format("%Y-%m").to_string();
+        let m = months.entry(key.clone()).or_insert(Month {
+            month: key,
+            on_time: 0,
+            late: 0,
+        });
+        if on_time {
+            m.on_time += 1;
+        } else {
+            m.late += 1;
+        }
+    }
+    let by_month: Vec<Month> = months.into_values().collect();
+    Summary {
+        today,
+        records: rows.len(),
+        decisions: decisions.len(),
+        by_outcome,
+        days_to_decision,
+        on_time: by_month.iter().map(|m| m.on_time).sum(),
+        late: by_month.iter().map(|m| m.late).sum(),
+        by_month,
+        overdue_open: overdue_open(report, set, today),
+        failing_verification: rows.iter().filter(|r| r.verification.is_broken()).count(),
+        needing_attention: rows
+            .iter()
+            .filter(|r| !r.verification.is_broken() && r.verification != super::Verification::Ok)
+            .count(),
+        overrides: rows.iter().map(|r| r.overrides.len()).sum(),
+        records_with_overrides: rows.iter().filter(|r| !r.overrides.is_empty()).count(),
+    }
+}
+
+/// Access requests past due as of `today` with no decision or review in the log.
+pub fn overdue_open(report: &AuditReport, set: &CaseSet, today: NaiveDate) -> Vec<Overdue> {
+    let decided = decided_cases(report);
+    let mut out: Vec<Overdue> = set
+        .cases
+        .iter()
+        .map(|lc| &lc.case)
+        .filter(|c| c.kind == CaseKind::AccessRequest && c.practice.is_none())
+        .filter(|c| !decided.contains_key(&c.id))
+        .filter_map(|c| {
+            let dl = deadline::deadline(c, today, deadline::ACCESS_DAYS);
+            let due = dl.due?;
+            (dl.status == Status::Overdue).then(|| Overdue {
+                case: c.id.clone(),
+                received: c.received,
+                due,
+                days_overdue: (today - due).num_days(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.case.cmp(&b.case)));
+    out
+}

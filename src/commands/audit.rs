@@ -1,0 +1,109 @@
+//! `casebench audit [--format table|csv|json] [--since D] [--until D] [--accounting
+//! [--patient REF]] [--summary]`: the decision log with each record's verification
+//! state; the accounting of disclosures; the summary figures.
+//!
+//! Exit status: 0 when every record verifies, 1 when any does not (the output still
+//! lists everything, marked), 2 on usage or I/O errors.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use super::{CommandError, CommandResult, Exit, io_out, load_cases, warn_invalid};
+use crate::audit::accounting::{self, Query};
+use crate::audit::{AuditReport, Filter, render, summary};
+use crate::cli::{AuditArgs, AuditFormat, Global};
+
+pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandResult {
+    if args.patient.is_some() && !args.accounting {
+        return Err(CommandError::Usage(
+            "--patient applies to --accounting only".into(),
+        ));
+    }
+    if args.accounting && args.summary {
+        return Err(CommandError::Usage(
+            "--accounting and --summary are separate reports; ask for one".into(),
+        ));
+    }
+    if let (Some(s), Some(u)) = (args.since, args.until)
+        && s > u
+    {
+        return Err(CommandError::Usage(format!(
+            "--since {s} is after --until {u}"
+        )));
+    }
+    let format = if args.json {
+        AuditFormat::Json
+    } else {
+        args.format
+    };
+    let set = load_cases(global)?;
+    let today = global.today();
+    let report =
+        AuditReport::build(&global.cases, &set).map_err(|e| CommandError::Io(e.to_string()))?;
+    let text = if args.accounting {
+        let q = Query {
+            today,
+            since: args.since,
+            until: args.until,
+            patient: args.patient.clone(),
+        };
+        let a = accounting::accounting(&report, &q);
+        match format {
+            AuditFormat::Table => render::accounting_table(&a),
+            AuditFormat::Csv => render::accounting_csv(&a),
+            AuditFormat::Json => format!("{:#}\n", json!({ "today": today, "accounting": a })),
+        }
+    } else {
+        let filter = Filter {
+            since: args.since,
+            until: args.until,
+            ..Filter::default()
+        };
+        let rows = report.filtered(&filter);
+        if args.summary {
+            let sm = summary::summarize(&rows, &report, &set, today);
+            match format {
+                AuditFormat::Table => render::summary_table(&sm),
+                AuditFormat::Csv => render::summary_csv(&sm),
+                AuditFormat::Json => format!("{:#}\n", json!({ "summary": sm })),
+            }
+        } else {
+            match format {
+                AuditFormat::Table => {
+                    let mut t = render::rows_table(&rows);
+                    for w in &report.warnings {
+                        t.push_str(&format!("warning: {}\n", crate::text::sanitize_line(w)));
+                    }
+                    t
+                }
+                AuditFormat::Csv => render::rows_csv(&rows),
+                AuditFormat::Json => format!(
+                    "{:#}\n",
+                    json!({
+                        "today": today,
+                        "ok": report.ok,
+                        "head": report.head,
+                        "filter": filter,
+                        "records": rows,
+                        "warnings": report.warnings,
+                    })
+                ),
+            }
+        }
+    };
+    out.write_all(text.as_bytes()).map_err(io_out)?;
+    warn_invalid(&set);
+    if !report.ok {
+        let first = report
+            .rows
+            .iter()
+            .find(|r| r.verification != crate::audit::Verification::Ok)
+            .map_or(0, |r| r.seq);
+        eprintln!(
+            "casebench: the log does not verify cleanly (first at record {first}); see `casebench verify`"
+        );
+        return Ok(Exit::Problems);
+    }
+    Ok(Exit::Ok)
+}
