@@ -137,3 +137,36 @@ fn practice_records_are_not_gated() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(written(&env));
 }
+
+#[test]
+fn list_shows_a_decided_case_as_decided() {
+    let env = Env::new();
+    let list = |env: &Env| {
+        let o = env.cmd().args(["list", "--json"]).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == CASE)
+            .map(|c| c["status"].as_str().unwrap_or_default().to_string())
+            .unwrap()
+    };
+    assert_ne!(list(&env), "decided");
+    let o = env.decide(
+        A,
+        &[
+            CASE,
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "notes=psychotherapy-notes",
+            "--rationale",
+            "Notes kept separately.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(list(&env), "decided");
+}

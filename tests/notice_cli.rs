@@ -46,7 +46,7 @@ fn notices_for_denials() {
     // R10(i): the basis, with its citation from the rulebook.
     assert!(t.contains("  * Psychotherapy notes, kept separately: Psychotherapy notes kept separately from the record are outside the right of access (45 CFR 164.524(a)(1)(i); 164.501)."), "{t}");
     // R10(ii): no review right, said plainly.
-    assert!(t.contains("The law does not give a right to have the decision reviewed for: Psychotherapy notes, kept separately."), "{t}");
+    assert!(t.contains("The law does not give a right to have the decision reviewed for: Psychotherapy notes, kept separately (45 CFR 164.524(a)(1)-(2))."), "{t}");
     assert!(!t.contains("You may ask us to have the decision"));
     assert_complaint_routes(&t);
 

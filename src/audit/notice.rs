@@ -174,10 +174,14 @@ pub fn render(n: &NoticeInput, format: NoticeFormat) -> String {
                 .collect();
             let _ = writeln!(
                 o,
-                "{}The law does not give a right to have the decision reviewed for: {}. \
+                "{}The law does not give a right to have the decision reviewed for: {} \
                  (45 CFR 164.524(a)(1)-(2)).",
                 if reviewable { "\n" } else { "" },
-                items.join("; ")
+                items
+                    .iter()
+                    .map(|i| i.trim_end_matches('.'))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             );
         }
 
@@ -262,7 +266,7 @@ mod tests {
     fn unreviewable_denial_says_there_is_no_review() {
         let st = settings();
         let t = render(&input(&st, vec![notes()]), NoticeFormat::Text);
-        assert!(t.contains("The law does not give a right to have the decision reviewed for: Process notes of weekly sessions."), "{t}");
+        assert!(t.contains("The law does not give a right to have the decision reviewed for: Process notes of weekly sessions (45 CFR 164.524(a)(1)-(2))."), "{t}");
         assert!(!t.contains("You may ask us to have the decision"), "{t}");
         assert!(t.contains("45 CFR 164.524(a)(1)(i)"));
         assert!(t.contains("We are giving you everything you asked for except"));

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde_json::json;
 
-use super::{CommandResult, Exit, io_out, load_cases, warn_invalid};
+use super::{CommandError, CommandResult, Exit, io_out, load_cases, warn_invalid};
 use crate::case::queue;
 use crate::cli::Global;
 use crate::text::sanitize_line;
@@ -12,7 +12,18 @@ use crate::text::sanitize_line;
 pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
     let set = load_cases(global)?;
     let today = global.today();
-    let rows = queue::entries(&set, today, &queue::deadline_status);
+    // Decided cases come from the decision log (a missing log is empty).
+    let decided = crate::record::log::read_index(&global.cases)
+        .map_err(|e| CommandError::Io(format!("decision log: {e}")))?
+        .decided_cases();
+    let status = |id: &str, dl: &crate::case::Deadline| {
+        if decided.contains(id) {
+            crate::case::Status::Decided
+        } else {
+            queue::deadline_status(id, dl)
+        }
+    };
+    let rows = queue::entries(&set, today, &status);
     if json {
         let invalid: Vec<_> = set
             .invalid

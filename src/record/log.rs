@@ -127,6 +127,16 @@ pub struct Index {
 }
 
 impl Index {
+    /// The ids of the cases with a decision in force (decision, review or countersign):
+    /// the queue shows them as decided.
+    pub fn decided_cases(&self) -> std::collections::HashSet<String> {
+        self.cases
+            .iter()
+            .filter(|(_, h)| h.final_record().is_some())
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
     pub(crate) fn add(&mut self, rec: &Record, link: String) {
         self.cases
             .entry(rec.case.clone())

@@ -317,13 +317,7 @@ fn spawn_loader(global: &Global, tx: Sender<Msg>) {
             // Which cases are decided: from the log's index (a missing log is empty).
             match crate::record::log::read_index(&dir) {
                 Ok(index) => {
-                    let ids = index
-                        .cases
-                        .iter()
-                        .filter(|(_, h)| h.final_record().is_some())
-                        .map(|(id, _)| id.clone())
-                        .collect();
-                    let _ = tx.send(Msg::Decided(ids));
+                    let _ = tx.send(Msg::Decided(index.decided_cases().into_iter().collect()));
                 }
                 Err(e) => {
                     let _ = tx.send(Msg::Error(format!("decision log: {e}")));
