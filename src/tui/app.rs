@@ -42,6 +42,8 @@ pub enum Msg {
     /// The typing pause after an edit has passed: time to save the draft.
     DraftDue,
     Signed(Result<String, String>),
+    /// A signed practice record's comparison with the reference (or why there is none).
+    Feedback(Result<Box<crate::practice::Feedback>, String>),
     /// The advisor's findings for a case (the advisor engine's seam: see `Effect`).
     Advice {
         case: String,
@@ -171,6 +173,8 @@ pub enum Screen {
     Invalid,
     Case,
     Form,
+    /// A practice record's comparison with the reference.
+    Practice,
 }
 
 impl Screen {
@@ -180,6 +184,8 @@ impl Screen {
             Screen::Invalid => Context::Invalid,
             Screen::Case => Context::Case,
             Screen::Form => Context::Form,
+            // Scroll and back, like the invalid-files list.
+            Screen::Practice => Context::Invalid,
         }
     }
 }
@@ -261,6 +267,8 @@ pub struct State {
     pub decided: std::collections::HashSet<String>,
     /// Who would sign, with which key (sanitised), for the form's preview.
     pub signer: String,
+    /// Whether the signer is a trainee, hints, and the practice comparison.
+    pub practice: super::practice::Practice,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub needs_draw: bool,
 }
@@ -287,6 +295,7 @@ impl State {
             quit: false,
             decided: Default::default(),
             signer: "(no --reviewer given)".into(),
+            practice: Default::default(),
             needs_draw: true,
         }
     }

@@ -138,7 +138,14 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
                     // Saved first: whatever happens next, the decision is on disk.
                     pending.push_back(Msg::DraftSaved(save(d.clone())));
                     let result = sign_outside(global, &state, &d, &gate, &mut terminal);
+                    let (result, feedback) = match result {
+                        Ok((m, f)) => (Ok(m), f),
+                        Err(e) => (Err(e), None),
+                    };
                     pending.push_back(Msg::Signed(result));
+                    if let Some(f) = feedback {
+                        pending.push_back(Msg::Feedback(f));
+                    }
                 }
                 e => run_effect(&mut ctx, &state, e, &tx, &mut pending),
             }
@@ -181,7 +188,7 @@ fn sign_outside(
     d: &drafts::Draft,
     gate: &InputGate,
     terminal: &mut super::terminal::Term,
-) -> Result<String, String> {
+) -> Result<(String, super::sign::Feedback), String> {
     let Some(set) = state.set.as_ref() else {
         return Err("the cases are not loaded yet".into());
     };
@@ -191,7 +198,7 @@ fn sign_outside(
         "casebench: signing the decision on {} ...",
         crate::text::sanitize_line(&d.case)
     );
-    let result = super::sign::sign(global, set, d);
+    let result = super::sign::sign(global, set, d, state.practice.record_kind());
     let back = super::terminal::resume(terminal);
     gate.set(false);
     back.map_err(|e| format!("terminal: {e}"))?;

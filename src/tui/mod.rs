@@ -12,6 +12,7 @@ pub mod content;
 pub mod event_loop;
 pub mod form;
 pub mod keymap;
+pub mod practice;
 pub mod sign;
 pub mod signals;
 pub mod terminal;
@@ -65,6 +66,14 @@ pub fn run(global: &Global) -> i32 {
         keymap,
     );
     state.set_signer(global.reviewer.as_deref(), global.key.as_deref());
+    let (practice, practice_problem) = practice::Practice::load(global);
+    state.practice = practice;
+    if let Some(e) = practice_problem {
+        state.message = Some((
+            theme::Role::Error,
+            format!("practice: {}", crate::text::sanitize_line(&e)),
+        ));
+    }
     if let Some(e) = key_problem {
         state.message = Some((
             theme::Role::Error,

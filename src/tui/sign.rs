@@ -14,9 +14,19 @@ use crate::record::signer;
 use crate::store::drafts::Draft;
 use crate::text::sanitize_line;
 
-/// Signs the form's decision on `d.case`. `Ok` says what was recorded; `Err` why not
-/// (the draft stays saved either way until a record is written).
-pub fn sign(global: &Global, set: &CaseSet, d: &Draft) -> Result<String, String> {
+/// What signing wrote: the message, and for a practice record on a practice case its
+/// comparison with the reference (or why it could not be scored).
+pub type Feedback = Option<Result<Box<crate::practice::Feedback>, String>>;
+
+/// Signs the form's decision on `d.case` as a `kind` record (`decision`, or `practice`
+/// for a trainee). `Ok` says what was recorded; `Err` why not (the draft stays saved
+/// either way until a record is written).
+pub fn sign(
+    global: &Global,
+    set: &CaseSet,
+    d: &Draft,
+    kind: RecordType,
+) -> Result<(String, Feedback), String> {
     let case = set
         .get(&d.case)
         .ok_or_else(|| format!("case {} is no longer loaded", sanitize_line(&d.case)))?;
@@ -29,7 +39,7 @@ pub fn sign(global: &Global, set: &CaseSet, d: &Draft) -> Result<String, String>
             .collect()
     };
     let proposal = Proposal {
-        kind: Some(RecordType::Decision),
+        kind: Some(kind),
         outcome: outcome.as_str().to_string(),
         grounds: codes(&d.grounds),
         withhold: d
@@ -68,7 +78,7 @@ pub fn sign(global: &Global, set: &CaseSet, d: &Draft) -> Result<String, String>
         &global.cases,
         global.key.as_deref(),
         global.reviewer.as_deref(),
-        RecordType::Decision.namespace(),
+        kind.namespace(),
         time,
     )?;
     let mut draft = build_draft(&case.case, &reviewer, &proposal, overrides, today)?;
@@ -87,11 +97,40 @@ pub fn sign(global: &Global, set: &CaseSet, d: &Draft) -> Result<String, String>
     }
     let a = crate::record::sign_and_append(&global.cases, case, &draft, &mut signer, time)
         .map_err(|e| e.to_string())?;
-    Ok(format!(
-        "signed record {} ({}) as {} with {}",
-        a.record.seq,
-        a.record.outcome,
+    let r = &a.record;
+    let who = format!(
+        "as {} with {}",
         sanitize_line(&reviewer),
         sanitize_line(&signer.describe())
-    ))
+    );
+    if kind != RecordType::Practice {
+        return Ok((
+            format!("signed record {} ({}) {who}", r.seq, r.outcome),
+            None,
+        ));
+    }
+    if case.case.practice.is_none() {
+        // A trainee's answer on a real case: a proposal until a supervisor countersigns.
+        let msg = format!(
+            "signed practice record {} ({}) {who}: a proposal until a supervisor \
+             countersigns it (casebench decide {} --type countersign --countersigns {})",
+            r.seq,
+            r.outcome,
+            sanitize_line(&case.case.id),
+            r.seq
+        );
+        return Ok((msg, None));
+    }
+    // Only now, with the record signed, is the reference read.
+    let fb = crate::rules::Rulebook::for_case_dir(&global.cases)
+        .map_err(|e| e.to_string())
+        .and_then(|rb| {
+            let related =
+                crate::rules::Related::from_cases(&case.case, set.cases.iter().map(|c| &c.case));
+            crate::practice::feedback(&rb, &case.case, related, r)
+                .map(Box::new)
+                .map_err(|e| e.to_string())
+        });
+    let msg = format!("signed practice record {} ({}) {who}", r.seq, r.outcome);
+    Ok((msg, Some(fb)))
 }

@@ -21,6 +21,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let pending_draw = state.needs_draw;
     state.needs_draw = true;
     let effects = handle(state, msg);
+    let effects = super::practice::filter_effects(state, effects);
     state.needs_draw |= pending_draw;
     effects
 }
@@ -108,6 +109,10 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             fx
         }
         Msg::Signed(result) => signed(state, result),
+        Msg::Feedback(result) => {
+            super::practice::feedback(state, result);
+            Vec::new()
+        }
         Msg::Advice { case, view } => {
             match state.case.as_mut().filter(|c| c.case_id == case) {
                 Some(v) => v.advisor = Some(view),
@@ -210,6 +215,7 @@ fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                 Screen::Invalid => invalid_action(state, action),
                 Screen::Case => case_action(state, action),
                 Screen::Form => form_action(state, action),
+                Screen::Practice => super::practice::action(state, action),
             }
         }
     }

@@ -34,7 +34,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .as_ref()
         .and_then(|s| s.cases.get(state.case.as_ref()?.index))
         .and_then(|lc| crate::case::deadline::deadline(&lc.case, state.today, 30).due);
-    let preview = form.preview(state.today, due, &state.signer);
+    let preview =
+        super::super::practice::preview(state, form.preview(state.today, due, &state.signer));
     let (left, right) = if area.width >= SIDE_BY_SIDE_WIDTH {
         let c = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .split(parts[1]);
@@ -75,7 +76,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         fields(t, form, frame, l[0]);
     }
     rationale(t, form, frame, l[1]);
-    sign_line(t, form, &state.signer, frame, l[2]);
+    let label = super::super::practice::sign_label(state);
+    sign_line(t, form, &label, frame, l[2]);
     if let Some(r) = right {
         preview_block(t, &preview, &findings, frame, r);
     }
@@ -278,7 +280,8 @@ fn rationale(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
     frame.render_widget(&ta, area);
 }
 
-fn sign_line(t: &Theme, f: &Form, signer: &str, frame: &mut Frame, area: Rect) {
+/// `label`: who signs what, e.g. `as k.osei@..., key ...` (see `practice::sign_label`).
+fn sign_line(t: &Theme, f: &Form, label: &str, frame: &mut Frame, area: Rect) {
     let on = f.field() == Field::Sign;
     let withheld_without_ground = f
         .records
@@ -291,7 +294,7 @@ fn sign_line(t: &Theme, f: &Form, signer: &str, frame: &mut Frame, area: Rect) {
         } else {
             span(t, Role::Key, "[ Sign ]")
         },
-        span(t, Role::Muted, format!(" as {signer}")),
+        span(t, Role::Muted, format!(" {label}")),
     ];
     if withheld_without_ground {
         s.push(span(

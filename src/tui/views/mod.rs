@@ -5,6 +5,7 @@ mod case;
 mod form;
 mod help;
 mod invalid;
+mod practice;
 mod queue;
 mod too_small;
 
@@ -28,6 +29,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Screen::Invalid => invalid::draw(state, frame, area),
         Screen::Case => case::draw(state, frame, area),
         Screen::Form => form::draw(state, frame, area),
+        Screen::Practice => practice::draw(state, frame, area),
     }
     if state.help {
         help::draw(state, frame, area);

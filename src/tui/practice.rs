@@ -1,0 +1,360 @@
+//! Practice in the workbench: a trainee (reviewers.yaml `role: trainee`) signs `practice`
+//! records instead of decisions; on a practice case the advisor stays hidden (unless a
+//! supervisor switched hints on, `practice::hints`) and, once the record is signed, the
+//! comparison with the reference is shown. Nothing of the reference reaches the state
+//! before the signed record's feedback arrives (`Msg::Feedback`).
+
+use super::app::{AdvisorView, Effect, PaneLine, Screen, State};
+use super::keymap::Action;
+use super::theme::Role;
+use crate::cli::Global;
+use crate::practice::hints::{PracticeSettings, advisor_visible};
+use crate::practice::{Feedback, ItemComparison};
+use crate::record::model::RecordType;
+use crate::record::reviewers::{self, Role as ReviewerRole};
+use crate::text::{sanitize, sanitize_line};
+
+/// Who is signing, as far as practice goes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Practice {
+    pub principal: Option<String>,
+    pub trainee: bool,
+    pub settings: PracticeSettings,
+    /// The comparison screen's content, once a practice record is signed.
+    pub comparison: Option<ComparisonView>,
+}
+
+/// The comparison, sanitised into lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparisonView {
+    pub title: String,
+    pub lines: Vec<PaneLine>,
+    pub scroll: usize,
+}
+
+impl Practice {
+    /// From `--reviewer`, reviewers.yaml and reviewers/practice.yaml. A file that cannot
+    /// be read is reported; the workbench then treats the signer as not a trainee (the
+    /// signing itself still goes through allowed_signers' namespaces).
+    pub fn load(global: &Global) -> (Practice, Option<String>) {
+        let mut problem = None;
+        let principal = global.reviewer.clone();
+        let trainee = match reviewers::load(&global.cases) {
+            Ok(r) => principal
+                .as_deref()
+                .and_then(|p| r.get(p))
+                .is_some_and(|r| r.role == ReviewerRole::Trainee),
+            Err(e) => {
+                problem = Some(e);
+                false
+            }
+        };
+        let settings = PracticeSettings::load(&global.cases).unwrap_or_else(|e| {
+            problem.get_or_insert(e);
+            PracticeSettings::default()
+        });
+        let p = Practice {
+            principal,
+            trainee,
+            settings,
+            comparison: None,
+        };
+        (p, problem)
+    }
+
+    /// The record a signature from the form writes.
+    pub fn record_kind(&self) -> RecordType {
+        if self.trainee {
+            RecordType::Practice
+        } else {
+            RecordType::Decision
+        }
+    }
+}
+
+/// Is case `index` of the set a practice case?
+fn is_practice_case(state: &State, index: usize) -> bool {
+    state
+        .set
+        .as_ref()
+        .and_then(|s| s.cases.get(index))
+        .is_some_and(|lc| lc.case.practice.is_some())
+}
+
+/// Whether the advisor is hidden from this signer on case `index` of the set.
+pub fn hides_advisor(state: &State, index: usize) -> bool {
+    let Some(lc) = state.set.as_ref().and_then(|s| s.cases.get(index)) else {
+        return false;
+    };
+    let p = &state.practice;
+    !advisor_visible(&lc.case, p.principal.as_deref(), p.trainee, &p.settings)
+}
+
+const HIDDEN: &str = "Hints are hidden in practice: decide on your own; the reference, the \
+                      score and why are shown once your practice record is signed. (A \
+                      supervisor can switch hints on in reviewers/practice.yaml.)";
+
+/// Drops the advisor's work on a case whose advisor is hidden, leaving a note in the
+/// panel instead (no recommendation and no findings: on most practice cases the
+/// recommendation is the reference itself).
+pub fn filter_effects(state: &mut State, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut out = Vec::with_capacity(effects.len());
+    for e in effects {
+        if let Effect::Advise { index, .. } = &e
+            && hides_advisor(state, *index)
+        {
+            if let Some(v) = state.case.as_mut().filter(|v| v.index == *index) {
+                v.advisor = Some(hidden_view());
+            }
+            continue;
+        }
+        out.push(e);
+    }
+    out
+}
+
+fn hidden_view() -> AdvisorView {
+    AdvisorView {
+        recommended: "(hidden in practice)".into(),
+        deadline: String::new(),
+        lines: vec![(Role::Muted, HIDDEN.into())],
+        errors: 0,
+        warnings: 0,
+        on_proposal: false,
+    }
+}
+
+/// What the sign line says after `[ Sign ]`: who signs, and for a trainee that it is a
+/// practice record.
+pub fn sign_label(state: &State) -> String {
+    if state.practice.trainee {
+        format!("a practice record as {}", state.signer)
+    } else {
+        format!("as {}", state.signer)
+    }
+}
+
+/// The form's preview, for a trainee: the record's type is `practice`, and a first line
+/// says what happens after signing.
+pub fn preview(state: &State, mut lines: Vec<String>) -> Vec<String> {
+    if !state.practice.trainee {
+        return lines;
+    }
+    for l in lines.iter_mut().filter(|l| *l == "type: decision") {
+        *l = format!("type: {}", RecordType::Practice.as_str());
+    }
+    let practice_case = state
+        .case
+        .as_ref()
+        .is_some_and(|v| is_practice_case(state, v.index));
+    let what = if practice_case {
+        "# practice record: your answer is compared with the reference after signing"
+    } else {
+        "# practice record: a proposal for a supervisor to countersign"
+    };
+    lines.insert(0, what.to_string());
+    lines
+}
+
+/// The signed record's feedback arrived: the comparison screen (or why there is none).
+pub fn feedback(state: &mut State, result: Result<Box<Feedback>, String>) {
+    match result {
+        Ok(f) => {
+            state.practice.comparison = Some(comparison_view(&f));
+            state.screen = Screen::Practice;
+        }
+        Err(e) => {
+            state.message = Some((
+                Role::Error,
+                format!(
+                    "practice record signed, but not scored: {}",
+                    sanitize_line(&e)
+                ),
+            ));
+        }
+    }
+}
+
+/// Keys on the comparison screen: scroll, and back to the queue.
+pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = (state.size.1 as usize).saturating_sub(4).max(1);
+    let Some(c) = state.practice.comparison.as_mut() else {
+        state.screen = Screen::Queue;
+        return Vec::new();
+    };
+    let last = c.lines.len().saturating_sub(1);
+    match action {
+        Action::Down => c.scroll = (c.scroll + 1).min(last),
+        Action::Up => c.scroll = c.scroll.saturating_sub(1),
+        Action::PageDown => c.scroll = (c.scroll + page).min(last),
+        Action::PageUp => c.scroll = c.scroll.saturating_sub(page),
+        Action::Top => c.scroll = 0,
+        Action::Bottom => c.scroll = last,
+        Action::Back | Action::Quit => {
+            state.practice.comparison = None;
+            state.screen = Screen::Queue;
+            state.case = None;
+            state.form = None;
+        }
+        _ => state.needs_draw = false,
+    }
+    Vec::new()
+}
+
+/// `text  [citation]`, without empty brackets when the rulebook has no citation.
+fn cited(text: &str, citation: &str) -> String {
+    let (t, c) = (sanitize_line(text), sanitize_line(citation));
+    if c.is_empty() {
+        t
+    } else {
+        format!("{t}  [{c}]")
+    }
+}
+
+fn line(role: Role, text: impl Into<String>) -> PaneLine {
+    vec![(role, text.into())]
+}
+
+fn mark(right: bool) -> (Role, String) {
+    if right {
+        (Role::Ok, "✓ ".into())
+    } else {
+        (Role::Error, "✗ ".into())
+    }
+}
+
+fn on_or_release(g: &Option<String>) -> String {
+    match g {
+        Some(g) => format!("withhold on {}", sanitize_line(g)),
+        None => "release".into(),
+    }
+}
+
+fn item_line(i: &ItemComparison) -> PaneLine {
+    vec![
+        mark(i.right),
+        (Role::Normal, format!("{}: ", sanitize_line(&i.id))),
+        (
+            Role::Muted,
+            format!(
+                "reference {} · yours {}",
+                on_or_release(&i.expected),
+                on_or_release(&i.given)
+            ),
+        ),
+    ]
+}
+
+/// The comparison as lines, every string from the case, record or rulebook sanitised.
+pub fn comparison_view(f: &Feedback) -> ComparisonView {
+    let c = &f.comparison;
+    let s = |t: &str| sanitize_line(t);
+    let mut l: Vec<PaneLine> = Vec::new();
+    l.push(vec![
+        (Role::Header, format!("Score {}/100", c.score)),
+        (
+            Role::Muted,
+            format!(
+                "  (outcome {:.0} + grounds {:.0} + record items {:.0} − penalties {:.0})",
+                c.points_outcome, c.points_grounds, c.points_items, c.penalties
+            ),
+        ),
+    ]);
+    l.push(vec![
+        mark(c.outcome_right),
+        (
+            Role::Normal,
+            format!(
+                "Outcome {}: yours {}, reference {}",
+                if c.outcome_right { "right" } else { "wrong" },
+                c.outcome_given.as_str(),
+                c.outcome_expected.as_str()
+            ),
+        ),
+    ]);
+    l.push(Vec::new());
+    l.push(line(Role::Header, "Grounds"));
+    if c.grounds_found.is_empty() && c.grounds_missed.is_empty() && c.grounds_wrong.is_empty() {
+        l.push(line(Role::Muted, "(none expected, none cited)"));
+    }
+    for g in &c.grounds_found {
+        l.push(vec![mark(true), (Role::Normal, format!("found {}", s(g)))]);
+    }
+    for g in &c.grounds_missed {
+        l.push(vec![
+            mark(false),
+            (Role::Normal, format!("missed {}", s(g))),
+        ]);
+    }
+    for g in &f.wrong_grounds {
+        let never = if c.never_valid_used.contains(&g.code) {
+            " (never valid)"
+        } else {
+            ""
+        };
+        l.push(vec![
+            mark(false),
+            (Role::Normal, format!("wrong {}{never}: ", s(&g.code))),
+            (Role::Muted, cited(&g.text, &g.citation)),
+        ]);
+    }
+    if !c.items.is_empty() {
+        l.push(Vec::new());
+        l.push(line(Role::Header, "Record items (withhold map)"));
+        l.extend(c.items.iter().map(item_line));
+    }
+    if !f.notice_needed.is_empty() {
+        l.push(Vec::new());
+        l.push(line(Role::Header, "The written notice must carry"));
+        let given = &f.notice_given;
+        for n in &f.notice_needed {
+            let has = match n.code.as_str() {
+                "basis" => Some(given.basis),
+                "review_rights" => Some(given.review_rights),
+                "complaint_routes" => Some(given.complaint_routes),
+                _ => None,
+            };
+            let mut row = match has {
+                Some(h) => vec![mark(h)],
+                None => vec![(Role::Muted, "- ".into())],
+            };
+            row.push((
+                Role::Normal,
+                format!("{}  [{}]", s(&n.text), s(&n.citation)),
+            ));
+            l.push(row);
+        }
+    }
+    l.push(Vec::new());
+    l.push(line(Role::Header, "Reference grounds"));
+    if f.reference_grounds.is_empty() {
+        l.push(line(Role::Muted, "(none)"));
+    }
+    for g in &f.reference_grounds {
+        l.push(vec![
+            (Role::Normal, format!("• {}: ", s(&g.code))),
+            (Role::Muted, cited(&g.text, &g.citation)),
+        ]);
+    }
+    l.push(Vec::new());
+    l.push(line(Role::Header, "Why (the reference explanation)"));
+    for t in sanitize(&c.explanation).lines() {
+        l.push(line(Role::Normal, t));
+    }
+    if !f.topics.is_empty() {
+        l.push(Vec::new());
+        let topics: Vec<String> = f.topics.iter().map(|t| s(t)).collect();
+        l.push(line(Role::Muted, format!("Topics: {}", topics.join(", "))));
+    }
+    ComparisonView {
+        title: format!(
+            "Practice · {} · {} · record {} by {}",
+            s(&f.case),
+            s(&f.title),
+            f.seq,
+            s(&f.trainee)
+        ),
+        lines: l,
+        scroll: 0,
+    }
+}

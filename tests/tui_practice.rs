@@ -1,0 +1,249 @@
+//! Practice in the workbench: a trainee's form signs a practice record, the advisor is
+//! hidden on a practice case, and the comparison with the reference appears only once
+//! the signed record's feedback arrives.
+
+mod tui_support;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use casebench::case::{CaseSet, Outcome};
+use casebench::practice::feedback::{GroundNote, NoticeGiven};
+use casebench::practice::hints::PracticeSettings;
+use casebench::practice::{Attempt, Feedback, compare};
+use casebench::record::model::RecordType;
+use casebench::rules::{NoticeElement, Rulebook};
+use casebench::tui::app::{Effect, Msg, Screen, State};
+use casebench::tui::form::Field;
+use casebench::tui::keymap::Keymap;
+use casebench::tui::practice::Practice;
+use casebench::tui::theme::Theme;
+use casebench::tui::update::update;
+use ratatui::crossterm::event::KeyCode;
+use tui_support::*;
+
+const CASE: &str = "AR-2026-0101";
+const TRAINEE: &str = "t.lindqvist@lakeside.example";
+
+fn practice_set() -> CaseSet {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tuipractice");
+    let name = format!("{CASE}.yaml");
+    let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+    CaseSet {
+        dir: PathBuf::from("cases"),
+        cases: vec![loaded(&name, &text)],
+        invalid: Vec::new(),
+    }
+}
+
+fn trainee(hints: bool) -> State {
+    let mut s = State::new(today(), "cases", Theme::default_theme(), Keymap::default());
+    s.set_signer(Some(TRAINEE), None);
+    let mut settings = PracticeSettings::default();
+    settings.hints.all = hints;
+    s.practice = Practice {
+        principal: Some(TRAINEE.into()),
+        trainee: true,
+        settings,
+        comparison: None,
+    };
+    update(&mut s, Msg::Loaded(Box::new(practice_set())));
+    s
+}
+
+fn explanation() -> String {
+    let set = practice_set();
+    let p = set.cases[0].case.practice.as_ref().unwrap();
+    p.reference.explanation.clone()
+}
+
+/// The comparison for an answer that withholds the notes but on the wrong ground and
+/// cites a never-valid one, built with the library's scorer.
+fn feedback() -> Feedback {
+    let set = practice_set();
+    let case = &set.cases[0].case;
+    let reference = &case.practice.as_ref().unwrap().reference;
+    let grounds = vec![
+        "right-of-access".to_string(),
+        "emotional-distress".to_string(),
+    ];
+    let withhold: BTreeMap<String, String> = [(
+        "therapy_notes".to_string(),
+        "emotional-distress".to_string(),
+    )]
+    .into();
+    let attempt = Attempt {
+        outcome: Outcome::ReleasePartial,
+        grounds: &grounds,
+        withhold: &withhold,
+    };
+    let rb = Rulebook::builtin();
+    let never = |c: &str| casebench::practice::feedback::never_valid(rb, c);
+    let comparison = compare(case, reference, &attempt, &never);
+    let note = |code: &str, wrong: bool| {
+        let g = rb.ground(code).unwrap();
+        GroundNote {
+            code: code.into(),
+            citation: g.citation.clone(),
+            text: if wrong {
+                g.invalid_reason.clone()
+            } else {
+                g.describe.clone()
+            },
+        }
+    };
+    Feedback {
+        seq: 4,
+        trainee: TRAINEE.into(),
+        time: "2026-11-23T10:00:00Z".into(),
+        case: CASE.into(),
+        title: case.title.clone(),
+        comparison,
+        notice_needed: vec![NoticeElement {
+            code: "basis".into(),
+            text: "the basis for the denial".into(),
+            citation: "45 CFR 164.524(d)(2)(i)".into(),
+        }],
+        notice_given: NoticeGiven {
+            basis: false,
+            review_rights: false,
+            complaint_routes: true,
+        },
+        reference_grounds: vec![
+            note("right-of-access", false),
+            note("psychotherapy-notes", false),
+        ],
+        wrong_grounds: vec![note("emotional-distress", true)],
+        topics: vec!["psychotherapy-notes".into()],
+    }
+}
+
+fn form(s: &mut State) {
+    open(s, CASE);
+    send(s, [key('d')]);
+    assert_eq!(s.screen, Screen::Form);
+}
+
+#[test]
+fn trainee_signs_practice_records_others_decisions() {
+    let s = trainee(false);
+    assert_eq!(s.practice.record_kind(), RecordType::Practice);
+    assert_eq!(Practice::default().record_kind(), RecordType::Decision);
+}
+
+#[test]
+fn advisor_hidden_for_a_trainee_on_a_practice_case() {
+    let mut s = trainee(false);
+    let fx = open(&mut s, CASE);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Advise { .. })),
+        "{fx:?}"
+    );
+    let a = s.case.as_ref().unwrap().advisor.as_ref().unwrap();
+    assert!(!a.on_proposal);
+    assert_eq!(a.errors + a.warnings, 0);
+    assert!(a.recommended.contains("hidden"));
+    // Editing the form asks nothing of the advisor either.
+    let fx = send(&mut s, [key('d'), key('l'), key('l')]);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Advise { .. })));
+}
+
+#[test]
+fn hints_switched_on_show_the_advisor() {
+    let mut s = trainee(true);
+    let fx = open(&mut s, CASE);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Advise { .. })));
+    assert!(s.case.as_ref().unwrap().advisor.is_none());
+}
+
+#[test]
+fn signed_practice_record_shows_the_comparison_and_esc_returns_to_the_queue() {
+    let mut s = trainee(false);
+    form(&mut s);
+    assert!(s.practice.comparison.is_none());
+    send(&mut s, [Msg::Signed(Ok("signed practice record 4".into()))]);
+    assert_eq!(s.screen, Screen::Case);
+    send(&mut s, [Msg::Feedback(Ok(Box::new(feedback())))]);
+    assert_eq!(s.screen, Screen::Practice);
+    let c = s.practice.comparison.as_ref().unwrap();
+    assert!(c.title.contains(CASE));
+    let all: String = c
+        .lines
+        .iter()
+        .flatten()
+        .map(|(_, t)| t.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(all.contains("Outcome right"), "{all}");
+    assert!(all.contains("missed psychotherapy-notes"), "{all}");
+    assert!(all.contains("wrong emotional-distress (never valid)"), "{all}");
+    assert!(all.contains("therapy_notes"), "{all}");
+    assert!(all.contains("Release in part."), "{all}");
+    // Scrolls, then Esc goes back to the queue and drops the comparison.
+    send(&mut s, [key('j'), key('j')]);
+    assert_eq!(s.practice.comparison.as_ref().unwrap().scroll, 2);
+    send(&mut s, [code(KeyCode::Esc)]);
+    assert_eq!(s.screen, Screen::Queue);
+    assert!(s.practice.comparison.is_none());
+    assert!(s.case.is_none());
+}
+
+#[test]
+fn unscored_feedback_is_a_message_not_a_screen() {
+    let mut s = trainee(false);
+    form(&mut s);
+    send(&mut s, [Msg::Signed(Ok("signed".into()))]);
+    send(&mut s, [Msg::Feedback(Err("rulebook: broken".into()))]);
+    assert_eq!(s.screen, Screen::Case);
+    assert!(s.message.as_ref().unwrap().1.contains("not scored"));
+}
+
+#[test]
+fn no_reference_before_signing_snapshots() {
+    let expl = explanation();
+    let first_line = expl.lines().next().unwrap().trim().to_string();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = trainee(false);
+        open(&mut s, CASE);
+        // The advisor panel, toggled on, says hints are hidden.
+        send(&mut s, [key('a')]);
+        let case_text = text(&buffer(&mut s, w, h));
+        insta::assert_snapshot!(format!("practice_case_{w}x{h}"), case_text);
+        send(&mut s, [key('d'), key('l'), key('l')]);
+        // Onto the sign line: the preview replaces the fields when narrow.
+        for _ in 0..40 {
+            if s.form.as_ref().unwrap().field() == Field::Sign {
+                break;
+            }
+            send(&mut s, [key('j')]);
+        }
+        assert_eq!(s.form.as_ref().unwrap().field(), Field::Sign);
+        let form_text = text(&buffer(&mut s, w, h));
+        insta::assert_snapshot!(format!("practice_form_{w}x{h}"), form_text);
+        for t in [&case_text, &form_text] {
+            assert!(!t.contains(&first_line), "reference explanation drawn");
+            for l in expl.lines().map(str::trim).filter(|l| l.len() > 20) {
+                assert!(!t.contains(l), "reference explanation drawn: {l}");
+            }
+            assert!(!t.contains("Reference grounds"));
+            assert!(!t.contains("Score"));
+        }
+        assert!(form_text.contains("a practice record as"), "{form_text}");
+        assert!(form_text.contains("type: practice"), "{form_text}");
+        assert!(!form_text.contains("type: decision"), "{form_text}");
+    }
+}
+
+#[test]
+fn comparison_snapshots() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = trainee(false);
+        form(&mut s);
+        send(&mut s, [Msg::Signed(Ok("signed practice record 4".into()))]);
+        send(&mut s, [Msg::Feedback(Ok(Box::new(feedback())))]);
+        insta::assert_snapshot!(
+            format!("practice_comparison_{w}x{h}"),
+            text(&buffer(&mut s, w, h))
+        );
+    }
+}
