@@ -163,6 +163,9 @@ fn signed_practice_record_shows_the_comparison_and_esc_returns_to_the_queue() {
     assert!(s.practice.comparison.is_none());
     send(&mut s, [Msg::Signed(Ok("signed practice record 4".into()))]);
     assert_eq!(s.screen, Screen::Case);
+    // A practice attempt does not mark the case decided.
+    assert!(!s.decided.contains(CASE));
+    assert_ne!(s.rows[0].status, casebench::case::Status::Decided);
     send(&mut s, [Msg::Feedback(Ok(Box::new(feedback())))]);
     assert_eq!(s.screen, Screen::Practice);
     let c = s.practice.comparison.as_ref().unwrap();
@@ -176,7 +179,10 @@ fn signed_practice_record_shows_the_comparison_and_esc_returns_to_the_queue() {
         .join("\n");
     assert!(all.contains("Outcome right"), "{all}");
     assert!(all.contains("missed psychotherapy-notes"), "{all}");
-    assert!(all.contains("wrong emotional-distress (never valid)"), "{all}");
+    assert!(
+        all.contains("wrong emotional-distress (never valid)"),
+        "{all}"
+    );
     assert!(all.contains("therapy_notes"), "{all}");
     assert!(all.contains("Release in part."), "{all}");
     // Scrolls, then Esc goes back to the queue and drops the comparison.

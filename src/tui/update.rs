@@ -546,7 +546,8 @@ fn signed(state: &mut State, result: Result<String, String>) -> Vec<Effect> {
     match result {
         Ok(what) => {
             let id = state.form.take().map(|f| f.case_id);
-            if let Some(id) = &id {
+            // A trainee's practice record decides nothing (on a real case it is a proposal).
+            if let Some(id) = id.as_ref().filter(|_| !state.practice.trainee) {
                 state.decided.insert(id.clone());
                 rebuild_rows(state);
             }
