@@ -135,6 +135,9 @@ pub struct DecideArgs {
     /// A disclosure made under this decision: RECIPIENT|ADDRESS|DESCRIPTION|PURPOSE (repeatable).
     #[arg(long = "disclosure")]
     pub disclosures: Vec<String>,
+    /// With --type countersign: the seq of the trainee's proposal (a practice record).
+    #[arg(long)]
+    pub countersigns: Option<u64>,
     #[arg(long)]
     pub json: bool,
 }
@@ -192,9 +195,12 @@ pub struct NoticeArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct PracticeArgs {
-    /// Whose attempts (default: everyone's, for supervisors).
+    /// Whose attempts (default: --reviewer if a trainee, else everyone's, for supervisors).
     #[arg(long)]
     pub trainee: Option<String>,
+    /// Show the comparison of the trainee's latest attempt on this case again.
+    #[arg(long)]
+    pub case: Option<String>,
     #[arg(long)]
     pub json: bool,
 }

@@ -313,3 +313,21 @@ fn rotated_policy_keeps_old_records_checkable() {
     );
     assert!(r.records[0].problems[0].contains("archived policy"));
 }
+
+#[test]
+fn hostile_text_in_a_record_never_reaches_the_terminal_raw() {
+    let env = Env::new();
+    env.fill(2);
+    let evil = "\u{1b}]0;owned\u{7}\u{202e}evil@clinic.example";
+    forge(&env, RecordType::Decision, evil, A, now());
+    let (code, out) = verify_cli(&env, &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'),
+        "{out:?}"
+    );
+    assert!(
+        out.contains("^[]0;owned^G<U+202E>evil@clinic.example"),
+        "{out}"
+    );
+}

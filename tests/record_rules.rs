@@ -186,3 +186,63 @@ fn modes_are_explicit_whatever_the_umask() {
         );
     }
 }
+
+#[test]
+fn a_long_lived_writer_notices_a_replaced_log() {
+    let env = Env::new();
+    let case = env.load_case(CASE);
+    let mut log = Log::open(&env.cases);
+    let mut t = env.signer(T);
+    for _ in 0..3 {
+        log.append(
+            &case,
+            &draft(RecordType::Practice, T, "deny"),
+            &mut t,
+            now(),
+        )
+        .unwrap();
+    }
+    // The log is moved away under the handle (restored from elsewhere, say).
+    std::fs::rename(
+        env.cases.join("decisions"),
+        env.tmp.path().join("old-decisions"),
+    )
+    .unwrap();
+    let a = log
+        .append(
+            &case,
+            &draft(RecordType::Practice, T, "deny"),
+            &mut t,
+            now(),
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            a.record.seq,
+            a.record.prev.as_str(),
+            a.record.case_prev.as_str()
+        ),
+        (1, "none", "none")
+    );
+    assert!(env.verify().ok());
+}
+
+#[test]
+fn the_workbench_can_supply_its_own_passphrase_prompt() {
+    let env = Env::new();
+    let enc = env.tmp.path().join("enc");
+    keygen(&enc, "s3cret");
+    let mut prompts = Vec::new();
+    let mut ask = |p: &str| {
+        prompts.push(p.to_string());
+        Ok("wrong".to_string())
+    };
+    let e = casebench::record::Signer::from_file_with(&enc, &mut ask).unwrap_err();
+    assert!(e.contains("wrong passphrase"), "{e}");
+    let s = casebench::record::Signer::from_file_with(&enc, &mut |_| Ok("s3cret".into())).unwrap();
+    assert!(s.describe().starts_with("key file "));
+    assert_eq!(prompts.len(), 1);
+    assert!(prompts[0].starts_with("Passphrase for "));
+    // An unencrypted key never asks.
+    casebench::record::Signer::from_file_with(&env.key(A), &mut |_| Err("asked".into())).unwrap();
+}

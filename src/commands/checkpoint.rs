@@ -57,7 +57,7 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
                 )
                 .map_err(io_out)?;
             }
-            eprintln!("casebench: {e}");
+            eprintln!("casebench: {}", crate::text::sanitize_line(&e));
             Ok(Exit::Problems)
         }
     }

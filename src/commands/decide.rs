@@ -20,8 +20,11 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
     let set = super::load_cases(global)?;
     let case = super::find_case(&set, &args.id)?;
     let today = global.today();
-    let proposal = parse_proposal(args, today)?;
     let overrides = parse_overrides(&args.overrides)?;
+    if let Some(seq) = args.countersigns {
+        return super::practice::decide_countersign(global, args, &set, case, seq, overrides, out);
+    }
+    let proposal = parse_proposal(args, today)?;
     let kind = proposal.kind.unwrap_or(RecordType::Decision);
     let time = Utc::now();
     let (reviewer, mut signer) = signer::resolve(
@@ -40,7 +43,13 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
         Err(GateError::Findings(open)) => return refuse_findings(out, &open, args.json),
     }
     match decide(global, case, &draft, &mut signer, time) {
-        Ok(a) => report(out, &a, &signer, args.json),
+        Ok(a) => {
+            // A practice record: the comparison with the reference (only now that it is
+            // signed), or, on a real case, how to have the proposal countersigned.
+            let after = (a.record.kind == RecordType::Practice)
+                .then(|| super::practice::after_practice(global, &set, case, &a.record));
+            report(out, &a, &signer, args.json, after.as_ref())
+        }
         Err(AppendError::Io(e)) => Err(CommandError::Io(e)),
         Err(refusal) => {
             let msg = refusal.to_string();
@@ -48,7 +57,7 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
                 let v = serde_json::json!({ "error": refusal_kind(&refusal), "message": msg });
                 writeln!(out, "{v}").map_err(io_out)?;
             }
-            eprintln!("casebench: {msg}");
+            eprintln!("casebench: {}", crate::text::sanitize_line(&msg));
             Ok(Exit::Problems)
         }
     }
@@ -66,7 +75,7 @@ fn decide(
 }
 
 /// Error findings without an override: nothing is signed; each is listed with what to do.
-fn refuse_findings(
+pub(super) fn refuse_findings(
     out: &mut dyn Write,
     open: &[crate::rules::Finding],
     json: bool,
@@ -102,10 +111,16 @@ fn refusal_kind(e: &AppendError) -> &'static str {
     }
 }
 
-fn report(out: &mut dyn Write, a: &Appended, signer: &Signer, json: bool) -> CommandResult {
+fn report(
+    out: &mut dyn Write,
+    a: &Appended,
+    signer: &Signer,
+    json: bool,
+    practice: Option<&super::practice::AfterPractice>,
+) -> CommandResult {
     let r = &a.record;
     if json {
-        let v = serde_json::json!({
+        let mut v = serde_json::json!({
             "seq": r.seq,
             "file": a.path.display().to_string(),
             "signature": a.sig_path.display().to_string(),
@@ -117,6 +132,9 @@ fn report(out: &mut dyn Write, a: &Appended, signer: &Signer, json: bool) -> Com
             "time": crate::record::model::format_time(&r.time),
             "sha256": crate::record::model::sha256_link(&a.bytes),
         });
+        if let Some(p) = practice {
+            v["practice"] = p.to_json();
+        }
         writeln!(out, "{v}").map_err(io_out)?;
     } else {
         writeln!(
@@ -131,6 +149,9 @@ fn report(out: &mut dyn Write, a: &Appended, signer: &Signer, json: bool) -> Com
             a.path.display()
         )
         .map_err(io_out)?;
+        if let Some(p) = practice {
+            p.write(out).map_err(io_out)?;
+        }
     }
     Ok(Exit::Ok)
 }

@@ -13,6 +13,7 @@ mod decide;
 mod decide_gate;
 mod list;
 mod notice;
+mod practice;
 mod show;
 mod verify;
 
@@ -41,35 +42,17 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Check(a) => check::run(global, a.json, out),
         Command::List(a) => list::run(global, a.json, out),
         Command::Show(a) => show::run(global, &a.id, a.json, out),
+        Command::Advise(a) => advise::run(global, a, out),
         Command::Decide(a) => decide::run(global, a, out),
         Command::Verify(a) => verify::run(global, a, out),
         Command::Checkpoint(a) => checkpoint::run(global, a, out),
-        Command::Advise(a) => advise::run(global, a, out),
         Command::Audit(a) => audit::run(global, a, out),
         Command::Notice(a) => notice::run(global, a, out),
-        other => Err(CommandError::Usage(format!(
-            "`{}` is not available in this build yet",
-            command_name(other)
-        ))),
+        Command::Practice(a) => practice::run(global, a, out),
     };
     out.flush()
         .map_err(|e| CommandError::Io(format!("writing output: {e}")))?;
     result
-}
-
-fn command_name(c: &Command) -> &'static str {
-    match c {
-        Command::Check(_) => "check",
-        Command::List(_) => "list",
-        Command::Show(_) => "show",
-        Command::Advise(_) => "advise",
-        Command::Decide(_) => "decide",
-        Command::Verify(_) => "verify",
-        Command::Checkpoint(_) => "checkpoint",
-        Command::Audit(_) => "audit",
-        Command::Notice(_) => "notice",
-        Command::Practice(_) => "practice",
-    }
 }
 
 /// Converts an output error (a closed pipe, a full disk) into a command error.

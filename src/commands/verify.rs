@@ -8,6 +8,8 @@ use std::io::Write;
 use super::{CommandError, CommandResult, Exit, io_out};
 use crate::cli::{Global, VerifyArgs};
 use crate::record::verify::{Severity, State, verify_log};
+// Messages quote record fields (reviewer, case, key): untrusted text.
+use crate::text::sanitize_line;
 
 pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandResult {
     let report = verify_log(&global.cases, args.checkpoint.as_deref()).map_err(CommandError::Io)?;
@@ -33,7 +35,7 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
     } else {
         for r in report.records.iter().filter(|r| r.state != State::Ok) {
             for p in &r.problems {
-                writeln!(out, "{p}").map_err(io_out)?;
+                writeln!(out, "{}", sanitize_line(p)).map_err(io_out)?;
             }
         }
         for i in &report.issues {
@@ -41,11 +43,11 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
                 Severity::Error => "",
                 Severity::Warning => "warning: ",
             };
-            writeln!(out, "{tag}{}", i.message).map_err(io_out)?;
+            writeln!(out, "{tag}{}", sanitize_line(&i.message)).map_err(io_out)?;
         }
         if let Some(cp) = &report.checkpoint {
             match &cp.problem {
-                Some(p) => writeln!(out, "{p}").map_err(io_out)?,
+                Some(p) => writeln!(out, "{}", sanitize_line(p)).map_err(io_out)?,
                 None => writeln!(
                     out,
                     "checkpoint {} (record {}, signed by {}): matches",
@@ -67,7 +69,12 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
         )
         .map_err(io_out)?;
         if let Some((seq, msg)) = &first_bad {
-            writeln!(out, "FAILED: first bad record {seq}: {msg}").map_err(io_out)?;
+            writeln!(
+                out,
+                "FAILED: first bad record {seq}: {}",
+                sanitize_line(msg)
+            )
+            .map_err(io_out)?;
         }
     }
     Ok(if first_bad.is_none() {

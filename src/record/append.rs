@@ -110,6 +110,31 @@ impl Log {
         signer: &mut Signer,
         time: DateTime<Utc>,
     ) -> Result<Appended, AppendError> {
+        self.append_pointing(case, draft, signer, time, None)
+    }
+
+    /// Appends a countersignature of record `target` of the case: a trainee's proposal
+    /// (a `practice` record on a real case, which the countersignature makes final), or
+    /// the case's current decision (a second signature on it).
+    pub fn append_countersign(
+        &mut self,
+        case: &LoadedCase,
+        draft: &Draft,
+        signer: &mut Signer,
+        time: DateTime<Utc>,
+        target: u64,
+    ) -> Result<Appended, AppendError> {
+        self.append_pointing(case, draft, signer, time, Some(target))
+    }
+
+    fn append_pointing(
+        &mut self,
+        case: &LoadedCase,
+        draft: &Draft,
+        signer: &mut Signer,
+        time: DateTime<Utc>,
+        target: Option<u64>,
+    ) -> Result<Appended, AppendError> {
         let p = self.paths.clone();
         for d in [&p.decisions, &p.log, &p.policies] {
             publish::ensure_dir(d, DIR_MODE).map_err(|e| io(d, e))?;
@@ -129,7 +154,10 @@ impl Log {
             .map_err(|d| AppendError::NotAllowed(format!("cannot sign: {d}")))?;
         let people = reviewers::load(&p.cases).map_err(AppendError::Io)?;
         let history = index.cases.get(&case.case.id).cloned().unwrap_or_default();
-        let (reviews, countersigns) = rules(&case.case.id, draft, &history, &people)?;
+        let (reviews, countersigns) = match target {
+            None => rules(&case.case.id, draft, &history, &people)?,
+            Some(t) => pointed_countersign(&p, case, draft, &history, &people, t)?,
+        };
 
         let record = Record {
             record: RECORD_TAG.to_string(),
@@ -325,6 +353,70 @@ fn rules(
             Ok((None, Some(f.seq)))
         }
     }
+}
+
+/// A countersignature that names its record. A trainee's proposal (a `practice`
+/// record on a case without a reference) becomes final when a supervisor countersigns
+/// it unchanged; a decision is countersigned under the ordinary rules.
+fn pointed_countersign(
+    p: &Paths,
+    case: &LoadedCase,
+    draft: &Draft,
+    history: &log::CaseHistory,
+    people: &Reviewers,
+    target: u64,
+) -> Result<(Option<u64>, Option<u64>), AppendError> {
+    let id = &case.case.id;
+    if draft.kind != RecordType::Countersign {
+        return Err(AppendError::Refused(format!(
+            "only a countersignature names a record to countersign, not a {}",
+            draft.kind.as_str()
+        )));
+    }
+    let entry = history
+        .entries
+        .iter()
+        .find(|e| e.seq == target)
+        .ok_or_else(|| AppendError::Refused(format!("there is no record {target} of case {id}")))?;
+    if entry.kind != RecordType::Practice {
+        return match history.final_record() {
+            Some(f) if f.seq == target => rules(id, draft, history, people),
+            _ => Err(AppendError::Refused(format!(
+                "record {target} is a {} but not the current decision of case {id}; countersign a trainee's proposal or the current decision",
+                entry.kind.as_str()
+            ))),
+        };
+    }
+    if case.case.practice.is_some() {
+        return Err(AppendError::Refused(format!(
+            "case {id} is a practice case: attempts are scored, not countersigned"
+        )));
+    }
+    if let Some(f) = history.final_record() {
+        return Err(AppendError::AlreadyDecided {
+            case: id.clone(),
+            by: f.reviewer.clone(),
+            at: super::model::format_time(&f.time),
+        });
+    }
+    if entry.reviewer == draft.reviewer {
+        return Err(AppendError::NotAllowed(format!(
+            "{} proposed record {target} and cannot countersign it",
+            crate::text::sanitize_line(&draft.reviewer)
+        )));
+    }
+    let dir = crate::store::safe_open::SafeDir::open(&p.log).map_err(|e| io(&p.log, e))?;
+    let (_, proposal) = log::read_record(&dir, target)?;
+    if proposal.outcome != draft.outcome
+        || proposal.grounds != draft.grounds
+        || proposal.records != draft.records
+    {
+        return Err(AppendError::Refused(format!(
+            "a countersignature makes proposal {target} final as it stands (outcome `{}`); to decide otherwise, sign a decision",
+            proposal.outcome
+        )));
+    }
+    Ok((None, Some(target)))
 }
 
 /// Keeps a copy of the allowed_signers in force, named by its hash, so records signed

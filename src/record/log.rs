@@ -94,12 +94,22 @@ pub struct CaseHistory {
 }
 
 impl CaseHistory {
-    /// The record that settles the case now: the latest decision or review.
+    /// The record that settles the case now: the latest decision or review, or a
+    /// countersignature with no decision before it (it made a trainee's proposal final).
     pub fn final_record(&self) -> Option<&Entry> {
+        let settles = |i: usize, e: &Entry| match e.kind {
+            RecordType::Decision | RecordType::Review => true,
+            RecordType::Countersign => !self.entries[..i]
+                .iter()
+                .any(|p| matches!(p.kind, RecordType::Decision | RecordType::Review)),
+            RecordType::Practice => false,
+        };
         self.entries
             .iter()
+            .enumerate()
             .rev()
-            .find(|e| matches!(e.kind, RecordType::Decision | RecordType::Review))
+            .find(|(i, e)| settles(*i, e))
+            .map(|(_, e)| e)
     }
 
     pub fn last_link(&self) -> &str {
@@ -208,6 +218,17 @@ pub fn build_index(log_dir: &Path) -> Result<Index, ReadLogError> {
 /// Brings `index` up to date with records appended since it was built: O(new records).
 pub fn catch_up(index: &mut Index, log_dir: &Path) -> Result<(), ReadLogError> {
     let dir = SafeDir::open(log_dir).map_err(|e| io_err(log_dir, e))?;
+    // The log under a long-lived handle may have been replaced (restored, moved): if
+    // the remembered head is not there unchanged, read everything again.
+    if index.head > 0 {
+        let same = dir
+            .read_file(&record_name(index.head), MAX_RECORD_BYTES)
+            .is_ok_and(|b| sha256_link(&b) == index.head_link);
+        if !same {
+            *index = build_index(log_dir)?;
+            return Ok(());
+        }
+    }
     loop {
         let next = index.head + 1;
         match dir.read_file(&record_name(next), MAX_RECORD_BYTES) {

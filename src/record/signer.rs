@@ -36,13 +36,23 @@ impl std::fmt::Debug for Signer {
 }
 
 impl Signer {
-    /// Loads a private key file, asking for the passphrase if it is encrypted.
+    /// Loads a private key file, asking for the passphrase (terminal or
+    /// `CASEBENCH_ASKPASS`) if it is encrypted.
     pub fn from_file(path: &Path) -> Result<Signer, String> {
+        Signer::from_file_with(path, &mut passphrase)
+    }
+
+    /// Loads a private key file; `ask(prompt)` supplies the passphrase if the key is
+    /// encrypted (the workbench passes its own masked prompt here).
+    pub fn from_file_with(
+        path: &Path,
+        ask: &mut dyn FnMut(&str) -> Result<String, String>,
+    ) -> Result<Signer, String> {
         let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let key = PrivateKey::from_openssh(&text)
             .map_err(|e| format!("{}: not an OpenSSH private key ({e})", path.display()))?;
         let key = if key.is_encrypted() {
-            let pass = passphrase(&format!("Passphrase for {}: ", path.display()))?;
+            let pass = ask(&format!("Passphrase for {}: ", path.display()))?;
             key.decrypt(pass.as_bytes())
                 .map_err(|_| format!("{}: wrong passphrase", path.display()))?
         } else {
@@ -196,6 +206,18 @@ pub fn resolve(
     namespace: &str,
     time: chrono::DateTime<chrono::Utc>,
 ) -> Result<(String, Signer), String> {
+    resolve_with(cases, key, principal, namespace, time, &mut passphrase)
+}
+
+/// [`resolve`] with the passphrase prompt supplied by the caller.
+pub fn resolve_with(
+    cases: &Path,
+    key: Option<&Path>,
+    principal: Option<&str>,
+    namespace: &str,
+    time: chrono::DateTime<chrono::Utc>,
+    ask: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<(String, Signer), String> {
     let policy_bytes = super::reviewers::read_allowed_signers(cases)?;
     let policy = super::allowed_signers::AllowedSigners::parse(&policy_bytes)
         .map_err(|e| format!("reviewers/{e}"))?;
@@ -210,7 +232,7 @@ pub fn resolve(
             })?;
             Signer::from_agent(&sock, Some(&want), &[])?
         }
-        Some(k) => Signer::from_file(k)?,
+        Some(k) => Signer::from_file_with(k, ask)?,
         None => {
             let who = principal.ok_or(
                 "who signs? pass --reviewer ID (or CASEBENCH_REVIEWER), and --key PATH unless ssh-agent holds your key",
@@ -223,8 +245,9 @@ pub fn resolve(
                 other => {
                     let people = super::reviewers::load(cases)?;
                     match people.get(who).and_then(|r| r.key.as_ref()) {
-                        Some(rel) => Signer::from_file(
+                        Some(rel) => Signer::from_file_with(
                             &cases.join(super::reviewers::REVIEWERS_DIR).join(rel),
+                            ask,
                         )?,
                         None => {
                             return Err(match other {

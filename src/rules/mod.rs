@@ -23,6 +23,7 @@ pub mod vocabulary;
 use std::path::Path;
 use std::sync::OnceLock;
 
+pub use actions::notice_elements;
 pub use engine::{
     Action, Advice, DeadlineInfo, GroundRef, NoticeElement, Recommended, RecordGrounds, StateInfo,
     advise,

@@ -1,0 +1,161 @@
+//! Countersignature: on a real case (no `practice.reference`), a trainee's decision is a
+//! proposal, a `practice` record signed in the `casebench-practice` namespace, which does
+//! not decide the case. A supervisor reviews it and signs a `countersign` record
+//! (`casebench-decision` namespace) with `countersigns: <seq>` naming it; that record
+//! carries the proposal's outcome, grounds and per-item actions unchanged and makes the
+//! case decided. The proposal's bytes are bound through the log's `prev` chain: changing
+//! the proposal after the countersignature breaks the chain at the next record.
+//!
+//! A supervisor who disagrees signs their own `decision` instead.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::case::{Case, CaseSet};
+use crate::record::append::{AppendError, Draft};
+use crate::record::log::CaseHistory;
+use crate::record::log::{self, Paths};
+use crate::record::model::{DeadlineInfo, OverriddenFinding, Record, RecordAction, RecordType};
+use crate::record::verify::{LogReport, State};
+use crate::store::safe_open::SafeDir;
+
+/// A trainee's proposal awaiting a supervisor's countersignature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingProposal {
+    pub seq: u64,
+    pub case: String,
+    pub title: String,
+    pub trainee: String,
+    pub time: String,
+    pub outcome: String,
+    pub grounds: Vec<String>,
+    pub records: Vec<RecordAction>,
+    pub rationale: String,
+}
+
+/// The verified proposals of `log` on real cases of `set` that are not decided yet,
+/// oldest first. A proposal whose record fails verification is never offered.
+pub fn pending(set: &CaseSet, log: &LogReport) -> Vec<PendingProposal> {
+    let mut histories: std::collections::HashMap<&str, CaseHistory> = Default::default();
+    for r in &log.records {
+        if let Some(rec) = &r.record {
+            histories
+                .entry(rec.case.as_str())
+                .or_default()
+                .entries
+                .push(log::Entry {
+                    seq: rec.seq,
+                    kind: rec.kind,
+                    reviewer: rec.reviewer.clone(),
+                    time: rec.time,
+                    outcome: rec.outcome.clone(),
+                    link: r.link.clone(),
+                });
+        }
+    }
+    log.records
+        .iter()
+        .filter(|r| r.state == State::Ok && r.kind == Some(RecordType::Practice))
+        .filter_map(|r| {
+            let rec = r.record.as_ref()?;
+            let case = set.get(&rec.case)?;
+            let open = case.case.practice.is_none()
+                && histories
+                    .get(rec.case.as_str())
+                    .is_none_or(|h| h.final_record().is_none());
+            open.then(|| PendingProposal {
+                seq: rec.seq,
+                case: rec.case.clone(),
+                title: case.case.title.clone(),
+                trainee: rec.reviewer.clone(),
+                time: crate::record::model::format_time(&rec.time),
+                outcome: rec.outcome.clone(),
+                grounds: rec.grounds.clone(),
+                records: rec.records.clone(),
+                rationale: rec.rationale.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Reads record `seq` of the log of `cases` (unverified: the append re-checks it under
+/// the lock, and `verify` checks its signature).
+pub fn read_record(cases: &Path, seq: u64) -> Result<Record, AppendError> {
+    let p = Paths::new(cases);
+    let dir = SafeDir::open(&p.log)
+        .map_err(|_| AppendError::Refused(format!("there is no record {seq}: the log is empty")))?;
+    if !p.log.join(log::record_name(seq)).exists() {
+        return Err(AppendError::Refused(format!("there is no record {seq}")));
+    }
+    Ok(log::read_record(&dir, seq)?.1)
+}
+
+/// Checks that `proposal` is a trainee's proposal on `case` that may be countersigned.
+pub fn check_proposal(case: &Case, proposal: &Record) -> Result<(), AppendError> {
+    if proposal.case != case.id {
+        return Err(AppendError::Refused(format!(
+            "record {} is about case {}, not {}",
+            proposal.seq,
+            crate::text::sanitize_line(&proposal.case),
+            case.id
+        )));
+    }
+    if proposal.kind != RecordType::Practice {
+        return Err(AppendError::Refused(format!(
+            "record {} is a {} record, not a trainee's proposal (a practice record)",
+            proposal.seq,
+            proposal.kind.as_str()
+        )));
+    }
+    if case.practice.is_some() {
+        return Err(AppendError::Refused(format!(
+            "case {} is a practice case: attempts are scored, not countersigned",
+            case.id
+        )));
+    }
+    Ok(())
+}
+
+/// The countersignature of `proposal` by `supervisor`: the proposal's decision as it
+/// stands (outcome, grounds, per-item actions, disclosures, notice), with the
+/// supervisor's rationale, the deadline as of `today`, and the supervisor's own
+/// overrides of advisor findings: the countersignature makes the decision final, so it
+/// goes through the advisor's gate like any decision, and the trainee's overrides (a
+/// practice record is not gated) do not carry over.
+///
+/// Then: apply the advisor's gate to the draft (as for a decision), show it, and sign
+/// with [`crate::record::Log::append_countersign`]`(case, &draft, signer, time, seq)`,
+/// which re-checks everything under the log's lock.
+pub fn countersign_draft(
+    case: &Case,
+    proposal: &Record,
+    supervisor: &str,
+    rationale: &str,
+    overrides: Vec<OverriddenFinding>,
+    today: NaiveDate,
+) -> Result<Draft, AppendError> {
+    check_proposal(case, proposal)?;
+    if rationale.trim().is_empty() {
+        return Err(AppendError::Refused(
+            "the rationale must not be empty".into(),
+        ));
+    }
+    let dl = crate::case::deadline::deadline(case, today, crate::case::deadline::ACCESS_DAYS);
+    Ok(Draft {
+        kind: RecordType::Countersign,
+        reviewer: supervisor.to_string(),
+        outcome: proposal.outcome.clone(),
+        grounds: proposal.grounds.clone(),
+        records: proposal.records.clone(),
+        disclosures: proposal.disclosures.clone(),
+        notice: proposal.notice,
+        deadline: DeadlineInfo {
+            due: dl.due,
+            decided_on_time: dl.due.is_none_or(|d| today <= d),
+        },
+        findings_overridden: overrides,
+        rationale: rationale.to_string(),
+    })
+}
