@@ -234,6 +234,7 @@ fn run_effect(
             pending.push_back(Msg::DraftSaved(saved));
             pending.push_back(Msg::Signed(Err(SIGN_DISABLED.into())));
         }
+        Effect::Audit(a) => super::audit::run_effect(global, state.set.clone(), a, tx.clone()),
         Effect::DraftEdited | Effect::Quit => {}
     }
 }
