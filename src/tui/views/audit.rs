@@ -76,20 +76,18 @@ fn heading(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) {
             t,
             Role::Normal,
             format!(
-                "  {} of {} records  ·  {} decisions, {} on time, {} late  ·  ",
+                " · {} of {} records · ",
                 view.visible.len(),
-                view.lines.len(),
-                c.decisions,
-                c.on_time,
-                c.late
+                view.lines.len()
             ),
         ),
     ];
     first.push(if c.failing > 0 {
-        span(t, Role::Error, format!("{} FAILED  ·  ", c.failing))
+        span(t, Role::Error, format!("{} FAILED", c.failing))
     } else {
-        span(t, Role::Ok, "all verified  ·  ")
+        span(t, Role::Ok, "all verified")
     });
+    first.push(span(t, Role::Normal, " · "));
     first.push(span(
         t,
         if c.overdue_open > 0 {
@@ -98,6 +96,14 @@ fn heading(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) {
             Role::Ok
         },
         format!("overdue open: {}", c.overdue_open),
+    ));
+    first.push(span(
+        t,
+        Role::Normal,
+        format!(
+            " · {} decisions, {} on time, {} late",
+            c.decisions, c.on_time, c.late
+        ),
     ));
     let second = match &view.input {
         Some((field, text)) => Line::from(vec![
@@ -219,28 +225,42 @@ fn charts(t: &Theme, c: &Charts, frame: &mut Frame, area: Rect) {
             Constraint::Ratio(1, 3),
         ])
         .split(area);
-    // Decisions by outcome: horizontal, so the outcome names are readable.
-    let bars: Vec<Bar> = c
-        .by_outcome
+    // Decisions by outcome: horizontal, so the outcome names are readable; outcomes
+    // with no decision are left out (the title says when there are none at all).
+    let outcomes: Vec<&(String, u64)> = c.by_outcome.iter().filter(|(_, n)| *n > 0).collect();
+    let room = cols[0].width.saturating_sub(2 + 6) as usize;
+    let bars: Vec<Bar> = outcomes
         .iter()
         .map(|(label, n)| {
-            Bar::with_label(label.as_str(), *n)
+            Bar::with_label(label.chars().take(room).collect::<String>(), *n)
                 .text_value(n.to_string())
                 .style(t.style(Role::Marker))
         })
         .collect();
+    let title = if outcomes.is_empty() {
+        " By outcome: no decisions "
+    } else {
+        " Decisions by outcome "
+    };
     frame.render_widget(
         BarChart::horizontal(bars)
             .bar_gap(0)
             .value_style(t.style(Role::Header))
             .label_style(t.style(Role::Normal))
-            .block(block(t, " Decisions by outcome ")),
+            .block(block(t, title)),
         cols[0],
     );
-    // Days from receipt to decision: a histogram, bars as wide as fit.
+    // Days from receipt to decision: a histogram; where the bucket labels would not fit
+    // under the bars, the bars lie down.
     let n = c.days.len().max(1) as u16;
     let inner = cols[1].width.saturating_sub(2);
     let width = (inner.saturating_sub(n - 1) / n).clamp(1, 7);
+    let longest = c
+        .days
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
     let bars: Vec<Bar> = c
         .days
         .iter()
@@ -250,10 +270,13 @@ fn charts(t: &Theme, c: &Charts, frame: &mut Frame, area: Rect) {
                 .style(t.style(Role::Marker))
         })
         .collect();
+    let chart = if (width as usize) < longest {
+        BarChart::horizontal(bars).bar_gap(0)
+    } else {
+        BarChart::vertical(bars).bar_width(width).bar_gap(1)
+    };
     frame.render_widget(
-        BarChart::vertical(bars)
-            .bar_width(width)
-            .bar_gap(1)
+        chart
             .value_style(t.style(Role::Header))
             .label_style(t.style(Role::Normal))
             .block(block(t, " Days to decision ")),
