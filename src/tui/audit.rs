@@ -484,7 +484,7 @@ fn cycle(current: &Option<String>, choices: &[String]) -> Option<String> {
 
 pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
     let page = table_page(state.size);
-    let detail_page = (state.size.1 as usize).saturating_sub(4).max(1);
+    let detail_page = (state.size.1 as usize).saturating_sub(3).max(1);
     let Some(view) = state.audit.as_mut() else {
         state.screen = Screen::Queue;
         return Vec::new();
