@@ -383,3 +383,36 @@ fn the_worker_builds_the_report_and_reads_records() {
     assert!(text.contains("DC-2026-0305"));
     assert!(sig.contains("BEGIN SSH SIGNATURE"));
 }
+
+#[test]
+fn no_panic_at_any_size_while_loading_in_the_table_or_in_a_record() {
+    let (env, set) = build(true);
+    let mut loading = State::new(today(), "cases", Theme::default_theme(), Keymap::default());
+    update(&mut loading, Msg::Loaded(Box::new(set.clone())));
+    send(&mut loading, [key('A')]);
+    let mut table = audit_state(&env, set.clone());
+    let mut detail = audit_state(&env, set);
+    send(&mut detail, [code(KeyCode::Enter)]);
+    let result = record_text(&env.cases, 1);
+    send(
+        &mut detail,
+        [Msg::Audit(AuditMsg::Record { seq: 1, result })],
+    );
+    for s in [&mut loading, &mut table, &mut detail] {
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (20, 5),
+            (40, 10),
+            (41, 11),
+            (60, 15),
+            (99, 30),
+            (250, 70),
+        ] {
+            render(s, w, h);
+            send(s, [key('G'), key('j')]);
+            render(s, w, h);
+        }
+    }
+    assert!(render(&mut loading, 80, 24).contains("verifying the decision log..."));
+}

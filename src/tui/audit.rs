@@ -7,19 +7,20 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
 
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{Effect, Msg, Screen, State};
+use super::app::{Effect, Screen, State};
 use super::keymap::Action;
 use super::theme::Role;
-use crate::audit::report::{AuditReport, AuditRow, Filter, Verification, record_text};
+use crate::audit::report::{AuditReport, AuditRow, Filter, Verification};
 use crate::audit::summary::summarize;
 use crate::case::CaseSet;
-use crate::cli::Global;
 use crate::text::{sanitize, sanitize_line};
+
+mod worker;
+pub use worker::run_effect;
 
 /// Work for the worker thread.
 #[derive(Debug, Clone, PartialEq)]
@@ -564,81 +565,4 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
         keep_visible(v, page);
     }
     Vec::new()
-}
-
-/// Carries out an audit effect on a worker thread; the answer comes back as a message.
-pub fn run_effect(
-    global: &Global,
-    set: Option<Arc<CaseSet>>,
-    effect: AuditEffect,
-    tx: Sender<Msg>,
-) {
-    let cases = global.cases.clone();
-    let key = global.key.clone();
-    let reviewer = global.reviewer.clone();
-    let work = move || {
-        let msg = match effect {
-            AuditEffect::Load => {
-                let empty;
-                let set: &CaseSet = match set.as_deref() {
-                    Some(s) => s,
-                    None => {
-                        empty = CaseSet {
-                            dir: cases.clone(),
-                            cases: Vec::new(),
-                            invalid: Vec::new(),
-                        };
-                        &empty
-                    }
-                };
-                AuditMsg::Loaded(
-                    AuditReport::build(&cases, set)
-                        .map(Box::new)
-                        .map_err(|e| e.to_string()),
-                )
-            }
-            AuditEffect::Record(seq) => AuditMsg::Record {
-                seq,
-                result: record_text(&cases, seq),
-            },
-            AuditEffect::Checkpoint => {
-                AuditMsg::Checkpoint(checkpoint(&cases, key, reviewer.as_deref()))
-            }
-        };
-        let _ = tx.send(Msg::Audit(msg));
-    };
-    if let Err(e) = std::thread::Builder::new().name("audit".into()).spawn(work) {
-        eprintln!("casebench: cannot start the audit worker: {e}");
-    }
-}
-
-/// Signs a checkpoint with the officer's key (`--reviewer`, `--key` or the agent). The
-/// terminal belongs to the workbench, so an encrypted key file cannot be unlocked here.
-fn checkpoint(
-    cases: &std::path::Path,
-    key: Option<PathBuf>,
-    reviewer: Option<&str>,
-) -> Result<String, String> {
-    use crate::record::checkpoint::write_checkpoint;
-    use crate::record::model::NS_AUDIT;
-    use crate::record::signer::resolve_with;
-    let time = chrono::Utc::now();
-    let mut no_prompt = |_: &str| -> Result<String, String> {
-        Err("the key is encrypted: add it to ssh-agent (ssh-add) or run `casebench checkpoint` outside the workbench".into())
-    };
-    let (principal, mut signer) = resolve_with(
-        cases,
-        key.as_deref(),
-        reviewer,
-        NS_AUDIT,
-        time,
-        &mut no_prompt,
-    )?;
-    let (_, cp) = write_checkpoint(cases, &principal, &mut signer, time)?;
-    Ok(format!(
-        "checkpoint of record {} signed by {} with {}",
-        cp.seq,
-        cp.signer,
-        signer.describe()
-    ))
 }
