@@ -416,3 +416,29 @@ fn no_panic_at_any_size_while_loading_in_the_table_or_in_a_record() {
     }
     assert!(render(&mut loading, 80, 24).contains("verifying the decision log..."));
 }
+
+#[test]
+fn verification_marks_are_words_with_the_theme_roles() {
+    use casebench::tui::theme::Role;
+    let (env, set) = build(true);
+    let mut s = audit_state(&env, set);
+    let b = tui_support::buffer(&mut s, 120, 40);
+    let text = tui_support::text(&b);
+    let theme = Theme::default_theme();
+    let find = |word: &str, row_of: &str| {
+        let y = text.lines().position(|l| l.contains(row_of)).unwrap() as u16;
+        let line = text.lines().nth(y as usize).unwrap();
+        // Cells, not bytes (the border is multi-byte).
+        let x = line[..line.find(word).unwrap()].chars().count() as u16;
+        b[(x, y)].style()
+    };
+    assert_eq!(
+        find("FAILED", "AR-2026-0301").fg,
+        theme.style(Role::Error).fg
+    );
+    assert_eq!(find("ok ", "AR-2026-0302").fg, theme.style(Role::Ok).fg);
+    assert_eq!(
+        find("LATE", "AR-2026-0303").fg,
+        theme.style(Role::Overdue).fg
+    );
+}

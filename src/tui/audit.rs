@@ -95,7 +95,13 @@ impl AuditLine {
                 .map_or("-".into(), |k| sanitize_line(&format!("{k:?}"))),
             case: opt(&r.case),
             reviewer: opt(&r.reviewer),
-            outcome: opt(&r.outcome),
+            // A review, practice or countersign record says so: only decisions are bare.
+            outcome: match r.kind {
+                Some(k) if k != crate::record::model::RecordType::Decision => {
+                    format!("{}: {}", k.as_str(), opt(&r.outcome))
+                }
+                _ => opt(&r.outcome),
+            },
             mark: r.verification.mark(),
             mark_role: mark_role(r.verification),
             days: r.days_to_decision.map_or("-".into(), |d| d.to_string()),
