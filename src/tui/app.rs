@@ -53,6 +53,8 @@ pub enum Msg {
     Error(String),
     /// SIGHUP, SIGTERM or a terminal read error: save and leave now.
     Hangup(String),
+    /// The audit screen's worker answers.
+    Audit(super::audit::AuditMsg),
 }
 
 /// Work the event loop does for `update` (I/O, time, leaving).
@@ -72,6 +74,8 @@ pub enum Effect {
     },
     /// Seam for the decision log: sign and record this decision.
     Sign(Draft),
+    /// The audit screen's work (report, record text, checkpoint) on a worker.
+    Audit(super::audit::AuditEffect),
     Quit,
 }
 
@@ -171,6 +175,7 @@ pub enum Screen {
     Invalid,
     Case,
     Form,
+    Audit,
 }
 
 impl Screen {
@@ -180,6 +185,7 @@ impl Screen {
             Screen::Invalid => Context::Invalid,
             Screen::Case => Context::Case,
             Screen::Form => Context::Form,
+            Screen::Audit => Context::Audit,
         }
     }
 }
@@ -253,6 +259,8 @@ pub struct State {
     pub case: Option<CaseView>,
     pub form: Option<Form>,
     pub help: bool,
+    /// The audit screen, while open.
+    pub audit: Option<super::audit::AuditView>,
     pub message: Option<(Role, String)>,
     /// Terminal size, from the last resize.
     pub size: (u16, u16),
@@ -282,6 +290,7 @@ impl State {
             case: None,
             form: None,
             help: false,
+            audit: None,
             message: None,
             size: (80, 24),
             quit: false,

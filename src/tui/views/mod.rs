@@ -1,6 +1,7 @@
 //! Pure drawing: `draw(state, frame)` lays out what the state holds. No I/O, no parsing,
 //! no sanitising (the state is sanitised when built), no panics at any size.
 
+mod audit;
 mod case;
 mod form;
 mod help;
@@ -28,6 +29,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Screen::Invalid => invalid::draw(state, frame, area),
         Screen::Case => case::draw(state, frame, area),
         Screen::Form => form::draw(state, frame, area),
+        Screen::Audit => audit::draw(state, frame, area),
     }
     if state.help {
         help::draw(state, frame, area);
