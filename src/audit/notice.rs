@@ -61,37 +61,67 @@ pub struct NoticeInput<'a> {
     pub held_elsewhere: Option<String>,
 }
 
-/// Renders the notice. Strings from case files pass through the sanitiser.
-pub fn render(n: &NoticeInput, format: NoticeFormat) -> String {
-    let s = sanitize_line;
-    let md = format == NoticeFormat::Markdown;
-    let heading = |o: &mut String, t: &str| {
-        if md {
+/// The layout shared by the letters: headings, bullets, letterhead and contact line.
+pub(crate) struct Layout {
+    pub md: bool,
+}
+
+impl Layout {
+    pub fn new(format: NoticeFormat) -> Layout {
+        Layout {
+            md: format == NoticeFormat::Markdown,
+        }
+    }
+
+    pub fn heading(&self, o: &mut String, t: &str) {
+        if self.md {
             let _ = writeln!(o, "\n## {t}\n");
         } else {
             let _ = writeln!(o, "\n{t}\n{}", "-".repeat(t.chars().count()));
         }
-    };
-    let bullet = if md { "- " } else { "  * " };
-    let entity = s(&n.settings.entity.name);
-    let contact = format!(
+    }
+
+    pub fn bullet(&self) -> &'static str {
+        if self.md { "- " } else { "  * " }
+    }
+
+    /// Title, entity and address, date and addressee.
+    pub fn letterhead(&self, o: &mut String, n: &NoticeInput, title: &str) {
+        let s = sanitize_line;
+        if self.md {
+            let _ = writeln!(o, "# {title}");
+        } else {
+            let _ = writeln!(o, "{}", title.to_uppercase());
+        }
+        let _ = writeln!(o, "\n{}", s(&n.settings.entity.name));
+        if !n.settings.entity.address.is_empty() {
+            let _ = writeln!(o, "{}", s(&n.settings.entity.address));
+        }
+        let _ = writeln!(o, "\nDate: {}", n.date);
+        let _ = writeln!(o, "To: {}", s(&n.recipient));
+    }
+}
+
+/// "Privacy Officer, Lakeside Behavioral Health, telephone 555-0100".
+pub(crate) fn contact_line(n: &NoticeInput) -> String {
+    let s = sanitize_line;
+    format!(
         "{}, {}, telephone {}",
         s(&n.settings.privacy_contact.title),
-        entity,
+        s(&n.settings.entity.name),
         s(&n.settings.privacy_contact.phone)
-    );
+    )
+}
+
+/// Renders the notice. Strings from case files pass through the sanitiser.
+pub fn render(n: &NoticeInput, format: NoticeFormat) -> String {
+    let s = sanitize_line;
+    let layout = Layout::new(format);
+    let heading = |o: &mut String, t: &str| layout.heading(o, t);
+    let bullet = layout.bullet();
+    let contact = contact_line(n);
     let mut o = String::new();
-    if md {
-        let _ = writeln!(o, "# Response to your request for records");
-    } else {
-        let _ = writeln!(o, "RESPONSE TO YOUR REQUEST FOR RECORDS");
-    }
-    let _ = writeln!(o, "\n{entity}");
-    if !n.settings.entity.address.is_empty() {
-        let _ = writeln!(o, "{}", s(&n.settings.entity.address));
-    }
-    let _ = writeln!(o, "\nDate: {}", n.date);
-    let _ = writeln!(o, "To: {}", s(&n.recipient));
+    layout.letterhead(&mut o, n, "Response to your request for records");
     let _ = writeln!(
         o,
         "Regarding: records of patient {} (our reference {}, decision record {})",

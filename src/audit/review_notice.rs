@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::notice::{NoticeFormat, NoticeInput, OCR_COMPLAINT_ROUTE};
+use super::notice::{Layout, NoticeFormat, NoticeInput, OCR_COMPLAINT_ROUTE, contact_line};
 use crate::text::sanitize_line;
 
 /// Who reviewed, and which decision.
@@ -21,34 +21,12 @@ pub struct ReviewInfo {
 /// review record; its `withheld` items are those the review upholds.
 pub fn render_review(n: &NoticeInput, review: &ReviewInfo, format: NoticeFormat) -> String {
     let s = sanitize_line;
-    let md = format == NoticeFormat::Markdown;
-    let heading = |o: &mut String, t: &str| {
-        if md {
-            let _ = writeln!(o, "\n## {t}\n");
-        } else {
-            let _ = writeln!(o, "\n{t}\n{}", "-".repeat(t.chars().count()));
-        }
-    };
-    let bullet = if md { "- " } else { "  * " };
-    let entity = s(&n.settings.entity.name);
-    let contact = format!(
-        "{}, {}, telephone {}",
-        s(&n.settings.privacy_contact.title),
-        entity,
-        s(&n.settings.privacy_contact.phone)
-    );
+    let layout = Layout::new(format);
+    let heading = |o: &mut String, t: &str| layout.heading(o, t);
+    let bullet = layout.bullet();
+    let contact = contact_line(n);
     let mut o = String::new();
-    if md {
-        let _ = writeln!(o, "# Result of the review you asked for");
-    } else {
-        let _ = writeln!(o, "RESULT OF THE REVIEW YOU ASKED FOR");
-    }
-    let _ = writeln!(o, "\n{entity}");
-    if !n.settings.entity.address.is_empty() {
-        let _ = writeln!(o, "{}", s(&n.settings.entity.address));
-    }
-    let _ = writeln!(o, "\nDate: {}", n.date);
-    let _ = writeln!(o, "To: {}", s(&n.recipient));
+    layout.letterhead(&mut o, n, "Result of the review you asked for");
     let _ = writeln!(
         o,
         "Regarding: records of patient {} (our reference {}, review record {} of decision record {})",

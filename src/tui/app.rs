@@ -55,6 +55,8 @@ pub enum Msg {
     Error(String),
     /// SIGHUP, SIGTERM or a terminal read error: save and leave now.
     Hangup(String),
+    /// The audit screen's worker answers.
+    Audit(super::audit::AuditMsg),
 }
 
 /// Work the event loop does for `update` (I/O, time, leaving).
@@ -74,6 +76,8 @@ pub enum Effect {
     },
     /// Seam for the decision log: sign and record this decision.
     Sign(Draft),
+    /// The audit screen's work (report, record text, checkpoint) on a worker.
+    Audit(super::audit::AuditEffect),
     Quit,
 }
 
@@ -175,6 +179,7 @@ pub enum Screen {
     Form,
     /// A practice record's comparison with the reference.
     Practice,
+    Audit,
 }
 
 impl Screen {
@@ -186,6 +191,7 @@ impl Screen {
             Screen::Form => Context::Form,
             // Scroll and back, like the invalid-files list.
             Screen::Practice => Context::Invalid,
+            Screen::Audit => Context::Audit,
         }
     }
 }
@@ -259,6 +265,8 @@ pub struct State {
     pub case: Option<CaseView>,
     pub form: Option<Form>,
     pub help: bool,
+    /// The audit screen, while open.
+    pub audit: Option<super::audit::AuditView>,
     pub message: Option<(Role, String)>,
     /// Terminal size, from the last resize.
     pub size: (u16, u16),
@@ -290,6 +298,7 @@ impl State {
             case: None,
             form: None,
             help: false,
+            audit: None,
             message: None,
             size: (80, 24),
             quit: false,

@@ -292,6 +292,7 @@ fn run_effect(
                 pending.push_back(Msg::Error(format!("removing the draft: {e}")));
             }
         }
+        Effect::Audit(a) => super::audit::run_effect(global, state.set.clone(), a, tx.clone()),
         // Handled by the loop itself (it needs the terminal).
         Effect::Sign(_) | Effect::DraftEdited | Effect::Quit => {}
     }

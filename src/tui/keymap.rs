@@ -13,14 +13,16 @@ pub enum Context {
     Case,
     Form,
     Invalid,
+    Audit,
 }
 
 impl Context {
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 5] = [
         Context::Queue,
         Context::Case,
         Context::Form,
         Context::Invalid,
+        Context::Audit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -29,6 +31,7 @@ impl Context {
             Context::Case => "case",
             Context::Form => "form",
             Context::Invalid => "invalid",
+            Context::Audit => "audit",
         }
     }
 }
@@ -77,6 +80,16 @@ actions! {
     AddOverride => "add_override", "override an advisor finding (with why)";
     Delete => "delete", "delete the disclosure or override";
     Sign => "sign", "sign and record the decision (on [ Sign ])";
+    Audit => "audit", "audit view: the decision log, verified";
+    ReviewerFilter => "reviewer_filter", "cycle the reviewer filter";
+    OutcomeFilter => "outcome_filter", "cycle the outcome filter";
+    Since => "since", "show records since a date (YYYY-MM-DD, Enter)";
+    Until => "until", "show records until a date (YYYY-MM-DD, Enter)";
+    ProblemsOnly => "problems_only", "only records that do not verify cleanly";
+    OverriddenOnly => "overridden_only", "only records overriding a finding";
+    ClearFilters => "clear_filters", "clear every filter";
+    Checkpoint => "checkpoint", "sign a checkpoint of the log with your key";
+    Reload => "reload", "verify the log again";
 }
 
 /// One key, as written in keys.yaml and shown in help.
@@ -191,6 +204,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Filter, &["/"]),
             (StatusFilter, &["s"]),
             (ShowInvalid, &["i"]),
+            (Audit, &["A"]),
             (Back, &["Esc"]),
             (Help, &["?", "F1"]),
             (Quit, &["q"]),
@@ -235,6 +249,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Back, &["Esc", "q", "i"]),
             (Help, &["?", "F1"]),
         ],
+        Context::Audit => super::audit::DEFAULT_KEYS,
     };
     list.iter()
         .map(|(a, keys)| (*a, keys.iter().map(|s| k(s)).collect()))

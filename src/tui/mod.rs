@@ -8,6 +8,7 @@
 
 pub mod advice;
 pub mod app;
+pub mod audit;
 pub mod content;
 pub mod event_loop;
 pub mod form;

@@ -37,6 +37,7 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Resize(w, h) => {
             state.size = (w, h);
             keep_selection_visible(state);
+            super::audit::resized(state);
             Vec::new()
         }
         Msg::Progress(done, total) => {
@@ -129,6 +130,7 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.message = Some((Role::Error, sanitize_line(&e)));
             Vec::new()
         }
+        Msg::Audit(m) => super::audit::message(state, m),
         Msg::Hangup(_) => {
             state.quit = true;
             let mut fx = save_if_dirty(state);
@@ -200,6 +202,7 @@ fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     match state.screen {
         Screen::Queue if state.queue.filtering => filter_key(state, k),
         Screen::Form if state.form.as_ref().is_some_and(|f| f.editing) => form_edit(state, k),
+        Screen::Audit if super::audit::typing(state) => super::audit::input_key(state, k),
         _ => {
             let Some(action) = state.keymap.action(state.context(), &k) else {
                 state.needs_draw = false;
@@ -216,6 +219,7 @@ fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                 Screen::Case => case_action(state, action),
                 Screen::Form => form_action(state, action),
                 Screen::Practice => super::practice::action(state, action),
+                Screen::Audit => super::audit::action(state, action),
             }
         }
     }
@@ -355,6 +359,7 @@ fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
             keep_selection_visible(state);
         }
         Action::Open => return open_case(state),
+        Action::Audit => return super::audit::open(state),
         Action::Filter => state.queue.filtering = true,
         Action::StatusFilter => {
             let pos = STATUS_CYCLE.iter().position(|s| *s == state.queue.status);

@@ -1,6 +1,7 @@
 //! Pure drawing: `draw(state, frame)` lays out what the state holds. No I/O, no parsing,
 //! no sanitising (the state is sanitised when built), no panics at any size.
 
+mod audit;
 mod case;
 mod form;
 mod help;
@@ -30,6 +31,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Screen::Case => case::draw(state, frame, area),
         Screen::Form => form::draw(state, frame, area),
         Screen::Practice => practice::draw(state, frame, area),
+        Screen::Audit => audit::draw(state, frame, area),
     }
     if state.help {
         help::draw(state, frame, area);

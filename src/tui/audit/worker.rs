@@ -1,0 +1,89 @@
+//! The audit screen's worker: builds the report, reads a record, signs a checkpoint,
+//! off the event loop's thread; each answer comes back as a `Msg::Audit`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use super::{AuditEffect, AuditMsg};
+use crate::audit::report::{AuditReport, record_text};
+use crate::case::CaseSet;
+use crate::cli::Global;
+use crate::tui::app::Msg;
+
+/// Carries out an audit effect on a worker thread; the answer comes back as a message.
+pub fn run_effect(
+    global: &Global,
+    set: Option<Arc<CaseSet>>,
+    effect: AuditEffect,
+    tx: Sender<Msg>,
+) {
+    let cases = global.cases.clone();
+    let key = global.key.clone();
+    let reviewer = global.reviewer.clone();
+    let work = move || {
+        let msg = match effect {
+            AuditEffect::Load => {
+                let empty;
+                let set: &CaseSet = match set.as_deref() {
+                    Some(s) => s,
+                    None => {
+                        empty = CaseSet {
+                            dir: cases.clone(),
+                            cases: Vec::new(),
+                            invalid: Vec::new(),
+                        };
+                        &empty
+                    }
+                };
+                AuditMsg::Loaded(
+                    AuditReport::build(&cases, set)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string()),
+                )
+            }
+            AuditEffect::Record(seq) => AuditMsg::Record {
+                seq,
+                result: record_text(&cases, seq),
+            },
+            AuditEffect::Checkpoint => {
+                AuditMsg::Checkpoint(checkpoint(&cases, key, reviewer.as_deref()))
+            }
+        };
+        let _ = tx.send(Msg::Audit(msg));
+    };
+    if let Err(e) = std::thread::Builder::new().name("audit".into()).spawn(work) {
+        eprintln!("casebench: cannot start the audit worker: {e}");
+    }
+}
+
+/// Signs a checkpoint with the officer's key (`--reviewer`, `--key` or the agent). The
+/// terminal belongs to the workbench, so an encrypted key file cannot be unlocked here.
+fn checkpoint(
+    cases: &Path,
+    key: Option<PathBuf>,
+    reviewer: Option<&str>,
+) -> Result<String, String> {
+    use crate::record::checkpoint::write_checkpoint;
+    use crate::record::model::NS_AUDIT;
+    use crate::record::signer::resolve_with;
+    let time = chrono::Utc::now();
+    let mut no_prompt = |_: &str| -> Result<String, String> {
+        Err("the key is encrypted: add it to ssh-agent (ssh-add) or run `casebench checkpoint` outside the workbench".into())
+    };
+    let (principal, mut signer) = resolve_with(
+        cases,
+        key.as_deref(),
+        reviewer,
+        NS_AUDIT,
+        time,
+        &mut no_prompt,
+    )?;
+    let (_, cp) = write_checkpoint(cases, &principal, &mut signer, time)?;
+    Ok(format!(
+        "checkpoint of record {} signed by {} with {}",
+        cp.seq,
+        cp.signer,
+        signer.describe()
+    ))
+}
