@@ -186,3 +186,33 @@ fn too_small_says_so() {
     let t = render(&mut s, 40, 10);
     assert!(!t.contains("Please enlarge"), "{t}");
 }
+
+#[test]
+fn form_preview_shows_the_notice_the_advisor_sends() {
+    use casebench::tui::app::{AdvisorView, Msg};
+    let mut s = form();
+    let view = AdvisorView {
+        on_proposal: true,
+        notice: vec![
+            "RESPONSE TO YOUR REQUEST FOR RECORDS".into(),
+            "How to complain".into(),
+        ],
+        ..AdvisorView::default()
+    };
+    send(
+        &mut s,
+        [Msg::Advice {
+            case: "AR-2026-0101".into(),
+            view,
+        }],
+    );
+    let screen = render(&mut s, 200, 50);
+    assert!(
+        screen.contains("The written notice this decision sends:"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("RESPONSE TO YOUR REQUEST FOR RECORDS"),
+        "{screen}"
+    );
+}

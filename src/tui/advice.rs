@@ -118,6 +118,7 @@ pub fn view(a: &Advice, proposal: bool) -> AdvisorView {
         errors,
         warnings,
         on_proposal: proposal,
+        notice: Vec::new(),
     }
 }
 

@@ -93,6 +93,9 @@ pub struct AdvisorView {
     pub warnings: usize,
     /// The findings are on the reviewer's decision (the form), not the recommendation.
     pub on_proposal: bool,
+    /// The written notice the decision would send (164.524(d)(2)), for the form's
+    /// preview: empty unless the decision withholds something from an access request.
+    pub notice: Vec<String>,
 }
 
 /// One queue row, sanitised once when loaded.

@@ -273,9 +273,13 @@ fn run_effect(
                         &reviewer,
                         global.today(),
                     );
+                    let mut view = super::advice::view(&advice, proposal.is_some());
+                    if let Some(p) = proposal.as_ref() {
+                        view.notice = super::notice_preview::lines(global, rb, &lc.case, p);
+                    }
                     Msg::Advice {
                         case: lc.case.id.clone(),
-                        view: super::advice::view(&advice, proposal.is_some()),
+                        view,
                     }
                 }
                 Err(e) => Msg::Error(format!("advisor: {e}")),

@@ -13,6 +13,7 @@ pub mod content;
 pub mod event_loop;
 pub mod form;
 pub mod keymap;
+pub mod notice_preview;
 pub mod practice;
 pub mod sign;
 pub mod signals;

@@ -121,6 +121,7 @@ fn hidden_view() -> AdvisorView {
         errors: 0,
         warnings: 0,
         on_proposal: false,
+        notice: Vec::new(),
     }
 }
 

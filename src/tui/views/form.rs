@@ -67,6 +67,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                     .filter(|(r, _)| matches!(r, Role::Error | Role::Warning))
                     .cloned(),
             );
+            if !a.notice.is_empty() {
+                v.push((Role::Normal, String::new()));
+                v.push((
+                    Role::Header,
+                    "The written notice this decision sends:".into(),
+                ));
+                v.extend(a.notice.iter().map(|l| (Role::Normal, l.clone())));
+            }
             v
         })
         .unwrap_or_default();

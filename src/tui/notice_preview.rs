@@ -1,0 +1,123 @@
+//! The decision form's preview of the written notice (45 CFR 164.524(d)(2)) that a
+//! denial would send, built by the same code as `casebench notice`.
+
+use crate::cli::Global;
+use crate::rules::Rulebook;
+
+/// The denial notice the form's decision would send, as lines for the preview: built by
+/// the same code as `casebench notice` (settings from `casebench.yaml`, grounds from the
+/// rulebook). Empty when the decision denies nothing.
+pub fn lines(
+    global: &Global,
+    rb: &Rulebook,
+    case: &crate::case::Case,
+    p: &crate::rules::Proposal,
+) -> Vec<String> {
+    use crate::audit::notice::{NoticeFormat, render};
+    use crate::audit::notice_input::{Decision, from_decision};
+    use crate::record::model::{Action, RecordAction};
+    if !p.outcome.is_denial() || case.kind != crate::case::CaseKind::AccessRequest {
+        return Vec::new();
+    }
+    let settings = match crate::case::settings::load_settings(&global.cases) {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            return vec![
+                "notice: casebench.yaml is missing: the notice cannot name the entity \
+                 and its privacy contact"
+                    .into(),
+            ];
+        }
+        Err(e) => return vec![format!("notice: {}", e.headline())],
+    };
+    let actions: Vec<RecordAction> = case
+        .records()
+        .iter()
+        .map(|r| match p.withhold.get(&r.id) {
+            Some(g) => RecordAction {
+                id: r.id.clone(),
+                action: Action::Withhold,
+                grounds: vec![g.clone()],
+            },
+            None => RecordAction {
+                id: r.id.clone(),
+                action: Action::Release,
+                grounds: Vec::new(),
+            },
+        })
+        .collect();
+    let outcome = p.outcome.as_str();
+    let decision = Decision {
+        seq: 0,
+        outcome,
+        actions: &actions,
+    };
+    match from_decision(decision, case, &settings, rb, global.today()) {
+        Ok(input) => render(&input, NoticeFormat::Text)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        Err(e) => vec![format!(
+            "notice: {}",
+            crate::text::sanitize_line(&e.to_string())
+        )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::Outcome;
+    use clap::Parser;
+    use std::collections::BTreeMap;
+
+    fn global() -> Global {
+        let cases = concat!(env!("CARGO_MANIFEST_DIR"), "/cases");
+        crate::cli::Cli::parse_from(["casebench", "--cases", cases, "--today", "2026-11-23"]).global
+    }
+
+    fn case(id: &str) -> crate::case::Case {
+        let g = global();
+        let set = crate::case::load_dir(
+            &g.cases,
+            &crate::case::LoadOptions::new(g.today()),
+            &|_, _| {},
+        )
+        .unwrap();
+        set.get(id).unwrap().case.clone()
+    }
+
+    #[test]
+    fn a_partial_denial_previews_its_notice() {
+        let c = case("AR-2026-0101");
+        let p = crate::rules::Proposal {
+            outcome: Outcome::ReleasePartial,
+            grounds: vec!["right-of-access".into()],
+            withhold: BTreeMap::from([("therapy_notes".into(), "psychotherapy-notes".into())]),
+            notice: None,
+        };
+        let text = lines(&global(), crate::rules::Rulebook::builtin(), &c, &p).join("\n");
+        assert!(
+            text.starts_with("RESPONSE TO YOUR REQUEST FOR RECORDS"),
+            "{text}"
+        );
+        assert!(text.contains("45 CFR 164.524(a)(1)(i)"), "{text}");
+        assert!(
+            text.contains("does not give a right to have the decision reviewed"),
+            "{text}"
+        );
+        assert!(text.contains("Office for Civil Rights"), "{text}");
+    }
+
+    #[test]
+    fn a_full_release_has_no_notice() {
+        let c = case("AR-2026-0101");
+        let p = crate::rules::Proposal {
+            outcome: Outcome::ReleaseFull,
+            grounds: vec!["right-of-access".into()],
+            withhold: BTreeMap::new(),
+            notice: None,
+        };
+        assert!(lines(&global(), crate::rules::Rulebook::builtin(), &c, &p).is_empty());
+    }
+}
