@@ -170,3 +170,39 @@ fn list_shows_a_decided_case_as_decided() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(list(&env), "decided");
 }
+
+#[test]
+fn an_rsa_key_file_is_refused_for_signing() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("rsa");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "rsa", "-b", "2048", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let o = env
+        .cmd()
+        .args(["--reviewer", A, "--key"])
+        .arg(&key)
+        .args([
+            "decide",
+            CASE,
+            "--outcome",
+            "release_full",
+            "--ground",
+            "right-of-access",
+            "--rationale",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("casebench signs with ed25519 keys only"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!written(&env));
+}

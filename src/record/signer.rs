@@ -51,6 +51,15 @@ impl Signer {
         let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let key = PrivateKey::from_openssh(&text)
             .map_err(|e| format!("{}: not an OpenSSH private key ({e})", path.display()))?;
+        // Decision records are signed with ed25519 keys (DESIGN section 4); casebench never
+        // performs RSA private-key operations (see deny.toml: RUSTSEC-2023-0071).
+        if key.algorithm() != ssh_key::Algorithm::Ed25519 {
+            return Err(format!(
+                "{}: a {} key; casebench signs with ed25519 keys only (ssh-keygen -t ed25519)",
+                path.display(),
+                key.algorithm()
+            ));
+        }
         let key = if key.is_encrypted() {
             let pass = ask(&format!("Passphrase for {}: ", path.display()))?;
             key.decrypt(pass.as_bytes())
