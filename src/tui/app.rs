@@ -57,6 +57,13 @@ pub enum Msg {
     Hangup(String),
     /// The audit screen's worker answers.
     Audit(super::audit::AuditMsg),
+    /// Trainee proposals awaiting a countersignature (from the loader).
+    Pending(Vec<super::countersign::PendingView>),
+    /// A countersignature of a proposal on `case` was signed, or why not.
+    Countersigned {
+        case: String,
+        result: Result<String, String>,
+    },
 }
 
 /// Work the event loop does for `update` (I/O, time, leaving).
@@ -78,6 +85,12 @@ pub enum Effect {
     Sign(Draft),
     /// The audit screen's work (report, record text, checkpoint) on a worker.
     Audit(super::audit::AuditEffect),
+    /// Countersign proposal `seq` on `case` (leaves the full screen, like `Sign`).
+    Countersign {
+        case: String,
+        seq: u64,
+        rationale: String,
+    },
     Quit,
 }
 
@@ -280,6 +293,8 @@ pub struct State {
     pub signer: String,
     /// Whether the signer is a trainee, hints, and the practice comparison.
     pub practice: super::practice::Practice,
+    /// Pending trainee proposals and the countersign screen.
+    pub countersign: super::countersign::Countersign,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub needs_draw: bool,
 }
@@ -308,6 +323,7 @@ impl State {
             decided: Default::default(),
             signer: "(no --reviewer given)".into(),
             practice: Default::default(),
+            countersign: Default::default(),
             needs_draw: true,
         }
     }

@@ -147,6 +147,19 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
                         pending.push_back(Msg::Feedback(f));
                     }
                 }
+                Effect::Countersign {
+                    case,
+                    seq,
+                    rationale,
+                } => {
+                    let result = match state.set.as_ref() {
+                        Some(set) => outside(&gate, &mut terminal, &case, || {
+                            super::countersign::sign(global, set, &case, seq, &rationale)
+                        }),
+                        None => Err("the cases are not loaded yet".into()),
+                    };
+                    pending.push_back(Msg::Countersigned { case, result });
+                }
                 e => run_effect(&mut ctx, &state, e, &tx, &mut pending),
             }
         }
@@ -192,13 +205,26 @@ fn sign_outside(
     let Some(set) = state.set.as_ref() else {
         return Err("the cases are not loaded yet".into());
     };
+    outside(gate, terminal, &d.case, || {
+        super::sign::sign(global, set, d, state.practice.record_kind())
+    })
+}
+
+/// Runs `f` outside the full screen (a key's passphrase may be asked for on the
+/// terminal, with the input thread held off), then comes back.
+fn outside<T>(
+    gate: &InputGate,
+    terminal: &mut super::terminal::Term,
+    case: &str,
+    f: impl FnOnce() -> Result<T, String>,
+) -> Result<T, String> {
     gate.set(true);
     super::terminal::restore();
     println!(
         "casebench: signing the decision on {} ...",
-        crate::text::sanitize_line(&d.case)
+        crate::text::sanitize_line(case)
     );
-    let result = super::sign::sign(global, set, d, state.practice.record_kind());
+    let result = f();
     let back = super::terminal::resume(terminal);
     gate.set(false);
     back.map_err(|e| format!("terminal: {e}"))?;
@@ -298,7 +324,7 @@ fn run_effect(
         }
         Effect::Audit(a) => super::audit::run_effect(global, state.set.clone(), a, tx.clone()),
         // Handled by the loop itself (it needs the terminal).
-        Effect::Sign(_) | Effect::DraftEdited | Effect::Quit => {}
+        Effect::Sign(_) | Effect::Countersign { .. } | Effect::DraftEdited | Effect::Quit => {}
     }
 }
 
@@ -322,7 +348,13 @@ fn spawn_loader(global: &Global, tx: Sender<Msg>) {
                 }
             };
             let msg = match load_dir(&dir, &opts, &progress) {
-                Ok(set) => Msg::Loaded(Box::new(set)),
+                Ok(set) => {
+                    // Trainee proposals to countersign (none when the log cannot be
+                    // verified: nothing unverified is offered).
+                    let pending = super::countersign::load_pending(&dir, &set).unwrap_or_default();
+                    let _ = tx.send(Msg::Loaded(Box::new(set)));
+                    Msg::Pending(pending)
+                }
                 Err(e) => Msg::LoadFailed(e.to_string()),
             };
             let _ = tx.send(msg);

@@ -10,6 +10,7 @@ pub mod advice;
 pub mod app;
 pub mod audit;
 pub mod content;
+pub mod countersign;
 pub mod event_loop;
 pub mod form;
 pub mod keymap;

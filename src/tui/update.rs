@@ -131,6 +131,14 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Audit(m) => super::audit::message(state, m),
+        Msg::Pending(p) => {
+            state.countersign.pending = p;
+            Vec::new()
+        }
+        Msg::Countersigned { case, result } => {
+            super::countersign::signed(state, case, result);
+            Vec::new()
+        }
         Msg::Hangup(_) => {
             state.quit = true;
             let mut fx = save_if_dirty(state);
@@ -165,7 +173,7 @@ fn loaded(state: &mut State, set: crate::case::CaseSet) {
 
 /// The queue rows from the set: status from the deadline, or `decided` when the decision
 /// log holds a decision for the case (decided cases sort last).
-fn rebuild_rows(state: &mut State) {
+pub(super) fn rebuild_rows(state: &mut State) {
     let Some(set) = state.set.as_ref() else {
         return;
     };
@@ -198,6 +206,9 @@ fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
             state.needs_draw = false;
         }
         return Vec::new();
+    }
+    if let Some(fx) = super::countersign::key(state, k) {
+        return fx;
     }
     match state.screen {
         Screen::Queue if state.queue.filtering => filter_key(state, k),
@@ -251,6 +262,9 @@ fn filter_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if super::countersign::paste(state, text) {
+        return Vec::new();
+    }
     if state.screen == Screen::Queue && state.queue.filtering {
         state
             .queue

@@ -38,6 +38,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Action::Back,
         ],
     );
+    super::countersign::hint(state, frame, foot);
 }
 
 fn header(t: &Theme, v: &CaseView, frame: &mut Frame, area: Rect) {

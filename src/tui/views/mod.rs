@@ -3,6 +3,7 @@
 
 mod audit;
 mod case;
+mod countersign;
 mod form;
 mod help;
 mod invalid;
@@ -33,6 +34,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Screen::Practice => practice::draw(state, frame, area),
         Screen::Audit => audit::draw(state, frame, area),
     }
+    countersign::draw(state, frame, area);
     if state.help {
         help::draw(state, frame, area);
     }
