@@ -138,6 +138,50 @@ fn value<'a>(t: &Theme, text: &'a str, on: bool, editing: bool) -> Vec<Span<'a>>
     v
 }
 
+/// A repeated group of text parts (disclosures, overrides), then its "add" button.
+#[allow(clippy::too_many_arguments)]
+fn group<'a>(
+    t: &Theme,
+    editing: bool,
+    lines: &mut Vec<Line<'a>>,
+    mark: &mut dyn FnMut(&Vec<Line<'a>>, Field) -> bool,
+    items: &[&'a [String]],
+    parts: &[&str],
+    field: fn(usize, usize) -> Field,
+    (add, label): (Field, &'static str),
+) {
+    for (i, item) in items.iter().enumerate() {
+        for (p, name) in parts.iter().enumerate() {
+            let on = mark(lines, field(i, p));
+            let lead = if p == 0 {
+                format!("  #{:<2}", i + 1)
+            } else {
+                "     ".into()
+            };
+            let mut s = vec![
+                cursor(t, on),
+                span(t, Role::Muted, format!("{lead} {name:<12}")),
+            ];
+            s.extend(value(
+                t,
+                item.get(p).map_or("", String::as_str),
+                on,
+                editing,
+            ));
+            lines.push(Line::from(s));
+        }
+    }
+    let on = mark(lines, add);
+    lines.push(Line::from(vec![
+        cursor(t, on),
+        if on {
+            Span::styled(label, t.style(Role::Focus))
+        } else {
+            span(t, Role::Key, label)
+        },
+    ]));
+}
+
 fn fields(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
     let focus = f.field();
     let mut lines: Vec<Line> = Vec::new();
@@ -199,61 +243,33 @@ fn fields(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(g));
     }
     lines.push(Line::from(span(t, Role::Header, " Disclosures")));
-    for (i, d) in f.disclosures.iter().enumerate() {
-        for (p, name) in DISCLOSURE_PARTS.iter().enumerate() {
-            let on = mark(&lines, Field::Disclosure(i, p));
-            let lead = if p == 0 {
-                format!("  #{:<2}", i + 1)
-            } else {
-                "     ".into()
-            };
-            let mut s = vec![
-                cursor(t, on),
-                span(t, Role::Muted, format!("{lead} {name:<12}")),
-            ];
-            s.extend(value(t, &d[p], on, f.editing));
-            lines.push(Line::from(s));
-        }
-    }
-    let on = mark(&lines, Field::AddDisclosure);
-    lines.push(Line::from(vec![
-        cursor(t, on),
-        if on {
-            Span::styled("  [+ add disclosure]", t.style(Role::Focus))
-        } else {
-            span(t, Role::Key, "  [+ add disclosure]")
-        },
-    ]));
+    let disclosures: Vec<&[String]> = f.disclosures.iter().map(|d| d.as_slice()).collect();
+    group(
+        t,
+        f.editing,
+        &mut lines,
+        &mut mark,
+        &disclosures,
+        &DISCLOSURE_PARTS,
+        Field::Disclosure,
+        (Field::AddDisclosure, "  [+ add disclosure]"),
+    );
     lines.push(Line::from(span(
         t,
         Role::Header,
         " Overrides of advisor findings",
     )));
-    for (i, o) in f.overrides.iter().enumerate() {
-        for (p, name) in OVERRIDE_PARTS.iter().enumerate() {
-            let on = mark(&lines, Field::Override(i, p));
-            let lead = if p == 0 {
-                format!("  #{:<2}", i + 1)
-            } else {
-                "     ".into()
-            };
-            let mut s = vec![
-                cursor(t, on),
-                span(t, Role::Muted, format!("{lead} {name:<12}")),
-            ];
-            s.extend(value(t, &o[p], on, f.editing));
-            lines.push(Line::from(s));
-        }
-    }
-    let on = mark(&lines, Field::AddOverride);
-    lines.push(Line::from(vec![
-        cursor(t, on),
-        if on {
-            Span::styled("  [+ override a finding]", t.style(Role::Focus))
-        } else {
-            span(t, Role::Key, "  [+ override a finding]")
-        },
-    ]));
+    let overrides: Vec<&[String]> = f.overrides.iter().map(|o| o.as_slice()).collect();
+    group(
+        t,
+        f.editing,
+        &mut lines,
+        &mut mark,
+        &overrides,
+        &OVERRIDE_PARTS,
+        Field::Override,
+        (Field::AddOverride, "  [+ override a finding]"),
+    );
     if let Some((role, note)) = &f.note {
         lines.push(Line::from(span(t, *role, format!(" {note}"))));
     }
