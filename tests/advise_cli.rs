@@ -240,3 +240,35 @@ fn disclosure_concern_text() {
     assert!(out.contains("611.004"), "{out}");
     assert!(out.contains("no statutory clock"), "{out}");
 }
+
+#[test]
+fn a_trainee_gets_no_advice_on_a_practice_case() {
+    let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let run = |who: &str| {
+        assert_cmd::Command::cargo_bin("casebench")
+            .unwrap()
+            .arg("--cases")
+            .arg(&cases)
+            .args([
+                "--today",
+                "2026-11-23",
+                "--reviewer",
+                who,
+                "advise",
+                "AR-2026-0101",
+            ])
+            .output()
+            .unwrap()
+    };
+    let trainee = run("t.lindqvist@lakeside.example");
+    assert_eq!(trainee.status.code(), Some(2));
+    assert!(trainee.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&trainee.stderr).contains("the advisor is hidden from trainees"),
+        "{}",
+        String::from_utf8_lossy(&trainee.stderr)
+    );
+    let supervisor = run("k.osei@lakeside.example");
+    assert_eq!(supervisor.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&supervisor.stdout).contains("Recommended:"));
+}

@@ -14,9 +14,40 @@ use crate::cli::{AdviseArgs, Global, Proposal as ProposalArgs};
 use crate::rules::{self, Advice, Proposal, Related, ReviewerFacts, Rulebook, Severity};
 use crate::text::sanitize_line;
 
+/// A trainee (`--reviewer` with `role: trainee`) gets no advice on a practice case until
+/// a supervisor switches hints on: the recommendation is the reference answer.
+fn hidden_in_practice(global: &Global, case: &crate::case::Case) -> Result<(), CommandError> {
+    if case.practice.is_none() {
+        return Ok(());
+    }
+    let principal = global.reviewer.as_deref();
+    let is_trainee = principal.is_some_and(|p| {
+        crate::record::reviewers::load(&global.cases)
+            .ok()
+            .and_then(|r| {
+                r.get(p)
+                    .map(|x| x.role == crate::record::reviewers::Role::Trainee)
+            })
+            .unwrap_or(false)
+    });
+    let settings =
+        crate::practice::hints::PracticeSettings::load(&global.cases).map_err(CommandError::Io)?;
+    if crate::practice::hints::advisor_visible(case, principal, is_trainee, &settings) {
+        Ok(())
+    } else {
+        Err(CommandError::Usage(format!(
+            "case {} is a practice case: the advisor is hidden from trainees (your signed \
+             practice decision shows the reference; a supervisor can switch hints on in \
+             reviewers/practice.yaml)",
+            sanitize_line(&case.id)
+        )))
+    }
+}
+
 pub fn run(global: &Global, args: &AdviseArgs, out: &mut dyn Write) -> CommandResult {
     let set = load_cases(global)?;
     let lc = find_case(&set, &args.id)?;
+    hidden_in_practice(global, &lc.case)?;
     let rb = Rulebook::for_case_dir(&global.cases).map_err(|e| CommandError::Io(e.to_string()))?;
     let proposal = parse_proposal(&args.proposal, &lc.case)?;
     let related = Related::from_cases(&lc.case, set.cases.iter().map(|c| &c.case));
