@@ -37,6 +37,22 @@ pub struct PrivacyContact {
     pub phone: String,
 }
 
+impl PrivacyContact {
+    /// A notice can name this contact: both title and telephone are given.
+    pub fn is_complete(&self) -> bool {
+        !self.title.trim().is_empty() && !self.phone.trim().is_empty()
+    }
+}
+
+/// Whether `dir/casebench.yaml` names a complete privacy contact (an unreadable or
+/// missing file names none).
+pub fn privacy_contact_known(dir: &Path) -> bool {
+    load_settings(dir)
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.privacy_contact.is_complete())
+}
+
 /// Reads `dir/casebench.yaml`. `Ok(None)` when the file does not exist.
 pub fn load_settings(dir: &Path) -> Result<Option<Settings>, Problem> {
     let path = dir.join(SETTINGS_FILE);

@@ -22,13 +22,7 @@ fn hidden_in_practice(global: &Global, case: &crate::case::Case) -> Result<(), C
     }
     let principal = global.reviewer.as_deref();
     let is_trainee = principal.is_some_and(|p| {
-        crate::record::reviewers::load(&global.cases)
-            .ok()
-            .and_then(|r| {
-                r.get(p)
-                    .map(|x| x.role == crate::record::reviewers::Role::Trainee)
-            })
-            .unwrap_or(false)
+        crate::record::reviewers::load(&global.cases).is_ok_and(|r| r.is_trainee(p))
     });
     let settings =
         crate::practice::hints::PracticeSettings::load(&global.cases).map_err(CommandError::Io)?;
@@ -81,12 +75,7 @@ pub fn run(global: &Global, args: &AdviseArgs, out: &mut dyn Write) -> CommandRe
 /// What `advise` and `decide` know about the reviewer without the records module: the
 /// principal, and whether notices can name the entity's privacy contact.
 pub fn reviewer_facts(global: &Global) -> ReviewerFacts {
-    let contact = crate::case::settings::load_settings(&global.cases)
-        .ok()
-        .flatten()
-        .is_some_and(|s| {
-            !s.privacy_contact.title.trim().is_empty() && !s.privacy_contact.phone.trim().is_empty()
-        });
+    let contact = crate::case::settings::privacy_contact_known(&global.cases);
     ReviewerFacts {
         principal: global.reviewer.clone(),
         privacy_contact_missing: !contact,

@@ -50,7 +50,7 @@ pub fn apply(
         .filter(|r| r.action == crate::record::model::Action::Withhold)
         .filter_map(|r| r.grounds.first().map(|g| (r.id.clone(), g.clone())))
         .collect();
-    let contact = privacy_contact_known(global);
+    let contact = crate::case::settings::privacy_contact_known(&global.cases);
     let mut proposal = rules::Proposal {
         outcome,
         grounds: draft.grounds.clone(),
@@ -95,15 +95,6 @@ pub fn apply(
         };
     }
     Ok(())
-}
-
-fn privacy_contact_known(global: &Global) -> bool {
-    crate::case::settings::load_settings(&global.cases)
-        .ok()
-        .flatten()
-        .is_some_and(|s| {
-            !s.privacy_contact.title.trim().is_empty() && !s.privacy_contact.phone.trim().is_empty()
-        })
 }
 
 /// What the rules need to know of the signer: licensed or not (reviewers.yaml), whether

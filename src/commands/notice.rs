@@ -28,9 +28,7 @@ pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandRe
                 global.cases.display()
             ))
         })?;
-    if settings.privacy_contact.title.trim().is_empty()
-        || settings.privacy_contact.phone.trim().is_empty()
-    {
+    if !settings.privacy_contact.is_complete() {
         return Err(usage(
             "casebench.yaml: privacy_contact needs a title and a phone: the notice must say how to complain to the entity (164.524(d)(2)(iii))".into(),
         ));

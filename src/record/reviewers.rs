@@ -46,6 +46,11 @@ impl Reviewers {
     pub fn get(&self, principal: &str) -> Option<&Reviewer> {
         self.reviewers.iter().find(|r| r.principal == principal)
     }
+
+    /// Whether `principal` is listed with `role: trainee`.
+    pub fn is_trainee(&self, principal: &str) -> bool {
+        self.get(principal).is_some_and(|r| r.role == Role::Trainee)
+    }
 }
 
 /// Reads `<cases>/reviewers/reviewers.yaml`; a missing file is an empty list.

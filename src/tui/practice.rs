@@ -11,7 +11,7 @@ use crate::cli::Global;
 use crate::practice::hints::{PracticeSettings, advisor_visible};
 use crate::practice::{Feedback, ItemComparison};
 use crate::record::model::RecordType;
-use crate::record::reviewers::{self, Role as ReviewerRole};
+use crate::record::reviewers;
 use crate::text::{sanitize, sanitize_line};
 
 /// Who is signing, as far as practice goes.
@@ -40,10 +40,7 @@ impl Practice {
         let mut problem = None;
         let principal = global.reviewer.clone();
         let trainee = match reviewers::load(&global.cases) {
-            Ok(r) => principal
-                .as_deref()
-                .and_then(|p| r.get(p))
-                .is_some_and(|r| r.role == ReviewerRole::Trainee),
+            Ok(r) => principal.as_deref().is_some_and(|p| r.is_trainee(p)),
             Err(e) => {
                 problem = Some(e);
                 false
