@@ -7,6 +7,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+mod subset;
+mod subset_de;
+
 /// A YAML or schema error at a position in the source (1-based line and column).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
@@ -35,8 +38,24 @@ fn options() -> serde_saphyr::Options {
     }
 }
 
-/// Deserializes one YAML document into `T`, under the input budgets.
+/// Deserializes one YAML document into `T`, under the input budgets. Documents in the
+/// plain subset most files use are read by a fast reader that yields the same values;
+/// everything else, and every error, goes through serde-saphyr.
 pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
+    if let Some(value) = from_str_fast(src) {
+        return Ok(value);
+    }
+    from_str_general(src)
+}
+
+/// The fast reader alone: `None` when the document leaves its subset or does not fit `T`.
+pub fn from_str_fast<T: DeserializeOwned>(src: &str) -> Option<T> {
+    let node = subset::parse(src).ok()?;
+    T::deserialize(subset_de::NodeDe(node)).ok()
+}
+
+/// serde-saphyr alone (for the differential tests and for errors).
+pub fn from_str_general<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
     serde_saphyr::from_str_with_options::<T>(src, options()).map_err(|e| convert(&e))
 }
 

@@ -1,0 +1,243 @@
+//! The fast YAML reader (src/yaml/subset.rs) against serde-saphyr: on the sample library
+//! and fixtures it must be taken (else loading is slow) and agree exactly; on thousands of
+//! mutated files, whenever it accepts a file serde-saphyr must accept it with the same
+//! value.
+
+use std::path::{Path, PathBuf};
+
+use casebench::case::model::Case;
+use casebench::yaml::{from_str_fast, from_str_general};
+
+fn case_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["cases", "tests/fixtures/cases"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if name.ends_with(".yaml") && name != "casebench.yaml" {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 30, "{files:?}");
+    files
+}
+
+#[test]
+fn sample_cases_take_the_fast_path_and_agree() {
+    let mut slow = Vec::new();
+    for path in case_files() {
+        let src = std::fs::read_to_string(&path).unwrap();
+        let general = from_str_general::<Case>(&src);
+        let fast = from_str_fast::<Case>(&src);
+        match (&fast, &general) {
+            (Some(f), Ok(g)) => assert_eq!(f, g, "{}", path.display()),
+            (Some(_), Err(e)) => panic!("{}: fast accepted, saphyr: {e:?}", path.display()),
+            (None, Ok(_)) => slow.push(path.display().to_string()),
+            (None, Err(_)) => {}
+        }
+    }
+    assert!(
+        slow.is_empty(),
+        "valid cases not read by the fast reader: {slow:#?}"
+    );
+}
+
+/// xorshift64*: deterministic, so a failure names a reproducible mutant.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Values that YAML types differently, or that leave the subset.
+const TRICKY: &[&str] = &[
+    "yes",
+    "No",
+    "on",
+    "off",
+    "y",
+    "n",
+    "~",
+    "null",
+    "",
+    "0x10",
+    "1e3",
+    "-1",
+    "007",
+    "0",
+    "true",
+    "True",
+    "FALSE",
+    "'a''b'",
+    "\"a\\\"b\\\\c\"",
+    "\"a\\x41\"",
+    "[a, b]",
+    "[]",
+    "{a: b}",
+    "{}",
+    "|",
+    ">-",
+    "|+",
+    "&x a",
+    "*x",
+    "!tag a",
+    "a: b",
+    "a:b",
+    "a #c",
+    "a#c",
+    "2026-02-30",
+    "2026-12-31",
+    "{ event: end of litigation }",
+    "\"2026-01-01\"",
+    "'x'",
+    ".inf",
+    "- a",
+    "? a",
+    "\"unclosed",
+    "[a, [b]]",
+    "[a,]",
+    "{id: x, id: y}",
+    "é ü",
+    "\u{2028}",
+    "\u{feff}",
+    "a\tb",
+    "@a",
+    "`a",
+];
+
+const INSERTS: &[&str] = &[
+    " ", "  ", ":", ": ", "-", "- ", "#", " #", "\"", "'", "|", ">", "[", "]", "{", "}", ",", "\n",
+    "\n  ", "&", "*", "!", "x", "0", "\t", "\r", "\\", "---\n", "...\n",
+];
+
+fn mutate(src: &str, rng: &mut Rng) -> String {
+    let mut lines: Vec<String> = src.lines().map(str::to_string).collect();
+    let l = rng.below(lines.len());
+    match rng.below(9) {
+        0 => {
+            // Insert a significant character somewhere in a line.
+            let line = &mut lines[l];
+            let cuts: Vec<usize> = (0..=line.len())
+                .filter(|&i| line.is_char_boundary(i))
+                .collect();
+            let at = cuts[rng.below(cuts.len())];
+            line.insert_str(at, INSERTS[rng.below(INSERTS.len())]);
+        }
+        1 => {
+            let line = &mut lines[l];
+            if let Some((at, _)) = line.char_indices().nth(rng.below(line.chars().count())) {
+                line.remove(at);
+            }
+        }
+        2 => {
+            let copy = lines[l].clone();
+            lines.insert(l, copy);
+        }
+        3 => {
+            lines.remove(l);
+        }
+        4 => {
+            let line = &mut lines[l];
+            match rng.below(4) {
+                0 => line.insert(0, ' '),
+                1 => line.insert_str(0, "  "),
+                _ => {
+                    let n = line.len() - line.trim_start_matches(' ').len();
+                    line.drain(..n.min(1 + rng.below(2)));
+                }
+            }
+        }
+        5 => {
+            // Change a block scalar's style or chomping.
+            const HEADERS: &[&str] = &["|", "|-", "|+", ">", ">-", ">+", "|2", "| #c", "|x"];
+            let line = &mut lines[l];
+            if line.ends_with(": |") || line.ends_with(": >") || line.ends_with("- |") {
+                line.pop();
+                line.push_str(HEADERS[rng.below(HEADERS.len())]);
+            }
+        }
+        6 => {
+            // A blank line of some spaces (inside block scalars these are content or not).
+            lines.insert(l, " ".repeat(rng.below(9)));
+        }
+        7 => {
+            // Move a value to the next line, deeper (a multi-line plain scalar or an error).
+            let line = lines[l].clone();
+            if let Some(i) = line.find(": ") {
+                let ind = line.len() - line.trim_start().len();
+                lines[l] = line[..i + 1].to_string();
+                let deeper = " ".repeat(ind + 1 + rng.below(3));
+                lines.insert(l + 1, format!("{deeper}{}", &line[i + 2..]));
+            }
+        }
+        _ => {
+            // Replace the value after a key with a tricky one.
+            let line = &mut lines[l];
+            if let Some(i) = line.find(": ") {
+                line.truncate(i + 2);
+                line.push_str(TRICKY[rng.below(TRICKY.len())]);
+            }
+        }
+    }
+    let mut out = lines.join("\n");
+    if rng.below(10) != 0 {
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn mutated_cases_never_read_differently() {
+    // YAML_SUBSET_ROUNDS / YAML_SUBSET_SEED widen the search when the reader changes.
+    let env = |k: &str, d: u64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let rounds = env("YAML_SUBSET_ROUNDS", 120);
+    let mut rng = Rng(env("YAML_SUBSET_SEED", 0x9E37_79B9_7F4A_7C15) | 1);
+    let (mut accepted, mut total) = (0usize, 0usize);
+    for path in case_files() {
+        let src = std::fs::read_to_string(&path).unwrap();
+        for round in 0..rounds {
+            let mut m = src.clone();
+            for _ in 0..1 + rng.below(3) {
+                m = mutate(&m, &mut rng);
+            }
+            total += 1;
+            let Some(fast) = from_str_fast::<Case>(&m) else {
+                continue;
+            };
+            accepted += 1;
+            match from_str_general::<Case>(&m) {
+                Ok(general) => assert_eq!(
+                    fast,
+                    general,
+                    "{} mutant {round} read differently:\n{m}",
+                    path.display()
+                ),
+                Err(e) => panic!(
+                    "{} mutant {round}: fast reader accepted what serde-saphyr refuses ({e:?}):\n{m}",
+                    path.display()
+                ),
+            }
+        }
+    }
+    eprintln!(
+        "{accepted} of {total} mutants read by the fast reader, all as serde-saphyr reads them"
+    );
+    // The test means something only if many mutants stay inside the subset.
+    assert!(accepted * 5 > total, "{accepted} of {total} accepted");
+}
