@@ -241,3 +241,149 @@ fn mutated_cases_never_read_differently() {
     // The test means something only if many mutants stay inside the subset.
     assert!(accepted * 5 > total, "{accepted} of {total} accepted");
 }
+
+mod constructs {
+    use std::collections::BTreeMap;
+
+    use casebench::yaml::{from_str_fast, from_str_general};
+    use serde::Deserialize;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        #[serde(default)]
+        s: Option<String>,
+        #[serde(default)]
+        t: Option<String>,
+        #[serde(default)]
+        b: Option<bool>,
+        #[serde(default)]
+        n: Option<u32>,
+        #[serde(default)]
+        list: Vec<String>,
+        #[serde(default)]
+        map: BTreeMap<String, String>,
+        #[serde(default)]
+        items: Vec<Item>,
+        #[serde(default)]
+        kind: Option<Kind>,
+        #[serde(default)]
+        when: Option<When>,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Item {
+        id: String,
+        #[serde(default)]
+        note: Option<String>,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        AccessRequest,
+        DisclosureConcern,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(untagged)]
+    enum When {
+        Day(String),
+        Event { event: String },
+    }
+
+    /// Read by the fast reader, exactly as serde-saphyr reads it.
+    fn same(src: &str) -> Doc {
+        let general = from_str_general::<Doc>(src).unwrap_or_else(|e| panic!("{src}\n{e:?}"));
+        let fast =
+            from_str_fast::<Doc>(src).unwrap_or_else(|| panic!("fast reader bailed:\n{src}"));
+        assert_eq!(fast, general, "{src}");
+        fast
+    }
+
+    /// Left to serde-saphyr.
+    fn bails(src: &str) {
+        assert!(
+            from_str_fast::<Doc>(src).is_none(),
+            "fast reader accepted:\n{src}"
+        );
+    }
+
+    #[test]
+    fn block_scalars() {
+        let d = same("s: |\n  one\n\n  two\n    deeper\n\n\nt: >-\n  a\n  b\n\n  c\n");
+        assert_eq!(d.s.as_deref(), Some("one\n\ntwo\n  deeper\n"));
+        assert_eq!(d.t.as_deref(), Some("a b\nc"));
+        same("s: >\n  folded\n  text\n# a comment\nt: |-\n    # not a comment\n    x\n");
+        same("items:\n  - id: a\n    note: |\n      inside a sequence\n      item\n  - id: b\n");
+        same("s: | # comment on the header\n  x\n");
+        bails("s: |+\n  keep\n\n");
+        bails("s: |2\n   x\n");
+        bails("s: >\n  a\n    more indented\n  b\n");
+        bails("s: |\n\n  leading blank line\n");
+        bails("s: |\n  x\n     \n  y\n"); // a blank line with spaces that would be content
+    }
+
+    #[test]
+    fn scalars() {
+        let d = same("s: \"say \\\"hi\\\" \\\\ back\" # c\nt: 'it''s'\nb: true\nn: 42\n");
+        assert_eq!(d.s.as_deref(), Some("say \"hi\" \\ back"));
+        assert_eq!(d.t.as_deref(), Some("it's"));
+        same("s: plain text, with commas # and a comment\nt: C#sharp\nkind: disclosure_concern\n");
+        same("s: 12345\nt: 2026-03-02\n");
+        same("s: Ünïcödé — dashes “quotes”\n");
+        same("---\n# leading comment\ns: x\n");
+        bails("b: yes\n");
+        bails("n: 0x10\n");
+        bails("n: 007\n");
+        bails("s: ~\n");
+        bails("s:\nt: x\n");
+        bails("s: null\n");
+        bails("s: \"\\x41\"\n");
+        bails("s: \"two\n  lines\"\n");
+        bails("s: two\n  lines\n");
+        bails("s: a: b\n");
+        bails("kind: 'access_request'\n");
+    }
+
+    #[test]
+    fn collections() {
+        let d = same(
+            "list: [a, \"b, c\", 'd']\nmap: { x: one, y: \"two\" }\nitems:\n  - id: a\n    tags: [p, q]\n  -\n    id: b\n",
+        );
+        assert_eq!(d.list, ["a", "b, c", "d"]);
+        assert_eq!(d.items.len(), 2);
+        same("list: []\nmap: {}\n");
+        same("map:\n  yes: on\n  key-with-dash: v\n");
+        same("when: 2026-12-31\n");
+        same("when: { event: end of litigation }\n");
+        bails("list: [a, [b]]\n");
+        bails("list: [a,]\n");
+        bails("list:\n- a\n- b\n"); // a sequence at its key's indentation
+        bails("items:\n  - - a\n");
+        bails("map: { x: 1, x: 2 }\n");
+        bails("when: 12\n");
+    }
+
+    #[test]
+    fn leaves_the_rest_to_serde_saphyr() {
+        bails("s: &a x\nt: *a\n");
+        bails("s: !tag x\n");
+        bails("s: x\ns: y\n"); // duplicate key
+        bails("s:\tx\n");
+        bails("s: x\r\n");
+        bails("\u{feff}s: x\n");
+        bails("- a\n");
+        bails("s: x\n---\ns: y\n");
+        bails("s: x\n...\n");
+        bails("\"s\": x\n");
+        bails("s: x\n  t: y\n");
+        bails(&format!("list: [{}]\n", vec!["a"; 30_000].join(", ")));
+        // Unknown fields and type errors: serde-saphyr words those.
+        bails("unknown: x\n");
+        bails("n: many\n");
+    }
+}

@@ -508,8 +508,12 @@ mod strict_date {
         if !shape {
             return Err(format!("invalid date `{s}`; expected YYYY-MM-DD"));
         }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| format!("invalid date `{s}` (no such day); expected YYYY-MM-DD"))
+        // The shape is checked above, so the three fields are plain digits.
+        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+        i32::try_from(num(0..4))
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, num(5..7), num(8..10)))
+            .ok_or_else(|| format!("invalid date `{s}` (no such day); expected YYYY-MM-DD"))
     }
 
     pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {

@@ -42,8 +42,10 @@ const MAX_NODES: usize = 20_000;
 /// Parses `src` if it lies entirely within the subset.
 pub fn parse(src: &str) -> Result<Node<'_>, Bail> {
     check_chars(src)?;
+    let mut lines = Vec::with_capacity(src.bytes().filter(|&b| b == b'\n').count() + 1);
+    lines.extend(src.split('\n'));
     let mut p = Parser {
-        lines: src.split('\n').collect(),
+        lines,
         pos: 0,
         nodes: 0,
     };
@@ -63,23 +65,32 @@ pub fn parse(src: &str) -> Result<Node<'_>, Bail> {
 }
 
 /// Control characters, line separators, byte-order marks and non-characters are left to
-/// serde-saphyr (some are errors, some are line breaks in YAML 1.1).
+/// serde-saphyr (some are errors, some are line breaks in YAML 1.1). One pass over the
+/// bytes: C1 controls are C2 80..9F in UTF-8, U+2028/9 are E2 80 A8/A9, U+FEFF is
+/// EF BB BF and U+FFFE/F are EF BF BE/BF.
 fn check_chars(src: &str) -> Result<(), Bail> {
-    let bytes = src.as_bytes();
-    if bytes.iter().any(|&b| (b < 0x20 && b != b'\n') || b == 0x7F) {
-        return Err(Bail);
-    }
-    if bytes.is_ascii() {
-        return Ok(());
-    }
-    let odd = |c: char| {
-        matches!(
-            c,
-            '\u{80}'..='\u{9F}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'
-        )
-    };
-    if src.chars().any(odd) {
-        return Err(Bail);
+    let b = src.as_bytes();
+    let plain = |c: &u8| (0x20..0x7F).contains(c) || *c == b'\n';
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    // Whole chunks of printable ASCII are skipped at once (the compiler vectorises this).
+    for (n, chunk) in b.chunks(32).enumerate() {
+        if chunk.iter().all(plain) {
+            continue;
+        }
+        for (j, &c) in chunk.iter().enumerate() {
+            let i = n * 32 + j;
+            let odd = match c {
+                b'\n' => false,
+                0..0x20 | 0x7F => true,
+                0xC2 => (0x80..=0x9F).contains(&at(i + 1)),
+                0xE2 => at(i + 1) == 0x80 && matches!(at(i + 2), 0xA8 | 0xA9),
+                0xEF => matches!((at(i + 1), at(i + 2)), (0xBB, 0xBF) | (0xBF, 0xBE | 0xBF)),
+                _ => false,
+            };
+            if odd {
+                return Err(Bail);
+            }
+        }
     }
     Ok(())
 }
@@ -335,11 +346,23 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// A plain scalar on one line, its comment removed.
+/// A plain scalar on one line, its comment (` #`) removed; `: ` inside or `:` at the end
+/// would make it a mapping, so those are left to serde-saphyr.
 fn plain(v: &str) -> Result<&str, Bail> {
-    let end = v.find(" #").unwrap_or(v.len());
+    let b = v.as_bytes();
+    let mut end = b.len();
+    for i in 1..b.len() {
+        match (b[i - 1], b[i]) {
+            (b' ', b'#') => {
+                end = i - 1;
+                break;
+            }
+            (b':', b' ') => return Err(Bail),
+            _ => {}
+        }
+    }
     let s = v[..end].trim_end_matches(' ');
-    if s.is_empty() || s.contains(": ") || s.ends_with(':') {
+    if s.is_empty() || s.ends_with(':') {
         return Err(Bail);
     }
     Ok(s)
