@@ -84,6 +84,51 @@ fn c_opens_the_screen_only_for_a_supervisor_on_a_case_with_a_pending_proposal() 
 }
 
 #[test]
+fn the_countersign_key_is_configurable_and_explains_itself_when_idle() {
+    let mut s = with_pending(false);
+    s.keymap = casebench::tui::keymap::Keymap::from_yaml("case:\n  countersign: [K]\n").unwrap();
+    open(&mut s, CASE);
+    s.message = None;
+    let text = render(&mut s, 130, 30);
+    assert!(
+        text.contains("K countersign t.trainee@clinic.example's proposal"),
+        "{text}"
+    );
+    send(&mut s, [key('C')]);
+    assert!(s.countersign.open.is_none(), "C is no longer bound");
+    send(&mut s, [key('K')]);
+    assert!(s.countersign.open.is_some());
+
+    // The help overlay lists it on the case view.
+    let mut s = with_pending(false);
+    open(&mut s, CASE);
+    send(&mut s, [key('?')]);
+    let help = render(&mut s, 120, 40);
+    assert!(
+        help.contains("countersign the trainee's proposal"),
+        "{help}"
+    );
+
+    // With nothing to countersign the key says why instead of doing nothing.
+    let mut s = with_pending(true);
+    open(&mut s, CASE);
+    send(&mut s, [key('C')]);
+    let msg = &s.message.as_ref().unwrap().1;
+    assert!(msg.contains("trainees cannot countersign"), "{msg}");
+    let mut s = with_pending(false);
+    let other = s
+        .rows
+        .iter()
+        .find(|r| r.id != CASE)
+        .map(|r| r.id.clone())
+        .unwrap();
+    open(&mut s, &other);
+    send(&mut s, [key('C')]);
+    let msg = &s.message.as_ref().unwrap().1;
+    assert!(msg.contains("no trainee proposal awaits"), "{msg}");
+}
+
+#[test]
 fn typing_enter_asks_for_the_countersignature_and_esc_cancels() {
     let mut s = with_pending(false);
     open(&mut s, CASE);

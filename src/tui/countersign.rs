@@ -10,6 +10,7 @@ use chrono::Utc;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{Effect, Screen, State};
+use super::keymap::Action as KeyAction;
 use super::theme::Role;
 use crate::case::CaseSet;
 use crate::cli::Global;
@@ -98,8 +99,8 @@ pub fn for_case(state: &State) -> Option<&PendingView> {
     state.countersign.pending.iter().find(|p| &p.case_id == id)
 }
 
-/// Keys for the countersign screen while it is open, and `C` on a case with a pending
-/// proposal; `None` lets the key through to the keymap.
+/// Keys for the countersign screen while it is open, and the countersign key (`C`) on a
+/// case with a pending proposal; `None` lets the key through to the keymap.
 pub fn key(state: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     if let Some(view) = state.countersign.open.as_mut() {
@@ -126,7 +127,9 @@ pub fn key(state: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
         }
         return Some(Vec::new());
     }
-    if k.code == KeyCode::Char('C') && !ctrl {
+    if state.screen == Screen::Case
+        && state.keymap.action(state.context(), &k) == Some(KeyAction::Countersign)
+    {
         let p = for_case(state)?.clone();
         state.message = None;
         state.countersign.open = Some(CountersignView {

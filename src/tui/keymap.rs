@@ -74,6 +74,7 @@ actions! {
     Decide => "decide", "decision form (resumes the draft)";
     DiscardDraft => "discard_draft", "discard the saved draft";
     Advisor => "advisor", "show or hide the advisor panel";
+    Countersign => "countersign", "countersign the trainee's proposal on this case";
     Toggle => "toggle", "release / withhold the record";
     Edit => "edit", "edit the field (Esc ends editing)";
     AddDisclosure => "add_disclosure", "add a disclosure";
@@ -224,6 +225,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Decide, &["d"]),
             (DiscardDraft, &["x"]),
             (Advisor, &["a"]),
+            (Countersign, &["C"]),
             (Back, &["Esc", "q"]),
             (Help, &["?", "F1"]),
         ],

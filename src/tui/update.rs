@@ -506,6 +506,16 @@ fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.form = None;
             return fx;
         }
+        // Reached only when no proposal awaits this signer (countersign::key takes it
+        // otherwise).
+        Action::Countersign => {
+            let why = if state.practice.trainee {
+                "trainees cannot countersign"
+            } else {
+                "no trainee proposal awaits a countersignature on this case"
+            };
+            state.message = Some((Role::Muted, why.into()));
+        }
         _ => state.needs_draw = false,
     }
     Vec::new()

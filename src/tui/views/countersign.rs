@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::{span, split_footer};
 use crate::tui::app::State;
 use crate::tui::countersign::for_case;
+use crate::tui::keymap::Action;
 use crate::tui::theme::Role;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
@@ -73,7 +74,8 @@ pub fn hint(state: &State, frame: &mut Frame, foot: Rect) {
     let Some(p) = for_case(state).filter(|_| state.message.is_none()) else {
         return;
     };
-    let text = format!("C countersign {}'s proposal ", p.trainee);
+    let key = state.keymap.first_key(state.context(), Action::Countersign);
+    let text = format!("{key} countersign {}'s proposal ", p.trainee);
     let w = u16::try_from(text.chars().count())
         .unwrap_or(u16::MAX)
         .min(foot.width);
