@@ -62,10 +62,28 @@ fn pending(env: &Env) -> Vec<countersign::PendingProposal> {
     countersign::pending(&set, &log)
 }
 
+/// The case's status in `casebench list --json`.
+fn listed_status(env: &Env, case: &str) -> String {
+    let o = env.cmd().args(["list", "--json"]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == case)
+        .cloned();
+    row.map(|r| r["status"].as_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
 #[test]
 fn trainee_proposes_supervisor_countersigns_case_decided_verify_passes() {
     let env = Env::new();
+    assert_ne!(listed_status(&env, REAL), "under_review");
     let p = propose(&env, T);
+    // The queue shows the real case as under review until it is decided.
+    assert_eq!(listed_status(&env, REAL), "under_review");
     // The proposal does not decide the case: it is pending, and a second trainee may
     // propose too.
     let list = pending(&env);
@@ -110,6 +128,7 @@ fn trainee_proposes_supervisor_countersigns_case_decided_verify_passes() {
         pending(&env).is_empty(),
         "a decided case has nothing pending"
     );
+    assert_eq!(listed_status(&env, REAL), "decided");
 
     // Decided: no other decision, no countersignature of the other proposal.
     refused(

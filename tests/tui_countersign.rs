@@ -129,6 +129,43 @@ fn the_countersign_key_is_configurable_and_explains_itself_when_idle() {
 }
 
 #[test]
+fn a_pending_proposal_shows_the_case_under_review_and_signing_rereads_the_log() {
+    let mut s = state();
+    let status = |s: &State| s.rows.iter().find(|r| r.id == CASE).unwrap().status;
+    assert_ne!(status(&s), Status::UnderReview);
+    send(&mut s, [Msg::Pending(vec![pending_for(CASE)])]);
+    assert_eq!(status(&s), Status::UnderReview);
+
+    // Countersigned: decided, and the log is read again (other proposals, other cases).
+    open(&mut s, CASE);
+    send(&mut s, [key('C')]);
+    send(&mut s, "ok".chars().map(key));
+    send(&mut s, [code(KeyCode::Enter)]);
+    let fx = send(
+        &mut s,
+        [Msg::Countersigned {
+            case: CASE.into(),
+            result: Ok("countersigned".into()),
+        }],
+    );
+    assert!(fx.contains(&Effect::RefreshLog), "{fx:?}");
+    assert_eq!(status(&s), Status::Decided);
+
+    // A refused countersignature reads nothing.
+    let mut s = with_pending(false);
+    open(&mut s, CASE);
+    send(&mut s, [key('C')]);
+    let fx = send(
+        &mut s,
+        [Msg::Countersigned {
+            case: CASE.into(),
+            result: Err("refused".into()),
+        }],
+    );
+    assert!(!fx.contains(&Effect::RefreshLog), "{fx:?}");
+}
+
+#[test]
 fn typing_enter_asks_for_the_countersignature_and_esc_cancels() {
     let mut s = with_pending(false);
     open(&mut s, CASE);

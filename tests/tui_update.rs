@@ -314,7 +314,13 @@ fn sign_is_a_seam_and_a_recorded_decision_removes_the_draft() {
             .contains("later")
     );
     let fx = send(&mut s, [Msg::Signed(Ok("recorded as #1".into()))]);
-    assert_eq!(fx, [Effect::RemoveDraft("AR-2026-0101".into())]);
+    assert_eq!(
+        fx,
+        [
+            Effect::RemoveDraft("AR-2026-0101".into()),
+            Effect::RefreshLog
+        ]
+    );
     assert_eq!(s.screen, Screen::Case);
     assert!(s.form.is_none());
 }

@@ -1,6 +1,8 @@
 //! The queue: one row per valid case, sorted by when it is due. Shared by `list` and
 //! the workbench so that both show the same order and the same figures.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -60,7 +62,20 @@ pub fn entries(
     rows
 }
 
-/// The status from the deadline alone (no decision log consulted).
-pub fn deadline_status(_id: &str, dl: &Deadline) -> Status {
-    dl.status
+/// A case's status once the decision log is consulted: `decided` while a decision is in
+/// force; `under_review` while a trainee's proposal on a real case awaits a supervisor's
+/// countersignature; otherwise the deadline's status. Shared by `list` and the workbench.
+pub fn log_status(
+    id: &str,
+    dl: &Deadline,
+    decided: &HashSet<String>,
+    under_review: &HashSet<String>,
+) -> Status {
+    if decided.contains(id) {
+        Status::Decided
+    } else if under_review.contains(id) {
+        Status::UnderReview
+    } else {
+        dl.status
+    }
 }

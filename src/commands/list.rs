@@ -12,17 +12,17 @@ use crate::text::sanitize_line;
 pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
     let set = load_cases(global)?;
     let today = global.today();
-    // Decided cases come from the decision log (a missing log is empty).
-    let decided = crate::record::log::read_index(&global.cases)
-        .map_err(|e| CommandError::Io(format!("decision log: {e}")))?
-        .decided_cases();
-    let status = |id: &str, dl: &crate::case::Deadline| {
-        if decided.contains(id) {
-            crate::case::Status::Decided
-        } else {
-            queue::deadline_status(id, dl)
-        }
-    };
+    // Decided and proposed cases come from the decision log (a missing log is empty).
+    let index = crate::record::log::read_index(&global.cases)
+        .map_err(|e| CommandError::Io(format!("decision log: {e}")))?;
+    let decided = index.decided_cases();
+    let under_review: std::collections::HashSet<String> = index
+        .proposed_cases()
+        .into_iter()
+        .filter(|id| set.get(id).is_some_and(|c| c.case.practice.is_none()))
+        .collect();
+    let status =
+        |id: &str, dl: &crate::case::Deadline| queue::log_status(id, dl, &decided, &under_review);
     let rows = queue::entries(&set, today, &status);
     if json {
         let invalid: Vec<_> = set

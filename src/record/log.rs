@@ -137,6 +137,20 @@ impl Index {
             .collect()
     }
 
+    /// The ids of the cases with a trainee's proposal (a practice record) and no decision
+    /// in force. On a real case that proposal awaits a countersignature; on a practice
+    /// case it is an exercise, so callers keep only real cases.
+    pub fn proposed_cases(&self) -> std::collections::HashSet<String> {
+        self.cases
+            .iter()
+            .filter(|(_, h)| {
+                h.final_record().is_none()
+                    && h.entries.iter().any(|e| e.kind == RecordType::Practice)
+            })
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
     pub(crate) fn add(&mut self, rec: &Record, link: String) {
         self.cases
             .entry(rec.case.clone())

@@ -91,6 +91,9 @@ pub enum Effect {
         seq: u64,
         rationale: String,
     },
+    /// Read the decision log again (decided cases, pending proposals) on a worker: after
+    /// this session signed something.
+    RefreshLog,
     Quit,
 }
 

@@ -20,7 +20,7 @@ use ratatui::crossterm::{execute, queue};
 use super::app::{Effect, Msg, State};
 use super::signals::{self, Snapshot};
 use super::{update::update, views};
-use crate::case::{LoadOptions, load_dir};
+use crate::case::{CaseSet, LoadOptions, load_dir};
 use crate::cli::Global;
 use crate::rules::{Related, Rulebook};
 use crate::store::drafts;
@@ -324,8 +324,41 @@ fn run_effect(
         }
         Effect::Audit(a) => super::audit::run_effect(global, state.set.clone(), a, tx.clone()),
         // Handled by the loop itself (it needs the terminal).
+        Effect::RefreshLog => {
+            if let Some(set) = state.set.clone() {
+                spawn_log_refresh(global, set, tx.clone());
+            }
+        }
         Effect::Sign(_) | Effect::Countersign { .. } | Effect::DraftEdited | Effect::Quit => {}
     }
+}
+
+/// Reads the decision log again on a worker: pending proposals (verified) and decided
+/// cases, as the loader does at start.
+fn spawn_log_refresh(global: &Global, set: Arc<CaseSet>, tx: Sender<Msg>) {
+    let dir = global.cases.clone();
+    let spawned = std::thread::Builder::new()
+        .name("log-refresh".into())
+        .spawn(move || {
+            for m in log_state(&dir, &set) {
+                let _ = tx.send(m);
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("casebench: cannot read the decision log again: {e}");
+    }
+}
+
+/// The log's state as messages: pending proposals (none when the log cannot be verified:
+/// nothing unverified is offered) and decided cases (from the log's index; a missing log
+/// is empty).
+fn log_state(dir: &std::path::Path, set: &CaseSet) -> Vec<Msg> {
+    let pending = super::countersign::load_pending(dir, set).unwrap_or_default();
+    let decided = match crate::record::log::read_index(dir) {
+        Ok(index) => Msg::Decided(index.decided_cases().into_iter().collect()),
+        Err(e) => Msg::Error(format!("decision log: {e}")),
+    };
+    vec![Msg::Pending(pending), decided]
 }
 
 /// Loads the case directory on a worker thread, reporting progress every ~2%.
@@ -347,24 +380,16 @@ fn spawn_loader(global: &Global, tx: Sender<Msg>) {
                     let _ = tx.send(Msg::Progress(done, total));
                 }
             };
-            let msg = match load_dir(&dir, &opts, &progress) {
+            match load_dir(&dir, &opts, &progress) {
                 Ok(set) => {
-                    // Trainee proposals to countersign (none when the log cannot be
-                    // verified: nothing unverified is offered).
-                    let pending = super::countersign::load_pending(&dir, &set).unwrap_or_default();
+                    let msgs = log_state(&dir, &set);
                     let _ = tx.send(Msg::Loaded(Box::new(set)));
-                    Msg::Pending(pending)
-                }
-                Err(e) => Msg::LoadFailed(e.to_string()),
-            };
-            let _ = tx.send(msg);
-            // Which cases are decided: from the log's index (a missing log is empty).
-            match crate::record::log::read_index(&dir) {
-                Ok(index) => {
-                    let _ = tx.send(Msg::Decided(index.decided_cases().into_iter().collect()));
+                    for m in msgs {
+                        let _ = tx.send(m);
+                    }
                 }
                 Err(e) => {
-                    let _ = tx.send(Msg::Error(format!("decision log: {e}")));
+                    let _ = tx.send(Msg::LoadFailed(e.to_string()));
                 }
             }
         });

@@ -13,7 +13,7 @@ use super::form::{Field, Form};
 use super::keymap::Action;
 use super::theme::Role;
 use crate::case::Status;
-use crate::case::queue::{deadline_status, entries};
+use crate::case::queue::entries;
 use crate::text::sanitize_line;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -133,11 +133,17 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Audit(m) => super::audit::message(state, m),
         Msg::Pending(p) => {
             state.countersign.pending = p;
+            rebuild_rows(state);
             Vec::new()
         }
         Msg::Countersigned { case, result } => {
+            let ok = result.is_ok();
             super::countersign::signed(state, case, result);
-            Vec::new()
+            if ok {
+                vec![Effect::RefreshLog]
+            } else {
+                Vec::new()
+            }
         }
         Msg::Hangup(_) => {
             state.quit = true;
@@ -171,19 +177,22 @@ fn loaded(state: &mut State, set: crate::case::CaseSet) {
     rebuild_rows(state);
 }
 
-/// The queue rows from the set: status from the deadline, or `decided` when the decision
-/// log holds a decision for the case (decided cases sort last).
+/// The queue rows from the set: status from the deadline, or `decided` / `under_review`
+/// from the decision log (`queue::log_status`; those sort last).
 pub(super) fn rebuild_rows(state: &mut State) {
     let Some(set) = state.set.as_ref() else {
         return;
     };
     let decided = &state.decided;
+    // Pending proposals are found on real cases only (practice::countersign::pending).
+    let under_review: std::collections::HashSet<String> = state
+        .countersign
+        .pending
+        .iter()
+        .map(|p| p.case_id.clone())
+        .collect();
     let status = |id: &str, dl: &crate::case::Deadline| {
-        if decided.contains(id) {
-            Status::Decided
-        } else {
-            deadline_status(id, dl)
-        }
+        crate::case::queue::log_status(id, dl, decided, &under_review)
     };
     let rows = entries(set, state.today, &status);
     state.rows = rows.iter().map(Row::from_entry).collect();
@@ -585,7 +594,10 @@ fn signed(state: &mut State, result: Result<String, String>) -> Vec<Effect> {
             }
             state.screen = Screen::Case;
             state.message = Some((Role::Ok, sanitize_line(&what)));
-            id.map(Effect::RemoveDraft).into_iter().collect()
+            // A trainee's proposal puts the case under review; the log says so.
+            let mut fx: Vec<Effect> = id.map(Effect::RemoveDraft).into_iter().collect();
+            fx.push(Effect::RefreshLog);
+            fx
         }
         Err(e) => {
             if let Some(f) = state.form.as_mut() {
