@@ -387,3 +387,57 @@ mod constructs {
         bails("n: many\n");
     }
 }
+
+/// Every other YAML file of the repository (rulebook, themes, settings, reviewers, topic
+/// map, fixtures), read as untyped values: where the fast reader answers, it agrees.
+#[test]
+fn every_yaml_file_of_the_repository_reads_the_same_untyped() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if p.is_dir() && !name.starts_with('.') && name != "target" {
+                walk(&p, out);
+            } else if name.ends_with(".yaml") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(Path::new(env!("CARGO_MANIFEST_DIR")), &mut files);
+    assert!(files.len() > 40, "{}", files.len());
+    let mut fast_read = 0;
+    for path in &files {
+        let Ok(src) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        if let Some(fast) = from_str_fast::<serde_json::Value>(&src) {
+            fast_read += 1;
+            let general = from_str_general::<serde_json::Value>(&src)
+                .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+            assert_eq!(fast, general, "{}", path.display());
+        }
+        // And mutants of it, untyped.
+        let rounds = std::env::var("YAML_SUBSET_ROUNDS").ok().and_then(|v| v.parse().ok());
+        let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+        for round in 0..rounds.unwrap_or(40) {
+            let m = mutate(&src, &mut rng);
+            if let Some(fast) = from_str_fast::<serde_json::Value>(&m) {
+                match from_str_general::<serde_json::Value>(&m) {
+                    Ok(general) => {
+                        assert_eq!(fast, general, "{} mutant {round}:\n{m}", path.display())
+                    }
+                    Err(e) => panic!(
+                        "{} mutant {round}: accepted, saphyr: {e:?}\n{m}",
+                        path.display()
+                    ),
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{fast_read} of {} files read by the fast reader",
+        files.len()
+    );
+    assert!(fast_read > 40, "{fast_read} of {}", files.len());
+}

@@ -1,7 +1,8 @@
 //! serde over the fast reader's [`Node`] tree. Typing is conservative: a plain scalar
 //! becomes a bool only when it is `true`/`false`, a number only when it is plain decimal
-//! digits, and never a null; anything else a target asks for gives up with [`Bail`], so
-//! that serde-saphyr decides (and words the error).
+//! digits, and never a null; for targets that take any type, a string only when every
+//! YAML schema reads it as one. Anything else gives up with [`Bail`], so that
+//! serde-saphyr decides (and words the error).
 
 use std::borrow::Cow;
 
@@ -77,7 +78,9 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
         match self.0 {
             Node::Plain(s) if surely_string(s) => visitor.visit_borrowed_str(s),
-            Node::Plain(_) => Err(Bail),
+            Node::Plain("true") => visitor.visit_bool(true),
+            Node::Plain("false") => visitor.visit_bool(false),
+            Node::Plain(s) => visitor.visit_u64(decimal(s)?),
             Node::Str(s) => visit_cow(s, visitor),
             Node::Seq(items) => visitor.visit_seq(SeqAccess(items.into_iter())),
             Node::Map(entries) => visitor.visit_map(MapAccess {
