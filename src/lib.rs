@@ -7,6 +7,7 @@ pub mod audit;
 pub mod case;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod practice;
 pub mod record;
 pub mod rules;

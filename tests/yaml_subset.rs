@@ -418,7 +418,9 @@ fn every_yaml_file_of_the_repository_reads_the_same_untyped() {
             assert_eq!(fast, general, "{}", path.display());
         }
         // And mutants of it, untyped.
-        let rounds = std::env::var("YAML_SUBSET_ROUNDS").ok().and_then(|v| v.parse().ok());
+        let rounds = std::env::var("YAML_SUBSET_ROUNDS")
+            .ok()
+            .and_then(|v| v.parse().ok());
         let mut rng = Rng(0xD1B5_4A32_D192_ED03);
         for round in 0..rounds.unwrap_or(40) {
             let m = mutate(&src, &mut rng);

@@ -269,9 +269,7 @@ impl Default for Keymap {
     }
 }
 
-/// keys.yaml: `context: { action: [key, ...] }`; a listed action's keys replace its
-/// defaults in that context.
-pub type KeysFile = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+pub use crate::config::KeysFile;
 
 impl Keymap {
     /// The action `ev` means on `ctx`, if any.
@@ -297,11 +295,9 @@ impl Keymap {
             .map_or_else(|| "-".into(), Key::label)
     }
 
-    /// Parses keys.yaml text and applies it over the defaults.
+    /// Parses keys.yaml text (`crate::config`) and applies it over the defaults.
     pub fn from_yaml(src: &str) -> Result<Keymap, String> {
-        let file: KeysFile = crate::yaml::from_str(src)
-            .map_err(|e| format!("{}:{}: {}", e.line, e.column, e.message))?;
-        Keymap::default().apply(&file)
+        Keymap::default().apply(&crate::config::parse_keys(src)?)
     }
 
     pub fn apply(mut self, file: &KeysFile) -> Result<Keymap, String> {
@@ -333,14 +329,17 @@ impl Keymap {
 
     /// Loads `<config dir>/keys.yaml` if it exists.
     pub fn load(config_dir: Option<&std::path::Path>) -> Result<Keymap, String> {
-        let Some(dir) = config_dir else {
-            return Ok(Keymap::default());
-        };
-        let path = dir.join("keys.yaml");
-        match std::fs::read_to_string(&path) {
-            Ok(src) => Keymap::from_yaml(&src).map_err(|e| format!("{}: {e}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default()),
-            Err(e) => Err(format!("{}: {e}", path.display())),
+        match crate::config::read_keys(config_dir)? {
+            Some(file) => Keymap::default().apply(&file).map_err(|e| {
+                format!(
+                    "{}: {e}",
+                    config_dir
+                        .map(|d| d.join("keys.yaml"))
+                        .unwrap_or_default()
+                        .display()
+                )
+            }),
+            None => Ok(Keymap::default()),
         }
     }
 }

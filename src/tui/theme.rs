@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
+use crate::config::{StyleSpec, ThemeFile};
 use ratatui::style::{Color, Modifier, Style};
-use serde::Deserialize;
 
 /// What a piece of screen means. The view picks a role; the theme picks the style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -134,13 +134,11 @@ pub fn select(
             crate::text::sanitize_line(name)
         ));
     }
-    if let Some(dir) = config_dir {
-        let path = dir.join("themes").join(format!("{name}.yaml"));
-        match std::fs::read_to_string(&path) {
-            Ok(src) => return parse(&src).map_err(|e| format!("{}: {e}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(format!("{}: {e}", path.display())),
-        }
+    if let Some(file) = crate::config::read_theme(config_dir, name)? {
+        let path = config_dir
+            .map(|d| d.join("themes").join(format!("{name}.yaml")))
+            .unwrap_or_default();
+        return from_file(file).map_err(|e| format!("{}: {e}", path.display()));
     }
     Theme::builtin(name).ok_or_else(|| {
         let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
@@ -148,30 +146,14 @@ pub fn select(
     })
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ThemeFile {
-    name: String,
-    #[serde(default)]
-    roles: std::collections::BTreeMap<String, StyleSpec>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct StyleSpec {
-    #[serde(default)]
-    fg: Option<String>,
-    #[serde(default)]
-    bg: Option<String>,
-    #[serde(default)]
-    modifiers: Vec<String>,
-}
-
 /// Parses a theme file. Unknown roles, colours and modifiers are errors; a role left out
 /// inherits `normal`.
 pub fn parse(src: &str) -> Result<Theme, String> {
-    let file: ThemeFile = crate::yaml::from_str(src)
-        .map_err(|e| format!("{}:{}: {}", e.line, e.column, e.message))?;
+    from_file(crate::config::parse_theme(src)?)
+}
+
+/// A theme from its file's data (`crate::config`).
+fn from_file(file: ThemeFile) -> Result<Theme, String> {
     for key in file.roles.keys() {
         if !Role::ALL.iter().any(|r| r.name() == key) {
             return Err(format!(
