@@ -16,9 +16,12 @@ use super::model::{NONE, Record, RecordType, sha256_link};
 use super::reviewers;
 use super::sshsig;
 
-mod chain;
 use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, SafeDir};
+
+mod chain;
+mod read;
 use chain::{case_binding, chain};
+pub use read::{LogDir, Name};
 
 /// A record's verification state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -150,12 +153,18 @@ pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, 
     } else {
         None
     };
-    let archive = Archive::new(&p.policies, &policy);
     if let Some(dir) = &log_dir {
+        let ctx = Ctx {
+            dir,
+            listing: &listing,
+            policy: &policy,
+            archive: Archive::new(&p.policies, &policy),
+            keys: sshsig::KeyCache::new(policy.entries.iter().map(|e| &e.key)),
+        };
         report.records = listing
             .records
             .par_iter()
-            .map(|&seq| check_record(dir, seq, &listing, &policy, &archive))
+            .map_init(Buffers::default, |bufs, &seq| check_record(&ctx, seq, bufs))
             .collect();
     }
     chain(&mut report, &listing);
@@ -220,58 +229,6 @@ fn list(p: &Paths) -> Result<Listing, String> {
     Ok(l)
 }
 
-/// The log directory, read with as few system calls as a record allows: records are
-/// immutable once published, so one `read` of the size `fstat` gave is enough. Like
-/// [`SafeDir`]: `openat` with `O_NOFOLLOW | O_NONBLOCK`, regular files only, size cap.
-struct LogDir {
-    dir: std::fs::File,
-}
-
-impl LogDir {
-    fn open(path: &Path) -> std::io::Result<LogDir> {
-        Ok(LogDir {
-            dir: std::fs::File::open(path)?,
-        })
-    }
-
-    fn read_file(&self, name: &str, limit: u64) -> std::io::Result<Vec<u8>> {
-        use std::io::Read;
-        use std::os::fd::{AsRawFd, FromRawFd};
-        let c = std::ffi::CString::new(name)
-            .map_err(|_| std::io::Error::other("file name contains NUL"))?;
-        // SAFETY: valid directory fd and NUL-terminated name; the result is checked.
-        let fd = unsafe {
-            libc::openat(
-                self.dir.as_raw_fd(),
-                c.as_ptr(),
-                libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            let e = std::io::Error::last_os_error();
-            return Err(match e.raw_os_error() {
-                Some(libc::ELOOP) => std::io::Error::other("is a symbolic link"),
-                _ => e,
-            });
-        }
-        // SAFETY: `fd` was just opened and is owned by `file` from here on.
-        let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
-        let meta = file.metadata()?;
-        if !meta.is_file() {
-            return Err(std::io::Error::other("not a regular file"));
-        }
-        if meta.len() > limit {
-            return Err(std::io::Error::other(format!(
-                "{} bytes, more than the limit of {limit}",
-                meta.len()
-            )));
-        }
-        let mut buf = vec![0; usize::try_from(meta.len()).unwrap_or(0)];
-        file.read_exact(&mut buf)?;
-        Ok(buf)
-    }
-}
-
 /// Archived policies, read on demand and checked against their names.
 struct Archive {
     dir: PathBuf,
@@ -308,17 +265,30 @@ impl Archive {
     }
 }
 
-fn check_record(
-    dir: &LogDir,
-    seq: u64,
-    listing: &Listing,
-    policy: &AllowedSigners,
-    archive: &Archive,
-) -> RecordReport {
-    let file = log::record_name(seq);
+/// What every record's check reads, shared by the threads (nothing in it is locked on
+/// the usual path: the archive only for records signed under an archived policy).
+struct Ctx<'a> {
+    dir: &'a LogDir,
+    listing: &'a Listing,
+    policy: &'a AllowedSigners,
+    archive: Archive,
+    /// The current policy's keys, decoded once.
+    keys: sshsig::KeyCache,
+}
+
+/// One thread's file buffers, reused from record to record.
+#[derive(Default)]
+struct Buffers {
+    record: Vec<u8>,
+    sig: Vec<u8>,
+}
+
+fn check_record(ctx: &Ctx, seq: u64, bufs: &mut Buffers) -> RecordReport {
+    let name = Name::new(seq, false);
+    let file = name.as_str().to_string();
     let mut r = RecordReport {
         seq,
-        file: file.clone(),
+        file,
         state: State::Invalid,
         case: None,
         kind: None,
@@ -331,19 +301,18 @@ fn check_record(
         case_changed: false,
         superseded: false,
     };
-    let bytes = match dir.read_file(&file, MAX_RECORD_BYTES) {
-        Ok(b) => b,
-        Err(e) => {
-            r.problems.push(format!("{file}: cannot read: {e}"));
-            return r;
-        }
-    };
-    r.link = sha256_link(&bytes);
-    let rec = match Record::from_bytes(&bytes) {
+    let file = name.as_str();
+    if let Err(e) = ctx.dir.read_into(&name, MAX_RECORD_BYTES, &mut bufs.record) {
+        r.problems.push(format!("{file}: cannot read: {e}"));
+        return r;
+    }
+    let bytes = &bufs.record;
+    r.link = sha256_link(bytes);
+    let rec = match Record::from_bytes(bytes) {
         Ok(rec) => rec,
         Err(e) => {
             r.problems.push(format!("{file}: malformed record: {e}"));
-            if listing.sigs.binary_search(&seq).is_err() {
+            if ctx.listing.sigs.binary_search(&seq).is_err() {
                 r.problems.push(format!(
                     "{file}: no signature ({} missing)",
                     log::sig_name(seq)
@@ -363,44 +332,36 @@ fn check_record(
             rec.seq
         ));
     }
-    if listing.sigs.binary_search(&seq).is_err() {
+    if ctx.listing.sigs.binary_search(&seq).is_err() {
         r.problems.push(format!(
             "{file}: no signature ({} missing)",
             log::sig_name(seq)
         ));
     } else {
-        check_signature(dir, &file, &bytes, &rec, policy, archive, &mut r);
+        check_signature(ctx, file, &rec, bufs, &mut r);
     }
     r.record = Some(rec);
     r
 }
 
-fn check_signature(
-    dir: &LogDir,
-    file: &str,
-    bytes: &[u8],
-    rec: &Record,
-    policy: &AllowedSigners,
-    archive: &Archive,
-    r: &mut RecordReport,
-) {
-    let sig_file = log::sig_name(r.seq);
-    let pem = match dir.read_file(&sig_file, 64 * 1024) {
-        Ok(b) => b,
-        Err(e) => {
-            r.problems.push(format!("{sig_file}: cannot read: {e}"));
-            return;
-        }
-    };
+fn check_signature(ctx: &Ctx, file: &str, rec: &Record, bufs: &mut Buffers, r: &mut RecordReport) {
+    let sig_name = Name::new(r.seq, true);
+    let sig_file = sig_name.as_str();
+    if let Err(e) = ctx.dir.read_into(&sig_name, 64 * 1024, &mut bufs.sig) {
+        r.problems.push(format!("{sig_file}: cannot read: {e}"));
+        return;
+    }
     let ns = rec.kind.namespace();
-    let key = match sshsig::from_pem(&pem).and_then(|s| sshsig::verify(&s, ns, bytes)) {
+    let key = match sshsig::from_pem(&bufs.sig)
+        .and_then(|s| sshsig::verify_cached(&s, ns, &bufs.record, &ctx.keys))
+    {
         Ok(k) => k,
         Err(e) => {
             r.problems.push(format!("{file}: {e}"));
             return;
         }
     };
-    let fp = sshsig::fingerprint(&key);
+    let fp = ctx.keys.fingerprint(&key);
     if fp != rec.key {
         r.problems.push(format!(
             "{file}: signed with key {fp}, but the record names key {}",
@@ -408,10 +369,11 @@ fn check_signature(
         ));
     }
     let who = crate::text::sanitize_line(&rec.reviewer);
-    match policy.check(&rec.reviewer, &key, ns, rec.time) {
+    match ctx.policy.check(&rec.reviewer, &key, ns, rec.time) {
         Ok(_) => {}
         Err(denied) => {
-            let archived = archive
+            let archived = ctx
+                .archive
                 .get(&rec.policy)
                 .is_some_and(|a| a.check(&rec.reviewer, &key, ns, rec.time).is_ok());
             if archived {
