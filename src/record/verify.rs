@@ -20,6 +20,8 @@ use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, SafeDir};
 
 mod chain;
 mod read;
+#[cfg(test)]
+mod tests;
 use chain::{case_binding, chain};
 pub use read::{LogDir, Name};
 
