@@ -277,7 +277,7 @@ fn main() {
     let raw = raw_sshkey.max(raw_dalek);
 
     // Where a record's verification time goes (one thread, first 2,000 records).
-    let n = n_records.min(2_000);
+    let n = n_records.min(arg("--breakdown", 2_000));
     let seqs: Vec<u64> = (1..=n as u64).collect();
     let (mut m, mut s) = (Vec::new(), Vec::new());
     let read_us = per_item(&seqs, |&seq| {

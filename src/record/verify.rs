@@ -216,7 +216,12 @@ fn list(p: &Paths) -> Result<Listing, String> {
     let rd = std::fs::read_dir(&p.log).map_err(|e| format!("{}: {e}", p.log.display()))?;
     for entry in rd {
         let entry = entry.map_err(|e| format!("{}: {e}", p.log.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let os_name = entry.file_name();
+        if let Some((seq, sig)) = usual_name(os_name.as_encoded_bytes()) {
+            if sig { &mut l.sigs } else { &mut l.records }.push(seq);
+            continue;
+        }
+        let name = os_name.to_string_lossy().into_owned();
         match log::parse_name(&name) {
             Some((seq, false)) => l.records.push(seq),
             Some((seq, true)) => l.sigs.push(seq),
@@ -229,6 +234,26 @@ fn list(p: &Paths) -> Result<Listing, String> {
     l.temps.sort();
     l.strays.sort();
     Ok(l)
+}
+
+/// [`log::parse_name`] for the names of logs under 100,000,000 records (eight digits,
+/// not all zero, then `.yaml` or `.yaml.sig`), without allocating; `None` for any
+/// other name, which `parse_name` then judges.
+fn usual_name(name: &[u8]) -> Option<(u64, bool)> {
+    let (stem, suffix) = name.split_at_checked(8)?;
+    let sig = match suffix {
+        b".yaml" => false,
+        b".yaml.sig" => true,
+        _ => return None,
+    };
+    let mut seq = 0u64;
+    for &d in stem {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        seq = seq * 10 + u64::from(d - b'0');
+    }
+    (seq > 0).then_some((seq, sig))
 }
 
 /// Archived policies, read on demand and checked against their names.
@@ -370,7 +395,6 @@ fn check_signature(ctx: &Ctx, file: &str, rec: &Record, bufs: &mut Buffers, r: &
             crate::text::sanitize_line(&rec.key)
         ));
     }
-    let who = crate::text::sanitize_line(&rec.reviewer);
     match ctx.policy.check(&rec.reviewer, &key, ns, rec.time) {
         Ok(_) => {}
         Err(denied) => {
@@ -379,6 +403,7 @@ fn check_signature(ctx: &Ctx, file: &str, rec: &Record, bufs: &mut Buffers, r: &
                 .get(&rec.policy)
                 .is_some_and(|a| a.check(&rec.reviewer, &key, ns, rec.time).is_ok());
             if archived {
+                let who = crate::text::sanitize_line(&rec.reviewer);
                 r.superseded = true;
                 r.problems.push(format!(
                     "{file}: {who}'s key is allowed only by the archived policy {} (decisions/policies), not by the current reviewers/allowed_signers: {denied}",

@@ -12,14 +12,15 @@ use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, SafeDir};
 /// The `prev` chain, `case_prev`, missing records, orphaned and stray files.
 pub(super) fn chain(report: &mut LogReport, listing: &Listing) {
     let max = listing.records.last().copied().unwrap_or(0);
-    let present: HashMap<u64, usize> = report
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.seq, i))
-        .collect();
+    // `report.records` is in seq order (the listing's), each seq once: the record
+    // before `records[i]` in the chain, if present, is `records[i - 1]`.
+    let recs = &report.records;
+    let mut at = 0;
     for seq in 1..=max {
-        if !present.contains_key(&seq) {
+        while at < recs.len() && recs[at].seq < seq {
+            at += 1;
+        }
+        if recs.get(at).is_none_or(|r| r.seq != seq) {
             report.issues.push(LogIssue {
                 severity: Severity::Error,
                 seq: Some(seq),
@@ -31,60 +32,70 @@ pub(super) fn chain(report: &mut LogReport, listing: &Listing) {
             });
         }
     }
-    let mut case_last: HashMap<String, (String, u64)> = HashMap::new();
-    let mut seq_case: HashMap<u64, String> = HashMap::new();
-    for i in 0..report.records.len() {
-        let (seq, link) = (report.records[i].seq, report.records[i].link.clone());
+    // Problems are gathered with the records borrowed, then added in order.
+    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut case_last: HashMap<&str, (&str, u64)> = HashMap::new();
+    for (i, r) in recs.iter().enumerate() {
+        let seq = r.seq;
         let prev_link = if seq == 1 {
-            Some(NONE.to_string())
+            Some(NONE)
         } else {
-            present
-                .get(&(seq - 1))
-                .map(|&j| report.records[j].link.clone())
+            i.checked_sub(1)
+                .map(|j| &recs[j])
+                .filter(|p| p.seq == seq - 1)
+                .map(|p| p.link.as_str())
         };
-        let r = &mut report.records[i];
         let Some(rec) = r.record.as_ref() else {
             continue;
         };
         match prev_link {
             Some(l) if l == rec.prev => {}
-            Some(_) => r.problems.push(format!(
+            Some(_) => found.push((i, format!(
                 "{}: prev does not match record {} (a record before it was changed, replaced or reordered)",
                 r.file,
                 seq.saturating_sub(1)
-            )),
-            None => r.problems.push(format!(
+            ))),
+            None => found.push((i, format!(
                 "{}: prev cannot be checked: record {} is missing",
                 r.file,
                 seq - 1
-            )),
+            ))),
         }
-        let expected = case_last
-            .get(&rec.case)
-            .map_or(NONE.to_string(), |(l, _)| l.clone());
-        if rec.case_prev != expected {
-            r.problems.push(format!(
-                "{}: case_prev does not match the previous record of case {}{}",
-                r.file,
-                crate::text::sanitize_line(&rec.case),
-                case_last
-                    .get(&rec.case)
-                    .map_or(" (there is none)".to_string(), |(_, s)| format!(
+        let last = case_last.get(rec.case.as_str());
+        if rec.case_prev != last.map_or(NONE, |(l, _)| l) {
+            found.push((
+                i,
+                format!(
+                    "{}: case_prev does not match the previous record of case {}{}",
+                    r.file,
+                    crate::text::sanitize_line(&rec.case),
+                    last.map_or(" (there is none)".to_string(), |(_, s)| format!(
                         " (record {s})"
                     ))
+                ),
             ));
         }
-        if let Some(target) = rec.reviews.or(rec.countersigns)
-            && seq_case.get(&target) != Some(&rec.case)
-        {
-            r.problems.push(format!(
-                "{}: points to record {target}, which is not an earlier record of case {}",
-                r.file,
-                crate::text::sanitize_line(&rec.case)
-            ));
+        // The target must be an earlier record (so one before `i`) of the same case.
+        if let Some(target) = rec.reviews.or(rec.countersigns) {
+            let earlier = recs[..i]
+                .binary_search_by_key(&target, |p| p.seq)
+                .ok()
+                .and_then(|j| recs[j].record.as_ref());
+            if earlier.is_none_or(|e| e.case != rec.case) {
+                found.push((
+                    i,
+                    format!(
+                        "{}: points to record {target}, which is not an earlier record of case {}",
+                        r.file,
+                        crate::text::sanitize_line(&rec.case)
+                    ),
+                ));
+            }
         }
-        case_last.insert(rec.case.clone(), (link, seq));
-        seq_case.insert(seq, rec.case.clone());
+        case_last.insert(&rec.case, (&r.link, seq));
+    }
+    for (i, problem) in found {
+        report.records[i].problems.push(problem);
     }
     for &s in &listing.sigs {
         if listing.records.binary_search(&s).is_ok() {
@@ -145,14 +156,19 @@ pub(super) fn case_binding(report: &mut LogReport, cases: &Path) {
         let Some(rec) = r.record.as_ref() else {
             continue;
         };
-        let now = hashes.entry(rec.case.clone()).or_insert_with(|| {
-            dir.read_file(&format!("{}.yaml", rec.case), DEFAULT_MAX_FILE_BYTES)
+        if !hashes.contains_key(rec.case.as_str()) {
+            let hash = dir
+                .read_file(&format!("{}.yaml", rec.case), DEFAULT_MAX_FILE_BYTES)
                 .ok()
-                .map(|b| sha256_link(&b)["sha256:".len()..].to_string())
-        });
+                .map(|b| sha256_link(&b)["sha256:".len()..].to_string());
+            hashes.insert(rec.case.clone(), hash);
+        }
+        let now = &hashes[rec.case.as_str()];
+        if now.as_ref().is_some_and(|h| *h == rec.case_sha256) {
+            continue;
+        }
         let case = crate::text::sanitize_line(&rec.case);
         match now {
-            Some(h) if *h == rec.case_sha256 => {}
             Some(_) => {
                 r.case_changed = true;
                 r.problems.push(format!(

@@ -30,6 +30,12 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
+        Fixture::custom(&[("AR-1", None), ("AR-1", None), ("AR-1", None)], |_, _| {})
+    }
+
+    /// A log of records (case, reviews) with correct links, each changed by `tweak`
+    /// before it is signed.
+    fn custom(specs: &[(&str, Option<u64>)], tweak: impl Fn(u64, &mut Record)) -> Fixture {
         let tmp = tempfile::tempdir().unwrap();
         let cases = tmp.path().join("cases");
         let log = cases.join("decisions/log");
@@ -38,12 +44,13 @@ impl Fixture {
         std::fs::write(
             cases.join("reviewers/allowed_signers"),
             format!(
-                "{WHO} namespaces=\"{NS}\" {}\n",
+                "{WHO} namespaces=\"{NS},casebench-review\" {}\n",
                 key(1).public_key().to_openssh().unwrap()
             ),
         )
         .unwrap();
         std::fs::write(cases.join("AR-1.yaml"), "case file\n").unwrap();
+        std::fs::write(cases.join("AR-2.yaml"), "case file\n").unwrap();
         let policy = sha256_link(&std::fs::read(cases.join("reviewers/allowed_signers")).unwrap());
         let mut f = Fixture {
             _tmp: tmp,
@@ -52,15 +59,24 @@ impl Fixture {
             records: Vec::new(),
         };
         let mut prev = NONE.to_string();
-        for seq in 1..=3 {
-            let rec = f.record(seq, &prev, &policy);
+        let mut case_prev: std::collections::HashMap<&str, String> = Default::default();
+        for (i, (case, reviews)) in specs.iter().enumerate() {
+            let seq = i as u64 + 1;
+            let mut rec = f.record(seq, &prev, &policy);
+            rec.case = case.to_string();
+            rec.case_prev = case_prev.get(case).cloned().unwrap_or(NONE.into());
+            if reviews.is_some() {
+                rec.kind = RecordType::Review;
+                rec.reviews = *reviews;
+            }
+            tweak(seq, &mut rec);
             let bytes = rec.to_bytes();
             prev = sha256_link(&bytes);
-            f.write(
-                seq,
-                &bytes,
-                &key(1).sign(NS, HashAlg::Sha512, &bytes).unwrap(),
-            );
+            case_prev.insert(case, prev.clone());
+            let sig = key(1)
+                .sign(rec.kind.namespace(), HashAlg::Sha512, &bytes)
+                .unwrap();
+            f.write(seq, &bytes, &sig);
             f.records.push(bytes);
         }
         f
@@ -264,4 +280,131 @@ fn names_are_the_log_names() {
         assert_eq!(Name::new(seq, false).as_str(), log::record_name(seq));
         assert_eq!(Name::new(seq, true).as_str(), log::sig_name(seq));
     }
+}
+
+#[test]
+fn the_usual_names_are_read_as_parse_name_reads_them() {
+    let names = [
+        "00000001.yaml",
+        "00000001.yaml.sig",
+        "99999999.yaml",
+        "00000000.yaml",
+        "00000000.yaml.sig",
+        "0000001.yaml",
+        "000000001.yaml",
+        "100000000.yaml.sig",
+        "1234567a.yaml",
+        "12345678.yml",
+        "12345678.yaml.sigx",
+        "12345678.yaml~",
+        "-1234567.yaml",
+        "+1234567.yaml",
+        " 1234567.yaml",
+        "12345678",
+        "",
+        ".tmp-12345678.yaml",
+    ];
+    let mut usual = 0;
+    for n in names {
+        let fast = super::usual_name(n.as_bytes());
+        if fast.is_some() {
+            usual += 1;
+            assert_eq!(fast, log::parse_name(n), "{n}");
+        }
+    }
+    assert_eq!(usual, 3);
+    for seq in [1, 7, 4711, 99_999_999] {
+        for sig in [false, true] {
+            let n = Name::new(seq, sig);
+            assert_eq!(super::usual_name(n.as_str().as_bytes()), Some((seq, sig)));
+        }
+    }
+}
+
+#[test]
+fn chain_case_prev_and_pointers() {
+    // Two cases interleaved, a review of an earlier record of its case: all fine.
+    let specs = [
+        ("AR-1", None),
+        ("AR-2", None),
+        ("AR-1", None),
+        ("AR-2", Some(2)),
+    ];
+    let f = Fixture::custom(&specs, |_, _| {});
+    let r = verify_log(&f.cases, None).unwrap();
+    assert!(r.ok(), "{:?}", r.first_bad());
+
+    // A review of a record of another case (pointers to itself or later ones are
+    // malformed records: `check_fields`).
+    let f = Fixture::custom(&specs, |s, rec| {
+        if s == 4 {
+            rec.reviews = Some(1);
+        }
+    });
+    let r = verify_log(&f.cases, None).unwrap();
+    has(
+        &r.records[3].problems,
+        "00000004.yaml: points to record 1, which is not an earlier record of case AR-2",
+    );
+
+    // case_prev naming nothing where there is a previous record of the case, and
+    // naming a record where there is none.
+    let f = Fixture::custom(&specs, |s, rec| match s {
+        3 => rec.case_prev = NONE.into(),
+        2 => rec.case_prev = rec.prev.clone(),
+        _ => {}
+    });
+    let r = verify_log(&f.cases, None).unwrap();
+    has(
+        &r.records[2].problems,
+        "00000003.yaml: case_prev does not match the previous record of case AR-1 (record 1)",
+    );
+    has(
+        &r.records[1].problems,
+        "00000002.yaml: case_prev does not match the previous record of case AR-2 (there is none)",
+    );
+    assert_eq!(r.count(State::Ok), 2);
+
+    // A record deleted: it is missing, and the next one's prev cannot be checked.
+    let f = Fixture::custom(&specs, |_, _| {});
+    std::fs::remove_file(f.log.join("00000002.yaml")).unwrap();
+    let r = verify_log(&f.cases, None).unwrap();
+    assert!(
+        r.issues
+            .iter()
+            .any(|i| i.message == "record 2 is missing (00000002.yaml deleted?)")
+    );
+    has(
+        &r.records[1].problems,
+        "00000003.yaml: prev cannot be checked: record 2 is missing",
+    );
+    // The review of record 2 now points to nothing.
+    has(
+        &r.records[2].problems,
+        "00000004.yaml: points to record 2, which is not an earlier record of case AR-2",
+    );
+    assert!(
+        r.issues
+            .iter()
+            .any(|i| i.message == "00000002.yaml.sig: orphaned signature: its record 2 is missing")
+    );
+
+    // Record 1 edited (and re-signed): record 2's prev no longer matches.
+    let f = Fixture::custom(&specs, |_, _| {});
+    let edited = String::from_utf8(f.records[0].clone())
+        .unwrap()
+        .replace("Record 1.", "Record 0.");
+    let sig = key(1).sign(NS, HashAlg::Sha512, edited.as_bytes()).unwrap();
+    f.write(1, edited.as_bytes(), &sig);
+    let r = verify_log(&f.cases, None).unwrap();
+    assert_eq!(r.records[0].state, State::Ok);
+    has(
+        &r.records[1].problems,
+        "00000002.yaml: prev does not match record 1 (a record before it was changed, replaced or reordered)",
+    );
+    // ... and record 3's case_prev (record 1 is its case's previous record).
+    has(
+        &r.records[2].problems,
+        "00000003.yaml: case_prev does not match the previous record of case AR-1 (record 1)",
+    );
 }
