@@ -166,7 +166,10 @@ pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, 
         report.records = listing
             .records
             .par_iter()
-            .map_init(Buffers::default, |bufs, &seq| check_record(&ctx, seq, bufs))
+            .zip(&listing.records_regular)
+            .map_init(Buffers::default, |bufs, (&seq, &regular)| {
+                check_record(&ctx, seq, regular, bufs)
+            })
             .collect();
     }
     chain(&mut report, &listing);
@@ -195,7 +198,10 @@ pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, 
 /// The log directory's names, read under the shared lock so no append is half seen.
 struct Listing {
     records: Vec<u64>,
+    /// For each of `records`: the listing showed a regular file (see [`read`]).
+    records_regular: Vec<bool>,
     sigs: Vec<u64>,
+    sigs_regular: Vec<bool>,
     temps: Vec<String>,
     strays: Vec<String>,
 }
@@ -203,7 +209,9 @@ struct Listing {
 fn list(p: &Paths) -> Result<Listing, String> {
     let mut l = Listing {
         records: Vec::new(),
+        records_regular: Vec::new(),
         sigs: Vec::new(),
+        sigs_regular: Vec::new(),
         temps: Vec::new(),
         strays: Vec::new(),
     };
@@ -214,23 +222,32 @@ fn list(p: &Paths) -> Result<Listing, String> {
     // then lists without the lock (an append in flight shows as a leftover warning).
     let _guard = crate::store::lock::LockGuard::shared(&p.lock, log::LOCK_MODE).ok();
     let rd = std::fs::read_dir(&p.log).map_err(|e| format!("{}: {e}", p.log.display()))?;
+    let (mut records, mut sigs) = (Vec::new(), Vec::new());
     for entry in rd {
         let entry = entry.map_err(|e| format!("{}: {e}", p.log.display()))?;
         let os_name = entry.file_name();
-        if let Some((seq, sig)) = usual_name(os_name.as_encoded_bytes()) {
-            if sig { &mut l.sigs } else { &mut l.records }.push(seq);
-            continue;
-        }
-        let name = os_name.to_string_lossy().into_owned();
-        match log::parse_name(&name) {
-            Some((seq, false)) => l.records.push(seq),
-            Some((seq, true)) => l.sigs.push(seq),
-            None if name.starts_with(crate::store::publish::TEMP_PREFIX) => l.temps.push(name),
-            None => l.strays.push(name),
+        let parsed = usual_name(os_name.as_encoded_bytes()).or_else(|| {
+            let name = os_name.to_string_lossy().into_owned();
+            let parsed = log::parse_name(&name);
+            if parsed.is_none() {
+                if name.starts_with(crate::store::publish::TEMP_PREFIX) {
+                    l.temps.push(name);
+                } else {
+                    l.strays.push(name);
+                }
+            }
+            parsed
+        });
+        if let Some((seq, sig)) = parsed {
+            // From the directory entry where the file system records the type.
+            let regular = entry.file_type().is_ok_and(|t| t.is_file());
+            if sig { &mut sigs } else { &mut records }.push((seq, regular));
         }
     }
-    l.records.sort_unstable();
-    l.sigs.sort_unstable();
+    records.sort_unstable();
+    sigs.sort_unstable();
+    (l.records, l.records_regular) = records.into_iter().unzip();
+    (l.sigs, l.sigs_regular) = sigs.into_iter().unzip();
     l.temps.sort();
     l.strays.sort();
     Ok(l)
@@ -310,7 +327,22 @@ struct Buffers {
     sig: Vec<u8>,
 }
 
-fn check_record(ctx: &Ctx, seq: u64, bufs: &mut Buffers) -> RecordReport {
+/// Reads a log file, without the `fstat` when the listing showed a regular file.
+fn read(
+    dir: &LogDir,
+    name: &Name,
+    regular: bool,
+    limit: u64,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    if regular {
+        dir.read_listed(name, limit, buf)
+    } else {
+        dir.read_into(name, limit, buf)
+    }
+}
+
+fn check_record(ctx: &Ctx, seq: u64, regular: bool, bufs: &mut Buffers) -> RecordReport {
     let name = Name::new(seq, false);
     let file = name.as_str().to_string();
     let mut r = RecordReport {
@@ -329,7 +361,7 @@ fn check_record(ctx: &Ctx, seq: u64, bufs: &mut Buffers) -> RecordReport {
         superseded: false,
     };
     let file = name.as_str();
-    if let Err(e) = ctx.dir.read_into(&name, MAX_RECORD_BYTES, &mut bufs.record) {
+    if let Err(e) = read(ctx.dir, &name, regular, MAX_RECORD_BYTES, &mut bufs.record) {
         r.problems.push(format!("{file}: cannot read: {e}"));
         return r;
     }
@@ -374,7 +406,12 @@ fn check_record(ctx: &Ctx, seq: u64, bufs: &mut Buffers) -> RecordReport {
 fn check_signature(ctx: &Ctx, file: &str, rec: &Record, bufs: &mut Buffers, r: &mut RecordReport) {
     let sig_name = Name::new(r.seq, true);
     let sig_file = sig_name.as_str();
-    if let Err(e) = ctx.dir.read_into(&sig_name, 64 * 1024, &mut bufs.sig) {
+    let regular = ctx
+        .listing
+        .sigs
+        .binary_search(&r.seq)
+        .is_ok_and(|j| ctx.listing.sigs_regular[j]);
+    if let Err(e) = read(ctx.dir, &sig_name, regular, 64 * 1024, &mut bufs.sig) {
         r.problems.push(format!("{sig_file}: cannot read: {e}"));
         return;
     }

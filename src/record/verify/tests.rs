@@ -408,3 +408,41 @@ fn chain_case_prev_and_pointers() {
         "00000003.yaml: case_prev does not match the previous record of case AR-1 (record 1)",
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn reading_a_listed_regular_file_without_fstat() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = super::LogDir::open(tmp.path()).unwrap();
+    let name = Name::new(1, false);
+    let path = tmp.path().join(name.as_str());
+    let mut buf = vec![9; 3];
+    for len in [0usize, 1, 1000, 4096] {
+        let content: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &content).unwrap();
+        dir.read_listed(&name, 4096, &mut buf).unwrap();
+        assert_eq!(buf, content, "{len}");
+        dir.read_into(&name, 4096, &mut buf).unwrap();
+        assert_eq!(buf, content, "{len}");
+    }
+    std::fs::write(&path, vec![b'x'; 4097]).unwrap();
+    for e in [
+        dir.read_listed(&name, 4096, &mut buf).unwrap_err(),
+        dir.read_into(&name, 4096, &mut buf).unwrap_err(),
+    ] {
+        assert_eq!(e.to_string(), "4097 bytes, more than the limit of 4096");
+    }
+    // Were it swapped after the listing: a link is still refused, a directory cannot
+    // be read, a FIFO without a writer reads empty (and fails as a record).
+    std::fs::remove_file(&path).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", &path).unwrap();
+    let e = dir.read_listed(&name, 4096, &mut buf).unwrap_err();
+    assert_eq!(e.to_string(), "is a symbolic link");
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    assert!(dir.read_listed(&name, 4096, &mut buf).is_err());
+    std::fs::remove_dir(&path).unwrap();
+    mkfifo(&path);
+    dir.read_listed(&name, 4096, &mut buf).unwrap();
+    assert!(buf.is_empty());
+}
