@@ -167,8 +167,8 @@ pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, 
             .records
             .par_iter()
             .zip(&listing.records_regular)
-            .map_init(Buffers::default, |bufs, (&seq, &regular)| {
-                check_record(&ctx, seq, regular, bufs)
+            .map(|(&seq, &regular)| {
+                BUFFERS.with_borrow_mut(|bufs| check_record(&ctx, seq, regular, bufs))
             })
             .collect();
     }
@@ -320,7 +320,12 @@ struct Ctx<'a> {
     keys: sshsig::KeyCache,
 }
 
-/// One thread's file buffers, reused from record to record.
+thread_local! {
+    /// Each thread's file buffers, reused from record to record and from run to run
+    /// (a buffer per rayon job would be allocated, sized to the cap, once per job).
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
 #[derive(Default)]
 struct Buffers {
     record: Vec<u8>,
