@@ -5,53 +5,37 @@
 //! record the writer produces reads back unchanged through the YAML reader (tested),
 //! both readers agree on every file the fast one accepts. It exists because verifying
 //! 100,000 records should cost about as much as checking their signatures.
+//!
+//! That re-rendering is also why this reader may be simple: whatever it makes of a text
+//! that is not canonical, the record it returns does not write back to the same bytes.
+//! It reads in one pass over borrowed slices and allocates only the record's strings.
 
-use chrono::NaiveDate;
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::model::{
     Action, DeadlineInfo, Disclosure, Notice, OverriddenFinding, Record, RecordAction, RecordType,
     parse_time,
 };
 
-enum V {
-    S(String),
-    L(Vec<V>),
-    M(Vec<(String, V)>),
+fn plain_char(c: u8, flow: bool) -> bool {
+    c.is_ascii_alphanumeric() || b"_.@/+=-".contains(&c) || (c == b':' && !flow)
 }
 
-impl V {
-    fn s(self) -> Option<String> {
-        match self {
-            V::S(s) => Some(s),
-            _ => None,
-        }
-    }
-    fn l(self) -> Option<Vec<V>> {
-        match self {
-            V::L(l) => Some(l),
-            _ => None,
-        }
-    }
-    fn m(self) -> Option<Vec<(String, V)>> {
-        match self {
-            V::M(m) => Some(m),
-            _ => None,
-        }
-    }
-}
-
-fn plain_char(c: char, flow: bool) -> bool {
-    c.is_ascii_alphanumeric() || "_.@/+=-".contains(c) || (c == ':' && !flow)
-}
-
-/// A scalar at the start of `s`: double-quoted, or plain.
-fn scalar(s: &str, flow: bool) -> Option<(String, &str)> {
+/// A scalar at the start of `s`: double-quoted (unescaped), or plain (borrowed).
+fn scalar(s: &str, flow: bool) -> Option<(Cow<'_, str>, &str)> {
     if let Some(rest) = s.strip_prefix('"') {
-        let mut out = String::new();
+        // Without escapes the text between the quotes is the value.
+        let end = rest.find(['"', '\\'])?;
+        if rest.as_bytes()[end] == b'"' {
+            return Some((Cow::Borrowed(&rest[..end]), &rest[end + 1..]));
+        }
+        let mut out = String::with_capacity(rest.len());
         let mut chars = rest.char_indices();
         while let Some((i, c)) = chars.next() {
             match c {
-                '"' => return Some((out, &rest[i + 1..])),
+                '"' => return Some((Cow::Owned(out), &rest[i + 1..])),
                 '\\' => match chars.next()?.1 {
                     '"' => out.push('"'),
                     '\\' => out.push('\\'),
@@ -71,135 +55,201 @@ fn scalar(s: &str, flow: bool) -> Option<(String, &str)> {
         }
         return None;
     }
-    let end = s.find(|c| !plain_char(c, flow)).unwrap_or(s.len());
-    (end > 0).then(|| (s[..end].to_string(), &s[end..]))
+    let end = s
+        .bytes()
+        .position(|c| !plain_char(c, flow))
+        .unwrap_or(s.len());
+    (end > 0).then(|| (Cow::Borrowed(&s[..end]), &s[end..]))
 }
 
-/// A flow value: `[a, b]`, `{ k: v, ... }` or a scalar.
-fn flow(s: &str) -> Option<(V, &str)> {
-    if let Some(mut rest) = s.strip_prefix('[') {
-        let mut items = Vec::new();
-        if let Some(r) = rest.strip_prefix(']') {
-            return Some((V::L(items), r));
-        }
-        loop {
-            let (v, r) = scalar(rest, true)?;
-            items.push(V::S(v));
-            if let Some(r) = r.strip_prefix(", ") {
-                rest = r;
-            } else {
-                return Some((V::L(items), r.strip_prefix(']')?));
-            }
-        }
-    }
-    if let Some(mut rest) = s.strip_prefix("{ ") {
-        let mut entries = Vec::new();
-        loop {
-            let colon = rest.find(": ")?;
-            let key = rest[..colon].to_string();
-            let (v, r) = match rest[colon + 2..].chars().next()? {
-                '[' => flow(&rest[colon + 2..])?,
-                _ => {
-                    let (s, r) = scalar(&rest[colon + 2..], true)?;
-                    (V::S(s), r)
-                }
-            };
-            entries.push((key, v));
-            if let Some(r) = r.strip_prefix(", ") {
-                rest = r;
-            } else {
-                return Some((V::M(entries), r.strip_prefix(" }")?));
-            }
-        }
-    }
-    let (v, r) = scalar(s, false)?;
-    Some((V::S(v), r))
+/// The whole of `s` as one plain or quoted scalar.
+fn whole(s: &str) -> Option<Cow<'_, str>> {
+    let (v, rest) = scalar(s, false)?;
+    rest.is_empty().then_some(v)
 }
 
-fn document(text: &str) -> Option<Vec<(String, V)>> {
-    let body = text.strip_suffix('\n')?;
-    let lines: Vec<&str> = body.split('\n').collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        i += 1;
-        let (key, rest) = line.split_once(':')?;
-        if rest.is_empty() {
-            let mut items = Vec::new();
-            while i < lines.len() && lines[i].starts_with("  - ") {
-                let (v, r) = flow(&lines[i][4..])?;
-                if !r.is_empty() {
-                    return None;
-                }
-                items.push(v);
-                i += 1;
-            }
-            out.push((key.to_string(), V::L(items)));
-            continue;
+fn owned(s: &str) -> Option<String> {
+    whole(s).map(Cow::into_owned)
+}
+
+/// A flow list of scalars at the start of `s`: `[]`, `[a, "b c"]`.
+fn flow_list(s: &str) -> Option<(Vec<String>, &str)> {
+    let mut rest = s.strip_prefix('[')?;
+    let mut items = Vec::new();
+    if let Some(r) = rest.strip_prefix(']') {
+        return Some((items, r));
+    }
+    loop {
+        let (v, r) = scalar(rest, true)?;
+        items.push(v.into_owned());
+        match r.strip_prefix(", ") {
+            Some(r) => rest = r,
+            None => return Some((items, r.strip_prefix(']')?)),
         }
-        let rest = rest.strip_prefix(' ')?;
-        if let Some(header) = rest.strip_prefix('|') {
-            let (indicator, chomp) = match header {
-                "" => (false, false),
-                "-" => (false, true),
-                "2" => (true, false),
-                "2-" => (true, true),
-                _ => return None,
-            };
-            let _ = indicator;
-            let mut text = Vec::new();
-            while i < lines.len() && (lines[i].is_empty() || lines[i].starts_with("  ")) {
-                text.push(lines[i].get(2..).unwrap_or(""));
-                i += 1;
-            }
-            let mut s = text.join("\n");
-            if !chomp {
-                s.push('\n');
-            }
-            out.push((key.to_string(), V::S(s)));
-            continue;
+    }
+}
+
+/// A value inside a flow mapping.
+enum Val<'a> {
+    S(Cow<'a, str>),
+    L(Vec<String>),
+}
+
+impl<'a> Val<'a> {
+    fn s(self) -> Option<Cow<'a, str>> {
+        match self {
+            Val::S(s) => Some(s),
+            Val::L(_) => None,
         }
-        let (v, r) = flow(rest)?;
-        if !r.is_empty() {
+    }
+    fn string(self) -> Option<String> {
+        self.s().map(Cow::into_owned)
+    }
+    fn l(self) -> Option<Vec<String>> {
+        match self {
+            Val::L(l) => Some(l),
+            Val::S(_) => None,
+        }
+    }
+}
+
+/// The entries of the flow mapping that is the whole of `s` (`{ k: v, ... }`), in the
+/// order given, each under the position of its key in `names`.
+fn flow_map<'a, const N: usize>(s: &'a str, names: [&str; N]) -> Option<[Option<Val<'a>>; N]> {
+    let mut out: [Option<Val<'a>>; N] = std::array::from_fn(|_| None);
+    let mut rest = s.strip_prefix("{ ")?;
+    loop {
+        let colon = rest.find(": ")?;
+        let at = names.iter().position(|n| *n == &rest[..colon])?;
+        let after = &rest[colon + 2..];
+        let (v, r) = if after.starts_with('[') {
+            let (l, r) = flow_list(after)?;
+            (Val::L(l), r)
+        } else {
+            let (v, r) = scalar(after, true)?;
+            (Val::S(v), r)
+        };
+        if out[at].replace(v).is_some() {
             return None;
         }
-        out.push((key.to_string(), v));
+        match r.strip_prefix(", ") {
+            Some(r) => rest = r,
+            None => return (r == " }").then_some(out),
+        }
     }
-    Some(out)
 }
 
-fn strings(v: V) -> Option<Vec<String>> {
-    v.l()?.into_iter().map(V::s).collect()
-}
-
-fn boolean(v: V) -> Option<bool> {
-    match v.s()?.as_str() {
+fn boolean(v: Val) -> Option<bool> {
+    match v.s()?.as_ref() {
         "true" => Some(true),
         "false" => Some(false),
         _ => None,
     }
 }
 
-fn date(v: V) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(&v.s()?, "%Y-%m-%d").ok()
+/// `YYYY-MM-DD`, by hand (a wrong reading cannot survive the re-rendering anyway).
+fn date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
-/// The fields of a flow mapping, in the order given.
-fn fields<const N: usize>(v: V, names: [&str; N]) -> Option<[Option<V>; N]> {
-    let mut out: [Option<V>; N] = std::array::from_fn(|_| None);
-    for (k, val) in v.m()? {
-        let at = names.iter().position(|n| *n == k)?;
-        if out[at].replace(val).is_some() {
-            return None;
+/// A literal block (`|`, `|-`, `|2`, `|2-` after the key): its lines are the ones that
+/// follow, while empty or indented by two spaces.
+fn block<'a>(
+    header: &str,
+    lines: &mut std::iter::Peekable<std::str::Split<'a, char>>,
+) -> Option<String> {
+    let chomp = match header {
+        "" | "2" => false,
+        "-" | "2-" => true,
+        _ => return None,
+    };
+    let mut s = String::new();
+    let mut first = true;
+    while let Some(line) = lines.next_if(|l| l.is_empty() || l.starts_with("  ")) {
+        if !first {
+            s.push('\n');
         }
+        first = false;
+        s.push_str(line.get(2..).unwrap_or(""));
+    }
+    if !chomp {
+        s.push('\n');
+    }
+    Some(s)
+}
+
+/// The items of a block list (`  - { ... }` lines after the key), each read by `item`.
+fn items<'a, T>(
+    lines: &mut std::iter::Peekable<std::str::Split<'a, char>>,
+    mut item: impl FnMut(&'a str) -> Option<T>,
+) -> Option<Vec<T>> {
+    let mut out = Vec::new();
+    while let Some(line) = lines.next_if(|l| l.starts_with("  - ")) {
+        out.push(item(&line[4..])?);
     }
     Some(out)
 }
 
+fn record_action(s: &str) -> Option<RecordAction> {
+    let [id, action, grounds] = flow_map(s, ["id", "action", "grounds"])?;
+    Some(RecordAction {
+        id: id?.string()?,
+        action: match action?.s()?.as_ref() {
+            "release" => Action::Release,
+            "withhold" => Action::Withhold,
+            _ => return None,
+        },
+        grounds: match grounds {
+            Some(g) => g.l()?,
+            None => Vec::new(),
+        },
+    })
+}
+
+fn disclosure(s: &str) -> Option<Disclosure> {
+    let [d, rc, a, de, p] = flow_map(
+        s,
+        ["date", "recipient", "address", "description", "purpose"],
+    )?;
+    Some(Disclosure {
+        date: date(&d?.s()?)?,
+        recipient: rc?.string()?,
+        address: a?.string()?,
+        description: de?.string()?,
+        purpose: p?.string()?,
+    })
+}
+
+fn finding(s: &str) -> Option<OverriddenFinding> {
+    let [c, j] = flow_map(s, ["code", "justification"])?;
+    Some(OverriddenFinding {
+        code: c?.string()?,
+        justification: j?.string()?,
+    })
+}
+
+/// A list-valued key: a block list of mappings after an empty value, or `[]`.
+fn map_list<'a, T>(
+    rest: &str,
+    lines: &mut std::iter::Peekable<std::str::Split<'a, char>>,
+    item: impl FnMut(&'a str) -> Option<T>,
+) -> Option<Vec<T>> {
+    match rest {
+        "" => items(lines, item),
+        " []" => Some(Vec::new()),
+        _ => None,
+    }
+}
+
 /// Reads canonical record text; `None` means "not recognised here", never "invalid".
 pub fn read(text: &str) -> Option<Record> {
-    let doc = document(text)?;
+    let body = text.strip_suffix('\n')?;
+    let mut lines = body.split('\n').peekable();
     let mut r = Record {
         record: String::new(),
         seq: 0,
@@ -213,7 +263,7 @@ pub fn read(text: &str) -> Option<Record> {
         reviewer: String::new(),
         key: String::new(),
         policy: String::new(),
-        time: parse_time("1970-01-01T00:00:00Z")?,
+        time: DateTime::<Utc>::UNIX_EPOCH,
         outcome: String::new(),
         grounds: Vec::new(),
         records: Vec::new(),
@@ -226,57 +276,49 @@ pub fn read(text: &str) -> Option<Record> {
         findings_overridden: Vec::new(),
         rationale: String::new(),
     };
-    for (k, v) in doc {
-        match k.as_str() {
-            "record" => r.record = v.s()?,
-            "seq" => r.seq = v.s()?.parse().ok()?,
-            "prev" => r.prev = v.s()?,
-            "case" => r.case = v.s()?,
-            "case_sha256" => r.case_sha256 = v.s()?,
-            "case_prev" => r.case_prev = v.s()?,
-            "type" => r.kind = RecordType::parse(&v.s()?)?,
-            "reviews" => r.reviews = Some(v.s()?.parse().ok()?),
-            "countersigns" => r.countersigns = Some(v.s()?.parse().ok()?),
-            "reviewer" => r.reviewer = v.s()?,
-            "key" => r.key = v.s()?,
-            "policy" => r.policy = v.s()?,
-            "time" => r.time = parse_time(&v.s()?)?,
-            "outcome" => r.outcome = v.s()?,
-            "grounds" => r.grounds = strings(v)?,
+    while let Some(line) = lines.next() {
+        let (key, rest) = line.split_once(':')?;
+        // Keys whose value may be empty (a block list follows) come first.
+        match key {
             "records" => {
-                for item in v.l()? {
-                    let [id, action, grounds] = fields(item, ["id", "action", "grounds"])?;
-                    r.records.push(RecordAction {
-                        id: id?.s()?,
-                        action: match action?.s()?.as_str() {
-                            "release" => Action::Release,
-                            "withhold" => Action::Withhold,
-                            _ => return None,
-                        },
-                        grounds: match grounds {
-                            Some(g) => strings(g)?,
-                            None => Vec::new(),
-                        },
-                    });
-                }
+                r.records = map_list(rest, &mut lines, record_action)?;
+                continue;
             }
             "disclosures" => {
-                for item in v.l()? {
-                    let [d, rc, a, de, p] = fields(
-                        item,
-                        ["date", "recipient", "address", "description", "purpose"],
-                    )?;
-                    r.disclosures.push(Disclosure {
-                        date: date(d?)?,
-                        recipient: rc?.s()?,
-                        address: a?.s()?,
-                        description: de?.s()?,
-                        purpose: p?.s()?,
-                    });
+                r.disclosures = map_list(rest, &mut lines, disclosure)?;
+                continue;
+            }
+            "findings_overridden" => {
+                r.findings_overridden = map_list(rest, &mut lines, finding)?;
+                continue;
+            }
+            _ => {}
+        }
+        let v = rest.strip_prefix(' ')?;
+        match key {
+            "record" => r.record = owned(v)?,
+            "seq" => r.seq = whole(v)?.parse().ok()?,
+            "prev" => r.prev = owned(v)?,
+            "case" => r.case = owned(v)?,
+            "case_sha256" => r.case_sha256 = owned(v)?,
+            "case_prev" => r.case_prev = owned(v)?,
+            "type" => r.kind = RecordType::parse(&whole(v)?)?,
+            "reviews" => r.reviews = Some(whole(v)?.parse().ok()?),
+            "countersigns" => r.countersigns = Some(whole(v)?.parse().ok()?),
+            "reviewer" => r.reviewer = owned(v)?,
+            "key" => r.key = owned(v)?,
+            "policy" => r.policy = owned(v)?,
+            "time" => r.time = parse_time(&whole(v)?)?,
+            "outcome" => r.outcome = owned(v)?,
+            "grounds" => {
+                let (l, rest) = flow_list(v)?;
+                if !rest.is_empty() {
+                    return None;
                 }
+                r.grounds = l;
             }
             "notice" => {
-                let [b, rr, cr] = fields(v, ["basis", "review_rights", "complaint_routes"])?;
+                let [b, rr, cr] = flow_map(v, ["basis", "review_rights", "complaint_routes"])?;
                 r.notice = Notice {
                     basis: boolean(b?)?,
                     review_rights: boolean(rr?)?,
@@ -284,26 +326,22 @@ pub fn read(text: &str) -> Option<Record> {
                 };
             }
             "deadline" => {
-                let [due, ontime] = fields(v, ["due", "decided_on_time"])?;
-                let due = due?;
+                let [due, ontime] = flow_map(v, ["due", "decided_on_time"])?;
+                let due = due?.s()?;
                 r.deadline = DeadlineInfo {
-                    due: match &due {
-                        V::S(s) if s == "none" => None,
-                        _ => Some(date(due)?),
+                    due: match due.as_ref() {
+                        "none" => None,
+                        d => Some(date(d)?),
                     },
                     decided_on_time: boolean(ontime?)?,
                 };
             }
-            "findings_overridden" => {
-                for item in v.l()? {
-                    let [c, j] = fields(item, ["code", "justification"])?;
-                    r.findings_overridden.push(OverriddenFinding {
-                        code: c?.s()?,
-                        justification: j?.s()?,
-                    });
-                }
+            "rationale" => {
+                r.rationale = match v.strip_prefix('|') {
+                    Some(header) => block(header, &mut lines)?,
+                    None => owned(v)?,
+                };
             }
-            "rationale" => r.rationale = v.s()?,
             _ => return None,
         }
     }

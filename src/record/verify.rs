@@ -15,7 +15,15 @@ use super::log::{self, MAX_RECORD_BYTES, Paths};
 use super::model::{NONE, Record, RecordType, sha256_link};
 use super::reviewers;
 use super::sshsig;
+
 use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, SafeDir};
+
+mod chain;
+mod read;
+#[cfg(test)]
+mod tests;
+use chain::{case_binding, chain};
+pub use read::{LogDir, Name};
 
 /// A record's verification state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -147,12 +155,21 @@ pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, 
     } else {
         None
     };
-    let archive = Archive::new(&p.policies, &policy);
     if let Some(dir) = &log_dir {
+        let ctx = Ctx {
+            dir,
+            listing: &listing,
+            policy: &policy,
+            archive: Archive::new(&p.policies, &policy),
+            keys: sshsig::KeyCache::new(policy.entries.iter().map(|e| &e.key)),
+        };
         report.records = listing
             .records
             .par_iter()
-            .map(|&seq| check_record(dir, seq, &listing, &policy, &archive))
+            .zip(&listing.records_regular)
+            .map(|(&seq, &regular)| {
+                BUFFERS.with_borrow_mut(|bufs| check_record(&ctx, seq, regular, bufs))
+            })
             .collect();
     }
     chain(&mut report, &listing);
@@ -181,7 +198,10 @@ pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, 
 /// The log directory's names, read under the shared lock so no append is half seen.
 struct Listing {
     records: Vec<u64>,
+    /// For each of `records`: the listing showed a regular file (see [`read`]).
+    records_regular: Vec<bool>,
     sigs: Vec<u64>,
+    sigs_regular: Vec<bool>,
     temps: Vec<String>,
     strays: Vec<String>,
 }
@@ -189,7 +209,9 @@ struct Listing {
 fn list(p: &Paths) -> Result<Listing, String> {
     let mut l = Listing {
         records: Vec::new(),
+        records_regular: Vec::new(),
         sigs: Vec::new(),
+        sigs_regular: Vec::new(),
         temps: Vec::new(),
         strays: Vec::new(),
     };
@@ -200,73 +222,55 @@ fn list(p: &Paths) -> Result<Listing, String> {
     // then lists without the lock (an append in flight shows as a leftover warning).
     let _guard = crate::store::lock::LockGuard::shared(&p.lock, log::LOCK_MODE).ok();
     let rd = std::fs::read_dir(&p.log).map_err(|e| format!("{}: {e}", p.log.display()))?;
+    let (mut records, mut sigs) = (Vec::new(), Vec::new());
     for entry in rd {
         let entry = entry.map_err(|e| format!("{}: {e}", p.log.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        match log::parse_name(&name) {
-            Some((seq, false)) => l.records.push(seq),
-            Some((seq, true)) => l.sigs.push(seq),
-            None if name.starts_with(crate::store::publish::TEMP_PREFIX) => l.temps.push(name),
-            None => l.strays.push(name),
+        let os_name = entry.file_name();
+        let parsed = usual_name(os_name.as_encoded_bytes()).or_else(|| {
+            let name = os_name.to_string_lossy().into_owned();
+            let parsed = log::parse_name(&name);
+            if parsed.is_none() {
+                if name.starts_with(crate::store::publish::TEMP_PREFIX) {
+                    l.temps.push(name);
+                } else {
+                    l.strays.push(name);
+                }
+            }
+            parsed
+        });
+        if let Some((seq, sig)) = parsed {
+            // From the directory entry where the file system records the type.
+            let regular = entry.file_type().is_ok_and(|t| t.is_file());
+            if sig { &mut sigs } else { &mut records }.push((seq, regular));
         }
     }
-    l.records.sort_unstable();
-    l.sigs.sort_unstable();
+    records.sort_unstable();
+    sigs.sort_unstable();
+    (l.records, l.records_regular) = records.into_iter().unzip();
+    (l.sigs, l.sigs_regular) = sigs.into_iter().unzip();
     l.temps.sort();
     l.strays.sort();
     Ok(l)
 }
 
-/// The log directory, read with as few system calls as a record allows: records are
-/// immutable once published, so one `read` of the size `fstat` gave is enough. Like
-/// [`SafeDir`]: `openat` with `O_NOFOLLOW | O_NONBLOCK`, regular files only, size cap.
-struct LogDir {
-    dir: std::fs::File,
-}
-
-impl LogDir {
-    fn open(path: &Path) -> std::io::Result<LogDir> {
-        Ok(LogDir {
-            dir: std::fs::File::open(path)?,
-        })
+/// [`log::parse_name`] for the names of logs under 100,000,000 records (eight digits,
+/// not all zero, then `.yaml` or `.yaml.sig`), without allocating; `None` for any
+/// other name, which `parse_name` then judges.
+fn usual_name(name: &[u8]) -> Option<(u64, bool)> {
+    let (stem, suffix) = name.split_at_checked(8)?;
+    let sig = match suffix {
+        b".yaml" => false,
+        b".yaml.sig" => true,
+        _ => return None,
+    };
+    let mut seq = 0u64;
+    for &d in stem {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        seq = seq * 10 + u64::from(d - b'0');
     }
-
-    fn read_file(&self, name: &str, limit: u64) -> std::io::Result<Vec<u8>> {
-        use std::io::Read;
-        use std::os::fd::{AsRawFd, FromRawFd};
-        let c = std::ffi::CString::new(name)
-            .map_err(|_| std::io::Error::other("file name contains NUL"))?;
-        // SAFETY: valid directory fd and NUL-terminated name; the result is checked.
-        let fd = unsafe {
-            libc::openat(
-                self.dir.as_raw_fd(),
-                c.as_ptr(),
-                libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            let e = std::io::Error::last_os_error();
-            return Err(match e.raw_os_error() {
-                Some(libc::ELOOP) => std::io::Error::other("is a symbolic link"),
-                _ => e,
-            });
-        }
-        // SAFETY: `fd` was just opened and is owned by `file` from here on.
-        let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
-        let meta = file.metadata()?;
-        if !meta.is_file() {
-            return Err(std::io::Error::other("not a regular file"));
-        }
-        if meta.len() > limit {
-            return Err(std::io::Error::other(format!(
-                "{} bytes, more than the limit of {limit}",
-                meta.len()
-            )));
-        }
-        let mut buf = vec![0; usize::try_from(meta.len()).unwrap_or(0)];
-        file.read_exact(&mut buf)?;
-        Ok(buf)
-    }
+    (seq > 0).then_some((seq, sig))
 }
 
 /// Archived policies, read on demand and checked against their names.
@@ -305,17 +309,50 @@ impl Archive {
     }
 }
 
-fn check_record(
+/// What every record's check reads, shared by the threads (nothing in it is locked on
+/// the usual path: the archive only for records signed under an archived policy).
+struct Ctx<'a> {
+    dir: &'a LogDir,
+    listing: &'a Listing,
+    policy: &'a AllowedSigners,
+    archive: Archive,
+    /// The current policy's keys, decoded once.
+    keys: sshsig::KeyCache,
+}
+
+thread_local! {
+    /// Each thread's file buffers, reused from record to record and from run to run
+    /// (a buffer per rayon job would be allocated, sized to the cap, once per job).
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
+#[derive(Default)]
+struct Buffers {
+    record: Vec<u8>,
+    sig: Vec<u8>,
+}
+
+/// Reads a log file, without the `fstat` when the listing showed a regular file.
+fn read(
     dir: &LogDir,
-    seq: u64,
-    listing: &Listing,
-    policy: &AllowedSigners,
-    archive: &Archive,
-) -> RecordReport {
-    let file = log::record_name(seq);
+    name: &Name,
+    regular: bool,
+    limit: u64,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    if regular {
+        dir.read_listed(name, limit, buf)
+    } else {
+        dir.read_into(name, limit, buf)
+    }
+}
+
+fn check_record(ctx: &Ctx, seq: u64, regular: bool, bufs: &mut Buffers) -> RecordReport {
+    let name = Name::new(seq, false);
+    let file = name.as_str().to_string();
     let mut r = RecordReport {
         seq,
-        file: file.clone(),
+        file,
         state: State::Invalid,
         case: None,
         kind: None,
@@ -328,19 +365,18 @@ fn check_record(
         case_changed: false,
         superseded: false,
     };
-    let bytes = match dir.read_file(&file, MAX_RECORD_BYTES) {
-        Ok(b) => b,
-        Err(e) => {
-            r.problems.push(format!("{file}: cannot read: {e}"));
-            return r;
-        }
-    };
-    r.link = sha256_link(&bytes);
-    let rec = match Record::from_bytes(&bytes) {
+    let file = name.as_str();
+    if let Err(e) = read(ctx.dir, &name, regular, MAX_RECORD_BYTES, &mut bufs.record) {
+        r.problems.push(format!("{file}: cannot read: {e}"));
+        return r;
+    }
+    let bytes = &bufs.record;
+    r.link = sha256_link(bytes);
+    let rec = match Record::from_bytes(bytes) {
         Ok(rec) => rec,
         Err(e) => {
             r.problems.push(format!("{file}: malformed record: {e}"));
-            if listing.sigs.binary_search(&seq).is_err() {
+            if ctx.listing.sigs.binary_search(&seq).is_err() {
                 r.problems.push(format!(
                     "{file}: no signature ({} missing)",
                     log::sig_name(seq)
@@ -360,58 +396,56 @@ fn check_record(
             rec.seq
         ));
     }
-    if listing.sigs.binary_search(&seq).is_err() {
+    if ctx.listing.sigs.binary_search(&seq).is_err() {
         r.problems.push(format!(
             "{file}: no signature ({} missing)",
             log::sig_name(seq)
         ));
     } else {
-        check_signature(dir, &file, &bytes, &rec, policy, archive, &mut r);
+        check_signature(ctx, file, &rec, bufs, &mut r);
     }
     r.record = Some(rec);
     r
 }
 
-fn check_signature(
-    dir: &LogDir,
-    file: &str,
-    bytes: &[u8],
-    rec: &Record,
-    policy: &AllowedSigners,
-    archive: &Archive,
-    r: &mut RecordReport,
-) {
-    let sig_file = log::sig_name(r.seq);
-    let pem = match dir.read_file(&sig_file, 64 * 1024) {
-        Ok(b) => b,
-        Err(e) => {
-            r.problems.push(format!("{sig_file}: cannot read: {e}"));
-            return;
-        }
-    };
+fn check_signature(ctx: &Ctx, file: &str, rec: &Record, bufs: &mut Buffers, r: &mut RecordReport) {
+    let sig_name = Name::new(r.seq, true);
+    let sig_file = sig_name.as_str();
+    let regular = ctx
+        .listing
+        .sigs
+        .binary_search(&r.seq)
+        .is_ok_and(|j| ctx.listing.sigs_regular[j]);
+    if let Err(e) = read(ctx.dir, &sig_name, regular, 64 * 1024, &mut bufs.sig) {
+        r.problems.push(format!("{sig_file}: cannot read: {e}"));
+        return;
+    }
     let ns = rec.kind.namespace();
-    let key = match sshsig::from_pem(&pem).and_then(|s| sshsig::verify(&s, ns, bytes)) {
+    let key = match sshsig::from_pem(&bufs.sig)
+        .and_then(|s| sshsig::verify_cached(&s, ns, &bufs.record, &ctx.keys))
+    {
         Ok(k) => k,
         Err(e) => {
             r.problems.push(format!("{file}: {e}"));
             return;
         }
     };
-    let fp = sshsig::fingerprint(&key);
+    let fp = ctx.keys.fingerprint(&key);
     if fp != rec.key {
         r.problems.push(format!(
             "{file}: signed with key {fp}, but the record names key {}",
             crate::text::sanitize_line(&rec.key)
         ));
     }
-    let who = crate::text::sanitize_line(&rec.reviewer);
-    match policy.check(&rec.reviewer, &key, ns, rec.time) {
+    match ctx.policy.check(&rec.reviewer, &key, ns, rec.time) {
         Ok(_) => {}
         Err(denied) => {
-            let archived = archive
+            let archived = ctx
+                .archive
                 .get(&rec.policy)
                 .is_some_and(|a| a.check(&rec.reviewer, &key, ns, rec.time).is_ok());
             if archived {
+                let who = crate::text::sanitize_line(&rec.reviewer);
                 r.superseded = true;
                 r.problems.push(format!(
                     "{file}: {who}'s key is allowed only by the archived policy {} (decisions/policies), not by the current reviewers/allowed_signers: {denied}",
@@ -420,166 +454,6 @@ fn check_signature(
             } else {
                 r.problems
                     .push(format!("{file}: signer not allowed: {denied}"));
-            }
-        }
-    }
-}
-
-/// The `prev` chain, `case_prev`, missing records, orphaned and stray files.
-fn chain(report: &mut LogReport, listing: &Listing) {
-    let max = listing.records.last().copied().unwrap_or(0);
-    let present: HashMap<u64, usize> = report
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.seq, i))
-        .collect();
-    for seq in 1..=max {
-        if !present.contains_key(&seq) {
-            report.issues.push(LogIssue {
-                severity: Severity::Error,
-                seq: Some(seq),
-                file: Some(log::record_name(seq)),
-                message: format!(
-                    "record {seq} is missing ({} deleted?)",
-                    log::record_name(seq)
-                ),
-            });
-        }
-    }
-    let mut case_last: HashMap<String, (String, u64)> = HashMap::new();
-    let mut seq_case: HashMap<u64, String> = HashMap::new();
-    for i in 0..report.records.len() {
-        let (seq, link) = (report.records[i].seq, report.records[i].link.clone());
-        let prev_link = if seq == 1 {
-            Some(NONE.to_string())
-        } else {
-            present
-                .get(&(seq - 1))
-                .map(|&j| report.records[j].link.clone())
-        };
-        let r = &mut report.records[i];
-        let Some(rec) = r.record.as_ref() else {
-            continue;
-        };
-        match prev_link {
-            Some(l) if l == rec.prev => {}
-            Some(_) => r.problems.push(format!(
-                "{}: prev does not match record {} (a record before it was changed, replaced or reordered)",
-                r.file,
-                seq.saturating_sub(1)
-            )),
-            None => r.problems.push(format!(
-                "{}: prev cannot be checked: record {} is missing",
-                r.file,
-                seq - 1
-            )),
-        }
-        let expected = case_last
-            .get(&rec.case)
-            .map_or(NONE.to_string(), |(l, _)| l.clone());
-        if rec.case_prev != expected {
-            r.problems.push(format!(
-                "{}: case_prev does not match the previous record of case {}{}",
-                r.file,
-                crate::text::sanitize_line(&rec.case),
-                case_last
-                    .get(&rec.case)
-                    .map_or(" (there is none)".to_string(), |(_, s)| format!(
-                        " (record {s})"
-                    ))
-            ));
-        }
-        if let Some(target) = rec.reviews.or(rec.countersigns)
-            && seq_case.get(&target) != Some(&rec.case)
-        {
-            r.problems.push(format!(
-                "{}: points to record {target}, which is not an earlier record of case {}",
-                r.file,
-                crate::text::sanitize_line(&rec.case)
-            ));
-        }
-        case_last.insert(rec.case.clone(), (link, seq));
-        seq_case.insert(seq, rec.case.clone());
-    }
-    for &s in &listing.sigs {
-        if listing.records.binary_search(&s).is_ok() {
-            continue;
-        }
-        let (severity, message) = if s == max + 1 {
-            (
-                Severity::Warning,
-                format!(
-                    "{}: signature of an interrupted write, without its record (removed by the next append)",
-                    log::sig_name(s)
-                ),
-            )
-        } else {
-            (
-                Severity::Error,
-                format!(
-                    "{}: orphaned signature: its record {s} is missing",
-                    log::sig_name(s)
-                ),
-            )
-        };
-        report.issues.push(LogIssue {
-            severity,
-            seq: Some(s),
-            file: Some(log::sig_name(s)),
-            message,
-        });
-    }
-    for t in &listing.temps {
-        report.issues.push(LogIssue {
-            severity: Severity::Warning,
-            seq: None,
-            file: Some(t.clone()),
-            message: format!(
-                "{}: temporary file of an interrupted write (swept by the next writer)",
-                crate::text::sanitize_line(t)
-            ),
-        });
-    }
-    for s in &listing.strays {
-        report.issues.push(LogIssue {
-            severity: Severity::Warning,
-            seq: None,
-            file: Some(s.clone()),
-            message: format!("{}: not a log file", crate::text::sanitize_line(s)),
-        });
-    }
-}
-
-/// Compares each record's `case_sha256` with the case file on disk now.
-fn case_binding(report: &mut LogReport, cases: &Path) {
-    let Ok(dir) = SafeDir::open(cases) else {
-        return;
-    };
-    let mut hashes: HashMap<String, Option<String>> = HashMap::new();
-    for r in &mut report.records {
-        let Some(rec) = r.record.as_ref() else {
-            continue;
-        };
-        let now = hashes.entry(rec.case.clone()).or_insert_with(|| {
-            dir.read_file(&format!("{}.yaml", rec.case), DEFAULT_MAX_FILE_BYTES)
-                .ok()
-                .map(|b| sha256_link(&b)["sha256:".len()..].to_string())
-        });
-        let case = crate::text::sanitize_line(&rec.case);
-        match now {
-            Some(h) if *h == rec.case_sha256 => {}
-            Some(_) => {
-                r.case_changed = true;
-                r.problems.push(format!(
-                    "{}: case file {case}.yaml changed after the decision",
-                    r.file
-                ));
-            }
-            None => {
-                r.case_changed = true;
-                r.problems
-                    .push(format!("{}: case file {case}.yaml is missing", r.file));
             }
         }
     }
