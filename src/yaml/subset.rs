@@ -387,14 +387,7 @@ fn double_quoted(v: &str) -> Result<(Cow<'_, str>, &str), Bail> {
     loop {
         let at = body[i..].find(['"', '\\']).ok_or(Bail)? + i;
         if body.as_bytes()[at] == b'"' {
-            let content = match owned {
-                Some(mut s) => {
-                    s.push_str(&body[i..at]);
-                    Cow::Owned(s)
-                }
-                None => Cow::Borrowed(&body[..at]),
-            };
-            return Ok((content, &body[at + 1..]));
+            return Ok((finish(owned, body, i, at), &body[at + 1..]));
         }
         let unescaped = match body.as_bytes().get(at + 1) {
             Some(b'"') => '"',
@@ -423,14 +416,19 @@ fn single_quoted(v: &str) -> Result<(Cow<'_, str>, &str), Bail> {
             i = q + 2;
             continue;
         }
-        let content = match owned {
-            Some(mut s) => {
-                s.push_str(&body[i..q]);
-                Cow::Owned(s)
-            }
-            None => Cow::Borrowed(&body[..q]),
-        };
-        return Ok((content, &body[q + 1..]));
+        return Ok((finish(owned, body, i, q), &body[q + 1..]));
+    }
+}
+
+/// A quoted scalar's content ending at `end`: borrowed when nothing was unescaped, else
+/// the unescaped part `owned` so far plus `body[from..end]`.
+fn finish(owned: Option<String>, body: &str, from: usize, end: usize) -> Cow<'_, str> {
+    match owned {
+        Some(mut s) => {
+            s.push_str(&body[from..end]);
+            Cow::Owned(s)
+        }
+        None => Cow::Borrowed(&body[..end]),
     }
 }
 
