@@ -9,12 +9,15 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{Effect, Load, Msg, Row, Screen, State, invalid_rows};
 use super::content;
-use super::form::{Field, Form};
+use super::form::Form;
 use super::keymap::Action;
 use super::theme::Role;
 use crate::case::Status;
 use crate::case::queue::entries;
 use crate::text::sanitize_line;
+
+mod decision_form;
+use decision_form::{edited, form_action, form_edit, signed};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     // A message that changes nothing must not cancel a draw an earlier one asked for.
@@ -528,82 +531,4 @@ fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
         _ => state.needs_draw = false,
     }
     Vec::new()
-}
-
-fn form_edit(state: &mut State, k: KeyEvent) -> Vec<Effect> {
-    let Some(f) = state.form.as_mut() else {
-        return Vec::new();
-    };
-    if f.edit_key(k) {
-        f.dirty = true;
-        return edited(state);
-    }
-    Vec::new()
-}
-
-/// After a change to the form: restart the draft's typing pause, and ask the advisor
-/// about the decision as it now stands (once it has an outcome).
-fn edited(state: &State) -> Vec<Effect> {
-    let mut fx = vec![Effect::DraftEdited];
-    if let (Some(view), Some(p)) = (
-        state.case.as_ref(),
-        state.form.as_ref().and_then(super::advice::proposal),
-    ) {
-        fx.push(Effect::Advise {
-            index: view.index,
-            proposal: Some(p),
-        });
-    }
-    fx
-}
-
-fn form_action(state: &mut State, action: Action) -> Vec<Effect> {
-    let Some(f) = state.form.as_mut() else {
-        state.screen = Screen::Case;
-        return Vec::new();
-    };
-    match action {
-        Action::Back => {
-            state.screen = Screen::Case;
-            save_if_dirty(state)
-        }
-        Action::Sign => vec![Effect::Sign(f.to_draft())],
-        Action::Edit if f.field() == Field::Sign => vec![Effect::Sign(f.to_draft())],
-        a => {
-            if f.act(a) {
-                f.dirty = true;
-                edited(state)
-            } else {
-                Vec::new()
-            }
-        }
-    }
-}
-
-fn signed(state: &mut State, result: Result<String, String>) -> Vec<Effect> {
-    match result {
-        Ok(what) => {
-            let id = state.form.take().map(|f| f.case_id);
-            // A trainee's practice record decides nothing (on a real case it is a proposal).
-            if let Some(id) = id.as_ref().filter(|_| !state.practice.trainee) {
-                state.decided.insert(id.clone());
-                rebuild_rows(state);
-            }
-            if let Some(v) = state.case.as_mut() {
-                v.draft = None;
-            }
-            state.screen = Screen::Case;
-            state.message = Some((Role::Ok, sanitize_line(&what)));
-            // A trainee's proposal puts the case under review; the log says so.
-            let mut fx: Vec<Effect> = id.map(Effect::RemoveDraft).into_iter().collect();
-            fx.push(Effect::RefreshLog);
-            fx
-        }
-        Err(e) => {
-            if let Some(f) = state.form.as_mut() {
-                f.note = Some((Role::Warning, sanitize_line(&e)));
-            }
-            Vec::new()
-        }
-    }
 }
