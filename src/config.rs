@@ -4,7 +4,7 @@
 //! parses a file format itself. The formats are documented in docs/WORKBENCH.md.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -42,18 +42,21 @@ pub fn parse_theme(src: &str) -> Result<ThemeFile, String> {
     crate::yaml::from_str(src).map_err(|e| format!("{}:{}: {}", e.line, e.column, e.message))
 }
 
-/// `<config dir>/keys.yaml`, if there is a config dir and the file exists. Errors name the
-/// file.
-pub fn read_keys(config_dir: Option<&Path>) -> Result<Option<KeysFile>, String> {
+/// `<config dir>/keys.yaml` and its path, if there is a config dir and the file exists.
+/// Errors name the file.
+pub fn read_keys(config_dir: Option<&Path>) -> Result<Option<(PathBuf, KeysFile)>, String> {
     let Some(dir) = config_dir else {
         return Ok(None);
     };
     read_optional(&dir.join("keys.yaml"), parse_keys)
 }
 
-/// `<config dir>/themes/NAME.yaml`, if it exists (`name` must already be a plain name).
-/// Errors name the file.
-pub fn read_theme(config_dir: Option<&Path>, name: &str) -> Result<Option<ThemeFile>, String> {
+/// `<config dir>/themes/NAME.yaml` and its path, if it exists (`name` must already be a
+/// plain name). Errors name the file.
+pub fn read_theme(
+    config_dir: Option<&Path>,
+    name: &str,
+) -> Result<Option<(PathBuf, ThemeFile)>, String> {
     let Some(dir) = config_dir else {
         return Ok(None);
     };
@@ -66,10 +69,10 @@ pub fn read_theme(config_dir: Option<&Path>, name: &str) -> Result<Option<ThemeF
 fn read_optional<T>(
     path: &Path,
     parse: fn(&str) -> Result<T, String>,
-) -> Result<Option<T>, String> {
+) -> Result<Option<(PathBuf, T)>, String> {
     match std::fs::read_to_string(path) {
         Ok(src) => parse(&src)
-            .map(Some)
+            .map(|data| Some((path.to_path_buf(), data)))
             .map_err(|e| format!("{}: {e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("{}: {e}", path.display())),
@@ -86,7 +89,8 @@ mod tests {
         assert!(read_keys(Some(tmp.path())).unwrap().is_none());
         assert!(read_keys(None).unwrap().is_none());
         std::fs::write(tmp.path().join("keys.yaml"), "queue:\n  down: [n]\n").unwrap();
-        let keys = read_keys(Some(tmp.path())).unwrap().unwrap();
+        let (path, keys) = read_keys(Some(tmp.path())).unwrap().unwrap();
+        assert_eq!(path, tmp.path().join("keys.yaml"));
         assert_eq!(keys["queue"]["down"], ["n"]);
         std::fs::write(tmp.path().join("keys.yaml"), "queue: [n]\n").unwrap();
         let err = read_keys(Some(tmp.path())).unwrap_err();
@@ -98,7 +102,7 @@ mod tests {
             "name: mine\nroles:\n  normal: { fg: white }\n",
         )
         .unwrap();
-        let theme = read_theme(Some(tmp.path()), "mine").unwrap().unwrap();
+        let (_, theme) = read_theme(Some(tmp.path()), "mine").unwrap().unwrap();
         assert_eq!(theme.roles["normal"].fg.as_deref(), Some("white"));
         assert!(read_theme(Some(tmp.path()), "other").unwrap().is_none());
         let err = parse_theme("name: x\ncolours: {}\n").unwrap_err();

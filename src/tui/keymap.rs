@@ -330,15 +330,9 @@ impl Keymap {
     /// Loads `<config dir>/keys.yaml` if it exists.
     pub fn load(config_dir: Option<&std::path::Path>) -> Result<Keymap, String> {
         match crate::config::read_keys(config_dir)? {
-            Some(file) => Keymap::default().apply(&file).map_err(|e| {
-                format!(
-                    "{}: {e}",
-                    config_dir
-                        .map(|d| d.join("keys.yaml"))
-                        .unwrap_or_default()
-                        .display()
-                )
-            }),
+            Some((path, file)) => Keymap::default()
+                .apply(&file)
+                .map_err(|e| format!("{}: {e}", path.display())),
             None => Ok(Keymap::default()),
         }
     }

@@ -134,10 +134,7 @@ pub fn select(
             crate::text::sanitize_line(name)
         ));
     }
-    if let Some(file) = crate::config::read_theme(config_dir, name)? {
-        let path = config_dir
-            .map(|d| d.join("themes").join(format!("{name}.yaml")))
-            .unwrap_or_default();
+    if let Some((path, file)) = crate::config::read_theme(config_dir, name)? {
         return from_file(file).map_err(|e| format!("{}: {e}", path.display()));
     }
     Theme::builtin(name).ok_or_else(|| {
