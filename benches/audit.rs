@@ -5,9 +5,10 @@
 //!
 //! `cargo bench --bench audit [-- --records N]`; figures go into docs/PERFORMANCE.md.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use casebench::audit::accounting::{self, Query};
@@ -21,52 +22,19 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 const A: &str = "a.rivera@bench.example";
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn setup(dir: &Path) -> PathBuf {
-    let cases = dir.join("cases");
-    std::fs::create_dir_all(cases.join("reviewers")).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit/cases");
-    for e in std::fs::read_dir(fixture).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), cases.join(e.file_name())).unwrap();
-    }
-    let key = cases.join("reviewers/key");
-    let st = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "bench", "-f"])
-        .arg(&key)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let pubkey = std::fs::read_to_string(cases.join("reviewers/key.pub")).unwrap();
-    std::fs::write(
-        cases.join("reviewers/allowed_signers"),
-        format!("{A} namespaces=\"casebench-decision\" {}", pubkey.trim()),
-    )
-    .unwrap();
-    cases
-}
-
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
 fn main() {
-    let n = arg("--records", 20_000);
+    let n = support::arg("--records", 20_000);
     println!(
         "audit benchmark: {n} records ({} rayon threads)",
         rayon::current_num_threads()
     );
     let tmp =
         tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
-    let cases = setup(tmp.path());
+    let cases = support::signing_cases(tmp.path(), "audit/cases", A, "casebench-decision");
     let set: CaseSet =
         casebench::case::load_dir(&cases, &LoadOptions::new(day("2026-03-20")), &|_, _| {})
             .unwrap();

@@ -16,6 +16,9 @@
 //! so a profiler can watch verification alone). `BENCH_DIR` picks the filesystem of
 //! the temporary directories otherwise.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -27,39 +30,6 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
 const P: &str = "t.trainee@bench.example";
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn setup(dir: &Path) -> std::path::PathBuf {
-    let cases = dir.join("cases");
-    std::fs::create_dir_all(cases.join("reviewers")).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/records/cases");
-    for e in std::fs::read_dir(fixture).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), cases.join(e.file_name())).unwrap();
-    }
-    let key = cases.join("reviewers/key");
-    let st = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "bench", "-f"])
-        .arg(&key)
-        .status()
-        .unwrap();
-    assert!(st.success());
-    let pubkey = std::fs::read_to_string(cases.join("reviewers/key.pub")).unwrap();
-    std::fs::write(
-        cases.join("reviewers/allowed_signers"),
-        format!("{P} namespaces=\"casebench-practice\" {}", pubkey.trim()),
-    )
-    .unwrap();
-    cases
-}
 
 fn draft(i: usize) -> Draft {
     Draft {
@@ -100,7 +70,7 @@ fn tempdir() -> tempfile::TempDir {
 /// temporaries fsynced, two links, directory fsync.
 fn appends(n_appends: usize) {
     let tmp = tempdir();
-    let cases = setup(tmp.path());
+    let cases = support::signing_cases(tmp.path(), "records/cases", P, "casebench-practice");
     let case = load(&cases);
     let mut signer = Signer::from_file(&cases.join("reviewers/key")).unwrap();
     let mut log = Log::open(&cases);
@@ -117,7 +87,7 @@ fn appends(n_appends: usize) {
 
 /// A log of `n_records` records under `base`, written directly (no fsync) to save time.
 fn generate(base: &Path, n_records: usize) -> PathBuf {
-    let cases = setup(base);
+    let cases = support::signing_cases(base, "records/cases", P, "casebench-practice");
     let case = load(&cases);
     let key = ssh_key::PrivateKey::read_openssh_file(&cases.join("reviewers/key")).unwrap();
     let policy = sha256_link(&std::fs::read(cases.join("reviewers/allowed_signers")).unwrap());
@@ -187,10 +157,10 @@ fn per_item<T>(items: &[T], mut f: impl FnMut(&T)) -> f64 {
 }
 
 fn main() {
-    let n_records = arg("--records", 100_000);
-    let n_appends = arg("--appends", 2_000);
-    let n_sample = arg("--sample", 200);
-    let n_runs = arg("--runs", 2).max(1);
+    let n_records = support::arg("--records", 100_000);
+    let n_appends = support::arg("--appends", 2_000);
+    let n_sample = support::arg("--sample", 200);
+    let n_runs = support::arg("--runs", 2).max(1);
     let dir_arg = std::env::args()
         .skip_while(|a| a != "--dir")
         .nth(1)
@@ -243,7 +213,7 @@ fn main() {
         .collect();
 
     // Where a record's verification time goes (one thread, first 2,000 records).
-    let n = n_records.min(arg("--breakdown", 2_000));
+    let n = n_records.min(support::arg("--breakdown", 2_000));
     let seqs: Vec<u64> = (1..=n as u64).collect();
     let (mut m, mut s) = (Vec::new(), Vec::new());
     // As verify reads them: the listing showed regular files, so no fstat.

@@ -5,6 +5,9 @@
 //! `cargo bench --bench practice` (figures in docs/PERFORMANCE.md). Optional args:
 //! `--attempts N` (default 5000), `--trainees N` (default 20).
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -16,15 +19,6 @@ use casebench::record::proposal::{Proposal, build_draft};
 use casebench::record::{Log, Signer};
 use casebench::rules::Rulebook;
 use chrono::{DateTime, NaiveDate, Utc};
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// (outcome, grounds, withhold map) of one practice answer.
 type Answer = (
@@ -38,8 +32,8 @@ fn trainee(i: usize) -> String {
 }
 
 fn main() {
-    let attempts = arg("--attempts", 5000);
-    let trainees = arg("--trainees", 20).max(1);
+    let attempts = support::arg("--attempts", 5000);
+    let trainees = support::arg("--trainees", 20).max(1);
     let tmp = tempfile::tempdir().unwrap();
     let cases = tmp.path().join("cases");
     std::fs::create_dir_all(cases.join("reviewers")).unwrap();
