@@ -95,14 +95,14 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
     out.write_all(text.as_bytes()).map_err(io_out)?;
     warn_invalid(&set);
     if !report.ok {
-        let first = report
-            .rows
-            .iter()
-            .find(|r| r.verification != crate::audit::Verification::Ok)
-            .map_or(0, |r| r.seq);
-        eprintln!(
-            "casebench: the log does not verify cleanly (first at record {first}); see `casebench verify`"
-        );
+        match &report.first_bad {
+            Some(b) => eprintln!(
+                "casebench: the log does not verify cleanly (first at record {}: {}); see `casebench verify`",
+                b.seq,
+                crate::text::sanitize_line(&b.message)
+            ),
+            None => eprintln!("casebench: the log does not verify cleanly; see `casebench verify`"),
+        }
         return Ok(Exit::Problems);
     }
     Ok(Exit::Ok)

@@ -52,6 +52,11 @@ pub(crate) fn check(p: &Paths, policy: &AllowedSigners) -> Result<Passed, Append
             report = run(&p.cases, 0)?;
         }
     }
+    // Damage found with trusted signatures: verify them all, so the refusal names the
+    // record that was changed rather than the one whose link to it broke.
+    if trusted > 0 && first_damage(&report).is_some() {
+        report = run(&p.cases, 0)?;
+    }
     if let Some((seq, msg)) = first_damage(&report) {
         return Err(AppendError::Damaged(format!(
             "the decision log is damaged: record {seq}: {}; nothing was written. Run `casebench verify` to see every problem",
