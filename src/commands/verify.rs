@@ -68,13 +68,16 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
             report.count(State::Invalid)
         )
         .map_err(io_out)?;
-        if let Some((seq, msg)) = &first_bad {
-            writeln!(
+        match &first_bad {
+            Some((Some(seq), msg)) => writeln!(
                 out,
                 "FAILED: first bad record {seq}: {}",
                 sanitize_line(msg)
             )
-            .map_err(io_out)?;
+            .map_err(io_out)?,
+            // A problem at no record (the checkpoint file itself) says what it is.
+            Some((None, msg)) => writeln!(out, "FAILED: {}", sanitize_line(msg)).map_err(io_out)?,
+            None => {}
         }
     }
     Ok(if first_bad.is_none() {
