@@ -154,3 +154,157 @@ fn a_bad_checkpoint_says_what_is_wrong() {
     );
     assert!(!text.contains("first bad record"), "{text}");
 }
+
+/// Characters no output may carry raw: C0 controls but newline, tab and the CRLF that
+/// ends a CSV line; DEL; C1 controls; bidi controls; invisible formatting; tag characters.
+fn raw_controls(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let bad = match c {
+            '\n' | '\t' => false,
+            '\r' => chars.peek() != Some(&'\n'),
+            c => casebench::text::is_marked(c),
+        };
+        if bad {
+            found.push(format!("U+{:04X}", c as u32));
+        }
+    }
+    found
+}
+
+/// A case file whose name carries an OSC "set title" sequence: every output shows it
+/// and none obeys it.
+#[test]
+fn a_hostile_file_name_never_reaches_the_terminal_raw() {
+    let name = "x\u{1b}]0;pwned\u{7}\u{202e}\u{85}.yaml";
+    let dir = dir_with(&[(name, b"id: x\n")]);
+    let out = casebench(dir.path(), &["check"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        raw_controls(&text).is_empty(),
+        "{:?} in {text}",
+        raw_controls(&text)
+    );
+    assert!(
+        text.contains("x^[]0;pwned^G<U+202E><U+0085>.yaml:"),
+        "{text}"
+    );
+    // JSON escapes them, and still names the file exactly.
+    for args in [&["check", "--json"][..], &["list", "--json"][..]] {
+        let out = casebench(dir.path(), args);
+        let text = stdout(&out);
+        assert!(
+            raw_controls(&text).is_empty(),
+            "{:?} in {text}",
+            raw_controls(&text)
+        );
+        assert!(
+            text.contains(r"x\u001b]0;pwned\u0007\u202e\u0085.yaml"),
+            "{text}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let path = if args[0] == "check" {
+            v["problems"][0]["path"].as_str().unwrap().to_string()
+        } else {
+            v["invalid"][0].as_str().unwrap().to_string()
+        };
+        assert!(path.ends_with(name), "{path}");
+    }
+    // The warning on standard error too.
+    let err = stderr(&casebench(dir.path(), &["list"]));
+    assert!(err.contains("1 case file(s) invalid"), "{err}");
+    // An unknown case named with an escape: the usage error is sanitised.
+    let out = casebench(dir.path(), &["show", "\u{1b}]0;t\u{7}"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(raw_controls(&err).is_empty(), "{err}");
+    assert!(err.contains("^[]0;t^G"), "{err}");
+}
+
+mod audit_support;
+
+/// Records holding escape sequences, a C1 control, bidi and tag characters: the table,
+/// the CSV files and the JSON carry none of them raw; JSON still round-trips them.
+#[test]
+fn hostile_record_text_is_escaped_in_csv_and_json() {
+    use audit_support::{A, B, Env, TODAY as AUDIT_TODAY};
+    let env = Env::new();
+    let hostile = "CPS \u{1b}]0;pwned\u{7}\u{85}\u{E0041}";
+    env.decide(
+        B,
+        AUDIT_TODAY,
+        &[
+            "DC-2026-0305",
+            "--outcome",
+            "report",
+            "--ground",
+            "child-abuse-report",
+            "--disclosure",
+            &format!("{hostile}|1 St\u{202e}reet\rover|Statement|Mandatory report"),
+            "--rationale",
+            "Report.",
+        ],
+    );
+    env.decide(
+        A,
+        AUDIT_TODAY,
+        &[
+            "AR-2026-0303",
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "crisis-note=danger-to-life",
+            "--override",
+            "harm-not-licensed=why \u{1b}[31mred\u{2066}",
+            "--override",
+            "invalid-ground=see above",
+            "--rationale",
+            "Withhold.",
+        ],
+    );
+    for args in [
+        &["--format", "csv"][..],
+        &["--accounting", "--format", "csv"][..],
+        &["--summary", "--format", "csv"][..],
+        &[][..],
+        &["--accounting"][..],
+        &["--json"][..],
+        &["--accounting", "--json"][..],
+    ] {
+        let (code, out) = env.audit(args);
+        assert_eq!(code, 0, "{args:?}: {out}");
+        assert!(
+            raw_controls(&out).is_empty(),
+            "{args:?}: {:?} in {out}",
+            raw_controls(&out)
+        );
+    }
+    let (_, csv) = env.audit(&["--accounting", "--format", "csv"]);
+    assert!(csv.contains("CPS ^[]0;pwned^G<U+0085><U+E0041>,"), "{csv}");
+    assert!(csv.contains("1 St<U+202E>reet^Mover,"), "{csv}");
+    let (_, csv) = env.audit(&["--format", "csv"]);
+    assert!(csv.contains("why ^[[31mred<U+2066>"), "{csv}");
+    let (_, j) = env.audit(&["--accounting", "--json"]);
+    assert!(
+        j.contains(r"CPS \u001b]0;pwned\u0007\u0085\udb40\udc41"),
+        "{j}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    assert_eq!(v["accounting"]["entries"][0]["recipient"], hostile);
+    assert_eq!(
+        v["accounting"]["entries"][0]["address"],
+        "1 St\u{202e}reet\rover"
+    );
+    // verify --json too: it goes through the same encoder.
+    let o = env
+        .cmd(AUDIT_TODAY)
+        .args(["verify", "--json"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(raw_controls(&text).is_empty(), "{text}");
+}

@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, io_out};
 use crate::cli::{Global, VerifyArgs};
 use crate::record::verify::{Severity, State, verify_log};
@@ -31,7 +32,7 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
             "issues": report.issues,
             "checkpoint": report.checkpoint,
         });
-        writeln!(out, "{v}").map_err(io_out)?;
+        write_json(out, &v, false)?;
     } else {
         for r in report.records.iter().filter(|r| r.state != State::Ok) {
             for p in &r.problems {
@@ -51,7 +52,7 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
                 None => writeln!(
                     out,
                     "checkpoint {} (record {}, signed by {}): matches",
-                    cp.file,
+                    sanitize_line(&cp.file),
                     cp.seq.unwrap_or(0),
                     crate::text::sanitize_line(cp.signer.as_deref().unwrap_or(""))
                 )
