@@ -308,3 +308,31 @@ fn hostile_record_text_is_escaped_in_csv_and_json() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(raw_controls(&text).is_empty(), "{text}");
 }
+
+/// The alias-bomb refusal is said in words, with the limit, never as an internal struct.
+#[test]
+fn an_alias_bomb_is_refused_in_words() {
+    let big = "x".repeat(900_000);
+    let refs = vec!["*a"; 250].join(", ");
+    let src = edit(
+        &access(),
+        "  factors:\n    - no history of self-harm\n",
+        &format!("  factors: [&a \"{big}\", {refs}]\n"),
+    );
+    let dir = dir_with(&[("AR-2026-0101.yaml", src.as_bytes())]);
+    let out = casebench(dir.path(), &["check"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let headline = text.lines().next().unwrap_or_default();
+    assert!(
+        headline.ends_with(
+            ": document too complex: its text, with every alias (`*name`) expanded, comes to \
+             more than 8 MiB; an alias repeating a large anchor is an \"alias bomb\"; refused"
+        ),
+        "{headline}"
+    );
+    assert!(
+        !text.contains("ScalarBytes") && !text.contains("budget"),
+        "{text}"
+    );
+}
