@@ -35,6 +35,19 @@ pub fn is_clean(s: &str) -> bool {
         .all(|c| c != '\n' && c != '\t' && marker(c).is_none())
 }
 
+/// True for a character the sanitiser never shows as itself (a control character,
+/// newline and tab included, or a hidden one): the one definition that the JSON
+/// encoder and the output guard share with the sanitiser.
+pub fn is_marked(c: char) -> bool {
+    marker(c).is_some()
+}
+
+/// Writes `casebench: MESSAGE` to standard error, sanitised (newlines kept): error
+/// messages quote paths and strings from files.
+pub fn warn(msg: &str) {
+    eprintln!("casebench: {}", sanitize(msg));
+}
+
 fn push_line(out: &mut String, line: &str) {
     let mut col = 0usize;
     for c in line.chars() {

@@ -19,23 +19,83 @@ pub struct YamlError {
 }
 
 /// Limits for untrusted input. Case files are small, flat documents: these are generous
-/// for them and far below what an alias bomb or a 10,000-deep nest needs.
+/// for them and far below what an alias bomb or a 10,000-deep nest needs. The numbers
+/// are named so that the messages that report a breach quote the same figures.
+const MAX_DEPTH: usize = 32;
+const MAX_ALIASES: usize = 256;
+const MAX_ANCHORS: usize = 256;
+const MAX_NODES: usize = 200_000;
+const MAX_ANCHOR_EVENTS: usize = 20_000;
+const MAX_SCALAR_BYTES: usize = 8 * 1024 * 1024;
+const MAX_REPLAYED_EVENTS: usize = 20_000;
+const MAX_REPLAY_DEPTH: usize = 16;
+
 fn options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = 32;
+    budget.max_depth = MAX_DEPTH;
     budget.max_documents = 1;
-    budget.max_aliases = 256;
-    budget.max_anchors = 256;
-    budget.max_nodes = 200_000;
-    budget.max_recorded_anchor_events = 20_000;
-    budget.max_total_scalar_bytes = 8 * 1024 * 1024;
+    budget.max_aliases = MAX_ALIASES;
+    budget.max_anchors = MAX_ANCHORS;
+    budget.max_nodes = MAX_NODES;
+    budget.max_recorded_anchor_events = MAX_ANCHOR_EVENTS;
+    budget.max_total_scalar_bytes = MAX_SCALAR_BYTES;
     let mut alias_limits = serde_saphyr::options::AliasLimits::default();
-    alias_limits.max_total_replayed_events = 20_000;
-    alias_limits.max_replay_stack_depth = 16;
+    alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
+    alias_limits.max_replay_stack_depth = MAX_REPLAY_DEPTH;
     serde_saphyr::options! {
         budget: Some(budget),
         alias_limits: alias_limits,
     }
+}
+
+/// A breached limit in words, for the person who wrote the file: serde-saphyr's own
+/// message prints its internal struct (`ScalarBytes { total_scalar_bytes: … }`).
+/// `None` for an error that is not a limit.
+fn limit_words(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    let mut e = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = e {
+        e = error;
+    }
+    let words = match e {
+        E::Budget { breach, .. } => match breach {
+            B::ScalarBytes { .. } => format!(
+                "its text, with every alias (`*name`) expanded, comes to more than {} MiB; \
+                 an alias repeating a large anchor is an \"alias bomb\"",
+                MAX_SCALAR_BYTES / (1024 * 1024)
+            ),
+            B::Aliases { .. } => format!("it uses more than {MAX_ALIASES} aliases (`*name`)"),
+            B::Anchors { .. } => format!("it defines more than {MAX_ANCHORS} anchors (`&name`)"),
+            B::Depth { .. } => format!("it is nested more than {MAX_DEPTH} levels deep"),
+            B::Documents { .. } => {
+                "it holds more than one YAML document (a second `---`)".to_string()
+            }
+            B::Nodes { .. } | B::Events { .. } => {
+                format!("it holds more than {} values", thousands(MAX_NODES))
+            }
+            B::RecordedAnchorEvents { .. } | B::RecordedAnchorBytes { .. } => format!(
+                "its anchors (`&name`) hold more than {} values to repeat; anchors that \
+                 repeat other anchors are an \"alias bomb\"",
+                thousands(MAX_ANCHOR_EVENTS)
+            ),
+            B::AliasAnchorRatio { .. } => {
+                "it uses far more aliases (`*name`) than it defines anchors".to_string()
+            }
+            B::MergeKeys { .. } => "it uses too many merge keys (`<<`)".to_string(),
+            _ => "it exceeds a limit on the size, nesting or aliases of a file".to_string(),
+        },
+        E::AliasReplayLimitExceeded { .. } | E::AliasExpansionLimitExceeded { .. } => format!(
+            "its aliases (`*name`) would expand to more than {} values; an alias \
+             repeating an anchor that itself repeats others is an \"alias bomb\"",
+            thousands(MAX_REPLAYED_EVENTS)
+        ),
+        E::AliasReplayStackDepthExceeded { .. } => format!(
+            "its aliases (`*name`) are nested inside each other more than {MAX_REPLAY_DEPTH} deep"
+        ),
+        _ => return None,
+    };
+    Some(format!("document too complex: {words}; refused"))
 }
 
 /// Deserializes one YAML document into `T`, under the input budgets. Documents in the
@@ -73,12 +133,25 @@ fn convert(e: &serde_saphyr::Error) -> YamlError {
     let plain = e.render_with_options(serde_saphyr::render_options! {
         snippets: serde_saphyr::SnippetMode::Off,
     });
-    let message = explain(strip_location(&plain));
+    let message = limit_words(e).unwrap_or_else(|| explain(strip_location(&plain)));
     YamlError {
         line,
         column,
         message,
     }
+}
+
+/// `20000` as `20,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn clamp(n: u64) -> u32 {
@@ -300,6 +373,52 @@ fn find_item(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn limit_message(src: &str) -> String {
+        from_str_general::<serde_json::Value>(src)
+            .unwrap_err()
+            .message
+    }
+
+    #[test]
+    fn breached_limits_are_said_in_words() {
+        let big = "x".repeat(100_000);
+        let refs = vec!["*a"; 100].join(", ");
+        let m = limit_message(&format!("k: [&a \"{big}\", {refs}]\n"));
+        assert!(m.starts_with("document too complex: its text"), "{m}");
+        assert!(
+            m.contains("more than 8 MiB") && m.contains("alias bomb"),
+            "{m}"
+        );
+        let mut laughs = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+        for (n, p) in ["b", "c", "d", "e", "f"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e"])
+        {
+            laughs.push_str(&format!(
+                "{n}: &{n} [{}]\n",
+                vec![format!("*{p}"); 10].join(",")
+            ));
+        }
+        let m = limit_message(&laughs);
+        assert!(
+            m.contains("more than 20,000 values") && m.contains("alias bomb"),
+            "{m}"
+        );
+        let anchors: String = (0..300).map(|i| format!("k{i}: &a{i} x\n")).collect();
+        assert_eq!(
+            limit_message(&anchors),
+            "document too complex: it defines more than 256 anchors (`&name`); refused"
+        );
+        let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+        assert_eq!(
+            limit_message(&deep),
+            "document too complex: it is nested more than 32 levels deep; refused"
+        );
+        for m in [limit_message(&anchors), limit_message(&deep)] {
+            assert!(!m.contains('{') && !m.contains("budget"), "{m}");
+        }
+    }
 
     const DOC: &str = "id: A\nrequest:\n  requester:\n    name: X\n  records:\n    - id: chart\n      category: chart\n    - id: notes\n      category: lab\nharm_evaluation:\n  records: [chart]\n";
 

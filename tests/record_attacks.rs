@@ -16,7 +16,7 @@ fn verify_cli(env: &Env, extra: &[&str]) -> (Option<i32>, String) {
 fn assert_detected(env: &Env, first: u64, needle: &str) {
     let report = env.verify();
     let (seq, msg) = report.first_bad().expect("verify must find the attack");
-    assert_eq!(seq, first, "{msg}");
+    assert_eq!(seq, Some(first), "{msg}");
     assert!(
         msg.contains(needle),
         "first problem `{msg}` should mention `{needle}`"

@@ -158,7 +158,8 @@ pub struct AuditReport {
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FirstBad {
-    pub seq: u64,
+    /// None for a problem at no record (an unreadable checkpoint file).
+    pub seq: Option<u64>,
     pub message: String,
 }
 

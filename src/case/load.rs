@@ -146,7 +146,7 @@ pub fn load_one(dir: &SafeDir, name: &str, opts: &LoadOptions) -> Result<LoadedC
         path: path.clone(),
         problems,
     };
-    let bytes = dir.read_file(name, opts.max_file_bytes).map_err(|e| {
+    let bytes = dir.read_input(name, opts.max_file_bytes).map_err(|e| {
         let msg = match e {
             ReadError::Io(io) => format!("cannot read: {io}"),
             other => other.to_string(),

@@ -39,15 +39,17 @@ impl Problem {
         }
     }
 
-    /// The first line only: `path:line:col: message`.
+    /// The first line only: `path:line:col: message`, sanitised: a file name is
+    /// untrusted text too (`ESC ] 0 ;` in a name would retitle the terminal), and so is a
+    /// message that quotes the file.
     pub fn headline(&self) -> String {
-        format!(
+        crate::text::sanitize_line(&format!(
             "{}:{}:{}: {}",
             self.path.display(),
             self.line,
             self.column,
             self.message
-        )
+        ))
     }
 }
 

@@ -58,7 +58,7 @@ pub fn load_settings(dir: &Path) -> Result<Option<Settings>, Problem> {
     let path = dir.join(SETTINGS_FILE);
     let safe = SafeDir::open(dir)
         .map_err(|e| Problem::file_level(path.clone(), format!("cannot open directory: {e}")))?;
-    let bytes = match safe.read_file(SETTINGS_FILE, DEFAULT_MAX_FILE_BYTES) {
+    let bytes = match safe.read_input(SETTINGS_FILE, DEFAULT_MAX_FILE_BYTES) {
         Ok(b) => b,
         Err(crate::store::safe_open::ReadError::Io(e))
             if e.kind() == std::io::ErrorKind::NotFound =>

@@ -8,6 +8,7 @@ use std::io::Write;
 
 use serde_json::json;
 
+use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, find_case, io_out, load_cases};
 use crate::case::model::{Case, Outcome};
 use crate::cli::{AdviseArgs, Global, Proposal as ProposalArgs};
@@ -56,7 +57,7 @@ pub fn run(global: &Global, args: &AdviseArgs, out: &mut dyn Write) -> CommandRe
     );
     if args.json {
         let v = to_json(&advice, proposal.as_ref())?;
-        writeln!(out, "{v:#}").map_err(io_out)?;
+        write_json(out, &v, true)?;
     } else {
         out.write_all(render(&lc.case, &advice, proposal.as_ref()).as_bytes())
             .map_err(io_out)?;

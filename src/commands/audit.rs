@@ -14,6 +14,11 @@ use crate::audit::accounting::{self, Query};
 use crate::audit::{AuditReport, Filter, render, summary};
 use crate::cli::{AuditArgs, AuditFormat, Global};
 
+/// A pretty JSON document and its newline, through the one JSON encoder.
+fn json_text(v: &serde_json::Value) -> Result<String, CommandError> {
+    super::output::json_string(v, true).map(|s| s + "\n")
+}
+
 pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandResult {
     if args.patient.is_some() && !args.accounting {
         return Err(CommandError::Usage(
@@ -52,7 +57,7 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
         match format {
             AuditFormat::Table => render::accounting_table(&a),
             AuditFormat::Csv => render::accounting_csv(&a),
-            AuditFormat::Json => format!("{:#}\n", json!({ "today": today, "accounting": a })),
+            AuditFormat::Json => json_text(&json!({ "today": today, "accounting": a }))?,
         }
     } else {
         let filter = Filter {
@@ -66,7 +71,7 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
             match format {
                 AuditFormat::Table => render::summary_table(&sm),
                 AuditFormat::Csv => render::summary_csv(&sm),
-                AuditFormat::Json => format!("{:#}\n", json!({ "summary": sm })),
+                AuditFormat::Json => json_text(&json!({ "summary": sm }))?,
             }
         } else {
             match format {
@@ -78,31 +83,33 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
                     t
                 }
                 AuditFormat::Csv => render::rows_csv(&rows),
-                AuditFormat::Json => format!(
-                    "{:#}\n",
-                    json!({
-                        "today": today,
-                        "ok": report.ok,
-                        "head": report.head,
-                        "filter": filter,
-                        "records": rows,
-                        "warnings": report.warnings,
-                    })
-                ),
+                AuditFormat::Json => json_text(&json!({
+                    "today": today,
+                    "ok": report.ok,
+                    "head": report.head,
+                    "filter": filter,
+                    "records": rows,
+                    "warnings": report.warnings,
+                }))?,
             }
         }
     };
     out.write_all(text.as_bytes()).map_err(io_out)?;
     warn_invalid(&set);
     if !report.ok {
-        match &report.first_bad {
-            Some(b) => eprintln!(
-                "casebench: the log does not verify cleanly (first at record {}: {}); see `casebench verify`",
-                b.seq,
-                crate::text::sanitize_line(&b.message)
-            ),
-            None => eprintln!("casebench: the log does not verify cleanly; see `casebench verify`"),
-        }
+        let what = match &report.first_bad {
+            Some(b) => match b.seq {
+                Some(seq) => format!(
+                    " (first at record {seq}: {})",
+                    crate::text::sanitize_line(&b.message)
+                ),
+                None => format!(" ({})", crate::text::sanitize_line(&b.message)),
+            },
+            None => String::new(),
+        };
+        crate::text::warn(&format!(
+            "the log does not verify cleanly{what}; see `casebench verify`"
+        ));
         return Ok(Exit::Problems);
     }
     Ok(Exit::Ok)

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use serde_json::json;
 
+use super::output::write_json;
 use super::{CommandResult, Exit, io_out, load_cases};
 use crate::case::Problem;
 use crate::case::settings::load_settings;
@@ -23,7 +24,7 @@ pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
             "invalid": bad_files,
             "problems": problems,
         });
-        writeln!(out, "{report:#}").map_err(io_out)?;
+        write_json(out, &report, true)?;
     } else {
         for p in &problems {
             writeln!(out, "{p}").map_err(io_out)?;

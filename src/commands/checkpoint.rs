@@ -6,6 +6,7 @@ use std::io::Write;
 
 use chrono::Utc;
 
+use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, io_out};
 use crate::cli::{Global, JsonFlag};
 use crate::record::checkpoint::write_checkpoint;
@@ -34,7 +35,7 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
                     "signer": cp.signer,
                     "key": cp.key,
                 });
-                writeln!(out, "{v}").map_err(io_out)?;
+                write_json(out, &v, false)?;
             } else {
                 writeln!(
                     out,
@@ -57,7 +58,7 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
                 )
                 .map_err(io_out)?;
             }
-            eprintln!("casebench: {}", crate::text::sanitize_line(&e));
+            crate::text::warn(&crate::text::sanitize_line(&e));
             Ok(Exit::Problems)
         }
     }

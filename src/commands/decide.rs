@@ -9,6 +9,7 @@ use std::io::Write;
 use chrono::Utc;
 
 use super::decide_gate::GateError;
+use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, io_out};
 use crate::case::LoadedCase;
 use crate::cli::{DecideArgs, Global};
@@ -55,9 +56,9 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
             let msg = refusal.to_string();
             if args.json {
                 let v = serde_json::json!({ "error": refusal_kind(&refusal), "message": msg });
-                writeln!(out, "{v}").map_err(io_out)?;
+                write_json(out, &v, false)?;
             }
-            eprintln!("casebench: {}", crate::text::sanitize_line(&msg));
+            crate::text::warn(&crate::text::sanitize_line(&msg));
             Ok(Exit::Problems)
         }
     }
@@ -82,17 +83,17 @@ pub(super) fn refuse_findings(
 ) -> CommandResult {
     if json {
         let v = serde_json::json!({ "error": "findings", "findings": open });
-        writeln!(out, "{v}").map_err(io_out)?;
+        write_json(out, &v, false)?;
     }
-    eprintln!(
-        "casebench: not signed: the advisor reports {} error finding(s); change the decision or \
+    crate::text::warn(&format!(
+        "not signed: the advisor reports {} error finding(s); change the decision or \
          override each with --override CODE=JUSTIFICATION",
         open.len()
-    );
+    ));
     for f in open {
         eprintln!(
             "  error {}: {}  [{}]",
-            f.code,
+            crate::text::sanitize_line(&f.code),
             crate::text::sanitize_line(&f.message),
             f.citation
         );
@@ -136,7 +137,7 @@ fn report(
         if let Some(p) = practice {
             v["practice"] = p.to_json();
         }
-        writeln!(out, "{v}").map_err(io_out)?;
+        write_json(out, &v, false)?;
     } else {
         writeln!(
             out,

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use serde_json::json;
 
+use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, io_out, load_cases, warn_invalid};
 use crate::case::queue;
 use crate::cli::Global;
@@ -31,7 +32,7 @@ pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
             .map(|i| i.path.display().to_string())
             .collect();
         let report = json!({ "today": today, "cases": rows, "invalid": invalid });
-        writeln!(out, "{report:#}").map_err(io_out)?;
+        write_json(out, &report, true)?;
         return Ok(Exit::Ok);
     }
     writeln!(

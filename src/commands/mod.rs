@@ -13,6 +13,7 @@ mod decide;
 pub mod decide_gate;
 mod list;
 mod notice;
+pub mod output;
 mod practice;
 mod show;
 mod verify;
@@ -66,12 +67,14 @@ pub fn main_with(cli: Cli) -> i32 {
         return crate::tui::run(&cli.global);
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // The guard sits after the buffer's owner and before the buffer: whatever a command
+    // writes, no control character reaches the terminal (see `output`).
+    let mut out = output::TerminalSafe::new(std::io::BufWriter::new(stdout.lock()));
     match run(&cli.global, command, &mut out) {
         Ok(exit) => exit as i32,
         Err(e) => {
             let _ = out.flush();
-            eprintln!("casebench: {e}");
+            crate::text::warn(&e.to_string());
             Exit::Usage as i32
         }
     }
@@ -118,9 +121,9 @@ pub(crate) fn find_case<'a>(
 /// Tells stderr how many case files were skipped, so a listing never hides them.
 pub(crate) fn warn_invalid(set: &crate::case::CaseSet) {
     if !set.invalid.is_empty() {
-        eprintln!(
-            "casebench: {} case file(s) invalid and not listed; run `casebench check`",
+        crate::text::warn(&format!(
+            "{} case file(s) invalid and not listed; run `casebench check`",
             set.invalid.len()
-        );
+        ));
     }
 }

@@ -47,20 +47,20 @@ pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandRe
         .as_ref()
         .filter(|_| !row.verification.is_broken())
     else {
-        eprintln!(
-            "casebench: record {} does not verify ({}): {}",
+        crate::text::warn(&format!(
+            "record {} does not verify ({}): {}",
             args.seq,
             row.verification.mark(),
             crate::text::sanitize_line(row.reason())
-        );
+        ));
         return Ok(Exit::Problems);
     };
     if row.verification != Verification::Ok {
-        eprintln!(
-            "casebench: warning: record {}: {}",
+        crate::text::warn(&format!(
+            "warning: record {}: {}",
             args.seq,
             crate::text::sanitize_line(row.reason())
-        );
+        ));
     }
     let case = super::find_case(&set, &rec.case)?;
     let rb = Rulebook::for_case_dir(&global.cases).map_err(|e| CommandError::Io(e.to_string()))?;

@@ -12,6 +12,7 @@ use chrono::Utc;
 use serde_json::json;
 
 use super::decide_gate::GateError;
+use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, io_out};
 use crate::case::{CaseSet, LoadedCase};
 use crate::cli::{DecideArgs, Global, PracticeArgs};
@@ -62,7 +63,7 @@ pub fn run(global: &Global, args: &PracticeArgs, out: &mut dyn Write) -> Command
                 ))
             })?;
         if args.json {
-            writeln!(out, "{:#}", json!(f.feedback)).map_err(io_out)?;
+            write_json(out, &f.feedback, true)?;
         } else {
             write_feedback(out, &f.feedback).map_err(io_out)?;
         }
@@ -73,7 +74,7 @@ pub fn run(global: &Global, args: &PracticeArgs, out: &mut dyn Write) -> Command
             let p = progress::trainee_progress(&set, &attempts, &t, &people);
             if args.json {
                 let v = json!({ "trainee": p, "skipped": attempts.skipped });
-                writeln!(out, "{v:#}").map_err(io_out)?;
+                write_json(out, &v, true)?;
             } else {
                 render::write_progress(out, &p).map_err(io_out)?;
                 render::write_skipped(out, &attempts).map_err(io_out)?;
@@ -87,7 +88,7 @@ pub fn run(global: &Global, args: &PracticeArgs, out: &mut dyn Write) -> Command
                     "trainees": rows,
                     "skipped": attempts.skipped,
                 });
-                writeln!(out, "{v:#}").map_err(io_out)?;
+                write_json(out, &v, true)?;
             } else {
                 render::write_overview(out, &rows, attempts.practice_cases.len())
                     .map_err(io_out)?;
@@ -226,9 +227,9 @@ pub(crate) fn decide_countersign(
         }
         if args.json {
             let v = json!({ "error": "refused", "message": e.to_string() });
-            writeln!(out, "{v}").map_err(io_out)?;
+            write_json(out, &v, false)?;
         }
-        eprintln!("casebench: {e}");
+        crate::text::warn(&e.to_string());
         Ok(Exit::Problems)
     };
     let proposal = match countersign::read_record(&global.cases, seq)
@@ -293,7 +294,7 @@ pub(crate) fn decide_countersign(
                     "key": r.key,
                     "sha256": crate::record::model::sha256_link(&a.bytes),
                 });
-                writeln!(out, "{v}").map_err(io_out)?;
+                write_json(out, &v, false)?;
             } else {
                 writeln!(
                     out,

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use serde_json::json;
 
+use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, find_case, io_out, load_cases};
 use crate::case::deadline::{self, ACCESS_DAYS};
 use crate::case::{Case, Deadline};
@@ -30,7 +31,7 @@ pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> Comman
             "deadline": dl,
             "case": case,
         });
-        writeln!(out, "{report:#}").map_err(io_out)?;
+        write_json(out, &report, true)?;
     } else {
         out.write_all(render(&lc.case, &dl).as_bytes())
             .map_err(io_out)?;

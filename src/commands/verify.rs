@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, io_out};
 use crate::cli::{Global, VerifyArgs};
 use crate::record::verify::{Severity, State, verify_log};
@@ -34,7 +35,7 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
             "checkpoint": report.checkpoint,
             "checkpoints": report.checkpoints,
         });
-        writeln!(out, "{v}").map_err(io_out)?;
+        write_json(out, &v, false)?;
     } else {
         for r in report.records.iter().filter(|r| r.state != State::Ok) {
             for p in &r.problems {
@@ -76,13 +77,16 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
             report.count(State::Invalid)
         )
         .map_err(io_out)?;
-        if let Some((seq, msg)) = &first_bad {
-            writeln!(
+        match &first_bad {
+            Some((Some(seq), msg)) => writeln!(
                 out,
                 "FAILED: first bad record {seq}: {}",
                 sanitize_line(msg)
             )
-            .map_err(io_out)?;
+            .map_err(io_out)?,
+            // A problem at no record (the checkpoint file itself) says what it is.
+            Some((None, msg)) => writeln!(out, "FAILED: {}", sanitize_line(msg)).map_err(io_out)?,
+            None => {}
         }
     }
     Ok(if first_bad.is_none() {

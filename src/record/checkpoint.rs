@@ -124,9 +124,10 @@ pub fn write_checkpoint(
         return Err("the log is empty: nothing to checkpoint".into());
     }
     if !report.intact() {
-        let (seq, msg) = report.first_bad().unwrap_or((0, String::new()));
+        let (seq, msg) = report.first_bad().unwrap_or((None, String::new()));
+        let at = seq.map_or_else(String::new, |s| format!("first at record {s}: "));
         return Err(format!(
-            "the log is damaged (first at record {seq}: {msg}); a checkpoint would anchor it"
+            "the log is damaged ({at}{msg}); a checkpoint would anchor it"
         ));
     }
     let time = {
@@ -292,12 +293,19 @@ pub fn check_against(file: &Path, policy: &AllowedSigners, report: &LogReport) -
     out
 }
 
+/// A checkpoint is ~250 bytes and its signature ~300: anything near this is not one.
+const MAX_CHECKPOINT_BYTES: u64 = 64 * 1024;
+
 fn read_and_verify(file: &Path, policy: &AllowedSigners) -> Result<Checkpoint, String> {
+    use crate::store::safe_open::read_path;
     let shown = file.display();
-    let bytes = std::fs::read(file).map_err(|e| format!("checkpoint {shown}: {e}"))?;
+    // Bounded reads of regular files only: a FIFO must not block, /dev/zero must not
+    // be read for ever.
+    let bytes =
+        read_path(file, MAX_CHECKPOINT_BYTES).map_err(|e| format!("checkpoint {shown}: {e}"))?;
     let mut sig_path = file.as_os_str().to_owned();
     sig_path.push(".sig");
-    let pem = std::fs::read(&sig_path).map_err(|e| {
+    let pem = read_path(Path::new(&sig_path), MAX_CHECKPOINT_BYTES).map_err(|e| {
         format!(
             "checkpoint signature {}: {e}",
             Path::new(&sig_path).display()

@@ -58,8 +58,9 @@ pub(crate) fn check(p: &Paths, policy: &AllowedSigners) -> Result<Passed, Append
         report = run(&p.cases, 0)?;
     }
     if let Some((seq, msg)) = first_damage(&report) {
+        let at = seq.map_or_else(String::new, |s| format!("record {s}: "));
         return Err(AppendError::Damaged(format!(
-            "the decision log is damaged: record {seq}: {}; nothing was written. Run `casebench verify` to see every problem",
+            "the decision log is damaged: {at}{}; nothing was written. Run `casebench verify` to see every problem",
             crate::text::sanitize_line(&msg)
         )));
     }
@@ -91,7 +92,7 @@ fn run(cases: &Path, trusted_up_to: u64) -> Result<LogReport, AppendError> {
 
 /// The first thing that makes the log unfit to extend. Changed case files and records
 /// signed under an archived policy are not damage; leftovers are not either.
-fn first_damage(report: &LogReport) -> Option<(u64, String)> {
+fn first_damage(report: &LogReport) -> Option<(Option<u64>, String)> {
     if report.intact() && report.checkpoints.iter().all(|c| c.problem.is_none()) {
         return None;
     }

@@ -62,7 +62,7 @@ pub fn load(cases: &Path) -> Result<Reviewers, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Reviewers::default()),
         Err(e) => return Err(format!("{}: {e}", dir.display())),
     };
-    let bytes = match safe.read_file(REVIEWERS_FILE, DEFAULT_MAX_FILE_BYTES) {
+    let bytes = match safe.read_input(REVIEWERS_FILE, DEFAULT_MAX_FILE_BYTES) {
         Ok(b) => b,
         Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(Reviewers::default());
@@ -80,6 +80,6 @@ pub fn read_allowed_signers(cases: &Path) -> Result<Vec<u8>, String> {
     let path = dir.join(ALLOWED_SIGNERS_FILE);
     SafeDir::open(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
-        .read_file(ALLOWED_SIGNERS_FILE, DEFAULT_MAX_FILE_BYTES)
+        .read_input(ALLOWED_SIGNERS_FILE, DEFAULT_MAX_FILE_BYTES)
         .map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -110,32 +110,30 @@ impl LogReport {
         self.first_bad().is_none()
     }
 
-    /// The first thing wrong, in log order, as (seq, message).
-    pub fn first_bad(&self) -> Option<(u64, String)> {
+    /// The first thing wrong, in log order, as (seq, message). The seq is `None` for a
+    /// problem that is at no record (an unreadable or invalid checkpoint file): those
+    /// come after every problem at a record.
+    pub fn first_bad(&self) -> Option<(Option<u64>, String)> {
         let rec = self
             .records
             .iter()
             .find(|r| r.state != State::Ok)
-            .map(|r| (r.seq, r.problems.first().cloned().unwrap_or_default()));
+            .map(|r| (Some(r.seq), r.problems.first().cloned().unwrap_or_default()));
         let issue = self
             .issues
             .iter()
             .filter(|i| i.severity == Severity::Error)
-            .map(|i| (i.seq.unwrap_or(u64::MAX), i.message.clone()))
-            .min_by_key(|(s, _)| *s);
+            .map(|i| (i.seq, i.message.clone()))
+            .min_by_key(|(s, _)| s.unwrap_or(u64::MAX));
         let cp = self
             .checkpoints
             .iter()
-            .filter_map(|c| {
-                c.problem
-                    .as_ref()
-                    .map(|m| (c.bad_seq.unwrap_or(u64::MAX), m.clone()))
-            })
-            .min_by_key(|(s, _)| *s);
+            .filter_map(|c| c.problem.as_ref().map(|m| (c.bad_seq, m.clone())))
+            .min_by_key(|(s, _)| s.unwrap_or(u64::MAX));
         [rec, issue, cp]
             .into_iter()
             .flatten()
-            .min_by_key(|(s, _)| *s)
+            .min_by_key(|(s, _)| s.unwrap_or(u64::MAX))
     }
 
     /// True when no record is invalid and nothing is missing or orphaned: what a

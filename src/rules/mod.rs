@@ -150,7 +150,7 @@ impl Rulebook {
             }
             Err(e) => return Err(io(format!("cannot open directory: {e}"))),
         };
-        let bytes = match safe.read_file(OVERRIDE_FILE, DEFAULT_MAX_FILE_BYTES) {
+        let bytes = match safe.read_input(OVERRIDE_FILE, DEFAULT_MAX_FILE_BYTES) {
             Ok(b) => b,
             Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Rulebook::builtin().clone());

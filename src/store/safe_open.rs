@@ -1,11 +1,14 @@
 //! Reading untrusted files from a directory without being tricked: symlinks, FIFOs,
-//! devices and oversized files are refused before a single byte is parsed.
+//! devices and oversized files are refused before a single byte is parsed; files people
+//! write (cases, settings, reviewers, rulebook) are refused too when they have more than
+//! one hard link, since a link made with `ln /etc/shadow cases/x.yaml` is not a symlink
+//! yet shows another file's content (in an error snippet, say).
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::FileTypeExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 /// Default cap on a case file's size, checked before parsing.
@@ -18,6 +21,11 @@ pub enum ReadError {
     Symlink,
     #[error("refused: is a {0}, not a regular file")]
     NotRegular(&'static str),
+    #[error(
+        "refused: has {0} hard links (an input file must have exactly one: a second link may \
+         be another file's content); copy the file instead of linking it"
+    )]
+    HardLink(u64),
     #[error("refused: file is {size} bytes, more than the limit of {limit} bytes")]
     TooLarge { size: u64, limit: u64 },
     #[error("refused: `{0}` is not a plain file name")]
@@ -62,8 +70,20 @@ impl SafeDir {
     }
 
     /// Reads the regular file `name` (one path component) entirely, refusing anything
-    /// larger than `limit` bytes.
+    /// larger than `limit` bytes. For files casebench itself publishes (the log, whose
+    /// records are published with `link()` and may briefly have two names).
     pub fn read_file(&self, name: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+        self.read_at(name, limit, false)
+    }
+
+    /// [`SafeDir::read_file`] for a file people write (a case, the settings, the
+    /// reviewers, a rulebook): a file with more than one hard link is refused as well,
+    /// before a byte of it is read.
+    pub fn read_input(&self, name: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+        self.read_at(name, limit, true)
+    }
+
+    fn read_at(&self, name: &str, limit: u64, single_link: bool) -> Result<Vec<u8>, ReadError> {
         if name.is_empty() || name.contains('/') || name == "." || name == ".." {
             return Err(ReadError::BadName(name.to_string()));
         }
@@ -86,28 +106,49 @@ impl SafeDir {
         }
         // SAFETY: `fd` is a freshly opened descriptor owned by `File` from here on.
         let file = unsafe { File::from_raw_fd(fd) };
-        let meta = file.metadata()?;
-        let ft = meta.file_type();
-        if !ft.is_file() {
-            return Err(ReadError::NotRegular(describe(&ft)));
-        }
-        if meta.len() > limit {
-            return Err(ReadError::TooLarge {
-                size: meta.len(),
-                limit,
-            });
-        }
-        let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        // The file may grow between fstat and read: never read past the limit.
-        file.take(limit + 1).read_to_end(&mut buf)?;
-        if buf.len() as u64 > limit {
-            return Err(ReadError::TooLarge {
-                size: buf.len() as u64,
-                limit,
-            });
-        }
-        Ok(buf)
+        read_open(file, limit, single_link)
     }
+}
+
+/// Reads the file at `path`, which someone named on the command line (a checkpoint, for
+/// example): a symlink is followed, but what it leads to must be a regular file of at
+/// most `limit` bytes. Opened with `O_NONBLOCK`, so a FIFO never blocks, and checked with
+/// `fstat` before reading, so `/dev/zero` is never read.
+pub fn read_path(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    read_open(file, limit, false)
+}
+
+/// The checks and the bounded read shared by every open file.
+fn read_open(file: File, limit: u64, single_link: bool) -> Result<Vec<u8>, ReadError> {
+    let meta = file.metadata()?;
+    let ft = meta.file_type();
+    if !ft.is_file() {
+        return Err(ReadError::NotRegular(describe(&ft)));
+    }
+    if single_link && meta.nlink() > 1 {
+        return Err(ReadError::HardLink(meta.nlink()));
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The file may grow between fstat and read: never read past the limit.
+    file.take(limit + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: buf.len() as u64,
+            limit,
+        });
+    }
+    Ok(buf)
 }
 
 fn describe(ft: &std::fs::FileType) -> &'static str {
@@ -157,5 +198,48 @@ mod tests {
             d.read_file("../x", 1024),
             Err(ReadError::BadName(_))
         ));
+    }
+
+    #[test]
+    fn inputs_with_a_second_hard_link_are_refused_log_files_are_not() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), b"root:x:0:0\n").unwrap();
+        std::fs::hard_link(outside.path().join("secret"), dir.path().join("x.yaml")).unwrap();
+        let d = SafeDir::open(dir.path()).unwrap();
+        assert!(matches!(
+            d.read_input("x.yaml", 1024),
+            Err(ReadError::HardLink(2))
+        ));
+        // A published record may briefly have two names (link, then unlink).
+        assert_eq!(d.read_file("x.yaml", 1024).unwrap(), b"root:x:0:0\n");
+        std::fs::remove_file(outside.path().join("secret")).unwrap();
+        assert_eq!(d.read_input("x.yaml", 1024).unwrap(), b"root:x:0:0\n");
+    }
+
+    #[test]
+    fn a_named_path_must_lead_to_a_small_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(
+            read_path(&fifo, 1024),
+            Err(ReadError::NotRegular("FIFO (named pipe)"))
+        ));
+        assert!(matches!(
+            read_path(Path::new("/dev/zero"), 1024),
+            Err(ReadError::NotRegular("device"))
+        ));
+        std::fs::write(dir.path().join("big"), vec![b'x'; 2000]).unwrap();
+        assert!(matches!(
+            read_path(&dir.path().join("big"), 1024),
+            Err(ReadError::TooLarge { size: 2000, .. })
+        ));
+        std::os::unix::fs::symlink("big", dir.path().join("link")).unwrap();
+        assert_eq!(
+            read_path(&dir.path().join("link"), 4096).unwrap().len(),
+            2000
+        );
     }
 }

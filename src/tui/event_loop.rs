@@ -345,7 +345,7 @@ fn spawn_log_refresh(global: &Global, set: Arc<CaseSet>, tx: Sender<Msg>) {
             }
         });
     if let Err(e) = spawned {
-        eprintln!("casebench: cannot read the decision log again: {e}");
+        crate::text::warn(&format!("cannot read the decision log again: {e}"));
     }
 }
 

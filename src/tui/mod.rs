@@ -47,7 +47,7 @@ pub fn run(global: &Global) -> i32 {
     let theme = match theme::select(global.theme.as_deref(), no_color, config.as_deref()) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("casebench: {e}");
+            crate::text::warn(&e);
             return 2;
         }
     };
