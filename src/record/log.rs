@@ -110,18 +110,21 @@ impl CaseHistory {
     /// The record that settles the case now: the latest decision or review, or a
     /// countersignature with no decision before it (it made a trainee's proposal final).
     pub fn final_record(&self) -> Option<&Entry> {
-        let settles = |i: usize, e: &Entry| match e.kind {
-            RecordType::Decision | RecordType::Review => true,
-            RecordType::Countersign => !self.entries[..i]
-                .iter()
-                .any(|p| matches!(p.kind, RecordType::Decision | RecordType::Review)),
-            RecordType::Practice => false,
-        };
+        // O(k): a countersignature settles only when no decision or review precedes it.
+        let first_decision = self
+            .entries
+            .iter()
+            .position(|e| matches!(e.kind, RecordType::Decision | RecordType::Review))
+            .unwrap_or(usize::MAX);
         self.entries
             .iter()
             .enumerate()
             .rev()
-            .find(|(i, e)| settles(*i, e))
+            .find(|(i, e)| match e.kind {
+                RecordType::Decision | RecordType::Review => true,
+                RecordType::Countersign => *i < first_decision,
+                RecordType::Practice => false,
+            })
             .map(|(_, e)| e)
     }
 
