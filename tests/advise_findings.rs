@@ -275,7 +275,7 @@ fn extension_invalid_not_when_sent_in_time() {
         req(c).extension = Some(Extension {
             notice_sent: day("2026-03-20"),
             new_due: day("2026-04-25"),
-            reason: None,
+            reason: Some("records archived off site".into()),
         })
     });
     let fs = findings_as(

@@ -11,11 +11,12 @@ use crate::case::deadline::{ExtensionProblem, Status};
 use crate::case::model::{CaseKind, ConcernKind, Outcome, RecordCategory, RecordItem};
 
 pub(super) fn deadline_findings(eng: &Engine, today: NaiveDate, out: &mut Out) {
-    let (dl, days) = eng.deadline(today);
-    let state_note = if days < crate::case::deadline::ACCESS_DAYS {
-        format!(" ({} allows {days} days)", eng.state.name)
-    } else {
-        String::new()
+    let dl = eng.deadline(today);
+    let period = match dl.access_days {
+        Some(days) if days != crate::case::deadline::ACCESS_DAYS || dl.day_unit != "calendar" => {
+            format!(" ({} allows {days} {} days)", eng.state.name, dl.day_unit)
+        }
+        _ => String::new(),
     };
     if let Some(problem) = dl.extension_problem
         && let Some(ext) = eng
@@ -24,37 +25,50 @@ pub(super) fn deadline_findings(eng: &Engine, today: NaiveDate, out: &mut Out) {
             .as_ref()
             .and_then(|r| r.extension.as_ref())
     {
+        let original = dl.original_due.map_or(String::new(), |d| d.to_string());
         let day = (ext.notice_sent - eng.case().received).num_days();
         let msg = match problem {
-            ExtensionProblem::NoticeLate => format!(
-                "the extension notice was sent on {} (day {day}), after day {days}; it does not count and the due date stays {}",
+            ExtensionProblem::NoticeLate => Some(format!(
+                "the extension notice was sent on {} (day {day}), after the period ended on {original}{period}; it does not count and the due date stays {original}",
                 ext.notice_sent,
-                dl.original_due.map_or(String::new(), |d| d.to_string())
-            ),
-            ExtensionProblem::TooLong => format!(
-                "the extension to {} adds more than 30 days; it does not count",
+            )),
+            ExtensionProblem::TooLong => Some(format!(
+                "the extension to {} adds more than the law allows{period}; it does not count and the due date stays {original}",
                 ext.new_due
-            ),
-            ExtensionProblem::NotLater => format!(
+            )),
+            ExtensionProblem::NotLater => Some(format!(
                 "the extension's new date {} is not after the original due date; it does not count",
                 ext.new_due
-            ),
+            )),
+            ExtensionProblem::NoReason => Some(format!(
+                "the extension notice of {} gives no reason for the delay; a notice must state the reasons and the date (164.524(b)(2)(ii)), so it does not count and the due date stays {original}",
+                ext.notice_sent
+            )),
+            ExtensionProblem::StateNoExtension => Some(format!(
+                "{}'s own period{period} has no extension, and a federal extension cannot carry the answer past it (160.203(b)); the due date stays {original}",
+                eng.state.name
+            )),
+            // A third party's request has no 164.524 clock to extend: nothing is wrong.
+            ExtensionProblem::NoAccessClock => None,
         };
-        out.add("extension-invalid", msg, None);
+        if let Some(msg) = msg {
+            out.add("extension-invalid", msg, None);
+        }
     }
     let (Some(due), Some(left)) = (dl.due, dl.days_left) else {
         return;
     };
+    let cite = Some(dl.citation.as_str());
     match dl.status {
         Status::Overdue => out.add(
             "deadline-missed",
-            format!("due {due}{state_note}; {} day(s) late as of {today}", -left),
-            None,
+            format!("due {due}{period}; {} day(s) late as of {today}", -left),
+            cite,
         ),
         Status::DueSoon => out.add(
             "deadline-near",
-            format!("due {due}{state_note}; {left} day(s) left"),
-            None,
+            format!("due {due}{period}; {left} day(s) left"),
+            cite,
         ),
         _ => {}
     }

@@ -9,9 +9,7 @@ use serde::Serialize;
 
 use super::model::Cond;
 use super::overlay::StateOverlay;
-use crate::case::model::{
-    Case, ConcernKind, Expiry, InstrumentKind, RecordCategory, RecordItem, Relationship,
-};
+use crate::case::model::{Case, ConcernKind, Expiry, InstrumentKind, RecordCategory, RecordItem};
 
 pub use super::vocabulary::{FACTS, FactSpec, FactType, Value, did_you_mean};
 
@@ -77,7 +75,7 @@ impl FactView<'_> {
             "entity.correctional" => Bool(c.entity.correctional),
             "entity.part2_program" => Bool(c.entity.part2_program),
             "patient.age" => Int(i64::from(c.patient.age)),
-            "patient.minor" => Bool(c.patient.age < 18 && !c.patient.emancipated),
+            "patient.minor" => Bool(c.patient_is_minor()),
             "patient.incarcerated" => Bool(c.patient.incarcerated),
             "patient.research_suspension_agreed" => Bool(c.patient.research_suspension_agreed),
             "patient.abuse_concern_on_file" => Bool(self.related.abuse_concern_on_file),
@@ -166,22 +164,15 @@ impl FactView<'_> {
         }
     }
 
-    /// A personal representative, or a parent of a minor (164.502(g)(3)): a parent of an
-    /// adult or emancipated patient is a third party.
+    /// A personal representative, a parent of a minor (164.502(g)(3)) or the executor of a
+    /// deceased patient ((g)(4)): the case model's one definition.
     fn representative(&self) -> bool {
-        let minor = self.case.patient.age < 18 && !self.case.patient.emancipated;
-        match self.case.request.as_ref().map(|r| r.requester.relationship) {
-            Some(Relationship::PersonalRepresentative) => true,
-            Some(Relationship::Parent) => minor,
-            _ => false,
-        }
+        self.case.requester_is_representative()
     }
 
     /// The patient or someone treated as the patient.
     fn patient_side(&self) -> bool {
-        self.representative()
-            || self.case.request.as_ref().map(|r| r.requester.relationship)
-                == Some(Relationship::SelfPatient)
+        self.case.requester_is_individual()
     }
 
     fn includes_psychotherapy_notes(&self) -> bool {

@@ -191,9 +191,10 @@ pub(crate) fn check_engine(
     // a third party's request is answered under 164.508 / 164.512.
     if eng.own_access() {
         notice_findings(eng, p, &withheld, reviewer, &mut out);
-        disclosure_checks::deadline_findings(eng, today, &mut out);
         disclosure_checks::blocking_findings(eng, p, &withheld, &mut out);
     }
+    // The case's one deadline: the access clock, or the instrument's own date.
+    disclosure_checks::deadline_findings(eng, today, &mut out);
     disclosure_checks::disclosure_findings(eng, p, &withheld, &mut out);
     if !eng.state.checked {
         out.add(

@@ -34,7 +34,7 @@ pub use findings::{
     generated_notice,
 };
 pub use model::{GroundKind, GroundRule, Review, Severity};
-pub use overlay::StateOverlay;
+pub use overlay::{AccessPeriod, DayUnit, StateOverlay};
 
 use model::{Cond, RulebookFile};
 
@@ -193,6 +193,9 @@ impl Rulebook {
                 checked: false,
                 access_days: None,
                 access_days_citation: None,
+                access_day_unit: Default::default(),
+                access_extension_days: None,
+                access_checked: false,
                 duty_to_warn: None,
                 adult_abuse_reporting: None,
                 minor_consent: None,
@@ -270,6 +273,16 @@ fn check_file(file: &RulebookFile) -> Result<Vec<Cond>, String> {
             return Err(format!(
                 "{at}: access_days {days}; expected 1 to 30 (a state may only shorten the federal 30)"
             ));
+        }
+        if let Some(n) = s.access_extension_days {
+            if s.access_days.is_none() {
+                return Err(format!(
+                    "{at}: access_extension_days without access_days; the extension belongs to a state period"
+                ));
+            }
+            if !(1..=crate::case::deadline::EXTENSION_DAYS).contains(&n) {
+                return Err(format!("{at}: access_extension_days {n}; expected 1 to 30"));
+            }
         }
         for (what, c) in s.citations() {
             if c.trim().is_empty() {
