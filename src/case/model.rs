@@ -568,6 +568,15 @@ impl Case {
         self.patient.date_of_death.is_some()
     }
 
+    /// 164.502(f): a deceased patient's information stops being PHI 50 years after death;
+    /// counted to the day the request was received.
+    pub fn deceased_over_50_years(&self) -> bool {
+        self.patient
+            .date_of_death
+            .and_then(|d| d.checked_add_months(chrono::Months::new(50 * 12)))
+            .is_some_and(|end| end < self.received)
+    }
+
     /// A personal representative (164.502(g)): someone with authority to act for the
     /// patient, the parent of an unemancipated minor ((g)(3)), or the executor or
     /// administrator of a deceased patient ((g)(4)). A parent of an adult, or an executor

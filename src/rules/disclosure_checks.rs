@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::engine::{Engine, report_mandatory};
 use super::facts::Value;
 use super::findings::{Out, Proposal};
-use super::model::{GroundKind, Severity};
+use super::model::GroundKind;
 use crate::case::deadline::{ExtensionProblem, Status};
 use crate::case::model::{CaseKind, ConcernKind, Outcome, RecordCategory, RecordItem};
 
@@ -127,12 +127,7 @@ pub(super) fn blocking_findings(
     }
 }
 
-pub(super) fn disclosure_findings(
-    eng: &Engine,
-    p: &Proposal,
-    withheld: &[(&RecordItem, Option<&str>)],
-    out: &mut Out,
-) {
+pub(super) fn disclosure_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
     let case = eng.case();
     let concern = case.concern.as_ref().map(|c| c.kind);
     let cites = |c: &str| p.grounds.iter().any(|g| g == c);
@@ -242,23 +237,6 @@ pub(super) fn disclosure_findings(
                 "Part 2 allows reports of child abuse only (2.12(c)(6)); an adult-abuse report must not identify the patient as an SUD patient".into(),
                 Some("42 CFR 2.12(c)(6), 2.13"),
             );
-        }
-        let third = eng.view.get("requester.third_party", None) == Some(Value::Bool(true));
-        if third && releases {
-            for rec in case.records() {
-                let kept = withheld.iter().any(|(r, _)| r.id == rec.id);
-                if !kept && eng.holds_code("part2-consent-required", Some(rec)) {
-                    out.add_raised(
-                        "part2-restriction",
-                        format!(
-                            "`{}` is a Part 2 SUD-program record: it may not go to this requester without Part 2 consent or a 2.64 order with a subpoena",
-                            rec.id
-                        ),
-                        Some("42 CFR 2.31, 2.61, 2.64"),
-                        Some(Severity::Error),
-                    );
-                }
-            }
         }
     }
 }
