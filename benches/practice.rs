@@ -112,7 +112,7 @@ fn main() {
             };
             (pa, p)
         };
-        let d = build_draft(&case.case, &who, &p, vec![], today).unwrap();
+        let d = build_draft(&case.case, &set.rules, &who, &p, vec![], today).unwrap();
         log.append(case, &d, &mut signer, time).unwrap();
     }
     let append = t0.elapsed();

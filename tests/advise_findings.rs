@@ -275,7 +275,7 @@ fn extension_invalid_not_when_sent_in_time() {
         req(c).extension = Some(Extension {
             notice_sent: day("2026-03-20"),
             new_due: day("2026-04-25"),
-            reason: None,
+            reason: Some("records archived off site".into()),
         })
     });
     let fs = findings_as(
@@ -468,8 +468,26 @@ fn state_law_unchecked_and_not() {
         get(&findings(&hi, &partial_notes()), "state-law-unchecked").severity,
         Severity::Warning
     );
+    // Ohio has an overlay, but its own access deadline was not researched: the federal
+    // 30 days apply, with the warning (issue 13: never guess a state period).
+    let oh = findings(&access(|_| {}), &partial_notes());
+    assert!(
+        get(&oh, "state-law-unchecked")
+            .message
+            .contains("Ohio's own deadline for access has not been researched"),
+        "{oh:#?}"
+    );
+    // California's period is in the overlay; a concern has no access deadline.
+    let ca = access(|c| c.jurisdiction = "US-CA".into());
     assert!(!has(
-        &findings(&access(|_| {}), &partial_notes()),
+        &findings(&ca, &partial_notes()),
+        "state-law-unchecked"
+    ));
+    assert!(!has(
+        &findings(
+            &concern(|_| {}),
+            &proposal(WarnAndProtect, &["serious-threat"], &[])
+        ),
         "state-law-unchecked"
     ));
 }

@@ -234,6 +234,28 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             || police(InstrumentKind::None),
         ),
         (
+            "law-enforcement-process-required",
+            None,
+            || police(InstrumentKind::None),
+            || police(InstrumentKind::Warrant),
+        ),
+        (
+            "family-involved-in-care",
+            None,
+            || deceased_family(true, false),
+            || deceased_family(true, true), // the patient had objected
+        ),
+        (
+            "decedent-over-50-years",
+            None,
+            || deceased_family(false, false),
+            || {
+                let mut c = deceased_family(false, false);
+                c.patient.date_of_death = Some(day("2000-01-01"));
+                c
+            },
+        ),
+        (
             "serious-threat",
             None,
             || concern(|_| {}),
@@ -355,6 +377,17 @@ fn police(kind: InstrumentKind) -> Case {
     access(|c| {
         req(c).requester.relationship = Relationship::LawEnforcement;
         req(c).instrument.kind = kind;
+    })
+}
+
+/// A sibling of a patient who died in 1970 (more than 50 years before 2026-03-02), or
+/// with `involved` one who helped with the care of a patient who died in 2025.
+fn deceased_family(involved: bool, objected: bool) -> Case {
+    access(|c| {
+        c.patient.date_of_death = Some(day(if involved { "2025-10-01" } else { "1970-05-01" }));
+        c.patient.objected_to_family_disclosure = objected;
+        req(c).requester.relationship = Relationship::Family;
+        req(c).requester.involved_in_care = involved;
     })
 }
 

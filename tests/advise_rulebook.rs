@@ -71,6 +71,7 @@ fn every_rulebook_code_is_defined() {
         "subpoena-without-assurance",
     ];
     let ask = [
+        "law-enforcement-process-required",
         "no-valid-authorization",
         "authorization-defective",
         "incomplete-request",
@@ -86,6 +87,8 @@ fn every_rulebook_code_is_defined() {
         "child-abuse-report",
         "adult-abuse-report",
         "law-enforcement",
+        "family-involved-in-care",
+        "decedent-over-50-years",
     ];
     let never = ["lack-of-consent", "emotional-distress", "clia"];
     for (codes, kind) in [
@@ -99,7 +102,7 @@ fn every_rulebook_code_is_defined() {
             assert_eq!(g.kind, kind, "{code}");
         }
     }
-    assert_eq!(rb.grounds().len(), 30);
+    assert_eq!(rb.grounds().len(), 33);
     for code in [
         "invalid-ground",
         "deadline-missed",
@@ -115,6 +118,8 @@ fn every_rulebook_code_is_defined() {
         "duty-to-warn",
         "minimum-necessary",
         "part2-restriction",
+        "release-not-permitted",
+        "release-against-advice",
     ] {
         assert!(rb.finding(code).is_some(), "finding {code} missing");
     }

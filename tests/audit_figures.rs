@@ -58,7 +58,15 @@ fn sign(
             justification: j.to_string(),
         })
         .collect();
-    let draft = build_draft(&lc.case, who, &p, ov, day(date)).unwrap();
+    let draft = build_draft(
+        &lc.case,
+        casebench::rules::Rulebook::builtin(),
+        who,
+        &p,
+        ov,
+        day(date),
+    )
+    .unwrap();
     let mut signer = Signer::from_file(&env.key(who)).unwrap();
     Log::open(&env.cases)
         .append(&lc, &draft, &mut signer, at(date))

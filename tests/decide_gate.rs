@@ -52,6 +52,8 @@ fn an_override_with_justification_is_signed_into_the_record() {
             "chart=emotional-distress",
             "--override",
             "invalid-ground=counsel advised on 2026-03-19; see memo 12",
+            "--override",
+            "release-not-permitted=the patient's separate authorization for the notes is on file",
             "--rationale",
             "Withheld on counsel's advice.",
         ],

@@ -86,6 +86,8 @@ fn two_reviewers_deciding_the_same_case_exactly_one_wins() {
                     outcome,
                     "--ground",
                     "right-of-access",
+                    "--withhold",
+                    "notes=psychotherapy-notes",
                     "--rationale",
                     "Race.",
                 ])
@@ -94,8 +96,8 @@ fn two_reviewers_deciding_the_same_case_exactly_one_wins() {
                 .spawn()
                 .unwrap()
         };
-        let a = spawn(A, "release_full");
-        let b = spawn(B, "release_full");
+        let a = spawn(A, "release_partial");
+        let b = spawn(B, "release_partial");
         let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
         let codes = (a.status.code(), b.status.code());
         let (winner, loser, w) = match codes {

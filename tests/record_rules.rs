@@ -161,7 +161,7 @@ fn modes_are_explicit_whatever_the_umask() {
         let out = std::process::Command::new("sh")
             .arg("-c")
             .arg(format!(
-                "umask {umask}; exec \"$0\" --cases \"$1\" --reviewer \"$2\" --key \"$3\" decide {CASE} --outcome release_full --ground right-of-access --rationale modes"
+                "umask {umask}; exec \"$0\" --cases \"$1\" --reviewer \"$2\" --key \"$3\" decide {CASE} --outcome release_partial --ground right-of-access --withhold notes=psychotherapy-notes --rationale modes"
             ))
             .arg(env!("CARGO_BIN_EXE_casebench"))
             .arg(&env.cases)

@@ -192,7 +192,7 @@ pub fn overdue_open(report: &AuditReport, set: &CaseSet, today: NaiveDate) -> Ve
         .filter(|c| c.kind == CaseKind::AccessRequest && c.practice.is_none())
         .filter(|c| !decided.contains_key(&c.id))
         .filter_map(|c| {
-            let dl = deadline::deadline(c, today, deadline::ACCESS_DAYS);
+            let dl = deadline::for_case(c, &set.rules, today);
             let due = dl.due?;
             (dl.status == Status::Overdue).then(|| Overdue {
                 case: c.id.clone(),

@@ -1,12 +1,24 @@
-//! Deadlines of access requests: 45 CFR 164.524(b)(2), RULEBOOK R4.
+//! The deadline of a case: ONE function, [`for_case`], that every surface calls (queue,
+//! case header, `list`, `show`, `advise`, the decision form's preview, the signed record,
+//! the audit summary, practice countersignatures).
 //!
-//! Due 30 calendar days after receipt; one extension of up to 30 more days counts only
-//! if its written notice was sent within those first 30 days.
+//! - The individual's own access (the patient, a personal representative, the patient's
+//!   direction to a third party): due 30 calendar days after receipt (164.524(b)(2)), or
+//!   the state's own period where the overlay has one and it ends first (160.203(b)).
+//!   One extension counts only if its written notice went out within that period, gives
+//!   the reasons for the delay, and the new date is at most 30 days later
+//!   (164.524(b)(2)(ii), RULEBOOK R4, R29); under a state period, only as far as the
+//!   state's own law allows an extension.
+//! - Other requests (a subpoena, an order, the police, an insurer, an authorization): no
+//!   access clock; the instrument's own date (a subpoena's return date) when the case
+//!   gives one.
+//! - Disclosure concerns: no statutory clock; they are acted on at once.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
 use super::model::{Case, CaseKind, Extension};
+use crate::rules::{AccessPeriod, DayUnit, Rulebook};
 
 /// Calendar days the entity has to act on an access request (164.524(b)(2)).
 pub const ACCESS_DAYS: i64 = 30;
@@ -14,6 +26,7 @@ pub const ACCESS_DAYS: i64 = 30;
 pub const EXTENSION_DAYS: i64 = 30;
 /// At or below this many days left a case is "due soon".
 pub const DUE_SOON_DAYS: i64 = 7;
+const FEDERAL_CITATION: &str = "45 CFR 164.524(b)(2)";
 
 /// Where a case stands. `Decided` and `UnderReview` come from the decision log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -38,86 +51,200 @@ impl Status {
     }
 }
 
+/// Which clock a case runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clock {
+    /// The individual's own access: 164.524(b)(2), or the state's shorter period.
+    Access,
+    /// A date the instrument itself sets (a subpoena's return date).
+    Instrument,
+    /// No deadline: a third party's request that gives no date, or a disclosure concern.
+    None,
+}
+
+impl Clock {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Clock::Access => "access",
+            Clock::Instrument => "instrument",
+            Clock::None => "none",
+        }
+    }
+}
+
 /// Why an extension does not count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExtensionProblem {
-    /// Notice sent after day 30.
+    /// Notice sent after the period (day 30, or the state's last day).
     NoticeLate,
-    /// The new date is more than 30 days past the original due date.
+    /// The new date is more than the allowed extension past the original due date.
     TooLong,
     /// The new date is not after the original due date.
     NotLater,
+    /// The notice gives no reason for the delay (164.524(b)(2)(ii)).
+    NoReason,
+    /// The state's shorter period has no extension; the federal one cannot carry the
+    /// answer past it.
+    StateNoExtension,
+    /// Not an own-access request: there is no 164.524 clock to extend.
+    NoAccessClock,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deadline {
     pub received: NaiveDate,
-    /// None for disclosure concerns: no statutory clock, they are acted on at once.
+    pub clock: Clock,
+    /// None: no clock (see [`Clock`]).
     pub due: Option<NaiveDate>,
-    /// received + 30, before any extension.
+    /// The due date before any extension.
     pub original_due: Option<NaiveDate>,
     /// Set when the case has an extension and it counts.
     pub extended: bool,
     pub extension_problem: Option<ExtensionProblem>,
     pub days_left: Option<i64>,
     pub status: Status,
+    /// The period that set `original_due` (30, or the state's), for an access clock.
+    pub access_days: Option<i64>,
+    /// `calendar` or `business` (Monday to Friday; holidays not modelled).
+    pub day_unit: &'static str,
+    /// The rule the due date comes from.
+    pub citation: String,
 }
 
-/// The deadline of `case` as of `today`, with `access_days` for the jurisdiction (30
-/// federally; a state overlay may shorten it).
-pub fn deadline(case: &Case, today: NaiveDate, access_days: i64) -> Deadline {
-    match case.kind {
-        CaseKind::AccessRequest => {
-            let ext = case.request.as_ref().and_then(|r| r.extension.as_ref());
-            access_deadline(case.received, ext, today, access_days)
+/// THE deadline of `case` as of `today`, under the directory's rulebook `rules` (whose
+/// state overlay may shorten the period). Every surface calls this; nobody passes a
+/// number of days.
+pub fn for_case(case: &Case, rules: &Rulebook, today: NaiveDate) -> Deadline {
+    let none = |citation: &str| Deadline {
+        received: case.received,
+        clock: Clock::None,
+        due: None,
+        original_due: None,
+        extended: false,
+        extension_problem: None,
+        days_left: None,
+        status: Status::Open,
+        access_days: None,
+        day_unit: DayUnit::Calendar.as_str(),
+        citation: citation.to_string(),
+    };
+    let Some(req) = case
+        .request
+        .as_ref()
+        .filter(|_| case.kind == CaseKind::AccessRequest)
+    else {
+        return none("no statutory clock: act without delay");
+    };
+    if !case.is_own_access() {
+        let mut dl = none(
+            "no 164.524 access clock: not the individual's own access (164.508, 164.512 apply)",
+        );
+        dl.extension_problem = req
+            .extension
+            .as_ref()
+            .map(|_| ExtensionProblem::NoAccessClock);
+        if let Some(date) = req.instrument.return_date {
+            let days_left = (date - today).num_days();
+            dl.clock = Clock::Instrument;
+            dl.due = Some(date);
+            dl.original_due = Some(date);
+            dl.days_left = Some(days_left);
+            dl.status = status_for(days_left);
+            dl.citation =
+                "the instrument's own date (its return date); not a 164.524 deadline".into();
         }
-        CaseKind::DisclosureConcern => Deadline {
-            received: case.received,
-            due: None,
-            original_due: None,
-            extended: false,
-            extension_problem: None,
-            days_left: None,
-            status: Status::Open,
-        },
+        return dl;
     }
+    let state = rules.state(&case.jurisdiction).state_access_period();
+    access_deadline(case.received, req.extension.as_ref(), today, state.as_ref())
 }
 
-pub fn access_deadline(
+/// The access clock from `received`: the federal 30 calendar days, or `state`'s period
+/// when it ends first.
+fn access_deadline(
     received: NaiveDate,
     extension: Option<&Extension>,
     today: NaiveDate,
-    access_days: i64,
+    state: Option<&AccessPeriod>,
 ) -> Deadline {
-    let original = received + chrono::Days::new(access_days.max(0) as u64);
-    let problem = extension.and_then(|e| extension_problem(original, e));
+    let federal = add_days(received, ACCESS_DAYS, DayUnit::Calendar);
+    let state = state
+        .map(|p| (p, add_days(received, p.days, p.unit)))
+        .filter(|(_, due)| *due < federal);
+    let original = state.map_or(federal, |(_, d)| d);
+    let problem = extension.and_then(|e| extension_problem(original, e, state.map(|(p, _)| p)));
     let extended = extension.is_some() && problem.is_none();
     let due = match extension {
         Some(e) if extended => e.new_due,
         _ => original,
     };
     let days_left = (due - today).num_days();
+    let (access_days, unit, citation) = match state {
+        Some((p, _)) => (
+            p.days,
+            p.unit,
+            format!("{}; {FEDERAL_CITATION}", p.citation),
+        ),
+        None => (ACCESS_DAYS, DayUnit::Calendar, FEDERAL_CITATION.to_string()),
+    };
     Deadline {
         received,
+        clock: Clock::Access,
         due: Some(due),
         original_due: Some(original),
         extended,
         extension_problem: problem,
         days_left: Some(days_left),
         status: status_for(days_left),
+        access_days: Some(access_days),
+        day_unit: unit.as_str(),
+        citation,
     }
 }
 
-fn extension_problem(original_due: NaiveDate, e: &Extension) -> Option<ExtensionProblem> {
+fn extension_problem(
+    original_due: NaiveDate,
+    e: &Extension,
+    state: Option<&AccessPeriod>,
+) -> Option<ExtensionProblem> {
+    let latest = match state {
+        None => Some(original_due + chrono::Days::new(EXTENSION_DAYS as u64)),
+        Some(p) => p.extension_days.map(|n| add_days(original_due, n, p.unit)),
+    };
     if e.notice_sent > original_due {
         Some(ExtensionProblem::NoticeLate)
+    } else if e.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        Some(ExtensionProblem::NoReason)
     } else if e.new_due <= original_due {
         Some(ExtensionProblem::NotLater)
-    } else if (e.new_due - original_due).num_days() > EXTENSION_DAYS {
-        Some(ExtensionProblem::TooLong)
     } else {
-        None
+        match latest {
+            None => Some(ExtensionProblem::StateNoExtension),
+            Some(l) if e.new_due > l => Some(ExtensionProblem::TooLong),
+            Some(_) => None,
+        }
+    }
+}
+
+/// `from` plus `n` days: calendar days, or business days (Monday to Friday, counted from
+/// the day after `from`; public holidays are not modelled).
+pub fn add_days(from: NaiveDate, n: i64, unit: DayUnit) -> NaiveDate {
+    let n = n.max(0);
+    match unit {
+        DayUnit::Calendar => from + chrono::Days::new(n as u64),
+        DayUnit::Business => {
+            let mut d = from;
+            let mut counted = 0;
+            while counted < n {
+                d = d.succ_opt().unwrap_or(d);
+                if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+                    counted += 1;
+                }
+            }
+            d
+        }
     }
 }
 
@@ -143,43 +270,42 @@ mod tests {
         Extension {
             notice_sent: d(sent),
             new_due: d(due),
-            reason: None,
+            reason: Some("records archived off site".into()),
+        }
+    }
+
+    fn state(days: i64, unit: DayUnit, extension_days: Option<i64>) -> AccessPeriod {
+        AccessPeriod {
+            days,
+            unit,
+            extension_days,
+            citation: "State Code 1".into(),
         }
     }
 
     #[test]
     fn thirty_calendar_days() {
-        let dl = access_deadline(d("2026-03-16"), None, d("2026-04-01"), 30);
+        let dl = access_deadline(d("2026-03-16"), None, d("2026-04-01"), None);
         assert_eq!(dl.due, Some(d("2026-04-15")));
         assert_eq!(dl.days_left, Some(14));
         assert_eq!(dl.status, Status::Open);
+        assert_eq!(dl.citation, "45 CFR 164.524(b)(2)");
     }
 
     #[test]
     fn due_soon_and_overdue() {
         let r = d("2026-03-16");
-        assert_eq!(
-            access_deadline(r, None, d("2026-04-08"), 30).status,
-            Status::DueSoon
-        );
-        assert_eq!(
-            access_deadline(r, None, d("2026-04-15"), 30).status,
-            Status::DueSoon
-        );
-        assert_eq!(
-            access_deadline(r, None, d("2026-04-16"), 30).status,
-            Status::Overdue
-        );
-        assert_eq!(
-            access_deadline(r, None, d("2026-04-07"), 30).status,
-            Status::Open
-        );
+        let at = |t: &str| access_deadline(r, None, d(t), None).status;
+        assert_eq!(at("2026-04-08"), Status::DueSoon);
+        assert_eq!(at("2026-04-15"), Status::DueSoon);
+        assert_eq!(at("2026-04-16"), Status::Overdue);
+        assert_eq!(at("2026-04-07"), Status::Open);
     }
 
     #[test]
     fn extension_sent_in_time_counts() {
         let e = ext("2026-04-10", "2026-05-15");
-        let dl = access_deadline(d("2026-03-16"), Some(&e), d("2026-04-20"), 30);
+        let dl = access_deadline(d("2026-03-16"), Some(&e), d("2026-04-20"), None);
         assert!(dl.extended);
         assert_eq!(dl.due, Some(d("2026-05-15")));
         assert_eq!(dl.status, Status::Open);
@@ -189,7 +315,7 @@ mod tests {
     fn extension_on_day_34_does_not_count() {
         // received 03-02, day 30 = 04-01, notice on 04-05 (day 34).
         let e = ext("2026-04-05", "2026-05-01");
-        let dl = access_deadline(d("2026-03-02"), Some(&e), d("2026-04-10"), 30);
+        let dl = access_deadline(d("2026-03-02"), Some(&e), d("2026-04-10"), None);
         assert!(!dl.extended);
         assert_eq!(dl.extension_problem, Some(ExtensionProblem::NoticeLate));
         assert_eq!(dl.due, Some(d("2026-04-01")));
@@ -199,14 +325,71 @@ mod tests {
     #[test]
     fn extension_longer_than_thirty_days_does_not_count() {
         let e = ext("2026-03-20", "2026-05-15");
-        let dl = access_deadline(d("2026-03-02"), Some(&e), d("2026-03-21"), 30);
+        let dl = access_deadline(d("2026-03-02"), Some(&e), d("2026-03-21"), None);
         assert_eq!(dl.extension_problem, Some(ExtensionProblem::TooLong));
         assert_eq!(dl.due, Some(d("2026-04-01")));
     }
 
     #[test]
+    fn extension_without_a_reason_does_not_count() {
+        for reason in [None, Some("  ".to_string())] {
+            let e = Extension {
+                reason,
+                ..ext("2026-03-20", "2026-04-20")
+            };
+            let dl = access_deadline(d("2026-03-02"), Some(&e), d("2026-03-21"), None);
+            assert_eq!(dl.extension_problem, Some(ExtensionProblem::NoReason));
+            assert!(!dl.extended);
+            assert_eq!(dl.due, Some(d("2026-04-01")));
+        }
+    }
+
+    #[test]
     fn state_deadline_shorter() {
-        let dl = access_deadline(d("2026-03-02"), None, d("2026-03-03"), 15);
+        let p = state(15, DayUnit::Calendar, None);
+        let dl = access_deadline(d("2026-03-02"), None, d("2026-03-03"), Some(&p));
         assert_eq!(dl.due, Some(d("2026-03-17")));
+        assert_eq!(dl.access_days, Some(15));
+        assert_eq!(dl.citation, "State Code 1; 45 CFR 164.524(b)(2)");
+    }
+
+    #[test]
+    fn a_state_period_without_an_extension_is_not_extended() {
+        let p = state(15, DayUnit::Calendar, None);
+        let e = ext("2026-03-10", "2026-04-01");
+        let dl = access_deadline(d("2026-03-02"), Some(&e), d("2026-03-11"), Some(&p));
+        assert_eq!(
+            dl.extension_problem,
+            Some(ExtensionProblem::StateNoExtension)
+        );
+        assert_eq!(dl.due, Some(d("2026-03-17")));
+    }
+
+    #[test]
+    fn business_days_skip_weekends() {
+        // 2026-03-06 is a Friday: 15 business days later is Friday 2026-03-27.
+        let p = state(15, DayUnit::Business, Some(6));
+        let dl = access_deadline(d("2026-03-06"), None, d("2026-03-09"), Some(&p));
+        assert_eq!(dl.due, Some(d("2026-03-27")));
+        assert_eq!(dl.day_unit, "business");
+        // A Saturday receipt counts from Monday: 15 business days -> Friday 03-27 too.
+        let dl = access_deadline(d("2026-03-07"), None, d("2026-03-09"), Some(&p));
+        assert_eq!(dl.due, Some(d("2026-03-27")));
+        // The state's extension: 6 more business days, to Monday 04-06 at the latest.
+        let ok = ext("2026-03-20", "2026-04-06");
+        let dl = access_deadline(d("2026-03-06"), Some(&ok), d("2026-03-21"), Some(&p));
+        assert!(dl.extended, "{dl:?}");
+        let long = ext("2026-03-20", "2026-04-07");
+        let dl = access_deadline(d("2026-03-06"), Some(&long), d("2026-03-21"), Some(&p));
+        assert_eq!(dl.extension_problem, Some(ExtensionProblem::TooLong));
+    }
+
+    #[test]
+    fn a_state_period_longer_than_thirty_calendar_days_loses() {
+        // 25 business days from 2026-03-02 end on 04-06, after the federal 04-01.
+        let p = state(25, DayUnit::Business, None);
+        let dl = access_deadline(d("2026-03-02"), None, d("2026-03-03"), Some(&p));
+        assert_eq!(dl.due, Some(d("2026-04-01")));
+        assert_eq!(dl.citation, "45 CFR 164.524(b)(2)");
     }
 }

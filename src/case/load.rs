@@ -2,6 +2,7 @@
 //! result per file, so one bad file never stops the others.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
@@ -11,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::model::Case;
 use super::problem::Problem;
 use super::validate;
+use crate::rules::Rulebook;
 use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, ReadError, SafeDir};
 
 /// The directory's settings file; the one reserved name that is not a case.
@@ -54,8 +56,9 @@ pub struct InvalidCase {
     pub problems: Vec<Problem>,
 }
 
-/// Everything a directory holds, valid and invalid, sorted by file name.
-#[derive(Debug, Clone, Default)]
+/// Everything a directory holds, valid and invalid, sorted by file name, with the
+/// directory's rulebook.
+#[derive(Debug, Clone)]
 pub struct CaseSet {
     pub dir: PathBuf,
     pub cases: Vec<LoadedCase>,
@@ -64,6 +67,22 @@ pub struct CaseSet {
     /// lookup checks the position it finds and falls back to a scan if the vector was
     /// changed since (never a wrong answer, only a slower one).
     pub by_id: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    /// The directory's rulebook (`rules/rulebook.yaml`, else the built-in one). Its state
+    /// overlays set the deadlines ([`super::deadline::for_case`]), so the queue, `list`,
+    /// `show` and the records all see the same one the advisor applies.
+    pub rules: Arc<Rulebook>,
+}
+
+impl Default for CaseSet {
+    fn default() -> CaseSet {
+        CaseSet {
+            dir: PathBuf::new(),
+            cases: Vec::new(),
+            invalid: Vec::new(),
+            rules: Arc::new(Rulebook::builtin().clone()),
+            by_id: Default::default(),
+        }
+    }
 }
 
 impl CaseSet {
@@ -97,6 +116,9 @@ pub enum LoadError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The directory's override rulebook is broken: never a silent fallback.
+    #[error("{0}")]
+    Rules(#[from] crate::rules::RulebookError),
 }
 
 /// The case file names in `dir`: every `*.yaml` entry except the settings file, whatever
@@ -132,6 +154,7 @@ pub fn load_dir(
         path: dir.to_path_buf(),
         source,
     })?;
+    let rules = Arc::new(Rulebook::for_case_dir(dir)?);
     let total = names.len();
     let done = AtomicUsize::new(0);
     let results: Vec<Result<LoadedCase, InvalidCase>> = names
@@ -144,7 +167,10 @@ pub fn load_dir(
         .collect();
     let mut set = CaseSet {
         dir: dir.to_path_buf(),
-        ..CaseSet::default()
+        cases: Vec::new(),
+        invalid: Vec::new(),
+        rules,
+        by_id: Default::default(),
     };
     for r in results {
         match r {

@@ -64,6 +64,20 @@ pub struct Patient {
     pub incarcerated: bool,
     #[serde(default)]
     pub research_suspension_agreed: bool,
+    /// The patient has died (164.502(f): PHI stays protected for 50 years after death).
+    #[serde(
+        default,
+        deserialize_with = "strict_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date_of_death: Option<NaiveDate>,
+    /// A deceased patient had said that family should not be told (164.510(b)(5)).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub objected_to_family_disclosure: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,6 +97,42 @@ pub struct Requester {
     pub relationship: Relationship,
     #[serde(default)]
     pub identity_verified: bool,
+    /// Family or another person involved in a deceased patient's care or its payment
+    /// (164.510(b)(5)).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub involved_in_care: bool,
+    /// The provider's documented belief that this representative abuses, neglects or
+    /// endangers the patient (164.502(g)(5)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endangerment: Option<Endangerment>,
+}
+
+/// 164.502(g)(5): the provider may decline to treat a person as personal representative
+/// when it reasonably believes the patient has been or may be subjected to domestic
+/// violence, abuse or neglect by that person, or that treating them as representative
+/// could endanger the patient, and a professional judges it not in the patient's best
+/// interest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endangerment {
+    pub belief: EndangermentKind,
+    #[serde(deserialize_with = "strict_date::required")]
+    pub documented_on: NaiveDate,
+    /// Who documented it (name and credential).
+    pub documented_by: String,
+    /// The professional judgment that treating the requester as personal representative
+    /// is not in the patient's best interest (164.502(g)(5)(ii)).
+    #[serde(default)]
+    pub not_in_best_interest: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndangermentKind {
+    Abuse,
+    Neglect,
+    DomesticViolence,
+    Endangerment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -92,6 +142,8 @@ pub enum Relationship {
     SelfPatient,
     PersonalRepresentative,
     Parent,
+    /// The executor or administrator of a deceased patient's estate (164.502(g)(4)).
+    Executor,
     Attorney,
     Insurer,
     Family,
@@ -104,11 +156,15 @@ pub enum Relationship {
 }
 
 impl Relationship {
-    /// Treated as the individual under 164.502(g) (subject to the minor and abuse carve-outs).
+    /// Could be treated as the individual under 164.502(g) (subject to the patient's age,
+    /// death, and the minor and abuse carve-outs: see [`Case::requester_is_representative`]).
     pub fn is_patient_or_representative(self) -> bool {
         matches!(
             self,
-            Relationship::SelfPatient | Relationship::PersonalRepresentative | Relationship::Parent
+            Relationship::SelfPatient
+                | Relationship::PersonalRepresentative
+                | Relationship::Parent
+                | Relationship::Executor
         )
     }
 }
@@ -140,6 +196,14 @@ pub struct Instrument {
     pub part2_court_order: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// The date the instrument itself sets for production (a subpoena's return date, an
+    /// order's compliance date): the deadline of a request that has no access clock.
+    #[serde(
+        default,
+        deserialize_with = "strict_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -180,6 +244,20 @@ pub struct RecordItem {
     pub kept_separately: bool,
     #[serde(default)]
     pub minor_consented_alone: bool,
+    /// Care of a minor that a court ordered or consented to (164.502(g)(3)(i)(B)).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub court_ordered_care: bool,
+    /// Care the parent agreed to keep confidential between the minor and the provider
+    /// (164.502(g)(3)(i)(C)).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub parent_agreed_confidentiality: bool,
+}
+
+impl RecordItem {
+    /// Care the minor, not the parent, controls (164.502(g)(3)(i)(A)-(C)).
+    pub fn minor_controls(&self) -> bool {
+        self.minor_consented_alone || self.court_ordered_care || self.parent_agreed_confidentiality
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -479,6 +557,56 @@ impl Case {
     /// Who is asking, for one-line displays.
     pub fn requester_name(&self) -> Option<&str> {
         self.request.as_ref().map(|r| r.requester.name.as_str())
+    }
+
+    /// Under 18 and not emancipated.
+    pub fn patient_is_minor(&self) -> bool {
+        self.patient.age < 18 && !self.patient.emancipated
+    }
+
+    pub fn patient_is_deceased(&self) -> bool {
+        self.patient.date_of_death.is_some()
+    }
+
+    /// 164.502(f): a deceased patient's information stops being PHI 50 years after death;
+    /// counted to the day the request was received.
+    pub fn deceased_over_50_years(&self) -> bool {
+        self.patient
+            .date_of_death
+            .and_then(|d| d.checked_add_months(chrono::Months::new(50 * 12)))
+            .is_some_and(|end| end < self.received)
+    }
+
+    /// A personal representative (164.502(g)): someone with authority to act for the
+    /// patient, the parent of an unemancipated minor ((g)(3)), or the executor or
+    /// administrator of a deceased patient ((g)(4)). A parent of an adult, or an executor
+    /// of a living patient, is not.
+    pub fn requester_is_representative(&self) -> bool {
+        match self.request.as_ref().map(|r| r.requester.relationship) {
+            Some(Relationship::PersonalRepresentative) => true,
+            Some(Relationship::Parent) => self.patient_is_minor(),
+            Some(Relationship::Executor) => self.patient_is_deceased(),
+            _ => false,
+        }
+    }
+
+    /// The patient, or someone treated as the patient (164.502(g)).
+    pub fn requester_is_individual(&self) -> bool {
+        self.requester_is_representative()
+            || self.request.as_ref().map(|r| r.requester.relationship)
+                == Some(Relationship::SelfPatient)
+    }
+
+    /// The individual's own access under 164.524: a request by the individual, or the
+    /// patient's direction to send a copy to a third party (164.524(c)(3)(ii)). Only these
+    /// run on the 30-day access clock.
+    pub fn is_own_access(&self) -> bool {
+        self.kind == CaseKind::AccessRequest
+            && (self.requester_is_individual()
+                || self
+                    .request
+                    .as_ref()
+                    .is_some_and(|r| r.instrument.kind == InstrumentKind::PatientDirection))
     }
 }
 

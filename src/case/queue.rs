@@ -26,8 +26,9 @@ pub struct QueueEntry {
     pub title: String,
 }
 
-/// The queue of `set` as of `today`, most urgent first: by due date (a disclosure
-/// concern, which has no statutory clock, counts from the day it was raised), then id.
+/// The queue of `set` as of `today`, most urgent first: by due date (a case without a
+/// clock, such as a disclosure concern or a third party's request that gives no date,
+/// counts from the day it was received: the oldest unanswered first), then id.
 /// `status_of` lets the decision log override the deadline status (decided, under review).
 pub fn entries(
     set: &CaseSet,
@@ -40,7 +41,7 @@ pub fn entries(
         .enumerate()
         .map(|(index, lc)| {
             let c = &lc.case;
-            let dl = deadline::deadline(c, today, deadline::ACCESS_DAYS);
+            let dl = deadline::for_case(c, &set.rules, today);
             QueueEntry {
                 index,
                 id: c.id.clone(),

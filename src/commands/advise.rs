@@ -202,16 +202,12 @@ pub fn render(case: &Case, a: &Advice, proposal: Option<&Proposal>) -> String {
                 } else {
                     format!("{left} day(s) left")
                 },
-                d.status,
+                d.status.as_str(),
                 s(&d.citation)
             );
         }
         _ => {
-            let _ = writeln!(
-                o,
-                "deadline: received {}; act without delay (no statutory clock)",
-                d.received
-            );
+            let _ = writeln!(o, "deadline: received {}; {}", d.received, s(&d.citation));
         }
     }
     let r = &a.recommended;

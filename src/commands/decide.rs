@@ -36,8 +36,10 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
         time,
     )
     .map_err(CommandError::Usage)?;
-    let mut draft = build_draft(&case.case, &reviewer, &proposal, overrides, today)
-        .map_err(CommandError::Usage)?;
+    let mut draft = build_draft(
+        &case.case, &set.rules, &reviewer, &proposal, overrides, today,
+    )
+    .map_err(CommandError::Usage)?;
     match super::decide_gate::apply(global, &set, case, &mut draft) {
         Ok(()) => {}
         Err(GateError::Usage(m)) => return Err(CommandError::Usage(m)),

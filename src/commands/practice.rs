@@ -261,6 +261,7 @@ pub(crate) fn decide_countersign(
     .map_err(CommandError::Usage)?;
     let mut draft = match countersign::countersign_draft(
         &case.case,
+        &set.rules,
         &proposal,
         &reviewer,
         &args.rationale,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, find_case, io_out, load_cases};
-use crate::case::deadline::{self, ACCESS_DAYS};
+use crate::case::deadline;
 use crate::case::{Case, Deadline};
 use crate::cli::Global;
 use crate::text::{sanitize, sanitize_line};
@@ -15,7 +15,7 @@ use crate::text::{sanitize, sanitize_line};
 pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> CommandResult {
     let set = load_cases(global)?;
     let lc = find_case(&set, id)?;
-    let dl = deadline::deadline(&lc.case, global.today(), ACCESS_DAYS);
+    let dl = deadline::for_case(&lc.case, &set.rules, global.today());
     if json {
         // The practice reference stays hidden: trainees decide before they see it.
         let mut case = serde_json::to_value(&lc.case)

@@ -134,6 +134,7 @@ pub fn check_proposal(case: &Case, proposal: &Record) -> Result<(), AppendError>
 /// which re-checks everything under the log's lock.
 pub fn countersign_draft(
     case: &Case,
+    rules: &crate::rules::Rulebook,
     proposal: &Record,
     supervisor: &str,
     rationale: &str,
@@ -146,7 +147,7 @@ pub fn countersign_draft(
             "the rationale must not be empty".into(),
         ));
     }
-    let dl = crate::case::deadline::deadline(case, today, crate::case::deadline::ACCESS_DAYS);
+    let dl = crate::case::deadline::for_case(case, rules, today);
     Ok(Draft {
         kind: RecordType::Countersign,
         reviewer: supervisor.to_string(),

@@ -44,6 +44,10 @@ pub const FEATURES: &[(&str, &str)] = &[
         "an attorney, insurer, family member, employer or other third party asks",
     ),
     ("minor", "the patient is under 18 and not emancipated"),
+    (
+        "deceased",
+        "the patient has died (a date of death is given)",
+    ),
     ("parent_request", "a parent asks for the records"),
     (
         "psychotherapy_notes",
@@ -126,12 +130,15 @@ pub fn features_of(case: &Case) -> Vec<&'static str> {
             out.push(f);
         }
     };
+    add(case.patient_is_deceased(), "deceased");
     if let Some(r) = &case.request {
         let rel = r.requester.relationship;
         add(
             matches!(
                 rel,
-                Relationship::SelfPatient | Relationship::PersonalRepresentative
+                Relationship::SelfPatient
+                    | Relationship::PersonalRepresentative
+                    | Relationship::Executor
             ),
             "own_access",
         );

@@ -9,6 +9,7 @@ use super::model::{
     Action, DeadlineInfo, Disclosure, Notice, OverriddenFinding, RecordAction, RecordType,
 };
 use crate::case::{Case, CaseKind};
+use crate::rules::Rulebook;
 
 pub const OUTCOMES: &[&str] = &[
     "release_full",
@@ -47,9 +48,11 @@ fn is_code(s: &str) -> bool {
 }
 
 /// Checks the proposal against the case and builds the draft signed by `reviewer` on
-/// `today`. Errors are usage errors, worded for the person who typed the proposal.
+/// `today`; the deadline is the one every surface shows ([`crate::case::deadline::for_case`]
+/// under the directory's rulebook `rules`). Errors are usage errors, worded for the person who typed the proposal.
 pub fn build_draft(
     case: &Case,
+    rules: &Rulebook,
     reviewer: &str,
     p: &Proposal,
     overrides: Vec<OverriddenFinding>,
@@ -98,7 +101,7 @@ pub fn build_draft(
                 .any(|r| r.grounds.iter().any(|g| REVIEWABLE.contains(&g.as_str()))),
         complaint_routes: denial,
     };
-    let dl = crate::case::deadline::deadline(case, today, crate::case::deadline::ACCESS_DAYS);
+    let dl = crate::case::deadline::for_case(case, rules, today);
     Ok(Draft {
         kind: p.kind.unwrap_or(RecordType::Decision),
         reviewer: reviewer.to_string(),
@@ -245,25 +248,50 @@ mod tests {
             &["right-of-access"],
             &[("notes", "danger-to-life")],
         );
-        let d = build_draft(&case(), "a@x", &p, vec![], day("2026-03-20")).unwrap();
+        let d = build_draft(
+            &case(),
+            Rulebook::builtin(),
+            "a@x",
+            &p,
+            vec![],
+            day("2026-03-20"),
+        )
+        .unwrap();
         assert_eq!(d.records[0].action, Action::Release);
         assert_eq!(d.records[1].action, Action::Withhold);
         assert_eq!(d.records[1].grounds, vec!["danger-to-life".to_string()]);
         assert!(d.notice.basis && d.notice.review_rights && d.notice.complaint_routes);
         assert_eq!(d.deadline.due, Some(day("2026-04-01")));
         assert!(d.deadline.decided_on_time);
-        let late = build_draft(&case(), "a@x", &p, vec![], day("2026-04-02")).unwrap();
+        let late = build_draft(
+            &case(),
+            Rulebook::builtin(),
+            "a@x",
+            &p,
+            vec![],
+            day("2026-04-02"),
+        )
+        .unwrap();
         assert!(!late.deadline.decided_on_time);
     }
 
     #[test]
     fn deny_withholds_everything_on_the_decision_grounds() {
         let p = proposal("deny", &["psychotherapy-notes"], &[]);
-        let d = build_draft(&case(), "a@x", &p, vec![], day("2026-03-20")).unwrap();
+        let d = build_draft(
+            &case(),
+            Rulebook::builtin(),
+            "a@x",
+            &p,
+            vec![],
+            day("2026-03-20"),
+        )
+        .unwrap();
         assert!(d.records.iter().all(|r| r.action == Action::Withhold));
         assert!(d.notice.basis && !d.notice.review_rights);
         let e = build_draft(
             &case(),
+            Rulebook::builtin(),
             "a@x",
             &proposal("deny", &[], &[]),
             vec![],
@@ -276,7 +304,8 @@ mod tests {
     fn refuses_inconsistent_proposals() {
         let t = day("2026-03-20");
         let c = case();
-        let err = |p: Proposal| build_draft(&c, "a@x", &p, vec![], t).unwrap_err();
+        let err =
+            |p: Proposal| build_draft(&c, Rulebook::builtin(), "a@x", &p, vec![], t).unwrap_err();
         assert!(err(proposal("release_full", &[], &[("notes", "x")])).contains("release_partial"));
         assert!(err(proposal("release_partial", &[], &[])).contains("withholds others"));
         assert!(err(proposal("deny", &[], &[("nope", "x")])).contains("no record item `nope`"));
@@ -291,7 +320,7 @@ mod tests {
         }];
         let p = proposal("release_full", &[], &[]);
         assert!(
-            build_draft(&c, "a@x", &p, over, t)
+            build_draft(&c, Rulebook::builtin(), "a@x", &p, over, t)
                 .unwrap_err()
                 .contains("justification")
         );

@@ -6,16 +6,17 @@ use chrono::NaiveDate;
 use super::engine::{Engine, report_mandatory};
 use super::facts::Value;
 use super::findings::{Out, Proposal};
-use super::model::{GroundKind, Severity};
+use super::model::GroundKind;
 use crate::case::deadline::{ExtensionProblem, Status};
 use crate::case::model::{CaseKind, ConcernKind, Outcome, RecordCategory, RecordItem};
 
 pub(super) fn deadline_findings(eng: &Engine, today: NaiveDate, out: &mut Out) {
-    let (dl, days) = eng.deadline(today);
-    let state_note = if days < crate::case::deadline::ACCESS_DAYS {
-        format!(" ({} allows {days} days)", eng.state.name)
-    } else {
-        String::new()
+    let dl = eng.deadline(today);
+    let period = match dl.access_days {
+        Some(days) if days != crate::case::deadline::ACCESS_DAYS || dl.day_unit != "calendar" => {
+            format!(" ({} allows {days} {} days)", eng.state.name, dl.day_unit)
+        }
+        _ => String::new(),
     };
     if let Some(problem) = dl.extension_problem
         && let Some(ext) = eng
@@ -24,37 +25,50 @@ pub(super) fn deadline_findings(eng: &Engine, today: NaiveDate, out: &mut Out) {
             .as_ref()
             .and_then(|r| r.extension.as_ref())
     {
+        let original = dl.original_due.map_or(String::new(), |d| d.to_string());
         let day = (ext.notice_sent - eng.case().received).num_days();
         let msg = match problem {
-            ExtensionProblem::NoticeLate => format!(
-                "the extension notice was sent on {} (day {day}), after day {days}; it does not count and the due date stays {}",
+            ExtensionProblem::NoticeLate => Some(format!(
+                "the extension notice was sent on {} (day {day}), after the period ended on {original}{period}; it does not count and the due date stays {original}",
                 ext.notice_sent,
-                dl.original_due.map_or(String::new(), |d| d.to_string())
-            ),
-            ExtensionProblem::TooLong => format!(
-                "the extension to {} adds more than 30 days; it does not count",
+            )),
+            ExtensionProblem::TooLong => Some(format!(
+                "the extension to {} adds more than the law allows{period}; it does not count and the due date stays {original}",
                 ext.new_due
-            ),
-            ExtensionProblem::NotLater => format!(
+            )),
+            ExtensionProblem::NotLater => Some(format!(
                 "the extension's new date {} is not after the original due date; it does not count",
                 ext.new_due
-            ),
+            )),
+            ExtensionProblem::NoReason => Some(format!(
+                "the extension notice of {} gives no reason for the delay; a notice must state the reasons and the date (164.524(b)(2)(ii)), so it does not count and the due date stays {original}",
+                ext.notice_sent
+            )),
+            ExtensionProblem::StateNoExtension => Some(format!(
+                "{}'s own period{period} has no extension, and a federal extension cannot carry the answer past it (160.203(b)); the due date stays {original}",
+                eng.state.name
+            )),
+            // A third party's request has no 164.524 clock to extend: nothing is wrong.
+            ExtensionProblem::NoAccessClock => None,
         };
-        out.add("extension-invalid", msg, None);
+        if let Some(msg) = msg {
+            out.add("extension-invalid", msg, None);
+        }
     }
     let (Some(due), Some(left)) = (dl.due, dl.days_left) else {
         return;
     };
+    let cite = Some(dl.citation.as_str());
     match dl.status {
         Status::Overdue => out.add(
             "deadline-missed",
-            format!("due {due}{state_note}; {} day(s) late as of {today}", -left),
-            None,
+            format!("due {due}{period}; {} day(s) late as of {today}", -left),
+            cite,
         ),
         Status::DueSoon => out.add(
             "deadline-near",
-            format!("due {due}{state_note}; {left} day(s) left"),
-            None,
+            format!("due {due}{period}; {left} day(s) left"),
+            cite,
         ),
         _ => {}
     }
@@ -113,12 +127,7 @@ pub(super) fn blocking_findings(
     }
 }
 
-pub(super) fn disclosure_findings(
-    eng: &Engine,
-    p: &Proposal,
-    withheld: &[(&RecordItem, Option<&str>)],
-    out: &mut Out,
-) {
+pub(super) fn disclosure_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
     let case = eng.case();
     let concern = case.concern.as_ref().map(|c| c.kind);
     let cites = |c: &str| p.grounds.iter().any(|g| g == c);
@@ -228,23 +237,6 @@ pub(super) fn disclosure_findings(
                 "Part 2 allows reports of child abuse only (2.12(c)(6)); an adult-abuse report must not identify the patient as an SUD patient".into(),
                 Some("42 CFR 2.12(c)(6), 2.13"),
             );
-        }
-        let third = eng.view.get("requester.third_party", None) == Some(Value::Bool(true));
-        if third && releases {
-            for rec in case.records() {
-                let kept = withheld.iter().any(|(r, _)| r.id == rec.id);
-                if !kept && eng.holds_code("part2-consent-required", Some(rec)) {
-                    out.add_raised(
-                        "part2-restriction",
-                        format!(
-                            "`{}` is a Part 2 SUD-program record: it may not go to this requester without Part 2 consent or a 2.64 order with a subpoena",
-                            rec.id
-                        ),
-                        Some("42 CFR 2.31, 2.61, 2.64"),
-                        Some(Severity::Error),
-                    );
-                }
-            }
         }
     }
 }

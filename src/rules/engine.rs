@@ -11,7 +11,7 @@ use super::facts::{FactView, Related};
 use super::findings::{self, Finding, Proposal, ReviewerFacts};
 use super::model::{GroundKind, GroundRule, Review};
 use super::overlay::StateOverlay;
-use crate::case::deadline::{self, ACCESS_DAYS, Deadline, ExtensionProblem};
+use crate::case::deadline::{self, Deadline};
 use crate::case::model::{Case, CaseKind, ConcernKind, Outcome, RecordItem};
 
 /// A ground as shown to the reviewer: code, citation, review right, what it means.
@@ -81,19 +81,8 @@ pub struct NoticeElement {
     pub citation: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DeadlineInfo {
-    pub received: NaiveDate,
-    pub due: Option<NaiveDate>,
-    pub original_due: Option<NaiveDate>,
-    pub days_left: Option<i64>,
-    pub status: &'static str,
-    pub extended: bool,
-    pub extension_problem: Option<ExtensionProblem>,
-    /// 30, or the state's shorter period.
-    pub access_days: Option<i64>,
-    pub citation: String,
-}
+/// The advisor's deadline is the case's one deadline ([`deadline::for_case`]).
+pub type DeadlineInfo = Deadline;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StateInfo {
@@ -194,12 +183,9 @@ impl<'a> Engine<'a> {
                 == Some(super::facts::Value::Bool(false))
     }
 
-    pub fn deadline(&self, today: NaiveDate) -> (Deadline, i64) {
-        let days = self
-            .state
-            .access_days
-            .map_or(ACCESS_DAYS, |d| d.min(ACCESS_DAYS));
-        (deadline::deadline(self.case(), today, days), days)
+    /// The case's deadline: the one function every surface calls.
+    pub fn deadline(&self, today: NaiveDate) -> Deadline {
+        deadline::for_case(self.case(), self.rb, today)
     }
 
     pub fn recommend(&self) -> Recommended {
@@ -327,22 +313,7 @@ pub fn advise_with(
     let state = rb.state(&case.jurisdiction);
     let eng = Engine::new(rb, case, &state, related);
     let recommended = eng.recommend();
-    let (dl, days) = eng.deadline(today);
-    let citation = match (&state.access_days_citation, state.access_days) {
-        (Some(c), Some(d)) if d < ACCESS_DAYS => format!("{c}; 45 CFR 164.524(b)(2)"),
-        _ => "45 CFR 164.524(b)(2)".to_string(),
-    };
-    let deadline = DeadlineInfo {
-        received: dl.received,
-        due: dl.due,
-        original_due: dl.original_due,
-        days_left: dl.days_left,
-        status: dl.status.as_str(),
-        extended: dl.extended,
-        extension_problem: dl.extension_problem,
-        access_days: dl.due.map(|_| days),
-        citation,
-    };
+    let dl = eng.deadline(today);
     let records = case
         .records()
         .iter()
@@ -367,7 +338,7 @@ pub fn advise_with(
         state: eng.state_info(),
         required_actions: super::actions::required_actions(&eng, &recommended, &dl),
         notice: super::actions::notice_elements(&eng, &recommended),
-        deadline,
+        deadline: dl,
         recommended,
         bases,
         records,

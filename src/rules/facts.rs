@@ -9,9 +9,7 @@ use serde::Serialize;
 
 use super::model::Cond;
 use super::overlay::StateOverlay;
-use crate::case::model::{
-    Case, ConcernKind, Expiry, InstrumentKind, RecordCategory, RecordItem, Relationship,
-};
+use crate::case::model::{Case, ConcernKind, Expiry, InstrumentKind, RecordCategory, RecordItem};
 
 pub use super::vocabulary::{FACTS, FactSpec, FactType, Value, did_you_mean};
 
@@ -77,10 +75,15 @@ impl FactView<'_> {
             "entity.correctional" => Bool(c.entity.correctional),
             "entity.part2_program" => Bool(c.entity.part2_program),
             "patient.age" => Int(i64::from(c.patient.age)),
-            "patient.minor" => Bool(c.patient.age < 18 && !c.patient.emancipated),
+            "patient.minor" => Bool(c.patient_is_minor()),
             "patient.incarcerated" => Bool(c.patient.incarcerated),
             "patient.research_suspension_agreed" => Bool(c.patient.research_suspension_agreed),
             "patient.abuse_concern_on_file" => Bool(self.related.abuse_concern_on_file),
+            "patient.deceased" => Bool(c.patient_is_deceased()),
+            "patient.deceased_over_50_years" => Bool(c.deceased_over_50_years()),
+            "patient.objected_to_family_disclosure" => {
+                Bool(c.patient.objected_to_family_disclosure)
+            }
             "requester.relationship" => match rel {
                 Some(r) => Value::Str(snake(&r)),
                 None => Value::s("other"),
@@ -90,9 +93,25 @@ impl FactView<'_> {
             }
             "requester.third_party" => Bool(rel.is_some() && !self.patient_side()),
             "requester.representative" => Bool(self.representative()),
-            "request.scope_stated" => {
-                b(&|i| i.scope.as_deref().is_some_and(|s| !s.trim().is_empty()))
+            "requester.involved_in_care" => Bool(req.is_some_and(|r| r.requester.involved_in_care)),
+            "requester.endangerment_documented" => {
+                Bool(req.is_some_and(|r| r.requester.endangerment.is_some()))
             }
+            "requester.declined_as_representative" => Bool(req.is_some_and(|r| {
+                r.requester
+                    .endangerment
+                    .as_ref()
+                    .is_some_and(|e| e.not_in_best_interest)
+            })),
+            // The records list names what is wanted as much as a free-text scope does:
+            // "incomplete" is never about the words a requester chose (issue 13, point 2).
+            "request.scope_stated" => Bool(req.is_some_and(|r| {
+                !r.records.is_empty()
+                    || r.instrument
+                        .scope
+                        .as_deref()
+                        .is_some_and(|s| !s.trim().is_empty())
+            })),
             "request.includes_psychotherapy_notes" => Bool(self.includes_psychotherapy_notes()),
             "instrument.type" => Value::Str(ins.map_or("none".into(), |i| snake(&i.kind))),
             "instrument.signed" => b(&|i| i.signed),
@@ -106,6 +125,17 @@ impl FactView<'_> {
             "instrument.part2_court_order" => b(&|i| i.part2_court_order),
             "instrument.authorization_valid" => Bool(self.authorization_valid()),
             "instrument.order" => Bool(self.is_order()),
+            "instrument.law_enforcement_process" => b(&|i| {
+                matches!(
+                    i.kind,
+                    InstrumentKind::Warrant
+                        | InstrumentKind::AdministrativeRequest
+                        | InstrumentKind::Statute
+                ) || (matches!(
+                    i.kind,
+                    InstrumentKind::Subpoena | InstrumentKind::CourtOrder
+                ) && i.judge_signed)
+            }),
             "instrument.releases_psychotherapy_notes" => Bool(
                 ins.is_some_and(|i| i.covers_psychotherapy_notes)
                     && (self.authorization_valid() || self.is_order()),
@@ -131,6 +161,9 @@ impl FactView<'_> {
             "record.category" => Value::Str(snake(&rec?.category)),
             "record.kept_separately" => Bool(rec?.kept_separately),
             "record.minor_consented_alone" => Bool(rec?.minor_consented_alone),
+            "record.court_ordered_care" => Bool(rec?.court_ordered_care),
+            "record.parent_agreed_confidentiality" => Bool(rec?.parent_agreed_confidentiality),
+            "record.minor_controls" => Bool(rec?.minor_controls()),
             "record.evaluated" => {
                 let id = &rec?.id;
                 Bool(he.records.iter().any(|r| r == id))
@@ -166,22 +199,15 @@ impl FactView<'_> {
         }
     }
 
-    /// A personal representative, or a parent of a minor (164.502(g)(3)): a parent of an
-    /// adult or emancipated patient is a third party.
+    /// A personal representative, a parent of a minor (164.502(g)(3)) or the executor of a
+    /// deceased patient ((g)(4)): the case model's one definition.
     fn representative(&self) -> bool {
-        let minor = self.case.patient.age < 18 && !self.case.patient.emancipated;
-        match self.case.request.as_ref().map(|r| r.requester.relationship) {
-            Some(Relationship::PersonalRepresentative) => true,
-            Some(Relationship::Parent) => minor,
-            _ => false,
-        }
+        self.case.requester_is_representative()
     }
 
     /// The patient or someone treated as the patient.
     fn patient_side(&self) -> bool {
-        self.representative()
-            || self.case.request.as_ref().map(|r| r.requester.relationship)
-                == Some(Relationship::SelfPatient)
+        self.case.requester_is_individual()
     }
 
     fn includes_psychotherapy_notes(&self) -> bool {

@@ -11,6 +11,7 @@ use super::disclosure_checks;
 use super::engine::Engine;
 use super::facts::{Related, did_you_mean};
 use super::model::{GroundKind, GroundRule, Severity};
+use super::release_checks;
 use crate::case::model::{Case, CaseKind, Outcome, RecordItem};
 
 /// One finding. Plain strings, ready to render or serialize.
@@ -191,16 +192,28 @@ pub(crate) fn check_engine(
     // a third party's request is answered under 164.508 / 164.512.
     if eng.own_access() {
         notice_findings(eng, p, &withheld, reviewer, &mut out);
-        disclosure_checks::deadline_findings(eng, today, &mut out);
         disclosure_checks::blocking_findings(eng, p, &withheld, &mut out);
     }
-    disclosure_checks::disclosure_findings(eng, p, &withheld, &mut out);
+    // The case's one deadline: the access clock, or the instrument's own date.
+    disclosure_checks::deadline_findings(eng, today, &mut out);
+    release_checks::release_findings(eng, p, &withheld, &mut out);
+    disclosure_checks::disclosure_findings(eng, p, &mut out);
     if !eng.state.checked {
         out.add(
             "state-law-unchecked",
             format!(
                 "no state overlay for `{}`: only federal rules were applied; check state law (duty to warn, minors, reporting, deadlines)",
                 crate::text::sanitize_line(&case.jurisdiction)
+            ),
+            None,
+        );
+    } else if case.is_own_access() && !eng.state.access_period_checked() {
+        // Leave the state on the federal rule rather than guess its period (issue 13).
+        out.add(
+            "state-law-unchecked",
+            format!(
+                "{}'s own deadline for access has not been researched in this rulebook: the federal 30 days were applied; some states set a shorter period",
+                eng.state.name
             ),
             None,
         );

@@ -18,6 +18,7 @@ pub mod facts;
 pub mod findings;
 pub mod model;
 pub mod overlay;
+mod release_checks;
 pub mod vocabulary;
 
 use std::path::Path;
@@ -34,7 +35,7 @@ pub use findings::{
     generated_notice,
 };
 pub use model::{GroundKind, GroundRule, Review, Severity};
-pub use overlay::StateOverlay;
+pub use overlay::{AccessPeriod, DayUnit, StateOverlay};
 
 use model::{Cond, RulebookFile};
 
@@ -72,6 +73,8 @@ pub const ENGINE_FINDINGS: &[&str] = &[
     "minimum-necessary",
     "part2-restriction",
     "state-law-unchecked",
+    "release-not-permitted",
+    "release-against-advice",
 ];
 
 /// A checked rulebook: the file's rules plus their compiled conditions.
@@ -79,6 +82,8 @@ pub const ENGINE_FINDINGS: &[&str] = &[
 pub struct Rulebook {
     pub file: RulebookFile,
     conds: Vec<Cond>,
+    /// Compiled `forbidden_when` of each release limit, parallel to `file.release_limits`.
+    limit_conds: Vec<Cond>,
     /// Where it came from: "built-in" or the override's path.
     pub origin: String,
 }
@@ -125,10 +130,11 @@ impl Rulebook {
             origin: origin.to_string(),
             message,
         };
-        let conds = check_file(&file).map_err(invalid)?;
+        let (conds, limit_conds) = check_file(&file).map_err(invalid)?;
         Ok(Rulebook {
             file,
             conds,
+            limit_conds,
             origin: origin.to_string(),
         })
     }
@@ -175,6 +181,11 @@ impl Rulebook {
         self.conds.get(i)
     }
 
+    /// The release limits with their compiled conditions.
+    pub(crate) fn release_limits(&self) -> impl Iterator<Item = (&model::ReleaseLimit, &Cond)> {
+        self.file.release_limits.iter().zip(self.limit_conds.iter())
+    }
+
     pub fn finding(&self, code: &str) -> Option<&model::FindingRule> {
         self.file.findings.iter().find(|f| f.code == code)
     }
@@ -193,6 +204,9 @@ impl Rulebook {
                 checked: false,
                 access_days: None,
                 access_days_citation: None,
+                access_day_unit: Default::default(),
+                access_extension_days: None,
+                access_checked: false,
                 duty_to_warn: None,
                 adult_abuse_reporting: None,
                 minor_consent: None,
@@ -202,8 +216,9 @@ impl Rulebook {
 }
 
 /// Checks what serde cannot: citations everywhere, unique codes, known facts, the codes
-/// the engine relies on. Returns the compiled conditions, parallel to `file.grounds`.
-fn check_file(file: &RulebookFile) -> Result<Vec<Cond>, String> {
+/// the engine relies on. Returns the compiled conditions, parallel to `file.grounds` and
+/// to `file.release_limits`.
+fn check_file(file: &RulebookFile) -> Result<(Vec<Cond>, Vec<Cond>), String> {
     if file.version != 1 {
         return Err(format!(
             "rulebook version {} is not supported; expected `version: 1`",
@@ -271,6 +286,16 @@ fn check_file(file: &RulebookFile) -> Result<Vec<Cond>, String> {
                 "{at}: access_days {days}; expected 1 to 30 (a state may only shorten the federal 30)"
             ));
         }
+        if let Some(n) = s.access_extension_days {
+            if s.access_days.is_none() {
+                return Err(format!(
+                    "{at}: access_extension_days without access_days; the extension belongs to a state period"
+                ));
+            }
+            if !(1..=crate::case::deadline::EXTENSION_DAYS).contains(&n) {
+                return Err(format!("{at}: access_extension_days {n}; expected 1 to 30"));
+            }
+        }
         for (what, c) in s.citations() {
             if c.trim().is_empty() {
                 return Err(format!("{at}: `{what}` has no citation"));
@@ -280,5 +305,30 @@ fn check_file(file: &RulebookFile) -> Result<Vec<Cond>, String> {
     if !sseen.contains("US") {
         return Err("state `US` (the default for unlisted jurisdictions) is missing".into());
     }
-    Ok(conds)
+    if file.release_limits.is_empty() {
+        return Err(
+            "`release_limits` is empty; without them every release would pass (RULEBOOK R27)"
+                .into(),
+        );
+    }
+    let mut lseen = std::collections::HashSet::new();
+    let mut limit_conds = Vec::new();
+    for l in &file.release_limits {
+        let at = format!("release limit `{}`", l.code);
+        if !lseen.insert(l.code.as_str()) {
+            return Err(format!("{at}: defined twice"));
+        }
+        if l.citation.trim().is_empty() || l.describe.trim().is_empty() {
+            return Err(format!("{at}: `citation` and `describe` are required"));
+        }
+        if !fseen.contains(l.finding.as_str()) {
+            return Err(format!(
+                "{at}: finding `{}` is not defined under `findings`{}",
+                l.finding,
+                facts::did_you_mean(&l.finding, fseen.iter().copied())
+            ));
+        }
+        limit_conds.push(l.forbidden_when.compile(&at)?);
+    }
+    Ok((conds, limit_conds))
 }

@@ -17,8 +17,30 @@ pub struct RulebookFile {
     #[serde(default)]
     pub source: String,
     pub grounds: Vec<GroundRule>,
+    /// RULEBOOK R27: what may not be released to this requester, per item. Required: a
+    /// rulebook without them would let every release through.
+    pub release_limits: Vec<ReleaseLimit>,
     pub findings: Vec<FindingRule>,
     pub states: Vec<StateOverlay>,
+}
+
+/// A rule that forbids releasing a record item (RULEBOOK R27): when `forbidden_when`
+/// holds for an item a proposal releases, the proposal draws `finding` (by default
+/// `release-not-permitted`, an error) with this rule's citation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseLimit {
+    pub code: String,
+    pub citation: String,
+    /// Why the item may not go out, in a clinician's words.
+    pub describe: String,
+    #[serde(default = "release_not_permitted")]
+    pub finding: String,
+    pub forbidden_when: Condition,
+}
+
+fn release_not_permitted() -> String {
+    "release-not-permitted".to_string()
 }
 
 /// What a ground code does in a decision.

@@ -19,12 +19,59 @@ pub struct StateOverlay {
     pub access_days: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_days_citation: Option<String>,
+    /// Whether `access_days` counts calendar days (the default) or business days.
+    #[serde(default, skip_serializing_if = "DayUnit::is_calendar")]
+    pub access_day_unit: DayUnit,
+    /// Days (in `access_day_unit`) the state's own law lets a written notice giving the
+    /// reasons add after its period. Absent: the state's period has no extension, and a
+    /// 164.524(b)(2) extension cannot carry the answer past it (160.203(b)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_extension_days: Option<i64>,
+    /// The state's access period was researched: with no `access_days`, the state sets
+    /// none shorter than the federal 30 days. False (the default, and for every state
+    /// without `access_days`): an own-access case carries `state-law-unchecked`.
+    #[serde(default)]
+    pub access_checked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duty_to_warn: Option<DutyToWarn>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adult_abuse_reporting: Option<AdultAbuseReporting>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minor_consent: Option<MinorConsent>,
+}
+
+/// How a state's access period is counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayUnit {
+    #[default]
+    Calendar,
+    /// Monday to Friday; public holidays are not modelled.
+    Business,
+}
+
+impl DayUnit {
+    pub fn is_calendar(&self) -> bool {
+        *self == DayUnit::Calendar
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayUnit::Calendar => "calendar",
+            DayUnit::Business => "business",
+        }
+    }
+}
+
+/// A state's own period for answering the individual's access request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessPeriod {
+    pub days: i64,
+    pub unit: DayUnit,
+    /// What the state's law lets a written notice of the reasons add (same unit);
+    /// `None`: no extension past the state's period.
+    pub extension_days: Option<i64>,
+    pub citation: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -141,6 +188,18 @@ impl StateOverlay {
                 .access_days
                 .and(self.access_days_citation.clone())
                 .or_else(|| base.access_days_citation.clone()),
+            // The unit and the extension belong to whichever overlay set the period.
+            access_day_unit: if self.access_days.is_some() {
+                self.access_day_unit
+            } else {
+                base.access_day_unit
+            },
+            access_extension_days: if self.access_days.is_some() {
+                self.access_extension_days
+            } else {
+                base.access_extension_days
+            },
+            access_checked: self.access_checked || self.access_days.is_some(),
             duty_to_warn: self
                 .duty_to_warn
                 .clone()
@@ -154,6 +213,26 @@ impl StateOverlay {
                 .clone()
                 .or_else(|| base.minor_consent.clone()),
         }
+    }
+
+    /// The state's own period for the individual's access, if the overlay sets one. The
+    /// deadline takes whichever of it and the federal 30 days ends first (160.203(b)).
+    pub fn state_access_period(&self) -> Option<AccessPeriod> {
+        let days = self.access_days?;
+        Some(AccessPeriod {
+            days,
+            unit: self.access_day_unit,
+            extension_days: self.access_extension_days,
+            citation: self
+                .access_days_citation
+                .clone()
+                .unwrap_or_else(|| format!("{} access law", self.name)),
+        })
+    }
+
+    /// Was the state's own access period researched (a period, or none shorter)?
+    pub fn access_period_checked(&self) -> bool {
+        self.access_checked || self.access_days.is_some()
     }
 
     pub fn duty_category(&self) -> &'static str {

@@ -77,6 +77,7 @@ const RELATIONSHIPS: &[&str] = &[
     "self",
     "personal_representative",
     "parent",
+    "executor",
     "attorney",
     "insurer",
     "family",
@@ -198,6 +199,21 @@ pub const FACTS: &[FactSpec] = &[
         "another case of the same patient, received no later than this one, holds a child-, elder- or vulnerable-adult-abuse concern"
     ),
     fact!(
+        "patient.deceased",
+        FactType::Bool,
+        "the case gives a date of death"
+    ),
+    fact!(
+        "patient.deceased_over_50_years",
+        FactType::Bool,
+        "died more than 50 years before the request: no longer PHI (164.502(f))"
+    ),
+    fact!(
+        "patient.objected_to_family_disclosure",
+        FactType::Bool,
+        "a deceased patient had objected to disclosure to family (164.510(b)(5))"
+    ),
+    fact!(
         "requester.relationship",
         FactType::Enum(RELATIONSHIPS),
         "the requester's relationship (none for a concern)"
@@ -210,17 +226,32 @@ pub const FACTS: &[FactSpec] = &[
     fact!(
         "requester.third_party",
         FactType::Bool,
-        "neither the patient, a personal representative nor the parent of a minor"
+        "neither the patient nor a personal representative (including the parent of a minor and the executor of a deceased patient)"
     ),
     fact!(
         "requester.representative",
         FactType::Bool,
-        "a personal representative, or the parent of a minor (not emancipated)"
+        "a personal representative, the parent of a minor (not emancipated), or the executor of a deceased patient"
+    ),
+    fact!(
+        "requester.involved_in_care",
+        FactType::Bool,
+        "involved in a deceased patient's care or its payment (164.510(b)(5))"
+    ),
+    fact!(
+        "requester.endangerment_documented",
+        FactType::Bool,
+        "the case documents the provider's belief that the requester abuses, neglects or endangers the patient (164.502(g)(5)(i))"
+    ),
+    fact!(
+        "requester.declined_as_representative",
+        FactType::Bool,
+        "that belief plus the professional judgment that treating the requester as representative is not in the patient's best interest (164.502(g)(5))"
     ),
     fact!(
         "request.scope_stated",
         FactType::Bool,
-        "the instrument states what is asked for"
+        "the request says what it wants: a `scope` text or at least one item under `records`"
     ),
     fact!(
         "request.includes_psychotherapy_notes",
@@ -278,6 +309,11 @@ pub const FACTS: &[FactSpec] = &[
         "instrument.order",
         FactType::Bool,
         "a court order, or a subpoena, signed by a judge"
+    ),
+    fact!(
+        "instrument.law_enforcement_process",
+        FactType::Bool,
+        "process 164.512(f)(1) accepts: a warrant, a judge-signed order or subpoena, an administrative request, or a statute requiring the disclosure"
     ),
     fact!(
         "instrument.releases_psychotherapy_notes",
@@ -366,6 +402,21 @@ pub const FACTS: &[FactSpec] = &[
         "record.minor_consented_alone",
         FactType::Bool,
         "care the minor consented to alone"
+    ),
+    fact!(
+        "record.court_ordered_care",
+        FactType::Bool,
+        "care of a minor a court ordered or consented to (164.502(g)(3)(i)(B))"
+    ),
+    fact!(
+        "record.parent_agreed_confidentiality",
+        FactType::Bool,
+        "care the parent agreed to keep confidential (164.502(g)(3)(i)(C))"
+    ),
+    fact!(
+        "record.minor_controls",
+        FactType::Bool,
+        "any of the three: the minor, not the parent, controls this care (164.502(g)(3)(i))"
     ),
     fact!(
         "record.evaluated",

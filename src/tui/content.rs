@@ -5,12 +5,13 @@ use chrono::NaiveDate;
 
 use super::app::{CaseView, PANE_TITLES, Pane, PaneLine};
 use super::theme::Role;
-use crate::case::deadline::{self, ACCESS_DAYS};
+use crate::case::deadline;
 use crate::case::{Case, Deadline, Status};
+use crate::rules::Rulebook;
 use crate::text::{sanitize, sanitize_line};
 
-pub fn case_view(index: usize, case: &Case, today: NaiveDate) -> CaseView {
-    let dl = deadline::deadline(case, today, ACCESS_DAYS);
+pub fn case_view(index: usize, case: &Case, rules: &Rulebook, today: NaiveDate) -> CaseView {
+    let dl = deadline::for_case(case, rules, today);
     CaseView {
         index,
         case_id: case.id.clone(),

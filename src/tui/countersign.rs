@@ -191,6 +191,7 @@ pub fn sign(
     )?;
     let mut draft = countersign::countersign_draft(
         &case.case,
+        &set.rules,
         &proposal,
         &reviewer,
         rationale,

@@ -81,7 +81,9 @@ pub fn sign(
         kind.namespace(),
         time,
     )?;
-    let mut draft = build_draft(&case.case, &reviewer, &proposal, overrides, today)?;
+    let mut draft = build_draft(
+        &case.case, &set.rules, &reviewer, &proposal, overrides, today,
+    )?;
     match decide_gate::apply(global, set, case, &mut draft) {
         Ok(()) => {}
         Err(GateError::Usage(m)) => return Err(m),

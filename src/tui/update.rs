@@ -423,7 +423,7 @@ fn open_case(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let row_index = row.index;
-    let view = content::case_view(row_index, &lc.case, state.today);
+    let view = content::case_view(row_index, &lc.case, &set.rules, state.today);
     let id = lc.case.id.clone();
     state.case = Some(view);
     state.form = None;

@@ -29,11 +29,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ])),
         parts[0],
     );
-    let due = state
-        .set
-        .as_ref()
-        .and_then(|s| s.cases.get(state.case.as_ref()?.index))
-        .and_then(|lc| crate::case::deadline::deadline(&lc.case, state.today, 30).due);
+    let due = state.set.as_ref().and_then(|set| {
+        let lc = set.cases.get(state.case.as_ref()?.index)?;
+        crate::case::deadline::for_case(&lc.case, &set.rules, state.today).due
+    });
     let preview =
         super::super::practice::preview(state, form.preview(state.today, due, &state.signer));
     let (left, right) = if area.width >= SIDE_BY_SIDE_WIDTH {
