@@ -195,6 +195,7 @@ pub(crate) fn check_engine(
         disclosure_checks::blocking_findings(eng, p, &withheld, &mut out);
     }
     disclosure_checks::disclosure_findings(eng, p, &withheld, &mut out);
+    super::recommendation::outcome_findings(eng, p, &mut out);
     if !eng.state.checked {
         out.add(
             "state-law-unchecked",
