@@ -49,6 +49,16 @@ impl Global {
         self.today
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
+
+    /// The options a decision is made under, for the decision workflow.
+    pub fn setting(&self) -> crate::decision::Setting<'_> {
+        crate::decision::Setting {
+            cases: &self.cases,
+            today: self.today(),
+            reviewer: self.reviewer.as_deref(),
+            key: self.key.as_deref(),
+        }
+    }
 }
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {

@@ -1,6 +1,6 @@
 //! casebench: review disclosure cases, get the legal grounds that apply, sign decisions.
 //!
-//! The domain (case, rules, record, store) knows nothing of terminals; the TUI and the
+//! The domain (case, rules, record, store, decision) knows nothing of terminals; the TUI and the
 //! headless commands in [`cli`] call the same functions.
 
 pub mod audit;
@@ -8,6 +8,7 @@ pub mod case;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod decision;
 pub mod practice;
 pub mod record;
 pub mod rules;

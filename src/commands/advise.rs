@@ -12,7 +12,7 @@ use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, find_case, io_out, load_cases};
 use crate::case::model::{Case, Outcome};
 use crate::cli::{AdviseArgs, Global, Proposal as ProposalArgs};
-use crate::rules::{self, Advice, Proposal, Related, ReviewerFacts, Rulebook, Severity};
+use crate::rules::{self, Advice, Proposal, Related, Rulebook, Severity};
 use crate::text::sanitize_line;
 
 /// A trainee (`--reviewer` with `role: trainee`) gets no advice on a practice case until
@@ -46,7 +46,7 @@ pub fn run(global: &Global, args: &AdviseArgs, out: &mut dyn Write) -> CommandRe
     let rb = Rulebook::for_case_dir(&global.cases).map_err(|e| CommandError::Io(e.to_string()))?;
     let proposal = parse_proposal(&args.proposal, &lc.case)?;
     let related = Related::from_cases(&lc.case, set.cases.iter().map(|c| &c.case));
-    let reviewer = reviewer_facts(global);
+    let reviewer = crate::decision::facts::for_advice(&global.cases, global.reviewer.as_deref());
     let advice = rules::engine::advise_with(
         &rb,
         &lc.case,
@@ -71,17 +71,6 @@ pub fn run(global: &Global, args: &AdviseArgs, out: &mut dyn Write) -> CommandRe
     } else {
         Exit::Ok
     })
-}
-
-/// What `advise` and `decide` know about the reviewer without the records module: the
-/// principal, and whether notices can name the entity's privacy contact.
-pub fn reviewer_facts(global: &Global) -> ReviewerFacts {
-    let contact = crate::case::settings::privacy_contact_known(&global.cases);
-    ReviewerFacts {
-        principal: global.reviewer.clone(),
-        privacy_contact_missing: !contact,
-        ..ReviewerFacts::default()
-    }
 }
 
 /// Turns the command-line proposal into a [`Proposal`]; `None` when no `--outcome`.

@@ -6,16 +6,20 @@
 
 use std::io::Write;
 
-use chrono::Utc;
+use serde_json::json;
 
-use super::decide_gate::GateError;
 use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, io_out};
-use crate::case::LoadedCase;
 use crate::cli::{DecideArgs, Global};
+use crate::decision::DecideError;
+use crate::decision::after::AfterPractice;
+use crate::decision::sign::{Signed, decide};
+use crate::record::AppendError;
 use crate::record::model::{Disclosure, OverriddenFinding, RecordType};
-use crate::record::proposal::{Proposal, build_draft};
-use crate::record::{AppendError, Appended, Signer, signer};
+use crate::record::proposal::Proposal;
+use crate::text::sanitize_line;
+
+mod countersign;
 
 pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandResult {
     let set = super::load_cases(global)?;
@@ -23,68 +27,42 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
     let today = global.today();
     let overrides = parse_overrides(&args.overrides)?;
     if let Some(seq) = args.countersigns {
-        return super::practice::decide_countersign(global, args, &set, case, seq, overrides, out);
+        return countersign::run(global, args, &set, case, seq, overrides, out);
     }
     let proposal = parse_proposal(args, today)?;
-    let kind = proposal.kind.unwrap_or(RecordType::Decision);
-    let time = Utc::now();
-    let (reviewer, mut signer) = signer::resolve(
-        &global.cases,
-        global.key.as_deref(),
-        global.reviewer.as_deref(),
-        kind.namespace(),
-        time,
-    )
-    .map_err(CommandError::Usage)?;
-    let mut draft = build_draft(
-        &case.case, &set.rules, &reviewer, &proposal, overrides, today,
-    )
-    .map_err(CommandError::Usage)?;
-    match super::decide_gate::apply(global, &set, case, &mut draft) {
-        Ok(()) => {}
-        Err(GateError::Usage(m)) => return Err(CommandError::Usage(m)),
-        Err(GateError::Findings(open)) => return refuse_findings(out, &open, args.json),
+    match decide(&global.setting(), &set, case, &proposal, overrides) {
+        Ok(signed) => report(out, &signed, args.json),
+        Err(e) => refused(out, e, args.json),
     }
-    match decide(global, case, &draft, &mut signer, time) {
-        Ok(a) => {
-            // A practice record: the comparison with the reference (only now that it is
-            // signed), or, on a real case, how to have the proposal countersigned.
-            let after = (a.record.kind == RecordType::Practice)
-                .then(|| super::practice::after_practice(global, &set, case, &a.record));
-            report(out, &a, &signer, args.json, after.as_ref())
-        }
-        Err(AppendError::Io(e)) => Err(CommandError::Io(e)),
-        Err(refusal) => {
+}
+
+/// A decision not signed: usage and I/O errors stop the command (exit 2); findings and
+/// the log's refusals are reported (exit 1).
+fn refused(out: &mut dyn Write, e: DecideError, json: bool) -> CommandResult {
+    match e {
+        DecideError::Usage(m) => Err(CommandError::Usage(m)),
+        DecideError::Findings(open) => refuse_findings(out, &open, json),
+        DecideError::Refused(AppendError::Io(e)) => Err(CommandError::Io(e)),
+        DecideError::Refused(refusal) => {
             let msg = refusal.to_string();
-            if args.json {
-                let v = serde_json::json!({ "error": refusal_kind(&refusal), "message": msg });
+            if json {
+                let v = json!({ "error": refusal_kind(&refusal), "message": msg });
                 write_json(out, &v, false)?;
             }
-            crate::text::warn(&crate::text::sanitize_line(&msg));
+            crate::text::warn(&sanitize_line(&msg));
             Ok(Exit::Problems)
         }
     }
 }
 
-/// Signs and appends the draft (the advisor's gate has already passed it).
-fn decide(
-    global: &Global,
-    case: &LoadedCase,
-    draft: &crate::record::Draft,
-    signer: &mut Signer,
-    time: chrono::DateTime<Utc>,
-) -> Result<Appended, AppendError> {
-    crate::record::sign_and_append(&global.cases, case, draft, signer, time)
-}
-
 /// Error findings without an override: nothing is signed; each is listed with what to do.
-pub(super) fn refuse_findings(
+fn refuse_findings(
     out: &mut dyn Write,
     open: &[crate::rules::Finding],
     json: bool,
 ) -> CommandResult {
     if json {
-        let v = serde_json::json!({ "error": "findings", "findings": open });
+        let v = json!({ "error": "findings", "findings": open });
         write_json(out, &v, false)?;
     }
     crate::text::warn(&format!(
@@ -95,8 +73,8 @@ pub(super) fn refuse_findings(
     for f in open {
         eprintln!(
             "  error {}: {}  [{}]",
-            crate::text::sanitize_line(&f.code),
-            crate::text::sanitize_line(&f.message),
+            sanitize_line(&f.code),
+            sanitize_line(&f.message),
             f.citation
         );
     }
@@ -114,16 +92,11 @@ fn refusal_kind(e: &AppendError) -> &'static str {
     }
 }
 
-fn report(
-    out: &mut dyn Write,
-    a: &Appended,
-    signer: &Signer,
-    json: bool,
-    practice: Option<&super::practice::AfterPractice>,
-) -> CommandResult {
+fn report(out: &mut dyn Write, s: &Signed, json: bool) -> CommandResult {
+    let a = &s.appended;
     let r = &a.record;
     if json {
-        let mut v = serde_json::json!({
+        let mut v = json!({
             "seq": r.seq,
             "file": a.path.display().to_string(),
             "signature": a.sig_path.display().to_string(),
@@ -136,8 +109,8 @@ fn report(
             "sha256": crate::record::model::sha256_link(&a.bytes),
             "warning": a.warning,
         });
-        if let Some(p) = practice {
-            v["practice"] = p.to_json();
+        if let Some(p) = &s.after {
+            v["practice"] = after_json(p);
         }
         write_json(out, &v, false)?;
     } else {
@@ -146,15 +119,15 @@ fn report(
             "signed record {} ({} of case {}: {}) as {} with {}\n  {}",
             r.seq,
             r.kind.as_str(),
-            crate::text::sanitize_line(&r.case),
+            sanitize_line(&r.case),
             r.outcome,
-            crate::text::sanitize_line(&r.reviewer),
-            signer.describe(),
+            sanitize_line(&r.reviewer),
+            s.signer,
             a.path.display()
         )
         .map_err(io_out)?;
-        if let Some(p) = practice {
-            p.write(out).map_err(io_out)?;
+        if let Some(p) = &s.after {
+            write_after(out, p).map_err(io_out)?;
         }
     }
     if let Some(w) = &a.warning {
@@ -163,12 +136,56 @@ fn report(
     Ok(Exit::Ok)
 }
 
+/// What `decide --type practice --json` adds: the score, or the proposal to countersign.
+fn after_json(a: &AfterPractice) -> serde_json::Value {
+    match a {
+        AfterPractice::Scored(f) => json!({ "scored": true, "feedback": f }),
+        AfterPractice::Proposal { seq, case } => json!({
+            "scored": false,
+            "proposal": true,
+            "countersign": format!("casebench decide {case} --type countersign --countersigns {seq} --rationale TEXT"),
+        }),
+        AfterPractice::AlreadyDecided { by, at, .. } => json!({
+            "scored": false,
+            "proposal": false,
+            "decided_by": by,
+            "decided_at": at,
+        }),
+        AfterPractice::Unscored(why) => json!({ "scored": false, "error": why }),
+    }
+}
+
+/// What `decide --type practice` shows once the record is signed.
+fn write_after(out: &mut dyn Write, a: &AfterPractice) -> std::io::Result<()> {
+    match a {
+        AfterPractice::Scored(f) => {
+            writeln!(out)?;
+            super::practice::write_feedback(out, f)
+        }
+        AfterPractice::Proposal { seq, case } => writeln!(
+            out,
+            "\nA proposal: case {} is not decided until a supervisor countersigns record {seq}:\n  casebench decide {} --type countersign --countersigns {seq} --rationale TEXT",
+            sanitize_line(case),
+            sanitize_line(case)
+        ),
+        AfterPractice::AlreadyDecided { case, by, at } => writeln!(
+            out,
+            "\nCase {} was already decided by {} at {at}: this practice record is not a proposal, and a real case has no reference to score it against.",
+            sanitize_line(case),
+            sanitize_line(by)
+        ),
+        AfterPractice::Unscored(why) => {
+            writeln!(out, "\nNot scored: {}", sanitize_line(why))
+        }
+    }
+}
+
 fn parse_proposal(args: &DecideArgs, today: chrono::NaiveDate) -> Result<Proposal, CommandError> {
     let usage = |m: String| CommandError::Usage(m);
     let kind = RecordType::parse(&args.record_type).ok_or_else(|| {
         usage(format!(
             "--type `{}`: expected decision, review, practice or countersign",
-            crate::text::sanitize_line(&args.record_type)
+            sanitize_line(&args.record_type)
         ))
     })?;
     let outcome = args
@@ -184,7 +201,7 @@ fn parse_proposal(args: &DecideArgs, today: chrono::NaiveDate) -> Result<Proposa
             .ok_or_else(|| {
                 usage(format!(
                     "--withhold `{}`: expected REC=GROUND",
-                    crate::text::sanitize_line(w)
+                    sanitize_line(w)
                 ))
             })?;
         withhold.push((rec.to_string(), g.to_string()));
@@ -195,7 +212,7 @@ fn parse_proposal(args: &DecideArgs, today: chrono::NaiveDate) -> Result<Proposa
         let [recipient, address, description, purpose] = parts.as_slice() else {
             return Err(usage(format!(
                 "--disclosure `{}`: expected RECIPIENT|ADDRESS|DESCRIPTION|PURPOSE",
-                crate::text::sanitize_line(d)
+                sanitize_line(d)
             )));
         };
         if [recipient, address, description, purpose]
@@ -234,7 +251,7 @@ fn parse_overrides(raw: &[String]) -> Result<Vec<OverriddenFinding>, CommandErro
                 .ok_or_else(|| {
                     CommandError::Usage(format!(
                         "--override `{}`: expected CODE=JUSTIFICATION",
-                        crate::text::sanitize_line(o)
+                        sanitize_line(o)
                     ))
                 })
         })

@@ -5,12 +5,11 @@ use std::io::Write;
 
 use crate::cli::{Cli, Command, Global};
 
-pub mod advise;
+mod advise;
 mod audit;
 mod check;
 mod checkpoint;
 mod decide;
-pub mod decide_gate;
 mod list;
 mod notice;
 pub mod output;

@@ -198,6 +198,7 @@ pub(crate) fn check_engine(
     disclosure_checks::deadline_findings(eng, today, &mut out);
     release_checks::release_findings(eng, p, &withheld, &mut out);
     disclosure_checks::disclosure_findings(eng, p, &mut out);
+    super::recommendation::outcome_findings(eng, p, &mut out);
     if !eng.state.checked {
         out.add(
             "state-law-unchecked",

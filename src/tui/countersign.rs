@@ -2,11 +2,10 @@
 //! a real case with a trainee's pending proposal, presses `C`, reads the proposal, types
 //! a one-line rationale and signs a `countersign` record. The steps are the library's,
 //! as in `casebench decide --type countersign --countersigns SEQ`: `countersign::pending`
-//! finds the proposals, `read_record` + `countersign_draft` build the record, the
-//! advisor's gate (`decide_gate::apply`) may refuse it, and `Log::append_countersign`
-//! signs and appends it under the log's lock.
+//! finds the proposals, and `decision::countersign` reads and checks the proposal,
+//! builds the record, runs the advisor's gate (which may refuse it) and signs and
+//! appends it under the log's lock.
 
-use chrono::Utc;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{Effect, Screen, State};
@@ -14,10 +13,9 @@ use super::keymap::Action as KeyAction;
 use super::theme::Role;
 use crate::case::CaseSet;
 use crate::cli::Global;
-use crate::commands::decide_gate::{self, GateError};
+use crate::decision::DecideError;
 use crate::practice::countersign::{self, PendingProposal};
-use crate::record::model::{Action, RecordType};
-use crate::record::{Log, signer};
+use crate::record::model::Action;
 use crate::text::{sanitize, sanitize_line};
 
 /// A pending proposal, sanitised for display (`case_id` is raw, for effects only).
@@ -178,31 +176,20 @@ pub fn sign(
     let case = set
         .get(case_id)
         .ok_or_else(|| format!("case {} is no longer loaded", sanitize_line(case_id)))?;
-    let proposal = countersign::read_record(&global.cases, seq)
-        .and_then(|p| countersign::check_proposal(&case.case, &p).map(|()| p))
-        .map_err(|e| e.to_string())?;
-    let time = Utc::now();
-    let (reviewer, mut signer) = signer::resolve(
-        &global.cases,
-        global.key.as_deref(),
-        global.reviewer.as_deref(),
-        RecordType::Countersign.namespace(),
-        time,
-    )?;
-    let mut draft = countersign::countersign_draft(
-        &case.case,
-        &set.rules,
-        &proposal,
-        &reviewer,
+    let setting = global.setting();
+    let c = match crate::decision::countersign::countersign(
+        &setting,
+        set,
+        case,
+        seq,
         rationale,
         Vec::new(),
-        global.today(),
-    )
-    .map_err(|e| e.to_string())?;
-    match decide_gate::apply(global, set, case, &mut draft) {
-        Ok(()) => {}
-        Err(GateError::Usage(m)) => return Err(m),
-        Err(GateError::Findings(open)) => {
+        None,
+    ) {
+        Ok(c) => c,
+        Err(DecideError::Usage(m)) => return Err(m),
+        Err(DecideError::Refused(e)) => return Err(e.to_string()),
+        Err(DecideError::Findings(open)) => {
             let list: Vec<String> = open
                 .iter()
                 .map(|f| format!("{}: {}", f.code, f.message))
@@ -214,14 +201,12 @@ pub fn sign(
                 list.join("; ")
             ));
         }
-    }
-    let a = Log::open(&global.cases)
-        .append_countersign(case, &draft, &mut signer, time, seq)
-        .map_err(|e| e.to_string())?;
+    };
+    let a = &c.appended;
     Ok(format!(
         "signed record {} (countersign of {}'s proposal {seq}: {}); case {} is decided",
         a.record.seq,
-        sanitize_line(&proposal.reviewer),
+        sanitize_line(&c.proposal.reviewer),
         a.record.outcome,
         sanitize_line(&a.record.case)
     ))

@@ -290,7 +290,10 @@ fn run_effect(
             let msg = match rb {
                 Ok(rb) => {
                     let related = Related::from_cases(&lc.case, set.cases.iter().map(|c| &c.case));
-                    let reviewer = crate::commands::advise::reviewer_facts(global);
+                    let reviewer = crate::decision::facts::for_advice(
+                        &global.cases,
+                        global.reviewer.as_deref(),
+                    );
                     let advice = crate::rules::engine::advise_with(
                         rb,
                         &lc.case,

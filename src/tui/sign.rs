@@ -1,16 +1,14 @@
-//! Signing from the workbench: the same steps, in the same library functions, as
-//! `casebench decide`: who signs with which key (`record::signer::resolve`), the record
-//! draft (`record::proposal::build_draft`), the advisor's gate (error findings refuse
-//! unless overridden with a justification), then sign and append to the log.
-
-use chrono::Utc;
+//! Signing from the workbench: the form's draft becomes the reviewer's stated decision,
+//! then `decision::sign::decide` runs the same steps as `casebench decide` (who signs
+//! with which key, the record draft, the advisor's gate, sign and append).
 
 use crate::case::CaseSet;
 use crate::cli::Global;
-use crate::commands::decide_gate::{self, GateError};
+use crate::decision::DecideError;
+use crate::decision::after::AfterPractice;
+use crate::decision::sign::decide;
 use crate::record::model::{Disclosure, OverriddenFinding, RecordType};
-use crate::record::proposal::{Proposal, build_draft};
-use crate::record::signer;
+use crate::record::proposal::Proposal;
 use crate::store::drafts::Draft;
 use crate::text::sanitize_line;
 
@@ -73,21 +71,11 @@ pub fn sign(
             justification: o.justification.trim().to_string(),
         })
         .collect();
-    let time = Utc::now();
-    let (reviewer, mut signer) = signer::resolve(
-        &global.cases,
-        global.key.as_deref(),
-        global.reviewer.as_deref(),
-        kind.namespace(),
-        time,
-    )?;
-    let mut draft = build_draft(
-        &case.case, &set.rules, &reviewer, &proposal, overrides, today,
-    )?;
-    match decide_gate::apply(global, set, case, &mut draft) {
-        Ok(()) => {}
-        Err(GateError::Usage(m)) => return Err(m),
-        Err(GateError::Findings(open)) => {
+    let signed = match decide(&global.setting(), set, case, &proposal, overrides) {
+        Ok(s) => s,
+        Err(DecideError::Usage(m)) => return Err(m),
+        Err(DecideError::Refused(e)) => return Err(e.to_string()),
+        Err(DecideError::Findings(open)) => {
             let list: Vec<String> = open.iter().map(|f| sanitize_line(&f.code)).collect();
             return Err(format!(
                 "not signed: {} error finding(s) without an override ({}); change the \
@@ -96,43 +84,39 @@ pub fn sign(
                 list.join(", ")
             ));
         }
-    }
-    let a = crate::record::sign_and_append(&global.cases, case, &draft, &mut signer, time)
-        .map_err(|e| e.to_string())?;
-    let r = &a.record;
+    };
+    let r = &signed.appended.record;
     let who = format!(
         "as {} with {}",
-        sanitize_line(&reviewer),
-        sanitize_line(&signer.describe())
+        sanitize_line(&r.reviewer),
+        sanitize_line(&signed.signer)
     );
-    if kind != RecordType::Practice {
+    let Some(after) = signed.after else {
         return Ok((
             format!("signed record {} ({}) {who}", r.seq, r.outcome),
             None,
         ));
-    }
-    if case.case.practice.is_none() {
+    };
+    let practice = format!("signed practice record {} ({}) {who}", r.seq, r.outcome);
+    Ok(match after {
+        AfterPractice::Scored(f) => (practice, Some(Ok(f))),
+        AfterPractice::Unscored(e) => (practice, Some(Err(e))),
         // A trainee's answer on a real case: a proposal until a supervisor countersigns.
-        let msg = format!(
-            "signed practice record {} ({}) {who}: a proposal until a supervisor \
-             countersigns it (casebench decide {} --type countersign --countersigns {})",
-            r.seq,
-            r.outcome,
-            sanitize_line(&case.case.id),
-            r.seq
-        );
-        return Ok((msg, None));
-    }
-    // Only now, with the record signed, is the reference read.
-    let fb = crate::rules::Rulebook::for_case_dir(&global.cases)
-        .map_err(|e| e.to_string())
-        .and_then(|rb| {
-            let related =
-                crate::rules::Related::from_cases(&case.case, set.cases.iter().map(|c| &c.case));
-            crate::practice::feedback(&rb, &case.case, related, r)
-                .map(Box::new)
-                .map_err(|e| e.to_string())
-        });
-    let msg = format!("signed practice record {} ({}) {who}", r.seq, r.outcome);
-    Ok((msg, Some(fb)))
+        AfterPractice::Proposal { seq, case } => (
+            format!(
+                "{practice}: a proposal until a supervisor countersigns it (casebench decide \
+                 {} --type countersign --countersigns {seq})",
+                sanitize_line(&case)
+            ),
+            None,
+        ),
+        AfterPractice::AlreadyDecided { by, at, .. } => (
+            format!(
+                "{practice}: not a proposal, the case was already decided by {} at {}",
+                sanitize_line(&by),
+                sanitize_line(&at)
+            ),
+            None,
+        ),
+    })
 }

@@ -4,14 +4,15 @@
 
 use std::collections::BTreeMap;
 
+use super::Setting;
 use crate::case::{CaseSet, LoadedCase, Outcome};
-use crate::cli::Global;
 use crate::record::Draft;
 use crate::record::model::{Notice, OverriddenFinding, RecordType};
-use crate::rules::{self, Finding, Related, ReviewerFacts, Rulebook};
+use crate::rules::{self, Finding, Related, Rulebook};
 use crate::text::sanitize_line;
 
 /// Why the gate stops a decision.
+#[derive(Debug)]
 pub enum GateError {
     /// Error findings without an override: exit 1, listing each.
     Findings(Vec<Finding>),
@@ -24,13 +25,13 @@ pub enum GateError {
 /// records are not gated: the trainee's mistakes are what the score is for, and the
 /// findings would give the answer away.
 pub fn apply(
-    global: &Global,
+    setting: &Setting,
     set: &CaseSet,
     case: &LoadedCase,
     draft: &mut Draft,
 ) -> Result<(), GateError> {
-    let rb = Rulebook::for_case_dir(&global.cases).map_err(|e| GateError::Usage(e.to_string()))?;
-    let today = global.today();
+    let rb = Rulebook::for_case_dir(setting.cases).map_err(|e| GateError::Usage(e.to_string()))?;
+    let today = setting.today;
     let related = Related::from_cases(&case.case, set.cases.iter().map(|c| &c.case));
     let advice = rules::advise(&rb, &case.case, related, today);
     draft.deadline.due = advice.deadline.due;
@@ -50,7 +51,7 @@ pub fn apply(
         .filter(|r| r.action == crate::record::model::Action::Withhold)
         .filter_map(|r| r.grounds.first().map(|g| (r.id.clone(), g.clone())))
         .collect();
-    let contact = crate::case::settings::privacy_contact_known(&global.cases);
+    let contact = crate::case::settings::privacy_contact_known(setting.cases);
     let mut proposal = rules::Proposal {
         outcome,
         grounds: draft.grounds.clone(),
@@ -58,7 +59,7 @@ pub fn apply(
         notice: None,
     };
     proposal.notice = rules::generated_notice(&rb, &proposal, contact);
-    let facts = reviewer_facts(global, &draft.reviewer, draft.kind, &case.case.id, contact);
+    let facts = super::facts::for_signer(setting.cases, &draft.reviewer, draft.kind, &case.case.id);
     let findings = rules::check(&rb, &case.case, related, &proposal, &facts, today);
     let given: Vec<(String, String)> = draft
         .findings_overridden
@@ -95,30 +96,4 @@ pub fn apply(
         };
     }
     Ok(())
-}
-
-/// What the rules need to know of the signer: licensed or not (reviewers.yaml), whether
-/// this is a review, and who signed this case's earlier records (164.524(a)(4)).
-fn reviewer_facts(
-    global: &Global,
-    principal: &str,
-    kind: RecordType,
-    case_id: &str,
-    contact: bool,
-) -> ReviewerFacts {
-    let reviewers = crate::record::reviewers::load(&global.cases).ok();
-    let me = reviewers.as_ref().and_then(|r| r.get(principal));
-    let participants = crate::record::log::read_index(&global.cases)
-        .ok()
-        .and_then(|idx| idx.cases.get(case_id).cloned())
-        .map(|h| h.entries.iter().map(|e| e.reviewer.clone()).collect())
-        .unwrap_or_default();
-    ReviewerFacts {
-        principal: Some(principal.to_string()),
-        name: me.map(|r| r.name.clone()),
-        licensed: me.map(|r| r.licensed),
-        is_review: kind == RecordType::Review,
-        participants,
-        privacy_contact_missing: !contact,
-    }
 }

@@ -1,0 +1,78 @@
+//! A supervisor's countersignature of a trainee's proposal: read the proposal (verified
+//! against the case), resolve the signer, build the countersign draft, the advisor's
+//! gate (the countersignature makes the decision final), then sign and append under the
+//! log's lock. Behind `casebench decide --type countersign --countersigns SEQ` and the
+//! workbench's countersign screen.
+
+use chrono::Utc;
+
+use super::{DecideError, Setting};
+use crate::case::{CaseSet, LoadedCase};
+use crate::practice::countersign;
+use crate::record::model::{OverriddenFinding, Record, RecordType};
+use crate::record::{AppendError, Appended, Log, signer};
+use crate::text::sanitize_line;
+
+/// A countersignature written to the log.
+#[derive(Debug)]
+pub struct Countersigned {
+    pub appended: Appended,
+    /// The trainee's proposal it made final.
+    pub proposal: Record,
+    /// The signer, e.g. "key file PATH (SHA256:...)".
+    pub signer: String,
+}
+
+/// Countersigns proposal `seq` on `case` with `rationale`. `expect_outcome`: the outcome
+/// the supervisor named (the command line's `--outcome`), which must be the proposal's.
+pub fn countersign(
+    setting: &Setting,
+    set: &CaseSet,
+    case: &LoadedCase,
+    seq: u64,
+    rationale: &str,
+    overrides: Vec<OverriddenFinding>,
+    expect_outcome: Option<&str>,
+) -> Result<Countersigned, DecideError> {
+    let proposal = countersign::read_record(setting.cases, seq)
+        .and_then(|p| countersign::check_proposal(&case.case, &p).map(|()| p))
+        .map_err(DecideError::Refused)?;
+    if let Some(o) = expect_outcome
+        && o != proposal.outcome
+    {
+        return Err(DecideError::Refused(AppendError::Refused(format!(
+            "proposal {seq} decided `{}`, not `{}`; a countersignature agrees with it (to decide otherwise, sign a decision)",
+            proposal.outcome,
+            sanitize_line(o)
+        ))));
+    }
+    let time = Utc::now();
+    let (reviewer, mut signer) = signer::resolve(
+        setting.cases,
+        setting.key,
+        setting.reviewer,
+        RecordType::Countersign.namespace(),
+        time,
+    )
+    .map_err(DecideError::Usage)?;
+    let mut draft = countersign::countersign_draft(
+        &case.case,
+        &set.rules,
+        &proposal,
+        &reviewer,
+        rationale,
+        overrides,
+        setting.today,
+    )
+    .map_err(DecideError::Refused)?;
+    // The countersignature makes the decision final: the advisor's gate applies.
+    super::gate::apply(setting, set, case, &mut draft)?;
+    let appended = Log::open(setting.cases)
+        .append_countersign(case, &draft, &mut signer, time, seq)
+        .map_err(DecideError::Refused)?;
+    Ok(Countersigned {
+        appended,
+        proposal,
+        signer: signer.describe(),
+    })
+}

@@ -1,0 +1,40 @@
+//! What the rules need to know of the signer, for the advisor's answers and for the
+//! gate before signing.
+
+use std::path::Path;
+
+use crate::record::model::RecordType;
+use crate::rules::ReviewerFacts;
+
+/// What `advise` (and the workbench's advisor) know about the reviewer without the
+/// records module: the principal, and whether notices can name the entity's privacy
+/// contact.
+pub fn for_advice(cases: &Path, principal: Option<&str>) -> ReviewerFacts {
+    let contact = crate::case::settings::privacy_contact_known(cases);
+    ReviewerFacts {
+        principal: principal.map(str::to_string),
+        privacy_contact_missing: !contact,
+        ..ReviewerFacts::default()
+    }
+}
+
+/// What the gate knows of the signer: licensed or not (reviewers.yaml), whether this is
+/// a review, and who signed this case's earlier records (164.524(a)(4)).
+pub fn for_signer(cases: &Path, principal: &str, kind: RecordType, case_id: &str) -> ReviewerFacts {
+    let contact = crate::case::settings::privacy_contact_known(cases);
+    let reviewers = crate::record::reviewers::load(cases).ok();
+    let me = reviewers.as_ref().and_then(|r| r.get(principal));
+    let participants = crate::record::log::read_index(cases)
+        .ok()
+        .and_then(|idx| idx.cases.get(case_id).cloned())
+        .map(|h| h.entries.iter().map(|e| e.reviewer.clone()).collect())
+        .unwrap_or_default();
+    ReviewerFacts {
+        principal: Some(principal.to_string()),
+        name: me.map(|r| r.name.clone()),
+        licensed: me.map(|r| r.licensed),
+        is_review: kind == RecordType::Review,
+        participants,
+        privacy_contact_missing: !contact,
+    }
+}

@@ -1,0 +1,57 @@
+//! The decision workflow: the steps from a reviewer's stated decision to a signed record,
+//! shared by `casebench decide` and the workbench (its form and its countersign screen),
+//! so that both surfaces sign through the same functions.
+//!
+//! - [`gate`]: the advisor's check before signing (error findings refuse unless each is
+//!   overridden with a justification) and what it fills in (deadline, notice, overrides).
+//! - [`facts`]: what the rules need to know of the signer.
+//! - [`sign`]: resolve the signer, build the draft, gate it, sign and append.
+//! - [`countersign`]: a supervisor's countersignature of a trainee's proposal.
+//! - [`after`]: what a signed practice record leads to (a score, or a proposal).
+//!
+//! Knows nothing of terminals or of the command line: callers pass a [`Setting`].
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::record::AppendError;
+use crate::rules::Finding;
+
+pub mod after;
+pub mod countersign;
+pub mod facts;
+pub mod gate;
+pub mod sign;
+
+/// Where and as whom a decision is made: the case directory, the day deadlines are
+/// computed against, and the signer as configured (`--reviewer`, `--key`).
+#[derive(Debug, Clone, Copy)]
+pub struct Setting<'a> {
+    pub cases: &'a Path,
+    pub today: NaiveDate,
+    pub reviewer: Option<&'a str>,
+    pub key: Option<&'a Path>,
+}
+
+/// Why a decision was not signed.
+#[derive(Debug)]
+pub enum DecideError {
+    /// Bad usage: a malformed decision, no key, an override for a finding that is not
+    /// there, a broken rulebook.
+    Usage(String),
+    /// Error findings without an override: nothing was signed.
+    Findings(Vec<Finding>),
+    /// The log refused the record (already decided, case changed, not allowed...) or
+    /// could not be written.
+    Refused(AppendError),
+}
+
+impl From<gate::GateError> for DecideError {
+    fn from(e: gate::GateError) -> Self {
+        match e {
+            gate::GateError::Usage(m) => DecideError::Usage(m),
+            gate::GateError::Findings(f) => DecideError::Findings(f),
+        }
+    }
+}

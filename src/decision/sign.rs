@@ -1,0 +1,63 @@
+//! Signing a decision: who signs with which key (`record::signer::resolve`), the record
+//! draft (`record::proposal::build_draft`), the advisor's gate, then sign and append.
+//! The one sequence behind `casebench decide` and the workbench's `[ Sign ]`.
+
+use chrono::Utc;
+
+use super::after::{AfterPractice, after_practice};
+use super::{DecideError, Setting};
+use crate::case::{CaseSet, LoadedCase};
+use crate::record::model::{OverriddenFinding, RecordType};
+use crate::record::proposal::{Proposal, build_draft};
+use crate::record::{Appended, signer};
+
+/// A signed and appended decision.
+#[derive(Debug)]
+pub struct Signed {
+    pub appended: Appended,
+    /// The signer, e.g. "key file PATH (SHA256:...)".
+    pub signer: String,
+    /// For a practice record: its score, or the proposal it makes.
+    pub after: Option<AfterPractice>,
+}
+
+/// Signs `proposal` on `case` as the setting's reviewer and appends it to the log.
+pub fn decide(
+    setting: &Setting,
+    set: &CaseSet,
+    case: &LoadedCase,
+    proposal: &Proposal,
+    overrides: Vec<OverriddenFinding>,
+) -> Result<Signed, DecideError> {
+    let kind = proposal.kind.unwrap_or(RecordType::Decision);
+    let time = Utc::now();
+    let (reviewer, mut signer) = signer::resolve(
+        setting.cases,
+        setting.key,
+        setting.reviewer,
+        kind.namespace(),
+        time,
+    )
+    .map_err(DecideError::Usage)?;
+    let mut draft = build_draft(
+        &case.case,
+        &set.rules,
+        &reviewer,
+        proposal,
+        overrides,
+        setting.today,
+    )
+    .map_err(DecideError::Usage)?;
+    super::gate::apply(setting, set, case, &mut draft)?;
+    let appended = crate::record::sign_and_append(setting.cases, case, &draft, &mut signer, time)
+        .map_err(DecideError::Refused)?;
+    // A practice record: the comparison with the reference (only now that it is
+    // signed), or, on a real case, how to have the proposal countersigned.
+    let after = (appended.record.kind == RecordType::Practice)
+        .then(|| after_practice(setting.cases, set, case, &appended.record));
+    Ok(Signed {
+        appended,
+        signer: signer.describe(),
+        after,
+    })
+}

@@ -1,0 +1,37 @@
+//! `outcome-not-recommended`: a decision whose outcome is not the advisor's
+//! recommendation gets a warning that names the recommendation and cites the rule behind
+//! it (the recommended grounds' own citations). The reviewer may decide otherwise; the
+//! warning makes sure it is a choice, said in the rationale, and not an oversight.
+//!
+//! The finding is optional in a rulebook: an override rulebook written before it existed
+//! stays valid and simply does not report it.
+
+use super::engine::Engine;
+use super::findings::{Out, Proposal};
+
+pub(super) fn outcome_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
+    let rec = eng.recommend();
+    if rec.outcome == p.outcome {
+        return;
+    }
+    let citations: Vec<&str> = rec
+        .grounds
+        .iter()
+        .filter_map(|g| eng.rb.ground(g))
+        .map(|g| g.citation.as_str())
+        .collect();
+    let on = if rec.grounds.is_empty() {
+        String::new()
+    } else {
+        format!(" on {}", rec.grounds.join(", "))
+    };
+    let citation = citations.join("; ");
+    out.add(
+        "outcome-not-recommended",
+        format!(
+            "the advisor recommends `{}`{on}; this decision is `{}`: say in the rationale why",
+            rec.outcome, p.outcome
+        ),
+        (!citation.is_empty()).then_some(citation.as_str()),
+    );
+}
