@@ -15,7 +15,7 @@ use crate::case::LoadedCase;
 use crate::cli::{DecideArgs, Global};
 use crate::record::model::{Disclosure, OverriddenFinding, RecordType};
 use crate::record::proposal::{Proposal, build_draft};
-use crate::record::{AppendError, Appended, Signer, signer};
+use crate::record::{AppendError, Appended, Signer};
 
 pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandResult {
     let set = super::load_cases(global)?;
@@ -28,14 +28,7 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
     let proposal = parse_proposal(args, today)?;
     let kind = proposal.kind.unwrap_or(RecordType::Decision);
     let time = Utc::now();
-    let (reviewer, mut signer) = signer::resolve(
-        &global.cases,
-        global.key.as_deref(),
-        global.reviewer.as_deref(),
-        kind.namespace(),
-        time,
-    )
-    .map_err(CommandError::Usage)?;
+    let (reviewer, mut signer) = super::resolve_signer(global, kind.namespace(), time)?;
     let mut draft = build_draft(&case.case, &reviewer, &proposal, overrides, today)
         .map_err(CommandError::Usage)?;
     match super::decide_gate::apply(global, &set, case, &mut draft) {

@@ -21,7 +21,7 @@ use crate::practice::progress::{self, TraineeRow};
 use crate::practice::{Feedback, feedback};
 use crate::record::model::{OverriddenFinding, Record, RecordType};
 use crate::record::reviewers::{self, Role};
-use crate::record::{AppendError, Log, signer};
+use crate::record::{AppendError, Log};
 use crate::rules::{Related, Rulebook};
 use crate::text::sanitize_line;
 
@@ -251,14 +251,8 @@ pub(crate) fn decide_countersign(
         );
     }
     let time = Utc::now();
-    let (reviewer, mut signer) = signer::resolve(
-        &global.cases,
-        global.key.as_deref(),
-        global.reviewer.as_deref(),
-        RecordType::Countersign.namespace(),
-        time,
-    )
-    .map_err(CommandError::Usage)?;
+    let (reviewer, mut signer) =
+        super::resolve_signer(global, RecordType::Countersign.namespace(), time)?;
     let mut draft = match countersign::countersign_draft(
         &case.case,
         &proposal,

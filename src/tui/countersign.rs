@@ -218,10 +218,11 @@ pub fn sign(
         .append_countersign(case, &draft, &mut signer, time, seq)
         .map_err(|e| e.to_string())?;
     Ok(format!(
-        "signed record {} (countersign of {}'s proposal {seq}: {}); case {} is decided",
+        "signed record {} (countersign of {}'s proposal {seq}: {}); case {} is decided{}",
         a.record.seq,
         sanitize_line(&proposal.reviewer),
         a.record.outcome,
-        sanitize_line(&a.record.case)
+        sanitize_line(&a.record.case),
+        sanitize_line(&signer.warning_note())
     ))
 }

@@ -99,9 +99,10 @@ pub fn sign(
         .map_err(|e| e.to_string())?;
     let r = &a.record;
     let who = format!(
-        "as {} with {}",
+        "as {} with {}{}",
         sanitize_line(&reviewer),
-        sanitize_line(&signer.describe())
+        sanitize_line(&signer.describe()),
+        sanitize_line(&signer.warning_note())
     );
     if kind != RecordType::Practice {
         return Ok((
