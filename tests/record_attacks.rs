@@ -197,9 +197,33 @@ fn last_three_truncated_detected_by_checkpoint() {
         std::fs::remove_file(env.record(seq)).unwrap();
         std::fs::remove_file(env.sig(seq)).unwrap();
     }
-    // Without the checkpoint the shorter log looks intact...
+    // The checkpoint kept beside the log is used without being named...
+    let (code, out) = verify_cli(&env, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("log truncated"), "{out}");
+    // ...and an append refuses to extend the truncated log.
+    let refused = env.decide(
+        A,
+        &[
+            "DC-2026-0202",
+            "--outcome",
+            "warn_and_protect",
+            "--ground",
+            "serious-threat",
+            "--rationale",
+            "x",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("damaged"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    // Without it (deleted by whoever truncated the log) the shorter log looks intact...
+    std::fs::remove_dir_all(env.cases.join("decisions/checkpoints")).unwrap();
     assert_eq!(verify_cli(&env, &[]).0, Some(0));
-    // ...with it, the truncation is found.
+    // ...with the copy kept elsewhere, the truncation is found.
     let (code, out) = verify_cli(&env, &["--checkpoint", kept.to_str().unwrap()]);
     assert_eq!(code, Some(1), "{out}");
     assert!(
@@ -261,7 +285,7 @@ fn leftovers_are_warnings_and_orphans_errors() {
     let (code, out) = verify_cli(&env, &[]);
     assert_eq!(code, Some(0), "{out}");
     assert!(
-        out.contains("warning: 00000004.yaml.sig: signature of an interrupted write"),
+        out.contains("warning: 00000004.yaml.sig: signature of an interrupted append"),
         "{out}"
     );
     assert!(

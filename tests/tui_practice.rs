@@ -33,6 +33,7 @@ fn practice_set() -> CaseSet {
         dir: PathBuf::from("cases"),
         cases: vec![loaded(&name, &text)],
         invalid: Vec::new(),
+        ..Default::default()
     }
 }
 

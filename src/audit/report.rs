@@ -151,6 +151,16 @@ pub struct AuditReport {
     pub head: u64,
     /// True when every record verifies (what `casebench verify` exits 0 on).
     pub ok: bool,
+    /// The first thing wrong, as `casebench verify` names it (a record, a missing
+    /// record, or a checkpoint the log no longer matches).
+    pub first_bad: Option<FirstBad>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FirstBad {
+    /// None for a problem at no record (an unreadable checkpoint file).
+    pub seq: Option<u64>,
+    pub message: String,
 }
 
 /// Why the audit could not be built at all.
@@ -178,6 +188,9 @@ impl AuditReport {
     /// Like [`AuditReport::from_parts`], consuming the verification (no copies).
     pub fn from_log(log: LogReport, set: &CaseSet, people: &Reviewers) -> AuditReport {
         let ok = log.ok();
+        let first_bad = log
+            .first_bad()
+            .map(|(seq, message)| FirstBad { seq, message });
         let mut rows: Vec<AuditRow> = log
             .records
             .into_iter()
@@ -227,6 +240,7 @@ impl AuditReport {
             warnings,
             head: log.head,
             ok,
+            first_bad,
         }
     }
 

@@ -60,11 +60,27 @@ pub struct CaseSet {
     pub dir: PathBuf,
     pub cases: Vec<LoadedCase>,
     pub invalid: Vec<InvalidCase>,
+    /// Position of each case by id, built on the first lookup. `cases` is public, so a
+    /// lookup checks the position it finds and falls back to a scan if the vector was
+    /// changed since (never a wrong answer, only a slower one).
+    pub by_id: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 impl CaseSet {
+    /// The case with this id: O(1) (the log's records look cases up one by one).
     pub fn get(&self, id: &str) -> Option<&LoadedCase> {
-        self.cases.iter().find(|c| c.case.id == id)
+        let index = self.by_id.get_or_init(|| {
+            self.cases
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.case.id.clone(), i))
+                .collect()
+        });
+        match index.get(id).and_then(|&i| self.cases.get(i)) {
+            Some(c) if c.case.id == id => Some(c),
+            _ if index.len() == self.cases.len() && !index.contains_key(id) => None,
+            _ => self.cases.iter().find(|c| c.case.id == id),
+        }
     }
 
     /// Every problem of every invalid file, in file order.

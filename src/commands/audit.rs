@@ -97,13 +97,18 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
     out.write_all(text.as_bytes()).map_err(io_out)?;
     warn_invalid(&set);
     if !report.ok {
-        let first = report
-            .rows
-            .iter()
-            .find(|r| r.verification != crate::audit::Verification::Ok)
-            .map_or(0, |r| r.seq);
+        let what = match &report.first_bad {
+            Some(b) => match b.seq {
+                Some(seq) => format!(
+                    " (first at record {seq}: {})",
+                    crate::text::sanitize_line(&b.message)
+                ),
+                None => format!(" ({})", crate::text::sanitize_line(&b.message)),
+            },
+            None => String::new(),
+        };
         crate::text::warn(&format!(
-            "the log does not verify cleanly (first at record {first}); see `casebench verify`"
+            "the log does not verify cleanly{what}; see `casebench verify`"
         ));
         return Ok(Exit::Problems);
     }

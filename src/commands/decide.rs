@@ -125,6 +125,7 @@ fn report(
             "key": r.key,
             "time": crate::record::model::format_time(&r.time),
             "sha256": crate::record::model::sha256_link(&a.bytes),
+            "warning": a.warning,
         });
         if let Some(p) = practice {
             v["practice"] = p.to_json();
@@ -146,6 +147,9 @@ fn report(
         if let Some(p) = practice {
             p.write(out).map_err(io_out)?;
         }
+    }
+    if let Some(w) = &a.warning {
+        eprintln!("casebench: warning: {}", crate::text::sanitize_line(w));
     }
     Ok(Exit::Ok)
 }

@@ -13,7 +13,9 @@ use crate::record::verify::{Severity, State, verify_log};
 use crate::text::sanitize_line;
 
 pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandResult {
-    let report = verify_log(&global.cases, args.checkpoint.as_deref()).map_err(CommandError::Io)?;
+    let mut report =
+        verify_log(&global.cases, args.checkpoint.as_deref()).map_err(CommandError::Io)?;
+    crate::record::witness::after_verify(&global.cases, &mut report);
     let first_bad = report.first_bad();
     if args.json {
         let v = serde_json::json!({
@@ -31,6 +33,7 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
             "records": report.records,
             "issues": report.issues,
             "checkpoint": report.checkpoint,
+            "checkpoints": report.checkpoints,
         });
         write_json(out, &v, false)?;
     } else {
@@ -46,15 +49,20 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
             };
             writeln!(out, "{tag}{}", sanitize_line(&i.message)).map_err(io_out)?;
         }
-        if let Some(cp) = &report.checkpoint {
+        for cp in &report.checkpoints {
             match &cp.problem {
                 Some(p) => writeln!(out, "{}", sanitize_line(p)).map_err(io_out)?,
                 None => writeln!(
                     out,
-                    "checkpoint {} (record {}, signed by {}): matches",
+                    "checkpoint {} (record {}, signed by {}{}): matches",
                     sanitize_line(&cp.file),
                     cp.seq.unwrap_or(0),
-                    crate::text::sanitize_line(cp.signer.as_deref().unwrap_or(""))
+                    sanitize_line(cp.signer.as_deref().unwrap_or("")),
+                    if cp.found {
+                        ", found in decisions/checkpoints"
+                    } else {
+                        ""
+                    }
                 )
                 .map_err(io_out)?,
             }

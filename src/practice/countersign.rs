@@ -55,16 +55,20 @@ pub fn pending(set: &CaseSet, log: &LogReport) -> Vec<PendingProposal> {
                 });
         }
     }
+    // Each case's history is judged once (not once per proposal: k proposals on one
+    // case would cost k² otherwise).
+    let decided: std::collections::HashSet<&str> = histories
+        .iter()
+        .filter(|(_, h)| h.final_record().is_some())
+        .map(|(id, _)| *id)
+        .collect();
     log.records
         .iter()
         .filter(|r| r.state == State::Ok && r.kind == Some(RecordType::Practice))
         .filter_map(|r| {
             let rec = r.record.as_ref()?;
             let case = set.get(&rec.case)?;
-            let open = case.case.practice.is_none()
-                && histories
-                    .get(rec.case.as_str())
-                    .is_none_or(|h| h.final_record().is_none());
+            let open = case.case.practice.is_none() && !decided.contains(rec.case.as_str());
             open.then(|| PendingProposal {
                 seq: rec.seq,
                 case: rec.case.clone(),

@@ -1,7 +1,8 @@
-//! Appending a signed record: take the lock, re-read the head, check the case file is
-//! the one the reviewer saw and that the signer may sign it, apply the "already
-//! decided" rule, build, sign, then publish the signature and then the record, each
-//! through an exclusive temporary file, fsynced, `link()`ed, with the directory fsynced.
+//! Appending a signed record: take the lock, pass the gate (the log it extends is whole:
+//! [`super::gate`]), check the case file is the one the reviewer saw and that the
+//! signer may sign it, apply the "already decided" rule, build, sign, then publish the
+//! signature and then the record, each through an exclusive temporary file in the
+//! staging directory, fsynced, `link()`ed into the log, with the directory fsynced.
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +10,10 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::allowed_signers::AllowedSigners;
-use super::log::{self, DIR_MODE, FILE_MODE, Index, LOCK_MODE, Paths, ReadLogError};
+use super::log::{
+    self, DIR_MODE, FILE_MODE, Index, LOCK_MODE, MAX_RECORD_BYTES, Paths, ReadLogError,
+    SHARED_DIR_MODE,
+};
 use super::model::{
     DeadlineInfo, Disclosure, Notice, OverriddenFinding, RECORD_TAG, Record, RecordAction,
     RecordType, sha256_link,
@@ -44,6 +48,9 @@ pub struct Appended {
     pub bytes: Vec<u8>,
     pub path: PathBuf,
     pub sig_path: PathBuf,
+    /// Set when the record was published but something after it failed (the directory
+    /// fsync): the record is in the log; the caller says so, and must not decide again.
+    pub warning: Option<String>,
 }
 
 /// Why a record was not written. Everything but `Io` is a refusal the user can act on.
@@ -82,19 +89,51 @@ fn io(what: &Path, e: impl std::fmt::Display) -> AppendError {
     AppendError::Io(format!("{}: {e}", what.display()))
 }
 
-/// A writer's handle on the log. It keeps the index between appends and catches up
-/// with other writers' records under the lock, so an append costs O(1) reads.
+/// A writer's handle on the log. Between its own appends it remembers what it last
+/// wrote, so that when nothing else touched the log its next append costs O(1) reads;
+/// otherwise the next append passes the whole gate again.
 #[derive(Debug)]
 pub struct Log {
     paths: Paths,
-    index: Option<Index>,
+    known: Option<Known>,
+}
+
+/// What a handle knows after its own append.
+#[derive(Debug)]
+struct Known {
+    index: Index,
+    head: super::witness::VerifiedHead,
+    /// The log directory as it was right after the append.
+    stamp: DirStamp,
+}
+
+/// Inode and change times of the log directory: they change when a name is added,
+/// removed or renamed in it (a record deleted from the middle, or appended by another
+/// writer). Timestamps may be coarse, so the fast path checks the names too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DirStamp {
+    ino: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl DirStamp {
+    fn of(dir: &Path) -> Option<DirStamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(dir).ok()?;
+        Some(DirStamp {
+            ino: m.ino(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+        })
+    }
 }
 
 impl Log {
     pub fn open(cases: &Path) -> Log {
         Log {
             paths: Paths::new(cases),
-            index: None,
+            known: None,
         }
     }
 
@@ -139,14 +178,15 @@ impl Log {
         for d in [&p.decisions, &p.log, &p.policies] {
             publish::ensure_dir(d, DIR_MODE).map_err(|e| io(d, e))?;
         }
+        publish::ensure_dir(&p.staging, SHARED_DIR_MODE).map_err(|e| io(&p.staging, e))?;
         let _guard = LockGuard::exclusive(&p.lock, LOCK_MODE).map_err(|e| io(&p.lock, e))?;
-        let index = self.refresh_locked()?;
-        let next = index.head + 1;
-
-        check_case_unchanged(case)?;
         let policy_bytes = reviewers::read_allowed_signers(&p.cases).map_err(AppendError::Io)?;
         let policy = AllowedSigners::parse(&policy_bytes)
             .map_err(|e| AppendError::Refused(format!("reviewers/{e}")))?;
+        let (index, signatures) = self.pass_gate(&policy)?;
+        let next = index.head + 1;
+
+        check_case_unchanged(case)?;
         let namespace = draft.kind.namespace();
         let time = time.with_nanosecond_zero();
         policy
@@ -190,36 +230,72 @@ impl Log {
         let pem = sshsig::to_pem(&sig).map_err(AppendError::Refused)?;
 
         keep_policy(&p, &policy, &policy_bytes)?;
-        let (path, sig_path) = publish_pair(&p.log, next, &bytes, pem.as_bytes())?;
-        if let Some(ix) = self.index.as_mut() {
-            ix.add(&record, sha256_link(&bytes));
-        }
+        let (path, sig_path, warning) = publish_pair(&p, next, &bytes, pem.as_bytes())?;
+        let link = sha256_link(&bytes);
+        let sig_link = sha256_link(pem.as_bytes());
+        let head = super::witness::VerifiedHead {
+            seq: next,
+            record: link.clone(),
+            signatures: super::witness::chain_signatures(
+                Some(&signatures),
+                std::iter::once(sig_link.as_str()),
+            ),
+            signature: sig_link,
+        };
+        // A cache: failing to write it costs the next writer time, nothing else.
+        let _ = super::witness::write(&p, &head);
+        let mut index = index;
+        index.add(&record, link);
+        self.known = DirStamp::of(&p.log).map(|stamp| Known { index, head, stamp });
         Ok(Appended {
             record,
             bytes,
             path,
             sig_path,
+            warning,
         })
     }
 
-    /// Under the lock: first time, sweep leftovers and read the whole log; afterwards,
-    /// read only what other writers appended.
-    fn refresh_locked(&mut self) -> Result<&Index, AppendError> {
+    /// Under the lock: the index of a log fit to extend, and the chained hash of its
+    /// signatures. When this handle made the last append and nothing has touched the
+    /// log since, that is what it remembers (O(1) reads); otherwise the whole gate runs.
+    fn pass_gate(&mut self, policy: &AllowedSigners) -> Result<(Index, String), AppendError> {
         let p = &self.paths;
-        match &mut self.index {
-            None => {
-                publish::sweep_temps(&p.log).map_err(|e| io(&p.log, e))?;
-                publish::sweep_temps(&p.policies).map_err(|e| io(&p.policies, e))?;
-                self.index = Some(log::build_index(&p.log)?);
-            }
-            Some(ix) => log::catch_up(ix, &p.log)?,
+        if let Some(k) = self.known.take()
+            && untouched_since(p, &k)
+        {
+            return Ok((k.index, k.head.signatures));
         }
-        let ix = self
-            .index
-            .as_ref()
-            .ok_or_else(|| AppendError::Io("log index missing".into()))?;
-        Ok(ix)
+        let passed = super::gate::check(p, policy)?;
+        Ok((passed.index, passed.signatures))
     }
+}
+
+/// Whether the log is as this handle left it: the same directory names (stamp), no
+/// record after its head, its head's record and signature unchanged, and the verified
+/// head the one it wrote.
+fn untouched_since(p: &Paths, k: &Known) -> bool {
+    if DirStamp::of(&p.log) != Some(k.stamp) || super::witness::read(p).as_ref() != Some(&k.head) {
+        return false;
+    }
+    let Ok(dir) = crate::store::safe_open::SafeDir::open(&p.log) else {
+        return false;
+    };
+    let next = k.head.seq + 1;
+    let absent = |name: String| {
+        matches!(
+            dir.read_file(&name, MAX_RECORD_BYTES),
+            Err(crate::store::safe_open::ReadError::Io(ref e)) if e.kind() == std::io::ErrorKind::NotFound
+        )
+    };
+    let same = |name: String, link: &str| {
+        dir.read_file(&name, MAX_RECORD_BYTES)
+            .is_ok_and(|b| sha256_link(&b) == link)
+    };
+    absent(log::record_name(next))
+        && absent(log::sig_name(next))
+        && same(log::record_name(k.head.seq), &k.head.record)
+        && same(log::sig_name(k.head.seq), &k.head.signature)
 }
 
 trait SecondsOnly {
@@ -426,46 +502,50 @@ fn keep_policy(p: &Paths, policy: &AllowedSigners, bytes: &[u8]) -> Result<(), A
     if p.policies.join(&name).exists() {
         return Ok(());
     }
-    match publish::publish_bytes(&p.policies, &name, bytes, FILE_MODE) {
+    match publish::publish_bytes(&p.staging, &p.policies, &name, bytes, FILE_MODE) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(io(&p.policies, e)),
     }
 }
 
-/// Publishes signature then record for `seq` (under the lock). Temporaries have fixed
-/// names per seq, so a leftover of a killed writer is replaced by the next one.
+/// Publishes signature then record for `seq` (under the lock). Temporaries live in the
+/// staging directory with fixed names per seq, so a leftover of a killed writer (of any
+/// member: the staging directory has no sticky bit) is replaced by the next one, and a
+/// record staged by a writer killed between the two links can be completed
+/// ([`super::gate`]). Returns the paths and a warning when only the final directory
+/// fsync failed (the record is published).
 fn publish_pair(
-    log_dir: &Path,
+    p: &Paths,
     seq: u64,
     record: &[u8],
     sig: &[u8],
-) -> Result<(PathBuf, PathBuf), AppendError> {
+) -> Result<(PathBuf, PathBuf, Option<String>), AppendError> {
     let rec_name = log::record_name(seq);
     let sig_name = log::sig_name(seq);
     let tmp_sig = format!("{}{sig_name}", publish::TEMP_PREFIX);
     let tmp_rec = format!("{}{rec_name}", publish::TEMP_PREFIX);
-    let final_sig = log_dir.join(&sig_name);
-    let final_rec = log_dir.join(&rec_name);
-    // A signature without its record is what a writer killed between the two links
-    // leaves; the record never appeared, so the signature is removed.
-    if final_sig.exists() && !final_rec.exists() {
-        std::fs::remove_file(&final_sig).map_err(|e| io(&final_sig, e))?;
-    }
+    let final_sig = p.log.join(&sig_name);
+    let final_rec = p.log.join(&rec_name);
     for t in [&tmp_sig, &tmp_rec] {
-        let _ = std::fs::remove_file(log_dir.join(t));
+        let _ = std::fs::remove_file(p.staging.join(t));
     }
-    let (ts, fs) =
-        publish::create_exclusive(log_dir, &tmp_sig, sig, FILE_MODE).map_err(|e| io(log_dir, e))?;
-    let (tr, fr) = publish::create_exclusive(log_dir, &tmp_rec, record, FILE_MODE)
-        .map_err(|e| io(log_dir, e))?;
-    publish::sync_all_concurrently(&[&fs, &fr]).map_err(|e| io(log_dir, e))?;
+    let (ts, fs) = publish::create_exclusive(&p.staging, &tmp_sig, sig, FILE_MODE)
+        .map_err(|e| io(&p.staging, e))?;
+    let (tr, fr) = publish::create_exclusive(&p.staging, &tmp_rec, record, FILE_MODE)
+        .map_err(|e| io(&p.staging, e))?;
+    publish::sync_all_concurrently(&[&fs, &fr]).map_err(|e| io(&p.staging, e))?;
     // The signature's name appears first; a writer killed between the two links leaves
-    // a signature without a record (swept later), never a record without a signature.
-    // One directory fsync covers both links: a journaling filesystem commits them in
-    // the order they were made.
+    // a signature without a record (completed or removed by the next writer), never a
+    // record without a signature. One directory fsync covers both links: a journaling
+    // filesystem commits them in the order they were made.
     publish::publish(&ts, &final_sig).map_err(|e| io(&final_sig, e))?;
     publish::publish(&tr, &final_rec).map_err(|e| io(&final_rec, e))?;
-    publish::fsync_dir(log_dir).map_err(|e| io(log_dir, e))?;
-    Ok((final_rec, final_sig))
+    let warning = publish::fsync_dir(&p.log).err().map(|e| {
+        format!(
+            "record {seq} was written to {} but the log directory could not be synced to disk ({e}); it is in the log: do not decide again. Check the disk, then run `casebench verify`",
+            final_rec.display()
+        )
+    });
+    Ok((final_rec, final_sig, warning))
 }

@@ -19,12 +19,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::allowed_signers::AllowedSigners;
-use super::log::{DIR_MODE, FILE_MODE, Paths};
+use super::log::{DIR_MODE, FILE_MODE, LOCK_MODE, Paths, SHARED_DIR_MODE};
 use super::model::{NS_AUDIT, format_time};
 use super::signer::Signer;
 use super::sshsig;
 use super::verify::LogReport;
 use super::yamlout::{Out, is_sha256_link};
+use crate::store::lock::LockGuard;
 use crate::store::publish;
 
 pub const CHECKPOINT_TAG: &str = "casebench-checkpoint/1";
@@ -102,7 +103,23 @@ pub fn write_checkpoint(
     signer: &mut Signer,
     time: DateTime<Utc>,
 ) -> Result<(PathBuf, Checkpoint), String> {
-    let report = super::verify::verify_log(cases, None)?;
+    let p = Paths::new(cases);
+    for d in [&p.decisions, &p.checkpoints] {
+        publish::ensure_dir(d, DIR_MODE).map_err(|e| format!("{}: {e}", d.display()))?;
+    }
+    publish::ensure_dir(&p.staging, SHARED_DIR_MODE)
+        .map_err(|e| format!("{}: {e}", p.staging.display()))?;
+    // Under the log's lock: the head cannot move while it is checked and signed, and
+    // no appender sweeps the staging directory under our temporaries.
+    let _guard = LockGuard::exclusive(&p.lock, LOCK_MODE)
+        .map_err(|e| format!("{}: {e}", p.lock.display()))?;
+    let report = super::verify::verify_with(
+        cases,
+        &super::verify::Options {
+            locked: true,
+            ..Default::default()
+        },
+    )?;
     if report.head == 0 {
         return Err("the log is empty: nothing to checkpoint".into());
     }
@@ -133,19 +150,17 @@ pub fn write_checkpoint(
     let bytes = cp.to_bytes();
     let sig = signer.sign(NS_AUDIT, &bytes)?;
     let pem = sshsig::to_pem(&sig)?;
-    let p = Paths::new(cases);
-    publish::ensure_dir(&p.checkpoints, DIR_MODE)
-        .map_err(|e| format!("{}: {e}", p.checkpoints.display()))?;
     let name = cp.file_name();
     let err = |e: std::io::Error| format!("{}: {e}", p.checkpoints.join(&name).display());
     publish::publish_bytes(
+        &p.staging,
         &p.checkpoints,
         &format!("{name}.sig"),
         pem.as_bytes(),
         FILE_MODE,
     )
     .map_err(err)?;
-    publish::publish_bytes(&p.checkpoints, &name, &bytes, FILE_MODE).map_err(err)?;
+    publish::publish_bytes(&p.staging, &p.checkpoints, &name, &bytes, FILE_MODE).map_err(err)?;
     Ok((p.checkpoints.join(name), cp))
 }
 
@@ -160,6 +175,78 @@ pub struct CheckpointReport {
     pub problem: Option<String>,
     /// The record the problem is at, if any.
     pub bad_seq: Option<u64>,
+    /// Found in `decisions/checkpoints/` (not given with `--checkpoint`).
+    pub found: bool,
+}
+
+/// The newest checkpoint of `decisions/checkpoints/` whose signature and signer check,
+/// and what was passed over on the way (newer files that do not check).
+#[derive(Debug, Default)]
+pub struct Found {
+    pub newest: Option<PathBuf>,
+    pub skipped: Vec<String>,
+}
+
+/// Finds the newest valid checkpoint kept beside the log, so that plain `verify`,
+/// `audit`, the workbench and the append gate all check the log against it: a record
+/// deleted or changed after a checkpoint was taken is then reported without anyone
+/// having to pass `--checkpoint`. Only a directory this user cannot read is an error.
+pub fn newest_valid(p: &Paths, policy: &AllowedSigners) -> Result<Found, String> {
+    let mut found = Found::default();
+    let rd = match std::fs::read_dir(&p.checkpoints) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::store::access::exists(&p.checkpoints)?;
+            return Ok(found);
+        }
+        Err(e) if crate::store::access::is_denied(&e) => {
+            return Err(crate::store::access::denied_message(&p.checkpoints, 'r'));
+        }
+        Err(e) => return Err(format!("{}: {e}", p.checkpoints.display())),
+    };
+    let mut names: Vec<(u64, String)> = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| format!("{}: {e}", p.checkpoints.display()))?;
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        if let Some(seq) = parse_file_name(&name) {
+            names.push((seq, name));
+        }
+    }
+    // Newest first: highest seq, then latest time (the name's second part).
+    names.sort_by(|a, b| b.cmp(a));
+    for (_, name) in names {
+        let path = p.checkpoints.join(&name);
+        match read_and_verify(&path, policy) {
+            Ok(_) => {
+                found.newest = Some(path);
+                break;
+            }
+            Err(e) => found.skipped.push(format!(
+                "{} (not used: it does not check)",
+                crate::text::sanitize_line(&e)
+            )),
+        }
+    }
+    Ok(found)
+}
+
+/// The seq of a checkpoint file name `NNNNNNNN-YYYYMMDDTHHMMSSZ.yaml`.
+fn parse_file_name(name: &str) -> Option<u64> {
+    let stem = name.strip_suffix(".yaml")?;
+    let (seq, time) = stem.split_once('-')?;
+    let ok_time = time.len() == 16
+        && time.ends_with('Z')
+        && time.as_bytes()[8] == b'T'
+        && time
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| i == 8 || i == 15 || b.is_ascii_digit());
+    if !ok_time || seq.len() < 8 || !seq.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    seq.parse().ok().filter(|&s| s > 0)
 }
 
 /// Checks the checkpoint `file` (signature `file.sig`) and the log `report` against it.
@@ -171,6 +258,7 @@ pub fn check_against(file: &Path, policy: &AllowedSigners, report: &LogReport) -
         time: None,
         problem: None,
         bad_seq: None,
+        found: false,
     };
     match read_and_verify(file, policy) {
         Err(e) => out.problem = Some(e),

@@ -6,7 +6,11 @@
 //!   3770 (group may add files; setgid keeps the group; sticky: nobody may delete or
 //!   rename another's file; others: nothing);
 //! - records, signatures, checkpoints, policy copies: 0640 (nobody may rewrite them);
-//! - `decisions/LOCK`: 0660.
+//! - `decisions/LOCK`: 0660;
+//! - `decisions/staging/` and `decisions/cache/`: 2770 (group may add and remove any
+//!   file: no sticky bit), for the temporaries of writers (a crashed writer's leftovers
+//!   are removed by the next writer of any member) and the verified head
+//!   ([`super::witness`]), a cache any member may replace.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,7 +26,12 @@ pub const LOG_DIR: &str = "log";
 pub const CHECKPOINTS_DIR: &str = "checkpoints";
 pub const POLICIES_DIR: &str = "policies";
 pub const LOCK_FILE: &str = "LOCK";
+pub const STAGING_DIR: &str = "staging";
+pub const CACHE_DIR: &str = "cache";
 pub const DIR_MODE: u32 = 0o3770;
+/// Staging and cache: setgid, group-writable, no sticky bit.
+pub const SHARED_DIR_MODE: u32 = 0o2770;
+pub const CACHE_FILE_MODE: u32 = 0o660;
 pub const FILE_MODE: u32 = 0o640;
 pub const LOCK_MODE: u32 = 0o660;
 /// Records are small; anything larger is not one of ours.
@@ -59,6 +68,8 @@ pub struct Paths {
     pub checkpoints: PathBuf,
     pub policies: PathBuf,
     pub lock: PathBuf,
+    pub staging: PathBuf,
+    pub cache: PathBuf,
 }
 
 impl Paths {
@@ -70,6 +81,8 @@ impl Paths {
             checkpoints: decisions.join(CHECKPOINTS_DIR),
             policies: decisions.join(POLICIES_DIR),
             lock: decisions.join(LOCK_FILE),
+            staging: decisions.join(STAGING_DIR),
+            cache: decisions.join(CACHE_DIR),
             decisions,
         }
     }
@@ -97,18 +110,21 @@ impl CaseHistory {
     /// The record that settles the case now: the latest decision or review, or a
     /// countersignature with no decision before it (it made a trainee's proposal final).
     pub fn final_record(&self) -> Option<&Entry> {
-        let settles = |i: usize, e: &Entry| match e.kind {
-            RecordType::Decision | RecordType::Review => true,
-            RecordType::Countersign => !self.entries[..i]
-                .iter()
-                .any(|p| matches!(p.kind, RecordType::Decision | RecordType::Review)),
-            RecordType::Practice => false,
-        };
+        // O(k): a countersignature settles only when no decision or review precedes it.
+        let first_decision = self
+            .entries
+            .iter()
+            .position(|e| matches!(e.kind, RecordType::Decision | RecordType::Review))
+            .unwrap_or(usize::MAX);
         self.entries
             .iter()
             .enumerate()
             .rev()
-            .find(|(i, e)| settles(*i, e))
+            .find(|(i, e)| match e.kind {
+                RecordType::Decision | RecordType::Review => true,
+                RecordType::Countersign => *i < first_decision,
+                RecordType::Practice => false,
+            })
             .map(|(_, e)| e)
     }
 
@@ -172,7 +188,8 @@ impl Index {
 /// Why the log could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadLogError {
-    #[error("{path}: {message}")]
+    /// `message` names the path.
+    #[error("{message}")]
     Io { path: String, message: String },
     #[error("the log is damaged at record {seq}: {message}; run `casebench verify`")]
     Damaged { seq: u64, message: String },
@@ -182,7 +199,16 @@ pub enum ReadLogError {
 pub fn list_records(log_dir: &Path) -> Result<Vec<u64>, ReadLogError> {
     let rd = match std::fs::read_dir(log_dir) {
         Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // Absent, or hidden behind a directory this user cannot enter.
+            return match crate::store::access::exists(log_dir) {
+                Ok(_) => Ok(Vec::new()),
+                Err(message) => Err(ReadLogError::Io {
+                    path: log_dir.display().to_string(),
+                    message,
+                }),
+            };
+        }
         Err(e) => return Err(io_err(log_dir, e)),
     };
     let mut seqs = Vec::new();
@@ -200,9 +226,23 @@ pub fn list_records(log_dir: &Path) -> Result<Vec<u64>, ReadLogError> {
 pub fn read_record(dir: &SafeDir, seq: u64) -> Result<(Vec<u8>, Record), ReadLogError> {
     let bytes = dir
         .read_file(&record_name(seq), MAX_RECORD_BYTES)
-        .map_err(|e| ReadLogError::Damaged {
-            seq,
-            message: e.to_string(),
+        .map_err(|e| match e {
+            // Unreadable is not damaged: the log may be whole for those who can read it.
+            crate::store::safe_open::ReadError::Io(ref io)
+                if crate::store::access::is_denied(io) =>
+            {
+                ReadLogError::Io {
+                    path: dir.path().join(record_name(seq)).display().to_string(),
+                    message: crate::store::access::denied_message(
+                        &dir.path().join(record_name(seq)),
+                        'r',
+                    ),
+                }
+            }
+            _ => ReadLogError::Damaged {
+                seq,
+                message: e.to_string(),
+            },
         })?;
     let rec = Record::from_bytes(&bytes).map_err(|e| ReadLogError::Damaged {
         seq,
@@ -269,17 +309,26 @@ pub fn catch_up(index: &mut Index, log_dir: &Path) -> Result<(), ReadLogError> {
     }
 }
 
-pub(crate) fn io_err(path: &Path, e: impl std::fmt::Display) -> ReadLogError {
+pub(crate) fn io_err(path: &Path, e: std::io::Error) -> ReadLogError {
+    let message = if crate::store::access::is_denied(&e) {
+        crate::store::access::denied_message(path, 'r')
+    } else {
+        format!("{}: {e}", path.display())
+    };
     ReadLogError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
+        message,
     }
 }
 
 /// Reads the index of the log of `cases` under a shared lock (for status and audit).
 pub fn read_index(cases: &Path) -> Result<Index, ReadLogError> {
     let p = Paths::new(cases);
-    if !p.log.exists() {
+    let present = crate::store::access::exists(&p.log).map_err(|message| ReadLogError::Io {
+        path: p.log.display().to_string(),
+        message,
+    })?;
+    if !present {
         return Ok(Index {
             head_link: NONE.to_string(),
             ..Index::default()

@@ -6,6 +6,7 @@ pub mod allowed_signers;
 pub mod append;
 pub mod checkpoint;
 pub mod fastread;
+mod gate;
 pub mod log;
 pub mod model;
 pub mod proposal;
@@ -13,6 +14,7 @@ pub mod reviewers;
 pub mod signer;
 pub mod sshsig;
 pub mod verify;
+pub mod witness;
 pub mod yamlout;
 
 pub use append::{AppendError, Appended, Draft, Log, sign_and_append};

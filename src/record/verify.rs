@@ -60,6 +60,13 @@ pub struct RecordReport {
     /// `sha256:<hex>` of the file's bytes.
     #[serde(skip)]
     pub link: String,
+    /// `sha256:<hex>` of the signature file's bytes (empty when it could not be read).
+    #[serde(skip)]
+    pub sig_link: String,
+    /// Set when a file of this record cannot be read by this user: the whole
+    /// verification is then an error, not a verdict.
+    #[serde(skip)]
+    denied: Option<String>,
     #[serde(skip)]
     case_changed: bool,
     #[serde(skip)]
@@ -90,7 +97,11 @@ pub struct LogReport {
     /// Highest seq present (0 for an empty log) and its link.
     pub head: u64,
     pub head_link: String,
+    /// The first of `checkpoints` (the one given with `--checkpoint`, else the newest
+    /// valid one found in `decisions/checkpoints/`).
     pub checkpoint: Option<super::checkpoint::CheckpointReport>,
+    /// Every checkpoint the log was checked against.
+    pub checkpoints: Vec<super::checkpoint::CheckpointReport>,
 }
 
 impl LogReport {
@@ -115,9 +126,10 @@ impl LogReport {
             .map(|i| (i.seq, i.message.clone()))
             .min_by_key(|(s, _)| s.unwrap_or(u64::MAX));
         let cp = self
-            .checkpoint
-            .as_ref()
-            .and_then(|c| c.problem.as_ref().map(|m| (c.bad_seq, m.clone())));
+            .checkpoints
+            .iter()
+            .filter_map(|c| c.problem.as_ref().map(|m| (c.bad_seq, m.clone())))
+            .min_by_key(|(s, _)| s.unwrap_or(u64::MAX));
         [rec, issue, cp]
             .into_iter()
             .flatten()
@@ -140,19 +152,50 @@ impl LogReport {
     }
 }
 
+/// How [`verify_with`] runs. [`verify_log`] is the auditor's default: everything.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A checkpoint file given by the user (its signature beside it as `FILE.sig`),
+    /// checked in addition to the newest valid one in `decisions/checkpoints/`.
+    pub checkpoint: Option<PathBuf>,
+    /// Signatures of records up to this seq were verified before and are not verified
+    /// again (their files are still read and hashed, so the chain covers them). Only the
+    /// append gate sets it, from the verified head it remembers.
+    pub trusted_up_to: u64,
+    /// The caller already holds the log's lock (the append gate holds it exclusively).
+    pub locked: bool,
+    /// Skip comparing records with the case files on disk (the append gate: a case file
+    /// changed after its decision does not make the log damaged).
+    pub no_case_binding: bool,
+}
+
 /// Verifies the log of the case directory `cases`. `checkpoint` (a checkpoint file,
-/// its signature beside it as `FILE.sig`) adds the truncation and tail checks.
+/// its signature beside it as `FILE.sig`) is checked in addition to the newest valid
+/// checkpoint found in `decisions/checkpoints/`.
 pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, String> {
+    verify_with(
+        cases,
+        &Options {
+            checkpoint: checkpoint.map(Path::to_path_buf),
+            ..Options::default()
+        },
+    )
+}
+
+/// [`verify_log`] with options. An error is returned (never a report) when any part
+/// of the log cannot be read by this user: an unreadable log is not a valid one.
+pub fn verify_with(cases: &Path, opts: &Options) -> Result<LogReport, String> {
     let p = Paths::new(cases);
     let policy_bytes = reviewers::read_allowed_signers(cases)?;
     let policy = AllowedSigners::parse(&policy_bytes).map_err(|e| format!("reviewers/{e}"))?;
-    let listing = list(&p)?;
+    let present = crate::store::access::exists(&p.log)?;
+    let listing = list(&p, present, opts.locked)?;
     let mut report = LogReport {
         head_link: NONE.to_string(),
         ..LogReport::default()
     };
-    let log_dir = if p.log.exists() {
-        Some(LogDir::open(&p.log).map_err(|e| format!("{}: {e}", p.log.display()))?)
+    let log_dir = if present {
+        Some(LogDir::open(&p.log).map_err(|e| describe_io(&p.log, &e, 'r'))?)
     } else {
         None
     };
@@ -163,6 +206,7 @@ pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, 
             policy: &policy,
             archive: Archive::new(&p.policies, &policy),
             keys: sshsig::KeyCache::new(policy.entries.iter().map(|e| &e.key)),
+            trusted_up_to: opts.trusted_up_to,
         };
         report.records = listing
             .records
@@ -173,8 +217,13 @@ pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, 
             })
             .collect();
     }
+    if let Some(denied) = report.records.iter().find_map(|r| r.denied.clone()) {
+        return Err(denied);
+    }
     chain(&mut report, &listing);
-    case_binding(&mut report, cases);
+    if !opts.no_case_binding {
+        case_binding(&mut report, cases);
+    }
     for r in &mut report.records {
         r.state = if r.problems.len() > usize::from(r.case_changed) + usize::from(r.superseded) {
             State::Invalid
@@ -190,10 +239,36 @@ pub fn verify_log(cases: &Path, checkpoint: Option<&Path>) -> Result<LogReport, 
         report.head = last.seq;
         report.head_link = last.link.clone();
     }
-    if let Some(cp) = checkpoint {
-        report.checkpoint = Some(super::checkpoint::check_against(cp, &policy, &report));
+    let found = super::checkpoint::newest_valid(&p, &policy)?;
+    for bad in found.skipped {
+        report.issues.push(LogIssue {
+            severity: Severity::Warning,
+            seq: None,
+            file: None,
+            message: bad,
+        });
     }
+    if let Some(cp) = &opts.checkpoint {
+        report
+            .checkpoints
+            .push(super::checkpoint::check_against(cp, &policy, &report));
+    }
+    if let Some(cp) = found.newest {
+        let mut r = super::checkpoint::check_against(&cp, &policy, &report);
+        r.found = true;
+        report.checkpoints.push(r);
+    }
+    report.checkpoint = report.checkpoints.first().cloned();
     Ok(report)
+}
+
+/// An I/O error on a path, saying which permission is missing when it is one.
+fn describe_io(path: &Path, e: &std::io::Error, need: char) -> String {
+    if crate::store::access::is_denied(e) {
+        crate::store::access::denied_message(path, need)
+    } else {
+        format!("{}: {e}", path.display())
+    }
 }
 
 /// The log directory's names, read under the shared lock so no append is half seen.
@@ -207,7 +282,7 @@ struct Listing {
     strays: Vec<String>,
 }
 
-fn list(p: &Paths) -> Result<Listing, String> {
+fn list(p: &Paths, present: bool, locked: bool) -> Result<Listing, String> {
     let mut l = Listing {
         records: Vec::new(),
         records_regular: Vec::new(),
@@ -216,13 +291,17 @@ fn list(p: &Paths) -> Result<Listing, String> {
         temps: Vec::new(),
         strays: Vec::new(),
     };
-    if !p.log.exists() {
+    if !present {
         return Ok(l);
     }
     // A reader without write access to decisions/ may be unable to create LOCK: it
     // then lists without the lock (an append in flight shows as a leftover warning).
-    let _guard = crate::store::lock::LockGuard::shared(&p.lock, log::LOCK_MODE).ok();
-    let rd = std::fs::read_dir(&p.log).map_err(|e| format!("{}: {e}", p.log.display()))?;
+    let _guard = if locked {
+        None
+    } else {
+        crate::store::lock::LockGuard::shared(&p.lock, log::LOCK_MODE).ok()
+    };
+    let rd = std::fs::read_dir(&p.log).map_err(|e| describe_io(&p.log, &e, 'r'))?;
     let (mut records, mut sigs) = (Vec::new(), Vec::new());
     for entry in rd {
         let entry = entry.map_err(|e| format!("{}: {e}", p.log.display()))?;
@@ -319,6 +398,8 @@ struct Ctx<'a> {
     archive: Archive,
     /// The current policy's keys, decoded once.
     keys: sshsig::KeyCache,
+    /// See [`Options::trusted_up_to`].
+    trusted_up_to: u64,
 }
 
 thread_local! {
@@ -363,11 +444,19 @@ fn check_record(ctx: &Ctx, seq: u64, regular: bool, bufs: &mut Buffers) -> Recor
         problems: Vec::new(),
         record: None,
         link: String::new(),
+        sig_link: String::new(),
+        denied: None,
         case_changed: false,
         superseded: false,
     };
     let file = name.as_str();
     if let Err(e) = read(ctx.dir, &name, regular, MAX_RECORD_BYTES, &mut bufs.record) {
+        if crate::store::access::is_denied(&e) {
+            r.denied = Some(crate::store::access::denied_message(
+                &ctx.dir.path().join(file),
+                'r',
+            ));
+        }
         r.problems.push(format!("{file}: cannot read: {e}"));
         return r;
     }
@@ -402,6 +491,8 @@ fn check_record(ctx: &Ctx, seq: u64, regular: bool, bufs: &mut Buffers) -> Recor
             "{file}: no signature ({} missing)",
             log::sig_name(seq)
         ));
+    } else if seq <= ctx.trusted_up_to {
+        read_signature(ctx, &mut r, bufs);
     } else {
         check_signature(ctx, file, &rec, bufs, &mut r);
     }
@@ -409,16 +500,32 @@ fn check_record(ctx: &Ctx, seq: u64, regular: bool, bufs: &mut Buffers) -> Recor
     r
 }
 
-fn check_signature(ctx: &Ctx, file: &str, rec: &Record, bufs: &mut Buffers, r: &mut RecordReport) {
+/// Reads the signature file into `bufs.sig` and records its hash; false (with the
+/// problem noted) when it cannot be read.
+fn read_signature(ctx: &Ctx, r: &mut RecordReport, bufs: &mut Buffers) -> bool {
     let sig_name = Name::new(r.seq, true);
-    let sig_file = sig_name.as_str();
     let regular = ctx
         .listing
         .sigs
         .binary_search(&r.seq)
         .is_ok_and(|j| ctx.listing.sigs_regular[j]);
     if let Err(e) = read(ctx.dir, &sig_name, regular, 64 * 1024, &mut bufs.sig) {
-        r.problems.push(format!("{sig_file}: cannot read: {e}"));
+        if crate::store::access::is_denied(&e) {
+            r.denied = Some(crate::store::access::denied_message(
+                &ctx.dir.path().join(sig_name.as_str()),
+                'r',
+            ));
+        }
+        r.problems
+            .push(format!("{}: cannot read: {e}", sig_name.as_str()));
+        return false;
+    }
+    r.sig_link = sha256_link(&bufs.sig);
+    true
+}
+
+fn check_signature(ctx: &Ctx, file: &str, rec: &Record, bufs: &mut Buffers, r: &mut RecordReport) {
+    if !read_signature(ctx, r, bufs) {
         return;
     }
     let ns = rec.kind.namespace();

@@ -103,14 +103,27 @@ pub fn publish(tmp: &Path, final_path: &Path) -> io::Result<()> {
     linked
 }
 
-/// Writes `bytes` under `dir/name` through an exclusive temporary file: the name
-/// appears complete or not at all, and an existing name is never replaced.
-pub fn publish_bytes(dir: &Path, name: &str, bytes: &[u8], mode: u32) -> io::Result<()> {
+/// Writes `bytes` under `dir/name` through an exclusive temporary file created in
+/// `staging` (a directory on the same file system): the name appears complete or not at
+/// all, and an existing name is never replaced.
+///
+/// Temporaries live in `staging`, not in `dir`, because `dir` may carry the sticky bit
+/// (nobody may remove another's file): a temporary left there by a writer killed
+/// mid-write could then be removed only by its owner, and would block everyone else.
+/// `staging` is group-writable without the sticky bit, so the next writer of any
+/// member removes what a crashed one left.
+pub fn publish_bytes(
+    staging: &Path,
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    mode: u32,
+) -> io::Result<()> {
     let tmp_name = format!("{TEMP_PREFIX}{}.{name}", std::process::id());
-    let tmp = dir.join(&tmp_name);
+    let tmp = staging.join(&tmp_name);
     // A leftover of this very pid from an earlier crash would block create_new.
     let _ = std::fs::remove_file(&tmp);
-    write_exclusive(dir, &tmp_name, bytes, mode)?;
+    write_exclusive(staging, &tmp_name, bytes, mode)?;
     publish(&tmp, &dir.join(name))?;
     fsync_dir(dir)
 }
@@ -153,8 +166,8 @@ mod tests {
         ensure_dir(&d, 0o3770).unwrap();
         let m = std::fs::metadata(&d).unwrap().permissions().mode() & 0o7777;
         assert_eq!(m, 0o3770);
-        publish_bytes(&d, "x", b"one", 0o640).unwrap();
-        let err = publish_bytes(&d, "x", b"two", 0o640).unwrap_err();
+        publish_bytes(&d, &d, "x", b"one", 0o640).unwrap();
+        let err = publish_bytes(&d, &d, "x", b"two", 0o640).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(std::fs::read(d.join("x")).unwrap(), b"one");
         let m = std::fs::metadata(d.join("x")).unwrap().permissions().mode() & 0o777;

@@ -374,6 +374,7 @@ pub fn refilter(state: &mut State) {
                 dir: PathBuf::new(),
                 cases: Vec::new(),
                 invalid: Vec::new(),
+                ..Default::default()
             };
             &empty
         }

@@ -59,6 +59,7 @@ pub fn fixture_set() -> CaseSet {
                 "unknown variant `acess_request`, did you mean `access_request`?".into(),
             )],
         }],
+        ..Default::default()
     }
 }
 

@@ -105,7 +105,7 @@ pub(super) fn chain(report: &mut LogReport, listing: &Listing) {
             (
                 Severity::Warning,
                 format!(
-                    "{}: signature of an interrupted write, without its record (removed by the next append)",
+                    "{}: signature of an interrupted append, without its record (the next append completes it from decisions/staging, or removes it)",
                     log::sig_name(s)
                 ),
             )
@@ -131,7 +131,7 @@ pub(super) fn chain(report: &mut LogReport, listing: &Listing) {
             seq: None,
             file: Some(t.clone()),
             message: format!(
-                "{}: temporary file of an interrupted write (swept by the next writer)",
+                "{}: temporary file of an interrupted write by an older casebench (removed by its owner's next append; temporaries now live in decisions/staging)",
                 crate::text::sanitize_line(t)
             ),
         });

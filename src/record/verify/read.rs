@@ -17,6 +17,7 @@ use std::path::Path;
 
 pub struct LogDir {
     dir: std::fs::File,
+    path: std::path::PathBuf,
 }
 
 /// A log file's name, NUL-terminated, built without allocating.
@@ -51,7 +52,12 @@ impl LogDir {
     pub fn open(path: &Path) -> std::io::Result<LogDir> {
         Ok(LogDir {
             dir: std::fs::File::open(path)?,
+            path: path.to_path_buf(),
         })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Reads the file `name` into `buf` (cleared first), refusing symbolic links,

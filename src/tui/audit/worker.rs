@@ -32,6 +32,7 @@ pub fn run_effect(
                             dir: cases.clone(),
                             cases: Vec::new(),
                             invalid: Vec::new(),
+                            ..Default::default()
                         };
                         &empty
                     }
