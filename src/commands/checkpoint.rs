@@ -7,22 +7,14 @@ use std::io::Write;
 use chrono::Utc;
 
 use super::output::write_json;
-use super::{CommandError, CommandResult, Exit, io_out};
+use super::{CommandResult, Exit, io_out};
 use crate::cli::{Global, JsonFlag};
 use crate::record::checkpoint::write_checkpoint;
 use crate::record::model::{NS_AUDIT, format_time};
-use crate::record::signer;
 
 pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResult {
     let time = Utc::now();
-    let (principal, mut signer) = signer::resolve(
-        &global.cases,
-        global.key.as_deref(),
-        global.reviewer.as_deref(),
-        NS_AUDIT,
-        time,
-    )
-    .map_err(CommandError::Usage)?;
+    let (principal, mut signer) = super::resolve_signer(global, NS_AUDIT, time)?;
     match write_checkpoint(&global.cases, &principal, &mut signer, time) {
         Ok((path, cp)) => {
             if args.json {

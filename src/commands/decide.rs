@@ -93,6 +93,9 @@ fn refusal_kind(e: &AppendError) -> &'static str {
 }
 
 fn report(out: &mut dyn Write, s: &Signed, json: bool) -> CommandResult {
+    if let Some(w) = &s.key_warning {
+        crate::text::warn(w);
+    }
     let a = &s.appended;
     let r = &a.record;
     if json {

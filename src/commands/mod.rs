@@ -79,6 +79,27 @@ pub fn main_with(cli: Cli) -> i32 {
     }
 }
 
+/// Who signs with which key, from the global options (`record::signer::resolve`); a
+/// warning about the key (a private key file others can read) goes to standard error.
+pub(crate) fn resolve_signer(
+    global: &Global,
+    namespace: &str,
+    time: chrono::DateTime<chrono::Utc>,
+) -> Result<(String, crate::record::Signer), CommandError> {
+    let (who, signer) = crate::record::signer::resolve(
+        &global.cases,
+        global.key.as_deref(),
+        global.reviewer.as_deref(),
+        namespace,
+        time,
+    )
+    .map_err(CommandError::Usage)?;
+    if let Some(w) = signer.warning() {
+        crate::text::warn(w);
+    }
+    Ok((who, signer))
+}
+
 /// Loads the case directory of `global` as of its "today".
 pub(crate) fn load_cases(global: &Global) -> Result<crate::case::CaseSet, CommandError> {
     let opts = crate::case::LoadOptions::new(global.today());

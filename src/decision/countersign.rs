@@ -21,6 +21,9 @@ pub struct Countersigned {
     pub proposal: Record,
     /// The signer, e.g. "key file PATH (SHA256:...)".
     pub signer: String,
+    /// What the person signing should be told about the key (a private key file that
+    /// others can read), if anything.
+    pub key_warning: Option<String>,
 }
 
 /// Countersigns proposal `seq` on `case` with `rationale`. `expect_outcome`: the outcome
@@ -74,5 +77,6 @@ pub fn countersign(
         appended,
         proposal,
         signer: signer.describe(),
+        key_warning: signer.warning().map(str::to_string),
     })
 }

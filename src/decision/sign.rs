@@ -17,6 +17,9 @@ pub struct Signed {
     pub appended: Appended,
     /// The signer, e.g. "key file PATH (SHA256:...)".
     pub signer: String,
+    /// What the person signing should be told about the key (a private key file that
+    /// others can read), if anything.
+    pub key_warning: Option<String>,
     /// For a practice record: its score, or the proposal it makes.
     pub after: Option<AfterPractice>,
 }
@@ -58,6 +61,7 @@ pub fn decide(
     Ok(Signed {
         appended,
         signer: signer.describe(),
+        key_warning: signer.warning().map(str::to_string),
         after,
     })
 }

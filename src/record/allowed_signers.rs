@@ -183,6 +183,19 @@ impl AllowedSigners {
             .collect()
     }
 
+    /// The principals listed literally for `key` that may sign in `namespace` at `time`.
+    pub fn principals_allowed(
+        &self,
+        key: &PublicKey,
+        namespace: &str,
+        time: DateTime<Utc>,
+    ) -> Vec<String> {
+        self.principals_of(key)
+            .into_iter()
+            .filter(|p| self.check(p, key, namespace, time).is_ok())
+            .collect()
+    }
+
     /// The principals listed literally (without wildcards) for `key`.
     pub fn principals_of(&self, key: &PublicKey) -> Vec<String> {
         let mut out = Vec::new();

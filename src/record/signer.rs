@@ -21,6 +21,8 @@ pub enum Signer {
     File {
         key: Box<PrivateKey>,
         path: PathBuf,
+        /// Said once to the person signing (the key file's mode lets others read it).
+        warning: Option<String>,
     },
     Agent {
         client: Box<Client>,
@@ -48,7 +50,15 @@ impl Signer {
         path: &Path,
         ask: &mut dyn FnMut(&str) -> Result<String, String>,
     ) -> Result<Signer, String> {
-        let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        use crate::store::safe_open::{ReadError, read_path};
+        // A key file is small; a FIFO or a device named by mistake must not hang us.
+        let text = read_path(path, MAX_KEY_FILE_BYTES).map_err(|e| match e {
+            ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                format!("{}: no such key file", path.display())
+            }
+            e => format!("{}: {e}", path.display()),
+        })?;
+        let warning = exposed_key_warning(path);
         let key = PrivateKey::from_openssh(&text)
             .map_err(|e| format!("{}: not an OpenSSH private key ({e})", path.display()))?;
         // Decision records are signed with ed25519 keys (DESIGN section 4); casebench never
@@ -70,7 +80,23 @@ impl Signer {
         Ok(Signer::File {
             key: Box::new(key),
             path: path.to_path_buf(),
+            warning,
         })
+    }
+
+    /// `"; warning: …"` to append to a one-line message, or nothing.
+    pub fn warning_note(&self) -> String {
+        self.warning()
+            .map_or_else(String::new, |w| format!("; {w}"))
+    }
+
+    /// What the person signing should be told about the key (a private key file that
+    /// others can read), if anything.
+    pub fn warning(&self) -> Option<&str> {
+        match self {
+            Signer::File { warning, .. } => warning.as_deref(),
+            Signer::Agent { .. } => None,
+        }
     }
 
     /// Uses the agent at `socket`, with `want` if given (from a `.pub` file), else the
@@ -80,17 +106,7 @@ impl Signer {
         want: Option<&PublicKey>,
         candidates: &[&PublicKey],
     ) -> Result<Signer, String> {
-        let mut client = Client::connect(socket)
-            .map_err(|e| format!("ssh-agent at {}: {e}", socket.display()))?;
-        let held: Vec<PublicKey> = client
-            .list_all_identities()
-            .map_err(|e| format!("ssh-agent at {}: {e}", socket.display()))?
-            .into_iter()
-            .filter_map(|i| match i {
-                Identity::PublicKey(k) => Some(k.into_owned()),
-                Identity::Certificate(_) => None,
-            })
-            .collect();
+        let (client, held) = agent_keys(socket)?;
         let chosen = match want {
             Some(w) => held
                 .into_iter()
@@ -108,6 +124,62 @@ impl Signer {
             key: chosen,
             socket: socket.to_path_buf(),
         })
+    }
+
+    /// No `--reviewer`: the one key the agent at `socket` holds that `policy` lists for
+    /// `namespace` at `time` names the principal (under `ForceCommand`, a plain `ssh
+    /// clinic` with a forwarded agent then signs as its owner). Refused, saying why, when
+    /// no key or more than one qualifies, or the key is listed for several principals.
+    pub fn from_agent_alone(
+        socket: &Path,
+        policy: &super::allowed_signers::AllowedSigners,
+        namespace: &str,
+        time: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(String, Signer), String> {
+        let (client, held) = agent_keys(socket)?;
+        let mut usable: Vec<(PublicKey, Vec<String>)> = held
+            .into_iter()
+            .map(|k| {
+                let who = policy.principals_allowed(&k, namespace, time);
+                (k, who)
+            })
+            .filter(|(_, who)| !who.is_empty())
+            .collect();
+        let (key, mut who) = match usable.len() {
+            0 => {
+                return Err(format!(
+                    "who signs? the ssh-agent (SSH_AUTH_SOCK) holds no key that \
+                     allowed_signers lists for {namespace}; pass --reviewer ID (or \
+                     CASEBENCH_REVIEWER), and --key PATH unless ssh-agent holds your key"
+                ));
+            }
+            1 => usable.remove(0),
+            n => {
+                let mut all: Vec<String> = usable.into_iter().flat_map(|(_, w)| w).collect();
+                all.sort();
+                all.dedup();
+                return Err(format!(
+                    "pass --reviewer ID: the ssh-agent holds {n} keys that allowed_signers \
+                     lists for {namespace} ({})",
+                    all.join(", ")
+                ));
+            }
+        };
+        if who.len() != 1 {
+            return Err(format!(
+                "pass --reviewer ID: the ssh-agent key {} is listed for {} principals for \
+                 {namespace} ({})",
+                sshsig::fingerprint(&key),
+                who.len(),
+                who.join(", ")
+            ));
+        }
+        let signer = Signer::Agent {
+            client: Box::new(client),
+            key,
+            socket: socket.to_path_buf(),
+        };
+        Ok((who.remove(0), signer))
     }
 
     pub fn public_key(&self) -> &PublicKey {
@@ -146,9 +218,52 @@ impl Signer {
     }
 }
 
+/// An OpenSSH key file is a few kilobytes at most.
+const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+
+/// The agent's plain keys (certificates are not used), with the connection.
+fn agent_keys(socket: &Path) -> Result<(Client, Vec<PublicKey>), String> {
+    let mut client =
+        Client::connect(socket).map_err(|e| format!("ssh-agent at {}: {e}", socket.display()))?;
+    let held = client
+        .list_all_identities()
+        .map_err(|e| format!("ssh-agent at {}: {e}", socket.display()))?
+        .into_iter()
+        .filter_map(|i| match i {
+            Identity::PublicKey(k) => Some(k.into_owned()),
+            Identity::Certificate(_) => None,
+        })
+        .collect();
+    Ok((client, held))
+}
+
+/// ssh refuses a private key file that group or others may access ("UNPROTECTED
+/// PRIVATE KEY FILE"); casebench signs with it but says so (docs/DEPLOY.md: why a warning
+/// and not a refusal).
+fn exposed_key_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o7777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "warning: the private key file {} has mode {mode:04o}: group or others may read \
+             it, and whoever can read it can sign as you (ssh refuses such a key); run \
+             chmod 600 {}",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
 /// Reads a public key file (`--key something.pub`).
 pub fn read_public_key(path: &Path) -> Result<PublicKey, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    use crate::store::safe_open::{ReadError, read_path};
+    let bytes = read_path(path, MAX_KEY_FILE_BYTES).map_err(|e| match e {
+        ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            format!("{}: no such public key file", path.display())
+        }
+        e => format!("{}: {e}", path.display()),
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
     PublicKey::from_openssh(text.trim())
         .map_err(|e| format!("{}: not a public key ({e})", path.display()))
 }
@@ -235,17 +350,24 @@ pub fn resolve_with(
         .map(PathBuf::from);
     let signer = match key {
         Some(k) if k.extension().is_some_and(|e| e == "pub") => {
-            let want = read_public_key(k)?;
+            let want = read_public_key(k).map_err(|e| format!("--key {e}"))?;
             let sock = agent.ok_or_else(|| {
                 format!("{} is a public key: its private half must be in ssh-agent, but SSH_AUTH_SOCK is not set", k.display())
             })?;
             Signer::from_agent(&sock, Some(&want), &[])?
         }
-        Some(k) => Signer::from_file_with(k, ask)?,
+        Some(k) => Signer::from_file_with(k, ask).map_err(|e| format!("--key {e}"))?,
         None => {
-            let who = principal.ok_or(
-                "who signs? pass --reviewer ID (or CASEBENCH_REVIEWER), and --key PATH unless ssh-agent holds your key",
-            )?;
+            let Some(who) = principal else {
+                return match agent.as_deref() {
+                    Some(sock) => Signer::from_agent_alone(sock, &policy, namespace, time),
+                    None => Err(
+                        "who signs? pass --reviewer ID (or CASEBENCH_REVIEWER), and \
+                                 --key PATH unless ssh-agent holds your key"
+                            .into(),
+                    ),
+                };
+            };
             let from_agent = agent
                 .as_deref()
                 .map(|sock| Signer::from_agent(sock, None, &policy.keys_for(who, namespace, time)));

@@ -204,10 +204,13 @@ pub fn sign(
     };
     let a = &c.appended;
     Ok(format!(
-        "signed record {} (countersign of {}'s proposal {seq}: {}); case {} is decided",
+        "signed record {} (countersign of {}'s proposal {seq}: {}); case {} is decided{}",
         a.record.seq,
         sanitize_line(&c.proposal.reviewer),
         a.record.outcome,
-        sanitize_line(&a.record.case)
+        sanitize_line(&a.record.case),
+        c.key_warning
+            .as_deref()
+            .map_or_else(String::new, |w| format!("; {}", sanitize_line(w)))
     ))
 }

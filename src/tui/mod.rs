@@ -15,6 +15,7 @@ pub mod event_loop;
 pub mod form;
 pub mod keymap;
 pub mod notice_preview;
+pub mod palette;
 pub mod practice;
 pub mod sign;
 pub mod signals;
@@ -42,10 +43,15 @@ pub fn config_dir() -> Option<PathBuf> {
 /// Opens the workbench on `global.cases`. Returns the process exit status.
 pub fn run(global: &Global) -> i32 {
     use std::io::IsTerminal;
+    // Before anything touches the terminal: a terminal that cannot draw is told so.
+    if let Some(why) = palette::unusable_terminal(std::env::var("TERM").ok().as_deref()) {
+        crate::text::warn(&why);
+        return 2;
+    }
     let config = config_dir();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = match theme::select(global.theme.as_deref(), no_color, config.as_deref()) {
-        Ok(t) => t,
+        Ok(t) => t.for_depth(palette::ColorDepth::from_env()),
         Err(e) => {
             crate::text::warn(&e);
             return 2;

@@ -87,9 +87,13 @@ pub fn sign(
     };
     let r = &signed.appended.record;
     let who = format!(
-        "as {} with {}",
+        "as {} with {}{}",
         sanitize_line(&r.reviewer),
-        sanitize_line(&signed.signer)
+        sanitize_line(&signed.signer),
+        signed
+            .key_warning
+            .as_deref()
+            .map_or_else(String::new, |w| format!("; {}", sanitize_line(w)))
     );
     let Some(after) = signed.after else {
         return Ok((

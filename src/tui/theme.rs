@@ -103,6 +103,14 @@ impl Theme {
         Theme::builtin("default").unwrap_or_else(Theme::plain)
     }
 
+    /// The theme with every `#rrggbb` colour as a terminal of `depth` can show it.
+    pub fn for_depth(mut self, depth: super::palette::ColorDepth) -> Theme {
+        for s in &mut self.styles {
+            *s = depth.style(*s);
+        }
+        self
+    }
+
     /// A theme with no styling at all: the last resort, never fails.
     pub fn plain() -> Theme {
         Theme {

@@ -46,7 +46,12 @@ pub(super) fn run(
         args.proposal.outcome.as_deref(),
     );
     let c = match result {
-        Ok(c) => c,
+        Ok(c) => {
+            if let Some(w) = &c.key_warning {
+                crate::text::warn(w);
+            }
+            c
+        }
         Err(DecideError::Usage(m)) => return Err(CommandError::Usage(m)),
         Err(DecideError::Findings(open)) => return super::refuse_findings(out, &open, args.json),
         Err(DecideError::Refused(AppendError::Io(m))) => return Err(CommandError::Io(m)),

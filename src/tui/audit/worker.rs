@@ -82,9 +82,10 @@ fn checkpoint(
     )?;
     let (_, cp) = write_checkpoint(cases, &principal, &mut signer, time)?;
     Ok(format!(
-        "checkpoint of record {} signed by {} with {}",
+        "checkpoint of record {} signed by {} with {}{}",
         cp.seq,
         cp.signer,
-        signer.describe()
+        signer.describe(),
+        signer.warning_note()
     ))
 }
