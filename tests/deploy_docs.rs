@@ -89,8 +89,14 @@ fn the_setup_script_gives_the_promised_modes_and_records_inherit_the_group() {
     let o = cmd
         .args(["--reviewer", A, "--key"])
         .arg(env.key(A))
-        .args(["decide", CASE, "--outcome", "release_full"])
-        .args(["--ground", "right-of-access", "--rationale", "Set up."])
+        .args(["decide", CASE, "--outcome", "release_partial"])
+        .args([
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "notes=psychotherapy-notes",
+        ])
+        .args(["--rationale", "Set up."])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));

@@ -107,9 +107,11 @@ fn the_one_agent_key_allowed_for_the_namespace_names_the_signer() {
         &[
             CASE,
             "--outcome",
-            "release_full",
+            "release_partial",
             "--ground",
             "right-of-access",
+            "--withhold",
+            "notes=psychotherapy-notes",
             "--rationale",
             "Agent.",
         ],
@@ -242,17 +244,23 @@ fn a_private_key_others_can_read_is_warned_about() {
     std::fs::copy(env.key(A), &key).unwrap();
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
     let decide = |case: &str, outcome: &str, ground: &str| {
+        let withhold: &[&str] = if case == CASE {
+            &["--withhold", "notes=psychotherapy-notes"]
+        } else {
+            &[]
+        };
         env.cmd()
             .arg("--reviewer")
             .arg(A)
             .arg("--key")
             .arg(&key)
             .args(["decide", case, "--outcome", outcome, "--ground", ground])
+            .args(withhold)
             .args(["--rationale", "x"])
             .output()
             .unwrap()
     };
-    let o = decide(CASE, "release_full", "right-of-access");
+    let o = decide(CASE, "release_partial", "right-of-access");
     // Signed (as ssh would not), and told why that is risky and what to do.
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
