@@ -124,31 +124,43 @@ pub const ROWS_CSV_HEADER: &[&str] = &[
 ];
 
 pub fn rows_csv(rows: &[&AuditRow]) -> String {
-    let mut o = line(ROWS_CSV_HEADER);
+    let mut o = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_rows_csv(&mut o, rows);
+    String::from_utf8(o).unwrap_or_default()
+}
+
+/// [`rows_csv`] written line by line to `out` (a report of 100,000 records is never
+/// held as one string).
+pub fn write_rows_csv(out: &mut dyn std::io::Write, rows: &[&AuditRow]) -> std::io::Result<()> {
+    out.write_all(line(ROWS_CSV_HEADER).as_bytes())?;
     for r in rows {
-        o.push_str(&line(&[
-            r.seq.to_string(),
-            opt(&r.time),
-            opt(&r.date),
-            r.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
-            opt(&r.case),
-            opt(&r.patient_ref),
-            opt(&r.reviewer),
-            opt(&r.reviewer_name),
-            opt(&r.outcome),
-            r.grounds.join("; "),
-            withheld_text(r),
-            r.released.join("; "),
-            r.disclosures.to_string(),
-            opt(&r.deadline_due),
-            opt(&r.decided_on_time),
-            opt(&r.days_to_decision),
-            overrides_text(r),
-            r.verification.as_str().to_string(),
-            r.problems.join("; "),
-        ]));
+        out.write_all(
+            line(&[
+                r.seq.to_string(),
+                opt(&r.time),
+                opt(&r.date),
+                r.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+                opt(&r.case),
+                opt(&r.patient_ref),
+                opt(&r.reviewer),
+                opt(&r.reviewer_name),
+                opt(&r.outcome),
+                r.grounds.join("; "),
+                withheld_text(r),
+                r.released.join("; "),
+                r.disclosures.to_string(),
+                opt(&r.deadline_due),
+                opt(&r.decided_on_time),
+                opt(&r.days_to_decision),
+                overrides_text(r),
+                r.verification.as_str().to_string(),
+                r.problems.join("; "),
+            ])
+            .as_bytes(),
+        )?;
     }
-    o
+    Ok(())
 }
 
 pub const ACCOUNTING_CSV_HEADER: &[&str] = &[

@@ -82,15 +82,35 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
                     }
                     t
                 }
-                AuditFormat::Csv => render::rows_csv(&rows),
-                AuditFormat::Json => json_text(&json!({
-                    "today": today,
-                    "ok": report.ok,
-                    "head": report.head,
-                    "filter": filter,
-                    "records": rows,
-                    "warnings": report.warnings,
-                }))?,
+                // The two long reports stream, borrowing the rows.
+                AuditFormat::Csv => {
+                    let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut *out);
+                    render::write_rows_csv(&mut w, &rows)
+                        .and_then(|()| w.flush())
+                        .map_err(io_out)?;
+                    String::new()
+                }
+                AuditFormat::Json => {
+                    #[derive(serde::Serialize)]
+                    struct Doc<'a> {
+                        today: chrono::NaiveDate,
+                        ok: bool,
+                        head: u64,
+                        filter: &'a Filter,
+                        records: &'a [&'a crate::audit::AuditRow],
+                        warnings: &'a [String],
+                    }
+                    let doc = Doc {
+                        today,
+                        ok: report.ok,
+                        head: report.head,
+                        filter: &filter,
+                        records: &rows,
+                        warnings: &report.warnings,
+                    };
+                    super::output::write_json(out, &doc, true)?;
+                    String::new()
+                }
             }
         }
     };

@@ -36,15 +36,28 @@ pub fn json_string<T: Serialize + ?Sized>(value: &T, pretty: bool) -> Result<Str
     String::from_utf8(buf).map_err(|e| CommandError::Io(format!("encoding JSON: {e}")))
 }
 
-/// Writes `value` as one JSON document and a newline.
+/// Writes `value` as one JSON document and a newline, streamed: a report of 100,000
+/// records is never held as one string.
 pub fn write_json<T: Serialize + ?Sized>(
     out: &mut dyn Write,
     value: &T,
     pretty: bool,
 ) -> Result<(), CommandError> {
-    let mut s = json_string(value, pretty)?;
-    s.push('\n');
-    out.write_all(s.as_bytes()).map_err(super::io_out)
+    let mut w = io::BufWriter::with_capacity(64 * 1024, out);
+    let result = if pretty {
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut w, Escaping(PrettyFormatter::new()));
+        value.serialize(&mut ser)
+    } else {
+        let mut ser = serde_json::Serializer::with_formatter(&mut w, Escaping(CompactFormatter));
+        value.serialize(&mut ser)
+    };
+    result.map_err(|e| match e.io_error_kind() {
+        Some(_) => super::io_out(io::Error::other(e.to_string())),
+        None => CommandError::Io(format!("encoding JSON: {e}")),
+    })?;
+    w.write_all(b"\n").map_err(super::io_out)?;
+    w.flush().map_err(super::io_out)
 }
 
 /// A formatter that escapes what serde_json leaves raw; everything else is `F`'s.
