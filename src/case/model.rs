@@ -275,6 +275,27 @@ pub enum RecordCategory {
     Lab,
 }
 
+impl RecordCategory {
+    /// How a written notice names a withheld item of this category: neutral words that
+    /// say what kind of record it is and nothing of its content (RULEBOOK R31). The
+    /// item's own description, written for the reviewer, may hold the very facts the
+    /// denial protects (another person's address, a confidential source's account).
+    pub fn neutral_label(self) -> &'static str {
+        match self {
+            RecordCategory::Chart => "part of your clinical record",
+            RecordCategory::PsychotherapyNotes => "psychotherapy notes",
+            RecordCategory::LitigationMaterial => "material prepared for a legal proceeding",
+            RecordCategory::SudProgram => "substance use disorder program records",
+            RecordCategory::Research => "records of a research study",
+            RecordCategory::ConfidentialSource => "information given to us in confidence",
+            RecordCategory::ReferencesOtherPerson => "information about another person",
+            RecordCategory::CorrectionalSecurity => "records withheld for safety and security",
+            RecordCategory::Billing => "billing records",
+            RecordCategory::Lab => "laboratory records",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Extension {
