@@ -208,3 +208,155 @@ fn an_rsa_key_file_is_refused_for_signing() {
     );
     assert!(!written(&env));
 }
+
+// ---- Issue 13: the gate never lets an unlawful release through --------------------
+
+#[test]
+fn release_full_of_separately_kept_notes_is_refused() {
+    let env = Env::new();
+    let o = env.decide(
+        A,
+        &[
+            CASE,
+            "--outcome",
+            "release_full",
+            "--ground",
+            "right-of-access",
+            "--rationale",
+            "Everything.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error release-not-permitted: `notes`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[45 CFR 164.524(a)(1)(i); 164.508(a)(2)]"),
+        "{err}"
+    );
+    assert!(!written(&env));
+}
+
+/// A police request without process, written into the directory.
+fn police(env: &Env, instrument: &str) {
+    let text = std::fs::read_to_string(env.cases.join(format!("{CASE}.yaml")))
+        .unwrap()
+        .replace("id: AR-2026-0201", "id: AR-2026-0209")
+        .replace("relationship: self", "relationship: law_enforcement")
+        .replace("type: written_request", &format!("type: {instrument}"));
+    std::fs::write(env.cases.join("AR-2026-0209.yaml"), text).unwrap();
+}
+
+#[test]
+fn the_police_without_a_warrant_are_refused_and_asked_for_process() {
+    let env = Env::new();
+    police(&env, "none");
+    let release = env.decide(
+        A,
+        &[
+            "AR-2026-0209",
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "law-enforcement",
+            "--withhold",
+            "notes=psychotherapy-notes",
+            "--rationale",
+            "The detective asked nicely.",
+        ],
+    );
+    assert_eq!(release.status.code(), Some(1), "{}", stderr(&release));
+    let err = stderr(&release);
+    assert!(err.contains("release-not-permitted: `chart`"), "{err}");
+    assert!(err.contains("[45 CFR 164.512(f)(1)]"), "{err}");
+    assert!(!written(&env));
+    // The advisor's own answer passes the gate.
+    let ask = env.decide(
+        A,
+        &[
+            "AR-2026-0209",
+            "--outcome",
+            "request_information",
+            "--ground",
+            "law-enforcement-process-required",
+            "--rationale",
+            "Asked for a warrant or a written administrative request.",
+        ],
+    );
+    assert_eq!(ask.status.code(), Some(0), "{}", stderr(&ask));
+    // With a warrant the chart goes out.
+    let env = Env::new();
+    police(&env, "warrant");
+    let o = env.decide(
+        A,
+        &[
+            "AR-2026-0209",
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "law-enforcement",
+            "--withhold",
+            "notes=psychotherapy-notes",
+            "--rationale",
+            "Warrant of 2026-03-02.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn releasing_despite_a_discretionary_ground_passes_with_a_warning_on_the_advice() {
+    // The advisor warns (release-against-advice) but a warning never blocks signing.
+    let env = Env::new();
+    let text = std::fs::read_to_string(env.cases.join(format!("{CASE}.yaml")))
+        .unwrap()
+        .replace("  at_risk: none\n", "  at_risk: patient\n")
+        .replace(
+            "  harm_type: none\n",
+            "  harm_type: life_or_physical_safety\n",
+        )
+        .replace(
+            "  likelihood: remote\n",
+            "  likelihood: reasonably_likely\n",
+        )
+        .replace(
+            "  imminence: none\n",
+            "  imminence: days\n  records: [chart]\n",
+        );
+    std::fs::write(env.cases.join(format!("{CASE}.yaml")), text).unwrap();
+    let args = [
+        CASE,
+        "--outcome",
+        "release_partial",
+        "--ground",
+        "right-of-access",
+        "--withhold",
+        "notes=psychotherapy-notes",
+    ];
+    let advice = env
+        .cmd()
+        .arg("advise")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&advice.stdout).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"release-against-advice"), "{codes:?}");
+    let o = env.decide(
+        A,
+        &[
+            &args[..],
+            &["--rationale", "The patient and her psychiatrist agreed."],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -44,9 +44,12 @@ fn notices_for_denials() {
     // R9: a partial denial gives access to everything else.
     assert!(t.contains("We are giving you everything you asked for except the items listed below (45 CFR 164.524(d)(1))."));
     // R10(i): the basis, with its citation from the rulebook.
-    assert!(t.contains("  * Psychotherapy notes, kept separately: Psychotherapy notes kept separately from the record are outside the right of access (45 CFR 164.524(a)(1)(i); 164.501)."), "{t}");
+    // R31: a withheld item is named by its category's neutral label, never by the
+    // description written for the reviewer.
+    assert!(t.contains("  * psychotherapy notes: Psychotherapy notes kept separately from the record are outside the right of access (45 CFR 164.524(a)(1)(i); 164.501)."), "{t}");
+    assert!(!t.contains("Psychotherapy notes, kept separately"), "{t}");
     // R10(ii): no review right, said plainly.
-    assert!(t.contains("The law does not give a right to have the decision reviewed for: Psychotherapy notes, kept separately (45 CFR 164.524(a)(1)-(2))."), "{t}");
+    assert!(t.contains("The law does not give a right to have the decision reviewed for: psychotherapy notes (45 CFR 164.524(a)(1)-(2))."), "{t}");
     assert!(!t.contains("You may ask us to have the decision"));
     assert_complaint_routes(&t);
 
@@ -58,10 +61,8 @@ fn notices_for_denials() {
         "{t}"
     );
     assert!(t.contains("To: J. Alvarez, \"Jo\""));
-    assert!(
-        t.contains("- =Progress note of 2026-01-20, naming lethal means: "),
-        "{t}"
-    );
+    assert!(t.contains("- part of your clinical record: "), "{t}");
+    assert!(!t.contains("lethal means"), "{t}");
     assert!(
         t.contains("(45 CFR 164.524(a)(3)(i); 45 CFR 171.201)"),
         "{t}"
@@ -155,14 +156,17 @@ fn notice_input_from_a_decision() {
     let n = from_decision(d, &ar, &settings, rb, date).unwrap();
     assert_eq!(n.withheld.len(), 2);
     assert!(n.withheld[0].reviewable && !n.withheld[1].reviewable);
-    assert_eq!(n.withheld[0].description, "Outpatient chart 2024-2026");
+    assert_eq!(n.withheld[0].description, "part of your clinical record");
     assert!(n.released.is_empty());
     let t = casebench::audit::notice::render(&n, casebench::audit::notice::NoticeFormat::Text);
     assert!(
-        t.contains("  * reviewable: Outpatient chart 2024-2026"),
+        t.contains("  * reviewable: part of your clinical record"),
         "{t}"
     );
-    assert!(t.contains("does not give a right to have the decision reviewed for: Psychotherapy notes, kept separately"));
+    assert!(
+        t.contains("does not give a right to have the decision reviewed for: psychotherapy notes")
+    );
+    assert!(!t.contains("Outpatient chart"), "{t}");
 
     let unknown = [act("notes", &["no-such-ground"])];
     let d = Decision {
@@ -240,7 +244,8 @@ fn review_results() {
     assert!(t.contains("review record 6 of decision record 2"), "{t}");
     assert!(t.contains("Dr. A. Rivera, a licensed health care professional who did not take part in the original decision"));
     assert!(t.contains("We are bound by the result (45 CFR 164.524(d)(4))."));
-    assert!(t.contains("  * =Progress note of 2026-01-20, naming lethal means: "));
+    assert!(t.contains("  * part of your clinical record: "), "{t}");
+    assert!(!t.contains("lethal means"), "{t}");
     assert!(t.contains("the law does not provide a further review"));
     assert_complaint_routes(&t);
 

@@ -89,6 +89,37 @@ pub fn from_decision<'a>(
     gather(d, case, settings, rb, date, true)
 }
 
+/// A neutral name for each withheld item: its category's label, numbered when several
+/// withheld items share one ("psychotherapy notes (1 of 2)").
+fn neutral_labels(
+    request: &crate::case::Request,
+    actions: &[RecordAction],
+) -> std::collections::HashMap<String, String> {
+    let label = |id: &str| {
+        request
+            .records
+            .iter()
+            .find(|i| i.id == id)
+            .map_or("part of your record", |i| i.category.neutral_label())
+    };
+    let withheld: Vec<&str> = actions
+        .iter()
+        .filter(|a| a.action == Action::Withhold)
+        .map(|a| a.id.as_str())
+        .collect();
+    let mut out = std::collections::HashMap::new();
+    for id in &withheld {
+        let l = label(id);
+        let same: Vec<&&str> = withheld.iter().filter(|o| label(o) == l).collect();
+        let text = match same.iter().position(|o| **o == *id) {
+            Some(i) if same.len() > 1 => format!("{l} ({} of {})", i + 1, same.len()),
+            _ => l.to_string(),
+        };
+        out.insert(id.to_string(), text);
+    }
+    out
+}
+
 /// `denial`: the decision must deny something (a denial notice); false for a review's
 /// result, which may release everything.
 fn gather<'a>(
@@ -123,6 +154,7 @@ fn gather<'a>(
             .find(|i| i.id == id)
             .map_or_else(|| id.to_string(), |i| i.description.clone())
     };
+    let neutral = neutral_labels(request, d.actions);
     let mut released = Vec::new();
     let mut withheld = Vec::new();
     for a in d.actions {
@@ -136,7 +168,9 @@ fn gather<'a>(
                         ground: crate::text::sanitize_line(g),
                     })?;
                     withheld.push(WithheldItem {
-                        description: describe(&a.id),
+                        // Never the item's own description: it may hold what the denial
+                        // protects (R31).
+                        description: neutral.get(&a.id).cloned().unwrap_or_default(),
                         basis: rule.describe.clone(),
                         citation: rule.citation.clone(),
                         reviewable: rule.reviewable(),

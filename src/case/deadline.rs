@@ -59,8 +59,10 @@ pub enum Clock {
     Access,
     /// A date the instrument itself sets (a subpoena's return date).
     Instrument,
-    /// No deadline: a third party's request that gives no date, or a disclosure concern.
+    /// No deadline: a third party's request that gives no date of its own.
     None,
+    /// A disclosure concern: no statutory clock; act without delay.
+    Immediate,
 }
 
 impl Clock {
@@ -69,6 +71,7 @@ impl Clock {
             Clock::Access => "access",
             Clock::Instrument => "instrument",
             Clock::None => "none",
+            Clock::Immediate => "immediate",
         }
     }
 }
@@ -117,9 +120,9 @@ pub struct Deadline {
 /// state overlay may shorten the period). Every surface calls this; nobody passes a
 /// number of days.
 pub fn for_case(case: &Case, rules: &Rulebook, today: NaiveDate) -> Deadline {
-    let none = |citation: &str| Deadline {
+    let none = |clock: Clock, citation: &str| Deadline {
         received: case.received,
-        clock: Clock::None,
+        clock,
         due: None,
         original_due: None,
         extended: false,
@@ -135,10 +138,11 @@ pub fn for_case(case: &Case, rules: &Rulebook, today: NaiveDate) -> Deadline {
         .as_ref()
         .filter(|_| case.kind == CaseKind::AccessRequest)
     else {
-        return none("no statutory clock: act without delay");
+        return none(Clock::Immediate, "no statutory clock: act without delay");
     };
     if !case.is_own_access() {
         let mut dl = none(
+            Clock::None,
             "no 164.524 access clock: not the individual's own access (164.508, 164.512 apply)",
         );
         dl.extension_problem = req

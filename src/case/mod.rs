@@ -3,9 +3,11 @@
 pub mod deadline;
 pub mod load;
 pub mod model;
+mod outcome;
 pub mod problem;
 pub mod queue;
 pub mod settings;
+mod strict_date;
 pub mod validate;
 
 pub use deadline::{Deadline, Status};

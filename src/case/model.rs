@@ -6,6 +6,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use super::outcome::{Outcome, Recommendation};
+use super::strict_date;
+
 /// One disclosure case, exactly as its file states it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -275,6 +278,27 @@ pub enum RecordCategory {
     Lab,
 }
 
+impl RecordCategory {
+    /// How a written notice names a withheld item of this category: neutral words that
+    /// say what kind of record it is and nothing of its content (RULEBOOK R31). The
+    /// item's own description, written for the reviewer, may hold the very facts the
+    /// denial protects (another person's address, a confidential source's account).
+    pub fn neutral_label(self) -> &'static str {
+        match self {
+            RecordCategory::Chart => "part of your clinical record",
+            RecordCategory::PsychotherapyNotes => "psychotherapy notes",
+            RecordCategory::LitigationMaterial => "material prepared for a legal proceeding",
+            RecordCategory::SudProgram => "substance use disorder program records",
+            RecordCategory::Research => "records of a research study",
+            RecordCategory::ConfidentialSource => "information given to us in confidence",
+            RecordCategory::ReferencesOtherPerson => "information about another person",
+            RecordCategory::CorrectionalSecurity => "records withheld for safety and security",
+            RecordCategory::Billing => "billing records",
+            RecordCategory::Lab => "laboratory records",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Extension {
@@ -413,89 +437,6 @@ pub enum ConsultantRole {
     Other,
 }
 
-/// A consultant's recommendation: an outcome, or `none`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Recommendation {
-    #[default]
-    None,
-    ReleaseFull,
-    ReleasePartial,
-    Deny,
-    RequestInformation,
-    WarnAndProtect,
-    Report,
-    MaintainConfidentiality,
-}
-
-impl Recommendation {
-    pub fn outcome(self) -> Option<Outcome> {
-        Some(match self {
-            Recommendation::None => return None,
-            Recommendation::ReleaseFull => Outcome::ReleaseFull,
-            Recommendation::ReleasePartial => Outcome::ReleasePartial,
-            Recommendation::Deny => Outcome::Deny,
-            Recommendation::RequestInformation => Outcome::RequestInformation,
-            Recommendation::WarnAndProtect => Outcome::WarnAndProtect,
-            Recommendation::Report => Outcome::Report,
-            Recommendation::MaintainConfidentiality => Outcome::MaintainConfidentiality,
-        })
-    }
-}
-
-/// The outcomes of DESIGN.md section 3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    ReleaseFull,
-    ReleasePartial,
-    Deny,
-    RequestInformation,
-    WarnAndProtect,
-    Report,
-    MaintainConfidentiality,
-}
-
-impl Outcome {
-    pub const ALL: [Outcome; 7] = [
-        Outcome::ReleaseFull,
-        Outcome::ReleasePartial,
-        Outcome::Deny,
-        Outcome::RequestInformation,
-        Outcome::WarnAndProtect,
-        Outcome::Report,
-        Outcome::MaintainConfidentiality,
-    ];
-
-    /// The snake_case name used in files and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::ReleaseFull => "release_full",
-            Outcome::ReleasePartial => "release_partial",
-            Outcome::Deny => "deny",
-            Outcome::RequestInformation => "request_information",
-            Outcome::WarnAndProtect => "warn_and_protect",
-            Outcome::Report => "report",
-            Outcome::MaintainConfidentiality => "maintain_confidentiality",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
-    }
-
-    /// Does this outcome withhold something the requester asked for (and so need a notice)?
-    pub fn is_denial(self) -> bool {
-        matches!(self, Outcome::ReleasePartial | Outcome::Deny)
-    }
-}
-
-impl std::fmt::Display for Outcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
@@ -615,44 +556,6 @@ impl CaseKind {
         match self {
             CaseKind::AccessRequest => "access_request",
             CaseKind::DisclosureConcern => "disclosure_concern",
-        }
-    }
-}
-
-/// Dates are written `YYYY-MM-DD`, zero-padded: chrono alone would also take `2026-6-5`,
-/// and a date that reads two ways has no place in a legal record.
-mod strict_date {
-    use chrono::NaiveDate;
-    use serde::{Deserialize, Deserializer, de::Error};
-
-    pub fn parse(s: &str) -> Result<NaiveDate, String> {
-        let b = s.as_bytes();
-        let shape = b.len() == 10
-            && b[4] == b'-'
-            && b[7] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-        if !shape {
-            return Err(format!("invalid date `{s}`; expected YYYY-MM-DD"));
-        }
-        // The shape is checked above, so the three fields are plain digits.
-        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
-        i32::try_from(num(0..4))
-            .ok()
-            .and_then(|y| NaiveDate::from_ymd_opt(y, num(5..7), num(8..10)))
-            .ok_or_else(|| format!("invalid date `{s}` (no such day); expected YYYY-MM-DD"))
-    }
-
-    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-        let s = String::deserialize(d)?;
-        parse(&s).map_err(D::Error::custom)
-    }
-
-    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(s) => parse(&s).map(Some).map_err(D::Error::custom),
         }
     }
 }

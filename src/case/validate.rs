@@ -6,7 +6,7 @@ use std::path::{Component, Path};
 
 use chrono::NaiveDate;
 
-use super::model::{Case, CaseKind};
+use super::model::{Case, CaseKind, InstrumentKind, Relationship, Request};
 use crate::yaml::{Seg, locate};
 
 /// A rule broken at a position in the source.
@@ -156,6 +156,8 @@ pub fn validate(
         );
     }
 
+    check_deceased(&mut c, case, today);
+
     match case.kind {
         CaseKind::AccessRequest => {
             if case.request.is_none() {
@@ -231,7 +233,14 @@ pub fn validate(
                 Some(ext.notice_sent),
                 today,
             );
+            if !case.is_own_access() {
+                c.at(
+                    &[Key("request"), Key("extension")],
+                    "an extension belongs to the individual's own access (164.524(b)(2)): the patient, a personal representative or the patient's direction; this request has no access clock to extend (use `instrument.return_date` for a date the instrument sets)",
+                );
+            }
         }
+        check_requester(&mut c, case, req, today);
     }
 
     if let Some(con) = &case.concern {
@@ -297,6 +306,100 @@ pub fn validate(
     }
     c.out.sort_by_key(|v| (v.line, v.column));
     c.out
+}
+
+/// A date of death, and the facts that only make sense with one (R28).
+fn check_deceased(c: &mut Checker, case: &Case, today: NaiveDate) {
+    use Seg::Key;
+    let p = &case.patient;
+    c.not_future(
+        &[Key("patient"), Key("date_of_death")],
+        p.date_of_death,
+        today,
+    );
+    if p.date_of_death.is_none() && p.objected_to_family_disclosure {
+        c.at(
+            &[Key("patient"), Key("objected_to_family_disclosure")],
+            "`objected_to_family_disclosure` is about a deceased patient (164.510(b)(5)); give `date_of_death`, or leave it out for a living patient",
+        );
+    }
+}
+
+fn check_requester(c: &mut Checker, case: &Case, req: &Request, today: NaiveDate) {
+    use Seg::Key;
+    let at = |k: &'static str| [Key("request"), Key("requester"), Key(k)];
+    let rel = req.requester.relationship;
+    match (rel, case.patient.date_of_death) {
+        (Relationship::Executor, None) => c.at(
+            &at("relationship"),
+            "`executor` acts for a deceased patient's estate (164.502(g)(4)); this patient has no `date_of_death`. For a living patient use `personal_representative` (a guardian or health-care agent)",
+        ),
+        (Relationship::SelfPatient, Some(died)) if died < case.received => c.at(
+            &at("relationship"),
+            format!(
+                "the patient died on {died}, before the request was received on {}; a request after death comes from an `executor`, a `personal_representative` or `family`",
+                case.received
+            ),
+        ),
+        _ => {}
+    }
+    if req.requester.involved_in_care && case.patient.date_of_death.is_none() {
+        c.at(
+            &at("involved_in_care"),
+            "`involved_in_care` is about a deceased patient's family or friends (164.510(b)(5)); give `patient.date_of_death`, or leave it out for a living patient (a living patient's own agreement governs, 164.510(b)(1)-(3))",
+        );
+    }
+    if let Some(e) = &req.requester.endangerment {
+        if !matches!(
+            rel,
+            Relationship::PersonalRepresentative | Relationship::Parent | Relationship::Executor
+        ) {
+            c.at(
+                &at("endangerment"),
+                format!(
+                    "`endangerment` records the belief that a personal representative abuses, neglects or endangers the patient (164.502(g)(5)); the requester is `{}`, not a parent, personal representative or executor",
+                    crate::rules::engine::snake(&rel)
+                ),
+            );
+        }
+        c.not_future(
+            &[
+                Key("request"),
+                Key("requester"),
+                Key("endangerment"),
+                Key("documented_on"),
+            ],
+            Some(e.documented_on),
+            today,
+        );
+        c.not_empty(
+            &[
+                Key("request"),
+                Key("requester"),
+                Key("endangerment"),
+                Key("documented_by"),
+            ],
+            &e.documented_by,
+            "endangerment.documented_by",
+        );
+    }
+    if req.instrument.return_date.is_some()
+        && !matches!(
+            req.instrument.kind,
+            InstrumentKind::Subpoena
+                | InstrumentKind::CourtOrder
+                | InstrumentKind::Warrant
+                | InstrumentKind::AdministrativeRequest
+        )
+    {
+        c.at(
+            &[Key("request"), Key("instrument"), Key("return_date")],
+            format!(
+                "`return_date` is the date a subpoena, court order, warrant or administrative request sets for production; the instrument is `{}`",
+                crate::rules::engine::snake(&req.instrument.kind)
+            ),
+        );
+    }
 }
 
 fn known_ids(ids: &HashSet<&str>) -> String {

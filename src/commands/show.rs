@@ -63,7 +63,12 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
         _ => {
             let _ = writeln!(
                 o,
-                "due: act without delay (no statutory clock)   status: {}",
+                "due: {}   status: {}",
+                if dl.clock == deadline::Clock::None {
+                    "none (a third party's request: no 164.524 access clock)"
+                } else {
+                    "act without delay (no statutory clock)"
+                },
                 dl.status.as_str()
             );
         }

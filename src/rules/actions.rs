@@ -1,6 +1,6 @@
 //! Required actions and notice elements for a recommended decision. Pure.
 
-use super::engine::{Action, Engine, NoticeElement, Recommended};
+use super::engine::{Action, Engine, NoticeElement, Recommended, threat_citation};
 use crate::case::deadline::Deadline;
 use crate::case::model::{ConcernKind, Outcome};
 
@@ -47,15 +47,19 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
                 "45 CFR 164.524(b)(2), (c)(2)-(4)",
             ));
         } else if let Some(b) = basis {
-            out.push(act(
-                "release",
+            let text = if b.code == "family-involved-in-care" {
+                format!(
+                    "Disclose to the requester only what is relevant to their involvement in the patient's care or its payment ({}); nothing the patient had asked to keep from them",
+                    list(&released)
+                )
+            } else {
                 format!(
                     "Disclose {} to the requester, only what `{}` permits",
                     list(&released),
                     b.code
-                ),
-                &b.citation,
-            ));
+                )
+            };
+            out.push(act("release", text, &b.citation));
         }
     }
     if rec.outcome.is_denial() && own {
@@ -124,6 +128,7 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
                 authorization_defects(eng).join("; ")
             ),
             "incomplete-request" => "Verify identity or ask which records are wanted, without making it a barrier and without asking why".into(),
+            "law-enforcement-process-required" => "Confirm nothing, not even that the person is a patient; ask for a warrant, a court order or judge-issued subpoena, a grand-jury subpoena, or a written administrative request that is relevant, specific and limited; release nothing until then".into(),
             _ => "Ask for a valid authorization, the patient's written direction, or legal process (order, warrant, qualifying administrative request); release nothing until then".into(),
         };
         out.push(act("request-information", text, cite));
@@ -155,14 +160,14 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
                     "Disclose the threat to {} only",
                     recipients(eng)
                 ),
-                eng.state.duty_to_warn.as_ref().map_or("45 CFR 164.512(j)(1)(i)", |d| d.citation.as_str()),
+                &threat_citation(case, eng.state),
             )),
         },
         Outcome::WarnAndProtect => {
             out.push(act(
                 "warn",
                 format!("Warn or protect at once: communicate the threat to {}; consider hospitalization", recipients(eng)),
-                eng.state.duty_to_warn.as_ref().map_or("45 CFR 164.512(j)(1)(i)", |d| d.citation.as_str()),
+                &threat_citation(case, eng.state),
             ));
             out.push(act(
                 "psychotherapy-notes-usable",
@@ -228,17 +233,21 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
 }
 
 fn recipients(eng: &Engine) -> String {
+    let to_self = matches!(
+        eng.case().concern.as_ref().map(|c| c.kind),
+        Some(ConcernKind::ThreatToSelf)
+    );
+    // R30: to prevent a threat to the patient's own life, anyone reasonably able to
+    // prevent it may be told, family included - unless state law limits who.
+    if to_self && eng.state.victim_allowed() {
+        return "family or others close to the patient, a mobile crisis team, medical personnel or law enforcement: anyone reasonably able to prevent or lessen the threat".into();
+    }
     let r: Vec<&str> = eng
         .state
         .recipients()
         .iter()
-        .filter(|r| {
-            // A threat to self has no third-party victim to warn.
-            !(matches!(
-                eng.case().concern.as_ref().map(|c| c.kind),
-                Some(ConcernKind::ThreatToSelf)
-            ) && **r == super::overlay::Recipient::Victim)
-        })
+        // A threat to self has no third-party victim to warn.
+        .filter(|r| !(to_self && **r == super::overlay::Recipient::Victim))
         .map(|r| r.words())
         .collect();
     if r.is_empty() {

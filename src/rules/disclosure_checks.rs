@@ -208,14 +208,16 @@ pub(super) fn disclosure_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
     }
     if threat && p.outcome == Outcome::WarnAndProtect && !eng.state.victim_allowed() {
         let allowed: Vec<&str> = eng.state.recipients().iter().map(|r| r.words()).collect();
+        let to_self = concern == Some(ConcernKind::ThreatToSelf);
         out.add(
             "duty-to-warn",
             format!(
-                "{} permits this disclosure only to {}, not a warning to the victim directly; use `report`",
+                "{} permits this disclosure only to {}, not a warning to {} directly; use `report`",
                 eng.state.name,
-                allowed.join(" or ")
+                allowed.join(" or "),
+                if to_self { "family" } else { "the victim" }
             ),
-            duty_cite.as_deref(),
+            Some(&super::engine::threat_citation(case, eng.state)),
         );
     }
     // 42 CFR Part 2.

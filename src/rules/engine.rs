@@ -353,6 +353,24 @@ pub(crate) fn snake<T: Serialize>(v: &T) -> String {
     }
 }
 
+/// What a threat disclosure cites (RULEBOOK R30): for a threat to others, the state's
+/// duty-to-warn law (164.512(j) where the state has none); for a threat to the patient's
+/// own life, 164.512(j)(1)(i) and the state's emergency-disclosure law where it limits who
+/// may be told - never a duty-to-warn statute written for identifiable third parties.
+pub(crate) fn threat_citation(case: &Case, state: &StateOverlay) -> String {
+    const J: &str = "45 CFR 164.512(j)(1)(i)";
+    if case.concern.as_ref().map(|c| c.kind) == Some(ConcernKind::ThreatToSelf) {
+        return match &state.emergency_disclosure_citation {
+            Some(c) => format!("{J}; {c}"),
+            None => format!("{J}; state law on emergency disclosure"),
+        };
+    }
+    state
+        .duty_to_warn
+        .as_ref()
+        .map_or(J.to_string(), |d| d.citation.clone())
+}
+
 /// Is this concern one the law requires to be reported (child abuse everywhere; adult
 /// abuse where the overlay says so)?
 pub(crate) fn report_mandatory(case: &Case, state: &StateOverlay) -> bool {

@@ -209,6 +209,7 @@ impl Rulebook {
                 access_extension_days: None,
                 access_checked: false,
                 duty_to_warn: None,
+                emergency_disclosure_citation: None,
                 adult_abuse_reporting: None,
                 minor_consent: None,
             },

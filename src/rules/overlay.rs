@@ -34,6 +34,10 @@ pub struct StateOverlay {
     pub access_checked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duty_to_warn: Option<DutyToWarn>,
+    /// The state's law on disclosing to prevent harm in an emergency, where it limits who
+    /// may be told (cited for a threat to self, which duty-to-warn statutes do not cover).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency_disclosure_citation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adult_abuse_reporting: Option<AdultAbuseReporting>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +208,10 @@ impl StateOverlay {
                 .duty_to_warn
                 .clone()
                 .or_else(|| base.duty_to_warn.clone()),
+            emergency_disclosure_citation: self
+                .emergency_disclosure_citation
+                .clone()
+                .or_else(|| base.emergency_disclosure_citation.clone()),
             adult_abuse_reporting: self
                 .adult_abuse_reporting
                 .clone()
@@ -287,6 +295,9 @@ impl StateOverlay {
         }
         if let Some(a) = &self.adult_abuse_reporting {
             out.push(("adult_abuse_reporting", a.citation.as_str()));
+        }
+        if let Some(c) = &self.emergency_disclosure_citation {
+            out.push(("emergency_disclosure_citation", c.as_str()));
         }
         if let Some(m) = &self.minor_consent {
             out.push(("minor_consent", m.citation.as_str()));

@@ -24,10 +24,7 @@ pub fn view(a: &Advice, proposal: bool) -> AdvisorView {
             format!("due {due}: !! {} day(s) late  [{}]", -left, s(&d.citation))
         }
         (Some(due), Some(left)) => format!("due {due}: {left} day(s) left  [{}]", s(&d.citation)),
-        _ => format!(
-            "raised {}: act without delay (no statutory clock)",
-            d.received
-        ),
+        _ => format!("received {}: {}", d.received, s(&d.citation)),
     };
     let mut lines: Vec<(Role, String)> = Vec::new();
     for (rec, g) in &r.withhold {

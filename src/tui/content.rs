@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::app::{CaseView, PANE_TITLES, Pane, PaneLine};
 use super::theme::Role;
-use crate::case::deadline;
+use crate::case::deadline::{self, Clock};
 use crate::case::{Case, Deadline, Status};
 use crate::rules::Rulebook;
 use crate::text::{sanitize, sanitize_line};
@@ -57,6 +57,13 @@ pub fn clock(dl: &Deadline) -> (String, Role) {
             Role::DueSoon,
         ),
         (Some(due), Some(left)) => (format!("due {due}{ext} · {left} days left"), Role::Ok),
+        _ if dl.clock == Clock::None => (
+            format!(
+                "received {} · no access deadline (a third party's request)",
+                dl.received
+            ),
+            Role::Ok,
+        ),
         _ => (
             format!(
                 "raised {} · ! no statutory clock: act without delay",
