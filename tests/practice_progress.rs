@@ -295,3 +295,20 @@ fn every_sample_practice_case_has_a_topic() {
     }
     assert!(n > 0);
 }
+
+#[test]
+fn an_unknown_trainee_is_an_error_not_zero_attempts() {
+    let env = Env::new();
+    history(&env);
+    let o = env
+        .cmd()
+        .args(["practice", "--trainee", "nobody@clinic.example"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no trainee nobody@clinic.example") && err.contains(T2),
+        "{err}"
+    );
+}

@@ -33,6 +33,27 @@ pub fn run(global: &Global, args: &PracticeArgs, out: &mut dyn Write) -> Command
             .clone()
             .filter(|r| people.get(r).is_some_and(|p| p.role == Role::Trainee))
     });
+    // A name nobody knows is a typo, not a trainee with no attempts.
+    if let Some(t) = &args.trainee
+        && people.get(t).is_none()
+        && !attempts.by_trainee.contains_key(t)
+    {
+        let known: Vec<&str> = people
+            .reviewers
+            .iter()
+            .filter(|r| r.role == Role::Trainee)
+            .map(|r| r.principal.as_str())
+            .collect();
+        return Err(CommandError::Usage(format!(
+            "no trainee {} in reviewers/reviewers.yaml or the log{}",
+            sanitize_line(t),
+            if known.is_empty() {
+                String::new()
+            } else {
+                format!(" (trainees: {})", sanitize_line(&known.join(", ")))
+            }
+        )));
+    }
     let exit = if attempts.skipped.is_empty() {
         Exit::Ok
     } else {
