@@ -39,7 +39,7 @@ pub struct Global {
     #[arg(long, global = true, env = "CASEBENCH_TODAY", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
     /// Capture the mouse in the workbench (off by default so terminal selection works).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub mouse: bool,
 }
 

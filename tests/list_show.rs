@@ -164,3 +164,17 @@ fn bad_usage_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("expected YYYY-MM-DD"));
 }
+
+#[test]
+fn an_unknown_option_suggests_nothing_unrelated() {
+    // `--mouse` belongs to the workbench only: it is not offered for a typo in `list`.
+    let o = assert_cmd::Command::cargo_bin("casebench")
+        .unwrap()
+        .args(["list", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("unexpected argument '--bogus'"), "{err}");
+    assert!(!err.contains("--mouse"), "{err}");
+}
