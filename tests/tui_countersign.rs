@@ -187,6 +187,17 @@ fn typing_enter_asks_for_the_countersignature_and_esc_cancels() {
             rationale: "Agreed".into()
         }]
     );
+    // A box says it is being signed (the loop's answer replaces it); Esc closes it, then
+    // Esc cancels the screen.
+    assert!(
+        s.banner
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("signing the countersignature")
+    );
+    send(&mut s, [code(KeyCode::Esc)]);
+    assert!(s.banner.is_none() && s.countersign.open.is_some());
     send(&mut s, [code(KeyCode::Esc)]);
     assert!(s.countersign.open.is_none());
     assert_eq!(s.screen, Screen::Case);
@@ -206,7 +217,8 @@ fn a_signed_countersignature_decides_the_case_and_a_refusal_stays_open() {
         }],
     );
     assert!(s.countersign.open.is_some());
-    assert!(s.message.as_ref().unwrap().1.contains("error finding"));
+    let b = s.banner.as_ref().unwrap();
+    assert!(b.text.contains("error finding") && b.title == "Not countersigned");
     send(
         &mut s,
         [Msg::Countersigned {

@@ -32,6 +32,7 @@ pub fn case_view(index: usize, case: &Case, today: NaiveDate) -> CaseView {
         draft: None,
         show_advisor: false,
         advisor: None,
+        advisor_scroll: Default::default(),
     }
 }
 
@@ -39,7 +40,7 @@ fn pane(i: usize, lines: Vec<PaneLine>) -> Pane {
     Pane {
         title: PANE_TITLES[i],
         lines,
-        scroll: 0,
+        scroll: Default::default(),
     }
 }
 
@@ -77,7 +78,7 @@ fn heading(s: String) -> PaneLine {
 /// Multi-line free text, sanitised, reflowed to the pane's width: lines hard-wrapped in
 /// the file are joined into paragraphs (like Markdown), while blank lines, list items
 /// and indented lines keep their own line breaks.
-fn text(out: &mut Vec<PaneLine>, s: &str) {
+pub(crate) fn text(out: &mut Vec<PaneLine>, s: &str) {
     let clean = sanitize(s.trim_end_matches('\n'));
     let mut para = String::new();
     for line in clean.split('\n') {
