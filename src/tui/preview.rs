@@ -192,7 +192,7 @@ pub fn summary(state: &State) -> (Role, String) {
             (
                 role,
                 format!(
-                    "Findings: {} error(s), {} warning(s) · {first}",
+                    "Findings on this decision: {} error(s), {} warning(s) · {first}",
                     p.errors, p.warnings
                 ),
             )
