@@ -48,6 +48,19 @@ fn c_opens_the_screen_only_for_a_supervisor_on_a_case_with_a_pending_proposal() 
         text.contains("C countersign t.trainee@clinic.example's proposal"),
         "{text}"
     );
+    // At 80 columns the key hints make room for it: no hint is cut into another.
+    for w in [80u16, 100] {
+        let text = render(&mut s, w, 24);
+        let footer = text.lines().last().unwrap().to_string();
+        assert!(footer.contains("countersign"), "{footer}");
+        for hint in ["l pane", "d decide", "a advisor", "Esc back", "? help"] {
+            let head = &hint[..3];
+            assert!(
+                !footer.contains(head) || footer.contains(hint),
+                "a cut hint in {footer:?}"
+            );
+        }
+    }
     send(&mut s, [key('C')]);
     let v = s.countersign.open.as_ref().expect("screen open");
     assert_eq!((v.proposal.seq, v.rationale.as_str()), (4, ""));

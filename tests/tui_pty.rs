@@ -426,7 +426,7 @@ fn the_advisor_panel_and_the_findings_on_the_form() {
     s.wait_for("the form", |t| t.contains("Outcome"));
     s.keys("l");
     let screen = s.wait_for("findings on the decision", |t| {
-        t.contains("on this decision") && t.contains("release_full")
+        t.contains("Findings: ") && t.contains("release_full")
     });
     assert!(screen.contains("release_full"), "{screen}");
 }

@@ -147,6 +147,8 @@ pub struct PreviewView {
     /// The written notice the decision would send (164.524(d)(2)): empty unless the
     /// decision withholds something from an access request.
     pub notice: Vec<String>,
+    /// Who would sign with which key, once both are known: `principal, key SHA256:...`.
+    pub signer: Option<String>,
 }
 
 /// An outcome message (signed, refused, conflict, checkpoint, draft discarded): shown

@@ -133,10 +133,17 @@ fn hidden_view() -> AdvisorView {
 /// What the sign line says after `[ Sign ]`: who signs, and for a trainee that it is a
 /// practice record.
 pub fn sign_label(state: &State) -> String {
+    // The key found for the preview, once known; else the options as given.
+    let who = state
+        .form
+        .as_ref()
+        .and_then(|f| f.preview.as_ref())
+        .and_then(|p| p.signer.as_deref())
+        .unwrap_or(&state.signer);
     if state.practice.trainee {
-        format!("a practice record as {}", state.signer)
+        format!("a practice record as {who}")
     } else {
-        format!("as {}", state.signer)
+        format!("as {who}")
     }
 }
 

@@ -40,6 +40,9 @@ pub fn compute(
     };
     let p = preview(ctx, setting.today, set, lc, &stated);
     let mut view = PreviewView::default();
+    if let (Ok(who), Ok(key)) = (&ctx.reviewer, &ctx.key) {
+        view.signer = Some(sanitize_line(&format!("{who}, key {key}")));
+    }
     match &p.record {
         Ok(lines) => {
             view.record = lines.iter().map(|l| sanitize_line(l)).collect();
@@ -189,11 +192,16 @@ pub fn summary(state: &State) -> (Role, String) {
                 .iter()
                 .find_map(|m| first.strip_prefix(m))
                 .map_or(first.clone(), str::to_string);
+            let count = |n: usize, what: &str| match n {
+                1 => format!("1 {what}"),
+                n => format!("{n} {what}s"),
+            };
             (
                 role,
                 format!(
-                    "Findings on this decision: {} error(s), {} warning(s) · {first}",
-                    p.errors, p.warnings
+                    "Findings: {}, {} · {first}",
+                    count(p.errors, "error"),
+                    count(p.warnings, "warning")
                 ),
             )
         }
