@@ -508,3 +508,56 @@ fn decided_cases_from_the_log_and_from_signing_sort_last() {
     let row = s.rows.iter().find(|r| r.id == "AR-2026-0101").unwrap();
     assert_eq!(row.status, casebench::case::Status::Decided);
 }
+
+#[test]
+fn outcome_messages_are_shown_whole_where_the_key_was_pressed_until_closed() {
+    let squeeze = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut s = form_state();
+    let refusal = "not signed: 2 error finding(s) without an override (invalid-ground, \
+                   whole-record-denial); change the decision or override each with a \
+                   justification";
+    let conflict = "case AR-2026-0101 already decided by k.osei@lakeside.example at \
+                    2026-11-23T10:41:07Z";
+    for why in [refusal, conflict] {
+        send(&mut s, [Msg::Signed(Err(why.into()))]);
+        assert_eq!(s.screen, Screen::Form);
+        // On the form, where Enter was pressed, whole at 80 columns (wrapped in its box).
+        let screen = render(&mut s, 80, 24);
+        let inside: String = screen
+            .lines()
+            .filter(|l| l.starts_with('│'))
+            .map(|l| l.trim_matches('│').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(squeeze(&inside).contains(why), "{screen}");
+        // It stays through other keys, and Esc closes it (doing nothing else).
+        send(&mut s, [key('j')]);
+        assert!(s.banner.is_some());
+        send(&mut s, [code(KeyCode::Esc)]);
+        assert!(s.banner.is_none());
+        assert_eq!(s.screen, Screen::Form);
+    }
+    // The signed message, with the key's path, lands on the case view.
+    let ok = "signed record 7 (release_full) as k.osei@lakeside.example with key file \
+              /home/k.osei/.ssh/casebench_ed25519 (SHA256:/SrhaILpf6Cme2AZR3V0pX7ShRA1xzHMUGsksSJ+hag)";
+    send(&mut s, [Msg::Signed(Ok(ok.into()))]);
+    assert_eq!(s.screen, Screen::Case);
+    let screen = render(&mut s, 80, 24);
+    let inside: String = screen
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .map(|l| l.trim_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        squeeze(&inside)
+            .replace(' ', "")
+            .contains(&ok.replace(' ', "")),
+        "{screen}"
+    );
+    // Discarding a draft says so in the box too.
+    send(&mut s, [code(KeyCode::Esc)]);
+    s.case.as_mut().unwrap().draft = Some(Draft::default());
+    send(&mut s, [key('x')]);
+    assert_eq!(s.banner.as_ref().unwrap().title, "Draft discarded");
+}
