@@ -24,10 +24,14 @@ pub fn codes(s: &str) -> Vec<String> {
 }
 
 /// The draft `d` as a `kind` record's proposal, disclosures dated `today`. `Err` until
-/// an outcome is chosen. A withheld item is withheld on its first ground code; overrides
-/// without a code are left out (an empty row of the form).
+/// an outcome is chosen. The per-item actions follow the outcome: the form's withhold
+/// toggles count for a partial release and a denial (an item withheld on its first ground
+/// code; a denial withholds the others on the decision's grounds), and are set aside for
+/// every other outcome (a full release releases every item). Overrides without a code are
+/// left out (an empty row of the form).
 pub fn from_draft(d: &Draft, kind: RecordType, today: NaiveDate) -> Result<Stated, String> {
     let outcome = d.outcome.ok_or("choose an outcome first")?;
+    let toggles_count = matches!(outcome, Outcome::ReleasePartial | Outcome::Deny);
     let proposal = Proposal {
         kind: Some(kind),
         outcome: outcome.as_str().to_string(),
@@ -35,7 +39,7 @@ pub fn from_draft(d: &Draft, kind: RecordType, today: NaiveDate) -> Result<State
         withhold: d
             .records
             .iter()
-            .filter(|r| r.withhold)
+            .filter(|r| toggles_count && r.withhold)
             .map(|r| {
                 let ground = codes(&r.grounds).into_iter().next().unwrap_or_default();
                 (r.id.clone(), ground)
@@ -115,4 +119,46 @@ pub fn outcomes_for(case: &Case) -> Vec<Outcome> {
         .into_iter()
         .filter(|o| wanted.contains(o))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::drafts::DraftRecord;
+
+    fn draft(outcome: Outcome) -> Draft {
+        Draft {
+            case: "X".into(),
+            outcome: Some(outcome),
+            records: vec![
+                DraftRecord {
+                    id: "a".into(),
+                    withhold: true,
+                    grounds: "psychotherapy-notes, other".into(),
+                },
+                DraftRecord {
+                    id: "b".into(),
+                    withhold: false,
+                    grounds: String::new(),
+                },
+            ],
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn the_items_withheld_follow_the_outcome() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let w = |o| {
+            from_draft(&draft(o), RecordType::Decision, day)
+                .map(|s| s.proposal.withhold)
+                .unwrap_or_default()
+        };
+        let a = vec![("a".to_string(), "psychotherapy-notes".to_string())];
+        assert_eq!(w(Outcome::ReleasePartial), a);
+        assert_eq!(w(Outcome::Deny), a);
+        assert!(w(Outcome::ReleaseFull).is_empty());
+        assert!(w(Outcome::RequestInformation).is_empty());
+        assert!(from_draft(&Draft::default(), RecordType::Decision, day).is_err());
+    }
 }

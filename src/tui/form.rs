@@ -205,6 +205,20 @@ impl Form {
         }
     }
 
+    /// What the record will do with item `i` under the chosen outcome (`Some(true)`:
+    /// withhold): a denial withholds every item, a full release releases every item,
+    /// a partial release follows the toggles; other outcomes record no items (`None`).
+    /// The toggles are kept whatever the outcome, for when it changes back.
+    pub fn action_of(&self, i: usize) -> Option<bool> {
+        let r = self.records.get(i)?;
+        match self.outcome {
+            Some(Outcome::Deny) => Some(true),
+            Some(Outcome::ReleaseFull) => Some(false),
+            Some(Outcome::ReleasePartial) | None => Some(r.withhold),
+            Some(_) => None,
+        }
+    }
+
     /// The fields in order, top to bottom.
     pub fn fields(&self) -> Vec<Field> {
         let mut v = vec![Field::Outcome, Field::CaseGrounds];

@@ -223,12 +223,11 @@ fn fields(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
     }
     for (i, r) in f.records.iter().enumerate() {
         let on_a = mark(&lines, Field::Action(i));
-        let action = if r.withhold {
-            "[WITHHOLD]"
-        } else {
-            "[release ]"
+        let (action, role) = match f.action_of(i) {
+            Some(true) => ("[WITHHOLD]", Role::Warning),
+            Some(false) => ("[release ]", Role::Ok),
+            None => ("[ n/a    ]", Role::Muted),
         };
-        let role = if r.withhold { Role::Warning } else { Role::Ok };
         let mut spans = vec![
             cursor(t, on_a),
             span(t, Role::Normal, format!("  {:<12} ", r.shown_id)),
@@ -314,10 +313,12 @@ fn rationale(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
 /// `label`: who signs what, e.g. `as k.osei@..., key ...` (see `practice::sign_label`).
 fn sign_line(t: &Theme, f: &Form, label: &str, frame: &mut Frame, area: Rect) {
     let on = f.field() == Field::Sign;
-    let withheld_without_ground = f
-        .records
-        .iter()
-        .any(|r| r.withhold && grounds(&r.grounds).is_empty());
+    // A denial withholds items without their own ground on the decision's grounds.
+    let fallback = f.outcome == Some(crate::case::Outcome::Deny) && !grounds(&f.grounds).is_empty();
+    let withheld_without_ground =
+        f.records.iter().enumerate().any(|(i, r)| {
+            f.action_of(i) == Some(true) && grounds(&r.grounds).is_empty() && !fallback
+        });
     let mut s = vec![
         cursor(t, on),
         if on {
