@@ -348,22 +348,43 @@ fn checkpoint_from_the_audit_screen() {
         send(&mut s, [key('c')]),
         vec![Effect::Audit(AuditEffect::Checkpoint)]
     );
-    // The compliance officer's key signs; the result lands in the status line and the
-    // report is verified again.
+    // A reviewer without the audit namespace is refused, and the screen says why, whole.
+    let msg = run(&global(&env, A), &set, AuditEffect::Checkpoint);
+    send(&mut s, [Msg::Audit(msg)]);
+    let b = s.banner.clone().unwrap();
+    assert_eq!(b.title, "Checkpoint refused");
+    assert!(b.text.contains("cannot sign a checkpoint"), "{}", b.text);
+    let screen = render(&mut s, 80, 24);
+    assert!(screen.contains("Checkpoint refused"), "{screen}");
+    send(&mut s, [code(KeyCode::Esc)]);
+    assert!(s.banner.is_none());
+    // The compliance officer's key signs; the box says what was written and where, and
+    // the report is verified again.
     let msg = run(&global(&env, C), &set, AuditEffect::Checkpoint);
     let fx = send(&mut s, [Msg::Audit(msg)]);
     assert_eq!(fx, vec![Effect::Audit(AuditEffect::Load)]);
-    let (_, text) = s.message.clone().unwrap();
+    let b = s.banner.clone().unwrap();
+    assert_eq!(b.title, "Checkpoint written");
     assert!(
-        text.contains("checkpoint of record 5 signed by c.audit@clinic.example"),
-        "{text}"
+        b.text.contains("checkpoint of record 5 (sha256:")
+            && b.text.contains("signed by c.audit@clinic.example")
+            && b.text.contains("decisions/checkpoints/00000005-"),
+        "{}",
+        b.text
     );
-    // A reviewer without the audit namespace is refused, and the screen says why.
-    let msg = run(&global(&env, A), &set, AuditEffect::Checkpoint);
-    send(&mut s, [Msg::Audit(msg)]);
-    let (_, text) = s.message.clone().unwrap();
-    assert!(text.starts_with("checkpoint refused:"), "{text}");
-    assert!(render(&mut s, 120, 40).contains("checkpoint refused:"));
+    let written = std::fs::read_dir(env.cases.join("decisions/checkpoints"))
+        .unwrap()
+        .count();
+    // A second `c` on the unchanged head writes nothing and says so.
+    let msg = run(&global(&env, C), &set, AuditEffect::Checkpoint);
+    assert!(send(&mut s, [Msg::Audit(msg)]).is_empty());
+    let b = s.banner.clone().unwrap();
+    assert_eq!(b.title, "No checkpoint written");
+    assert!(b.text.contains("unchanged since checkpoint"), "{}", b.text);
+    let again = std::fs::read_dir(env.cases.join("decisions/checkpoints"))
+        .unwrap()
+        .count();
+    assert_eq!(written, again);
 }
 
 #[test]

@@ -48,6 +48,19 @@ fn c_opens_the_screen_only_for_a_supervisor_on_a_case_with_a_pending_proposal() 
         text.contains("C countersign t.trainee@clinic.example's proposal"),
         "{text}"
     );
+    // At 80 columns the key hints make room for it: no hint is cut into another.
+    for w in [80u16, 100] {
+        let text = render(&mut s, w, 24);
+        let footer = text.lines().last().unwrap().to_string();
+        assert!(footer.contains("countersign"), "{footer}");
+        for hint in ["l pane", "d decide", "a advisor", "Esc back", "? help"] {
+            let head = &hint[..3];
+            assert!(
+                !footer.contains(head) || footer.contains(hint),
+                "a cut hint in {footer:?}"
+            );
+        }
+    }
     send(&mut s, [key('C')]);
     let v = s.countersign.open.as_ref().expect("screen open");
     assert_eq!((v.proposal.seq, v.rationale.as_str()), (4, ""));
@@ -187,6 +200,17 @@ fn typing_enter_asks_for_the_countersignature_and_esc_cancels() {
             rationale: "Agreed".into()
         }]
     );
+    // A box says it is being signed (the loop's answer replaces it); Esc closes it, then
+    // Esc cancels the screen.
+    assert!(
+        s.banner
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("signing the countersignature")
+    );
+    send(&mut s, [code(KeyCode::Esc)]);
+    assert!(s.banner.is_none() && s.countersign.open.is_some());
     send(&mut s, [code(KeyCode::Esc)]);
     assert!(s.countersign.open.is_none());
     assert_eq!(s.screen, Screen::Case);
@@ -206,7 +230,8 @@ fn a_signed_countersignature_decides_the_case_and_a_refusal_stays_open() {
         }],
     );
     assert!(s.countersign.open.is_some());
-    assert!(s.message.as_ref().unwrap().1.contains("error finding"));
+    let b = s.banner.as_ref().unwrap();
+    assert!(b.text.contains("error finding") && b.title == "Not countersigned");
     send(
         &mut s,
         [Msg::Countersigned {

@@ -186,9 +186,26 @@ fn signed_practice_record_shows_the_comparison_and_esc_returns_to_the_queue() {
     );
     assert!(all.contains("therapy_notes"), "{all}");
     assert!(all.contains("Release in part."), "{all}");
-    // Scrolls, then Esc goes back to the queue and drops the comparison.
-    send(&mut s, [key('j'), key('j')]);
-    assert_eq!(s.practice.comparison.as_ref().unwrap().scroll, 2);
+    // Scrolls (on a terminal too short for all of it), `G` shows its last line, `j`
+    // past it does nothing; then Esc goes back to the queue and drops the comparison.
+    send(&mut s, [Msg::Resize(80, 12), key('j'), key('j')]);
+    assert_eq!(s.practice.comparison.as_ref().unwrap().scroll.offset, 2);
+    send(&mut s, [key('G')]);
+    let end = s.practice.comparison.as_ref().unwrap().scroll.offset;
+    assert!(end > 2);
+    assert!(send(&mut s, [key('j')]).is_empty());
+    assert!(!s.needs_draw || s.practice.comparison.as_ref().unwrap().scroll.offset == end);
+    assert_eq!(s.practice.comparison.as_ref().unwrap().scroll.offset, end);
+    // The counter says the last line is on screen: `first-N/N` (once the box saying
+    // the record was signed is closed).
+    send(&mut s, [code(KeyCode::Esc)]);
+    let screen = render(&mut s, 80, 12);
+    let counter = screen
+        .split_whitespace()
+        .find(|w| w.contains('-') && w.contains('/') && w.chars().next().unwrap().is_ascii_digit())
+        .unwrap_or_else(|| panic!("{screen}"));
+    let (range, total) = counter.split_once('/').unwrap();
+    assert_eq!(range.split_once('-').unwrap().1, total, "{screen}");
     send(&mut s, [code(KeyCode::Esc)]);
     assert_eq!(s.screen, Screen::Queue);
     assert!(s.practice.comparison.is_none());
@@ -216,13 +233,16 @@ fn no_reference_before_signing_snapshots() {
         send(&mut s, [key('a')]);
         let case_text = text(&buffer(&mut s, w, h));
         insta::assert_snapshot!(format!("practice_case_{w}x{h}"), case_text);
-        send(&mut s, [key('d'), key('l'), key('l')]);
+        // The preview is answered as the event loop answers it.
+        let mut answers = fixture_answers(Some(TRAINEE));
+        // release_full: a record even before the rationale is written.
+        send_settled(&mut s, &mut answers, [key('d'), key('l')]);
         // Onto the sign line: the preview replaces the fields when narrow.
         for _ in 0..40 {
             if s.form.as_ref().unwrap().field() == Field::Sign {
                 break;
             }
-            send(&mut s, [key('j')]);
+            send_settled(&mut s, &mut answers, [key('j')]);
         }
         assert_eq!(s.form.as_ref().unwrap().field(), Field::Sign);
         let form_text = text(&buffer(&mut s, w, h));

@@ -426,7 +426,7 @@ fn the_advisor_panel_and_the_findings_on_the_form() {
     s.wait_for("the form", |t| t.contains("Outcome"));
     s.keys("l");
     let screen = s.wait_for("findings on the decision", |t| {
-        t.contains("on this decision") && t.contains("release_full")
+        t.contains("Findings: ") && t.contains("release_full")
     });
     assert!(screen.contains("release_full"), "{screen}");
 }
@@ -453,7 +453,10 @@ fn keys_yaml_from_the_config_dir_rebinds_and_help_shows_it() {
         t.contains("Keys: queue") && t.contains("move down") && t.contains("this help")
     });
     let down = help.lines().find(|l| l.contains("move down")).unwrap();
-    assert!(down.contains("│n ") && !down.contains("j "), "{down}");
+    assert!(
+        (down.contains("│n ") || down.contains("┃n ")) && !down.contains("j "),
+        "{down}"
+    );
 }
 
 #[test]
@@ -582,7 +585,11 @@ fn signing_from_the_form_records_the_decision_and_removes_the_draft() {
     let record = std::fs::read_to_string(&log).expect("record written");
     assert!(record.contains("outcome: release_partial"), "{record}");
     assert!(record.contains("psychotherapy-notes"), "{record}");
-    // Signing returns to the case view; back in the queue the case is decided.
+    // Signing returns to the case view, the outcome in a box until Esc closes it; back
+    // in the queue the case is decided.
+    assert!(screen.contains("Signed (Enter or Esc closes)"), "{screen}");
+    s.keys("\x1b");
+    s.wait_for("the box closed", |t| !t.contains("Signed (Enter"));
     s.keys("\x1b");
     s.wait_for("the decided row", |t| {
         t.contains("decided") && t.contains("done")
@@ -593,4 +600,11 @@ fn signing_from_the_form_records_the_decision_and_removes_the_draft() {
         assert!(Instant::now() < end, "draft not removed");
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Quitting leaves nothing of the signing step behind in the shell: the signing line
+    // was on the workbench's own screen, which is gone.
+    s.keys("q");
+    assert!(s.gone_within(Duration::from_secs(10)));
+    let shell = s.wait_for("the shell's screen", |t| !t.contains("casebench ·"));
+    assert!(!shell.contains("signing"), "{shell}");
+    assert!(!shell.contains("casebench:"), "{shell}");
 }

@@ -12,6 +12,16 @@ type Make = fn() -> casebench::tui::app::State;
 
 const SIZES: [(u16, u16); 4] = [(200, 50), (120, 40), (80, 24), (20, 5)];
 
+/// Sends messages and answers the advisor's effects as the event loop does.
+fn send(
+    s: &mut casebench::tui::app::State,
+    msgs: impl IntoIterator<Item = casebench::tui::app::Msg>,
+) -> Vec<casebench::tui::app::Effect> {
+    let mut a = fixture_answers(None);
+    let fx = tui_support::send(s, msgs);
+    settle(s, &mut a, fx)
+}
+
 fn queue() -> casebench::tui::app::State {
     state()
 }
@@ -188,20 +198,20 @@ fn too_small_says_so() {
 }
 
 #[test]
-fn form_preview_shows_the_notice_the_advisor_sends() {
-    use casebench::tui::app::{AdvisorView, Msg};
+fn form_preview_shows_the_notice_the_decision_sends() {
+    use casebench::tui::app::{Msg, PreviewView};
     let mut s = form();
-    let view = AdvisorView {
-        on_proposal: true,
+    let view = PreviewView {
+        record: vec!["record: casebench-decision/1".into()],
         notice: vec![
             "RESPONSE TO YOUR REQUEST FOR RECORDS".into(),
             "How to complain".into(),
         ],
-        ..AdvisorView::default()
+        ..PreviewView::default()
     };
     send(
         &mut s,
-        [Msg::Advice {
+        [Msg::Preview {
             case: "AR-2026-0101".into(),
             view,
         }],

@@ -115,10 +115,7 @@ fn opening_a_case_asks_for_its_draft_and_panes_cycle() {
         fx,
         [
             Effect::LoadDraft("AR-2026-0101".into()),
-            Effect::Advise {
-                index,
-                proposal: None
-            }
+            Effect::Advise { index }
         ]
     );
     assert_eq!(s.screen, Screen::Case);
@@ -130,8 +127,10 @@ fn opening_a_case_asks_for_its_draft_and_panes_cycle() {
     assert_eq!(s.case.as_ref().unwrap().focus, 0);
     send(&mut s, [key('h')]);
     assert_eq!(s.case.as_ref().unwrap().focus, 2);
+    // Short enough that the pane scrolls.
+    send(&mut s, [Msg::Resize(60, 12)]);
     send(&mut s, [key('1'), key('j'), key('j')]);
-    assert_eq!(s.case.as_ref().unwrap().panes[0].scroll, 2);
+    assert_eq!(s.case.as_ref().unwrap().panes[0].scroll.offset, 2);
     // The advisor seam: a fourth area that says it is not there yet.
     send(&mut s, [key('a')]);
     let v = s.case.as_ref().unwrap();
@@ -174,16 +173,13 @@ fn decision_form_edits_ask_for_a_debounced_draft_save() {
     let f = s.form.as_ref().unwrap();
     assert_eq!(f.field(), Field::Outcome);
     assert_eq!(f.records.len(), 2);
-    // An edit restarts the typing pause and asks the advisor about the decision.
+    // An edit restarts the typing pause and asks for the preview of the decision.
     let fx = send(&mut s, [key('l')]);
     assert_eq!(fx[0], Effect::DraftEdited);
-    let Effect::Advise {
-        proposal: Some(p), ..
-    } = &fx[1]
-    else {
+    let Effect::Preview { draft, .. } = &fx[1] else {
         panic!("{fx:?}")
     };
-    assert_eq!(p.outcome, casebench::case::Outcome::ReleaseFull);
+    assert_eq!(draft.outcome, Some(casebench::case::Outcome::ReleaseFull));
     assert_eq!(
         s.form.as_ref().unwrap().outcome,
         Some(casebench::case::Outcome::ReleaseFull)
@@ -207,7 +203,10 @@ fn typing_in_a_field_is_text_not_commands() {
     send(&mut s, [key('j'), code(KeyCode::Enter)]);
     assert!(s.form.as_ref().unwrap().editing);
     let fx = send(&mut s, "q?x".chars().map(key));
-    assert!(fx.iter().all(|e| *e == Effect::DraftEdited));
+    assert!(
+        fx.iter()
+            .all(|e| matches!(e, Effect::DraftEdited | Effect::Preview { .. }))
+    );
     assert!(!s.quit && !s.help);
     send(&mut s, [code(KeyCode::Backspace), code(KeyCode::Enter)]);
     let f = s.form.as_ref().unwrap();
@@ -301,18 +300,18 @@ fn sign_is_a_seam_and_a_recorded_decision_removes_the_draft() {
     assert_eq!(s.form.as_ref().unwrap().field(), Field::Sign);
     let fx = send(&mut s, [code(KeyCode::Enter)]);
     assert!(matches!(fx.as_slice(), [Effect::Sign(_)]), "{fx:?}");
+    // Until the loop answers, a box says the decision is being signed.
+    assert!(
+        s.banner
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("signing the decision")
+    );
     send(&mut s, [Msg::Signed(Err("signing arrives later".into()))]);
     assert_eq!(s.screen, Screen::Form);
-    assert!(
-        s.form
-            .as_ref()
-            .unwrap()
-            .note
-            .as_ref()
-            .unwrap()
-            .1
-            .contains("later")
-    );
+    let b = s.banner.as_ref().unwrap();
+    assert!(b.text.contains("later") && b.title.starts_with("Not signed"));
     let fx = send(&mut s, [Msg::Signed(Ok("recorded as #1".into()))]);
     assert_eq!(
         fx,
@@ -465,7 +464,7 @@ fn the_preview_names_the_signer() {
     );
     let t = render(&mut s, 160, 40);
     assert!(
-        t.contains("signer: a.rivera@lakeside.example^[[2J, key /keys/id_ed25519"),
+        t.contains("as a.rivera@lakeside.example^[[2J, key /keys/id_ed25519"),
         "{t}"
     );
 }
@@ -486,9 +485,12 @@ fn overrides_are_added_edited_saved_and_deleted() {
     assert_eq!(d.overrides.len(), 1);
     assert_eq!(d.overrides[0].code, "R12");
     assert_eq!(d.overrides[0].justification, "order covers it");
-    let t = render(&mut s, 160, 40);
-    assert!(t.contains("findings_overridden:"), "{t}");
-    assert_eq!(send(&mut s, [key('x')]), [Effect::DraftEdited]);
+    let fx = send(&mut s, [key('x')]);
+    assert_eq!(fx[0], Effect::DraftEdited);
+    let Some(Effect::Preview { draft, .. }) = fx.get(1) else {
+        panic!("{fx:?}")
+    };
+    assert!(draft.overrides.is_empty());
     assert!(s.form.as_ref().unwrap().overrides.is_empty());
 }
 
@@ -505,4 +507,57 @@ fn decided_cases_from_the_log_and_from_signing_sort_last() {
     send(&mut s, [Msg::Signed(Ok("signed record 1".into()))]);
     let row = s.rows.iter().find(|r| r.id == "AR-2026-0101").unwrap();
     assert_eq!(row.status, casebench::case::Status::Decided);
+}
+
+#[test]
+fn outcome_messages_are_shown_whole_where_the_key_was_pressed_until_closed() {
+    let squeeze = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut s = form_state();
+    let refusal = "not signed: 2 error finding(s) without an override (invalid-ground, \
+                   whole-record-denial); change the decision or override each with a \
+                   justification";
+    let conflict = "case AR-2026-0101 already decided by k.osei@lakeside.example at \
+                    2026-11-23T10:41:07Z";
+    for why in [refusal, conflict] {
+        send(&mut s, [Msg::Signed(Err(why.into()))]);
+        assert_eq!(s.screen, Screen::Form);
+        // On the form, where Enter was pressed, whole at 80 columns (wrapped in its box).
+        let screen = render(&mut s, 80, 24);
+        let inside: String = screen
+            .lines()
+            .filter(|l| l.starts_with('│'))
+            .map(|l| l.trim_matches('│').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(squeeze(&inside).contains(why), "{screen}");
+        // It stays through other keys, and Esc closes it (doing nothing else).
+        send(&mut s, [key('j')]);
+        assert!(s.banner.is_some());
+        send(&mut s, [code(KeyCode::Esc)]);
+        assert!(s.banner.is_none());
+        assert_eq!(s.screen, Screen::Form);
+    }
+    // The signed message, with the key's path, lands on the case view.
+    let ok = "signed record 7 (release_full) as k.osei@lakeside.example with key file \
+              /home/k.osei/.ssh/casebench_ed25519 (SHA256:/SrhaILpf6Cme2AZR3V0pX7ShRA1xzHMUGsksSJ+hag)";
+    send(&mut s, [Msg::Signed(Ok(ok.into()))]);
+    assert_eq!(s.screen, Screen::Case);
+    let screen = render(&mut s, 80, 24);
+    let inside: String = screen
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .map(|l| l.trim_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        squeeze(&inside)
+            .replace(' ', "")
+            .contains(&ok.replace(' ', "")),
+        "{screen}"
+    );
+    // Discarding a draft says so in the box too.
+    send(&mut s, [code(KeyCode::Esc)]);
+    s.case.as_mut().unwrap().draft = Some(Draft::default());
+    send(&mut s, [key('x')]);
+    assert_eq!(s.banner.as_ref().unwrap().title, "Draft discarded");
 }

@@ -8,6 +8,8 @@
 //! - [`sign`]: resolve the signer, build the draft, gate it, sign and append.
 //! - [`countersign`]: a supervisor's countersignature of a trainee's proposal.
 //! - [`after`]: what a signed practice record leads to (a score, or a proposal).
+//! - [`stated`]: the form's draft as a proposal; the outcomes that fit a case.
+//! - [`preview`]: the record's exact text before signing, from the same functions.
 //!
 //! Knows nothing of terminals or of the command line: callers pass a [`Setting`].
 
@@ -22,7 +24,9 @@ pub mod after;
 pub mod countersign;
 pub mod facts;
 pub mod gate;
+pub mod preview;
 pub mod sign;
+pub mod stated;
 
 /// Where and as whom a decision is made: the case directory, the day deadlines are
 /// computed against, and the signer as configured (`--reviewer`, `--key`).

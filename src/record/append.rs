@@ -41,6 +41,51 @@ pub struct Draft {
     pub rationale: String,
 }
 
+/// What the log and the signer add to a draft when it is signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub seq: u64,
+    pub prev: String,
+    pub case_prev: String,
+    pub reviews: Option<u64>,
+    pub countersigns: Option<u64>,
+    /// The signing key's fingerprint (`SHA256:...`).
+    pub key: String,
+    /// `sha256:<hex>` of the allowed_signers file in force.
+    pub policy: String,
+    pub time: DateTime<Utc>,
+}
+
+impl Draft {
+    /// The record this draft becomes with `stamp`: the one function that builds a
+    /// record from a draft, for the log and for the workbench's preview alike.
+    pub fn to_record(&self, case: &LoadedCase, stamp: Stamp) -> Record {
+        Record {
+            record: RECORD_TAG.to_string(),
+            seq: stamp.seq,
+            prev: stamp.prev,
+            case: case.case.id.clone(),
+            case_sha256: case.sha256_hex(),
+            case_prev: stamp.case_prev,
+            kind: self.kind,
+            reviews: stamp.reviews,
+            countersigns: stamp.countersigns,
+            reviewer: self.reviewer.clone(),
+            key: stamp.key,
+            policy: stamp.policy,
+            time: stamp.time,
+            outcome: self.outcome.clone(),
+            grounds: self.grounds.clone(),
+            records: self.records.clone(),
+            disclosures: self.disclosures.clone(),
+            notice: self.notice,
+            deadline: self.deadline,
+            findings_overridden: self.findings_overridden.clone(),
+            rationale: normalise_text(&self.rationale),
+        }
+    }
+}
+
 /// A record written to the log.
 #[derive(Debug, Clone)]
 pub struct Appended {
@@ -199,29 +244,19 @@ impl Log {
             Some(t) => pointed_countersign(&p, case, draft, &history, &people, t)?,
         };
 
-        let record = Record {
-            record: RECORD_TAG.to_string(),
-            seq: next,
-            prev: index.head_link.clone(),
-            case: case.case.id.clone(),
-            case_sha256: case.sha256_hex(),
-            case_prev: history.last_link().to_string(),
-            kind: draft.kind,
-            reviews,
-            countersigns,
-            reviewer: draft.reviewer.clone(),
-            key: sshsig::fingerprint(signer.public_key()),
-            policy: policy.policy_link(),
-            time,
-            outcome: draft.outcome.clone(),
-            grounds: draft.grounds.clone(),
-            records: draft.records.clone(),
-            disclosures: draft.disclosures.clone(),
-            notice: draft.notice,
-            deadline: draft.deadline,
-            findings_overridden: draft.findings_overridden.clone(),
-            rationale: normalise_text(&draft.rationale),
-        };
+        let record = draft.to_record(
+            case,
+            Stamp {
+                seq: next,
+                prev: index.head_link.clone(),
+                case_prev: history.last_link().to_string(),
+                reviews,
+                countersigns,
+                key: sshsig::fingerprint(signer.public_key()),
+                policy: policy.policy_link(),
+                time,
+            },
+        );
         record.check_fields().map_err(AppendError::Refused)?;
         let bytes = record.to_bytes();
         let sig = signer

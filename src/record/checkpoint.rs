@@ -325,3 +325,30 @@ fn read_and_verify(file: &Path, policy: &AllowedSigners) -> Result<Checkpoint, S
     }
     Ok(cp)
 }
+
+/// A valid checkpoint in `decisions/checkpoints/` of the log's current head (same seq,
+/// same hash), if there is one: a second checkpoint of an unchanged head would add
+/// nothing. Checkpoints that do not verify are not counted.
+pub fn covering_head(cases: &Path) -> Result<Option<(PathBuf, Checkpoint)>, String> {
+    let report = super::verify::verify_log(cases, None)?;
+    if report.head == 0 {
+        return Ok(None);
+    }
+    let policy_bytes = super::reviewers::read_allowed_signers(cases)?;
+    let policy = AllowedSigners::parse(&policy_bytes).map_err(|e| format!("reviewers/{e}"))?;
+    let dir = Paths::new(cases).checkpoints;
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(None);
+    };
+    let mut names: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    names.sort();
+    Ok(names.into_iter().rev().find_map(|p| {
+        read_and_verify(&p, &policy)
+            .ok()
+            .filter(|cp| cp.seq == report.head && cp.head == report.head_link)
+            .map(|cp| (p, cp))
+    }))
+}

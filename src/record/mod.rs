@@ -17,6 +17,6 @@ pub mod verify;
 pub mod witness;
 pub mod yamlout;
 
-pub use append::{AppendError, Appended, Draft, Log, sign_and_append};
+pub use append::{AppendError, Appended, Draft, Log, Stamp, sign_and_append};
 pub use model::{OverriddenFinding, Record, RecordType};
 pub use signer::Signer;

@@ -342,6 +342,64 @@ pub fn resolve_with(
     time: chrono::DateTime<chrono::Utc>,
     ask: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Result<(String, Signer), String> {
+    choose(
+        cases,
+        key,
+        principal,
+        namespace,
+        time,
+        &mut |path: &Path| Signer::from_file_with(path, ask),
+    )
+}
+
+/// Who would sign and with which public key, found as [`resolve`] finds them but without
+/// unlocking a key file (its public half is readable without the passphrase): for the
+/// workbench's preview, which names the key before anything is signed.
+pub fn identify(
+    cases: &Path,
+    key: Option<&Path>,
+    principal: Option<&str>,
+    namespace: &str,
+    time: chrono::DateTime<chrono::Utc>,
+) -> Result<(String, PublicKey), String> {
+    let (who, signer) = choose(
+        cases,
+        key,
+        principal,
+        namespace,
+        time,
+        &mut |path: &Path| {
+            let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let key = PrivateKey::from_openssh(&text)
+                .map_err(|e| format!("{}: not an OpenSSH private key ({e})", path.display()))?;
+            if key.algorithm() != ssh_key::Algorithm::Ed25519 {
+                return Err(format!(
+                    "{}: a {} key; casebench signs with ed25519 keys only",
+                    path.display(),
+                    key.algorithm()
+                ));
+            }
+            // Never used to sign: only its public half is read below.
+            Ok(Signer::File {
+                key: Box::new(key),
+                path: path.to_path_buf(),
+                warning: None,
+            })
+        },
+    )?;
+    Ok((who, signer.public_key().clone()))
+}
+
+/// The choice of key and principal behind [`resolve`] and [`identify`]; `load_file`
+/// turns a private key file into a signer.
+fn choose(
+    cases: &Path,
+    key: Option<&Path>,
+    principal: Option<&str>,
+    namespace: &str,
+    time: chrono::DateTime<chrono::Utc>,
+    load_file: &mut dyn FnMut(&Path) -> Result<Signer, String>,
+) -> Result<(String, Signer), String> {
     let policy_bytes = super::reviewers::read_allowed_signers(cases)?;
     let policy = super::allowed_signers::AllowedSigners::parse(&policy_bytes)
         .map_err(|e| format!("reviewers/{e}"))?;
@@ -356,7 +414,7 @@ pub fn resolve_with(
             })?;
             Signer::from_agent(&sock, Some(&want), &[])?
         }
-        Some(k) => Signer::from_file_with(k, ask).map_err(|e| format!("--key {e}"))?,
+        Some(k) => load_file(k).map_err(|e| format!("--key {e}"))?,
         None => {
             let Some(who) = principal else {
                 return match agent.as_deref() {
@@ -376,10 +434,9 @@ pub fn resolve_with(
                 other => {
                     let people = super::reviewers::load(cases)?;
                     match people.get(who).and_then(|r| r.key.as_ref()) {
-                        Some(rel) => Signer::from_file_with(
-                            &cases.join(super::reviewers::REVIEWERS_DIR).join(rel),
-                            ask,
-                        )?,
+                        Some(rel) => {
+                            load_file(&cases.join(super::reviewers::REVIEWERS_DIR).join(rel))?
+                        }
                         None => {
                             return Err(match other {
                                 Some(Err(e)) => e,

@@ -3,9 +3,9 @@
 //! untrusted like case text.
 
 use super::app::AdvisorView;
-use super::form::{Form, grounds};
+use super::scroll::Styled;
 use super::theme::Role;
-use crate::rules::{Advice, Proposal, Severity};
+use crate::rules::{Advice, Finding, Severity};
 use crate::text::sanitize_line;
 
 /// The advice as the panel shows it. `proposal`: the findings are on the reviewer's own
@@ -72,17 +72,26 @@ pub fn view(a: &Advice, proposal: bool) -> AdvisorView {
             ));
         }
     }
-    let title = if proposal {
-        "Findings on your decision"
-    } else {
-        "Findings on the recommendation"
-    };
-    lines.push((Role::Header, title.into()));
-    if a.findings.is_empty() {
-        lines.push((Role::Ok, "(none)".into()));
+    let (findings, errors, warnings) = finding_lines(&a.findings);
+    AdvisorView {
+        recommended,
+        deadline,
+        lines,
+        findings,
+        errors,
+        warnings,
+        on_proposal: proposal,
+        hidden: false,
     }
+}
+
+/// Findings as lines (`!! error code: message  [citation]`), sanitised, with the counts
+/// of errors and warnings.
+pub fn finding_lines(fs: &[Finding]) -> (Vec<(Role, String)>, usize, usize) {
+    let s = |t: &str| sanitize_line(t);
     let (mut errors, mut warnings) = (0, 0);
-    for f in &a.findings {
+    let mut lines = Vec::new();
+    for f in fs {
         let (role, mark) = match f.severity {
             Severity::Error => {
                 errors += 1;
@@ -104,36 +113,43 @@ pub fn view(a: &Advice, proposal: bool) -> AdvisorView {
             ),
         ));
     }
-    lines.push((
-        Role::Muted,
-        "Research notes for decision support, not legal advice (docs/RULES.md).".into(),
-    ));
-    AdvisorView {
-        recommended,
-        deadline,
-        lines,
-        errors,
-        warnings,
-        on_proposal: proposal,
-        notice: Vec::new(),
-    }
+    (lines, errors, warnings)
 }
 
-/// The form's decision as the advisor's proposal; `None` until an outcome is chosen.
-/// A withheld record is proposed on its first ground code.
-pub fn proposal(f: &Form) -> Option<Proposal> {
-    Some(Proposal {
-        outcome: f.outcome?,
-        grounds: grounds(&f.grounds),
-        withhold: f
-            .records
-            .iter()
-            .filter(|r| r.withhold)
-            .map(|r| {
-                let g = grounds(&r.grounds).into_iter().next().unwrap_or_default();
-                (r.id.clone(), g)
-            })
-            .collect(),
-        notice: None,
-    })
+/// The advisor panel's lines: the recommendation, the deadline, what holds, and the
+/// findings (on the recommendation, or on the form's decision).
+pub fn panel_lines(a: Option<&AdvisorView>) -> Vec<Styled> {
+    let Some(a) = a else {
+        return vec![vec![(
+            Role::Muted,
+            "The advisor has not answered yet.".into(),
+        )]];
+    };
+    let mut l: Vec<Styled> = vec![
+        vec![
+            (Role::Muted, "recommended: ".into()),
+            (Role::Header, a.recommended.clone()),
+        ],
+        vec![(Role::Normal, a.deadline.clone())],
+        Vec::new(),
+    ];
+    let title = if a.on_proposal {
+        "Findings on your decision"
+    } else {
+        "Findings on the recommendation"
+    };
+    l.extend(a.lines.iter().map(|x| vec![x.clone()]));
+    if a.hidden {
+        return l;
+    }
+    l.push(vec![(Role::Header, title.into())]);
+    if a.findings.is_empty() {
+        l.push(vec![(Role::Ok, "(none)".into())]);
+    }
+    l.extend(a.findings.iter().map(|x| vec![x.clone()]));
+    l.push(vec![(
+        Role::Muted,
+        "Research notes for decision support, not legal advice (docs/RULES.md).".into(),
+    )]);
+    l
 }

@@ -11,6 +11,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::form::Form;
 use super::keymap::{Context, Keymap};
+use super::scroll::Scroll;
 use super::theme::{Role, Theme};
 use crate::case::queue::QueueEntry;
 use crate::case::{CaseKind, CaseSet, Status};
@@ -49,6 +50,11 @@ pub enum Msg {
         case: String,
         view: AdvisorView,
     },
+    /// The form's decision on `case` as it would be recorded, with the findings on it.
+    Preview {
+        case: String,
+        view: PreviewView,
+    },
     /// Cases the decision log holds a decision (or review) for.
     Decided(Vec<String>),
     /// Something went wrong in the background (removing a draft...): shown, not fatal.
@@ -76,10 +82,18 @@ pub enum Effect {
     /// Restart the typing-pause timer for the draft.
     DraftEdited,
     RemoveDraft(String),
-    /// Ask the advisor about case `index` of the set (with the form's decision, if any).
+    /// Ask the advisor about case `index` of the set: its recommendation.
     Advise {
         index: usize,
-        proposal: Option<crate::rules::Proposal>,
+    },
+    /// The preview of the form's decision on case `index` as a `kind` record: the record's
+    /// text and the advisor's findings on it (left out when `findings` is false: the
+    /// advisor is hidden in practice).
+    Preview {
+        index: usize,
+        draft: Draft,
+        kind: crate::record::model::RecordType,
+        findings: bool,
     },
     /// Seam for the decision log: sign and record this decision.
     Sign(Draft),
@@ -103,15 +117,58 @@ pub enum Effect {
 pub struct AdvisorView {
     pub recommended: String,
     pub deadline: String,
-    /// `(role, text)`: e.g. `(Role::Error, "error R12: ...")`.
+    /// `(role, text)`: grounds, required actions, notice elements.
     pub lines: Vec<(Role, String)>,
+    /// `(role, text)`: e.g. `(Role::Error, "!! error R12: ...")`.
+    pub findings: Vec<(Role, String)>,
     pub errors: usize,
     pub warnings: usize,
     /// The findings are on the reviewer's decision (the form), not the recommendation.
     pub on_proposal: bool,
-    /// The written notice the decision would send (164.524(d)(2)), for the form's
-    /// preview: empty unless the decision withholds something from an access request.
+    /// Hidden in practice: only a note, no recommendation and no findings.
+    pub hidden: bool,
+}
+
+/// The form's decision as it would be recorded (`decision::preview`), sanitised.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PreviewView {
+    /// The record's text, line by line (`seq`, `prev`, `time` as placeholders).
+    pub record: Vec<String>,
+    /// Why the decision is not a record yet (the record is then empty).
+    pub not_yet: Option<String>,
+    /// Why signing would refuse it as it stands.
+    pub refused: Option<String>,
+    /// The advisor's findings on the decision, one line each with its citation.
+    pub findings: Vec<(Role, String)>,
+    pub errors: usize,
+    pub warnings: usize,
+    /// The first error finding (else the first warning), for the form's summary line.
+    pub first: Option<(Role, String)>,
+    /// The written notice the decision would send (164.524(d)(2)): empty unless the
+    /// decision withholds something from an access request.
     pub notice: Vec<String>,
+    /// Who would sign with which key, once both are known: `principal, key SHA256:...`.
+    pub signer: Option<String>,
+}
+
+/// An outcome message (signed, refused, conflict, checkpoint, draft discarded): shown
+/// whole, in a box over the screen where the key was pressed, until Enter or Esc closes
+/// it or another replaces it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Banner {
+    pub role: Role,
+    pub title: String,
+    pub text: String,
+}
+
+impl Banner {
+    pub fn new(role: Role, title: &str, text: impl Into<String>) -> Banner {
+        Banner {
+            role,
+            title: title.to_string(),
+            text: text.into(),
+        }
+    }
 }
 
 /// One queue row, sanitised once when loaded.
@@ -242,7 +299,7 @@ pub type PaneLine = Vec<(Role, String)>;
 pub struct Pane {
     pub title: &'static str,
     pub lines: Vec<PaneLine>,
-    pub scroll: usize,
+    pub scroll: Scroll,
 }
 
 pub const PANE_TITLES: [&str; 3] = ["Evaluation of harm", "Consultation notes", "Documentation"];
@@ -267,6 +324,7 @@ pub struct CaseView {
     pub draft: Option<Draft>,
     pub show_advisor: bool,
     pub advisor: Option<AdvisorView>,
+    pub advisor_scroll: Scroll,
 }
 
 pub struct State {
@@ -278,12 +336,15 @@ pub struct State {
     pub set: Option<Arc<CaseSet>>,
     pub rows: Vec<Row>,
     pub invalid: Vec<InvalidRow>,
-    pub invalid_scroll: usize,
+    pub invalid_scroll: Scroll,
     pub queue: QueueState,
     pub screen: Screen,
     pub case: Option<CaseView>,
     pub form: Option<Form>,
     pub help: bool,
+    pub help_scroll: Scroll,
+    /// The outcome message in its box, until closed.
+    pub banner: Option<Banner>,
     /// The audit screen, while open.
     pub audit: Option<super::audit::AuditView>,
     pub message: Option<(Role, String)>,
@@ -313,12 +374,14 @@ impl State {
             set: None,
             rows: Vec::new(),
             invalid: Vec::new(),
-            invalid_scroll: 0,
+            invalid_scroll: Scroll::default(),
             queue: QueueState::default(),
             screen: Screen::Queue,
             case: None,
             form: None,
             help: false,
+            help_scroll: Scroll::default(),
+            banner: None,
             audit: None,
             message: None,
             size: (80, 24),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{Effect, Screen, State};
+use super::app::{Banner, Effect, Screen, State};
 use super::keymap::Action;
 use super::theme::Role;
 use crate::audit::report::{AuditReport, AuditRow, Filter, Verification};
@@ -41,7 +41,14 @@ pub enum AuditMsg {
         seq: u64,
         result: Result<(String, Option<String>), String>,
     },
-    Checkpoint(Result<String, String>),
+    Checkpoint(Result<CheckpointDone, String>),
+}
+
+/// What `c` did: wrote a checkpoint, or found the head already checkpointed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckpointDone {
+    Written(String),
+    Unchanged(String),
 }
 
 /// Default keys of the audit screen (keymap.rs lists them under `audit`).
@@ -144,7 +151,7 @@ pub struct Detail {
     pub seq: u64,
     /// `None` while the worker reads it.
     pub lines: Option<Vec<(Role, String)>>,
-    pub scroll: usize,
+    pub scroll: crate::tui::scroll::Scroll,
 }
 
 /// Which date a typed filter sets.
@@ -279,14 +286,25 @@ pub fn message(state: &mut State, msg: AuditMsg) -> Vec<Effect> {
             let row = view.report.as_ref().and_then(|r| r.row(seq));
             d.lines = Some(detail_lines(row, result));
         }
-        AuditMsg::Checkpoint(Ok(what)) => {
-            state.message = Some((Role::Ok, sanitize_line(&what)));
-            return vec![Effect::Audit(AuditEffect::Load)];
+        AuditMsg::Checkpoint(Ok(done)) => {
+            state.message = None;
+            let (role, title, text, reload) = match done {
+                CheckpointDone::Written(t) => (Role::Ok, "Checkpoint written", t, true),
+                CheckpointDone::Unchanged(t) => (Role::Warning, "No checkpoint written", t, false),
+            };
+            state.banner = Some(Banner::new(role, title, sanitize_line(&text)));
+            return if reload {
+                vec![Effect::Audit(AuditEffect::Load)]
+            } else {
+                Vec::new()
+            };
         }
         AuditMsg::Checkpoint(Err(e)) => {
-            state.message = Some((
+            state.message = None;
+            state.banner = Some(Banner::new(
                 Role::Error,
-                format!("checkpoint refused: {}", sanitize_line(&e)),
+                "Checkpoint refused",
+                sanitize_line(&e),
             ));
         }
     }
@@ -492,22 +510,20 @@ fn cycle(current: &Option<String>, choices: &[String]) -> Option<String> {
 
 pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
     let page = table_page(state.size);
-    let detail_page = (state.size.1 as usize).saturating_sub(3).max(1);
+    let detail_area = crate::tui::layout::page(state.size);
     let Some(view) = state.audit.as_mut() else {
         state.screen = Screen::Queue;
         return Vec::new();
     };
     if let Some(d) = view.detail.as_mut() {
-        let len = d.lines.as_ref().map_or(0, Vec::len);
-        let last = len.saturating_sub(detail_page);
         match action {
-            Action::Down => d.scroll = (d.scroll + 1).min(last),
-            Action::Up => d.scroll = d.scroll.saturating_sub(1),
-            Action::PageDown => d.scroll = (d.scroll + detail_page).min(last),
-            Action::PageUp => d.scroll = d.scroll.saturating_sub(detail_page),
-            Action::Top => d.scroll = 0,
-            Action::Bottom => d.scroll = last,
             Action::Back => view.detail = None,
+            a if crate::tui::scroll::is_scroll(a) => {
+                let lines: Vec<crate::tui::scroll::Styled> =
+                    d.lines.iter().flatten().map(|l| vec![l.clone()]).collect();
+                let (total, height) = crate::tui::layout::measure(&lines, detail_area);
+                state.needs_draw = d.scroll.act(a, total, height);
+            }
             _ => state.needs_draw = false,
         }
         return Vec::new();
@@ -528,7 +544,7 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
             view.detail = Some(Detail {
                 seq,
                 lines: None,
-                scroll: 0,
+                scroll: Default::default(),
             });
             return vec![Effect::Audit(AuditEffect::Record(seq))];
         }

@@ -33,6 +33,7 @@ pub fn case_view(index: usize, case: &Case, rules: &Rulebook, today: NaiveDate) 
         draft: None,
         show_advisor: false,
         advisor: None,
+        advisor_scroll: Default::default(),
     }
 }
 
@@ -40,7 +41,7 @@ fn pane(i: usize, lines: Vec<PaneLine>) -> Pane {
     Pane {
         title: PANE_TITLES[i],
         lines,
-        scroll: 0,
+        scroll: Default::default(),
     }
 }
 
@@ -85,7 +86,7 @@ fn heading(s: String) -> PaneLine {
 /// Multi-line free text, sanitised, reflowed to the pane's width: lines hard-wrapped in
 /// the file are joined into paragraphs (like Markdown), while blank lines, list items
 /// and indented lines keep their own line breaks.
-fn text(out: &mut Vec<PaneLine>, s: &str) {
+pub(crate) fn text(out: &mut Vec<PaneLine>, s: &str) {
     let clean = sanitize(s.trim_end_matches('\n'));
     let mut para = String::new();
     for line in clean.split('\n') {

@@ -8,7 +8,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{Effect, Screen, State};
+use super::app::{Banner, Effect, Screen, State};
 use super::keymap::Action as KeyAction;
 use super::theme::Role;
 use crate::case::CaseSet;
@@ -111,6 +111,14 @@ pub fn key(state: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
                 state.message = Some((Role::Warning, "type a rationale first".into()));
             }
             KeyCode::Enter => {
+                state.banner = Some(Banner::new(
+                    Role::Muted,
+                    "Signing",
+                    format!(
+                        "signing the countersignature of proposal {} …",
+                        view.proposal.seq
+                    ),
+                ));
                 return Some(vec![Effect::Countersign {
                     case: view.proposal.case_id.clone(),
                     seq: view.proposal.seq,
@@ -150,7 +158,7 @@ pub fn paste(state: &mut State, text: &str) -> bool {
 }
 
 /// The result of signing: the case is decided and the screen closes; a refusal stays on
-/// the screen with the reason in the message line.
+/// the screen. Either way the outcome shows whole in a box until closed.
 pub fn signed(state: &mut State, case: String, result: Result<String, String>) {
     match result {
         Ok(what) => {
@@ -158,9 +166,15 @@ pub fn signed(state: &mut State, case: String, result: Result<String, String>) {
             state.countersign.pending.retain(|p| p.case_id != case);
             state.decided.insert(case);
             super::update::rebuild_rows(state);
-            state.message = Some((Role::Ok, sanitize_line(&what)));
+            state.banner = Some(Banner::new(Role::Ok, "Countersigned", sanitize_line(&what)));
         }
-        Err(e) => state.message = Some((Role::Error, sanitize_line(&e))),
+        Err(e) => {
+            state.banner = Some(Banner::new(
+                Role::Error,
+                "Not countersigned",
+                sanitize_line(&e),
+            ))
+        }
     }
 }
 

@@ -22,6 +22,7 @@ use super::signals::{self, Snapshot};
 use super::{update::update, views};
 use crate::case::{CaseSet, LoadOptions, load_dir};
 use crate::cli::Global;
+use crate::record::model::RecordType;
 use crate::rules::{Related, Rulebook};
 use crate::store::drafts;
 
@@ -103,7 +104,7 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
     let mut pending: VecDeque<Msg> = VecDeque::new();
     let mut ctx = Ctx {
         global,
-        rulebook: None,
+        answers: Answers::new(global),
     };
     run_effect(&mut ctx, &state, Effect::LoadCases, &tx, &mut pending);
     let mut draft_due: Option<Instant> = None;
@@ -137,6 +138,9 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
                 Effect::Sign(d) => {
                     // Saved first: whatever happens next, the decision is on disk.
                     pending.push_back(Msg::DraftSaved(save(d.clone())));
+                    // The "signing" box is on screen before a passphrase may be asked for.
+                    let _ = draw_frame(&mut terminal, &state);
+                    ctx.answers.forget_log();
                     let result = sign_outside(global, &state, &d, &gate, &mut terminal);
                     let (result, feedback) = match result {
                         Ok((m, f)) => (Ok(m), f),
@@ -152,8 +156,10 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
                     seq,
                     rationale,
                 } => {
+                    let _ = draw_frame(&mut terminal, &state);
+                    ctx.answers.forget_log();
                     let result = match state.set.as_ref() {
-                        Some(set) => outside(&gate, &mut terminal, &case, || {
+                        Some(set) => outside(&gate, &mut terminal, || {
                             super::countersign::sign(global, set, &case, seq, &rationale)
                         }),
                         None => Err("the cases are not loaded yet".into()),
@@ -205,27 +211,25 @@ fn sign_outside(
     let Some(set) = state.set.as_ref() else {
         return Err("the cases are not loaded yet".into());
     };
-    outside(gate, terminal, &d.case, || {
+    outside(gate, terminal, || {
         super::sign::sign(global, set, d, state.practice.record_kind())
     })
 }
 
-/// Runs `f` outside the full screen (a key's passphrase may be asked for on the
-/// terminal, with the input thread held off), then comes back.
+/// Runs `f` with the terminal in line mode (a key's passphrase may be asked for on it,
+/// with the input thread held off), then takes it back. The workbench's own screen stays
+/// (the "signing" box drawn by the caller, the prompt on its last line), so nothing is
+/// left behind in the shell.
 fn outside<T>(
     gate: &InputGate,
     terminal: &mut super::terminal::Term,
-    case: &str,
     f: impl FnOnce() -> Result<T, String>,
 ) -> Result<T, String> {
     gate.set(true);
-    super::terminal::restore();
-    println!(
-        "casebench: signing the decision on {} ...",
-        crate::text::sanitize_line(case)
-    );
+    let row = terminal.size().map_or(0, |s| s.height.saturating_sub(1));
+    let _ = super::terminal::suspend_for_prompt(row);
     let result = f();
-    let back = super::terminal::resume(terminal);
+    let back = super::terminal::resume_after_prompt(terminal);
     gate.set(false);
     back.map_err(|e| format!("terminal: {e}"))?;
     result
@@ -263,7 +267,93 @@ fn save(mut d: drafts::Draft) -> Result<String, String> {
 /// What effects need beyond the state: the options, and the rulebook once read.
 struct Ctx<'a> {
     global: &'a Global,
+    answers: Answers<'a>,
+}
+
+/// Answers to the advisor's effects (`Advise`, `Preview`), computed on the loop's thread
+/// (microseconds: docs/PERFORMANCE.md). Public so that tests answer them exactly as the
+/// workbench does.
+pub struct Answers<'a> {
+    global: &'a Global,
     rulebook: Option<Result<Rulebook, String>>,
+    /// The form's preview context, for one case and record type.
+    preview: Option<(String, RecordType, crate::decision::preview::Context)>,
+}
+
+impl<'a> Answers<'a> {
+    pub fn new(global: &'a Global) -> Answers<'a> {
+        Answers {
+            global,
+            rulebook: None,
+            preview: None,
+        }
+    }
+
+    /// The log changed (a signature): the preview's context is read again.
+    pub fn forget_log(&mut self) {
+        self.preview = None;
+    }
+
+    /// The message answering `effect`, for `Advise` and `Preview`; `None` otherwise.
+    pub fn answer(&mut self, state: &State, effect: &Effect) -> Option<Msg> {
+        let global = self.global;
+        let set = state.set.as_ref()?;
+        match effect {
+            Effect::Advise { index } => {
+                let lc = set.cases.get(*index)?;
+                let rb = self.rulebook.get_or_insert_with(|| {
+                    Rulebook::for_case_dir(&global.cases).map_err(|e| e.to_string())
+                });
+                Some(match rb {
+                    Ok(rb) => {
+                        let related =
+                            Related::from_cases(&lc.case, set.cases.iter().map(|c| &c.case));
+                        let reviewer = crate::decision::facts::for_advice(
+                            &global.cases,
+                            global.reviewer.as_deref(),
+                        );
+                        let advice = crate::rules::engine::advise_with(
+                            rb,
+                            &lc.case,
+                            related,
+                            None,
+                            &reviewer,
+                            global.today(),
+                        );
+                        Msg::Advice {
+                            case: lc.case.id.clone(),
+                            view: super::advice::view(&advice, false),
+                        }
+                    }
+                    Err(e) => Msg::Error(format!("advisor: {e}")),
+                })
+            }
+            Effect::Preview {
+                index,
+                draft,
+                kind,
+                findings,
+            } => {
+                let setting = global.setting();
+                // The signer's key, the policy and the case's history are read once per
+                // case (and again after the log changed), not on every keystroke.
+                let fresh =
+                    matches!(&self.preview, Some((id, k, _)) if *id == draft.case && k == kind);
+                if !fresh {
+                    let c = crate::decision::preview::context(&setting, &draft.case, *kind);
+                    self.preview = Some((draft.case.clone(), *kind, c));
+                }
+                let (_, _, c) = self.preview.as_ref()?;
+                let view =
+                    super::preview::compute(&setting, c, set, *index, draft, *kind, *findings);
+                Some(Msg::Preview {
+                    case: draft.case.clone(),
+                    view,
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
 fn run_effect(
@@ -276,44 +366,10 @@ fn run_effect(
     let global = ctx.global;
     match effect {
         Effect::LoadCases => spawn_loader(global, tx.clone()),
-        Effect::Advise { index, proposal } => {
-            // Microseconds per case (docs/PERFORMANCE.md): done here, not on a worker.
-            let Some(set) = state.set.as_ref() else {
-                return;
-            };
-            let Some(lc) = set.cases.get(index) else {
-                return;
-            };
-            let rb = ctx.rulebook.get_or_insert_with(|| {
-                Rulebook::for_case_dir(&global.cases).map_err(|e| e.to_string())
-            });
-            let msg = match rb {
-                Ok(rb) => {
-                    let related = Related::from_cases(&lc.case, set.cases.iter().map(|c| &c.case));
-                    let reviewer = crate::decision::facts::for_advice(
-                        &global.cases,
-                        global.reviewer.as_deref(),
-                    );
-                    let advice = crate::rules::engine::advise_with(
-                        rb,
-                        &lc.case,
-                        related,
-                        proposal.as_ref(),
-                        &reviewer,
-                        global.today(),
-                    );
-                    let mut view = super::advice::view(&advice, proposal.is_some());
-                    if let Some(p) = proposal.as_ref() {
-                        view.notice = super::notice_preview::lines(global, rb, &lc.case, p);
-                    }
-                    Msg::Advice {
-                        case: lc.case.id.clone(),
-                        view,
-                    }
-                }
-                Err(e) => Msg::Error(format!("advisor: {e}")),
-            };
-            pending.push_back(msg);
+        e @ (Effect::Advise { .. } | Effect::Preview { .. }) => {
+            if let Some(m) = ctx.answers.answer(state, &e) {
+                pending.push_back(m);
+            }
         }
         Effect::LoadDraft(case) => {
             let result = drafts::load(&case).map_err(|e| e.to_string());
@@ -328,6 +384,7 @@ fn run_effect(
         Effect::Audit(a) => super::audit::run_effect(global, state.set.clone(), a, tx.clone()),
         // Handled by the loop itself (it needs the terminal).
         Effect::RefreshLog => {
+            ctx.answers.forget_log();
             if let Some(set) = state.set.clone() {
                 spawn_log_refresh(global, set, tx.clone());
             }

@@ -4,7 +4,9 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+use super::app::PreviewView;
 use super::keymap::Action;
+use super::scroll::Scroll;
 use super::theme::Role;
 use crate::case::{Case, Outcome};
 use crate::store::drafts::{Draft, DraftDisclosure, DraftOverride, DraftRecord};
@@ -69,6 +71,14 @@ pub struct Form {
     /// Changed since the last save.
     pub dirty: bool,
     pub note: Option<(Role, String)>,
+    /// The outcomes that fit the case (`decision::stated::outcomes_for`).
+    pub offered: Vec<Outcome>,
+    /// The decision as it would be recorded, with the findings on it (from the loop).
+    pub preview: Option<PreviewView>,
+    pub preview_scroll: Scroll,
+    /// Every finding and the advisor's recommendation, in place of the fields.
+    pub findings_open: bool,
+    pub findings_scroll: Scroll,
 }
 
 impl Form {
@@ -96,6 +106,11 @@ impl Form {
             editing: false,
             dirty: false,
             note: None,
+            offered: crate::decision::stated::outcomes_for(case),
+            preview: None,
+            preview_scroll: Scroll::default(),
+            findings_open: false,
+            findings_scroll: Scroll::default(),
         }
     }
 
@@ -187,6 +202,20 @@ impl Form {
                 })
                 .collect(),
             rationale: self.rationale.lines().join("\n"),
+        }
+    }
+
+    /// What the record will do with item `i` under the chosen outcome (`Some(true)`:
+    /// withhold): a denial withholds every item, a full release releases every item,
+    /// a partial release follows the toggles; other outcomes record no items (`None`).
+    /// The toggles are kept whatever the outcome, for when it changes back.
+    pub fn action_of(&self, i: usize) -> Option<bool> {
+        let r = self.records.get(i)?;
+        match self.outcome {
+            Some(Outcome::Deny) => Some(true),
+            Some(Outcome::ReleaseFull) => Some(false),
+            Some(Outcome::ReleasePartial) | None => Some(r.withhold),
+            Some(_) => None,
         }
     }
 
@@ -284,7 +313,7 @@ impl Form {
             Action::Down => self.focus = (self.focus + 1).min(n - 1),
             Action::Up => self.focus = self.focus.saturating_sub(1),
             Action::Left | Action::Right if field == Field::Outcome => {
-                self.outcome = cycle(self.outcome, action == Action::Right);
+                self.outcome = cycle(&self.offered, self.outcome, action == Action::Right);
                 return true;
             }
             Action::Left | Action::Right | Action::Toggle => {
@@ -295,7 +324,7 @@ impl Form {
                     return true;
                 }
                 if action == Action::Toggle && field == Field::Outcome {
-                    self.outcome = cycle(self.outcome, true);
+                    self.outcome = cycle(&self.offered, self.outcome, true);
                     return true;
                 }
             }
@@ -347,77 +376,6 @@ impl Form {
         self.editing = true;
         true
     }
-
-    /// What will be recorded, as the record's fields (sanitised: a draft is a file too).
-    /// `signer`: who would sign with which key, as configured (`--reviewer`, `--key`).
-    pub fn preview(
-        &self,
-        today: chrono::NaiveDate,
-        due: Option<chrono::NaiveDate>,
-        signer: &str,
-    ) -> Vec<String> {
-        let s = |t: &str| sanitize_line(t);
-        let mut out = vec![
-            "record: casebench-decision/1".to_string(),
-            format!("case: {}", s(&self.case_id)),
-            format!("case_sha256: {}", s(&self.case_sha256)),
-            "type: decision".into(),
-            format!("signer: {signer}"),
-            format!(
-                "outcome: {}",
-                self.outcome
-                    .map_or("(choose one)".into(), |o| o.to_string())
-            ),
-        ];
-        out.push(format!("grounds: [{}]", grounds(&self.grounds).join(", ")));
-        if !self.records.is_empty() {
-            out.push("records:".into());
-            for r in &self.records {
-                if r.withhold {
-                    out.push(format!(
-                        "  - {{ id: {}, action: withhold, grounds: [{}] }}",
-                        s(&r.id),
-                        grounds(&r.grounds).join(", ")
-                    ));
-                } else {
-                    out.push(format!("  - {{ id: {}, action: release }}", s(&r.id)));
-                }
-            }
-        }
-        if !self.disclosures.is_empty() {
-            out.push("disclosures:".into());
-            for d in &self.disclosures {
-                out.push(format!(
-                    "  - {{ date: {today}, recipient: {}, address: {}, description: {}, purpose: {} }}",
-                    s(&d[0]),
-                    s(&d[1]),
-                    s(&d[2]),
-                    s(&d[3])
-                ));
-            }
-        }
-        if !self.overrides.is_empty() {
-            out.push("findings_overridden:".into());
-            for [code, why] in &self.overrides {
-                out.push(format!(
-                    "  - {{ code: {}, justification: {} }}",
-                    s(code),
-                    s(why)
-                ));
-            }
-        }
-        if let Some(due) = due {
-            out.push(format!(
-                "deadline: {{ due: {due}, decided_on_time: {} }}",
-                today <= due
-            ));
-        }
-        out.push("rationale: |".into());
-        for line in sanitize(&self.rationale.lines().join("\n")).split('\n') {
-            out.push(format!("  {line}"));
-        }
-        out
-    }
 }
 
 /// Ground codes typed as "a, b c".
@@ -428,8 +386,14 @@ pub fn grounds(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn cycle(o: Option<Outcome>, forward: bool) -> Option<Outcome> {
-    let all = Outcome::ALL;
+/// The next (or previous) of the outcomes `offered`. An outcome not offered (from an
+/// older draft) moves to the first or last one offered.
+fn cycle(offered: &[Outcome], o: Option<Outcome>, forward: bool) -> Option<Outcome> {
+    let all: &[Outcome] = if offered.is_empty() {
+        &Outcome::ALL
+    } else {
+        offered
+    };
     let pos = o.and_then(|o| all.iter().position(|x| *x == o));
     let next = match (pos, forward) {
         (None, true) => 0,

@@ -81,6 +81,7 @@ actions! {
     AddOverride => "add_override", "override an advisor finding (with why)";
     Delete => "delete", "delete the disclosure or override";
     Sign => "sign", "sign and record the decision (on [ Sign ])";
+    Findings => "findings", "every finding on the decision, and the advisor's recommendation";
     Audit => "audit", "audit view: the decision log, verified";
     ReviewerFilter => "reviewer_filter", "cycle the reviewer filter";
     OutcomeFilter => "outcome_filter", "cycle the outcome filter";
@@ -240,6 +241,11 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (AddOverride, &["o"]),
             (Delete, &["x"]),
             (Sign, &["Enter"]),
+            (Findings, &["f"]),
+            (PageDown, &["PageDown"]),
+            (PageUp, &["PageUp"]),
+            (Top, &["Home"]),
+            (Bottom, &["End"]),
             (Back, &["Esc", "q"]),
             (Help, &["?", "F1"]),
         ],
@@ -248,6 +254,8 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Up, &["k", "Up"]),
             (PageDown, &["PageDown", "Space"]),
             (PageUp, &["PageUp", "b"]),
+            (Top, &["g", "Home"]),
+            (Bottom, &["G", "End"]),
             (Back, &["Esc", "q", "i"]),
             (Help, &["?", "F1"]),
         ],

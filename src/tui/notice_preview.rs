@@ -1,14 +1,17 @@
 //! The decision form's preview of the written notice (45 CFR 164.524(d)(2)) that a
 //! denial would send, built by the same code as `casebench notice`.
 
-use crate::cli::Global;
+use std::path::Path;
+
 use crate::rules::Rulebook;
+use chrono::NaiveDate;
 
 /// The denial notice the form's decision would send, as lines for the preview: built by
 /// the same code as `casebench notice` (settings from `casebench.yaml`, grounds from the
 /// rulebook). Empty when the decision denies nothing.
 pub fn lines(
-    global: &Global,
+    cases: &Path,
+    today: NaiveDate,
     rb: &Rulebook,
     case: &crate::case::Case,
     p: &crate::rules::Proposal,
@@ -19,7 +22,7 @@ pub fn lines(
     if !p.outcome.is_denial() || case.kind != crate::case::CaseKind::AccessRequest {
         return Vec::new();
     }
-    let settings = match crate::case::settings::load_settings(&global.cases) {
+    let settings = match crate::case::settings::load_settings(cases) {
         Ok(Some(s)) => s,
         Ok(None) => {
             return vec![
@@ -52,7 +55,7 @@ pub fn lines(
         outcome,
         actions: &actions,
     };
-    match from_decision(decision, case, &settings, rb, global.today()) {
+    match from_decision(decision, case, &settings, rb, today) {
         Ok(input) => render(&input, NoticeFormat::Text)
             .lines()
             .map(str::to_string)
@@ -68,6 +71,7 @@ pub fn lines(
 mod tests {
     use super::*;
     use crate::case::Outcome;
+    use crate::cli::Global;
     use clap::Parser;
     use std::collections::BTreeMap;
 
@@ -96,7 +100,14 @@ mod tests {
             withhold: BTreeMap::from([("therapy_notes".into(), "psychotherapy-notes".into())]),
             notice: None,
         };
-        let text = lines(&global(), crate::rules::Rulebook::builtin(), &c, &p).join("\n");
+        let text = lines(
+            &global().cases,
+            global().today(),
+            crate::rules::Rulebook::builtin(),
+            &c,
+            &p,
+        )
+        .join("\n");
         assert!(
             text.starts_with("RESPONSE TO YOUR REQUEST FOR RECORDS"),
             "{text}"
@@ -118,6 +129,15 @@ mod tests {
             withhold: BTreeMap::new(),
             notice: None,
         };
-        assert!(lines(&global(), crate::rules::Rulebook::builtin(), &c, &p).is_empty());
+        assert!(
+            lines(
+                &global().cases,
+                global().today(),
+                crate::rules::Rulebook::builtin(),
+                &c,
+                &p
+            )
+            .is_empty()
+        );
     }
 }

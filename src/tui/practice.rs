@@ -12,7 +12,7 @@ use crate::practice::hints::{PracticeSettings, advisor_visible};
 use crate::practice::{Feedback, ItemComparison};
 use crate::record::model::RecordType;
 use crate::record::reviewers;
-use crate::text::{sanitize, sanitize_line};
+use crate::text::sanitize_line;
 
 /// Who is signing, as far as practice goes.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -29,7 +29,7 @@ pub struct Practice {
 pub struct ComparisonView {
     pub title: String,
     pub lines: Vec<PaneLine>,
-    pub scroll: usize,
+    pub scroll: super::scroll::Scroll,
 }
 
 impl Practice {
@@ -97,15 +97,26 @@ const HIDDEN: &str = "Hints are hidden in practice: decide on your own; the refe
 pub fn filter_effects(state: &mut State, effects: Vec<Effect>) -> Vec<Effect> {
     let mut out = Vec::with_capacity(effects.len());
     for e in effects {
-        if let Effect::Advise { index, .. } = &e
-            && hides_advisor(state, *index)
-        {
-            if let Some(v) = state.case.as_mut().filter(|v| v.index == *index) {
-                v.advisor = Some(hidden_view());
+        match e {
+            Effect::Advise { index } if hides_advisor(state, index) => {
+                if let Some(v) = state.case.as_mut().filter(|v| v.index == index) {
+                    v.advisor = Some(hidden_view());
+                }
             }
-            continue;
+            // The preview of the record is shown; the findings on it are not.
+            Effect::Preview {
+                index,
+                draft,
+                kind,
+                findings: true,
+            } if hides_advisor(state, index) => out.push(Effect::Preview {
+                index,
+                draft,
+                kind,
+                findings: false,
+            }),
+            e => out.push(e),
         }
-        out.push(e);
     }
     out
 }
@@ -113,45 +124,44 @@ pub fn filter_effects(state: &mut State, effects: Vec<Effect>) -> Vec<Effect> {
 fn hidden_view() -> AdvisorView {
     AdvisorView {
         recommended: "(hidden in practice)".into(),
-        deadline: String::new(),
         lines: vec![(Role::Muted, HIDDEN.into())],
-        errors: 0,
-        warnings: 0,
-        on_proposal: false,
-        notice: Vec::new(),
+        hidden: true,
+        ..AdvisorView::default()
     }
 }
 
 /// What the sign line says after `[ Sign ]`: who signs, and for a trainee that it is a
 /// practice record.
 pub fn sign_label(state: &State) -> String {
+    // The key found for the preview, once known; else the options as given.
+    let who = state
+        .form
+        .as_ref()
+        .and_then(|f| f.preview.as_ref())
+        .and_then(|p| p.signer.as_deref())
+        .unwrap_or(&state.signer);
     if state.practice.trainee {
-        format!("a practice record as {}", state.signer)
+        format!("a practice record as {who}")
     } else {
-        format!("as {}", state.signer)
+        format!("as {who}")
     }
 }
 
-/// The form's preview, for a trainee: the record's type is `practice`, and a first line
-/// says what happens after signing.
-pub fn preview(state: &State, mut lines: Vec<String>) -> Vec<String> {
+/// For a trainee, the line above the form's preview that says what happens after
+/// signing (the record itself says `type: practice`).
+pub fn preview_note(state: &State) -> Option<&'static str> {
     if !state.practice.trainee {
-        return lines;
-    }
-    for l in lines.iter_mut().filter(|l| *l == "type: decision") {
-        *l = format!("type: {}", RecordType::Practice.as_str());
+        return None;
     }
     let practice_case = state
         .case
         .as_ref()
         .is_some_and(|v| is_practice_case(state, v.index));
-    let what = if practice_case {
+    Some(if practice_case {
         "# practice record: your answer is compared with the reference after signing"
     } else {
         "# practice record: a proposal for a supervisor to countersign"
-    };
-    lines.insert(0, what.to_string());
-    lines
+    })
 }
 
 /// The signed record's feedback arrived: the comparison screen (or why there is none).
@@ -175,19 +185,16 @@ pub fn feedback(state: &mut State, result: Result<Box<Feedback>, String>) {
 
 /// Keys on the comparison screen: scroll, and back to the queue.
 pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
-    let page = (state.size.1 as usize).saturating_sub(4).max(1);
+    let area = super::layout::page(state.size);
     let Some(c) = state.practice.comparison.as_mut() else {
         state.screen = Screen::Queue;
         return Vec::new();
     };
-    let last = c.lines.len().saturating_sub(1);
     match action {
-        Action::Down => c.scroll = (c.scroll + 1).min(last),
-        Action::Up => c.scroll = c.scroll.saturating_sub(1),
-        Action::PageDown => c.scroll = (c.scroll + page).min(last),
-        Action::PageUp => c.scroll = c.scroll.saturating_sub(page),
-        Action::Top => c.scroll = 0,
-        Action::Bottom => c.scroll = last,
+        a if super::scroll::is_scroll(a) => {
+            let (total, height) = super::layout::measure(&c.lines, area);
+            state.needs_draw = c.scroll.act(a, total, height);
+        }
         Action::Back | Action::Quit => {
             state.practice.comparison = None;
             state.screen = Screen::Queue;
@@ -336,9 +343,8 @@ pub fn comparison_view(f: &Feedback) -> ComparisonView {
     }
     l.push(Vec::new());
     l.push(line(Role::Header, "Why (the reference explanation)"));
-    for t in sanitize(&c.explanation).lines() {
-        l.push(line(Role::Normal, t));
-    }
+    // Hard-wrapped in the file: reflowed into paragraphs, like the case's panes.
+    super::content::text(&mut l, &c.explanation);
     if !f.topics.is_empty() {
         l.push(Vec::new());
         let topics: Vec<String> = f.topics.iter().map(|t| s(t)).collect();
@@ -353,6 +359,6 @@ pub fn comparison_view(f: &Feedback) -> ComparisonView {
             s(&f.trainee)
         ),
         lines: l,
-        scroll: 0,
+        scroll: Default::default(),
     }
 }

@@ -7,8 +7,7 @@ use crate::cli::Global;
 use crate::decision::DecideError;
 use crate::decision::after::AfterPractice;
 use crate::decision::sign::decide;
-use crate::record::model::{Disclosure, OverriddenFinding, RecordType};
-use crate::record::proposal::Proposal;
+use crate::record::model::RecordType;
 use crate::store::drafts::Draft;
 use crate::text::sanitize_line;
 
@@ -28,62 +27,16 @@ pub fn sign(
     let case = set
         .get(&d.case)
         .ok_or_else(|| format!("case {} is no longer loaded", sanitize_line(&d.case)))?;
-    let outcome = d.outcome.ok_or("choose an outcome first")?;
-    let today = global.today();
-    let codes = |s: &str| -> Vec<String> {
-        s.split([',', ' '])
-            .filter(|g| !g.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let proposal = Proposal {
-        kind: Some(kind),
-        outcome: outcome.as_str().to_string(),
-        grounds: codes(&d.grounds),
-        withhold: d
-            .records
-            .iter()
-            .filter(|r| r.withhold)
-            .map(|r| {
-                let ground = codes(&r.grounds).into_iter().next().unwrap_or_default();
-                (r.id.clone(), ground)
-            })
-            .collect(),
-        disclosures: d
-            .disclosures
-            .iter()
-            .map(|x| Disclosure {
-                date: today,
-                recipient: x.recipient.trim().to_string(),
-                address: x.address.trim().to_string(),
-                description: x.description.trim().to_string(),
-                purpose: x.purpose.trim().to_string(),
-            })
-            .collect(),
-        rationale: d.rationale.clone(),
-    };
-    let overrides = d
-        .overrides
-        .iter()
-        .filter(|o| !o.code.trim().is_empty())
-        .map(|o| OverriddenFinding {
-            code: o.code.trim().to_string(),
-            justification: o.justification.trim().to_string(),
-        })
-        .collect();
-    let signed = match decide(&global.setting(), set, case, &proposal, overrides) {
+    let stated = crate::decision::stated::from_draft(d, kind, global.today())?;
+    let signed = match decide(
+        &global.setting(),
+        set,
+        case,
+        &stated.proposal,
+        stated.overrides,
+    ) {
         Ok(s) => s,
-        Err(DecideError::Usage(m)) => return Err(m),
-        Err(DecideError::Refused(e)) => return Err(e.to_string()),
-        Err(DecideError::Findings(open)) => {
-            let list: Vec<String> = open.iter().map(|f| sanitize_line(&f.code)).collect();
-            return Err(format!(
-                "not signed: {} error finding(s) without an override ({}); change the \
-                 decision or override each with a justification",
-                open.len(),
-                list.join(", ")
-            ));
-        }
+        Err(e) => return Err(refusal(&e)),
     };
     let r = &signed.appended.record;
     let who = format!(
@@ -123,4 +76,22 @@ pub fn sign(
             None,
         ),
     })
+}
+
+/// Why a decision was not signed, in the words the form shows (the same for the
+/// preview's "cannot be signed as it stands" and for a refused signature).
+pub fn refusal(e: &DecideError) -> String {
+    match e {
+        DecideError::Usage(m) => m.clone(),
+        DecideError::Refused(e) => e.to_string(),
+        DecideError::Findings(open) => {
+            let list: Vec<String> = open.iter().map(|f| sanitize_line(&f.code)).collect();
+            format!(
+                "not signed: {} error finding(s) without an override ({}); change the \
+                 decision or override each with a justification",
+                open.len(),
+                list.join(", ")
+            )
+        }
+    }
 }

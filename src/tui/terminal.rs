@@ -11,8 +11,8 @@ use ratatui::crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use ratatui::crossterm::terminal::{
-    EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
-    enable_raw_mode,
+    Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
 };
 use ratatui::crossterm::{cursor, execute};
 
@@ -48,19 +48,35 @@ pub fn enter(mouse: bool) -> io::Result<Term> {
     Terminal::new(CrosstermBackend::new(out))
 }
 
-/// Takes the terminal back after [`restore`] (for the signing step, which may ask for a
-/// passphrase on the plain terminal). The next frame redraws everything.
-pub fn resume(term: &mut Term) -> io::Result<()> {
-    ENTERED.store(true, Ordering::SeqCst);
+/// For the signing step: line mode with the cursor shown on `row` (cleared), still on
+/// the workbench's alternate screen, so that a passphrase prompt appears there and
+/// nothing of it is left in the shell once the workbench ends.
+pub fn suspend_for_prompt(row: u16) -> io::Result<()> {
+    let mut out = io::stdout();
+    if MOUSE.swap(false, Ordering::SeqCst) {
+        execute!(out, DisableMouseCapture)?;
+    }
+    execute!(
+        out,
+        DisableBracketedPaste,
+        cursor::MoveTo(0, row),
+        Clear(ClearType::CurrentLine),
+        cursor::Show
+    )?;
+    out.flush()?;
+    disable_raw_mode()
+}
+
+/// Takes the terminal back after [`suspend_for_prompt`]; the next frame redraws
+/// everything (a prompt may have written over the screen).
+pub fn resume_after_prompt(term: &mut Term) -> io::Result<()> {
     enable_raw_mode()?;
     let mut out = io::stdout();
-    execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    execute!(out, EnableBracketedPaste, cursor::Hide)?;
     if MOUSE_WANTED.load(Ordering::SeqCst) {
         MOUSE.store(true, Ordering::SeqCst);
         execute!(out, EnableMouseCapture)?;
     }
-    // Not `clear()`: it asks the terminal where the cursor is, and the reply would go to
-    // the input thread. `resize` clears and forgets the last frame without asking.
     let size = term.size()?;
     term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }

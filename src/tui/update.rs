@@ -7,7 +7,7 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{Effect, Load, Msg, Row, Screen, State, invalid_rows};
+use super::app::{Banner, Effect, Load, Msg, PreviewView, Row, Screen, State, invalid_rows};
 use super::content;
 use super::form::Form;
 use super::keymap::Action;
@@ -119,9 +119,24 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Advice { case, view } => {
             match state.case.as_mut().filter(|c| c.case_id == case) {
-                Some(v) => v.advisor = Some(view),
+                Some(v) => {
+                    // Findings on the form's decision outlive a fresh recommendation.
+                    let keep = v.advisor.as_ref().filter(|a| a.on_proposal).cloned();
+                    let mut view = view;
+                    if let Some(k) = keep {
+                        view.findings = k.findings;
+                        view.errors = k.errors;
+                        view.warnings = k.warnings;
+                        view.on_proposal = true;
+                    }
+                    v.advisor = Some(view);
+                }
                 None => state.needs_draw = false,
             }
+            Vec::new()
+        }
+        Msg::Preview { case, view } => {
+            preview_arrived(state, &case, view);
             Vec::new()
         }
         Msg::Decided(ids) => {
@@ -210,12 +225,27 @@ fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         fx.push(Effect::Quit);
         return fx;
     }
+    // An outcome message stays until it is closed (or replaced).
+    if state.banner.is_some() && matches!(k.code, KeyCode::Esc | KeyCode::Enter) {
+        state.banner = None;
+        return Vec::new();
+    }
     if state.help {
         let a = state.keymap.action(state.context(), &k);
-        if matches!(a, Some(Action::Help | Action::Back | Action::Quit)) || k.code == KeyCode::Esc {
-            state.help = false;
-        } else {
-            state.needs_draw = false;
+        match a {
+            Some(Action::Help | Action::Back | Action::Quit) => state.help = false,
+            _ if k.code == KeyCode::Esc => state.help = false,
+            Some(a) if super::scroll::is_scroll(a) => {
+                let area = super::layout::screen(state.size);
+                let w = super::layout::help_width(area).saturating_sub(2) as usize;
+                let lines = super::views::help_lines(state);
+                let total = super::scroll::wrap(&lines, w).len();
+                let height = super::layout::help_box(area, total)
+                    .height
+                    .saturating_sub(2);
+                state.needs_draw = state.help_scroll.act(a, total, height as usize);
+            }
+            _ => state.needs_draw = false,
         }
         return Vec::new();
     }
@@ -234,6 +264,7 @@ fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
             state.message = None;
             if action == Action::Help {
                 state.help = true;
+                state.help_scroll = Default::default();
                 return Vec::new();
             }
             match state.screen {
@@ -397,7 +428,7 @@ fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
                 state.message = Some((Role::Ok, "every case file is valid".into()));
             } else {
                 state.screen = Screen::Invalid;
-                state.invalid_scroll = 0;
+                state.invalid_scroll = Default::default();
             }
         }
         Action::Back => {
@@ -428,31 +459,24 @@ fn open_case(state: &mut State) -> Vec<Effect> {
     state.case = Some(view);
     state.form = None;
     state.screen = Screen::Case;
-    vec![
-        Effect::LoadDraft(id),
-        Effect::Advise {
-            index: row_index,
-            proposal: None,
-        },
-    ]
+    vec![Effect::LoadDraft(id), Effect::Advise { index: row_index }]
 }
 
 fn invalid_action(state: &mut State, action: Action) -> Vec<Effect> {
-    let lines: usize = state.invalid.iter().map(|i| 1 + i.problems.len()).sum();
     match action {
         Action::Back => state.screen = Screen::Queue,
-        a => state.invalid_scroll = move_by(state.invalid_scroll, lines, a, state.queue_page()),
+        a if super::scroll::is_scroll(a) => {
+            let lines = super::views::invalid_lines(state);
+            let (total, height) = super::layout::measure(&lines, super::layout::page(state.size));
+            state.needs_draw = state.invalid_scroll.act(a, total, height);
+        }
+        _ => state.needs_draw = false,
     }
     Vec::new()
 }
 
-/// Text rows a pane has on screen (header, borders and footer taken off).
-pub fn pane_page(state: &State) -> usize {
-    (state.size.1 as usize).saturating_sub(7).max(1)
-}
-
 fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
-    let page = pane_page(state);
+    let focus = super::layout::case_focus(state);
     let Some(view) = state.case.as_mut() else {
         state.screen = Screen::Queue;
         return Vec::new();
@@ -465,9 +489,14 @@ fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::PageUp
         | Action::Top
         | Action::Bottom => {
-            if let Some(p) = view.panes.get_mut(view.focus) {
-                p.scroll = move_by(p.scroll, p.lines.len(), action, page);
-            }
+            let Some((wrapped, height)) = focus else {
+                return Vec::new();
+            };
+            let at = match view.panes.get_mut(view.focus) {
+                Some(p) => &mut p.scroll,
+                None => &mut view.advisor_scroll,
+            };
+            state.needs_draw = at.act(action, wrapped.len(), height);
         }
         Action::NextPane => view.focus = (view.focus + 1) % areas,
         Action::PrevPane => view.focus = (view.focus + areas - 1) % areas,
@@ -485,7 +514,11 @@ fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DiscardDraft => {
             if view.draft.take().is_some() {
                 state.form = None;
-                state.message = Some((Role::Muted, "draft discarded".into()));
+                state.banner = Some(Banner::new(
+                    Role::Ok,
+                    "Draft discarded",
+                    format!("the saved draft of case {} is discarded", view.id),
+                ));
                 return vec![Effect::RemoveDraft(view.case_id.clone())];
             }
             state.message = Some((Role::Muted, "no saved draft for this case".into()));
@@ -502,14 +535,8 @@ fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
                 });
             }
             state.screen = Screen::Form;
-            // A resumed decision is checked at once.
-            let index = view.index;
-            if let Some(p) = state.form.as_ref().and_then(super::advice::proposal) {
-                return vec![Effect::Advise {
-                    index,
-                    proposal: Some(p),
-                }];
-            }
+            // The preview (and a resumed decision's findings) at once.
+            return decision_form::preview_effect(state).into_iter().collect();
         }
         Action::Back => {
             let fx = save_if_dirty(state);
@@ -531,4 +558,27 @@ fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
         _ => state.needs_draw = false,
     }
     Vec::new()
+}
+
+/// The form's preview arrived: it goes to the form (if it is still about that case), and
+/// its findings to the advisor panel, which then shows the findings on the decision.
+fn preview_arrived(state: &mut State, case: &str, view: PreviewView) {
+    let Some(f) = state.form.as_mut().filter(|f| f.case_id == case) else {
+        state.needs_draw = false;
+        return;
+    };
+    if let Some(a) = state
+        .case
+        .as_mut()
+        .filter(|c| c.case_id == case)
+        .and_then(|c| c.advisor.as_mut())
+        .filter(|a| !a.hidden)
+        && f.outcome.is_some()
+    {
+        a.findings = view.findings.clone();
+        a.errors = view.errors;
+        a.warnings = view.warnings;
+        a.on_proposal = true;
+    }
+    f.preview = Some(view);
 }

@@ -161,3 +161,87 @@ pub fn style_map(b: &Buffer) -> String {
     }
     legend + "\n" + &rows
 }
+
+/// Answers the advisor's effects (`Advise`, `Preview`) as the event loop does, feeding
+/// the answers back until none are left.
+pub fn settle(
+    s: &mut State,
+    answers: &mut casebench::tui::event_loop::Answers,
+    fx: Vec<Effect>,
+) -> Vec<Effect> {
+    let mut left = fx;
+    let mut other = Vec::new();
+    while !left.is_empty() {
+        let mut next = Vec::new();
+        for e in left {
+            match answers.answer(s, &e) {
+                Some(m) => next.extend(update(s, m)),
+                None => other.push(e),
+            }
+        }
+        left = next;
+    }
+    other
+}
+
+/// Sends messages and answers the advisor's effects; returns the other effects.
+pub fn send_settled(
+    s: &mut State,
+    answers: &mut casebench::tui::event_loop::Answers,
+    msgs: impl IntoIterator<Item = Msg>,
+) -> Vec<Effect> {
+    let fx = send(s, msgs);
+    settle(s, answers, fx)
+}
+
+/// The sample case directory of the repository (`cases/`), loaded as of [`TODAY`].
+pub fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
+}
+
+/// A state on the case directory `dir`, loaded as of [`TODAY`], at `w`×`h`.
+pub fn state_on(dir: &Path, w: u16, h: u16) -> State {
+    let set =
+        casebench::case::load_dir(dir, &casebench::case::LoadOptions::new(today()), &|_, _| {})
+            .unwrap();
+    let mut s = State::new(today(), "cases", Theme::default_theme(), Keymap::default());
+    update(&mut s, Msg::Loaded(Box::new(set)));
+    update(&mut s, Msg::Resize(w, h));
+    s
+}
+
+/// The options of a session on `cases` signing as `reviewer` with that demo key.
+pub fn global_for(cases: &Path, reviewer: Option<&str>) -> casebench::cli::Global {
+    casebench::cli::Global {
+        cases: cases.to_path_buf(),
+        reviewer: reviewer.map(str::to_string),
+        key: reviewer.map(|r| {
+            let name = r.split('@').next().unwrap_or(r);
+            cases.join("reviewers/demo-keys").join(name)
+        }),
+        theme: None,
+        today: Some(today()),
+        mouse: false,
+    }
+}
+
+/// A copy of the sample case directory (reviewers and demo keys included), to sign in.
+pub fn sample_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(sample_dir())
+        .arg(tmp.path().join("cases"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tmp
+}
+
+/// The advisor's answers for the fixture states, as the event loop gives them: rulebook
+/// and settings of the sample directory, signed as `reviewer` (with that demo key).
+pub fn fixture_answers(reviewer: Option<&str>) -> casebench::tui::event_loop::Answers<'static> {
+    let g: &'static casebench::cli::Global =
+        Box::leak(Box::new(global_for(&sample_dir(), reviewer)));
+    casebench::tui::event_loop::Answers::new(g)
+}

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
-use super::{AuditEffect, AuditMsg};
+use super::{AuditEffect, AuditMsg, CheckpointDone};
 use crate::audit::report::{AuditReport, record_text};
 use crate::case::CaseSet;
 use crate::cli::Global;
@@ -64,10 +64,19 @@ fn checkpoint(
     cases: &Path,
     key: Option<PathBuf>,
     reviewer: Option<&str>,
-) -> Result<String, String> {
-    use crate::record::checkpoint::write_checkpoint;
-    use crate::record::model::NS_AUDIT;
+) -> Result<CheckpointDone, String> {
+    use crate::record::checkpoint::{covering_head, write_checkpoint};
+    use crate::record::model::{NS_AUDIT, format_time};
     use crate::record::signer::resolve_with;
+    if let Some((file, cp)) = covering_head(cases)? {
+        return Ok(CheckpointDone::Unchanged(format!(
+            "nothing written: the log head (record {}) is unchanged since checkpoint {}, signed by {} at {}",
+            cp.seq,
+            file.display(),
+            cp.signer,
+            format_time(&cp.time)
+        )));
+    }
     let time = chrono::Utc::now();
     let mut no_prompt = |_: &str| -> Result<String, String> {
         Err("the key is encrypted: add it to ssh-agent (ssh-add) or run `casebench checkpoint` outside the workbench".into())
@@ -80,12 +89,16 @@ fn checkpoint(
         time,
         &mut no_prompt,
     )?;
-    let (_, cp) = write_checkpoint(cases, &principal, &mut signer, time)?;
-    Ok(format!(
-        "checkpoint of record {} signed by {} with {}{}",
+    let (path, cp) = write_checkpoint(cases, &principal, &mut signer, time)?;
+    Ok(CheckpointDone::Written(format!(
+        "checkpoint of record {} ({}) signed by {} with {}, written to {} and {}.sig; keep a \
+         copy of both outside this directory{}",
         cp.seq,
+        cp.head,
         cp.signer,
         signer.describe(),
+        path.display(),
+        path.display(),
         signer.warning_note()
-    ))
+    )))
 }

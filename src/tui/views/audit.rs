@@ -9,6 +9,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Cell, Paragraph,
 use super::{footer, rows, span, split_footer};
 use crate::tui::app::State;
 use crate::tui::audit::{AuditView, Charts, DateField, split_heights};
+use crate::tui::fit::distinct;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::{Role, Theme};
 
@@ -24,7 +25,7 @@ const KEYS: &[Action] = &[
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
     let (body, foot) = split_footer(area);
-    footer(state, frame, foot, Context::Audit, KEYS);
+    footer(state, frame, foot, Context::Audit, KEYS, None);
     let Some(view) = state.audit.as_ref() else {
         return;
     };
@@ -41,15 +42,19 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     if let Some(d) = &view.detail {
         let title = format!(" Record {} (Esc back) ", d.seq);
-        let lines: Vec<Line> = match &d.lines {
-            None => vec![Line::from(span(t, Role::Muted, "reading the record..."))],
-            Some(ls) => ls
-                .iter()
-                .skip(d.scroll)
-                .map(|(r, s)| Line::from(span(t, *r, s.as_str())))
-                .collect(),
+        let lines: Vec<crate::tui::scroll::Styled> = match &d.lines {
+            None => vec![vec![(Role::Muted, "reading the record...".to_string())]],
+            Some(ls) => ls.iter().map(|l| vec![l.clone()]).collect(),
         };
-        frame.render_widget(Paragraph::new(lines).block(block(t, &title)), body);
+        super::scrolled(
+            t,
+            frame,
+            body,
+            Line::from(span(t, Role::Title, title)),
+            Role::Border,
+            &lines,
+            d.scroll,
+        );
         return;
     }
     let (head_h, table_h, _) = split_heights(area.height);
@@ -129,8 +134,13 @@ fn heading(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) {
             ])
         }
     };
+    let cols = area.width as usize;
     frame.render_widget(
-        Paragraph::new(vec![Line::from(first), second]).style(t.style(Role::Normal)),
+        Paragraph::new(vec![
+            super::fit_line(Line::from(first), cols),
+            super::fit_line(second, cols),
+        ])
+        .style(t.style(Role::Normal)),
         area,
     );
 }
@@ -158,13 +168,37 @@ fn table(t: &Theme, view: &AuditView, frame: &mut Frame, area: Rect) {
         header.push("deadline");
         widths.push(Constraint::Length(8));
     }
+    // The reviewer column takes what the fixed columns leave; cut text ends with `…`
+    // and rows on screen whose texts differ never look the same.
+    let fixed: u16 = if wide {
+        4 + 12 + 10 + 12 + 15 + 4 + 8 + 9
+    } else {
+        4 + 12 + 10 + 12 + 15 + 8
+    };
+    let gaps = header.len() as u16 - 1;
+    let reviewer_w = area.width.saturating_sub(2 + fixed + gaps).max(10) as usize;
+    let on_page: Vec<&crate::tui::audit::AuditLine> = view
+        .visible
+        .iter()
+        .skip(view.offset)
+        .take(page)
+        .filter_map(|&i| view.lines.get(i))
+        .collect();
+    let cut = |w: usize, f: fn(&crate::tui::audit::AuditLine) -> &str| {
+        let texts: Vec<&str> = on_page.iter().map(|l| f(l)).collect();
+        distinct(&texts, w)
+    };
+    let cases = cut(12, |l| l.case.as_str());
+    let reviewers = cut(reviewer_w, |l| l.reviewer.as_str());
+    let outcomes = cut(15, |l| l.outcome.as_str());
     let body: Vec<Row> = view
         .visible
         .iter()
         .enumerate()
         .skip(view.offset)
         .take(page)
-        .filter_map(|(pos, &i)| {
+        .enumerate()
+        .filter_map(|(n, (pos, &i))| {
             let l = view.lines.get(i)?;
             let timely_role = if l.timely == "LATE" {
                 Role::Overdue
@@ -175,9 +209,9 @@ fn table(t: &Theme, view: &AuditView, frame: &mut Frame, area: Rect) {
                 Cell::from(l.seq.to_string()),
                 Cell::from(span(t, l.mark_role, l.mark)),
                 Cell::from(l.date.as_str()),
-                Cell::from(l.case.as_str()),
-                Cell::from(l.reviewer.as_str()),
-                Cell::from(l.outcome.as_str()),
+                Cell::from(cases.get(n).cloned().unwrap_or_default()),
+                Cell::from(reviewers.get(n).cloned().unwrap_or_default()),
+                Cell::from(outcomes.get(n).cloned().unwrap_or_default()),
             ];
             if wide {
                 cells.push(Cell::from(l.days.as_str()));

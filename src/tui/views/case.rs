@@ -1,35 +1,60 @@
-//! The case view: a header over three panes side by side (tabs below 120 columns), with
-//! a seam for the advisor panel as a fourth area.
+//! The case view: a header over three panes side by side (tabs below 120 columns), and
+//! the advisor panel as a fourth area. Every area scrolls over its wrapped lines
+//! (`tui::scroll`), at the width `tui::layout` gives it.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Text};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
 
-use super::{footer, rows, span, split_footer};
-use crate::tui::app::{CaseView, Pane, SIDE_BY_SIDE_WIDTH, State, kind_text};
+use super::{footer, scrolled, span};
+use crate::tui::app::{CaseView, State, kind_text};
+use crate::tui::fit::{fit, width};
 use crate::tui::keymap::{Action, Context};
+use crate::tui::layout;
+use crate::tui::scroll::{self, Styled};
 use crate::tui::theme::{Role, Theme};
 
 const ADVISOR_TITLE: &str = "Advisor";
 
-pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+pub fn draw(state: &State, frame: &mut Frame, area: ratatui::layout::Rect) {
     let Some(view) = &state.case else {
         return;
     };
     let t = &state.theme;
-    let (body, foot) = split_footer(area);
-    let parts = rows(body, &[3]);
-    header(t, view, frame, parts[0]);
-    if area.width >= SIDE_BY_SIDE_WIDTH {
-        side_by_side(t, view, frame, parts[1]);
-    } else {
-        tabs(t, view, frame, parts[1]);
+    let l = layout::case(area, view);
+    let header: Vec<Line> = header_lines(view, area.width)
+        .into_iter()
+        .map(|l| {
+            Line::from(
+                l.into_iter()
+                    .map(|(r, s)| span(t, r, s))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(header), l.header);
+    if let Some(tabs_rect) = l.tabs {
+        tabs(t, view, frame, tabs_rect);
     }
+    for (i, rect) in &l.areas {
+        let title = area_title(t, view, *i);
+        let at = match view.panes.get(*i) {
+            Some(p) => p.scroll,
+            None => view.advisor_scroll,
+        };
+        let border = if view.focus == *i {
+            Role::Focus
+        } else {
+            Role::Border
+        };
+        let lines = layout::case_lines(view, *i);
+        scrolled(t, frame, *rect, title, border, &lines, at);
+    }
+    let hint = super::countersign::hint(state);
     footer(
         state,
         frame,
-        foot,
+        l.footer,
         Context::Case,
         &[
             Action::NextPane,
@@ -37,47 +62,61 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Action::Advisor,
             Action::Back,
         ],
+        hint.as_deref().map(|h| (Role::Key, h)),
     );
-    super::countersign::hint(state, frame, foot);
 }
 
-fn header(t: &Theme, v: &CaseView, frame: &mut Frame, area: Rect) {
+/// The header: id, kind, requester and jurisdiction (the requester is cut, never the
+/// jurisdiction); the deadline clock; the title, wrapped on up to two lines.
+pub fn header_lines(v: &CaseView, cols: u16) -> Vec<Styled> {
+    let cols = cols as usize;
+    let fixed = format!(
+        "{} · {} · requester  · {}",
+        v.id,
+        kind_text(v.kind),
+        v.jurisdiction
+    );
+    let room = cols.saturating_sub(width(&fixed)).max(1);
+    let first = vec![
+        (Role::Title, fit(&v.id, cols)),
+        (Role::Muted, " · ".into()),
+        (Role::Normal, kind_text(v.kind).into()),
+        (Role::Muted, " · requester ".into()),
+        (Role::Normal, fit(&v.requester, room)),
+        (Role::Muted, " · ".into()),
+        (Role::Normal, v.jurisdiction.clone()),
+    ];
     let (clock, role) = &v.clock;
-    let first = Line::from(vec![
-        span(t, Role::Title, v.id.as_str()),
-        span(t, Role::Muted, " · "),
-        span(t, Role::Normal, kind_text(v.kind)),
-        span(t, Role::Muted, " · requester "),
-        span(t, Role::Normal, v.requester.as_str()),
-        span(t, Role::Muted, " · "),
-        span(t, Role::Normal, v.jurisdiction.as_str()),
-    ]);
-    let second = Line::from(span(t, *role, clock.as_str()));
-    let third = Line::from(span(t, Role::Header, v.title.as_str()));
-    frame.render_widget(Paragraph::new(vec![first, second, third]), area);
+    let mut out = vec![first, vec![(*role, fit(clock, cols))]];
+    let mut title = scroll::wrap_line(&[(Role::Header, v.title.clone())], cols.max(1));
+    if title.len() > 2 {
+        // The rest of the title is in the queue and `casebench show`; cut, with `…`.
+        let second: String = title[1].iter().map(|(_, s)| s.as_str()).collect();
+        title.truncate(1);
+        title.push(vec![(Role::Header, fit(&format!("{second} …"), cols))]);
+    }
+    out.extend(title);
+    out
 }
 
-fn area_count(v: &CaseView) -> usize {
-    if v.show_advisor { 4 } else { 3 }
-}
-
-fn side_by_side(t: &Theme, v: &CaseView, frame: &mut Frame, area: Rect) {
-    let n = area_count(v) as u32;
-    let cols = Layout::horizontal((0..n).map(|_| Constraint::Ratio(1, n))).split(area);
-    for (i, rect) in cols.iter().enumerate() {
-        let focused = v.focus == i;
-        match v.panes.get(i) {
-            Some(p) => pane(t, p, focused, frame, *rect),
-            None => advisor(t, v, focused, frame, *rect),
-        }
+fn area_title<'a>(t: &Theme, v: &'a CaseView, i: usize) -> Line<'a> {
+    let name = v.panes.get(i).map_or(ADVISOR_TITLE, |p| p.title);
+    if v.focus == i {
+        Line::from(vec![
+            span(t, Role::Marker, "> "),
+            span(t, Role::Focus, name),
+            span(t, Role::Marker, " <"),
+        ])
+    } else {
+        Line::from(span(t, Role::Title, format!("  {name}  ")))
     }
 }
 
-fn tabs(t: &Theme, v: &CaseView, frame: &mut Frame, area: Rect) {
-    let parts = rows(area, &[1]);
-    let wide = area.width >= 76;
+fn tabs(t: &Theme, v: &CaseView, frame: &mut Frame, rect: ratatui::layout::Rect) {
+    let wide = rect.width >= 76;
+    let n = if v.show_advisor { 4 } else { 3 };
     let mut spans = Vec::new();
-    for i in 0..area_count(v) {
+    for i in 0..n {
         let title = match v.panes.get(i) {
             Some(p) if wide => p.title,
             Some(_) => ["Harm", "Notes", "Docs"][i],
@@ -93,85 +132,5 @@ fn tabs(t: &Theme, v: &CaseView, frame: &mut Frame, area: Rect) {
         spans.push(span(t, Role::Border, " │ "));
     }
     spans.pop();
-    frame.render_widget(Paragraph::new(Line::from(spans)), parts[0]);
-    match v.panes.get(v.focus) {
-        Some(p) => pane(t, p, true, frame, parts[1]),
-        None => advisor(t, v, true, frame, parts[1]),
-    }
-}
-
-fn block<'a>(t: &Theme, title: &'a str, focused: bool, pos: Option<(usize, usize)>) -> Block<'a> {
-    let mut b = Block::default().borders(Borders::ALL);
-    b = if focused {
-        b.border_type(BorderType::Thick)
-            .border_style(t.style(Role::Focus))
-            .title(Line::from(vec![
-                span(t, Role::Marker, "> "),
-                span(t, Role::Focus, title),
-                span(t, Role::Marker, " <"),
-            ]))
-    } else {
-        b.border_style(t.style(Role::Border)).title(Line::from(span(
-            t,
-            Role::Title,
-            format!("  {title}  "),
-        )))
-    };
-    if let Some((at, of)) = pos {
-        b = b
-            .title_bottom(Line::from(span(t, Role::Muted, format!(" {at}/{of} "))).right_aligned());
-    }
-    b
-}
-
-fn pane(t: &Theme, p: &Pane, focused: bool, frame: &mut Frame, area: Rect) {
-    let lines: Vec<Line> = p
-        .lines
-        .iter()
-        .map(|l| {
-            Line::from(
-                l.iter()
-                    .map(|(r, s)| span(t, *r, s.as_str()))
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .collect();
-    let pos = (!p.lines.is_empty()).then(|| (p.scroll + 1, p.lines.len()));
-    let para = Paragraph::new(Text::from(lines))
-        .block(block(t, p.title, focused, pos))
-        .style(t.style(Role::Normal))
-        .wrap(Wrap { trim: false })
-        .scroll((u16::try_from(p.scroll).unwrap_or(u16::MAX), 0));
-    frame.render_widget(para, area);
-}
-
-/// The advisor's area. Until the advisor engine fills `CaseView::advisor`, it says so.
-fn advisor(t: &Theme, v: &CaseView, focused: bool, frame: &mut Frame, area: Rect) {
-    let lines: Vec<Line> = match &v.advisor {
-        None => vec![Line::from(span(
-            t,
-            Role::Muted,
-            "The advisor is not available in this build.",
-        ))],
-        Some(a) => {
-            let mut l = vec![
-                Line::from(vec![
-                    span(t, Role::Muted, "recommended: "),
-                    span(t, Role::Header, a.recommended.as_str()),
-                ]),
-                Line::from(span(t, Role::Normal, a.deadline.as_str())),
-                Line::default(),
-            ];
-            l.extend(
-                a.lines
-                    .iter()
-                    .map(|(r, s)| Line::from(span(t, *r, s.as_str()))),
-            );
-            l
-        }
-    };
-    let para = Paragraph::new(lines)
-        .block(block(t, ADVISOR_TITLE, focused, None))
-        .wrap(Wrap { trim: false });
-    frame.render_widget(para, area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), rect);
 }

@@ -57,7 +57,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, body);
     frame.render_widget(para, body);
     let line = match &state.message {
-        Some((role, text)) => Line::from(span(t, *role, text.as_str())),
+        Some((role, text)) => Line::from(span(
+            t,
+            *role,
+            crate::tui::fit::fit(text, foot.width as usize),
+        )),
         None => Line::from(vec![
             span(t, Role::Key, "Enter"),
             span(t, Role::Muted, " sign countersignature  "),
@@ -69,19 +73,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line).style(t.style(Role::Normal)), foot);
 }
 
-/// On the case view's footer, right-aligned: the key, when a proposal awaits this signer.
-pub fn hint(state: &State, frame: &mut Frame, foot: Rect) {
-    let Some(p) = for_case(state).filter(|_| state.message.is_none()) else {
-        return;
-    };
+/// For the case view's footer, right-aligned: the key, when a proposal awaits this signer.
+pub fn hint(state: &State) -> Option<String> {
+    let p = for_case(state).filter(|_| state.message.is_none())?;
     let key = state.keymap.first_key(state.context(), Action::Countersign);
-    let text = format!("{key} countersign {}'s proposal ", p.trainee);
-    let w = u16::try_from(text.chars().count())
-        .unwrap_or(u16::MAX)
-        .min(foot.width);
-    let rect = Rect::new(foot.x + foot.width - w, foot.y, w, foot.height);
-    frame.render_widget(
-        Paragraph::new(Line::from(span(&state.theme, Role::Key, text))),
-        rect,
-    );
+    Some(format!("{key} countersign {}'s proposal", p.trainee))
 }

@@ -2,14 +2,17 @@
 //! 120 columns; narrower, the preview takes the fields' place while "Sign" has focus).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{footer, rows, span, split_footer};
-use crate::tui::app::{SIDE_BY_SIDE_WIDTH, State};
+use super::{footer, scrolled, span};
+use crate::tui::app::State;
+use crate::tui::fit;
 use crate::tui::form::{DISCLOSURE_PARTS, Field, Form, OVERRIDE_PARTS, grounds};
 use crate::tui::keymap::{Action, Context};
+use crate::tui::layout::{self, FormPanel};
+use crate::tui::preview;
 use crate::tui::theme::{Role, Theme};
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
@@ -17,97 +20,98 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         return;
     };
     let t = &state.theme;
-    let (body, foot) = split_footer(area);
-    let parts = rows(body, &[1]);
+    let l = layout::form(area);
     let title = state.case.as_ref().map_or("", |c| c.title.as_str());
+    let head = format!("Decision · {} · ", form_id(state));
+    let room = (area.width as usize).saturating_sub(fit::width(&head));
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            span(t, Role::Title, "Decision · "),
-            span(t, Role::Title, form_id(state)),
-            span(t, Role::Muted, " · "),
-            span(t, Role::Normal, title),
+            span(t, Role::Title, head),
+            span(t, Role::Normal, fit::fit(title, room)),
         ])),
-        parts[0],
+        l.title,
     );
-    let due = state.set.as_ref().and_then(|set| {
-        let lc = set.cases.get(state.case.as_ref()?.index)?;
-        crate::case::deadline::for_case(&lc.case, &set.rules, state.today).due
-    });
-    let preview =
-        super::super::practice::preview(state, form.preview(state.today, due, &state.signer));
-    let (left, right) = if area.width >= SIDE_BY_SIDE_WIDTH {
-        let c = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-            .split(parts[1]);
-        (c[0], Some(c[1]))
-    } else {
-        (parts[1], None)
-    };
-    // Rationale editor and sign line sit at the bottom; the fields scroll above them.
-    let rat_h = if left.height >= 30 { 10 } else { 5 };
-    let fields_h = left.height.saturating_sub(rat_h + 1);
-    let l = rows(left, &[fields_h, rat_h]);
-    // The advisor's findings on this decision, shown under the preview.
-    let findings: Vec<(Role, String)> = state
-        .case
-        .as_ref()
-        .and_then(|c| c.advisor.as_ref())
-        .filter(|a| a.on_proposal)
-        .map(|a| {
-            let mut v = vec![(
-                Role::Header,
-                format!(
-                    "Advisor: {} error(s), {} warning(s) on this decision",
-                    a.errors, a.warnings
-                ),
-            )];
-            v.extend(
-                a.lines
-                    .iter()
-                    .filter(|(r, _)| matches!(r, Role::Error | Role::Warning))
-                    .cloned(),
-            );
-            if !a.notice.is_empty() {
-                v.push((Role::Normal, String::new()));
-                v.push((
-                    Role::Header,
-                    "The written notice this decision sends:".into(),
-                ));
-                v.extend(a.notice.iter().map(|l| (Role::Normal, l.clone())));
-            }
-            v
-        })
-        .unwrap_or_default();
-    if right.is_none() && form.field() == Field::Sign {
-        preview_block(t, &preview, &findings, frame, l[0]);
-    } else {
-        fields(t, form, frame, l[0]);
+    let panels = layout::form_panels(state);
+    let mut left_used = false;
+    for (panel, rect) in panels {
+        left_used |= rect == l.left;
+        match panel {
+            FormPanel::Findings => scrolled(
+                t,
+                frame,
+                rect,
+                Line::from(span(
+                    t,
+                    Role::Title,
+                    "  Findings and the advisor (f closes)  ",
+                )),
+                Role::Focus,
+                &preview::findings_lines(state),
+                form.findings_scroll,
+            ),
+            FormPanel::Preview => scrolled(
+                t,
+                frame,
+                rect,
+                Line::from(span(t, Role::Title, "  Preview: what will be recorded  ")),
+                Role::Border,
+                &preview::lines(state),
+                form.preview_scroll,
+            ),
+        }
     }
-    rationale(t, form, frame, l[1]);
+    if !left_used {
+        fields(t, form, frame, l.left);
+    }
+    summary_line(state, frame, l.summary);
+    rationale(t, form, frame, l.rationale);
     let label = super::super::practice::sign_label(state);
-    sign_line(t, form, &label, frame, l[2]);
-    if let Some(r) = right {
-        preview_block(t, &preview, &findings, frame, r);
-    }
+    sign_line(t, form, &label, frame, l.sign);
     let hints: &[Action] = if form.editing {
         &[Action::Back]
     } else if form.field() == Field::Sign {
-        &[Action::Sign, Action::Back]
+        &[Action::Sign, Action::Findings, Action::Back]
     } else {
         &[
             Action::Edit,
             Action::Toggle,
+            Action::Findings,
             Action::AddDisclosure,
             Action::Back,
         ]
     };
-    footer(state, frame, foot, Context::Form, hints);
-    if form.editing {
-        // Tell the user how to stop typing, whatever the message line says.
-        let hint = "editing: Esc ends (Enter too, outside the rationale)";
-        let w = (hint.len() as u16).min(foot.width);
-        let r = Rect::new(foot.x + foot.width - w, foot.y, w, foot.height);
-        frame.render_widget(Paragraph::new(span(t, Role::Focus, hint)), r);
-    }
+    // Tell the user how to stop typing, whatever the message line says.
+    let editing = form.editing.then_some((
+        Role::Focus,
+        "editing: Esc ends (Enter too, outside the rationale)",
+    ));
+    footer(state, frame, l.footer, Context::Form, hints, editing);
+}
+
+/// The findings on the decision in one line, always on screen, with the key that shows
+/// them all (and the advisor's recommendation).
+fn summary_line(state: &State, frame: &mut Frame, area: Rect) {
+    let t = &state.theme;
+    let (role, text) = preview::summary(state);
+    let key = state.keymap.first_key(Context::Form, Action::Findings);
+    let hidden = state
+        .case
+        .as_ref()
+        .and_then(|c| c.advisor.as_ref())
+        .is_some_and(|a| a.hidden);
+    let hint = if hidden {
+        String::new()
+    } else {
+        format!("  {key} all")
+    };
+    let room = (area.width as usize).saturating_sub(fit::width(&hint));
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            span(t, role, fit::fit(&text, room)),
+            span(t, Role::Key, hint),
+        ])),
+        area,
+    );
 }
 
 fn form_id(state: &State) -> &str {
@@ -219,12 +223,11 @@ fn fields(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
     }
     for (i, r) in f.records.iter().enumerate() {
         let on_a = mark(&lines, Field::Action(i));
-        let action = if r.withhold {
-            "[WITHHOLD]"
-        } else {
-            "[release ]"
+        let (action, role) = match f.action_of(i) {
+            Some(true) => ("[WITHHOLD]", Role::Warning),
+            Some(false) => ("[release ]", Role::Ok),
+            None => ("[ n/a    ]", Role::Muted),
         };
-        let role = if r.withhold { Role::Warning } else { Role::Ok };
         let mut spans = vec![
             cursor(t, on_a),
             span(t, Role::Normal, format!("  {:<12} ", r.shown_id)),
@@ -274,10 +277,14 @@ fn fields(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
     }
     let h = area.height as usize;
     let scroll = (focus_line + 1).saturating_sub(h);
-    frame.render_widget(
-        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
-        area,
-    );
+    let cols = area.width as usize;
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(h)
+        .map(|l| super::fit_line(l, cols))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 fn rationale(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
@@ -306,10 +313,12 @@ fn rationale(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
 /// `label`: who signs what, e.g. `as k.osei@..., key ...` (see `practice::sign_label`).
 fn sign_line(t: &Theme, f: &Form, label: &str, frame: &mut Frame, area: Rect) {
     let on = f.field() == Field::Sign;
-    let withheld_without_ground = f
-        .records
-        .iter()
-        .any(|r| r.withhold && grounds(&r.grounds).is_empty());
+    // A denial withholds items without their own ground on the decision's grounds.
+    let fallback = f.outcome == Some(crate::case::Outcome::Deny) && !grounds(&f.grounds).is_empty();
+    let withheld_without_ground =
+        f.records.iter().enumerate().any(|(i, r)| {
+            f.action_of(i) == Some(true) && grounds(&r.grounds).is_empty() && !fallback
+        });
     let mut s = vec![
         cursor(t, on),
         if on {
@@ -326,37 +335,8 @@ fn sign_line(t: &Theme, f: &Form, label: &str, frame: &mut Frame, area: Rect) {
             " · ! a withheld record has no ground",
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(s)), area);
-}
-
-fn preview_block(
-    t: &Theme,
-    preview: &[String],
-    findings: &[(Role, String)],
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let mut lines: Vec<Line> = preview
-        .iter()
-        .map(|l| Line::from(span(t, Role::Normal, l.as_str())))
-        .collect();
-    if !findings.is_empty() {
-        lines.push(Line::default());
-        lines.extend(
-            findings
-                .iter()
-                .map(|(r, s)| Line::from(span(t, *r, s.as_str()))),
-        );
-    }
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(ratatui::widgets::Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(t.style(Role::Border))
-                    .title(span(t, Role::Title, "  Preview: what will be recorded  ")),
-            ),
+        Paragraph::new(super::fit_line(Line::from(s), area.width as usize)),
         area,
     );
 }

@@ -11,14 +11,22 @@ mod practice;
 mod queue;
 mod too_small;
 
+pub use case::header_lines as case_header_lines;
+pub use help::lines as help_lines;
+pub use invalid::lines as invalid_lines;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::app::{MIN_HEIGHT, MIN_WIDTH, Screen, State};
+use super::fit::{fit, width};
 use super::keymap::{Action, Context};
+use super::scroll::{self, Scroll};
 use super::theme::{Role, Theme};
+
+pub(crate) use super::layout::{rows, split_footer};
 
 pub fn draw(state: &State, frame: &mut Frame) {
     let area = frame.area();
@@ -35,6 +43,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Screen::Audit => audit::draw(state, frame, area),
     }
     countersign::draw(state, frame, area);
+    banner(state, frame, area);
     if state.help {
         help::draw(state, frame, area);
     }
@@ -48,21 +57,80 @@ pub(crate) fn span<'a>(
     Span::styled(text.into(), theme.style(role))
 }
 
-/// The bottom line: the message if there is one, else the screen's main keys.
-pub(crate) fn footer(state: &State, frame: &mut Frame, area: Rect, ctx: Context, keys: &[Action]) {
+/// The bottom line: the message if there is one (cut with `…` if it must be), else the
+/// screen's main keys, as many as fit beside `right` (a hint kept at the right end).
+pub(crate) fn footer(
+    state: &State,
+    frame: &mut Frame,
+    area: Rect,
+    ctx: Context,
+    keys: &[Action],
+    right: Option<(Role, &str)>,
+) {
     let t = &state.theme;
+    let total = area.width as usize;
+    let right_w = right.map_or(0, |(_, r)| width(r) + 1).min(total);
+    let room = total - right_w;
     let line = match &state.message {
-        Some((role, text)) => Line::from(span(t, *role, text.as_str())),
+        Some((role, text)) => Line::from(span(t, *role, fit(text, room))),
         None => {
             let mut spans = Vec::new();
+            let mut used = 0;
             for a in keys.iter().chain([Action::Help].iter()) {
-                spans.push(span(t, Role::Key, state.keymap.first_key(ctx, *a)));
-                spans.push(span(t, Role::Muted, format!(" {}  ", short(*a))));
+                let k = state.keymap.first_key(ctx, *a);
+                let label = format!(" {}  ", short(*a));
+                let w = width(&k) + width(&label);
+                if used + w > room {
+                    break;
+                }
+                used += w;
+                spans.push(span(t, Role::Key, k));
+                spans.push(span(t, Role::Muted, label));
             }
             Line::from(spans)
         }
     };
     frame.render_widget(Paragraph::new(line).style(t.style(Role::Normal)), area);
+    if let Some((role, text)) = right.filter(|_| right_w > 0) {
+        let text = fit(text, right_w - 1);
+        let w = u16::try_from(width(&text))
+            .unwrap_or(area.width)
+            .min(area.width);
+        let r = Rect::new(area.x + area.width - w, area.y, w, area.height);
+        frame.render_widget(Paragraph::new(span(t, role, text)), r);
+    }
+}
+
+/// `line` cut to `cols` columns, ending with `…` where something was cut.
+pub(crate) fn fit_line(line: Line<'_>, cols: usize) -> Line<'_> {
+    let total: usize = line.spans.iter().map(|s| width(&s.content)).sum();
+    if total <= cols {
+        return line;
+    }
+    let mut left = cols.saturating_sub(1);
+    let mut spans = Vec::new();
+    let mut last_style = ratatui::style::Style::default();
+    for s in line.spans {
+        if left == 0 {
+            break;
+        }
+        let w = width(&s.content);
+        last_style = s.style;
+        if w <= left {
+            left -= w;
+            spans.push(s);
+        } else {
+            // `fit` to left + 1 gives `left` columns and the `…`; drop its `…` here.
+            let cut = fit(&s.content, left + 1);
+            let cut = cut.strip_suffix('…').unwrap_or(&cut).to_string();
+            spans.push(Span::styled(cut, s.style));
+            left = 0;
+        }
+    }
+    if cols > 0 {
+        spans.push(Span::styled("…", last_style));
+    }
+    Line::from(spans)
 }
 
 /// Short names for the footer hints.
@@ -82,32 +150,87 @@ fn short(a: Action) -> &'static str {
         Action::AddDisclosure => "add disclosure",
         Action::Help => "help",
         Action::Sign => "sign",
+        Action::Findings => "findings",
         other => other.name(),
     }
 }
 
-/// Splits `area` into rows of the given heights from the top; the last gets the rest.
-pub(crate) fn rows(area: Rect, heights: &[u16]) -> Vec<Rect> {
-    let mut out = Vec::with_capacity(heights.len() + 1);
-    let mut y = area.y;
-    let bottom = area.y.saturating_add(area.height);
-    for &h in heights {
-        let h = h.min(bottom.saturating_sub(y));
-        out.push(Rect::new(area.x, y, area.width, h));
-        y = y.saturating_add(h);
+/// A bordered block with `title` and, at the bottom right, the scroll counter.
+pub(crate) fn scroll_block<'a>(
+    t: &Theme,
+    title: Line<'a>,
+    border: Role,
+    counter: Option<String>,
+) -> Block<'a> {
+    let mut b = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.style(border))
+        .title(title);
+    if border == Role::Focus {
+        b = b.border_type(ratatui::widgets::BorderType::Thick);
     }
-    out.push(Rect::new(area.x, y, area.width, bottom.saturating_sub(y)));
-    out
+    if let Some(c) = counter {
+        b = b.title_bottom(Line::from(span(t, Role::Muted, format!(" {c} "))).right_aligned());
+    }
+    b
 }
 
-/// The last row of `area` and everything above it.
-pub(crate) fn split_footer(area: Rect) -> (Rect, Rect) {
-    let body = Rect::new(area.x, area.y, area.width, area.height.saturating_sub(1));
-    let foot = Rect::new(
-        area.x,
-        area.y.saturating_add(area.height.saturating_sub(1)),
-        area.width,
-        area.height.min(1),
+/// Draws `lines` wrapped and scrolled inside a bordered block in `rect`, with the
+/// counter; the one drawing of every scrollable view.
+pub(crate) fn scrolled(
+    t: &Theme,
+    frame: &mut Frame,
+    rect: Rect,
+    title: Line<'_>,
+    border: Role,
+    lines: &[scroll::Styled],
+    at: Scroll,
+) {
+    let inner = super::layout::inner(rect);
+    let wrapped = scroll::wrap(lines, inner.width as usize);
+    let height = inner.height as usize;
+    let (shown, offset) = scroll::visible(t, &wrapped, at, height);
+    let counter = scroll::counter(offset, wrapped.len(), height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(shown)
+            .style(t.style(Role::Normal))
+            .block(scroll_block(t, title, border, Some(counter))),
+        rect,
     );
-    (body, foot)
+}
+
+/// The outcome message's box, just above the footer, the whole text wrapped.
+fn banner(state: &State, frame: &mut Frame, area: Rect) {
+    let Some(b) = &state.banner else {
+        return;
+    };
+    let t = &state.theme;
+    let (body, _) = split_footer(area);
+    let w = body.width;
+    let text: Vec<scroll::Styled> = b
+        .text
+        .split('\n')
+        .map(|l| vec![(b.role, l.to_string())])
+        .collect();
+    let wrapped = scroll::wrap(&text, w.saturating_sub(2) as usize);
+    let h = u16::try_from(wrapped.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(body.height);
+    let rect = Rect::new(body.x, body.y + body.height - h, w, h);
+    let title = Line::from(vec![
+        span(t, b.role, format!(" {} ", b.title)),
+        span(t, Role::Muted, "(Enter or Esc closes) "),
+    ]);
+    let (shown, _) = scroll::visible(t, &wrapped, Scroll::default(), h.saturating_sub(2) as usize);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(shown).style(t.style(Role::Normal)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.style(b.role))
+                .title(title),
+        ),
+        rect,
+    );
 }

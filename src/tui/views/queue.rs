@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{footer, rows, span, split_footer};
 use crate::tui::app::{Load, State, days_left_text, kind_text, status_text};
+use crate::tui::fit::distinct;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Role;
 
@@ -144,6 +145,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Action::ShowInvalid,
             Action::Quit,
         ],
+        None,
     );
 }
 
@@ -179,7 +181,25 @@ fn table(state: &State, frame: &mut Frame, area: Rect) {
     let page = area.height.saturating_sub(1) as usize;
     let end = (q.offset + page).min(q.visible.len());
     let start = q.offset.min(end);
-    for (n, &ri) in q.visible[start..end].iter().enumerate() {
+    // Cut text ends with `…`, and rows on screen whose titles (or requesters) differ
+    // never look the same.
+    let shown = &q.visible[start..end];
+    let width_of = |col: Col| {
+        cols.iter()
+            .zip(&xs)
+            .find(|(c, _)| **c == col)
+            .map_or(0, |(_, &(_, w))| w as usize)
+    };
+    let column = |col: Col, text: fn(&crate::tui::app::Row) -> &str| {
+        let texts: Vec<&str> = shown
+            .iter()
+            .map(|&ri| state.rows.get(ri).map_or("", text))
+            .collect();
+        distinct(&texts, width_of(col))
+    };
+    let titles = column(Col::Title, |r| r.title.as_str());
+    let requesters = column(Col::Requester, |r| r.requester.as_str());
+    for (n, &ri) in shown.iter().enumerate() {
         let Some(r) = state.rows.get(ri) else {
             continue;
         };
@@ -203,8 +223,8 @@ fn table(state: &State, frame: &mut Frame, area: Rect) {
                     buf.set_stringn(x, y, &s, w as usize, t.style(role));
                     continue;
                 }
-                Col::Requester => (r.requester.as_str(), normal),
-                Col::Title => (r.title.as_str(), normal),
+                Col::Requester => (requesters[n].as_str(), normal),
+                Col::Title => (titles[n].as_str(), normal),
             };
             buf.set_stringn(x, y, text, w as usize, style);
         }

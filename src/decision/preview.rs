@@ -1,0 +1,234 @@
+//! The preview of a decision: the record's exact text as signing would write it, built by
+//! the same functions (`build_draft`, the gate's `complete`, `Draft::to_record`,
+//! `Record::to_bytes`). Only what the log fixes at the moment of signing is left as a
+//! placeholder: `seq`, `prev` and `time`. The signer's key, the policy in force and the
+//! case's previous record are read beforehand ([`context`]); what cannot be known yet
+//! (no key found, an unreadable log) says so on its line.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::gate::{self, Inputs};
+use super::stated::Stated;
+use super::{DecideError, Setting};
+use crate::case::{CaseSet, LoadedCase, Outcome};
+use crate::record::Stamp;
+use crate::record::model::{NONE, RecordType};
+use crate::record::proposal::build_draft;
+use crate::rules::{self, Finding, Related, ReviewerFacts, Rulebook};
+
+/// The fields fixed only at signing, shown as placeholders in a preview.
+pub const AT_SIGNING: [&str; 3] = ["seq", "prev", "time"];
+
+/// What a preview needs beyond the form, read once when the form is opened (and again
+/// after the log changes), so that a keystroke costs no file access.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub kind: RecordType,
+    /// The principal who would sign, or why it is not known.
+    pub reviewer: Result<String, String>,
+    /// The fingerprint of the key that would sign, or why it is not known.
+    pub key: Result<String, String>,
+    /// `sha256:<hex>` of the allowed_signers file in force.
+    pub policy: Result<String, String>,
+    /// The link to the case's last record (`none` if it has none).
+    pub case_prev: Result<String, String>,
+    pub facts: ReviewerFacts,
+    pub contact: bool,
+    pub rulebook: Result<Rulebook, String>,
+}
+
+/// Reads the preview's context for case `case_id`, signed as a `kind` record.
+pub fn context(setting: &Setting, case_id: &str, kind: RecordType) -> Context {
+    let found = crate::record::signer::identify(
+        setting.cases,
+        setting.key,
+        setting.reviewer,
+        kind.namespace(),
+        Utc::now(),
+    );
+    let (reviewer, key) = match found {
+        Ok((who, k)) => (Ok(who), Ok(crate::record::sshsig::fingerprint(&k))),
+        Err(e) => (
+            setting.reviewer.map(str::to_string).ok_or(e.clone()),
+            Err(e),
+        ),
+    };
+    let policy = crate::record::reviewers::read_allowed_signers(setting.cases).and_then(|b| {
+        crate::record::allowed_signers::AllowedSigners::parse(&b)
+            .map(|p| p.policy_link())
+            .map_err(|e| format!("reviewers/{e}"))
+    });
+    let case_prev = crate::record::log::read_index(setting.cases)
+        .map(|ix| {
+            ix.cases
+                .get(case_id)
+                .map_or(NONE.to_string(), |h| h.last_link().to_string())
+        })
+        .map_err(|e| e.to_string());
+    let principal = reviewer.as_deref().unwrap_or_default();
+    Context {
+        kind,
+        facts: super::facts::for_signer(setting.cases, principal, kind, case_id),
+        contact: crate::case::settings::privacy_contact_known(setting.cases),
+        rulebook: Rulebook::for_case_dir(setting.cases).map_err(|e| e.to_string()),
+        reviewer,
+        key,
+        policy,
+        case_prev,
+    }
+}
+
+/// A decision as it would be recorded.
+#[derive(Debug)]
+pub struct Preview {
+    /// The record's text, line by line (placeholders for [`AT_SIGNING`] and for what is
+    /// not known yet); `Err`: why the decision is not a record yet.
+    pub record: Result<Vec<String>, String>,
+    /// The advisor's findings on the decision, as the gate computes them.
+    pub findings: Vec<Finding>,
+    /// Why signing would refuse it as it stands; `None`: it would be signed.
+    pub refused: Option<DecideError>,
+    /// The decision as the rules see it (for the notice it would send).
+    pub proposal: Option<rules::Proposal>,
+}
+
+/// The preview of `stated` on `case` as of `today`.
+pub fn preview(
+    ctx: &Context,
+    today: chrono::NaiveDate,
+    set: &CaseSet,
+    case: &LoadedCase,
+    stated: &Stated,
+) -> Preview {
+    let not_yet = |why: String, (findings, proposal)| Preview {
+        record: Err(why.clone()),
+        findings,
+        refused: Some(DecideError::Usage(why)),
+        proposal,
+    };
+    let rb = match &ctx.rulebook {
+        Ok(rb) => rb,
+        Err(e) => return not_yet(e.clone(), (Vec::new(), None)),
+    };
+    let reviewer = ctx.reviewer.clone().unwrap_or_default();
+    // The rationale is written last: until then the record is shown with its place
+    // marked, and signing would refuse it.
+    let no_rationale = stated.proposal.rationale.trim().is_empty();
+    let mut stated = stated.clone();
+    if no_rationale {
+        stated.proposal.rationale = "-".into();
+    }
+    let stated = &stated;
+    let inputs = Inputs {
+        rulebook: rb,
+        today,
+        facts: &ctx.facts,
+        contact: ctx.contact,
+    };
+    let mut draft = match build_draft(
+        &case.case,
+        &set.rules,
+        &reviewer,
+        &stated.proposal,
+        stated.overrides.clone(),
+        today,
+    ) {
+        Ok(d) => d,
+        Err(why) => return not_yet(why, loose_findings(&inputs, set, case, stated)),
+    };
+    let mut gated = gate::complete(&inputs, set, case, &mut draft);
+    if ctx.kind == RecordType::Practice
+        && let Some(p) = &gated.proposal
+    {
+        // Not a gate for practice, but what the advisor would say (shown where the advisor
+        // is, on real cases).
+        let related = Related::from_cases(&case.case, set.cases.iter().map(|c| &c.case));
+        gated.findings = rules::check(rb, &case.case, related, p, &ctx.facts, today);
+    }
+    let stamp = Stamp {
+        seq: 0,
+        prev: NONE.to_string(),
+        case_prev: ctx.case_prev.clone().unwrap_or_default(),
+        reviews: None,
+        countersigns: None,
+        key: ctx.key.clone().unwrap_or_default(),
+        policy: ctx.policy.clone().unwrap_or_default(),
+        time: DateTime::<Utc>::UNIX_EPOCH,
+    };
+    let bytes = draft.to_record(case, stamp).to_bytes();
+    let unknown = |r: &Result<String, String>| r.as_ref().err().cloned();
+    let text = String::from_utf8_lossy(&bytes);
+    let lines: Vec<String> = text
+        .lines()
+        .take_while(|l| !(no_rationale && l.starts_with("rationale:")))
+        .map(|l| {
+            let field = l.split_once(": ").map_or("", |(k, _)| k);
+            let missing = match field {
+                "reviewer" => unknown(&ctx.reviewer),
+                "key" => unknown(&ctx.key),
+                "policy" => unknown(&ctx.policy),
+                "case_prev" => unknown(&ctx.case_prev),
+                _ => None,
+            };
+            match (field, missing) {
+                ("seq", _) => "seq: (the next in the log, fixed at signing)".to_string(),
+                ("prev", _) => {
+                    "prev: (the hash of the log's last record, fixed at signing)".to_string()
+                }
+                ("time", _) => "time: (the moment of signing)".to_string(),
+                (f, Some(why)) => format!("{f}: (not known yet: {why})"),
+                _ => l.to_string(),
+            }
+        })
+        .chain(
+            no_rationale.then(|| "rationale: (not written yet: the rationale editor below)".into()),
+        )
+        .collect();
+    let refused = match (gated.result, &ctx.reviewer, &ctx.key) {
+        (_, _, _) if no_rationale => {
+            Some(DecideError::Usage("the rationale must not be empty".into()))
+        }
+        (Err(e), _, _) => Some(e.into()),
+        (Ok(()), Err(why), _) | (Ok(()), _, Err(why)) => Some(DecideError::Usage(why.clone())),
+        (Ok(()), Ok(_), Ok(_)) => None,
+    };
+    Preview {
+        record: Ok(lines),
+        findings: gated.findings,
+        refused,
+        proposal: gated.proposal,
+    }
+}
+
+/// The findings on a decision that is not a record yet (no rationale, say): the form's
+/// items withheld on their first grounds, checked like the gate checks a record.
+fn loose_findings(
+    inputs: &Inputs,
+    set: &CaseSet,
+    case: &LoadedCase,
+    s: &Stated,
+) -> (Vec<Finding>, Option<rules::Proposal>) {
+    let Some(outcome) = Outcome::parse(&s.proposal.outcome) else {
+        return (Vec::new(), None);
+    };
+    let withhold: BTreeMap<String, String> = s.proposal.withhold.iter().cloned().collect();
+    let mut p = rules::Proposal {
+        outcome,
+        grounds: s.proposal.grounds.clone(),
+        withhold,
+        notice: None,
+    };
+    p.notice = rules::generated_notice(inputs.rulebook, &p, inputs.contact);
+    let related = Related::from_cases(&case.case, set.cases.iter().map(|c| &c.case));
+    let findings = rules::check(
+        inputs.rulebook,
+        &case.case,
+        related,
+        &p,
+        inputs.facts,
+        inputs.today,
+    );
+    (findings, Some(p))
+}
