@@ -88,6 +88,29 @@ pub enum Command {
     Notice(NoticeArgs),
     /// A trainee's scores against reference decisions.
     Practice(PracticeArgs),
+    /// Publish this site's log to the remote named in casebench.yaml (docs/SITES.md).
+    Sync(JsonFlag),
+    /// The compliance office's side of several sites.
+    #[command(subcommand)]
+    Sites(SitesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SitesCommand {
+    /// Mirror every site's published log into DIR/<site>/.
+    Fetch(SitesFetchArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SitesFetchArgs {
+    /// The git remote the sites publish to (a path, file:// or ssh:// URL).
+    #[arg(long)]
+    pub remote: String,
+    /// The mirror directory.
+    #[arg(long)]
+    pub into: PathBuf,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]
