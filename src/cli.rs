@@ -178,8 +178,11 @@ pub struct DecideArgs {
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
     /// A signed checkpoint to detect truncation or a rewritten tail against.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "sites")]
     pub checkpoint: Option<PathBuf>,
+    /// Verify every site of a mirror made by `sites fetch` instead, each on its own.
+    #[arg(long)]
+    pub sites: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }

@@ -257,3 +257,105 @@ fn sync_without_settings_or_with_a_bad_site_id_is_a_usage_error() {
     assert!(err.contains("casebench.yaml:11:9:"), "{err}");
     assert!(err.contains("site id"), "{err}");
 }
+
+fn fetch(env: &Env, remote: &str, into: &Path) -> Output {
+    env.cmd()
+        .args(["sites", "fetch", "--remote", remote, "--into"])
+        .arg(into)
+        .output()
+        .unwrap()
+}
+
+fn verify_sites(env: &Env, mirror: &Path) -> Output {
+    env.cmd()
+        .arg("verify")
+        .arg("--sites")
+        .arg(mirror)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_compliance_office_fetches_every_site_and_verifies_each_on_its_own() {
+    let north = Env::new();
+    let south = Env::new();
+    let remote = remote_in(&north);
+    bare(&remote);
+    let url = format!("file://{}", remote.display());
+    set_sync(&north, "north", &url);
+    set_sync(&south, "south", remote.to_str().unwrap());
+    north.fill(3);
+    south.fill(2);
+    assert!(sync(&north).status.success());
+    assert!(sync(&south).status.success());
+
+    let mirror = north.tmp.path().join("mirror");
+    let o = fetch(&north, &url, &mirror);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("2 site(s) mirrored"), "{}", stdout(&o));
+    for (site, env, n) in [("north", &north, 3u64), ("south", &south, 2)] {
+        for seq in 1..=n {
+            let name = format!("decisions/log/{seq:08}.yaml");
+            assert_eq!(
+                std::fs::read(mirror.join(site).join(&name)).unwrap(),
+                std::fs::read(env.cases.join(&name)).unwrap()
+            );
+        }
+        assert!(
+            mirror
+                .join(site)
+                .join("reviewers/allowed_signers")
+                .is_file()
+        );
+        assert!(!mirror.join(site).join(format!("{CASE}.yaml")).exists());
+    }
+
+    let o = verify_sites(&north, &mirror);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(out.contains("site north: 3 record(s): 3 ok"), "{out}");
+    assert!(out.contains("site south: 2 record(s): 2 ok"), "{out}");
+    assert!(out.contains("case binding not checkable here"), "{out}");
+
+    // A record altered in one site's mirror fails that site only, by name and seq.
+    let rec = mirror.join("south/decisions/log/00000002.yaml");
+    let mut bytes = std::fs::read(&rec).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    bytes = text
+        .replacen("Test rationale", "Test rationalE", 1)
+        .into_bytes();
+    assert_ne!(text.as_bytes(), &bytes[..]);
+    std::fs::write(&rec, bytes).unwrap();
+    let o = verify_sites(&north, &mirror);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("site south: FAILED: first bad record 2"),
+        "{out}"
+    );
+    assert!(out.contains("site north: ok"), "{out}");
+
+    // A later fetch rebuilds the site from its branch: the mirror is whole again.
+    let o = fetch(&north, &url, &mirror);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(verify_sites(&north, &mirror).status.code(), Some(0));
+}
+
+#[test]
+fn fetch_from_an_unreachable_remote_and_verify_of_an_empty_mirror_are_errors() {
+    let env = Env::new();
+    let mirror = env.tmp.path().join("mirror");
+    let o = fetch(
+        &env,
+        env.tmp.path().join("nowhere.git").to_str().unwrap(),
+        &mirror,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unreachable"), "{}", stderr(&o));
+    let o = fetch(&env, "ext::sh -c id", &mirror);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("remote"), "{}", stderr(&o));
+    let o = verify_sites(&env, &mirror);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no mirrored site"), "{}", stderr(&o));
+}

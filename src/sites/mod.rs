@@ -11,6 +11,7 @@
 pub mod fetch;
 pub mod git;
 pub mod sync;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
