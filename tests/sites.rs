@@ -47,6 +47,36 @@ fn set_sync(env: &Env, site: &str, remote: &str) {
     std::fs::write(settings, s).unwrap();
 }
 
+fn set_sync_after_decide(env: &Env, site: &str, remote: &str) {
+    set_sync(env, site, remote);
+    let path = env.cases.join("casebench.yaml");
+    let mut s = std::fs::read_to_string(&path).unwrap();
+    s.push_str("  after_decide: true\n");
+    std::fs::write(path, s).unwrap();
+}
+
+const CONCERN_ARGS: &[&str] = &[
+    CONCERN,
+    "--outcome",
+    "warn_and_protect",
+    "--ground",
+    "serious-threat",
+    "--rationale",
+    "Credible threat; warned the named person.",
+];
+
+const CASE_ARGS: &[&str] = &[
+    CASE,
+    "--outcome",
+    "release_partial",
+    "--ground",
+    "right-of-access",
+    "--withhold",
+    "notes=psychotherapy-notes",
+    "--rationale",
+    "Notes kept separately.",
+];
+
 fn sync(env: &Env) -> Output {
     env.cmd().arg("sync").output().unwrap()
 }
@@ -358,4 +388,29 @@ fn fetch_from_an_unreachable_remote_and_verify_of_an_empty_mirror_are_errors() {
     let o = verify_sites(&env, &mirror);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no mirrored site"), "{}", stderr(&o));
+}
+
+#[test]
+fn after_decide_syncs_each_decision_and_a_failed_sync_never_loses_it() {
+    let env = Env::new();
+    let remote = remote_in(&env);
+    set_sync_after_decide(&env, "lakeside", remote.to_str().unwrap());
+    // The remote is not there yet: the decision is signed, the sync failure a warning.
+    let o = env.decide(A, CONCERN_ARGS);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("sync failed"), "{}", stderr(&o));
+    assert!(env.record(1).is_file());
+    bare(&remote);
+    append(&env, "deny");
+    let o = env.decide(A, CASE_ARGS);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("synced"), "{}", stdout(&o));
+    // The catch-up carried every record, including the one decided while away.
+    let files = tree_files(&remote, &head(&remote, "lakeside").unwrap());
+    for seq in 1..=3u64 {
+        assert!(
+            files.contains(&format!("decisions/log/{seq:08}.yaml")),
+            "{seq}: {files:?}"
+        );
+    }
 }

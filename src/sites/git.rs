@@ -52,6 +52,9 @@ impl std::fmt::Display for GitError {
 
 fn base_command() -> Command {
     let mut c = Command::new("git");
+    // ssh must never ask a question (a host key, a passphrase): from cron or the
+    // workbench it would hang or draw over the screen. GIT_SSH_COMMAND still overrides.
+    c.args(["-c", "core.sshCommand=ssh -o BatchMode=yes"]);
     c.env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
