@@ -93,6 +93,17 @@ pub enum Command {
     /// The compliance office's side of several sites.
     #[command(subcommand)]
     Sites(SitesCommand),
+    /// Cosign each mirrored site's head; refuse and report a rollback or fork.
+    Witness(WitnessArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WitnessArgs {
+    /// The mirror made by `sites fetch`.
+    #[arg(long)]
+    pub sites: PathBuf,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -414,3 +414,84 @@ fn after_decide_syncs_each_decision_and_a_failed_sync_never_loses_it() {
         );
     }
 }
+
+fn witness(env: &Env, mirror: &Path) -> Output {
+    env.cmd()
+        .arg("--reviewer")
+        .arg(C)
+        .arg("--key")
+        .arg(env.key(C))
+        .arg("witness")
+        .arg("--sites")
+        .arg(mirror)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_witness_cosigns_each_head_and_reports_a_branch_rewound_on_the_server() {
+    let env = Env::new();
+    let remote = remote_in(&env);
+    bare(&remote);
+    let url = format!("file://{}", remote.display());
+    set_sync(&env, "north", &url);
+    env.fill(2);
+    assert!(sync(&env).status.success());
+    let first = head(&remote, "north").unwrap();
+    env.fill(2);
+    assert!(sync(&env).status.success());
+    let mirror = env.tmp.path().join("mirror");
+    assert!(fetch(&env, &url, &mirror).status.success());
+
+    let o = witness(&env, &mirror);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("site north: cosigned head 4"),
+        "{}",
+        stdout(&o)
+    );
+    let memory = std::fs::read_to_string(mirror.join(".witness/north")).unwrap();
+    assert!(
+        memory.starts_with("casebench-witness/1\nseq: 4\nhead: sha256:"),
+        "{memory}"
+    );
+    // The cosigned checkpoint is one the site's own verify accepts.
+    let cps: Vec<_> = std::fs::read_dir(mirror.join(".witness/checkpoints/north"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    assert_eq!(cps.len(), 1);
+    let o = env
+        .cmd()
+        .arg("verify")
+        .arg("--checkpoint")
+        .arg(&cps[0])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let o = witness(&env, &mirror);
+    assert!(
+        stdout(&o).contains("head 4 already cosigned"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A rogue administrator rewinds the branch on the server.
+    git_text(&remote, &["update-ref", &branch("north"), &first]);
+    assert!(fetch(&env, &url, &mirror).status.success());
+    let o = witness(&env, &mirror);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("site north: REFUSED: rollback"), "{out}");
+    assert!(out.contains("record 4"), "{out}");
+    // The remembered head is kept: the rollback stays reported until the branch heals.
+    assert_eq!(
+        std::fs::read_to_string(mirror.join(".witness/north")).unwrap(),
+        memory
+    );
+    // The site still holds its records: its next sync publishes them again.
+    assert!(sync(&env).status.success());
+    assert!(fetch(&env, &url, &mirror).status.success());
+    assert_eq!(witness(&env, &mirror).status.code(), Some(0));
+}

@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod git;
 pub mod sync;
 pub mod verify;
+pub mod witness;
 
 use std::path::{Path, PathBuf};
 
