@@ -88,6 +88,40 @@ pub enum Command {
     Notice(NoticeArgs),
     /// A trainee's scores against reference decisions.
     Practice(PracticeArgs),
+    /// Publish this site's log to the remote named in casebench.yaml (docs/SITES.md).
+    Sync(JsonFlag),
+    /// The compliance office's side of several sites.
+    #[command(subcommand)]
+    Sites(SitesCommand),
+    /// Cosign each mirrored site's head; refuse and report a rollback or fork.
+    Witness(WitnessArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WitnessArgs {
+    /// The mirror made by `sites fetch`.
+    #[arg(long)]
+    pub sites: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SitesCommand {
+    /// Mirror every site's published log into DIR/<site>/.
+    Fetch(SitesFetchArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SitesFetchArgs {
+    /// The git remote the sites publish to (a path, file:// or ssh:// URL).
+    #[arg(long)]
+    pub remote: String,
+    /// The mirror directory.
+    #[arg(long)]
+    pub into: PathBuf,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -155,8 +189,11 @@ pub struct DecideArgs {
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
     /// A signed checkpoint to detect truncation or a rewritten tail against.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "sites")]
     pub checkpoint: Option<PathBuf>,
+    /// Verify every site of a mirror made by `sites fetch` instead, each on its own.
+    #[arg(long)]
+    pub sites: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }

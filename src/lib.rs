@@ -12,6 +12,7 @@ pub mod decision;
 pub mod practice;
 pub mod record;
 pub mod rules;
+pub mod sites;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -253,6 +253,7 @@ mod tests {
                 phone: "555-0100".into(),
             },
             site: String::new(),
+            sync: None,
         }
     }
 

@@ -16,6 +16,131 @@ pub struct Settings {
     pub privacy_contact: PrivacyContact,
     #[serde(default)]
     pub site: String,
+    /// Publishing this site's log to the health system's remote (DESIGN.md section 9).
+    #[serde(default)]
+    pub sync: Option<SyncSettings>,
+}
+
+/// `sync: { site, remote, after_decide }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncSettings {
+    pub site: SiteId,
+    pub remote: Remote,
+    /// Run `sync` after each decision (a failed sync never blocks the decision).
+    #[serde(default)]
+    pub after_decide: bool,
+}
+
+/// A site id: `^[a-z0-9][a-z0-9-]{0,31}$`. It names a git branch and a directory, so
+/// nothing else may pass (no `/`, `..`, leading `-` or upper case).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SiteId(String);
+
+impl SiteId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for SiteId {
+    type Error = String;
+    fn try_from(s: String) -> Result<SiteId, String> {
+        let b = s.as_bytes();
+        let ok = !b.is_empty()
+            && b.len() <= 32
+            && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+            && b.iter()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-');
+        if ok {
+            Ok(SiteId(s))
+        } else {
+            Err(format!(
+                "site id `{}`: expected 1 to 32 of a-z, 0-9 and `-`, starting with a letter or digit",
+                crate::text::sanitize_line(&s)
+            ))
+        }
+    }
+}
+
+impl From<SiteId> for String {
+    fn from(s: SiteId) -> String {
+        s.0
+    }
+}
+
+impl std::fmt::Display for SiteId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A git remote: an absolute or relative path, a `file://` or an `ssh://` URL. Other
+/// transports (and git's `ext::`/`fd::` helpers, which run programs) are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Remote(String);
+
+impl Remote {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Remote {
+    type Error = String;
+    fn try_from(s: String) -> Result<Remote, String> {
+        let bad = |why: &str| {
+            Err(format!(
+                "remote `{}`: {why}; expected a path, a file:// or an ssh:// URL",
+                crate::text::sanitize_line(&s)
+            ))
+        };
+        if s.is_empty() {
+            return bad("empty");
+        }
+        if s.starts_with('-') {
+            return bad("starts with `-`");
+        }
+        if s.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return bad("contains spaces or control characters");
+        }
+        if let Some(rest) = s.strip_prefix("file://") {
+            if !rest.starts_with('/') {
+                return bad("a file:// URL needs an absolute path");
+            }
+        } else if let Some(rest) = s.strip_prefix("ssh://") {
+            let host = rest.split('/').next().unwrap_or("");
+            if host.is_empty() || host.starts_with('-') || !rest.contains('/') {
+                return bad("an ssh:// URL needs a host and a path");
+            }
+        } else if s.contains("::") || s.contains("://") || scp_like(&s) {
+            return bad("unsupported transport");
+        }
+        Ok(Remote(s))
+    }
+}
+
+/// `host:path` is git's scp-like syntax (it would reach the network): only the
+/// explicit `ssh://` form is accepted, so a path is never mistaken for a host.
+fn scp_like(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) => !s[..i].contains('/'),
+        None => false,
+    }
+}
+
+impl From<Remote> for String {
+    fn from(r: Remote) -> String {
+        r.0
+    }
+}
+
+impl std::fmt::Display for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,4 +197,75 @@ pub fn load_settings(dir: &Path) -> Result<Option<Settings>, Problem> {
     crate::yaml::from_str(src)
         .map(Some)
         .map_err(|e| Problem::at(path, src, e.line, e.column, e.message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Settings, crate::yaml::YamlError> {
+        crate::yaml::from_str(src)
+    }
+
+    const BASE: &str = "entity: { name: X }\nprivacy_contact: { title: T, phone: '1' }\n";
+
+    #[test]
+    fn sync_settings_parse() {
+        let s = parse(&format!(
+            "{BASE}sync:\n  site: lakeside-2\n  remote: ssh://compliance.example/cb.git\n  after_decide: true\n"
+        ))
+        .unwrap();
+        let sync = s.sync.unwrap();
+        assert_eq!(sync.site.as_str(), "lakeside-2");
+        assert_eq!(sync.remote.as_str(), "ssh://compliance.example/cb.git");
+        assert!(sync.after_decide);
+        for remote in ["/srv/cb.git", "../cb.git", "file:///srv/cb.git"] {
+            let s = parse(&format!("{BASE}sync: {{ site: a, remote: '{remote}' }}\n")).unwrap();
+            assert!(!s.sync.unwrap().after_decide);
+        }
+    }
+
+    #[test]
+    fn bad_site_ids_are_refused_with_position() {
+        for bad in ["Lakeside", "-a", "a/b", "..", "a_b", "", &"a".repeat(33)] {
+            let src = format!("{BASE}sync:\n  site: '{bad}'\n  remote: /srv/x.git\n");
+            let e = parse(&src).unwrap_err();
+            assert!(e.message.contains("site id"), "{bad}: {}", e.message);
+            assert_eq!(e.line, 4, "{bad}: {e:?}");
+        }
+        assert!(
+            parse(&format!(
+                "{BASE}sync: {{ site: {}, remote: /x }}\n",
+                "a".repeat(32)
+            ))
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn bad_remotes_are_refused() {
+        for bad in [
+            "ext::sh -c touch% /tmp/x",
+            "-uhack",
+            "host:repo.git",
+            "https://example/x.git",
+            "file://relative",
+            "ssh:///nohost",
+            "fd::3",
+        ] {
+            let src = format!("{BASE}sync:\n  site: a\n  remote: '{bad}'\n");
+            let e = parse(&src).unwrap_err();
+            assert!(e.message.contains("remote"), "{bad}: {}", e.message);
+            assert_eq!(e.line, 5, "{bad}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_sync_key_is_an_error() {
+        let e = parse(&format!(
+            "{BASE}sync: {{ site: a, remote: /x, after: true }}\n"
+        ))
+        .unwrap_err();
+        assert!(e.message.contains("after"), "{}", e.message);
+    }
 }

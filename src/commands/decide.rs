@@ -115,6 +115,12 @@ fn report(out: &mut dyn Write, s: &Signed, json: bool) -> CommandResult {
         if let Some(p) = &s.after {
             v["practice"] = after_json(p);
         }
+        if let Some(sync) = &s.sync {
+            v["sync"] = match sync {
+                Ok(r) => json!({"ok": true, "site": r.site, "records": r.records, "head": r.head}),
+                Err(e) => json!({"ok": false, "message": e}),
+            };
+        }
         write_json(out, &v, false)?;
     } else {
         writeln!(
@@ -132,6 +138,14 @@ fn report(out: &mut dyn Write, s: &Signed, json: bool) -> CommandResult {
         if let Some(p) = &s.after {
             write_after(out, p).map_err(io_out)?;
         }
+        if let Some(Ok(sync)) = &s.sync {
+            writeln!(out, "  synced to the remote as site {}", sync.site).map_err(io_out)?;
+        }
+    }
+    if let Some(Err(e)) = &s.sync {
+        crate::text::warn(&format!(
+            "the decision is recorded, but sync failed: {e}; the next `casebench sync` catches up"
+        ));
     }
     if let Some(w) = &a.warning {
         eprintln!("casebench: warning: {}", crate::text::sanitize_line(w));

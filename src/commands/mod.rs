@@ -15,7 +15,10 @@ mod notice;
 pub mod output;
 mod practice;
 mod show;
+mod sites;
+mod sync;
 mod verify;
+mod witness;
 
 /// What a command concluded, as the process exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +52,9 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Audit(a) => audit::run(global, a, out),
         Command::Notice(a) => notice::run(global, a, out),
         Command::Practice(a) => practice::run(global, a, out),
+        Command::Sync(a) => sync::run(global, a, out),
+        Command::Sites(c) => sites::run(global, c, out),
+        Command::Witness(a) => witness::run(global, a, out),
     };
     out.flush()
         .map_err(|e| CommandError::Io(format!("writing output: {e}")))?;

@@ -13,6 +13,9 @@ use crate::record::verify::{Severity, State, verify_log};
 use crate::text::sanitize_line;
 
 pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandResult {
+    if let Some(dir) = &args.sites {
+        return run_sites(dir, args.json, out);
+    }
     let mut report =
         verify_log(&global.cases, args.checkpoint.as_deref()).map_err(CommandError::Io)?;
     crate::record::witness::after_verify(&global.cases, &mut report);
@@ -94,4 +97,86 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
     } else {
         Exit::Problems
     })
+}
+
+/// `verify --sites DIR`: one result per mirrored site; exit 1 if any fails.
+fn run_sites(dir: &std::path::Path, json: bool, out: &mut dyn Write) -> CommandResult {
+    use crate::sites::verify::{CASE_BINDING_HERE, verify_sites};
+    let results = verify_sites(dir).map_err(CommandError::Io)?;
+    let all_ok = results.iter().all(|r| r.first_bad().is_none());
+    if json {
+        let sites: Vec<_> = results
+            .iter()
+            .map(|r| {
+                let bad = r.first_bad();
+                let (head, link, counts) = match &r.report {
+                    Ok(rep) => (
+                        Some(rep.head),
+                        Some(rep.head_link.clone()),
+                        serde_json::json!({
+                            "records": rep.records.len(),
+                            "ok": rep.count(State::Ok),
+                            "superseded_policy": rep.count(State::SupersededPolicy),
+                            "invalid": rep.count(State::Invalid),
+                        }),
+                    ),
+                    Err(_) => (None, None, serde_json::Value::Null),
+                };
+                serde_json::json!({
+                    "site": r.site,
+                    "ok": bad.is_none(),
+                    "head": head,
+                    "head_sha256": link,
+                    "counts": counts,
+                    "first_bad": bad.map(|(s, m)| serde_json::json!({"seq": s, "message": m})),
+                    "case_binding": "not checkable here",
+                })
+            })
+            .collect();
+        let v = serde_json::json!({"ok": all_ok, "sites": sites});
+        write_json(out, &v, false)?;
+    } else {
+        for r in &results {
+            let site = &r.site;
+            if let Ok(rep) = &r.report {
+                for rec in rep.records.iter().filter(|x| x.state != State::Ok) {
+                    for p in &rec.problems {
+                        writeln!(out, "site {site}: {}", sanitize_line(p)).map_err(io_out)?;
+                    }
+                }
+                for i in &rep.issues {
+                    let tag = match i.severity {
+                        Severity::Error => "",
+                        Severity::Warning => "warning: ",
+                    };
+                    writeln!(out, "site {site}: {tag}{}", sanitize_line(&i.message))
+                        .map_err(io_out)?;
+                }
+                writeln!(
+                    out,
+                    "site {site}: {} record(s): {} ok, {} superseded policy, {} invalid; case binding {CASE_BINDING_HERE}",
+                    rep.records.len(),
+                    rep.count(State::Ok),
+                    rep.count(State::SupersededPolicy),
+                    rep.count(State::Invalid)
+                )
+                .map_err(io_out)?;
+            }
+            match r.first_bad() {
+                Some((Some(seq), msg)) => writeln!(
+                    out,
+                    "site {site}: FAILED: first bad record {seq}: {}",
+                    sanitize_line(&msg)
+                )
+                .map_err(io_out)?,
+                Some((None, msg)) => {
+                    writeln!(out, "site {site}: FAILED: {}", sanitize_line(&msg)).map_err(io_out)?
+                }
+                None => writeln!(out, "site {site}: ok").map_err(io_out)?,
+            }
+        }
+        let failed = results.iter().filter(|r| r.first_bad().is_some()).count();
+        writeln!(out, "{} site(s): {failed} failed", results.len()).map_err(io_out)?;
+    }
+    Ok(if all_ok { Exit::Ok } else { Exit::Problems })
 }

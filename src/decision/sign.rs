@@ -22,6 +22,9 @@ pub struct Signed {
     pub key_warning: Option<String>,
     /// For a practice record: its score, or the proposal it makes.
     pub after: Option<AfterPractice>,
+    /// With `sync.after_decide: true`: what the sync that followed did. A failure here
+    /// never undoes the decision (it is signed and on disk); the next sync catches up.
+    pub sync: Option<Result<crate::sites::sync::SyncReport, String>>,
 }
 
 /// Signs `proposal` on `case` as the setting's reviewer and appends it to the log.
@@ -63,5 +66,19 @@ pub fn decide(
         signer: signer.describe(),
         key_warning: signer.warning().map(str::to_string),
         after,
+        sync: sync_after_decide(setting.cases),
     })
+}
+
+/// Runs `sync` when `casebench.yaml` asks for it after each decision.
+fn sync_after_decide(
+    cases: &std::path::Path,
+) -> Option<Result<crate::sites::sync::SyncReport, String>> {
+    let settings = match crate::case::settings::load_settings(cases) {
+        Ok(s) => s?.sync?,
+        Err(p) => return Some(Err(p.headline())),
+    };
+    settings
+        .after_decide
+        .then(|| crate::sites::sync::sync(cases, &settings).map_err(|e| e.to_string()))
 }

@@ -48,6 +48,14 @@ pub fn sign(
             .as_deref()
             .map_or_else(String::new, |w| format!("; {}", sanitize_line(w)))
     );
+    // A failed sync after the decision is said, never a refusal: the record is signed.
+    let who = match &signed.sync {
+        Some(Err(e)) => format!(
+            "{who}; sync failed (the next sync catches up): {}",
+            sanitize_line(e)
+        ),
+        _ => who,
+    };
     let Some(after) = signed.after else {
         return Ok((
             format!("signed record {} ({}) {who}", r.seq, r.outcome),

@@ -1,0 +1,207 @@
+//! The system `git`, called as a program with fixed arguments: never a shell, user text
+//! (a remote, a path) only after `--` or on standard input, never in an option.
+//!
+//! The environment is pinned so that the machine's git configuration cannot change what
+//! runs: no system or global config (no hooks path, no credential helper, no aliases),
+//! no terminal prompt (a sync run from cron must fail, not hang), and only the `file`
+//! and `ssh` transports (`ext::` would run a program).
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The oldest git whose behaviour we rely on (`--pathspec-from-file`, `ls-remote --`).
+pub const MIN_VERSION: (u32, u32) = (2, 34);
+
+/// A git repository (bare, `git_dir`), optionally with a work tree elsewhere.
+#[derive(Debug, Clone)]
+pub struct Git {
+    pub git_dir: PathBuf,
+    pub work_tree: Option<PathBuf>,
+    /// Where relative remote paths are resolved from.
+    pub cwd: PathBuf,
+    /// An index file other than the repository's own.
+    pub index: Option<PathBuf>,
+}
+
+/// What git printed, when it succeeded.
+#[derive(Debug)]
+pub struct Output {
+    pub stdout: Vec<u8>,
+}
+
+/// A git run that failed: the command (without user text) and what git said.
+#[derive(Debug, Clone)]
+pub struct GitError {
+    pub what: String,
+    pub status: Option<i32>,
+    pub stderr: String,
+}
+
+impl std::fmt::Display for GitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let said = self.stderr.trim();
+        match (self.status, said.is_empty()) {
+            (None, _) => write!(f, "git {}: {said}", self.what),
+            (Some(c), true) => write!(f, "git {} failed (exit {c})", self.what),
+            (Some(c), false) => write!(f, "git {} failed (exit {c}): {said}", self.what),
+        }
+    }
+}
+
+fn base_command() -> Command {
+    let mut c = Command::new("git");
+    // ssh must never ask a question (a host key, a passphrase): from cron or the
+    // workbench it would hang or draw over the screen. GIT_SSH_COMMAND still overrides.
+    c.args(["-c", "core.sshCommand=ssh -o BatchMode=yes"]);
+    c.env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_PROTOCOL_FROM_USER", "0")
+        .env("GIT_ALLOW_PROTOCOL", "file:ssh")
+        .env("LC_ALL", "C")
+        // A file named `*.yaml` or `:x` is a file, never a pattern.
+        .env("GIT_LITERAL_PATHSPECS", "1")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_OBJECT_DIRECTORY")
+        .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+        .env_remove("GIT_NAMESPACE")
+        .env_remove("GIT_CONFIG_PARAMETERS")
+        .env_remove("GIT_CONFIG_COUNT")
+        .stdin(Stdio::null());
+    c
+}
+
+fn spawn_error(what: &str, e: &std::io::Error) -> GitError {
+    let stderr = if e.kind() == std::io::ErrorKind::NotFound {
+        "the `git` program was not found; install git 2.34 or newer".to_string()
+    } else {
+        format!("cannot run git: {e}")
+    };
+    GitError {
+        what: what.to_string(),
+        status: None,
+        stderr,
+    }
+}
+
+/// Checks that git is installed and recent enough.
+pub fn check_version() -> Result<(), GitError> {
+    let out = base_command()
+        .arg("--version")
+        .output()
+        .map_err(|e| spawn_error("--version", &e))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text
+        .split_whitespace()
+        .nth(2)
+        .and_then(|v| {
+            let mut it = v.split('.').map(|n| n.parse::<u32>().ok());
+            Some((it.next()??, it.next()??))
+        })
+        .ok_or_else(|| GitError {
+            what: "--version".into(),
+            status: None,
+            stderr: format!("cannot read the git version from `{}`", text.trim()),
+        })?;
+    if version < MIN_VERSION {
+        return Err(GitError {
+            what: "--version".into(),
+            status: None,
+            stderr: format!(
+                "git {}.{} is too old; casebench needs git {}.{} or newer",
+                version.0, version.1, MIN_VERSION.0, MIN_VERSION.1
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// `git init --bare` of `dir` (creating it), if it is not a repository yet.
+pub fn init_bare(dir: &Path) -> Result<(), GitError> {
+    if dir.join("HEAD").is_file() {
+        return Ok(());
+    }
+    let out = base_command()
+        .args(["init", "--quiet", "--bare", "--"])
+        .arg(dir)
+        .output()
+        .map_err(|e| spawn_error("init", &e))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(GitError {
+            what: "init".into(),
+            status: out.status.code(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        })
+    }
+}
+
+impl Git {
+    /// Runs `git <args>` with `input` on standard input. `what` names the command in
+    /// errors (fixed text, never user input).
+    pub fn run<I, S>(&self, what: &str, args: I, input: Option<&[u8]>) -> Result<Output, GitError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = base_command();
+        c.current_dir(&self.cwd).env("GIT_DIR", &self.git_dir);
+        if let Some(w) = &self.work_tree {
+            c.env("GIT_WORK_TREE", w);
+        }
+        if let Some(i) = &self.index {
+            c.env("GIT_INDEX_FILE", i);
+        }
+        c.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+        if input.is_some() {
+            c.stdin(Stdio::piped());
+        }
+        let mut child = c.spawn().map_err(|e| spawn_error(what, &e))?;
+        if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+            // A git that exits early closes the pipe: its status says why.
+            let _ = stdin.write_all(bytes);
+        }
+        let out = child
+            .wait_with_output()
+            .map_err(|e| spawn_error(what, &e))?;
+        if out.status.success() {
+            Ok(Output { stdout: out.stdout })
+        } else {
+            Err(GitError {
+                what: what.to_string(),
+                status: out.status.code(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            })
+        }
+    }
+
+    /// The commit a local ref points at, `None` when there is no such ref.
+    pub fn rev(&self, refname: &str) -> Result<Option<String>, GitError> {
+        let out = self.run(
+            "rev-parse",
+            [
+                "rev-parse",
+                "--quiet",
+                "--verify",
+                "--end-of-options",
+                refname,
+            ],
+            None,
+        );
+        match out {
+            Ok(o) => Ok(Some(String::from_utf8_lossy(&o.stdout).trim().to_string())),
+            Err(e) if e.status == Some(1) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Splits NUL-separated git output.
+pub fn nul_fields(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes.split(|b| *b == 0).filter(|f| !f.is_empty())
+}

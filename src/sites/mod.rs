@@ -1,0 +1,39 @@
+//! Several sites (DESIGN.md section 9): each site's log travels through git to the
+//! compliance office's remote, one branch per site, fast-forward only.
+//!
+//! - [`sync`]: publish this site's records, signatures, checkpoints, policy snapshots
+//!   and allowed_signers; refuse a fork or a rollback.
+//! - [`fetch`]: mirror every site's branch into `DIR/<site>/` (compliance office).
+//! - [`verify`]: verify each mirrored site on its own.
+//!
+//! Case files never travel: they hold the clinical text and stay on site.
+
+pub mod fetch;
+pub mod git;
+pub mod sync;
+pub mod verify;
+pub mod witness;
+
+use std::path::{Path, PathBuf};
+
+use crate::case::settings::{Remote, SiteId};
+
+/// The branch prefix of the sites' logs on the remote.
+pub const SITES_PREFIX: &str = "refs/heads/casebench/sites/";
+
+/// `refs/heads/casebench/sites/<site>`.
+pub fn site_branch(site: &SiteId) -> String {
+    format!("{SITES_PREFIX}{site}")
+}
+
+/// The remote as git is given it: a relative path is taken from the case directory
+/// (where `casebench.yaml` is), whatever the current directory.
+pub fn remote_arg(remote: &Remote, base: &Path) -> std::ffi::OsString {
+    let s = remote.as_str();
+    if s.starts_with("file://") || s.starts_with("ssh://") || s.starts_with('/') {
+        s.into()
+    } else {
+        let p: PathBuf = base.join(s);
+        p.into_os_string()
+    }
+}

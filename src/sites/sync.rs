@@ -1,0 +1,347 @@
+//! `casebench sync`: publish this site's log as commits on `casebench/sites/<site>`.
+//!
+//! Under the log's exclusive lock (no record is half-written while we read), a bare git
+//! repository in `decisions/sync/` uses the case directory as its work tree, so nothing
+//! is copied: the index starts from the remote branch's tree, the files that travel are
+//! added by name (never a directory, so a case file can never slip in), and then
+//! - a file of the remote that this site lacks (`ls-files --deleted`), or
+//! - a file of the remote with other bytes here (`diff --cached`, status `M`)
+//!
+//! under `decisions/` is a fork or a rollback: refused, the seq named, nothing pushed.
+//! Otherwise one commit on top of the remote's head is pushed, fast-forward only. Only
+//! `reviewers/allowed_signers` may change between syncs (the policy in force evolves;
+//! each version is also kept in `decisions/policies/`).
+
+use std::path::{Path, PathBuf};
+
+use super::git::{self, Git, GitError, nul_fields};
+use super::{remote_arg, site_branch};
+use crate::case::settings::SyncSettings;
+use crate::record::log::{self, LOCK_MODE, Paths};
+use crate::store::lock::LockGuard;
+
+/// The work area: a bare git repository beside the log.
+pub const WORK_DIR: &str = "sync";
+/// Where the last fetched remote head is kept in the work area.
+const REMOTE_REF: &str = "refs/casebench/remote";
+const ALLOWED_SIGNERS: &str = "reviewers/allowed_signers";
+
+/// What a sync did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    pub site: String,
+    /// Files published by this run (relative to the case directory).
+    pub added: Vec<String>,
+    /// Seqs of the records published by this run.
+    pub records: Vec<u64>,
+    /// The remote branch's head after the run (`None`: nothing published yet).
+    pub head: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The remote holds something this log contradicts: a fork or a rollback.
+    #[error("{message}")]
+    Diverged { seq: Option<u64>, message: String },
+    /// The remote refused the push (its branch moved, or it forbids this update).
+    #[error("the remote refused the update: {0}")]
+    Rejected(String),
+    /// The remote could not be reached or read.
+    #[error("remote unreachable: {0}")]
+    Unreachable(String),
+    /// Anything else: git missing, an I/O error.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<GitError> for SyncError {
+    fn from(e: GitError) -> SyncError {
+        SyncError::Failed(e.to_string())
+    }
+}
+
+/// Publishes the log of `cases` to the remote of `settings`.
+pub fn sync(cases: &Path, settings: &SyncSettings) -> Result<SyncReport, SyncError> {
+    git::check_version()?;
+    let paths = Paths::new(cases);
+    if !paths.log.is_dir() {
+        return Err(SyncError::Failed(format!(
+            "{}: no decision log yet: nothing to publish",
+            paths.log.display()
+        )));
+    }
+    let _lock = LockGuard::exclusive(&paths.lock, LOCK_MODE)
+        .map_err(|e| SyncError::Failed(format!("{}: cannot lock: {e}", paths.lock.display())))?;
+    let work = paths.decisions.join(WORK_DIR);
+    git::init_bare(&work)?;
+    let g = Git {
+        git_dir: work,
+        work_tree: Some(cases.to_path_buf()),
+        cwd: cases.to_path_buf(),
+        index: None,
+    };
+    let remote = remote_arg(&settings.remote, cases);
+    let branch = site_branch(&settings.site);
+
+    let base = fetch_site(&g, &remote, &branch)?;
+    match &base {
+        Some(_) => g.run("read-tree", ["read-tree", REMOTE_REF], None)?,
+        None => g.run("read-tree", ["read-tree", "--empty"], None)?,
+    };
+    let files = travelling_files(&paths)?;
+    let mut list = Vec::new();
+    for f in &files {
+        list.extend_from_slice(f.as_bytes());
+        list.push(0);
+    }
+    g.run(
+        "add",
+        [
+            "add",
+            "--force",
+            "--ignore-removal",
+            "--pathspec-from-file=-",
+            "--pathspec-file-nul",
+        ],
+        Some(&list),
+    )?;
+    refuse_missing(&g)?;
+    let added = compare(&g, base.is_some())?;
+    let records: Vec<u64> = added.iter().filter_map(|p| record_seq(p)).collect();
+    if added.is_empty() && !policy_changed(&g, base.is_some())? {
+        return Ok(SyncReport {
+            site: settings.site.to_string(),
+            added,
+            records,
+            head: base,
+        });
+    }
+    let tree = text(g.run("write-tree", ["write-tree"], None)?.stdout);
+    let message = match (records.first(), records.last()) {
+        (Some(a), Some(b)) => format!("casebench sync {}: records {a}..{b}\n", settings.site),
+        _ => format!("casebench sync {}: policy and checkpoints\n", settings.site),
+    };
+    let mut args = vec![
+        "-c",
+        "user.name=casebench",
+        "-c",
+        "user.email=casebench@sites.invalid",
+        "commit-tree",
+        &tree,
+    ];
+    if let Some(b) = &base {
+        args.extend(["-p", b.as_str()]);
+    }
+    args.extend(["-F", "-"]);
+    let commit = text(
+        g.run("commit-tree", &args, Some(message.as_bytes()))?
+            .stdout,
+    );
+    let refspec = format!("{commit}:{branch}");
+    let mut push: Vec<std::ffi::OsString> =
+        vec!["push".into(), "--quiet".into(), "--".into(), remote.clone()];
+    push.push(refspec.into());
+    if let Err(e) = g.run("push", &push, None) {
+        let said = e.stderr.to_ascii_lowercase();
+        return Err(
+            if said.contains("rejected") || said.contains("non-fast-forward") {
+                SyncError::Rejected(e.to_string())
+            } else {
+                SyncError::Unreachable(e.to_string())
+            },
+        );
+    }
+    g.run("update-ref", ["update-ref", REMOTE_REF, &commit], None)?;
+    Ok(SyncReport {
+        site: settings.site.to_string(),
+        added,
+        records,
+        head: Some(commit),
+    })
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8_lossy(&bytes).trim().to_string()
+}
+
+/// Fetches the site's branch into `REMOTE_REF`: `None` when the remote has no such
+/// branch yet. Any failure to talk to the remote is `Unreachable`.
+fn fetch_site(
+    g: &Git,
+    remote: &std::ffi::OsString,
+    branch: &str,
+) -> Result<Option<String>, SyncError> {
+    let mut ls: Vec<std::ffi::OsString> = vec!["ls-remote".into(), "--".into(), remote.clone()];
+    ls.push(branch.into());
+    let out = g
+        .run("ls-remote", &ls, None)
+        .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+    let listed = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.split_whitespace().nth(1) == Some(branch));
+    if !listed {
+        // A remote without our branch: forget what we fetched before, if anything.
+        let _ = g.run("update-ref", ["update-ref", "-d", REMOTE_REF], None);
+        return Ok(None);
+    }
+    let refspec = format!("+{branch}:{REMOTE_REF}");
+    let mut fetch: Vec<std::ffi::OsString> = vec![
+        "fetch".into(),
+        "--quiet".into(),
+        "--no-tags".into(),
+        "--no-write-fetch-head".into(),
+        "--".into(),
+        remote.clone(),
+    ];
+    fetch.push(refspec.into());
+    g.run("fetch", &fetch, None)
+        .map_err(|e| SyncError::Unreachable(e.to_string()))?;
+    Ok(g.rev(REMOTE_REF)?)
+}
+
+/// The files that travel, relative to the case directory: records and signatures (by
+/// their log names only), checkpoints, policy snapshots, and allowed_signers.
+fn travelling_files(p: &Paths) -> Result<Vec<String>, SyncError> {
+    let mut out = Vec::new();
+    let dirs: [(&Path, &str, bool); 3] = [
+        (&p.log, "decisions/log", true),
+        (&p.checkpoints, "decisions/checkpoints", false),
+        (&p.policies, "decisions/policies", false),
+    ];
+    for (dir, rel, log_names_only) in dirs {
+        for name in regular_files(dir)? {
+            let keep = if log_names_only {
+                log::parse_name(&name).is_some()
+            } else {
+                !name.starts_with('.') && !name.starts_with(crate::store::publish::TEMP_PREFIX)
+            };
+            if keep {
+                out.push(format!("{rel}/{name}"));
+            }
+        }
+    }
+    if p.cases.join(ALLOWED_SIGNERS).is_file() {
+        out.push(ALLOWED_SIGNERS.to_string());
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn regular_files(dir: &Path) -> Result<Vec<String>, SyncError> {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(SyncError::Failed(format!("{}: {e}", dir.display()))),
+    };
+    let mut names = Vec::new();
+    for e in rd {
+        let e = e.map_err(|e| SyncError::Failed(format!("{}: {e}", dir.display())))?;
+        let is_file = e.file_type().map(|t| t.is_file()).unwrap_or(false);
+        if let (true, Some(name)) = (is_file, e.file_name().to_str()) {
+            names.push(name.to_string());
+        }
+    }
+    Ok(names)
+}
+
+/// The seq of a record or signature path under `decisions/log/`.
+pub fn record_seq(path: &str) -> Option<u64> {
+    let name = path.strip_prefix("decisions/log/")?;
+    log::parse_name(name).map(|(seq, _)| seq)
+}
+
+fn diverged(path: &str, what: &str) -> SyncError {
+    let seq = record_seq(path);
+    let message = match seq {
+        Some(s) => format!(
+            "refusing to sync: record {s}: {what} ({path}); a fork (a copy of this site that grew on its own) or a rollback of this log: nothing was pushed"
+        ),
+        None => format!("refusing to sync: {path}: {what}; nothing was pushed"),
+    };
+    SyncError::Diverged { seq, message }
+}
+
+/// A file the remote holds and this site lacks.
+fn refuse_missing(g: &Git) -> Result<(), SyncError> {
+    let out = g.run(
+        "ls-files",
+        ["ls-files", "-z", "--deleted", "--", "decisions"],
+        None,
+    )?;
+    let mut missing: Vec<String> = nul_fields(&out.stdout)
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    missing.sort_by_key(|p| (record_seq(p).unwrap_or(u64::MAX), p.clone()));
+    match missing.first() {
+        Some(p) => Err(diverged(p, "the remote holds it and this log lacks it")),
+        None => Ok(()),
+    }
+}
+
+/// Files new to the remote; other bytes for a file under `decisions/` are refused.
+fn compare(g: &Git, has_base: bool) -> Result<Vec<String>, SyncError> {
+    let out = if has_base {
+        g.run(
+            "diff",
+            [
+                "diff",
+                "--cached",
+                "--no-renames",
+                "--name-status",
+                "-z",
+                REMOTE_REF,
+                "--",
+            ],
+            None,
+        )?
+    } else {
+        g.run("ls-files", ["ls-files", "-z", "--cached"], None)?
+    };
+    let fields: Vec<String> = nul_fields(&out.stdout)
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    if !has_base {
+        return Ok(fields);
+    }
+    let mut added = Vec::new();
+    let mut changed = Vec::new();
+    for pair in fields.chunks(2) {
+        let [status, path] = pair else { continue };
+        match status.as_str() {
+            "A" => added.push(path.clone()),
+            _ if path == ALLOWED_SIGNERS => {}
+            _ => changed.push(path.clone()),
+        }
+    }
+    changed.sort_by_key(|p| (record_seq(p).unwrap_or(u64::MAX), p.clone()));
+    if let Some(p) = changed.first() {
+        return Err(diverged(p, "other bytes here than on the remote"));
+    }
+    Ok(added)
+}
+
+/// Whether allowed_signers differs from the remote's.
+fn policy_changed(g: &Git, has_base: bool) -> Result<bool, SyncError> {
+    if !has_base {
+        return Ok(false);
+    }
+    let out = g.run(
+        "diff",
+        [
+            "diff",
+            "--cached",
+            "--name-only",
+            "-z",
+            REMOTE_REF,
+            "--",
+            ALLOWED_SIGNERS,
+        ],
+        None,
+    )?;
+    Ok(!out.stdout.is_empty())
+}
+
+/// The work area of a case directory (for tests and docs).
+pub fn work_dir(cases: &Path) -> PathBuf {
+    Paths::new(cases).decisions.join(WORK_DIR)
+}
