@@ -57,6 +57,10 @@ pub enum Msg {
     },
     /// Cases the decision log holds a decision (or review) for.
     Decided(Vec<String>),
+    /// Who signed each decided case's record in force, and when (`Index::decided_by`).
+    DecidedBy(std::collections::HashMap<String, crate::record::log::DecidedBy>),
+    /// The case ids with a saved draft (`drafts::list`), or why they cannot be listed.
+    Drafts(Result<Vec<String>, String>),
     /// Something went wrong in the background (removing a draft...): shown, not fatal.
     Error(String),
     /// SIGHUP, SIGTERM or a terminal read error: save and leave now.
@@ -82,6 +86,8 @@ pub enum Effect {
     /// Restart the typing-pause timer for the draft.
     DraftEdited,
     RemoveDraft(String),
+    /// List the saved drafts (the queue marks their cases).
+    ListDrafts,
     /// Ask the advisor about case `index` of the set: its recommendation.
     Advise {
         index: usize,
@@ -185,6 +191,10 @@ pub struct Row {
     pub title: String,
     /// What the fuzzy filter matches against.
     pub haystack: String,
+    /// A saved draft exists for this case (marked `D` in the queue).
+    pub draft: bool,
+    /// A training case (marked `P` in the queue).
+    pub practice: bool,
 }
 
 impl Row {
@@ -207,6 +217,8 @@ impl Row {
             days_left: e.days_left,
             requester,
             title,
+            draft: false,
+            practice: false,
         }
     }
 }
@@ -353,6 +365,14 @@ pub struct State {
     pub quit: bool,
     /// Case ids with a decision in the log (from the loader, and signed this session).
     pub decided: std::collections::HashSet<String>,
+    /// "decided by X at T" (sanitised) per decided case, from the log's index.
+    pub decided_by: std::collections::HashMap<String, String>,
+    /// Case ids with a saved draft.
+    pub drafts: std::collections::HashSet<String>,
+    /// Where drafts are saved (sanitised; empty when unknown), to say so on leaving.
+    pub drafts_dir: String,
+    /// The case whose draft `x` asked to discard: `y` confirms, any other key keeps it.
+    pub confirm_discard: Option<String>,
     /// Who would sign, with which key (sanitised), for the form's preview.
     pub signer: String,
     /// Whether the signer is a trainee, hints, and the practice comparison.
@@ -387,6 +407,10 @@ impl State {
             size: (80, 24),
             quit: false,
             decided: Default::default(),
+            decided_by: Default::default(),
+            drafts: Default::default(),
+            drafts_dir: String::new(),
+            confirm_discard: None,
             signer: "(no --reviewer given)".into(),
             practice: Default::default(),
             countersign: Default::default(),

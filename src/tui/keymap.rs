@@ -72,7 +72,7 @@ actions! {
     StatusFilter => "status_filter", "cycle the status filter";
     ShowInvalid => "show_invalid", "list invalid case files and their errors";
     Decide => "decide", "decision form (resumes the draft)";
-    DiscardDraft => "discard_draft", "discard the saved draft";
+    DiscardDraft => "discard_draft", "discard the saved draft (asks first: y discards)";
     Advisor => "advisor", "show or hide the advisor panel";
     Countersign => "countersign", "countersign the trainee's proposal on this case";
     Toggle => "toggle", "release / withhold the record";
