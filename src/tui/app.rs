@@ -295,6 +295,8 @@ pub struct QueueState {
     pub filter: String,
     pub filtering: bool,
     pub status: Option<Status>,
+    /// Only training cases (`p`), for trainees.
+    pub practice_only: bool,
 }
 
 /// An invalid case file and its problems, sanitised.

@@ -368,7 +368,7 @@ pub fn refilter(state: &mut State) {
     let mut best: Option<(u32, usize)> = None;
     q.visible.clear();
     for (i, r) in state.rows.iter().enumerate() {
-        if status.is_some_and(|s| r.status != s) {
+        if status.is_some_and(|s| r.status != s) || (q.practice_only && !r.practice) {
             continue;
         }
         if !q.filter.is_empty() {
@@ -452,6 +452,10 @@ fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.queue.status = STATUS_CYCLE[pos.map_or(0, |p| (p + 1) % STATUS_CYCLE.len())];
             refilter(state);
         }
+        Action::PracticeOnly => {
+            state.queue.practice_only = !state.queue.practice_only;
+            refilter(state);
+        }
         Action::ShowInvalid => {
             if state.invalid.is_empty() {
                 state.message = Some((Role::Ok, "every case file is valid".into()));
@@ -463,6 +467,7 @@ fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back => {
             state.queue.filter.clear();
             state.queue.status = None;
+            state.queue.practice_only = false;
             refilter(state);
         }
         Action::Quit => {

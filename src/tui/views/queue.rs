@@ -95,6 +95,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             format!(" · status: {}", status_text(s).0),
         ));
     }
+    if q.practice_only {
+        title.push(span(t, Role::Focus, " · practice only"));
+    }
     // The legend of the marks, only for marks on this list.
     let rows_of = || q.visible.iter().filter_map(|&i| state.rows.get(i));
     if rows_of().any(|r| r.draft) {
