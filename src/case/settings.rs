@@ -16,6 +16,39 @@ pub struct Settings {
     pub privacy_contact: PrivacyContact,
     #[serde(default)]
     pub site: String,
+    /// What this directory is: a real clinic's (the default), or a sample or training
+    /// library of synthetic cases.
+    #[serde(default)]
+    pub library: Library,
+    /// The day a sample or training library is dated to: its deadlines are computed as of
+    /// this day unless `--today` / `CASEBENCH_TODAY` says otherwise. Refused on a real
+    /// directory, whose deadlines always run on the calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Library {
+    #[default]
+    Real,
+    Sample,
+    Training,
+}
+
+impl Library {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Library::Real => "real",
+            Library::Sample => "sample",
+            Library::Training => "training",
+        }
+    }
+}
+
+/// The day a sample or training library is "as of", from `dir/casebench.yaml`.
+pub fn as_of(dir: &Path) -> Result<Option<(chrono::NaiveDate, Library)>, Problem> {
+    Ok(load_settings(dir)?.and_then(|s| s.as_of.map(|d| (d, s.library))))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,7 +102,23 @@ pub fn load_settings(dir: &Path) -> Result<Option<Settings>, Problem> {
     };
     let src = std::str::from_utf8(&bytes)
         .map_err(|_| Problem::file_level(path.clone(), "invalid UTF-8; expected UTF-8 text"))?;
-    crate::yaml::from_str(src)
-        .map(Some)
-        .map_err(|e| Problem::at(path, src, e.line, e.column, e.message))
+    let settings: Settings = crate::yaml::from_str(src)
+        .map_err(|e| Problem::at(path.clone(), src, e.line, e.column, e.message))?;
+    if settings.as_of.is_some() && settings.library == Library::Real {
+        // A real clinic's deadlines must never run on a fixed date.
+        let line = src
+            .lines()
+            .position(|l| l.trim_start().starts_with("as_of:"))
+            .map_or(1, |i| i as u32 + 1);
+        return Err(Problem::at(
+            path,
+            src,
+            line,
+            1,
+            "as_of is only for a sample or training library; expected `library: sample` or \
+             `library: training` beside it (a real case directory runs on the calendar)"
+                .into(),
+        ));
+    }
+    Ok(Some(settings))
 }

@@ -371,6 +371,8 @@ pub struct State {
     pub decided_by: std::collections::HashMap<String, String>,
     /// Case ids with a saved draft.
     pub drafts: std::collections::HashSet<String>,
+    /// "sample library as of 2026-11-23" when the directory's `as_of` day is in effect.
+    pub library_note: Option<String>,
     /// Where drafts are saved (sanitised; empty when unknown), to say so on leaving.
     pub drafts_dir: String,
     /// The case whose draft `x` asked to discard: `y` confirms, any other key keeps it.
@@ -412,6 +414,7 @@ impl State {
             decided_by: Default::default(),
             drafts: Default::default(),
             drafts_dir: String::new(),
+            library_note: None,
             confirm_discard: None,
             signer: "(no --reviewer given)".into(),
             practice: Default::default(),
@@ -444,6 +447,11 @@ impl State {
     pub fn context(&self) -> Context {
         self.screen.context()
     }
+}
+
+/// The header's note on a sample or training library's fixed day.
+pub fn library_note(kind: crate::case::settings::Library, day: NaiveDate) -> String {
+    format!("{} library as of {day}", kind.as_str())
 }
 
 /// Invalid files as sanitised text: the path and each problem with its snippet.

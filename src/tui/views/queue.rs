@@ -82,12 +82,15 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let mut title = vec![
         span(t, Role::Title, "casebench"),
         span(t, Role::Muted, format!(" · {} · ", state.cases_dir)),
-        span(
-            t,
-            Role::Normal,
-            format!("{} of {} cases", q.visible.len(), state.rows.len()),
-        ),
     ];
+    if let Some(note) = &state.library_note {
+        title.push(span(t, Role::Warning, format!("{note} · ")));
+    }
+    title.extend([span(
+        t,
+        Role::Normal,
+        format!("{} of {} cases", q.visible.len(), state.rows.len()),
+    )]);
     if let Some(s) = q.status {
         title.push(span(
             t,
