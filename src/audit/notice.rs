@@ -253,6 +253,8 @@ mod tests {
                 phone: "555-0100".into(),
             },
             site: String::new(),
+            library: Default::default(),
+            as_of: None,
         }
     }
 
