@@ -10,6 +10,7 @@ mod audit;
 mod check;
 mod checkpoint;
 mod decide;
+mod docs;
 mod list;
 mod notice;
 pub mod output;
@@ -49,6 +50,8 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Audit(a) => audit::run(global, a, out),
         Command::Notice(a) => notice::run(global, a, out),
         Command::Practice(a) => practice::run(global, a, out),
+        Command::Completions(a) => docs::completions(a.shell, out),
+        Command::Man => docs::man(out),
     };
     out.flush()
         .map_err(|e| CommandError::Io(format!("writing output: {e}")))?;
