@@ -41,13 +41,33 @@ pub struct Global {
     /// Capture the mouse in the workbench (off by default so terminal selection works).
     #[arg(long)]
     pub mouse: bool,
+    /// The directory's `as_of` day, read once (see [`Global::today`]).
+    #[arg(skip)]
+    pub as_of_cache: std::sync::OnceLock<Option<(NaiveDate, crate::case::settings::Library)>>,
 }
 
 impl Global {
     /// The effective "today": the override, or the local calendar date.
+    ///
+    /// In order: `--today` / `CASEBENCH_TODAY`; the `as_of` day of a sample or training
+    /// library (`casebench.yaml`); the local calendar date. Every command and the
+    /// workbench call this one function, so they agree on the day.
     pub fn today(&self) -> NaiveDate {
         self.today
+            .or_else(|| self.library_as_of().map(|(d, _)| d))
             .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// The `as_of` day and kind of library when it is in effect (no `--today`), for the
+    /// "sample library as of ..." header. A missing or unreadable `casebench.yaml` has
+    /// none (`check` and `notice` report a broken one).
+    pub fn library_as_of(&self) -> Option<(NaiveDate, crate::case::settings::Library)> {
+        if self.today.is_some() {
+            return None;
+        }
+        *self
+            .as_of_cache
+            .get_or_init(|| crate::case::settings::as_of(&self.cases).ok().flatten())
     }
 
     /// The options a decision is made under, for the decision workflow.
@@ -95,6 +115,10 @@ pub enum Command {
     Sites(SitesCommand),
     /// Cosign each mirrored site's head; refuse and report a rollback or fork.
     Witness(WitnessArgs),
+    /// Print a shell completion script (bash, zsh or fish) to standard output.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output: `casebench man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -122,6 +146,20 @@ pub struct SitesFetchArgs {
     pub into: PathBuf,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Clone, Args)]

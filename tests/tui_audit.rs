@@ -337,6 +337,7 @@ fn global(env: &Env, who: &str) -> Global {
         theme: None,
         today: Some(today()),
         mouse: false,
+        as_of_cache: Default::default(),
     }
 }
 

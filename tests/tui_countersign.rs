@@ -280,6 +280,7 @@ fn the_effects_sign_function_writes_a_countersign_record_that_verifies() {
         theme: None,
         today: Some(today),
         mouse: false,
+        as_of_cache: Default::default(),
     };
     // An empty rationale is refused; so is a trainee.
     assert!(countersign::sign(&global(A), &set, REAL, seq, " ").is_err());

@@ -274,3 +274,58 @@ fn comparison_snapshots() {
         );
     }
 }
+
+/// The queue of the fixture cases with AR-2026-0101 replaced by the training case.
+fn mixed_queue() -> State {
+    let mut set = fixture_set();
+    set.cases.retain(|c| c.case.id != CASE);
+    set.cases.extend(practice_set().cases);
+    state_with(set, Theme::default_theme())
+}
+
+#[test]
+fn the_queue_marks_practice_cases_with_a_letter_and_p_filters_to_them() {
+    let mut s = mixed_queue();
+    let marked: Vec<&str> = s
+        .rows
+        .iter()
+        .filter(|r| r.practice)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(marked, [CASE]);
+    let screen = render(&mut s, 100, 24);
+    let line = screen.lines().find(|l| l.contains(CASE)).unwrap();
+    // A letter beside the id (not colour alone), and its legend on the title line.
+    assert!(line.contains("P  AR-2026-0101"), "{line}");
+    assert!(
+        screen.lines().next().unwrap().contains("P practice"),
+        "{screen}"
+    );
+    let other = screen.lines().find(|l| l.contains("DC-2026-0007")).unwrap();
+    assert!(!other.contains('P'), "{other}");
+
+    send(&mut s, [key('p')]);
+    assert!(s.queue.practice_only);
+    let visible: Vec<&str> = s
+        .queue
+        .visible
+        .iter()
+        .map(|&i| s.rows[i].id.as_str())
+        .collect();
+    assert_eq!(visible, [CASE]);
+    assert!(render(&mut s, 100, 24).contains("practice only"));
+    // Again shows all; Esc clears it too.
+    send(&mut s, [key('p')]);
+    assert_eq!(s.queue.visible.len(), 3);
+    send(&mut s, [key('p'), code(KeyCode::Esc)]);
+    assert!(!s.queue.practice_only);
+    assert_eq!(s.queue.visible.len(), 3);
+}
+
+#[test]
+fn the_practice_filter_is_in_the_queue_help() {
+    let mut s = mixed_queue();
+    send(&mut s, [key('?')]);
+    let screen = render(&mut s, 100, 40);
+    assert!(screen.contains("only practice cases"), "{screen}");
+}

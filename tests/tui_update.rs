@@ -270,7 +270,8 @@ fn a_saved_draft_is_offered_and_resumed_or_discarded() {
     assert_eq!(f.outcome, Some(casebench::case::Outcome::Deny));
     assert_eq!(f.rationale.lines(), ["first line", "second ^[[2J"]);
     send(&mut s, [code(KeyCode::Esc)]);
-    let fx = send(&mut s, [key('x')]);
+    assert!(send(&mut s, [key('x')]).is_empty(), "x only asks");
+    let fx = send(&mut s, [key('y')]);
     assert_eq!(fx, [Effect::RemoveDraft("AR-2026-0101".into())]);
     assert!(s.form.is_none() && s.case.as_ref().unwrap().draft.is_none());
 }
@@ -449,8 +450,9 @@ fn a_draft_saved_by_the_pause_can_be_discarded_from_the_case_view() {
         send(&mut s, [code(KeyCode::Esc)]).is_empty(),
         "nothing left to save"
     );
+    assert!(send(&mut s, [key('x')]).is_empty(), "x only asks");
     assert_eq!(
-        send(&mut s, [key('x')]),
+        send(&mut s, [key('y')]),
         [Effect::RemoveDraft("AR-2026-0101".into())]
     );
 }
@@ -559,5 +561,7 @@ fn outcome_messages_are_shown_whole_where_the_key_was_pressed_until_closed() {
     send(&mut s, [code(KeyCode::Esc)]);
     s.case.as_mut().unwrap().draft = Some(Draft::default());
     send(&mut s, [key('x')]);
+    assert_eq!(s.banner.as_ref().unwrap().title, "Discard the draft?");
+    send(&mut s, [key('y')]);
     assert_eq!(s.banner.as_ref().unwrap().title, "Draft discarded");
 }

@@ -254,6 +254,8 @@ mod tests {
             },
             site: String::new(),
             sync: None,
+            library: Default::default(),
+            as_of: None,
         }
     }
 

@@ -19,6 +19,15 @@ pub struct Settings {
     /// Publishing this site's log to the health system's remote (DESIGN.md section 9).
     #[serde(default)]
     pub sync: Option<SyncSettings>,
+    /// What this directory is: a real clinic's (the default), or a sample or training
+    /// library of synthetic cases.
+    #[serde(default)]
+    pub library: Library,
+    /// The day a sample or training library is dated to: its deadlines are computed as of
+    /// this day unless `--today` / `CASEBENCH_TODAY` says otherwise. Refused on a real
+    /// directory, whose deadlines always run on the calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// `sync: { site, remote, after_decide }`.
@@ -60,6 +69,25 @@ impl TryFrom<String> for SiteId {
                 "site id `{}`: expected 1 to 32 of a-z, 0-9 and `-`, starting with a letter or digit",
                 crate::text::sanitize_line(&s)
             ))
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Library {
+    #[default]
+    Real,
+    Sample,
+    Training,
+}
+
+impl Library {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Library::Real => "real",
+            Library::Sample => "sample",
+            Library::Training => "training",
         }
     }
 }
@@ -143,6 +171,11 @@ impl std::fmt::Display for Remote {
     }
 }
 
+/// The day a sample or training library is "as of", from `dir/casebench.yaml`.
+pub fn as_of(dir: &Path) -> Result<Option<(chrono::NaiveDate, Library)>, Problem> {
+    Ok(load_settings(dir)?.and_then(|s| s.as_of.map(|d| (d, s.library))))
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsEntity {
@@ -194,9 +227,25 @@ pub fn load_settings(dir: &Path) -> Result<Option<Settings>, Problem> {
     };
     let src = std::str::from_utf8(&bytes)
         .map_err(|_| Problem::file_level(path.clone(), "invalid UTF-8; expected UTF-8 text"))?;
-    crate::yaml::from_str(src)
-        .map(Some)
-        .map_err(|e| Problem::at(path, src, e.line, e.column, e.message))
+    let settings: Settings = crate::yaml::from_str(src)
+        .map_err(|e| Problem::at(path.clone(), src, e.line, e.column, e.message))?;
+    if settings.as_of.is_some() && settings.library == Library::Real {
+        // A real clinic's deadlines must never run on a fixed date.
+        let line = src
+            .lines()
+            .position(|l| l.trim_start().starts_with("as_of:"))
+            .map_or(1, |i| i as u32 + 1);
+        return Err(Problem::at(
+            path,
+            src,
+            line,
+            1,
+            "as_of is only for a sample or training library; expected `library: sample` or \
+             `library: training` beside it (a real case directory runs on the calendar)"
+                .into(),
+        ));
+    }
+    Ok(Some(settings))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod audit;
 mod check;
 mod checkpoint;
 mod decide;
+mod docs;
 mod list;
 mod notice;
 pub mod output;
@@ -55,6 +56,8 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Sync(a) => sync::run(global, a, out),
         Command::Sites(c) => sites::run(global, c, out),
         Command::Witness(a) => witness::run(global, a, out),
+        Command::Completions(a) => docs::completions(a.shell, out),
+        Command::Man => docs::man(out),
     };
     out.flush()
         .map_err(|e| CommandError::Io(format!("writing output: {e}")))?;

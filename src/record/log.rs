@@ -133,6 +133,13 @@ impl CaseHistory {
     }
 }
 
+/// Who signed the record in force on a case, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecidedBy {
+    pub reviewer: String,
+    pub time: DateTime<Utc>,
+}
+
 /// The head of the log and every case's history.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
@@ -146,10 +153,24 @@ impl Index {
     /// The ids of the cases with a decision in force (decision, review or countersign):
     /// the queue shows them as decided.
     pub fn decided_cases(&self) -> std::collections::HashSet<String> {
+        self.decided_by().into_keys().collect()
+    }
+
+    /// Who settled each decided case and when: the record in force
+    /// ([`CaseHistory::final_record`]), for "decided by X at T".
+    pub fn decided_by(&self) -> HashMap<String, DecidedBy> {
         self.cases
             .iter()
-            .filter(|(_, h)| h.final_record().is_some())
-            .map(|(id, _)| id.clone())
+            .filter_map(|(id, h)| {
+                let e = h.final_record()?;
+                Some((
+                    id.clone(),
+                    DecidedBy {
+                        reviewer: e.reviewer.clone(),
+                        time: e.time,
+                    },
+                ))
+            })
             .collect()
     }
 

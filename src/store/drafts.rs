@@ -119,6 +119,39 @@ pub fn load(case_id: &str) -> Result<Option<Draft>, DraftError> {
     load_in(&drafts_dir()?, case_id)
 }
 
+/// The case ids that have a saved draft, sorted. No drafts directory is no drafts.
+pub fn list() -> Result<Vec<String>, DraftError> {
+    list_in(&drafts_dir()?)
+}
+
+pub fn list_in(dir: &Path) -> Result<Vec<String>, DraftError> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(DraftError::Io {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let mut ids = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|source| DraftError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let name = entry.file_name();
+        // Temporary files start with `.`; file_name() refuses ids that are not case ids.
+        let id = name.to_str().and_then(|n| n.strip_suffix(".yaml"));
+        if let Some(id) = id.filter(|id| file_name(id).is_ok()) {
+            ids.push(id.to_string());
+        }
+    }
+    ids.sort();
+    Ok(ids)
+}
+
 /// Removes the draft of `case_id` (after its decision was recorded). No draft is fine.
 pub fn remove(case_id: &str) -> Result<(), DraftError> {
     remove_in(&drafts_dir()?, case_id)
@@ -270,6 +303,26 @@ mod tests {
             }],
             rationale: "line one\nline: two # not a comment\n".into(),
         }
+    }
+
+    #[test]
+    fn list_names_the_cases_with_a_draft_and_skips_temporaries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("drafts");
+        assert_eq!(
+            list_in(&dir).unwrap(),
+            Vec::<String>::new(),
+            "no directory yet"
+        );
+        let mut d = sample();
+        save_in(&dir, &d).unwrap();
+        d.case = "AR-2026-0007".into();
+        save_in(&dir, &d).unwrap();
+        fs::write(dir.join(".AR-2026-0101.yaml.1.0.tmp"), "x").unwrap();
+        fs::write(dir.join("notes.txt"), "x").unwrap();
+        assert_eq!(list_in(&dir).unwrap(), ["AR-2026-0007", "AR-2026-0101"]);
+        remove_in(&dir, "AR-2026-0007").unwrap();
+        assert_eq!(list_in(&dir).unwrap(), ["AR-2026-0101"]);
     }
 
     #[test]

@@ -57,6 +57,10 @@ pub enum Msg {
     },
     /// Cases the decision log holds a decision (or review) for.
     Decided(Vec<String>),
+    /// Who signed each decided case's record in force, and when (`Index::decided_by`).
+    DecidedBy(std::collections::HashMap<String, crate::record::log::DecidedBy>),
+    /// The case ids with a saved draft (`drafts::list`), or why they cannot be listed.
+    Drafts(Result<Vec<String>, String>),
     /// Something went wrong in the background (removing a draft...): shown, not fatal.
     Error(String),
     /// SIGHUP, SIGTERM or a terminal read error: save and leave now.
@@ -82,6 +86,8 @@ pub enum Effect {
     /// Restart the typing-pause timer for the draft.
     DraftEdited,
     RemoveDraft(String),
+    /// List the saved drafts (the queue marks their cases).
+    ListDrafts,
     /// Ask the advisor about case `index` of the set: its recommendation.
     Advise {
         index: usize,
@@ -185,6 +191,10 @@ pub struct Row {
     pub title: String,
     /// What the fuzzy filter matches against.
     pub haystack: String,
+    /// A saved draft exists for this case (marked `D` in the queue).
+    pub draft: bool,
+    /// A training case (marked `P` in the queue).
+    pub practice: bool,
 }
 
 impl Row {
@@ -207,6 +217,8 @@ impl Row {
             days_left: e.days_left,
             requester,
             title,
+            draft: false,
+            practice: false,
         }
     }
 }
@@ -283,6 +295,8 @@ pub struct QueueState {
     pub filter: String,
     pub filtering: bool,
     pub status: Option<Status>,
+    /// Only training cases (`p`), for trainees.
+    pub practice_only: bool,
 }
 
 /// An invalid case file and its problems, sanitised.
@@ -353,6 +367,16 @@ pub struct State {
     pub quit: bool,
     /// Case ids with a decision in the log (from the loader, and signed this session).
     pub decided: std::collections::HashSet<String>,
+    /// "decided by X at T" (sanitised) per decided case, from the log's index.
+    pub decided_by: std::collections::HashMap<String, String>,
+    /// Case ids with a saved draft.
+    pub drafts: std::collections::HashSet<String>,
+    /// "sample library as of 2026-11-23" when the directory's `as_of` day is in effect.
+    pub library_note: Option<String>,
+    /// Where drafts are saved (sanitised; empty when unknown), to say so on leaving.
+    pub drafts_dir: String,
+    /// The case whose draft `x` asked to discard: `y` confirms, any other key keeps it.
+    pub confirm_discard: Option<String>,
     /// Who would sign, with which key (sanitised), for the form's preview.
     pub signer: String,
     /// Whether the signer is a trainee, hints, and the practice comparison.
@@ -387,6 +411,11 @@ impl State {
             size: (80, 24),
             quit: false,
             decided: Default::default(),
+            decided_by: Default::default(),
+            drafts: Default::default(),
+            drafts_dir: String::new(),
+            library_note: None,
+            confirm_discard: None,
             signer: "(no --reviewer given)".into(),
             practice: Default::default(),
             countersign: Default::default(),
@@ -418,6 +447,11 @@ impl State {
     pub fn context(&self) -> Context {
         self.screen.context()
     }
+}
+
+/// The header's note on a sample or training library's fixed day.
+pub fn library_note(kind: crate::case::settings::Library, day: NaiveDate) -> String {
+    format!("{} library as of {day}", kind.as_str())
 }
 
 /// Invalid files as sanitised text: the path and each problem with its snippet.

@@ -376,6 +376,10 @@ fn run_effect(
             pending.push_back(Msg::DraftLoaded { case, result });
         }
         Effect::SaveDraft(d) => pending.push_back(Msg::DraftSaved(save(d))),
+        Effect::ListDrafts => {
+            let result = drafts::list().map_err(|e| e.to_string());
+            pending.push_back(Msg::Drafts(result));
+        }
         Effect::RemoveDraft(case) => {
             if let Err(e) = drafts::remove(&case) {
                 pending.push_back(Msg::Error(format!("removing the draft: {e}")));
@@ -415,7 +419,7 @@ fn spawn_log_refresh(global: &Global, set: Arc<CaseSet>, tx: Sender<Msg>) {
 fn log_state(dir: &std::path::Path, set: &CaseSet) -> Vec<Msg> {
     let pending = super::countersign::load_pending(dir, set).unwrap_or_default();
     let decided = match crate::record::log::read_index(dir) {
-        Ok(index) => Msg::Decided(index.decided_cases().into_iter().collect()),
+        Ok(index) => Msg::DecidedBy(index.decided_by()),
         Err(e) => Msg::Error(format!("decision log: {e}")),
     };
     vec![Msg::Pending(pending), decided]

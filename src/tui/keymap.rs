@@ -70,9 +70,10 @@ actions! {
     Help => "help", "this help";
     Filter => "filter", "fuzzy filter (Enter keeps it, Esc clears)";
     StatusFilter => "status_filter", "cycle the status filter";
+    PracticeOnly => "practice_only", "only practice cases (P); again shows all";
     ShowInvalid => "show_invalid", "list invalid case files and their errors";
     Decide => "decide", "decision form (resumes the draft)";
-    DiscardDraft => "discard_draft", "discard the saved draft";
+    DiscardDraft => "discard_draft", "discard the saved draft (asks first: y discards)";
     Advisor => "advisor", "show or hide the advisor panel";
     Countersign => "countersign", "countersign the trainee's proposal on this case";
     Toggle => "toggle", "release / withhold the record";
@@ -205,6 +206,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Open, &["Enter", "l", "Right"]),
             (Filter, &["/"]),
             (StatusFilter, &["s"]),
+            (PracticeOnly, &["p"]),
             (ShowInvalid, &["i"]),
             (Audit, &["A"]),
             (Back, &["Esc"]),

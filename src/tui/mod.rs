@@ -79,6 +79,12 @@ pub fn run(global: &Global) -> i32 {
         keymap,
     );
     state.set_signer(global.reviewer.as_deref(), global.key.as_deref());
+    state.library_note = global
+        .library_as_of()
+        .map(|(day, kind)| app::library_note(kind, day));
+    if let Ok(d) = crate::store::drafts::drafts_dir() {
+        state.drafts_dir = crate::text::sanitize_line(&d.display().to_string());
+    }
     let (practice, practice_problem) = practice::Practice::load(global);
     state.practice = practice;
     if let Some(e) = practice_problem {

@@ -7,7 +7,7 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{Banner, Effect, Load, Msg, PreviewView, Row, Screen, State, invalid_rows};
+use super::app::{Effect, Load, Msg, PreviewView, Row, Screen, State, invalid_rows};
 use super::content;
 use super::form::Form;
 use super::keymap::Action;
@@ -17,6 +17,7 @@ use crate::case::queue::entries;
 use crate::text::sanitize_line;
 
 mod decision_form;
+mod drafts;
 use decision_form::{edited, form_action, form_edit, signed};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -51,7 +52,7 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Loaded(set) => {
             loaded(state, *set);
-            Vec::new()
+            loaded_effects()
         }
         Msg::LoadFailed(e) => {
             state.load = Load::Failed(sanitize_line(&e));
@@ -64,20 +65,8 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             };
             match result {
                 Ok(Some(d)) => {
-                    state.message = Some((
-                        Role::Warning,
-                        format!(
-                            "A draft saved {} exists: {} resumes it, {} discards it",
-                            sanitize_line(&d.saved),
-                            state
-                                .keymap
-                                .first_key(state.screen.context(), Action::Decide),
-                            state
-                                .keymap
-                                .first_key(state.screen.context(), Action::DiscardDraft),
-                        ),
-                    ));
                     view.draft = Some(d);
+                    drafts::offer(state);
                 }
                 Ok(None) => state.needs_draw = false,
                 Err(e) => {
@@ -88,6 +77,10 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::DraftSaved(result) => {
             let note = match result {
+                // Off the form (left with q or Esc), the message says where it is.
+                Ok(path) if state.form.is_none() => {
+                    (Role::Ok, format!("draft saved in {}", sanitize_line(&path)))
+                }
                 Ok(_) => (Role::Muted, "draft saved".to_string()),
                 Err(e) => {
                     if let Some(f) = state.form.as_mut() {
@@ -144,6 +137,20 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             rebuild_rows(state);
             Vec::new()
         }
+        Msg::DecidedBy(by) => {
+            drafts::decided_by(state, by);
+            rebuild_rows(state);
+            Vec::new()
+        }
+        Msg::Drafts(Ok(ids)) => {
+            state.drafts = ids.into_iter().collect();
+            rebuild_rows(state);
+            Vec::new()
+        }
+        Msg::Drafts(Err(e)) => {
+            state.message = Some((Role::Error, format!("drafts: {}", sanitize_line(&e))));
+            Vec::new()
+        }
         Msg::Error(e) => {
             state.message = Some((Role::Error, sanitize_line(&e)));
             Vec::new()
@@ -179,6 +186,7 @@ fn save_if_dirty(state: &mut State) -> Vec<Effect> {
         Some(f) if f.dirty => {
             f.dirty = false;
             let d = f.to_draft();
+            state.drafts.insert(d.case.clone());
             if let Some(view) = state.case.as_mut() {
                 view.draft = Some(d.clone());
             }
@@ -193,6 +201,11 @@ fn loaded(state: &mut State, set: crate::case::CaseSet) {
     state.set = Some(Arc::new(set));
     state.load = Load::Ready;
     rebuild_rows(state);
+}
+
+/// After the cases are loaded: which have a saved draft.
+fn loaded_effects() -> Vec<Effect> {
+    vec![Effect::ListDrafts]
 }
 
 /// The queue rows from the set: status from the deadline, or `decided` / `under_review`
@@ -213,7 +226,20 @@ pub(super) fn rebuild_rows(state: &mut State) {
         crate::case::queue::log_status(id, dl, decided, &under_review)
     };
     let rows = entries(set, state.today, &status);
-    state.rows = rows.iter().map(Row::from_entry).collect();
+    state.rows = rows
+        .iter()
+        .map(|e| Row {
+            draft: set
+                .cases
+                .get(e.index)
+                .is_some_and(|c| state.drafts.contains(&c.case.id)),
+            practice: set
+                .cases
+                .get(e.index)
+                .is_some_and(|c| c.case.practice.is_some()),
+            ..Row::from_entry(e)
+        })
+        .collect();
     refilter(state);
 }
 
@@ -223,6 +249,9 @@ fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         state.quit = true;
         let mut fx = save_if_dirty(state);
         fx.push(Effect::Quit);
+        return fx;
+    }
+    if let Some(fx) = drafts::confirm_key(state, &k) {
         return fx;
     }
     // An outcome message stays until it is closed (or replaced).
@@ -339,7 +368,7 @@ pub fn refilter(state: &mut State) {
     let mut best: Option<(u32, usize)> = None;
     q.visible.clear();
     for (i, r) in state.rows.iter().enumerate() {
-        if status.is_some_and(|s| r.status != s) {
+        if status.is_some_and(|s| r.status != s) || (q.practice_only && !r.practice) {
             continue;
         }
         if !q.filter.is_empty() {
@@ -423,6 +452,10 @@ fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.queue.status = STATUS_CYCLE[pos.map_or(0, |p| (p + 1) % STATUS_CYCLE.len())];
             refilter(state);
         }
+        Action::PracticeOnly => {
+            state.queue.practice_only = !state.queue.practice_only;
+            refilter(state);
+        }
         Action::ShowInvalid => {
             if state.invalid.is_empty() {
                 state.message = Some((Role::Ok, "every case file is valid".into()));
@@ -434,6 +467,7 @@ fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back => {
             state.queue.filter.clear();
             state.queue.status = None;
+            state.queue.practice_only = false;
             refilter(state);
         }
         Action::Quit => {
@@ -511,18 +545,7 @@ fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
                 view.focus.min(2)
             };
         }
-        Action::DiscardDraft => {
-            if view.draft.take().is_some() {
-                state.form = None;
-                state.banner = Some(Banner::new(
-                    Role::Ok,
-                    "Draft discarded",
-                    format!("the saved draft of case {} is discarded", view.id),
-                ));
-                return vec![Effect::RemoveDraft(view.case_id.clone())];
-            }
-            state.message = Some((Role::Muted, "no saved draft for this case".into()));
-        }
+        Action::DiscardDraft => drafts::ask_discard(state),
         Action::Decide => {
             if state.form.is_none() {
                 let Some(lc) = state.set.as_ref().and_then(|s| s.cases.get(view.index)) else {
@@ -540,6 +563,7 @@ fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Back => {
             let fx = save_if_dirty(state);
+            drafts::left_with_draft(state);
             state.screen = Screen::Queue;
             state.case = None;
             state.form = None;

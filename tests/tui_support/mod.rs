@@ -222,6 +222,7 @@ pub fn global_for(cases: &Path, reviewer: Option<&str>) -> casebench::cli::Globa
         theme: None,
         today: Some(today()),
         mouse: false,
+        as_of_cache: Default::default(),
     }
 }
 

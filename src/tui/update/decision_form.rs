@@ -125,6 +125,10 @@ pub(super) fn signed(state: &mut State, result: Result<String, String>) -> Vec<E
             if let Some(v) = state.case.as_mut() {
                 v.draft = None;
             }
+            if let Some(id) = id.as_ref() {
+                state.drafts.remove(id);
+                rebuild_rows(state);
+            }
             state.screen = Screen::Case;
             state.banner = Some(Banner::new(Role::Ok, "Signed", sanitize_line(&what)));
             // A trainee's proposal puts the case under review; the log says so.

@@ -26,6 +26,12 @@ pub fn lines(state: &State) -> Vec<Styled> {
         })
         .collect();
     out.push(Vec::new());
+    if ctx == crate::tui::keymap::Context::Queue {
+        out.push(vec![(
+            Role::Muted,
+            "Marks before the id: D a saved draft, P a practice case.".into(),
+        )]);
+    }
     out.push(vec![(
         Role::Muted,
         "Ctrl-C quits from anywhere; the draft is saved first. In help: j/k, PgDn/PgUp, g/G \

@@ -14,6 +14,8 @@ use crate::tui::theme::Role;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Col {
+    /// The cursor `>`, then the marks: `D` a saved draft, `P` a practice case (letters,
+    /// not colour; no space between, so at 80 columns the kind column still fits).
     Marker,
     Id,
     Kind,
@@ -28,7 +30,7 @@ enum Col {
 impl Col {
     fn width(self) -> u16 {
         match self {
-            Col::Marker => 1,
+            Col::Marker => 3,
             Col::Id => 14,
             Col::Kind => 7,
             Col::Status => 8,
@@ -62,7 +64,7 @@ fn columns(width: u16) -> Vec<Col> {
     ];
     for drop in [Received, Requester, Kind, Due] {
         let used: u16 = cols.iter().map(|c| c.width() + 1).sum();
-        if width.saturating_sub(used) >= 24 {
+        if width.saturating_sub(used) >= 22 {
             break;
         }
         cols.retain(|c| *c != drop);
@@ -80,18 +82,32 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let mut title = vec![
         span(t, Role::Title, "casebench"),
         span(t, Role::Muted, format!(" · {} · ", state.cases_dir)),
-        span(
-            t,
-            Role::Normal,
-            format!("{} of {} cases", q.visible.len(), state.rows.len()),
-        ),
     ];
+    if let Some(note) = &state.library_note {
+        title.push(span(t, Role::Warning, format!("{note} · ")));
+    }
+    title.extend([span(
+        t,
+        Role::Normal,
+        format!("{} of {} cases", q.visible.len(), state.rows.len()),
+    )]);
     if let Some(s) = q.status {
         title.push(span(
             t,
             Role::Focus,
             format!(" · status: {}", status_text(s).0),
         ));
+    }
+    if q.practice_only {
+        title.push(span(t, Role::Focus, " · practice only"));
+    }
+    // The legend of the marks, only for marks on this list.
+    let rows_of = || q.visible.iter().filter_map(|&i| state.rows.get(i));
+    if rows_of().any(|r| r.draft) {
+        title.push(span(t, Role::Muted, " · D draft"));
+    }
+    if rows_of().any(|r| r.practice) {
+        title.push(span(t, Role::Muted, " · P practice"));
     }
     if q.filtering || !q.filter.is_empty() {
         title.push(span(t, Role::Focus, format!(" · /{}", q.filter)));
@@ -147,6 +163,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ],
         None,
     );
+}
+
+/// The marks of a row: `D` draft, `P` practice.
+fn flags(r: &crate::tui::app::Row) -> &'static str {
+    match (r.draft, r.practice) {
+        (true, true) => "DP",
+        (true, false) => "D",
+        (false, true) => "P",
+        (false, false) => "",
+    }
 }
 
 /// The table, cell by cell straight into the buffer: no widget tree, no layout solver,
@@ -207,8 +233,17 @@ fn table(state: &State, frame: &mut Frame, area: Rect) {
         let selected = start + n == q.selected;
         for (c, &(x, w)) in cols.iter().zip(&xs) {
             let (text, style): (&str, _) = match c {
-                Col::Marker if selected => (">", t.selected()),
-                Col::Marker => (" ", normal),
+                Col::Marker => {
+                    let (cursor, style) = if selected {
+                        (">", t.selected())
+                    } else {
+                        (" ", normal)
+                    };
+                    buf.set_stringn(x, y, cursor, 1, style);
+                    let w = w.saturating_sub(1) as usize;
+                    buf.set_stringn(x + 1, y, flags(r), w, t.style(Role::Warning));
+                    continue;
+                }
                 Col::Id if selected => (r.id.as_str(), t.selected()),
                 Col::Id => (r.id.as_str(), normal),
                 Col::Kind => (kind_text(r.kind), normal),
