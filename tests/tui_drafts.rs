@@ -162,3 +162,20 @@ fn a_draft_of_a_case_decided_since_names_who_and_when() {
     let msg = &s.message.as_ref().unwrap().1;
     assert!(msg.contains("decided by dr.okafor"), "{msg}");
 }
+
+#[test]
+fn a_change_to_the_log_reads_its_index_again_and_draws_only_on_the_answer() {
+    let mut s = casebench::tui::app::State::new(
+        today(),
+        "cases",
+        casebench::tui::theme::Theme::default_theme(),
+        casebench::tui::keymap::Keymap::default(),
+    );
+    s.needs_draw = false;
+    // Before the cases are loaded the loader reads the log itself.
+    assert!(send(&mut s, [Msg::LogChanged]).is_empty());
+    let mut s = state();
+    s.needs_draw = false;
+    assert_eq!(send(&mut s, [Msg::LogChanged]), [Effect::RefreshLog]);
+    assert!(!s.needs_draw, "nothing to draw until the index answers");
+}

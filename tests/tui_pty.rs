@@ -324,7 +324,7 @@ fn idle_means_silent() {
     let mut s = start(120, 40);
     s.wait_for("the queue", |s| s.contains("of 3 cases"));
     s.keys("j");
-    s.wait_for("the selection", |s| s.contains("> DC-2026-0007"));
+    s.wait_for("the selection", |s| s.contains(">   DC-2026-0007"));
     std::thread::sleep(Duration::from_millis(300));
     let before = s.raw.lock().unwrap().len();
     // Longer than the draft pause: nothing is pending, so nothing may be drawn.
@@ -447,7 +447,7 @@ fn keys_yaml_from_the_config_dir_rebinds_and_help_shows_it() {
     s.wait_for("the queue", |t| t.contains("of 3 cases"));
     s.keys("j"); // no longer bound
     s.keys("n");
-    s.wait_for("the moved selection", |t| t.contains("> DC-2026-0007"));
+    s.wait_for("the moved selection", |t| t.contains(">   DC-2026-0007"));
     s.keys("?");
     let help = s.wait_for("the help", |t| {
         t.contains("Keys: queue") && t.contains("move down") && t.contains("this help")
@@ -509,10 +509,10 @@ fn no_color_means_no_colour_but_the_markers_stay() {
     drop(s);
     let s = start_with(fixture_copy(), 120, 40, &[("NO_COLOR", "1")], &[]);
     let screen = s.wait_for("the queue", |t| {
-        t.contains("of 3 cases") && t.contains("!! -") && t.contains("> AR-2026-0101")
+        t.contains("of 3 cases") && t.contains("!! -") && t.contains(">   AR-2026-0101")
     });
     assert!(
-        screen.contains("!! -") && screen.contains("> AR-2026-0101"),
+        screen.contains("!! -") && screen.contains(">   AR-2026-0101"),
         "{screen}"
     );
     assert_eq!(

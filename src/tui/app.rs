@@ -59,6 +59,8 @@ pub enum Msg {
     Decided(Vec<String>),
     /// Who signed each decided case's record in force, and when (`Index::decided_by`).
     DecidedBy(std::collections::HashMap<String, crate::record::log::DecidedBy>),
+    /// The decision log changed on disk (another process signed): read its index again.
+    LogChanged,
     /// The case ids with a saved draft (`drafts::list`), or why they cannot be listed.
     Drafts(Result<Vec<String>, String>),
     /// Something went wrong in the background (removing a draft...): shown, not fatal.

@@ -101,6 +101,7 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
     state.needs_draw = false;
     let gate = Arc::new(InputGate::default());
     spawn_input(tx.clone(), gate.clone());
+    super::watch::spawn(&global.cases, tx.clone());
     let mut pending: VecDeque<Msg> = VecDeque::new();
     let mut ctx = Ctx {
         global,

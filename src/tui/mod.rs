@@ -27,6 +27,7 @@ pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod views;
+pub mod watch;
 
 use std::path::PathBuf;
 

@@ -142,6 +142,14 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             rebuild_rows(state);
             Vec::new()
         }
+        Msg::LogChanged => {
+            // Nothing to draw until the index answers (Msg::DecidedBy).
+            state.needs_draw = false;
+            match state.set {
+                Some(_) => vec![Effect::RefreshLog],
+                None => Vec::new(),
+            }
+        }
         Msg::Drafts(Ok(ids)) => {
             state.drafts = ids.into_iter().collect();
             rebuild_rows(state);
