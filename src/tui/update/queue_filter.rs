@@ -1,0 +1,70 @@
+//! The queue's visible rows: the status, practice and fuzzy filters, and the selection
+//! kept on screen.
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use super::super::app::State;
+use super::super::keymap::Action;
+
+/// Recomputes the visible rows from the status filter and the fuzzy filter. The fuzzy
+/// filter narrows without reordering: the most urgent match stays on top.
+pub fn refilter(state: &mut State) {
+    let selected_index = state.selected_row().map(|r| r.index);
+    let q = &mut state.queue;
+    let pattern = Pattern::parse(&q.filter, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let status = q.status;
+    let mut best: Option<(u32, usize)> = None;
+    q.visible.clear();
+    for (i, r) in state.rows.iter().enumerate() {
+        if status.is_some_and(|s| r.status != s) || (q.practice_only && !r.practice) {
+            continue;
+        }
+        if !q.filter.is_empty() {
+            let Some(score) = pattern.score(Utf32Str::new(&r.haystack, &mut buf), &mut matcher)
+            else {
+                continue;
+            };
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, q.visible.len()));
+            }
+        }
+        q.visible.push(i);
+    }
+    // While typing a filter the cursor goes to the best match (an exact id wins), the
+    // order stays by urgency; otherwise the same case stays selected when still visible.
+    q.selected = match best {
+        Some((_, pos)) if q.filtering => pos,
+        _ => selected_index
+            .and_then(|idx| q.visible.iter().position(|&v| state.rows[v].index == idx))
+            .unwrap_or(0),
+    };
+    keep_selection_visible(state);
+}
+
+pub(super) fn keep_selection_visible(state: &mut State) {
+    let page = state.queue_page();
+    let q = &mut state.queue;
+    q.selected = q.selected.min(q.visible.len().saturating_sub(1));
+    if q.selected < q.offset {
+        q.offset = q.selected;
+    } else if q.selected >= q.offset + page {
+        q.offset = q.selected + 1 - page;
+    }
+    q.offset = q.offset.min(q.visible.len().saturating_sub(page));
+}
+
+pub(super) fn move_by(pos: usize, len: usize, action: Action, page: usize) -> usize {
+    let last = len.saturating_sub(1);
+    match action {
+        Action::Down => (pos + 1).min(last),
+        Action::Up => pos.saturating_sub(1),
+        Action::PageDown => (pos + page).min(last),
+        Action::PageUp => pos.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => pos,
+    }
+}
