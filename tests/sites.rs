@@ -167,6 +167,10 @@ fn sync_publishes_the_log_and_never_case_files_then_only_adds() {
         }
     }
     assert!(files.contains(&"reviewers/allowed_signers".to_string()));
+    // The work area is a group-shared repository: any clinic member may sync next.
+    let work = env.cases.join("decisions/sync");
+    let shared = git_text(&work, &["config", "core.sharedRepository"]);
+    assert!(matches!(shared.trim(), "1" | "group"), "{shared}");
     // Case files, settings, keys, the lock and the work area never travel.
     for f in &files {
         assert!(
