@@ -489,6 +489,14 @@ fn the_witness_cosigns_each_head_and_reports_a_branch_rewound_on_the_server() {
     let out = stdout(&o);
     assert!(out.contains("site north: REFUSED: rollback"), "{out}");
     assert!(out.contains("record 4"), "{out}");
+    // verify --sites says it too, by site and seq.
+    let o = verify_sites(&env, &mirror);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("site north: FAILED: first bad record 4: does not extend"),
+        "{}",
+        stdout(&o)
+    );
     // The remembered head is kept: the rollback stays reported until the branch heals.
     assert_eq!(
         std::fs::read_to_string(mirror.join(".witness/north")).unwrap(),
@@ -498,4 +506,5 @@ fn the_witness_cosigns_each_head_and_reports_a_branch_rewound_on_the_server() {
     assert!(sync(&env).status.success());
     assert!(fetch(&env, &url, &mirror).status.success());
     assert_eq!(witness(&env, &mirror).status.code(), Some(0));
+    assert_eq!(verify_sites(&env, &mirror).status.code(), Some(0));
 }
