@@ -54,7 +54,7 @@ fn the_workbench_never_imports_the_command_line_commands() {
 #[test]
 fn the_domain_imports_neither_the_workbench_nor_the_command_line() {
     let domain = [
-        "case", "rules", "record", "store", "audit", "practice", "decision", "text",
+        "case", "rules", "record", "store", "audit", "practice", "decision", "text", "sites",
     ];
     let bad = offenders(&domain, &["crate::tui", "crate::commands", "crate::cli"]);
     assert!(

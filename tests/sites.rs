@@ -167,6 +167,10 @@ fn sync_publishes_the_log_and_never_case_files_then_only_adds() {
         }
     }
     assert!(files.contains(&"reviewers/allowed_signers".to_string()));
+    // The work area is a group-shared repository: any clinic member may sync next.
+    let work = env.cases.join("decisions/sync");
+    let shared = git_text(&work, &["config", "core.sharedRepository"]);
+    assert!(matches!(shared.trim(), "1" | "group"), "{shared}");
     // Case files, settings, keys, the lock and the work area never travel.
     for f in &files {
         assert!(
@@ -485,6 +489,14 @@ fn the_witness_cosigns_each_head_and_reports_a_branch_rewound_on_the_server() {
     let out = stdout(&o);
     assert!(out.contains("site north: REFUSED: rollback"), "{out}");
     assert!(out.contains("record 4"), "{out}");
+    // verify --sites says it too, by site and seq.
+    let o = verify_sites(&env, &mirror);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("site north: FAILED: first bad record 4: does not extend"),
+        "{}",
+        stdout(&o)
+    );
     // The remembered head is kept: the rollback stays reported until the branch heals.
     assert_eq!(
         std::fs::read_to_string(mirror.join(".witness/north")).unwrap(),
@@ -494,4 +506,5 @@ fn the_witness_cosigns_each_head_and_reports_a_branch_rewound_on_the_server() {
     assert!(sync(&env).status.success());
     assert!(fetch(&env, &url, &mirror).status.success());
     assert_eq!(witness(&env, &mirror).status.code(), Some(0));
+    assert_eq!(verify_sites(&env, &mirror).status.code(), Some(0));
 }

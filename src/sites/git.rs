@@ -120,13 +120,15 @@ pub fn check_version() -> Result<(), GitError> {
     Ok(())
 }
 
-/// `git init --bare` of `dir` (creating it), if it is not a repository yet.
+/// `git init --bare --shared=group` of `dir` (creating it), if it is not a repository
+/// yet. Group-shared: on a clinic server any member's `sync` (or `decide` with
+/// `after_decide`) must be able to use the work area another member created.
 pub fn init_bare(dir: &Path) -> Result<(), GitError> {
     if dir.join("HEAD").is_file() {
         return Ok(());
     }
     let out = base_command()
-        .args(["init", "--quiet", "--bare", "--"])
+        .args(["init", "--quiet", "--bare", "--shared=group", "--"])
         .arg(dir)
         .output()
         .map_err(|e| spawn_error("init", &e))?;

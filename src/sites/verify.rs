@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::fetch::mirrored_sites;
-use crate::record::verify::{LogReport, Options, verify_with};
+use crate::record::verify::{LogIssue, LogReport, Options, Severity, verify_with};
 
 /// What a mirror reports in place of the case-binding check.
 pub const CASE_BINDING_HERE: &str = "not checkable here (case files stay on site)";
@@ -45,8 +45,35 @@ pub fn verify_sites(dir: &Path) -> Result<Vec<SiteResult>, String> {
     Ok(sites
         .into_iter()
         .map(|site| SiteResult {
-            report: verify_with(&dir.join(site.as_str()), &opts),
+            report: verify_with(&dir.join(site.as_str()), &opts)
+                .map(|r| against_witness(dir, site.as_str(), r)),
             site: site.to_string(),
         })
         .collect())
+}
+
+/// A mirror that a witness cosigned before: a head that does not extend the cosigned
+/// one (a branch rewound on the server) is an error of that site, at that seq.
+fn against_witness(dir: &Path, site: &str, mut report: LogReport) -> LogReport {
+    let issue = match super::witness::remembered(dir, site) {
+        Ok(None) => None,
+        Ok(Some(rem)) => super::witness::extends(&report, &rem)
+            .err()
+            .map(|(seq, why)| {
+                (
+                    Some(seq),
+                    format!("does not extend the head the witness cosigned: {why}"),
+                )
+            }),
+        Err(e) => Some((None, format!("witness memory unreadable: {e}"))),
+    };
+    if let Some((seq, message)) = issue {
+        report.issues.push(LogIssue {
+            severity: Severity::Error,
+            seq,
+            file: None,
+            message,
+        });
+    }
+    report
 }

@@ -24,7 +24,7 @@ use crate::record::checkpoint::{CHECKPOINT_TAG, Checkpoint};
 use crate::record::model::NS_AUDIT;
 use crate::record::signer::Signer;
 use crate::record::sshsig;
-use crate::record::verify::{Options, verify_with};
+use crate::record::verify::{LogReport, Options, verify_with};
 
 pub const WITNESS_DIR: &str = ".witness";
 const TAG: &str = "casebench-witness/1";
@@ -112,6 +112,49 @@ pub fn witness_sites(
     Ok(out)
 }
 
+/// Whether the log of `report` extends the head remembered in `rem`: `Ok(true)` when
+/// it is that very head, `Ok(false)` when it goes further, `Err((seq, why))` when it
+/// does not extend it (fewer records: a rollback; other bytes: a fork or rewrite).
+/// The one check behind `witness` and `verify --sites`.
+pub fn extends(report: &LogReport, rem: &Remembered) -> Result<bool, (u64, String)> {
+    if report.head < rem.seq {
+        return Err((
+            rem.seq,
+            format!(
+                "rollback: the log ends at record {}, but record {} was cosigned before",
+                report.head, rem.seq
+            ),
+        ));
+    }
+    let link = report
+        .records
+        .iter()
+        .find(|r| r.seq == rem.seq)
+        .map(|r| r.link.as_str());
+    if link != Some(rem.head.as_str()) {
+        return Err((
+            rem.seq,
+            format!(
+                "fork or rewrite: record {} has other bytes than the record cosigned before",
+                rem.seq
+            ),
+        ));
+    }
+    Ok(report.head == rem.seq)
+}
+
+/// The head remembered for `site` in the mirror `dir`, `None` if never cosigned.
+pub fn remembered(dir: &Path, site: &str) -> Result<Option<Remembered>, String> {
+    let memory = dir.join(WITNESS_DIR).join(site);
+    match std::fs::read(&memory) {
+        Ok(b) => Remembered::from_bytes(&b)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", memory.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", memory.display())),
+    }
+}
+
 fn witness_one(
     dir: &Path,
     site: &str,
@@ -135,41 +178,15 @@ fn witness_one(
             "the log does not verify ({at}{msg}): nothing cosigned"
         ));
     }
-    let memory = dir.join(WITNESS_DIR).join(site);
-    let remembered = match std::fs::read(&memory) {
-        Ok(b) => match Remembered::from_bytes(&b) {
-            Ok(r) => Some(r),
-            Err(e) => return failed(format!("{}: {e}", memory.display())),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return failed(format!("{}: {e}", memory.display())),
+    let remembered = match remembered(dir, site) {
+        Ok(r) => r,
+        Err(e) => return failed(e),
     };
     if let Some(rem) = &remembered {
-        if report.head < rem.seq {
-            return SiteWitness::Refused {
-                seq: rem.seq,
-                message: format!(
-                    "rollback: the log ends at record {}, but record {} was cosigned before",
-                    report.head, rem.seq
-                ),
-            };
-        }
-        let link = report
-            .records
-            .iter()
-            .find(|r| r.seq == rem.seq)
-            .map(|r| r.link.as_str());
-        if link != Some(rem.head.as_str()) {
-            return SiteWitness::Refused {
-                seq: rem.seq,
-                message: format!(
-                    "fork or rewrite: record {} has other bytes than the record cosigned before",
-                    rem.seq
-                ),
-            };
-        }
-        if report.head == rem.seq {
-            return SiteWitness::Unchanged { seq: rem.seq };
+        match extends(&report, rem) {
+            Err((seq, message)) => return SiteWitness::Refused { seq, message },
+            Ok(true) => return SiteWitness::Unchanged { seq: rem.seq },
+            Ok(false) => {}
         }
     }
     if report.head == 0 {
