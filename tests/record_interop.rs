@@ -228,8 +228,10 @@ fn start_agent(dir: &std::path::Path) -> Agent {
         .stderr(Stdio::null())
         .spawn()
         .expect("ssh-agent");
-    for _ in 0..200 {
-        if sock.exists() {
+    // The socket's name appears at bind(), before the agent listens: wait until a
+    // connection is accepted (up to 10 s on a loaded machine).
+    for _ in 0..1000 {
+        if std::os::unix::net::UnixStream::connect(&sock).is_ok() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
