@@ -92,6 +92,9 @@ pub struct Preview {
     pub refused: Option<DecideError>,
     /// The decision as the rules see it (for the notice it would send).
     pub proposal: Option<rules::Proposal>,
+    /// The record's per-item actions (empty until it is a record): the notice names what
+    /// the record withholds, computed once, by `build_draft`.
+    pub actions: Vec<crate::record::model::RecordAction>,
 }
 
 /// The preview of `stated` on `case` as of `today`.
@@ -107,6 +110,7 @@ pub fn preview(
         findings,
         refused: Some(DecideError::Usage(why)),
         proposal,
+        actions: Vec::new(),
     };
     let rb = match &ctx.rulebook {
         Ok(rb) => rb,
@@ -199,6 +203,7 @@ pub fn preview(
         findings: gated.findings,
         refused,
         proposal: gated.proposal,
+        actions: draft.records.clone(),
     }
 }
 

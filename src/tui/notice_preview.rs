@@ -8,17 +8,18 @@ use chrono::NaiveDate;
 
 /// The denial notice the form's decision would send, as lines for the preview: built by
 /// the same code as `casebench notice` (settings from `casebench.yaml`, grounds from the
-/// rulebook). Empty when the decision denies nothing.
+/// rulebook) from the record's own per-item `actions` (a `deny` withholds every item,
+/// whatever the form's withhold map says). Empty when the decision denies nothing.
 pub fn lines(
     cases: &Path,
     today: NaiveDate,
     rb: &Rulebook,
     case: &crate::case::Case,
     p: &crate::rules::Proposal,
+    actions: &[crate::record::model::RecordAction],
 ) -> Vec<String> {
     use crate::audit::notice::{NoticeFormat, render};
     use crate::audit::notice_input::{Decision, from_decision};
-    use crate::record::model::{Action, RecordAction};
     if !p.outcome.is_denial() || case.kind != crate::case::CaseKind::AccessRequest {
         return Vec::new();
     }
@@ -33,27 +34,11 @@ pub fn lines(
         }
         Err(e) => return vec![format!("notice: {}", e.headline())],
     };
-    let actions: Vec<RecordAction> = case
-        .records()
-        .iter()
-        .map(|r| match p.withhold.get(&r.id) {
-            Some(g) => RecordAction {
-                id: r.id.clone(),
-                action: Action::Withhold,
-                grounds: vec![g.clone()],
-            },
-            None => RecordAction {
-                id: r.id.clone(),
-                action: Action::Release,
-                grounds: Vec::new(),
-            },
-        })
-        .collect();
     let outcome = p.outcome.as_str();
     let decision = Decision {
         seq: 0,
         outcome,
-        actions: &actions,
+        actions,
     };
     match from_decision(decision, case, &settings, rb, today) {
         Ok(input) => render(&input, NoticeFormat::Text)
@@ -106,6 +91,7 @@ mod tests {
             crate::rules::Rulebook::builtin(),
             &c,
             &p,
+            &actions(&c, &[("therapy_notes", "psychotherapy-notes")]),
         )
         .join("\n");
         assert!(
@@ -135,9 +121,71 @@ mod tests {
                 global().today(),
                 crate::rules::Rulebook::builtin(),
                 &c,
-                &p
+                &p,
+                &actions(&c, &[])
             )
             .is_empty()
         );
+    }
+
+    /// Every item of `c` released but those `withheld` (on the ground given).
+    fn actions(
+        c: &crate::case::Case,
+        withheld: &[(&str, &str)],
+    ) -> Vec<crate::record::model::RecordAction> {
+        use crate::record::model::{Action, RecordAction};
+        c.records()
+            .iter()
+            .map(|r| match withheld.iter().find(|(id, _)| *id == r.id) {
+                Some((_, g)) => RecordAction {
+                    id: r.id.clone(),
+                    action: Action::Withhold,
+                    grounds: vec![(*g).to_string()],
+                },
+                None => RecordAction {
+                    id: r.id.clone(),
+                    action: Action::Release,
+                    grounds: Vec::new(),
+                },
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_denial_names_every_item_the_record_withholds() {
+        // `deny` with one ground for the whole decision: the record withholds every item,
+        // and so does the notice, though the form's withhold map is empty.
+        let c = case("AR-2026-0101");
+        let p = crate::rules::Proposal {
+            outcome: Outcome::Deny,
+            grounds: vec!["psychotherapy-notes".into()],
+            withhold: BTreeMap::new(),
+            notice: None,
+        };
+        let all: Vec<(&str, &str)> = c
+            .records()
+            .iter()
+            .map(|r| (r.id.as_str(), "psychotherapy-notes"))
+            .collect();
+        let released = lines(
+            &global().cases,
+            global().today(),
+            crate::rules::Rulebook::builtin(),
+            &c,
+            &p,
+            &actions(&c, &[]),
+        )
+        .join("\n");
+        let withheld = lines(
+            &global().cases,
+            global().today(),
+            crate::rules::Rulebook::builtin(),
+            &c,
+            &p,
+            &actions(&c, &all),
+        )
+        .join("\n");
+        assert_ne!(released, withheld);
+        assert!(withheld.contains("45 CFR 164.524(a)(1)(i)"), "{withheld}");
     }
 }

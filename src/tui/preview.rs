@@ -65,14 +65,24 @@ pub fn compute(
         view.warnings = warnings;
     }
     // The written notice, once the decision is a record that withholds something.
+    let withholds = p
+        .actions
+        .iter()
+        .any(|a| a.action == crate::record::model::Action::Withhold);
     if let (Some(prop), Ok(rb), true) = (&p.proposal, &ctx.rulebook, p.record.is_ok())
-        && !prop.withhold.is_empty()
+        && withholds
     {
-        view.notice =
-            super::notice_preview::lines(setting.cases, setting.today, rb, &lc.case, prop)
-                .iter()
-                .map(|l| sanitize_line(l))
-                .collect();
+        view.notice = super::notice_preview::lines(
+            setting.cases,
+            setting.today,
+            rb,
+            &lc.case,
+            prop,
+            &p.actions,
+        )
+        .iter()
+        .map(|l| sanitize_line(l))
+        .collect();
     }
     view
 }
