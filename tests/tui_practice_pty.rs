@@ -164,7 +164,12 @@ fn a_trainee_signs_a_practice_record_then_sees_the_comparison() {
     let log = tmp.path().join("cases/decisions/log/00000001.yaml");
     let record = std::fs::read_to_string(&log).expect("record written");
     assert!(record.contains("type: practice"), "{record}");
-    // Esc closes the box saying the record was signed, then goes back to the queue.
+    // Esc closes the box saying the record was signed, then goes back to the queue. Each
+    // Esc waits for the screen to answer the one before: two sent together can reach the
+    // terminal reader as one sequence.
+    s.wait_for("the box saying it was signed", |t| {
+        t.contains("Signed (Enter")
+    });
     s.keys("\x1b");
     s.wait_for("the box closed", |t| !t.contains("Signed (Enter"));
     s.keys("\x1b");
