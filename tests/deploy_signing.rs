@@ -6,74 +6,8 @@
 mod record_support;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::{Command, Stdio};
 
 use record_support::*;
-
-struct Agent {
-    child: std::process::Child,
-    sock: std::path::PathBuf,
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A real `ssh-agent -D -a SOCK`, or `None` (with a message) where it is not installed.
-fn start_agent(dir: &Path) -> Option<Agent> {
-    let sock = dir.join("agent.sock");
-    let child = match Command::new("ssh-agent")
-        .arg("-D")
-        .arg("-a")
-        .arg(&sock)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("skipped: ssh-agent cannot be started here ({e})");
-            return None;
-        }
-    };
-    // The socket's name appears at bind(), before the agent listens: wait until a
-    // connection is accepted (up to 10 s on a loaded machine).
-    for _ in 0..1000 {
-        if std::os::unix::net::UnixStream::connect(&sock).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    Some(Agent { child, sock })
-}
-
-impl Agent {
-    /// `ssh-add` of a copy of `key` made with mode 0600 (ssh-add refuses others).
-    fn add(&self, key: &Path) {
-        let copy = key.with_extension("agent-copy");
-        std::fs::copy(key, &copy).unwrap();
-        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600)).unwrap();
-        let out = Command::new("ssh-add")
-            .arg(&copy)
-            .env("SSH_AUTH_SOCK", &self.sock)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
-
-    fn clear(&self) {
-        let out = Command::new("ssh-add")
-            .arg("-D")
-            .env("SSH_AUTH_SOCK", &self.sock)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
-}
 
 /// `casebench decide` with the agent and neither --reviewer nor --key.
 fn decide_via_agent(env: &Env, agent: &Agent, args: &[&str]) -> std::process::Output {

@@ -206,43 +206,10 @@ fn ssh_keygen_signatures_are_accepted() {
     );
 }
 
-struct Agent {
-    child: std::process::Child,
-    sock: std::path::PathBuf,
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_agent(dir: &std::path::Path) -> Agent {
-    let sock = dir.join("agent.sock");
-    let child = Command::new("ssh-agent")
-        .arg("-D")
-        .arg("-a")
-        .arg(&sock)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("ssh-agent");
-    // The socket's name appears at bind(), before the agent listens: wait until a
-    // connection is accepted (up to 10 s on a loaded machine).
-    for _ in 0..1000 {
-        if std::os::unix::net::UnixStream::connect(&sock).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    Agent { child, sock }
-}
-
 #[test]
 fn signs_through_a_real_ssh_agent() {
     let env = Env::new();
-    let agent = start_agent(env.tmp.path());
+    let agent = start_agent(env.tmp.path()).expect("ssh-agent");
     let add = Command::new("ssh-add")
         .arg(env.key(A))
         .env("SSH_AUTH_SOCK", &agent.sock)

@@ -40,7 +40,7 @@ pub(crate) fn check(p: &Paths, policy: &AllowedSigners) -> Result<Passed, Append
     publish::sweep_temps(&p.staging).map_err(|e| io(&p.staging, &e))?;
     // Temporaries of older versions, in the log itself: removed when they are ours
     // (the sticky bit keeps others'; `verify` reports them as warnings).
-    sweep_old_temps(&p.log);
+    let _ = publish::sweep_own_temps(&p.log);
     let remembered = witness::read(p);
     let trusted = remembered.as_ref().map_or(0, |w| w.seq);
     let mut report = run(&p.cases, trusted)?;
@@ -222,21 +222,6 @@ fn staged_record(
                 && policy.check(&rec.reviewer, &key, ns, rec.time).is_ok()
         });
     Ok(ok.then_some(bytes))
-}
-
-fn sweep_old_temps(log_dir: &Path) {
-    let Ok(rd) = std::fs::read_dir(log_dir) else {
-        return;
-    };
-    for entry in rd.flatten() {
-        let name = entry.file_name();
-        let is_temp = name
-            .to_str()
-            .is_some_and(|n| n.starts_with(publish::TEMP_PREFIX));
-        if is_temp && entry.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
 }
 
 fn io(path: &Path, e: &std::io::Error) -> AppendError {

@@ -136,6 +136,17 @@ pub fn fsync_dir(dir: &Path) -> io::Result<()> {
 /// Removes leftover temporary files in `dir` (from writers killed mid-write). Only call
 /// this while holding the lock the writers take, so no live temporary is removed.
 pub fn sweep_temps(dir: &Path) -> io::Result<Vec<String>> {
+    sweep(dir, false)
+}
+
+/// [`sweep_temps`] for a directory with the sticky bit (older versions left their
+/// temporaries in the log itself): this user's leftovers are removed, others' are left
+/// for their owners.
+pub fn sweep_own_temps(dir: &Path) -> io::Result<Vec<String>> {
+    sweep(dir, true)
+}
+
+fn sweep(dir: &Path, leave_others: bool) -> io::Result<Vec<String>> {
     let mut removed = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
@@ -145,6 +156,7 @@ pub fn sweep_temps(dir: &Path) -> io::Result<Vec<String>> {
             match std::fs::remove_file(entry.path()) {
                 Ok(()) => removed.push(name.to_string()),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) if leave_others && e.kind() == io::ErrorKind::PermissionDenied => {}
                 Err(e) => return Err(e),
             }
         }
