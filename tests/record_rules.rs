@@ -146,7 +146,7 @@ fn reviews_and_countersignatures_follow_the_rules() {
     let index = casebench::record::log::read_index(&env.cases).unwrap();
     assert_eq!(index.head, 4);
     let h = &index.cases[CASE];
-    assert_eq!(h.entries.len(), 4);
+    assert_eq!(h.count, 4);
     let f = h.final_record().unwrap();
     assert_eq!(
         (f.seq, f.kind, f.reviewer.as_str()),

@@ -27,7 +27,7 @@ pub fn for_signer(cases: &Path, principal: &str, kind: RecordType, case_id: &str
     let participants = crate::record::log::read_index(cases)
         .ok()
         .and_then(|idx| idx.cases.get(case_id).cloned())
-        .map(|h| h.entries.iter().map(|e| e.reviewer.clone()).collect())
+        .map(|h| h.signers().map(str::to_string).collect())
         .unwrap_or_default();
     ReviewerFacts {
         principal: Some(principal.to_string()),

@@ -44,8 +44,7 @@ pub fn pending(set: &CaseSet, log: &LogReport) -> Vec<PendingProposal> {
             histories
                 .entry(rec.case.as_str())
                 .or_default()
-                .entries
-                .push(log::Entry {
+                .add(log::Entry {
                     seq: rec.seq,
                     kind: rec.kind,
                     reviewer: rec.reviewer.clone(),

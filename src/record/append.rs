@@ -11,8 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::allowed_signers::AllowedSigners;
 use super::log::{
-    self, DIR_MODE, FILE_MODE, Index, LOCK_MODE, MAX_RECORD_BYTES, Paths, ReadLogError,
-    SHARED_DIR_MODE,
+    self, DIR_MODE, FILE_MODE, Index, LOCK_MODE, Paths, ReadLogError, SHARED_DIR_MODE,
 };
 use super::model::{
     DeadlineInfo, Disclosure, Notice, OverriddenFinding, RECORD_TAG, Record, RecordAction,
@@ -143,36 +142,7 @@ pub struct Log {
     known: Option<Known>,
 }
 
-/// What a handle knows after its own append.
-#[derive(Debug)]
-struct Known {
-    index: Index,
-    head: super::witness::VerifiedHead,
-    /// The log directory as it was right after the append.
-    stamp: DirStamp,
-}
-
-/// Inode and change times of the log directory: they change when a name is added,
-/// removed or renamed in it (a record deleted from the middle, or appended by another
-/// writer). Timestamps may be coarse, so the fast path checks the names too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct DirStamp {
-    ino: u64,
-    mtime: (i64, i64),
-    ctime: (i64, i64),
-}
-
-impl DirStamp {
-    fn of(dir: &Path) -> Option<DirStamp> {
-        use std::os::unix::fs::MetadataExt;
-        let m = std::fs::symlink_metadata(dir).ok()?;
-        Some(DirStamp {
-            ino: m.ino(),
-            mtime: (m.mtime(), m.mtime_nsec()),
-            ctime: (m.ctime(), m.ctime_nsec()),
-        })
-    }
-}
+use super::index_file::{self, DirStamp, Known};
 
 impl Log {
     pub fn open(cases: &Path) -> Log {
@@ -228,7 +198,7 @@ impl Log {
         let policy_bytes = reviewers::read_allowed_signers(&p.cases).map_err(AppendError::Io)?;
         let policy = AllowedSigners::parse(&policy_bytes)
             .map_err(|e| AppendError::Refused(format!("reviewers/{e}")))?;
-        let (index, signatures) = self.pass_gate(&policy)?;
+        let (index, signatures, window) = self.pass_gate(&policy)?;
         let next = index.head + 1;
 
         check_case_unchanged(case)?;
@@ -281,7 +251,17 @@ impl Log {
         let _ = super::witness::write(&p, &head);
         let mut index = index;
         index.add(&record, link);
-        self.known = DirStamp::of(&p.log).map(|stamp| Known { index, head, stamp });
+        self.known = DirStamp::of(&p.log).map(|stamp| Known {
+            index,
+            head,
+            stamp,
+            checkpoints: DirStamp::of(&p.checkpoints),
+            window,
+        });
+        if let Some(k) = &self.known {
+            // A cache for the next process: failing to write it costs time only.
+            let _ = index_file::store(&p, k);
+        }
         Ok(Appended {
             record,
             bytes,
@@ -291,46 +271,23 @@ impl Log {
         })
     }
 
-    /// Under the lock: the index of a log fit to extend, and the chained hash of its
-    /// signatures. When this handle made the last append and nothing has touched the
-    /// log since, that is what it remembers (O(1) reads); otherwise the whole gate runs.
-    fn pass_gate(&mut self, policy: &AllowedSigners) -> Result<(Index, String), AppendError> {
+    /// Under the lock: the index of a log fit to extend, the chained hash of its
+    /// signatures, and where the next spot-check starts. When this handle or the index
+    /// file ([`index_file`]) describes the log as it is (nothing added, removed or
+    /// renamed since the last append, its head unchanged) and the spot-check of a window
+    /// of older records passes, that costs O(1) reads; otherwise the whole gate runs.
+    fn pass_gate(&mut self, policy: &AllowedSigners) -> Result<(Index, String, u64), AppendError> {
         let p = &self.paths;
-        if let Some(k) = self.known.take()
-            && untouched_since(p, &k)
+        let known = self.known.take().or_else(|| index_file::load(p));
+        if let Some(k) = known
+            && index_file::untouched_since(p, &k)
+            && let Some(window) = super::gate::spot_check(p, policy, &k)
         {
-            return Ok((k.index, k.head.signatures));
+            return Ok((k.index, k.head.signatures, window));
         }
         let passed = super::gate::check(p, policy)?;
-        Ok((passed.index, passed.signatures))
+        Ok((passed.index, passed.signatures, 1))
     }
-}
-
-/// Whether the log is as this handle left it: the same directory names (stamp), no
-/// record after its head, its head's record and signature unchanged, and the verified
-/// head the one it wrote.
-fn untouched_since(p: &Paths, k: &Known) -> bool {
-    if DirStamp::of(&p.log) != Some(k.stamp) || super::witness::read(p).as_ref() != Some(&k.head) {
-        return false;
-    }
-    let Ok(dir) = crate::store::safe_open::SafeDir::open(&p.log) else {
-        return false;
-    };
-    let next = k.head.seq + 1;
-    let absent = |name: String| {
-        matches!(
-            dir.read_file(&name, MAX_RECORD_BYTES),
-            Err(crate::store::safe_open::ReadError::Io(ref e)) if e.kind() == std::io::ErrorKind::NotFound
-        )
-    };
-    let same = |name: String, link: &str| {
-        dir.read_file(&name, MAX_RECORD_BYTES)
-            .is_ok_and(|b| sha256_link(&b) == link)
-    };
-    absent(log::record_name(next))
-        && absent(log::sig_name(next))
-        && same(log::record_name(k.head.seq), &k.head.record)
-        && same(log::sig_name(k.head.seq), &k.head.signature)
 }
 
 trait SecondsOnly {
@@ -425,10 +382,7 @@ fn rules(
                     "{who} is not a licensed health care professional in reviewers.yaml; a review of a denial needs one (45 CFR 164.524(a)(4))"
                 )));
             }
-            if history.entries.iter().any(|e| {
-                e.reviewer == draft.reviewer
-                    && matches!(e.kind, RecordType::Decision | RecordType::Countersign)
-            }) {
+            if history.took_part_in_decision(&draft.reviewer) {
                 return Err(AppendError::NotAllowed(format!(
                     "{who} took part in the original decision and may not review it (45 CFR 164.524(a)(4))"
                 )));
@@ -445,9 +399,7 @@ fn rules(
                     f.seq
                 )));
             }
-            if history.entries.iter().any(|e| {
-                e.kind == RecordType::Countersign && e.seq > f.seq && e.reviewer == draft.reviewer
-            }) {
+            if history.countersigned_final(&draft.reviewer) {
                 return Err(AppendError::Refused(format!(
                     "{who} already countersigned record {}",
                     f.seq
@@ -484,17 +436,22 @@ fn pointed_countersign(
             draft.kind.as_str()
         )));
     }
-    let entry = history
-        .entries
-        .iter()
-        .find(|e| e.seq == target)
-        .ok_or_else(|| AppendError::Refused(format!("there is no record {target} of case {id}")))?;
-    if entry.kind != RecordType::Practice {
+    // The named record, read from the log (the history keeps no list of records).
+    let dir = crate::store::safe_open::SafeDir::open(&p.log).map_err(|e| io(&p.log, e))?;
+    let no_such = || AppendError::Refused(format!("there is no record {target} of case {id}"));
+    if target == 0 || !p.log.join(log::record_name(target)).exists() {
+        return Err(no_such());
+    }
+    let (_, proposal) = log::read_record(&dir, target)?;
+    if proposal.case != *id {
+        return Err(no_such());
+    }
+    if proposal.kind != RecordType::Practice {
         return match history.final_record() {
             Some(f) if f.seq == target => rules(id, draft, history, people),
             _ => Err(AppendError::Refused(format!(
                 "record {target} is a {} but not the current decision of case {id}; countersign a trainee's proposal or the current decision",
-                entry.kind.as_str()
+                proposal.kind.as_str()
             ))),
         };
     }
@@ -510,14 +467,12 @@ fn pointed_countersign(
             at: super::model::format_time(&f.time),
         });
     }
-    if entry.reviewer == draft.reviewer {
+    if proposal.reviewer == draft.reviewer {
         return Err(AppendError::NotAllowed(format!(
             "{} proposed record {target} and cannot countersign it",
             crate::text::sanitize_line(&draft.reviewer)
         )));
     }
-    let dir = crate::store::safe_open::SafeDir::open(&p.log).map_err(|e| io(&p.log, e))?;
-    let (_, proposal) = log::read_record(&dir, target)?;
     if proposal.outcome != draft.outcome
         || proposal.grounds != draft.grounds
         || proposal.records != draft.records

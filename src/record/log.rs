@@ -100,36 +100,88 @@ pub struct Entry {
     pub link: String,
 }
 
-/// One case's records, oldest first.
+/// What the log says of one case, kept up to date record by record (oldest first)
+/// without keeping every record: the rules need the record in force, the case's last
+/// link, and who took part, never the whole history, so a case with 100,000 records
+/// costs no more to look up than one with a single record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseHistory {
-    pub entries: Vec<Entry>,
+    /// How many records of the case the log holds.
+    pub count: u64,
+    /// The newest record of the case (its link is the next record's `case_prev`).
+    pub last: Option<Entry>,
+    /// The record in force ([`CaseHistory::final_record`]).
+    pub(crate) settled: Option<Entry>,
+    /// Whether a decision or review was seen: a countersignature settles only before.
+    pub(crate) decision_seen: bool,
+    /// Whether any trainee's proposal (practice record) was seen.
+    pub(crate) practice_seen: bool,
+    /// Everyone who signed a record of the case.
+    pub(crate) signers: std::collections::BTreeSet<String>,
+    /// Those who signed a decision or a countersignature of it (164.524(a)(4)).
+    pub(crate) deciders: std::collections::BTreeSet<String>,
+    /// Those who countersigned the record in force after it was signed.
+    pub(crate) countersigned_settled: std::collections::BTreeSet<String>,
 }
 
 impl CaseHistory {
+    /// Adds the case's next record (records must come in seq order).
+    pub fn add(&mut self, e: Entry) {
+        self.count += 1;
+        self.signers.insert(e.reviewer.clone());
+        match e.kind {
+            RecordType::Decision | RecordType::Review => {
+                if e.kind == RecordType::Decision {
+                    self.deciders.insert(e.reviewer.clone());
+                }
+                self.decision_seen = true;
+                self.settled = Some(e.clone());
+                self.countersigned_settled.clear();
+            }
+            RecordType::Countersign => {
+                self.deciders.insert(e.reviewer.clone());
+                // Before any decision a countersignature made a trainee's proposal
+                // final; after one, it is a second signature on the record in force.
+                if self.decision_seen {
+                    self.countersigned_settled.insert(e.reviewer.clone());
+                } else {
+                    self.settled = Some(e.clone());
+                    self.countersigned_settled.clear();
+                }
+            }
+            RecordType::Practice => self.practice_seen = true,
+        }
+        self.last = Some(e);
+    }
+
     /// The record that settles the case now: the latest decision or review, or a
     /// countersignature with no decision before it (it made a trainee's proposal final).
     pub fn final_record(&self) -> Option<&Entry> {
-        // O(k): a countersignature settles only when no decision or review precedes it.
-        let first_decision = self
-            .entries
-            .iter()
-            .position(|e| matches!(e.kind, RecordType::Decision | RecordType::Review))
-            .unwrap_or(usize::MAX);
-        self.entries
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(i, e)| match e.kind {
-                RecordType::Decision | RecordType::Review => true,
-                RecordType::Countersign => *i < first_decision,
-                RecordType::Practice => false,
-            })
-            .map(|(_, e)| e)
+        self.settled.as_ref()
     }
 
     pub fn last_link(&self) -> &str {
-        self.entries.last().map_or(NONE, |e| e.link.as_str())
+        self.last.as_ref().map_or(NONE, |e| e.link.as_str())
+    }
+
+    /// Whether a trainee's proposal (a practice record) was signed on the case.
+    pub fn has_practice(&self) -> bool {
+        self.practice_seen
+    }
+
+    /// Everyone who signed a record of the case, sorted.
+    pub fn signers(&self) -> impl Iterator<Item = &str> {
+        self.signers.iter().map(String::as_str)
+    }
+
+    /// Whether `reviewer` signed a decision of the case or countersigned one.
+    pub fn took_part_in_decision(&self, reviewer: &str) -> bool {
+        self.deciders.contains(reviewer)
+    }
+
+    /// Whether `reviewer` countersigned the record in force after it was signed.
+    pub fn countersigned_final(&self, reviewer: &str) -> bool {
+        self.countersigned_settled.contains(reviewer)
     }
 }
 
@@ -180,27 +232,20 @@ impl Index {
     pub fn proposed_cases(&self) -> std::collections::HashSet<String> {
         self.cases
             .iter()
-            .filter(|(_, h)| {
-                h.final_record().is_none()
-                    && h.entries.iter().any(|e| e.kind == RecordType::Practice)
-            })
+            .filter(|(_, h)| h.final_record().is_none() && h.has_practice())
             .map(|(id, _)| id.clone())
             .collect()
     }
 
     pub(crate) fn add(&mut self, rec: &Record, link: String) {
-        self.cases
-            .entry(rec.case.clone())
-            .or_default()
-            .entries
-            .push(Entry {
-                seq: rec.seq,
-                kind: rec.kind,
-                reviewer: rec.reviewer.clone(),
-                time: rec.time,
-                outcome: rec.outcome.clone(),
-                link: link.clone(),
-            });
+        self.cases.entry(rec.case.clone()).or_default().add(Entry {
+            seq: rec.seq,
+            kind: rec.kind,
+            reviewer: rec.reviewer.clone(),
+            time: rec.time,
+            outcome: rec.outcome.clone(),
+            link: link.clone(),
+        });
         self.head = rec.seq;
         self.head_link = link;
     }
@@ -357,6 +402,13 @@ pub fn read_index(cases: &Path) -> Result<Index, ReadLogError> {
     }
     // Without write access LOCK may not be creatable: read without it then.
     let _guard = crate::store::lock::LockGuard::shared(&p.lock, LOCK_MODE).ok();
+    // The index the last append left, when it still describes the log: O(cases), not
+    // O(records). Otherwise every record is read.
+    if let Some(k) = super::index_file::load(&p)
+        && super::index_file::untouched_since(&p, &k)
+    {
+        return Ok(k.index);
+    }
     build_index(&p.log)
 }
 

@@ -7,6 +7,7 @@ pub mod append;
 pub mod checkpoint;
 pub mod fastread;
 mod gate;
+pub(crate) mod index_file;
 pub mod log;
 pub mod model;
 pub mod proposal;

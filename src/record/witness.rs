@@ -162,7 +162,23 @@ pub fn after_verify(cases: &std::path::Path, report: &mut super::verify::LogRepo
         signatures: chain_signatures(None, report.records.iter().map(|r| r.sig_link.as_str())),
     };
     // Without write access (a read-only auditor) nothing is remembered.
-    let _ = write(&p, &head);
+    if write(&p, &head).is_err() {
+        return;
+    }
+    // The index for the next `decide` or `list` (trusted only when this user made the
+    // last append: [`super::index_file::load`]).
+    if let Some(stamp) = super::index_file::DirStamp::of(&p.log) {
+        let known = super::index_file::Known {
+            index: super::gate::index_of(report),
+            head,
+            stamp,
+            checkpoints: super::index_file::DirStamp::of(&p.checkpoints),
+            window: 1,
+        };
+        if super::index_file::untouched_since(&p, &known) {
+            let _ = super::index_file::store(&p, &known);
+        }
+    }
 }
 
 #[cfg(test)]
