@@ -12,6 +12,7 @@
 //! `cargo bench --bench log` (figures go into docs/PERFORMANCE.md). Optional args:
 //! `--records N` (default 100000), `--appends N` (default 2000; 0 skips),
 //! `--sample N` (200; 0 skips), `--runs N` (verify runs, best taken; 2),
+//! `--fresh N` (appends through a new handle each, as `decide`: 10; 0 skips),
 //! `--dir DIR` (keep the log in DIR: generated there on the first run, reused after,
 //! so a profiler can watch verification alone). `BENCH_DIR` picks the filesystem of
 //! the temporary directories otherwise.
@@ -82,6 +83,39 @@ fn appends(n_appends: usize) {
     println!(
         "append (fsync on): {n_appends} records in {secs:.2} s = {:.0} appends/s",
         n_appends as f64 / secs
+    );
+}
+
+/// What one `casebench decide` pays in the log: each append through a new `Log` handle
+/// (as `decide` and the workbench's Sign open one), on this log and on an empty one.
+/// The first on this log may find no index (a log generated directly, or another
+/// writer's): it runs the whole gate and leaves the index; the others take the fast
+/// path ([`casebench::record`] docs/RECORDS.md, "The index").
+fn fresh_appends(cases: &Path, n: usize) {
+    let case = load(cases);
+    let mut signer = Signer::from_file(&cases.join("reviewers/key")).unwrap();
+    let mut each = |cases: &Path, case: &casebench::case::LoadedCase, i: usize| {
+        let t = Instant::now();
+        Log::open(cases)
+            .append(case, &draft(i), &mut signer, time())
+            .unwrap();
+        t.elapsed().as_secs_f64() * 1e3
+    };
+    let first = each(cases, &case, 0);
+    let mut rest: Vec<f64> = (1..n).map(|i| each(cases, &case, i)).collect();
+    rest.sort_by(f64::total_cmp);
+    let tmp = tempdir();
+    let empty = support::signing_cases(tmp.path(), "records/cases", P, "casebench-practice");
+    let empty_case = load(&empty);
+    let mut on_empty: Vec<f64> = (0..n).map(|i| each(&empty, &empty_case, i)).collect();
+    on_empty.sort_by(f64::total_cmp);
+    let median = |v: &[f64]| v.get(v.len() / 2).copied().unwrap_or(f64::NAN);
+    println!(
+        "append with a fresh handle (as decide): first {first:.1} ms (index built if missing), then median {:.2} ms over {} appends; on an empty log median {:.2} ms ({:.2}x)",
+        median(&rest),
+        rest.len(),
+        median(&on_empty),
+        median(&rest) / median(&on_empty)
     );
 }
 
@@ -171,6 +205,7 @@ fn main() {
     if n_appends > 0 {
         appends(n_appends);
     }
+    let n_fresh = support::arg("--fresh", 10);
 
     // The log: in --dir (reused when already there) or a temporary directory.
     let tmp = tempdir();
@@ -376,4 +411,7 @@ fn main() {
     }
     let rate = n_sample as f64 / t.elapsed().as_secs_f64();
     println!("ssh-keygen -Y verify loop (sample of {n_sample}, sequential): {rate:.0} records/s");
+    if n_fresh > 0 {
+        fresh_appends(&cases, n_fresh);
+    }
 }
