@@ -249,7 +249,9 @@ fn check_file(file: &RulebookFile) -> Result<(Vec<Cond>, Vec<Cond>), String> {
             }
         }
         if g.meaning.contains('\n') {
-            return Err(format!("{at}: `meaning` is one line; the full text goes in `describe`"));
+            return Err(format!(
+                "{at}: `meaning` is one line; the full text goes in `describe`"
+            ));
         }
         conds.push(g.valid_when.compile(&at)?);
     }

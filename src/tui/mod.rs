@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod layout;
 pub mod notice_preview;
 pub mod palette;
+pub mod picker;
 pub mod practice;
 pub mod preview;
 pub mod scroll;

@@ -292,6 +292,12 @@ fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
     }
     match state.screen {
         Screen::Queue if state.queue.filtering => filter_key(state, k),
+        Screen::Form if state.form.as_ref().is_some_and(|f| f.picker.is_some()) => {
+            if super::picker::key(state, k) {
+                return edited(state);
+            }
+            Vec::new()
+        }
         Screen::Form if state.form.as_ref().is_some_and(|f| f.editing) => form_edit(state, k),
         Screen::Audit if super::audit::typing(state) => super::audit::input_key(state, k),
         _ => {
@@ -352,6 +358,9 @@ fn paste(state: &mut State, text: &str) -> Vec<Effect> {
             .filter
             .extend(text.chars().filter(|c| !c.is_control()));
         refilter(state);
+        return Vec::new();
+    }
+    if state.screen == Screen::Form && super::picker::paste(state, text) {
         return Vec::new();
     }
     if state.screen == Screen::Form

@@ -7,6 +7,7 @@ mod countersign;
 mod form;
 mod help;
 mod invalid;
+mod picker;
 mod practice;
 mod queue;
 mod too_small;
@@ -41,6 +42,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Screen::Form => form::draw(state, frame, area),
         Screen::Practice => practice::draw(state, frame, area),
         Screen::Audit => audit::draw(state, frame, area),
+    }
+    if state.screen == Screen::Form {
+        picker::draw(state, frame, area);
     }
     countersign::draw(state, frame, area);
     banner(state, frame, area);
@@ -133,6 +137,39 @@ pub(crate) fn fit_line(line: Line<'_>, cols: usize) -> Line<'_> {
     Line::from(spans)
 }
 
+/// A search or filter match: reverse video and underline over the text's own style, so
+/// that it shows in every theme, monochrome and `NO_COLOR` included.
+pub(crate) fn matched(base: ratatui::style::Style) -> ratatui::style::Style {
+    use ratatui::style::Modifier;
+    base.add_modifier(Modifier::REVERSED | Modifier::UNDERLINED)
+}
+
+/// `text` in `base`, the characters at `hits` (char positions, sorted) as matches.
+pub(crate) fn marked<'a>(text: &str, hits: &[usize], base: ratatui::style::Style) -> Vec<Span<'a>> {
+    if hits.is_empty() {
+        return vec![Span::styled(text.to_string(), base)];
+    }
+    let hit = matched(base);
+    let mut out: Vec<Span> = Vec::new();
+    let mut run = String::new();
+    let mut run_hit = false;
+    for (i, c) in text.chars().enumerate() {
+        let h = hits.binary_search(&i).is_ok();
+        if h != run_hit && !run.is_empty() {
+            out.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_hit { hit } else { base },
+            ));
+        }
+        run_hit = h;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        out.push(Span::styled(run, if run_hit { hit } else { base }));
+    }
+    out
+}
+
 /// Short names for the footer hints.
 fn short(a: Action) -> &'static str {
     match a {
@@ -151,6 +188,8 @@ fn short(a: Action) -> &'static str {
         Action::Help => "help",
         Action::Sign => "sign",
         Action::Findings => "findings",
+        Action::PickGround => "pick ground",
+        Action::Search => "search",
         other => other.name(),
     }
 }
