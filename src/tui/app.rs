@@ -347,6 +347,8 @@ pub struct CaseView {
     pub show_advisor: bool,
     pub advisor: Option<AdvisorView>,
     pub advisor_scroll: Scroll,
+    /// `/` in the case view: the search over the panes and the advisor.
+    pub search: super::search::Search,
 }
 
 pub struct State {

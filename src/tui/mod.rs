@@ -22,6 +22,7 @@ pub mod picker;
 pub mod practice;
 pub mod preview;
 pub mod scroll;
+pub mod search;
 pub mod sign;
 pub mod signals;
 pub mod terminal;
