@@ -270,3 +270,46 @@ fn the_help_lists_the_search_keys() {
         assert!(out.contains(k), "{k}: {out}");
     }
 }
+
+/// The queue's fuzzy filter shows which characters matched in each row.
+#[test]
+fn the_queue_filter_highlights_what_matched() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = state();
+        settled(&mut s, [key('/')]);
+        settled(&mut s, "0150".chars().map(key));
+        let b = buffer(&mut s, w, h);
+        let marked = marked_text(&b);
+        assert_eq!(marked, ["0150"], "{w}x{h}");
+        // Fuzzy: the characters of "rvw" scattered in a title are each marked.
+        let mut s = state();
+        settled(&mut s, [key('/')]);
+        settled(&mut s, "chrt".chars().map(key));
+        let b = buffer(&mut s, w, h);
+        // The first row (AR-2026-0101, "…her chart…"): at 80 columns its title is cut
+        // after "ch", and only what is shown is marked.
+        let row: String = (0..b.area.width)
+            .map(|x| &b[(x, 3)])
+            .filter(|c| {
+                c.style()
+                    .add_modifier
+                    .contains(Modifier::REVERSED | Modifier::UNDERLINED)
+            })
+            .map(|c| c.symbol())
+            .collect();
+        let want = if w == 80 { "ch" } else { "chrt" };
+        assert_eq!(row, want, "{w}x{h}:\n{}", text(&b));
+        insta::assert_snapshot!(
+            format!("queue_filter_{w}x{h}"),
+            format!(
+                "{}\nmatches drawn: {:?}\n\n{}",
+                text(&b),
+                marked_text(&b),
+                style_map(&b)
+            )
+        );
+        // No filter, no marks.
+        settled(&mut s, [code(KeyCode::Esc)]);
+        assert!(marked_text(&buffer(&mut s, w, h)).is_empty());
+    }
+}

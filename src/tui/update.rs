@@ -18,8 +18,8 @@ mod decision_form;
 mod drafts;
 mod queue_filter;
 use decision_form::{edited, form_action, form_edit, signed};
-pub use queue_filter::refilter;
 use queue_filter::{keep_selection_visible, move_by};
+pub use queue_filter::{match_positions, refilter};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     // A message that changes nothing must not cancel a draw an earlier one asked for.
