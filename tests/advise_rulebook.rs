@@ -235,3 +235,41 @@ fn rules_doc_lists_every_fact() {
         );
     }
 }
+
+/// The decision form's grounds picker shows each ground in one line of plain language:
+/// the built-in rulebook gives every ground one, short enough for an 80-column screen.
+#[test]
+fn every_ground_has_a_one_line_meaning() {
+    for g in Rulebook::builtin().grounds() {
+        let m = g.meaning.trim();
+        assert!(!m.is_empty(), "ground {} has no `meaning`", g.code);
+        assert!(
+            m.chars().count() <= 70,
+            "ground {}: meaning is {} characters: {m}",
+            g.code,
+            m.chars().count()
+        );
+        assert_eq!(g.meaning_line(), g.meaning);
+    }
+}
+
+#[test]
+fn a_meaning_is_one_line_and_optional_in_a_clinics_rulebook() {
+    let src = replace(
+        "    meaning: Psychotherapy notes kept apart are outside the right of access\n",
+        "    meaning: \"two\\nlines\"\n",
+    );
+    let err = Rulebook::from_yaml(&src, "test").unwrap_err().to_string();
+    assert!(
+        err.contains("psychotherapy-notes") && err.contains("one line"),
+        "{err}"
+    );
+    // Without one, the picker shows the description instead.
+    let src = replace(
+        "    meaning: Psychotherapy notes kept apart are outside the right of access\n",
+        "",
+    );
+    let rb = Rulebook::from_yaml(&src, "test").unwrap();
+    let g = rb.ground("psychotherapy-notes").unwrap();
+    assert_eq!(g.meaning_line(), g.describe);
+}

@@ -248,6 +248,11 @@ fn check_file(file: &RulebookFile) -> Result<(Vec<Cond>, Vec<Cond>), String> {
                 return Err(format!("{at}: `{what}` is empty; every rule needs one"));
             }
         }
+        if g.meaning.contains('\n') {
+            return Err(format!(
+                "{at}: `meaning` is one line; the full text goes in `describe`"
+            ));
+        }
         conds.push(g.valid_when.compile(&at)?);
     }
     for code in ENGINE_GROUNDS {

@@ -88,6 +88,10 @@ pub struct GroundRule {
     #[serde(default = "yes")]
     pub recommend: bool,
     pub describe: String,
+    /// The ground in one line of plain language (about 70 characters), for the decision
+    /// form's grounds picker. Optional in a clinic's own rulebook: `describe` stands in.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub meaning: String,
     /// Why the ground fails, for the `invalid-ground` message.
     pub invalid_reason: String,
     pub valid_when: Condition,
@@ -98,6 +102,15 @@ fn yes() -> bool {
 }
 
 impl GroundRule {
+    /// The one-line meaning, or the description when the rulebook gives none.
+    pub fn meaning_line(&self) -> &str {
+        if self.meaning.trim().is_empty() {
+            &self.describe
+        } else {
+            &self.meaning
+        }
+    }
+
     pub fn reviewable(&self) -> bool {
         self.review == Review::Reviewable
     }

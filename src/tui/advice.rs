@@ -73,7 +73,31 @@ pub fn view(a: &Advice, proposal: bool) -> AdvisorView {
         }
     }
     let (findings, errors, warnings) = finding_lines(&a.findings);
+    let holds_record: Vec<(String, Vec<String>)> = a
+        .records
+        .iter()
+        .map(|rg| {
+            (
+                rg.record.clone(),
+                rg.valid.iter().map(|g| s(&g.code)).collect(),
+            )
+        })
+        .collect();
+    let mut holds_case: Vec<String> = Vec::new();
+    let codes = a.bases.iter().map(|g| &g.code).chain(&r.grounds);
+    for code in codes.chain(
+        a.records
+            .iter()
+            .flat_map(|rg| rg.valid.iter().map(|g| &g.code)),
+    ) {
+        let code = s(code);
+        if !holds_case.contains(&code) {
+            holds_case.push(code);
+        }
+    }
     AdvisorView {
+        holds_case,
+        holds_record,
         recommended,
         deadline,
         lines,

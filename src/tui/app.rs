@@ -135,6 +135,12 @@ pub struct AdvisorView {
     pub on_proposal: bool,
     /// Hidden in practice: only a note, no recommendation and no findings.
     pub hidden: bool,
+    /// The ground codes that hold for this case (the advisor's applicable grounds), for
+    /// the form's grounds picker: the case's bases and every item's withholding grounds.
+    pub holds_case: Vec<String>,
+    /// Per record item (its id as in the case file, never drawn): the withholding
+    /// grounds that hold for it.
+    pub holds_record: Vec<(String, Vec<String>)>,
 }
 
 /// The form's decision as it would be recorded (`decision::preview`), sanitised.
@@ -341,6 +347,8 @@ pub struct CaseView {
     pub show_advisor: bool,
     pub advisor: Option<AdvisorView>,
     pub advisor_scroll: Scroll,
+    /// `/` in the case view: the search over the panes and the advisor.
+    pub search: super::search::Search,
 }
 
 pub struct State {

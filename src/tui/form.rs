@@ -79,6 +79,8 @@ pub struct Form {
     /// Every finding and the advisor's recommendation, in place of the fields.
     pub findings_open: bool,
     pub findings_scroll: Scroll,
+    /// The grounds picker, while open (`g` on a grounds field).
+    pub picker: Option<super::picker::Picker>,
 }
 
 impl Form {
@@ -111,6 +113,7 @@ impl Form {
             preview_scroll: Scroll::default(),
             findings_open: false,
             findings_scroll: Scroll::default(),
+            picker: None,
         }
     }
 

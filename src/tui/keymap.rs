@@ -83,6 +83,10 @@ actions! {
     Delete => "delete", "delete the disclosure or override";
     Sign => "sign", "sign and record the decision (on [ Sign ])";
     Findings => "findings", "every finding on the decision, and the advisor's recommendation";
+    PickGround => "pick_ground", "pick a ground from the rulebook (on a grounds field or a record)";
+    Search => "search", "search the panes and the advisor (Enter keeps, Esc clears)";
+    NextMatch => "next_match", "next match of the search";
+    PrevMatch => "prev_match", "previous match of the search";
     Audit => "audit", "audit view: the decision log, verified";
     ReviewerFilter => "reviewer_filter", "cycle the reviewer filter";
     OutcomeFilter => "outcome_filter", "cycle the outcome filter";
@@ -229,6 +233,9 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (DiscardDraft, &["x"]),
             (Advisor, &["a"]),
             (Countersign, &["C"]),
+            (Search, &["/"]),
+            (NextMatch, &["n"]),
+            (PrevMatch, &["N"]),
             (Back, &["Esc", "q"]),
             (Help, &["?", "F1"]),
         ],
@@ -239,6 +246,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Right, &["l", "Right"]),
             (Toggle, &["Space"]),
             (Edit, &["Enter", "e"]),
+            (PickGround, &["g"]),
             (AddDisclosure, &["a"]),
             (AddOverride, &["o"]),
             (Delete, &["x"]),

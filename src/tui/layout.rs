@@ -82,6 +82,22 @@ pub fn case(area: Rect, v: &CaseView) -> CaseLayout {
     }
 }
 
+/// The rectangle case area `i` (0-2 a pane, 3 the advisor) has when it is on screen with
+/// the advisor shown or not: its column when side by side, else the one tab's place. The
+/// same split as [`case`], for the search, which looks in areas not on screen.
+pub fn case_area(area: Rect, v: &CaseView, i: usize, advisor: bool) -> Rect {
+    let (body, _) = split_footer(area);
+    let header_h = super::views::case_header_lines(v, area.width).len() as u16;
+    let parts = rows(body, &[header_h]);
+    let n: u32 = if advisor { 4 } else { 3 };
+    if area.width >= SIDE_BY_SIDE_WIDTH {
+        let cols = Layout::horizontal((0..n).map(|_| Constraint::Ratio(1, n))).split(parts[1]);
+        cols.get(i).copied().unwrap_or_default()
+    } else {
+        rows(parts[1], &[1])[1]
+    }
+}
+
 /// The lines of case area `i` (a pane, or the advisor).
 pub fn case_lines(v: &CaseView, i: usize) -> Vec<Styled> {
     match v.panes.get(i) {

@@ -18,8 +18,8 @@ mod decision_form;
 mod drafts;
 mod queue_filter;
 use decision_form::{edited, form_action, form_edit, signed};
-pub use queue_filter::refilter;
 use queue_filter::{keep_selection_visible, move_by};
+pub use queue_filter::{match_positions, refilter};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     // A message that changes nothing must not cancel a draw an earlier one asked for.
@@ -40,6 +40,12 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(k) => key(state, k),
         Msg::Paste(text) => paste(state, &text),
         Msg::Resize(w, h) => {
+            // The wrapped lines moved: `n` goes on from where the search began.
+            if state.size != (w, h)
+                && let Some(v) = state.case.as_mut()
+            {
+                v.search.current = None;
+            }
             state.size = (w, h);
             keep_selection_visible(state);
             super::audit::resized(state);
@@ -287,11 +293,22 @@ fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    // While a search query is typed every key is text (`C`, `q` included).
+    if state.screen == Screen::Case && state.case.as_ref().is_some_and(|v| v.search.typing) {
+        super::search::typing_key(state, k);
+        return Vec::new();
+    }
     if let Some(fx) = super::countersign::key(state, k) {
         return fx;
     }
     match state.screen {
         Screen::Queue if state.queue.filtering => filter_key(state, k),
+        Screen::Form if state.form.as_ref().is_some_and(|f| f.picker.is_some()) => {
+            if super::picker::key(state, k) {
+                return edited(state);
+            }
+            Vec::new()
+        }
         Screen::Form if state.form.as_ref().is_some_and(|f| f.editing) => form_edit(state, k),
         Screen::Audit if super::audit::typing(state) => super::audit::input_key(state, k),
         _ => {
@@ -343,7 +360,7 @@ fn filter_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
 }
 
 fn paste(state: &mut State, text: &str) -> Vec<Effect> {
-    if super::countersign::paste(state, text) {
+    if super::countersign::paste(state, text) || super::search::paste(state, text) {
         return Vec::new();
     }
     if state.screen == Screen::Queue && state.queue.filtering {
@@ -352,6 +369,9 @@ fn paste(state: &mut State, text: &str) -> Vec<Effect> {
             .filter
             .extend(text.chars().filter(|c| !c.is_control()));
         refilter(state);
+        return Vec::new();
+    }
+    if state.screen == Screen::Form && super::picker::paste(state, text) {
         return Vec::new();
     }
     if state.screen == Screen::Form
@@ -457,6 +477,19 @@ fn invalid_action(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Search => {
+            super::search::start(state);
+            return Vec::new();
+        }
+        Action::NextMatch | Action::PrevMatch => {
+            super::search::step(state, action);
+            return Vec::new();
+        }
+        // Esc clears a search before it leaves the case.
+        Action::Back if super::search::clear(state) => return Vec::new(),
+        _ => {}
+    }
     let focus = super::layout::case_focus(state);
     let Some(view) = state.case.as_mut() else {
         state.screen = Screen::Queue;

@@ -56,6 +56,10 @@ pub(super) fn form_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Sign => sign(state),
         Action::Edit if f.field() == Field::Sign => sign(state),
+        Action::PickGround => {
+            crate::tui::picker::open(state);
+            Vec::new()
+        }
         Action::Findings => {
             f.findings_open = !f.findings_open;
             f.findings_scroll = Default::default();

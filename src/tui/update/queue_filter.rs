@@ -44,6 +44,33 @@ pub fn refilter(state: &mut State) {
     keep_selection_visible(state);
 }
 
+/// The characters of each of `haystacks` that the queue's fuzzy `filter` matches (char
+/// positions, sorted; empty when it does not match), for the rows on screen: the same
+/// pattern and matcher as [`refilter`].
+pub fn match_positions(filter: &str, haystacks: &[&str]) -> Vec<Vec<usize>> {
+    let pattern = Pattern::parse(filter, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    haystacks
+        .iter()
+        .map(|hay| {
+            let mut idx = Vec::new();
+            if pattern
+                .indices(Utf32Str::new(hay, &mut buf), &mut matcher, &mut idx)
+                .is_none()
+                // Positions count graphemes: unusable if a mark combines with a letter.
+                || hay.chars().count() != Utf32Str::new(hay, &mut buf).len()
+            {
+                return Vec::new();
+            }
+            let mut idx: Vec<usize> = idx.into_iter().map(|i| i as usize).collect();
+            idx.sort_unstable();
+            idx.dedup();
+            idx
+        })
+        .collect()
+}
+
 pub(super) fn keep_selection_visible(state: &mut State) {
     let page = state.queue_page();
     let q = &mut state.queue;

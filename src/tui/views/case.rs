@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::{footer, scrolled, span};
+use super::{footer, scrolled_marked, span};
 use crate::tui::app::{CaseView, State, kind_text};
 use crate::tui::fit::{fit, width};
 use crate::tui::keymap::{Action, Context};
@@ -36,6 +36,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: ratatui::layout::Rect) {
     if let Some(tabs_rect) = l.tabs {
         tabs(t, view, frame, tabs_rect);
     }
+    let hits = crate::tui::search::hits(state);
+    let current = view.search.current;
     for (i, rect) in &l.areas {
         let title = area_title(t, view, *i);
         let at = match view.panes.get(*i) {
@@ -48,7 +50,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: ratatui::layout::Rect) {
             Role::Border
         };
         let lines = layout::case_lines(view, *i);
-        scrolled(t, frame, *rect, title, border, &lines, at);
+        let marks: Vec<super::Mark> = hits
+            .iter()
+            .filter(|h| h.area == *i)
+            .map(|h| (h.line, h.col, h.len, Some(*h) == current))
+            .collect();
+        scrolled_marked(t, frame, *rect, title, border, &lines, at, &marks);
     }
     let hint = super::countersign::hint(state);
     footer(

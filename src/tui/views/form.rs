@@ -67,8 +67,17 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     rationale(t, form, frame, l.rationale);
     let label = super::super::practice::sign_label(state);
     sign_line(t, form, &label, frame, l.sign);
-    let hints: &[Action] = if form.editing {
+    let hints: &[Action] = if form.picker.is_some() {
+        &[]
+    } else if form.editing {
         &[Action::Back]
+    } else if matches!(form.field(), Field::CaseGrounds | Field::Grounds(_)) {
+        &[
+            Action::PickGround,
+            Action::Edit,
+            Action::Findings,
+            Action::Back,
+        ]
     } else if form.field() == Field::Sign {
         &[Action::Sign, Action::Findings, Action::Back]
     } else {
@@ -81,10 +90,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ]
     };
     // Tell the user how to stop typing, whatever the message line says.
-    let editing = form.editing.then_some((
-        Role::Focus,
-        "editing: Esc ends (Enter too, outside the rationale)",
-    ));
+    let editing = if form.picker.is_some() {
+        Some((Role::Focus, "picking a ground: Enter picks, Esc cancels"))
+    } else {
+        form.editing.then_some((
+            Role::Focus,
+            "editing: Esc ends (Enter too, outside the rationale)",
+        ))
+    };
     footer(state, frame, l.footer, Context::Form, hints, editing);
 }
 

@@ -26,6 +26,31 @@ pub fn lines(state: &State) -> Vec<Styled> {
         })
         .collect();
     out.push(Vec::new());
+    let key = |a| state.keymap.first_key(ctx, a);
+    use crate::tui::keymap::Action;
+    if ctx == crate::tui::keymap::Context::Case {
+        out.push(vec![(
+            Role::Muted,
+            format!(
+                "Search ({}): type the text, Enter keeps it, Esc while typing cancels; {}/{} \
+                 move between matches (case-insensitive, over the text as shown); Esc clears \
+                 the search before it leaves the case.",
+                key(Action::Search),
+                key(Action::NextMatch),
+                key(Action::PrevMatch)
+            ),
+        )]);
+    }
+    if ctx == crate::tui::keymap::Context::Form {
+        out.push(vec![(
+            Role::Muted,
+            format!(
+                "Grounds picker ({}): type to filter, Up/Down Tab/BackTab PgUp/PgDn Home/End \
+                 move, Enter picks, Esc cancels. * holds for this case, ✓ already there.",
+                key(Action::PickGround)
+            ),
+        )]);
+    }
     if ctx == crate::tui::keymap::Context::Queue {
         out.push(vec![(
             Role::Muted,

@@ -7,6 +7,7 @@ mod countersign;
 mod form;
 mod help;
 mod invalid;
+mod picker;
 mod practice;
 mod queue;
 mod too_small;
@@ -41,6 +42,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Screen::Form => form::draw(state, frame, area),
         Screen::Practice => practice::draw(state, frame, area),
         Screen::Audit => audit::draw(state, frame, area),
+    }
+    if state.screen == Screen::Form {
+        picker::draw(state, frame, area);
     }
     countersign::draw(state, frame, area);
     banner(state, frame, area);
@@ -133,6 +137,67 @@ pub(crate) fn fit_line(line: Line<'_>, cols: usize) -> Line<'_> {
     Line::from(spans)
 }
 
+/// A search or filter match: reverse video and underline over the text's own style, so
+/// that it shows in every theme, monochrome and `NO_COLOR` included.
+pub(crate) fn matched(base: ratatui::style::Style) -> ratatui::style::Style {
+    use ratatui::style::Modifier;
+    base.add_modifier(Modifier::REVERSED | Modifier::UNDERLINED)
+}
+
+/// `line` with the characters in `ranges` (`(column, length, current)`) as matches.
+fn restyle<'a>(line: Line<'a>, ranges: &[(usize, usize, bool)]) -> Line<'a> {
+    use ratatui::style::Modifier;
+    let mut out: Vec<Span> = Vec::new();
+    let mut col = 0;
+    for s in line.spans {
+        let mut run = String::new();
+        let mut run_style = s.style;
+        for c in s.content.chars() {
+            let style = match ranges.iter().find(|(a, l, _)| col >= *a && col < a + l) {
+                Some((_, _, true)) => matched(s.style).add_modifier(Modifier::BOLD),
+                Some(_) => matched(s.style),
+                None => s.style,
+            };
+            if style != run_style && !run.is_empty() {
+                out.push(Span::styled(std::mem::take(&mut run), run_style));
+            }
+            run_style = style;
+            run.push(c);
+            col += 1;
+        }
+        if !run.is_empty() {
+            out.push(Span::styled(run, run_style));
+        }
+    }
+    Line::from(out)
+}
+
+/// `text` in `base`, the characters at `hits` (char positions, sorted) as matches.
+pub(crate) fn marked<'a>(text: &str, hits: &[usize], base: ratatui::style::Style) -> Vec<Span<'a>> {
+    if hits.is_empty() {
+        return vec![Span::styled(text.to_string(), base)];
+    }
+    let hit = matched(base);
+    let mut out: Vec<Span> = Vec::new();
+    let mut run = String::new();
+    let mut run_hit = false;
+    for (i, c) in text.chars().enumerate() {
+        let h = hits.binary_search(&i).is_ok();
+        if h != run_hit && !run.is_empty() {
+            out.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_hit { hit } else { base },
+            ));
+        }
+        run_hit = h;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        out.push(Span::styled(run, if run_hit { hit } else { base }));
+    }
+    out
+}
+
 /// Short names for the footer hints.
 fn short(a: Action) -> &'static str {
     match a {
@@ -151,6 +216,9 @@ fn short(a: Action) -> &'static str {
         Action::Help => "help",
         Action::Sign => "sign",
         Action::Findings => "findings",
+        Action::PickGround => "pick ground",
+        Action::Search => "search",
+        Action::NextMatch => "next match",
         other => other.name(),
     }
 }
@@ -186,10 +254,41 @@ pub(crate) fn scrolled(
     lines: &[scroll::Styled],
     at: Scroll,
 ) {
+    scrolled_marked(t, frame, rect, title, border, lines, at, &[]);
+}
+
+/// A search match to show on a wrapped line: `(line, column, length, current)`.
+pub(crate) type Mark = (usize, usize, usize, bool);
+
+/// [`scrolled`], with the search's matches shown (see [`matched`]; the current one bold
+/// as well).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn scrolled_marked(
+    t: &Theme,
+    frame: &mut Frame,
+    rect: Rect,
+    title: Line<'_>,
+    border: Role,
+    lines: &[scroll::Styled],
+    at: Scroll,
+    marks: &[Mark],
+) {
     let inner = super::layout::inner(rect);
     let wrapped = scroll::wrap(lines, inner.width as usize);
     let height = inner.height as usize;
-    let (shown, offset) = scroll::visible(t, &wrapped, at, height);
+    let (mut shown, offset) = scroll::visible(t, &wrapped, at, height);
+    if !marks.is_empty() {
+        for (k, line) in shown.iter_mut().enumerate() {
+            let on: Vec<(usize, usize, bool)> = marks
+                .iter()
+                .filter(|m| m.0 == offset + k)
+                .map(|m| (m.1, m.2, m.3))
+                .collect();
+            if !on.is_empty() {
+                *line = restyle(std::mem::take(line), &on);
+            }
+        }
+    }
     let counter = scroll::counter(offset, wrapped.len(), height);
     frame.render_widget(Clear, rect);
     frame.render_widget(

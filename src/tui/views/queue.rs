@@ -225,6 +225,16 @@ fn table(state: &State, frame: &mut Frame, area: Rect) {
     };
     let titles = column(Col::Title, |r| r.title.as_str());
     let requesters = column(Col::Requester, |r| r.requester.as_str());
+    // What the fuzzy filter matched in each row on screen, to highlight it.
+    let hits: Vec<Vec<usize>> = if q.filter.is_empty() {
+        Vec::new()
+    } else {
+        let hays: Vec<&str> = shown
+            .iter()
+            .map(|&ri| state.rows.get(ri).map_or("", |r| r.haystack.as_str()))
+            .collect();
+        crate::tui::update::match_positions(&q.filter, &hays)
+    };
     for (n, &ri) in shown.iter().enumerate() {
         let Some(r) = state.rows.get(ri) else {
             continue;
@@ -262,6 +272,9 @@ fn table(state: &State, frame: &mut Frame, area: Rect) {
                 Col::Title => (titles[n].as_str(), normal),
             };
             buf.set_stringn(x, y, text, w as usize, style);
+            if let Some(h) = hits.get(n) {
+                mark_matches(buf, (x, y, w), r, *c, text, h);
+            }
         }
     }
     if q.visible.is_empty() && matches!(state.load, Load::Ready) {
@@ -272,5 +285,53 @@ fn table(state: &State, frame: &mut Frame, area: Rect) {
         };
         let r = rows(area, &[1]);
         frame.render_widget(Paragraph::new(span(t, Role::Muted, msg)), r[1]);
+    }
+}
+
+/// Shows the characters the filter matched in a cell (reverse video and underline over
+/// the cell's style). The haystack is `id requester title kind` (`Row::haystack`); a cell
+/// cut with `…` keeps the marks of the part shown; the kind column (a short form of the
+/// kind matched) and a cell cut in its middle (`fit::distinct`) show none.
+fn mark_matches(
+    buf: &mut ratatui::buffer::Buffer,
+    (x, y, w): (u16, u16, u16),
+    r: &crate::tui::app::Row,
+    col: Col,
+    shown: &str,
+    hits: &[usize],
+) {
+    use unicode_width::UnicodeWidthChar;
+    let fields = [
+        (Col::Id, r.id.as_str()),
+        (Col::Requester, r.requester.as_str()),
+        (Col::Title, r.title.as_str()),
+    ];
+    let mut start = 0;
+    let mut field = None;
+    for (c, text) in fields {
+        if c == col {
+            field = Some(text);
+            break;
+        }
+        start += text.chars().count() + 1;
+    }
+    let Some(full) = field else {
+        return;
+    };
+    // The part of the field the cell shows, from its start.
+    let kept = shown.strip_suffix('…').unwrap_or(shown);
+    if !full.starts_with(kept) {
+        return;
+    }
+    let n = kept.chars().count();
+    let style = ratatui::style::Style::new()
+        .add_modifier(ratatui::style::Modifier::REVERSED | ratatui::style::Modifier::UNDERLINED);
+    let mut off: u16 = 0;
+    for (i, ch) in kept.chars().enumerate().take(n) {
+        let cw = ch.width().unwrap_or(0) as u16;
+        if hits.binary_search(&(start + i)).is_ok() && off + cw <= w && cw > 0 {
+            buf.set_style(Rect::new(x + off, y, cw, 1), style);
+        }
+        off += cw;
     }
 }
