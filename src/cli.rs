@@ -263,6 +263,10 @@ pub struct AuditArgs {
     /// Same as --format json.
     #[arg(long)]
     pub json: bool,
+    /// Audit a mirror made by `sites fetch` instead: every site's records, labelled
+    /// with their site (docs/SITES.md).
+    #[arg(long, value_name = "DIR")]
+    pub sites: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

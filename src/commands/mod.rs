@@ -7,6 +7,7 @@ use crate::cli::{Cli, Command, Global};
 
 mod advise;
 mod audit;
+mod audit_sites;
 mod check;
 mod checkpoint;
 mod decide;
