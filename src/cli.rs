@@ -267,6 +267,9 @@ pub struct AuditArgs {
     /// with their site (docs/SITES.md).
     #[arg(long, value_name = "DIR")]
     pub sites: Option<PathBuf>,
+    /// With --sites: open the mirror in the workbench's audit screen (read-only).
+    #[arg(long, requires = "sites")]
+    pub tui: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -160,3 +160,16 @@ fn an_empty_mirror_and_accounting_are_errors() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_workbench_view_of_a_mirror_needs_sites_and_a_terminal() {
+    let env = Env::new();
+    let o = env.cmd().args(["audit", "--tui"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--sites"), "{}", stderr(&o));
+    // Standard output is not a terminal here: said so, nothing drawn.
+    let o = audit_sites(&env, env.tmp.path(), &["--tui"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("needs a terminal"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
