@@ -36,7 +36,10 @@ fn a_witnessed_head_travels_to_the_site_and_its_own_verify_sees_a_truncation() {
     let url = format!("file://{}", remote.display());
     set_sync(&env, "north", &url);
     env.fill(4);
-    assert!(sync(&env).status.success());
+    let o = sync(&env);
+    assert!(o.status.success());
+    // No witness branch yet: nothing to say about one.
+    assert!(!stdout(&o).contains("witness"), "{}", stdout(&o));
     let mirror = env.tmp.path().join("mirror");
     assert!(fetch(&env, &url, &mirror).status.success());
 

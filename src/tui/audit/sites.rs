@@ -50,8 +50,9 @@ pub(super) fn loaded_message(report: &AuditReport) -> (Role, String) {
         None if report.ok => (
             Role::Ok,
             format!(
-                "{} records of {sites} sites verified; case binding not checkable here",
-                report.rows.len()
+                "{} records of {sites} site{} verified; case binding not checkable here",
+                report.rows.len(),
+                if sites == 1 { "" } else { "s" }
             ),
         ),
         bad => (

@@ -94,7 +94,11 @@ fn heading(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
     let c = &view.charts;
     let title = if view.sites.is_some() {
-        format!("Audit of {} sites (mirror)", view.site_ids.len())
+        let n = view.site_ids.len();
+        format!(
+            "Audit of {n} site{} (mirror)",
+            if n == 1 { "" } else { "s" }
+        )
     } else {
         "Audit".to_string()
     };
