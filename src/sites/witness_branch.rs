@@ -265,3 +265,22 @@ fn attempt(
 fn text(bytes: Vec<u8>) -> String {
     String::from_utf8_lossy(&bytes).trim().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::witness_branch;
+
+    #[test]
+    fn a_principal_names_a_branch_or_is_refused() {
+        assert_eq!(
+            witness_branch("c.adeyemi@compliance.example").unwrap(),
+            "refs/heads/casebench/witness/c.adeyemi@compliance.example"
+        );
+        for bad in [
+            "", "-x", ".x", "x.", "a..b", "x.lock", "a b", "a/b", "a:b", "a~1", "x@{1}", "@", "a*",
+            "é",
+        ] {
+            assert!(witness_branch(bad).is_err(), "{bad:?}");
+        }
+    }
+}
