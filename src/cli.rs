@@ -263,6 +263,13 @@ pub struct AuditArgs {
     /// Same as --format json.
     #[arg(long)]
     pub json: bool,
+    /// Audit a mirror made by `sites fetch` instead: every site's records, labelled
+    /// with their site (docs/SITES.md).
+    #[arg(long, value_name = "DIR")]
+    pub sites: Option<PathBuf>,
+    /// With --sites: open the mirror in the workbench's audit screen (read-only).
+    #[arg(long, requires = "sites")]
+    pub tui: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

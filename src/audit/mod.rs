@@ -6,6 +6,8 @@
 //! - [`AuditReport::build`] verifies the log and returns one [`AuditRow`] per record
 //!   (with its [`Verification`] mark); [`AuditReport::filtered`] applies a [`Filter`]
 //!   (date range, reviewer, outcome, problems only, overridden only);
+//! - [`sites::build_sites`] the same report over a `--sites` mirror, rows labelled
+//!   with their site, one [`sites::SiteState`] per site;
 //! - [`summary::summarize`] the chart figures over filtered rows;
 //! - [`accounting::accounting`] the accounting of disclosures (164.528);
 //! - [`report::record_text`] a record's exact text and signature for the detail view;
@@ -20,6 +22,7 @@ pub mod notice_input;
 pub mod render;
 pub mod report;
 pub mod review_notice;
+pub mod sites;
 pub mod summary;
 
 pub use report::{AuditError, AuditReport, AuditRow, Filter, Verification};

@@ -46,7 +46,24 @@ fn overrides_text(r: &AuditRow) -> String {
 /// The audit table: one line per record, then indented detail lines (withheld items,
 /// overrides, verification problems).
 pub fn rows_table(rows: &[&AuditRow]) -> String {
+    table(rows, false)
+}
+
+/// [`rows_table`] of several sites' records: a SITE column first (`audit --sites`).
+pub fn rows_table_by_site(rows: &[&AuditRow]) -> String {
+    table(rows, true)
+}
+
+/// The site cell of a row (`-` when the row has none).
+fn site_cell(r: &AuditRow) -> String {
+    dash(s(&opt(&r.site)))
+}
+
+fn table(rows: &[&AuditRow], by_site: bool) -> String {
     let mut o = String::new();
+    if by_site {
+        let _ = write!(o, "{:<16}  ", "SITE");
+    }
     let _ = writeln!(
         o,
         "{:>6}  {:<20}  {:<11}  {:<14}  {:<10}  {:<24}  {:<24}  {:<10}  {:<8}  VERIFIED",
@@ -58,6 +75,9 @@ pub fn rows_table(rows: &[&AuditRow]) -> String {
             (None, Some(p)) => s(p),
             _ => String::new(),
         };
+        if by_site {
+            let _ = write!(o, "{:<16}  ", site_cell(r));
+        }
         let _ = writeln!(
             o,
             "{:>6}  {:<20}  {:<11}  {:<14}  {:<10}  {:<24}  {:<24}  {:<10}  {:<8}  {}",
@@ -133,30 +153,54 @@ pub fn rows_csv(rows: &[&AuditRow]) -> String {
 /// [`rows_csv`] written line by line to `out` (a report of 100,000 records is never
 /// held as one string).
 pub fn write_rows_csv(out: &mut dyn std::io::Write, rows: &[&AuditRow]) -> std::io::Result<()> {
-    out.write_all(line(ROWS_CSV_HEADER).as_bytes())?;
+    write_csv(out, rows, false)
+}
+
+/// [`write_rows_csv`] of several sites' records: a `site` column first.
+pub fn write_rows_csv_by_site(
+    out: &mut dyn std::io::Write,
+    rows: &[&AuditRow],
+) -> std::io::Result<()> {
+    write_csv(out, rows, true)
+}
+
+fn write_csv(
+    out: &mut dyn std::io::Write,
+    rows: &[&AuditRow],
+    by_site: bool,
+) -> std::io::Result<()> {
+    let site: &[&str] = if by_site { &["site"] } else { &[] };
+    let header: Vec<&str> = site.iter().chain(ROWS_CSV_HEADER).copied().collect();
+    out.write_all(line(&header).as_bytes())?;
     for r in rows {
+        let site = by_site.then(|| opt(&r.site));
         out.write_all(
-            line(&[
-                r.seq.to_string(),
-                opt(&r.time),
-                opt(&r.date),
-                r.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
-                opt(&r.case),
-                opt(&r.patient_ref),
-                opt(&r.reviewer),
-                opt(&r.reviewer_name),
-                opt(&r.outcome),
-                r.grounds.join("; "),
-                withheld_text(r),
-                r.released.join("; "),
-                r.disclosures.to_string(),
-                opt(&r.deadline_due),
-                opt(&r.decided_on_time),
-                opt(&r.days_to_decision),
-                overrides_text(r),
-                r.verification.as_str().to_string(),
-                r.problems.join("; "),
-            ])
+            line(
+                &site
+                    .into_iter()
+                    .chain([
+                        r.seq.to_string(),
+                        opt(&r.time),
+                        opt(&r.date),
+                        r.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+                        opt(&r.case),
+                        opt(&r.patient_ref),
+                        opt(&r.reviewer),
+                        opt(&r.reviewer_name),
+                        opt(&r.outcome),
+                        r.grounds.join("; "),
+                        withheld_text(r),
+                        r.released.join("; "),
+                        r.disclosures.to_string(),
+                        opt(&r.deadline_due),
+                        opt(&r.decided_on_time),
+                        opt(&r.days_to_decision),
+                        overrides_text(r),
+                        r.verification.as_str().to_string(),
+                        r.problems.join("; "),
+                    ])
+                    .collect::<Vec<_>>(),
+            )
             .as_bytes(),
         )?;
     }

@@ -88,6 +88,9 @@ pub struct OverrideRow {
 /// One row of the audit: a record of the log (or a gap in it).
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditRow {
+    /// The site whose log holds the record (a `--sites` mirror); none on a single site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     pub seq: u64,
     pub file: String,
     /// The signing time, UTC, RFC 3339.
@@ -196,6 +199,7 @@ impl AuditReport {
             .into_iter()
             .map(|r| {
                 let mut row = AuditRow {
+                    site: None,
                     seq: r.seq,
                     file: r.file,
                     time: r.time,
@@ -319,6 +323,7 @@ fn add_gap(rows: &mut Vec<AuditRow>, seq: u64, issue: &LogIssue) {
         return;
     }
     rows.push(AuditRow {
+        site: None,
         seq,
         file: issue.file.clone().unwrap_or_default(),
         time: None,
@@ -360,6 +365,9 @@ pub struct Filter {
     pub problems_only: bool,
     /// Only records that override an advisor finding.
     pub overridden_only: bool,
+    /// Only this site's records (a `--sites` mirror).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
 }
 
 impl Filter {
@@ -387,6 +395,11 @@ impl Filter {
             return false;
         }
         if self.overridden_only && row.overrides.is_empty() {
+            return false;
+        }
+        if let Some(site) = &self.site
+            && row.site.as_deref() != Some(site.as_str())
+        {
             return false;
         }
         true

@@ -15,7 +15,7 @@ use crate::audit::{AuditReport, Filter, render, summary};
 use crate::cli::{AuditArgs, AuditFormat, Global};
 
 /// A pretty JSON document and its newline, through the one JSON encoder.
-fn json_text(v: &serde_json::Value) -> Result<String, CommandError> {
+pub(super) fn json_text(v: &serde_json::Value) -> Result<String, CommandError> {
     super::output::json_string(v, true).map(|s| s + "\n")
 }
 
@@ -42,6 +42,9 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
     } else {
         args.format
     };
+    if let Some(dir) = &args.sites {
+        return super::audit_sites::run(global, args, dir, format, out);
+    }
     let set = load_cases(global)?;
     let today = global.today();
     let report =
@@ -116,6 +119,12 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
     };
     out.write_all(text.as_bytes()).map_err(io_out)?;
     warn_invalid(&set);
+    Ok(exit_for(&report))
+}
+
+/// Exit 1, with a warning naming the first problem, when the log (or a site's) does
+/// not verify cleanly.
+pub(super) fn exit_for(report: &AuditReport) -> Exit {
     if !report.ok {
         let what = match &report.first_bad {
             Some(b) => match b.seq {
@@ -130,7 +139,7 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
         crate::text::warn(&format!(
             "the log does not verify cleanly{what}; see `casebench verify`"
         ));
-        return Ok(Exit::Problems);
+        return Exit::Problems;
     }
-    Ok(Exit::Ok)
+    Exit::Ok
 }

@@ -7,6 +7,7 @@ use crate::cli::{Cli, Command, Global};
 
 mod advise;
 mod audit;
+mod audit_sites;
 mod check;
 mod checkpoint;
 mod decide;
@@ -74,6 +75,13 @@ pub fn main_with(cli: Cli) -> i32 {
     let Some(command) = &cli.command else {
         return crate::tui::run(&cli.global);
     };
+    // The workbench owns the terminal: opened before standard output is locked.
+    if let crate::cli::Command::Audit(a) = command
+        && a.tui
+        && let Some(dir) = &a.sites
+    {
+        return crate::tui::run_sites(&cli.global, dir);
+    }
     let stdout = std::io::stdout();
     // The guard sits after the buffer's owner and before the buffer: whatever a command
     // writes, no control character reaches the terminal (see `output`).

@@ -9,7 +9,8 @@ use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, io_out};
 use crate::case::settings::{SyncSettings, load_settings};
 use crate::cli::{Global, JsonFlag};
-use crate::sites::sync::{SyncError, sync};
+use crate::sites::pickup::Pickup;
+use crate::sites::sync::{SyncError, sync_with};
 use crate::text::sanitize_line;
 
 /// The `sync` settings of the case directory, or why there are none.
@@ -32,7 +33,14 @@ pub(crate) fn sync_settings(global: &Global) -> Result<SyncSettings, CommandErro
 
 pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResult {
     let settings = sync_settings(global)?;
-    match sync(&global.cases, &settings) {
+    let mut pickup = Pickup::default();
+    let result = sync_with(&global.cases, &settings, &mut pickup);
+    // Witness checkpoints: placed before the sync compared, so reported whatever it did.
+    if !args.json {
+        write_pickup(&pickup, out)?;
+    }
+    let witness = serde_json::json!({"placed": pickup.placed, "warnings": pickup.warnings});
+    match result {
         Ok(r) => {
             if args.json {
                 let v = serde_json::json!({
@@ -41,6 +49,7 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
                     "records": r.records,
                     "files": r.added,
                     "head": r.head,
+                    "witness": witness,
                 });
                 write_json(out, &v, false)?;
             } else if r.added.is_empty() && r.records.is_empty() {
@@ -66,7 +75,9 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
                 _ => None,
             };
             if args.json {
-                let v = serde_json::json!({"ok": false, "seq": seq, "message": e.to_string()});
+                let v = serde_json::json!({
+                    "ok": false, "seq": seq, "message": e.to_string(), "witness": witness,
+                });
                 write_json(out, &v, false)?;
             } else {
                 writeln!(out, "{}", sanitize_line(&e.to_string())).map_err(io_out)?;
@@ -75,4 +86,20 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
         }
         Err(e) => Err(CommandError::Io(sanitize_line(&e.to_string()))),
     }
+}
+
+/// One line per witness checkpoint placed, one warning per checkpoint not placed.
+fn write_pickup(p: &Pickup, out: &mut dyn Write) -> Result<(), CommandError> {
+    for name in &p.placed {
+        writeln!(
+            out,
+            "witness checkpoint placed: decisions/checkpoints/{}",
+            sanitize_line(name)
+        )
+        .map_err(io_out)?;
+    }
+    for w in &p.warnings {
+        writeln!(out, "warning: {w}").map_err(io_out)?;
+    }
+    Ok(())
 }

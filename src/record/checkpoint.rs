@@ -11,6 +11,7 @@
 //! time: 2026-11-23T18:00:00Z
 //! signer: c.adeyemi@lakeside.example
 //! key: SHA256:<fingerprint>
+//! site: lakeside            # only in a witness's checkpoint (docs/SITES.md)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -40,6 +41,11 @@ pub struct Checkpoint {
     pub time: DateTime<Utc>,
     pub signer: String,
     pub key: String,
+    /// The site a witness cosigned this head for (several sites, docs/SITES.md): a
+    /// checkpoint published for one site can then never be placed in another's log.
+    /// Absent in a site's own checkpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
 }
 
 mod time_str {
@@ -66,6 +72,9 @@ impl Checkpoint {
         o.kv_plain("time", &format_time(&self.time));
         o.kv_str("signer", &self.signer);
         o.kv_str("key", &self.key);
+        if let Some(site) = &self.site {
+            o.kv_str("site", site);
+        }
         o.finish()
     }
 
@@ -146,6 +155,7 @@ pub fn write_checkpoint(
         time,
         signer: principal.to_string(),
         key: sshsig::fingerprint(signer.public_key()),
+        site: None,
     };
     let bytes = cp.to_bytes();
     let sig = signer.sign(NS_AUDIT, &bytes)?;
@@ -233,7 +243,7 @@ pub fn newest_valid(p: &Paths, policy: &AllowedSigners) -> Result<Found, String>
 }
 
 /// The seq of a checkpoint file name `NNNNNNNN-YYYYMMDDTHHMMSSZ.yaml`.
-fn parse_file_name(name: &str) -> Option<u64> {
+pub fn parse_file_name(name: &str) -> Option<u64> {
     let stem = name.strip_suffix(".yaml")?;
     let (seq, time) = stem.split_once('-')?;
     let ok_time = time.len() == 16
@@ -311,17 +321,30 @@ fn read_and_verify(file: &Path, policy: &AllowedSigners) -> Result<Checkpoint, S
             Path::new(&sig_path).display()
         )
     })?;
-    let cp = Checkpoint::from_bytes(&bytes).map_err(|e| format!("checkpoint {shown}: {e}"))?;
-    let key = sshsig::from_pem(&pem)
-        .and_then(|s| sshsig::verify(&s, NS_AUDIT, &bytes))
-        .map_err(|e| format!("checkpoint {shown}: {e}"))?;
+    verify_bytes(&bytes, &pem, policy).map_err(|e| format!("checkpoint {shown}: {e}"))
+}
+
+/// Checks a checkpoint's bytes and its signature (PEM): canonical form, a valid
+/// `casebench-audit` signature by the key it names, of a signer `policy` allows at the
+/// checkpoint's time. The one check behind every use of a checkpoint (files beside the
+/// log, `--checkpoint`, witness checkpoints picked up by `sync`).
+pub fn verify_bytes(
+    bytes: &[u8],
+    pem: &[u8],
+    policy: &AllowedSigners,
+) -> Result<Checkpoint, String> {
+    if bytes.len() as u64 > MAX_CHECKPOINT_BYTES || pem.len() as u64 > MAX_CHECKPOINT_BYTES {
+        return Err("too large to be a checkpoint".into());
+    }
+    let cp = Checkpoint::from_bytes(bytes)?;
+    let key = sshsig::from_pem(pem)
+        .and_then(|s| sshsig::verify(&s, NS_AUDIT, bytes))
+        .map_err(|e| e.to_string())?;
     policy
         .check(&cp.signer, &key, NS_AUDIT, cp.time)
-        .map_err(|d| format!("checkpoint {shown}: signer not allowed: {d}"))?;
+        .map_err(|d| format!("signer not allowed: {d}"))?;
     if sshsig::fingerprint(&key) != cp.key {
-        return Err(format!(
-            "checkpoint {shown}: signed with another key than it names"
-        ));
+        return Err("signed with another key than it names".into());
     }
     Ok(cp)
 }

@@ -69,6 +69,7 @@ pub fn fetch(remote: &str, into: &Path, base: &Path) -> Result<FetchReport, Fetc
     ];
     g.run("fetch", &fetch, None)
         .map_err(|e| FetchError::Unreachable(e.to_string()))?;
+    record_remote(&git_dir, &remote_arg(&remote, base))?;
     let refs = g
         .run(
             "for-each-ref",
@@ -85,6 +86,38 @@ pub fn fetch(remote: &str, into: &Path, base: &Path) -> Result<FetchReport, Fetc
         }
     }
     Ok(report)
+}
+
+/// The file in the mirror's repository naming the remote it was fetched from (as git
+/// was given it: a relative path already taken from where `sites fetch` ran), so that
+/// `witness` publishes its checkpoints there.
+const REMOTE_FILE: &str = "casebench-remote";
+
+fn record_remote(git_dir: &Path, remote: &std::ffi::OsStr) -> Result<(), FetchError> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = git_dir.join(REMOTE_FILE);
+    let mut bytes = remote.as_bytes().to_vec();
+    bytes.push(b'\n');
+    crate::sites::write_atomic(&path, &bytes).map_err(FetchError::Failed)
+}
+
+/// The remote the mirror `dir` was last fetched from.
+pub fn recorded_remote(dir: &Path) -> Result<Remote, String> {
+    let path = dir.join(GIT_DIR).join(REMOTE_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "{}: no remote recorded; run `casebench sites fetch --remote URL --into {}` first",
+                dir.display(),
+                dir.display()
+            ));
+        }
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
+    Remote::try_from(text.trim_end_matches('\n').to_string())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Rebuilds `into/<site>/` from the fetched branch.

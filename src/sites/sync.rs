@@ -8,13 +8,16 @@
 //! - a file of the remote with other bytes here (`diff --cached`, status `M`)
 //!
 //! under `decisions/` is a fork or a rollback: refused, the seq named, nothing pushed.
-//! Otherwise one commit on top of the remote's head is pushed, fast-forward only. Only
+//! Otherwise one commit on top of the remote's head is pushed, fast-forward only.
+//! Before comparing, the witnesses' checkpoints for this site are picked up
+//! ([`super::pickup`]); they then travel with the site's own. Only
 //! `reviewers/allowed_signers` may change between syncs (the policy in force evolves;
 //! each version is also kept in `decisions/policies/`).
 
 use std::path::{Path, PathBuf};
 
 use super::git::{self, Git, GitError, nul_fields};
+use super::pickup::{Pickup, pick_up};
 use super::{remote_arg, site_branch};
 use crate::case::settings::SyncSettings;
 use crate::record::log::{self, LOCK_MODE, Paths};
@@ -36,6 +39,8 @@ pub struct SyncReport {
     pub records: Vec<u64>,
     /// The remote branch's head after the run (`None`: nothing published yet).
     pub head: Option<String>,
+    /// The witness checkpoints placed into `decisions/checkpoints/` by this run.
+    pub pickup: Pickup,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +67,20 @@ impl From<GitError> for SyncError {
 
 /// Publishes the log of `cases` to the remote of `settings`.
 pub fn sync(cases: &Path, settings: &SyncSettings) -> Result<SyncReport, SyncError> {
+    let mut pickup = Pickup::default();
+    let mut report = sync_with(cases, settings, &mut pickup)?;
+    report.pickup = pickup;
+    Ok(report)
+}
+
+/// [`sync`], telling what the witness pick-up did in `pickup` even when the sync then
+/// refuses: the checkpoints are picked up first, so a log truncated after a witnessed
+/// head is reported by the site's own `verify` although its sync is refused.
+pub fn sync_with(
+    cases: &Path,
+    settings: &SyncSettings,
+    pickup: &mut Pickup,
+) -> Result<SyncReport, SyncError> {
     git::check_version()?;
     let paths = Paths::new(cases);
     if !paths.log.is_dir() {
@@ -84,6 +103,7 @@ pub fn sync(cases: &Path, settings: &SyncSettings) -> Result<SyncReport, SyncErr
     let branch = site_branch(&settings.site);
 
     let base = fetch_site(&g, &remote, &branch)?;
+    *pickup = pick_up(&g, &remote, cases, &settings.site);
     match &base {
         Some(_) => g.run("read-tree", ["read-tree", REMOTE_REF], None)?,
         None => g.run("read-tree", ["read-tree", "--empty"], None)?,
@@ -114,6 +134,7 @@ pub fn sync(cases: &Path, settings: &SyncSettings) -> Result<SyncReport, SyncErr
             added,
             records,
             head: base,
+            pickup: Pickup::default(),
         });
     }
     let tree = text(g.run("write-tree", ["write-tree"], None)?.stdout);
@@ -157,6 +178,7 @@ pub fn sync(cases: &Path, settings: &SyncSettings) -> Result<SyncReport, SyncErr
         added,
         records,
         head: Some(commit),
+        pickup: Pickup::default(),
     })
 }
 

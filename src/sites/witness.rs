@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::fetch::mirrored_sites;
+use super::write_atomic;
 use crate::record::allowed_signers::AllowedSigners;
 use crate::record::checkpoint::{CHECKPOINT_TAG, Checkpoint};
 use crate::record::model::NS_AUDIT;
@@ -237,6 +238,7 @@ fn cosign(
         time,
         signer: principal.to_string(),
         key: sshsig::fingerprint(signer.public_key()),
+        site: Some(site.to_string()),
     };
     let bytes = cp.to_bytes();
     let pem = sshsig::to_pem(&signer.sign(NS_AUDIT, &bytes)?)?;
@@ -255,20 +257,4 @@ fn cosign(
         .to_bytes(),
     )?;
     Ok(file)
-}
-
-/// Writes through a temporary file in the same directory, fsynced, then renamed: a
-/// reader sees the old bytes or the new, never half of them.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    use std::io::Write;
-    let err = |e: std::io::Error| format!("{}: {e}", path.display());
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".tmp.{}.{name}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp).map_err(err)?;
-    f.write_all(bytes).map_err(err)?;
-    f.sync_all().map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
 }

@@ -8,9 +8,6 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use super::app::{Banner, Effect, Screen, State};
 use super::keymap::Action;
 use super::theme::Role;
@@ -19,7 +16,11 @@ use crate::audit::summary::summarize;
 use crate::case::CaseSet;
 use crate::text::{sanitize, sanitize_line};
 
+mod input;
+mod sites;
 mod worker;
+pub use input::{DateField, input_key, typing};
+pub use sites::{open_sites, startup};
 pub use worker::run_effect;
 
 /// Work for the worker thread.
@@ -31,6 +32,14 @@ pub enum AuditEffect {
     Record(u64),
     /// Sign a checkpoint of the log head with the officer's key.
     Checkpoint,
+    /// Verify every site of a `--sites` mirror and build its report.
+    LoadSites(PathBuf),
+    /// Read record `seq` of a mirrored site (`dir` is the mirror, `site` the site).
+    SiteRecord {
+        dir: PathBuf,
+        site: String,
+        seq: u64,
+    },
 }
 
 /// What the worker answers.
@@ -42,6 +51,12 @@ pub enum AuditMsg {
         result: Result<(String, Option<String>), String>,
     },
     Checkpoint(Result<CheckpointDone, String>),
+    /// A mirrored site's record (seqs repeat across sites: the site says whose).
+    SiteRecord {
+        site: String,
+        seq: u64,
+        result: Result<(String, Option<String>), String>,
+    },
 }
 
 /// What `c` did: wrote a checkpoint, or found the head already checkpointed.
@@ -69,6 +84,7 @@ pub const DEFAULT_KEYS: &[(Action, &[&str])] = &[
     (Action::ClearFilters, &["x"]),
     (Action::Checkpoint, &["c"]),
     (Action::Reload, &["R"]),
+    (Action::SiteFilter, &["s"]),
     (Action::Back, &["Esc", "q", "h", "Left"]),
     (Action::Help, &["?", "F1"]),
 ];
@@ -76,6 +92,8 @@ pub const DEFAULT_KEYS: &[(Action, &[&str])] = &[
 /// One table row, sanitised.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditLine {
+    /// The record's site on a `--sites` mirror; empty on a single site.
+    pub site: String,
     pub seq: u64,
     pub date: String,
     pub kind: String,
@@ -95,6 +113,7 @@ impl AuditLine {
     fn from_row(r: &AuditRow) -> AuditLine {
         let opt = |s: &Option<String>| s.as_deref().map_or("-".into(), sanitize_line);
         AuditLine {
+            site: r.site.as_deref().map_or_else(String::new, sanitize_line),
             seq: r.seq,
             date: r.date.map_or("-".into(), |d| d.to_string()),
             kind: r
@@ -149,16 +168,11 @@ pub struct Charts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
     pub seq: u64,
+    /// The record's site, on a `--sites` mirror.
+    pub site: Option<String>,
     /// `None` while the worker reads it.
     pub lines: Option<Vec<(Role, String)>>,
     pub scroll: crate::tui::scroll::Scroll,
-}
-
-/// Which date a typed filter sets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateField {
-    Since,
-    Until,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -179,6 +193,10 @@ pub struct AuditView {
     /// A date being typed: which one and the text so far.
     pub input: Option<(DateField, String)>,
     pub detail: Option<Detail>,
+    /// The mirror (`audit --sites DIR --tui`): read-only, a site column and filter.
+    pub sites: Option<PathBuf>,
+    /// The mirrored sites, in order (the site filter's choices; raw ids).
+    pub site_ids: Vec<String>,
 }
 
 impl AuditView {
@@ -190,6 +208,9 @@ impl AuditView {
     pub fn filter_text(&self) -> String {
         let f = &self.filter;
         let mut parts = Vec::new();
+        if let Some(site) = &f.site {
+            parts.push(format!("site {}", sanitize_line(site)));
+        }
         if let Some(r) = &f.reviewer {
             parts.push(format!("reviewer {}", sanitize_line(r)));
         }
@@ -254,6 +275,9 @@ pub fn message(state: &mut State, msg: AuditMsg) -> Vec<Effect> {
                 }
             }
             view.error = None;
+            if view.sites.is_some() {
+                view.site_ids = sites::site_ids(&report);
+            }
             let (n, bad) = (
                 report.rows.len(),
                 report
@@ -262,8 +286,11 @@ pub fn message(state: &mut State, msg: AuditMsg) -> Vec<Effect> {
                     .filter(|r| r.verification.is_broken())
                     .count(),
             );
+            let mirror = view.sites.is_some().then(|| sites::loaded_message(&report));
             view.report = Some(report);
-            state.message = Some(if bad == 0 {
+            state.message = Some(if let Some(m) = mirror {
+                m
+            } else if bad == 0 {
                 (Role::Ok, format!("{n} records verified"))
             } else {
                 (
@@ -284,6 +311,22 @@ pub fn message(state: &mut State, msg: AuditMsg) -> Vec<Effect> {
                 return Vec::new();
             };
             let row = view.report.as_ref().and_then(|r| r.row(seq));
+            d.lines = Some(detail_lines(row, result));
+        }
+        AuditMsg::SiteRecord { site, seq, result } => {
+            let Some(d) = view
+                .detail
+                .as_mut()
+                .filter(|d| d.seq == seq && d.site.as_deref() == Some(site.as_str()))
+            else {
+                state.needs_draw = false;
+                return Vec::new();
+            };
+            let row = view.report.as_ref().and_then(|r| {
+                r.rows
+                    .iter()
+                    .find(|x| x.seq == seq && x.site.as_deref() == Some(site.as_str()))
+            });
             d.lines = Some(detail_lines(row, result));
         }
         AuditMsg::Checkpoint(Ok(done)) => {
@@ -313,12 +356,15 @@ pub fn message(state: &mut State, msg: AuditMsg) -> Vec<Effect> {
 
 /// The detail text: verification, problems, signer, the record's exact text, the
 /// signature file.
-fn detail_lines(
+pub(crate) fn detail_lines(
     row: Option<&AuditRow>,
     result: Result<(String, Option<String>), String>,
 ) -> Vec<(Role, String)> {
     let mut out = Vec::new();
     if let Some(r) = row {
+        if let Some(site) = &r.site {
+            out.push((Role::Normal, format!("site: {}", sanitize_line(site))));
+        }
         out.push((
             mark_role(r.verification),
             format!(
@@ -385,6 +431,8 @@ pub fn refilter(state: &mut State) {
         .unwrap_or(0);
     let rows = report.filtered(&view.filter);
     let empty;
+    // A mirror holds no case file: nothing is counted overdue from it.
+    let set = if view.sites.is_some() { None } else { set };
     let set: &CaseSet = match set.as_deref() {
         Some(s) => s,
         None => {
@@ -442,61 +490,6 @@ pub fn resized(state: &mut State) {
     }
 }
 
-/// Is a date being typed (keys go to `input_key`, not the keymap)?
-pub fn typing(state: &State) -> bool {
-    state.audit.as_ref().is_some_and(|v| v.input.is_some())
-}
-
-/// Keys while a date is typed: digits and `-`, Backspace, Enter applies (empty clears),
-/// Esc cancels.
-pub fn input_key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
-    let Some(view) = state.audit.as_mut() else {
-        return Vec::new();
-    };
-    let Some((field, text)) = view.input.as_mut() else {
-        return Vec::new();
-    };
-    let field = *field;
-    match k.code {
-        KeyCode::Esc => view.input = None,
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        KeyCode::Char(c)
-            if (c.is_ascii_digit() || c == '-')
-                && text.len() < 10
-                && !k.modifiers.contains(KeyModifiers::CONTROL) =>
-        {
-            text.push(c)
-        }
-        KeyCode::Enter => {
-            let date = if text.is_empty() {
-                None
-            } else {
-                match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                    Ok(d) => Some(d),
-                    Err(_) => {
-                        state.message = Some((
-                            Role::Error,
-                            format!("`{text}` is not a date; expected YYYY-MM-DD"),
-                        ));
-                        return Vec::new();
-                    }
-                }
-            };
-            match field {
-                DateField::Since => view.filter.since = date,
-                DateField::Until => view.filter.until = date,
-            }
-            view.input = None;
-            state.message = None;
-            refilter(state);
-        }
-        _ => state.needs_draw = false,
-    }
-    Vec::new()
-}
-
 /// Cycles `current` through `choices` and back to none.
 fn cycle(current: &Option<String>, choices: &[String]) -> Option<String> {
     let pos = current
@@ -528,6 +521,14 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if view.sites.is_some()
+        && let Some(fx) = sites::action(state, action)
+    {
+        return fx;
+    }
+    let Some(view) = state.audit.as_mut() else {
+        return Vec::new();
+    };
     let last = view.visible.len().saturating_sub(1);
     match action {
         Action::Down => view.selected = (view.selected + 1).min(last),
@@ -543,6 +544,7 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
             };
             view.detail = Some(Detail {
                 seq,
+                site: None,
                 lines: None,
                 scroll: Default::default(),
             });

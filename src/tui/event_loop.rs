@@ -108,6 +108,9 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
         answers: Answers::new(global),
     };
     run_effect(&mut ctx, &state, Effect::LoadCases, &tx, &mut pending);
+    if let Some(effect) = super::audit::startup(&state) {
+        run_effect(&mut ctx, &state, effect, &tx, &mut pending);
+    }
     let mut draft_due: Option<Instant> = None;
     let mut code = 0;
     let mut coalesced = 0;

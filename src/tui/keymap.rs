@@ -97,6 +97,7 @@ actions! {
     ClearFilters => "clear_filters", "clear every filter";
     Checkpoint => "checkpoint", "sign a checkpoint of the log with your key";
     Reload => "reload", "verify the log again";
+    SiteFilter => "site_filter", "cycle the site filter (audit of a --sites mirror)";
 }
 
 /// One key, as written in keys.yaml and shown in help.

@@ -49,11 +49,38 @@ pub fn config_dir() -> Option<PathBuf> {
 
 /// Opens the workbench on `global.cases`. Returns the process exit status.
 pub fn run(global: &Global) -> i32 {
+    match prepare(global) {
+        Ok(state) => event_loop::run_loop(global, state, global.mouse),
+        Err(code) => code,
+    }
+}
+
+/// Opens the workbench on the audit screen of the `--sites` mirror `dir` (read-only;
+/// leaving the screen leaves the workbench). The mirror stands in for the case
+/// directory: it holds no case file, so the queue is empty and nothing is watched but it.
+pub fn run_sites(global: &Global, dir: &std::path::Path) -> i32 {
+    let global = Global {
+        cases: dir.to_path_buf(),
+        ..global.clone()
+    };
+    match prepare(&global) {
+        Ok(mut state) => {
+            // The loop starts the load itself (`audit::startup`).
+            let _ = audit::open_sites(&mut state, dir.to_path_buf());
+            event_loop::run_loop(&global, state, global.mouse)
+        }
+        Err(code) => code,
+    }
+}
+
+/// The workbench's state before the loop starts, or the exit status when it cannot
+/// start (a terminal that cannot draw, a broken theme, no terminal).
+fn prepare(global: &Global) -> Result<app::State, i32> {
     use std::io::IsTerminal;
     // Before anything touches the terminal: a terminal that cannot draw is told so.
     if let Some(why) = palette::unusable_terminal(std::env::var("TERM").ok().as_deref()) {
         crate::text::warn(&why);
-        return 2;
+        return Err(2);
     }
     let config = config_dir();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -61,7 +88,7 @@ pub fn run(global: &Global) -> i32 {
         Ok(t) => t.for_depth(palette::ColorDepth::from_env()),
         Err(e) => {
             crate::text::warn(&e);
-            return 2;
+            return Err(2);
         }
     };
     // A broken keys.yaml must not lock anyone out: defaults, and say why.
@@ -73,7 +100,7 @@ pub fn run(global: &Global) -> i32 {
         eprintln!(
             "casebench: the workbench needs a terminal; for text output use `casebench list` or `casebench show ID`"
         );
-        return 2;
+        return Err(2);
     }
     let mut state = app::State::new(
         global.today(),
@@ -102,5 +129,5 @@ pub fn run(global: &Global) -> i32 {
             format!("keys.yaml ignored: {}", crate::text::sanitize_line(&e)),
         ));
     }
-    event_loop::run_loop(global, state, global.mouse)
+    Ok(state)
 }

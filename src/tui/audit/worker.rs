@@ -50,6 +50,14 @@ pub fn run_effect(
             AuditEffect::Checkpoint => {
                 AuditMsg::Checkpoint(checkpoint(&cases, key, reviewer.as_deref()))
             }
+            AuditEffect::LoadSites(dir) => {
+                AuditMsg::Loaded(crate::audit::sites::build_sites(&dir).map(|a| Box::new(a.report)))
+            }
+            AuditEffect::SiteRecord { dir, site, seq } => AuditMsg::SiteRecord {
+                result: record_text(&dir.join(&site), seq),
+                site,
+                seq,
+            },
         };
         let _ = tx.send(Msg::Audit(msg));
     };

@@ -22,13 +22,28 @@ const KEYS: &[Action] = &[
     Action::Back,
 ];
 
+/// On a `--sites` mirror: the site filter instead of the checkpoint (read-only).
+const SITES_KEYS: &[Action] = &[
+    Action::Open,
+    Action::SiteFilter,
+    Action::ReviewerFilter,
+    Action::ProblemsOnly,
+    Action::Back,
+];
+
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
     let (body, foot) = split_footer(area);
-    footer(state, frame, foot, Context::Audit, KEYS, None);
     let Some(view) = state.audit.as_ref() else {
+        footer(state, frame, foot, Context::Audit, KEYS, None);
         return;
     };
+    let keys = if view.sites.is_some() {
+        SITES_KEYS
+    } else {
+        KEYS
+    };
+    footer(state, frame, foot, Context::Audit, keys, None);
     if view.report.is_none() {
         let text = match &view.error {
             Some(e) => span(t, Role::Error, format!("cannot build the audit: {e}")),
@@ -41,7 +56,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         return;
     }
     if let Some(d) = &view.detail {
-        let title = format!(" Record {} (Esc back) ", d.seq);
+        let title = match &d.site {
+            Some(site) => format!(" Site {site}, record {} (Esc back) ", d.seq),
+            None => format!(" Record {} (Esc back) ", d.seq),
+        };
         let lines: Vec<crate::tui::scroll::Styled> = match &d.lines {
             None => vec![vec![(Role::Muted, "reading the record...".to_string())]],
             Some(ls) => ls.iter().map(|l| vec![l.clone()]).collect(),
@@ -75,8 +93,17 @@ fn block<'a>(t: &Theme, title: &str) -> Block<'a> {
 fn heading(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) {
     let t = &state.theme;
     let c = &view.charts;
+    let title = if view.sites.is_some() {
+        let n = view.site_ids.len();
+        format!(
+            "Audit of {n} site{} (mirror)",
+            if n == 1 { "" } else { "s" }
+        )
+    } else {
+        "Audit".to_string()
+    };
     let mut first = vec![
-        span(t, Role::Title, "Audit"),
+        span(t, Role::Title, title),
         span(
             t,
             Role::Normal,
@@ -147,6 +174,7 @@ fn heading(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) {
 
 fn table(t: &Theme, view: &AuditView, frame: &mut Frame, area: Rect) {
     let wide = area.width >= 100;
+    let by_site = view.sites.is_some();
     let page = (area.height as usize).saturating_sub(3);
     let mut header = vec!["#", "verified", "date", "case", "reviewer", "outcome"];
     let mut widths = vec![
@@ -175,6 +203,21 @@ fn table(t: &Theme, view: &AuditView, frame: &mut Frame, area: Rect) {
     } else {
         4 + 12 + 10 + 12 + 15 + 8
     };
+    // A mirror: the site first (ids are at most 32 characters; cut as the others).
+    // On a narrow terminal it takes the date's place: every column must still fit.
+    let site_w: u16 = if wide { 12 } else { 10 };
+    let show_date = wide || !by_site;
+    let fixed = if by_site {
+        if !show_date {
+            header.remove(2);
+            widths.remove(2);
+        }
+        header.insert(0, "site");
+        widths.insert(0, Constraint::Length(site_w));
+        fixed + site_w - if show_date { 0 } else { 10 }
+    } else {
+        fixed
+    };
     let gaps = header.len() as u16 - 1;
     let reviewer_w = area.width.saturating_sub(2 + fixed + gaps).max(10) as usize;
     let on_page: Vec<&crate::tui::audit::AuditLine> = view
@@ -188,6 +231,7 @@ fn table(t: &Theme, view: &AuditView, frame: &mut Frame, area: Rect) {
         let texts: Vec<&str> = on_page.iter().map(|l| f(l)).collect();
         distinct(&texts, w)
     };
+    let sites = cut(site_w as usize, |l| l.site.as_str());
     let cases = cut(12, |l| l.case.as_str());
     let reviewers = cut(reviewer_w, |l| l.reviewer.as_str());
     let outcomes = cut(15, |l| l.outcome.as_str());
@@ -205,14 +249,22 @@ fn table(t: &Theme, view: &AuditView, frame: &mut Frame, area: Rect) {
             } else {
                 Role::Normal
             };
-            let mut cells = vec![
+            let mut cells = Vec::new();
+            if by_site {
+                cells.push(Cell::from(sites.get(n).cloned().unwrap_or_default()));
+            }
+            cells.extend([
                 Cell::from(l.seq.to_string()),
                 Cell::from(span(t, l.mark_role, l.mark)),
-                Cell::from(l.date.as_str()),
+            ]);
+            if show_date {
+                cells.push(Cell::from(l.date.as_str()));
+            }
+            cells.extend([
                 Cell::from(cases.get(n).cloned().unwrap_or_default()),
                 Cell::from(reviewers.get(n).cloned().unwrap_or_default()),
                 Cell::from(outcomes.get(n).cloned().unwrap_or_default()),
-            ];
+            ]);
             if wide {
                 cells.push(Cell::from(l.days.as_str()));
                 cells.push(Cell::from(span(t, timely_role, l.timely.as_str())));
@@ -233,10 +285,10 @@ fn table(t: &Theme, view: &AuditView, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let empty = view.visible.is_empty();
-    let title = if empty {
-        " Decision log: no record matches the filters "
-    } else {
-        " Decision log "
+    let title = match (empty, by_site) {
+        (true, _) => " Decision log: no record matches the filters ",
+        (false, true) => " Decision logs, by site ",
+        (false, false) => " Decision log ",
     };
     frame.render_widget(
         Table::new(body, widths)
