@@ -329,3 +329,15 @@ fn the_practice_filter_is_in_the_queue_help() {
     let screen = render(&mut s, 100, 40);
     assert!(screen.contains("only practice cases"), "{screen}");
 }
+
+#[test]
+fn zz_scratch_print() {
+    for (w, h) in [(80, 24), (60, 40)] {
+        let mut s = trainee(false);
+        form(&mut s);
+        send(&mut s, [Msg::Signed(Ok("signed practice record 4".into()))]);
+        send(&mut s, [Msg::Feedback(Ok(Box::new(feedback())))]);
+        send(&mut s, [code(KeyCode::Enter), key('G')]);
+        println!("{}", text(&buffer(&mut s, w, h)));
+    }
+}

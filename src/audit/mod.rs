@@ -20,6 +20,7 @@ pub mod notice_input;
 pub mod render;
 pub mod report;
 pub mod review_notice;
+pub mod signed;
 pub mod summary;
 
 pub use report::{AuditError, AuditReport, AuditRow, Filter, Verification};

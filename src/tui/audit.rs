@@ -1,5 +1,5 @@
 //! The audit screen (compliance officers): the decision log with a verification mark per
-//! record, filters, the record's full text on Enter, charts, and a checkpoint.
+//! record, filters, charts, and a checkpoint; Enter opens the record view (`tui::record`).
 //!
 //! State and its update handling live here; drawing in `views/audit.rs`. The report is
 //! built on a worker thread (`AuditEffect::Load`) by the same library code as
@@ -17,7 +17,7 @@ use super::theme::Role;
 use crate::audit::report::{AuditReport, AuditRow, Filter, Verification};
 use crate::audit::summary::summarize;
 use crate::case::CaseSet;
-use crate::text::{sanitize, sanitize_line};
+use crate::text::sanitize_line;
 
 mod worker;
 pub use worker::run_effect;
@@ -27,8 +27,6 @@ pub use worker::run_effect;
 pub enum AuditEffect {
     /// Verify the log and build the report.
     Load,
-    /// Read record `seq`'s exact text and signature for the detail view.
-    Record(u64),
     /// Sign a checkpoint of the log head with the officer's key.
     Checkpoint,
 }
@@ -37,10 +35,6 @@ pub enum AuditEffect {
 #[derive(Debug)]
 pub enum AuditMsg {
     Loaded(Result<Box<AuditReport>, String>),
-    Record {
-        seq: u64,
-        result: Result<(String, Option<String>), String>,
-    },
     Checkpoint(Result<CheckpointDone, String>),
 }
 
@@ -145,15 +139,6 @@ pub struct Charts {
     pub failing: usize,
 }
 
-/// The record under Enter: its exact text and signature, scrollable.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Detail {
-    pub seq: u64,
-    /// `None` while the worker reads it.
-    pub lines: Option<Vec<(Role, String)>>,
-    pub scroll: crate::tui::scroll::Scroll,
-}
-
 /// Which date a typed filter sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateField {
@@ -178,7 +163,6 @@ pub struct AuditView {
     pub charts: Charts,
     /// A date being typed: which one and the text so far.
     pub input: Option<(DateField, String)>,
-    pub detail: Option<Detail>,
 }
 
 impl AuditView {
@@ -278,14 +262,6 @@ pub fn message(state: &mut State, msg: AuditMsg) -> Vec<Effect> {
             state.message = Some((Role::Error, format!("audit: {e}")));
             view.error = Some(e);
         }
-        AuditMsg::Record { seq, result } => {
-            let Some(d) = view.detail.as_mut().filter(|d| d.seq == seq) else {
-                state.needs_draw = false;
-                return Vec::new();
-            };
-            let row = view.report.as_ref().and_then(|r| r.row(seq));
-            d.lines = Some(detail_lines(row, result));
-        }
         AuditMsg::Checkpoint(Ok(done)) => {
             state.message = None;
             let (role, title, text, reload) = match done {
@@ -309,57 +285,6 @@ pub fn message(state: &mut State, msg: AuditMsg) -> Vec<Effect> {
         }
     }
     Vec::new()
-}
-
-/// The detail text: verification, problems, signer, the record's exact text, the
-/// signature file.
-fn detail_lines(
-    row: Option<&AuditRow>,
-    result: Result<(String, Option<String>), String>,
-) -> Vec<(Role, String)> {
-    let mut out = Vec::new();
-    if let Some(r) = row {
-        out.push((
-            mark_role(r.verification),
-            format!(
-                "verification: {} ({})",
-                r.verification.mark(),
-                r.verification.as_str()
-            ),
-        ));
-        for p in &r.problems {
-            out.push((Role::Error, format!("  problem: {}", sanitize_line(p))));
-        }
-        if let Some(rec) = &r.record {
-            out.push((
-                Role::Normal,
-                format!("signed by: {}", sanitize_line(&rec.reviewer)),
-            ));
-        }
-        if let Some(name) = &r.reviewer_name {
-            out.push((Role::Normal, format!("name: {}", sanitize_line(name))));
-        }
-        out.push((Role::Muted, format!("file: {}", sanitize_line(&r.file))));
-    }
-    out.push((Role::Muted, String::new()));
-    match result {
-        Ok((text, sig)) => {
-            out.push((Role::Header, "Record (exact text)".into()));
-            out.extend(
-                sanitize(&text)
-                    .lines()
-                    .map(|l| (Role::Normal, l.to_string())),
-            );
-            out.push((Role::Muted, String::new()));
-            out.push((Role::Header, "Signature".into()));
-            match sig {
-                Some(s) => out.extend(sanitize(&s).lines().map(|l| (Role::Muted, l.to_string()))),
-                None => out.push((Role::Error, "MISSING: no readable signature file".into())),
-            }
-        }
-        Err(e) => out.push((Role::Error, format!("cannot read: {}", sanitize_line(&e)))),
-    }
-    out
 }
 
 /// Recomputes the visible rows and the charts from the filter.
@@ -510,24 +435,10 @@ fn cycle(current: &Option<String>, choices: &[String]) -> Option<String> {
 
 pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
     let page = table_page(state.size);
-    let detail_area = crate::tui::layout::page(state.size);
     let Some(view) = state.audit.as_mut() else {
         state.screen = Screen::Queue;
         return Vec::new();
     };
-    if let Some(d) = view.detail.as_mut() {
-        match action {
-            Action::Back => view.detail = None,
-            a if crate::tui::scroll::is_scroll(a) => {
-                let lines: Vec<crate::tui::scroll::Styled> =
-                    d.lines.iter().flatten().map(|l| vec![l.clone()]).collect();
-                let (total, height) = crate::tui::layout::measure(&lines, detail_area);
-                state.needs_draw = d.scroll.act(a, total, height);
-            }
-            _ => state.needs_draw = false,
-        }
-        return Vec::new();
-    }
     let last = view.visible.len().saturating_sub(1);
     match action {
         Action::Down => view.selected = (view.selected + 1).min(last),
@@ -541,12 +452,8 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
                 state.needs_draw = false;
                 return Vec::new();
             };
-            view.detail = Some(Detail {
-                seq,
-                lines: None,
-                scroll: Default::default(),
-            });
-            return vec![Effect::Audit(AuditEffect::Record(seq))];
+            // The same record view as a decided case's `v` (Esc comes back here).
+            return crate::tui::record::open(state, crate::audit::signed::Which::Seq(seq));
         }
         Action::ReviewerFilter => {
             view.filter.reviewer = cycle(&view.filter.reviewer, &view.reviewers);

@@ -34,6 +34,7 @@ pub fn case_view(index: usize, case: &Case, rules: &Rulebook, today: NaiveDate) 
         show_advisor: false,
         advisor: None,
         advisor_scroll: Default::default(),
+        decided: None,
     }
 }
 

@@ -14,15 +14,21 @@ pub enum Context {
     Form,
     Invalid,
     Audit,
+    /// The practice comparison (a trainee's signed answer against the reference).
+    Practice,
+    /// A signed record: its bytes, verification and notice.
+    Record,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 7] = [
         Context::Queue,
         Context::Case,
         Context::Form,
         Context::Invalid,
         Context::Audit,
+        Context::Practice,
+        Context::Record,
     ];
 
     pub fn name(self) -> &'static str {
@@ -32,6 +38,8 @@ impl Context {
             Context::Form => "form",
             Context::Invalid => "invalid",
             Context::Audit => "audit",
+            Context::Practice => "practice",
+            Context::Record => "record",
         }
     }
 }
@@ -93,6 +101,8 @@ actions! {
     ClearFilters => "clear_filters", "clear every filter";
     Checkpoint => "checkpoint", "sign a checkpoint of the log with your key";
     Reload => "reload", "verify the log again";
+    ReloadCases => "reload_cases", "read the case files again (keeps the selection and filters)";
+    Record => "record", "the signed record in force: exact bytes, verification, notice";
 }
 
 /// One key, as written in keys.yaml and shown in help.
@@ -208,6 +218,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (StatusFilter, &["s"]),
             (PracticeOnly, &["p"]),
             (ShowInvalid, &["i"]),
+            (ReloadCases, &["R"]),
             (Audit, &["A"]),
             (Back, &["Esc"]),
             (Help, &["?", "F1"]),
@@ -229,6 +240,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (DiscardDraft, &["x"]),
             (Advisor, &["a"]),
             (Countersign, &["C"]),
+            (Record, &["v"]),
             (Back, &["Esc", "q"]),
             (Help, &["?", "F1"]),
         ],
@@ -262,6 +274,17 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Help, &["?", "F1"]),
         ],
         Context::Audit => super::audit::DEFAULT_KEYS,
+        // Scroll and back, like the invalid-files list, each with its own help.
+        Context::Practice | Context::Record => &[
+            (Down, &["j", "Down"]),
+            (Up, &["k", "Up"]),
+            (PageDown, &["PageDown", "Space"]),
+            (PageUp, &["PageUp", "b"]),
+            (Top, &["g", "Home"]),
+            (Bottom, &["G", "End"]),
+            (Back, &["Esc", "q"]),
+            (Help, &["?", "F1"]),
+        ],
     };
     list.iter()
         .map(|(a, keys)| (*a, keys.iter().map(|s| k(s)).collect()))

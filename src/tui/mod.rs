@@ -19,6 +19,7 @@ pub mod layout;
 pub mod notice_preview;
 pub mod palette;
 pub mod practice;
+pub mod record;
 pub mod preview;
 pub mod scroll;
 pub mod sign;

@@ -1,5 +1,5 @@
 //! The audit screen: heading and filters, the log table with a verification mark per
-//! record (a word, coloured by role), the charts, or the record's full text on Enter.
+//! record (a word, coloured by role) and the charts (Enter: `views/record.rs`).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -37,23 +37,6 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         frame.render_widget(
             Paragraph::new(Line::from(text)).block(block(t, " Audit ")),
             body,
-        );
-        return;
-    }
-    if let Some(d) = &view.detail {
-        let title = format!(" Record {} (Esc back) ", d.seq);
-        let lines: Vec<crate::tui::scroll::Styled> = match &d.lines {
-            None => vec![vec![(Role::Muted, "reading the record...".to_string())]],
-            Some(ls) => ls.iter().map(|l| vec![l.clone()]).collect(),
-        };
-        super::scrolled(
-            t,
-            frame,
-            body,
-            Line::from(span(t, Role::Title, title)),
-            Role::Border,
-            &lines,
-            d.scroll,
         );
         return;
     }

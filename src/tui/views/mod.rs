@@ -9,6 +9,7 @@ mod help;
 mod invalid;
 mod practice;
 mod queue;
+mod record;
 mod too_small;
 
 pub use case::header_lines as case_header_lines;
@@ -41,6 +42,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Screen::Form => form::draw(state, frame, area),
         Screen::Practice => practice::draw(state, frame, area),
         Screen::Audit => audit::draw(state, frame, area),
+        Screen::Record => record::draw(state, frame, area),
     }
     countersign::draw(state, frame, area);
     banner(state, frame, area);
@@ -151,6 +153,8 @@ fn short(a: Action) -> &'static str {
         Action::Help => "help",
         Action::Sign => "sign",
         Action::Findings => "findings",
+        Action::Record => "record",
+        Action::ReloadCases => "reload",
         other => other.name(),
     }
 }
