@@ -18,6 +18,7 @@ pub mod facts;
 pub mod findings;
 pub mod model;
 pub mod overlay;
+pub mod references;
 mod recommendation;
 mod release_checks;
 pub mod vocabulary;

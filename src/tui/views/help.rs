@@ -7,6 +7,7 @@ use ratatui::text::Line;
 
 use super::{scrolled, span};
 use crate::tui::app::State;
+use crate::tui::keymap::Context;
 use crate::tui::scroll::Styled;
 use crate::tui::theme::Role;
 
@@ -26,11 +27,24 @@ pub fn lines(state: &State) -> Vec<Styled> {
         })
         .collect();
     out.push(Vec::new());
-    if ctx == crate::tui::keymap::Context::Queue {
-        out.push(vec![(
+    match ctx {
+        Context::Queue => out.push(vec![(
             Role::Muted,
             "Marks before the id: D a saved draft, P a practice case.".into(),
-        )]);
+        )]),
+        Context::Practice => out.push(vec![(
+            Role::Muted,
+            "Rule numbers in the explanation (R1, R12 ...) are listed with what each says and \
+             its citation at the end of this screen (G)."
+                .into(),
+        )]),
+        Context::Record => out.push(vec![(
+            Role::Muted,
+            "The record's exact bytes, its verification (as casebench verify), the \
+             ssh-keygen command that checks it, the notice a denial sends, the signature."
+                .into(),
+        )]),
+        _ => {}
     }
     out.push(vec![(
         Role::Muted,
