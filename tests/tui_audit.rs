@@ -11,6 +11,7 @@ use std::sync::mpsc;
 
 use audit_support::{A, B, C, Env};
 use casebench::audit::report::{AuditReport, record_text};
+use casebench::audit::signed::Which;
 use casebench::case::{CaseSet, LoadOptions, load_dir};
 use casebench::cli::Global;
 use casebench::record::append::{Draft, sign_and_append};
@@ -19,10 +20,9 @@ use casebench::record::model::{
 };
 use casebench::record::signer::Signer;
 use casebench::tui::app::{Effect, Msg, Screen, State};
-use casebench::audit::signed::Which;
 use casebench::tui::audit::{AuditEffect, AuditMsg};
-use casebench::tui::record::read;
 use casebench::tui::keymap::Keymap;
+use casebench::tui::record::read;
 use casebench::tui::theme::Theme;
 use casebench::tui::update::update;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -283,7 +283,10 @@ fn enter_shows_the_record_view_with_text_and_signature() {
     assert!(render(&mut s, 80, 24).contains("reading and verifying the record..."));
     send(&mut s, [read(&env.cases, &set, Which::Seq(2), today())]);
     let out = render(&mut s, 120, 40);
-    assert!(out.contains("Record 2 · decision · case AR-2026-0301"), "{out}");
+    assert!(
+        out.contains("Record 2 · decision · case AR-2026-0301"),
+        "{out}"
+    );
     assert!(out.contains("verification: FAILED"), "{out}");
     assert!(out.contains("problem:"), "{out}");
     assert!(out.contains("Edited rationale"), "{out}");
@@ -307,8 +310,7 @@ fn hostile_text_in_a_record_is_sanitised() {
     let (env, set) = build(false);
     let mut s = audit_state(&env, set.clone());
     send(&mut s, [code(KeyCode::Enter)]);
-    let Msg::SignedRecord { which, result } = read(&env.cases, &set, Which::Seq(1), today())
-    else {
+    let Msg::SignedRecord { which, result } = read(&env.cases, &set, Which::Seq(1), today()) else {
         panic!("not a record message");
     };
     let mut r = result.unwrap();
@@ -426,7 +428,10 @@ fn no_panic_at_any_size_while_loading_in_the_table_or_in_a_record() {
     let mut table = audit_state(&env, set.clone());
     let mut detail = audit_state(&env, set.clone());
     send(&mut detail, [code(KeyCode::Enter)]);
-    send(&mut detail, [read(&env.cases, &set, Which::Seq(1), today())]);
+    send(
+        &mut detail,
+        [read(&env.cases, &set, Which::Seq(1), today())],
+    );
     for s in [&mut loading, &mut table, &mut detail] {
         for (w, h) in [
             (0, 0),

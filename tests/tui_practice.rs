@@ -409,7 +409,8 @@ fn every_rule_the_explanation_cites_is_explained_on_the_screen() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("R12 Psychotherapy notes: definition: ") && l.contains("[45\u{a0}CFR\u{a0}164.501]")),
+            .any(|l| l.starts_with("R12 Psychotherapy notes: definition: ")
+                && l.contains("[45\u{a0}CFR\u{a0}164.501]")),
         "{lines:#?}"
     );
 }
@@ -417,13 +418,22 @@ fn every_rule_the_explanation_cites_is_explained_on_the_screen() {
 #[test]
 fn every_rule_number_in_the_sample_explanations_is_known() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases");
-    let set = casebench::case::load_dir(&dir, &casebench::case::LoadOptions::new(today()), &|_, _| {})
-        .unwrap();
+    let set = casebench::case::load_dir(
+        &dir,
+        &casebench::case::LoadOptions::new(today()),
+        &|_, _| {},
+    )
+    .unwrap();
     let refs = casebench::rules::references::RuleRefs::builtin();
     let mut checked = 0;
     for lc in &set.cases {
         if let Some(p) = &lc.case.practice {
-            assert_eq!(refs.unknown(&p.reference.explanation), Vec::<String>::new(), "{}", lc.case.id);
+            assert_eq!(
+                refs.unknown(&p.reference.explanation),
+                Vec::<String>::new(),
+                "{}",
+                lc.case.id
+            );
             checked += usize::from(!refs.cited_in(&p.reference.explanation).is_empty());
         }
     }

@@ -108,7 +108,10 @@ fn v_on_a_decided_case_shows_the_exact_bytes_verified_with_the_notice() {
     let fx = send(&mut s, [key('v')]);
     assert_eq!(fx, vec![Effect::ShowRecord(Which::InForce(CASE.into()))]);
     assert_eq!(s.screen, Screen::Record);
-    send(&mut s, [read(&env.cases, &set, Which::InForce(CASE.into()), day())]);
+    send(
+        &mut s,
+        [read(&env.cases, &set, Which::InForce(CASE.into()), day())],
+    );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
 
     // The bytes shown, between their heading and the notice, are the file's bytes.
@@ -120,19 +123,27 @@ fn v_on_a_decided_case_shows_the_exact_bytes_verified_with_the_notice() {
     let screen = render(&mut s, 200, 120);
     let mut rest = screen.as_str();
     for l in file.lines() {
-        let at = rest.find(l).unwrap_or_else(|| panic!("{l:?} not drawn:\n{screen}"));
+        let at = rest
+            .find(l)
+            .unwrap_or_else(|| panic!("{l:?} not drawn:\n{screen}"));
         rest = &rest[at + l.len()..];
     }
 
     // Verified by verify_log, as casebench verify does; who and when.
-    assert!(lines.iter().any(|l| l.starts_with("verification: ok")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("verification: ok")),
+        "{lines:?}"
+    );
     assert!(
         lines
             .iter()
             .any(|l| l == "signed by: a.rivera@clinic.example (Dr. A. Rivera)"),
         "{lines:?}"
     );
-    assert!(lines.iter().any(|l| l == "at: 2026-03-18T09:30:00Z"), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l == "at: 2026-03-18T09:30:00Z"),
+        "{lines:?}"
+    );
 
     // The command shown checks the record with OpenSSH alone.
     let cmd = lines
@@ -144,7 +155,11 @@ fn v_on_a_decided_case_shows_the_exact_bytes_verified_with_the_notice() {
         .arg(cmd)
         .output()
         .unwrap();
-    assert!(o.status.success(), "{cmd}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{cmd}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(String::from_utf8_lossy(&o.stdout).contains("Good \"casebench-decision\" signature"));
 
     // The notice is what `casebench notice 1` prints on the same day.
@@ -175,10 +190,19 @@ fn an_edited_record_shows_failed_in_the_view() {
     let mut s = state_on(&env, set.clone());
     open(&mut s, CASE);
     send(&mut s, [key('v')]);
-    send(&mut s, [read(&env.cases, &set, Which::InForce(CASE.into()), day())]);
+    send(
+        &mut s,
+        [read(&env.cases, &set, Which::InForce(CASE.into()), day())],
+    );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
-    assert!(lines.iter().any(|l| l.starts_with("verification: FAILED")), "{lines:?}");
-    assert!(lines.iter().any(|l| l.starts_with("  problem:")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("verification: FAILED")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("  problem:")),
+        "{lines:?}"
+    );
     // No notice is written from a record that does not verify.
     assert!(
         lines
@@ -203,13 +227,21 @@ fn the_signed_box_offers_the_record_and_v_opens_it() {
     open(&mut s, "AR-2026-0101");
     send(&mut s, [key('d')]);
     assert_eq!(s.screen, Screen::Form);
-    send(&mut s, [Msg::Signed(Ok("signed record 7 (release_full) by me".into()))]);
+    send(
+        &mut s,
+        [Msg::Signed(Ok(
+            "signed record 7 (release_full) by me".into()
+        ))],
+    );
     let b = s.banner.clone().unwrap();
     assert!(b.text.contains("v shows the signed record"), "{}", b.text);
     // The header knows at once (the index's who and when follow).
     assert!(render(&mut s, 80, 24).contains("decided"));
     let fx = send(&mut s, [key('v')]);
-    assert_eq!(fx, vec![Effect::ShowRecord(Which::InForce("AR-2026-0101".into()))]);
+    assert_eq!(
+        fx,
+        vec![Effect::ShowRecord(Which::InForce("AR-2026-0101".into()))]
+    );
 }
 
 #[test]

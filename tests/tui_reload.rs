@@ -31,7 +31,13 @@ fn r_asks_the_loader_and_the_answer_keeps_selection_and_filters() {
 
     let fx = send(&mut s, [key('R')]);
     assert_eq!(fx, vec![Effect::LoadCases]);
-    assert!(s.message.as_ref().unwrap().1.contains("reading the case files again"));
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("reading the case files again")
+    );
 
     // The new set lists the cases in another order (a new file sorts first), so the
     // selected case sits at another index: the selection follows its id.
@@ -39,8 +45,7 @@ fn r_asks_the_loader_and_the_answer_keeps_selection_and_filters() {
     set.cases.reverse();
     set.cases.push(loaded(
         "AR-2026-0001.yaml",
-        &fixture_text("AR-2026-0101.yaml")
-            .replace("id: AR-2026-0101", "id: AR-2026-0001"),
+        &fixture_text("AR-2026-0101.yaml").replace("id: AR-2026-0101", "id: AR-2026-0001"),
     ));
     let n = set.cases.len() + set.invalid.len();
     let fx = send(&mut s, [Msg::Loaded(Box::new(set))]);
@@ -81,7 +86,11 @@ fn the_first_load_says_nothing_about_reloading() {
 #[test]
 fn an_edited_case_file_shows_its_new_title_after_r() {
     let tmp = tempfile::tempdir().unwrap();
-    for name in ["AR-2026-0101.yaml", "AR-2026-0150.yaml", "DC-2026-0007.yaml"] {
+    for name in [
+        "AR-2026-0101.yaml",
+        "AR-2026-0150.yaml",
+        "DC-2026-0007.yaml",
+    ] {
         std::fs::write(tmp.path().join(name), fixture_text(name)).unwrap();
     }
     let opts = LoadOptions::new(today());
@@ -114,7 +123,10 @@ fn an_edited_case_file_shows_its_new_title_after_r() {
     send(&mut s, load_messages(tmp.path(), &opts, &|_, _| {}));
     let after = render(&mut s, 120, 40);
     assert!(after.contains("Medication list only (amended)"), "{after}");
-    assert!(after.contains("reloaded 3 case files (0 invalid)"), "{after}");
+    assert!(
+        after.contains("reloaded 3 case files (0 invalid)"),
+        "{after}"
+    );
     assert_eq!(s.screen, Screen::Queue);
 }
 

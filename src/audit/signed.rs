@@ -78,9 +78,8 @@ pub fn load(
         .ok_or_else(|| format!("no record {seq} in the log (head is {})", report.head))?;
     let paths = Paths::new(cases);
     let (bytes, signature) = read_files(&paths.log, seq);
-    let notice = denial(row).then(|| {
-        notice_of(cases, set, row, today, NoticeFormat::Text).map_err(|e| e.to_string())
-    });
+    let notice = denial(row)
+        .then(|| notice_of(cases, set, row, today, NoticeFormat::Text).map_err(|e| e.to_string()));
     let verify_command = row.record.as_ref().map(|r| {
         verify_command(
             &paths.log.join(record_name(seq)),
@@ -280,8 +279,14 @@ mod tests {
 
     #[test]
     fn quotes_only_what_a_shell_would_split() {
-        assert_eq!(shell_quote("cases/decisions/log/00000001.yaml"), "cases/decisions/log/00000001.yaml");
-        assert_eq!(shell_quote("a.rivera@clinic.example"), "a.rivera@clinic.example");
+        assert_eq!(
+            shell_quote("cases/decisions/log/00000001.yaml"),
+            "cases/decisions/log/00000001.yaml"
+        );
+        assert_eq!(
+            shell_quote("a.rivera@clinic.example"),
+            "a.rivera@clinic.example"
+        );
         assert_eq!(shell_quote("/srv/my cases/x"), "'/srv/my cases/x'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote(""), "''");

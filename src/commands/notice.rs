@@ -10,9 +10,9 @@ use std::io::Write;
 
 use super::{CommandError, CommandResult, Exit, io_out, load_cases};
 use crate::audit::AuditReport;
+use crate::audit::Verification;
 use crate::audit::notice::NoticeFormat;
 use crate::audit::signed::{NoticeFailure, notice_settings, notice_with};
-use crate::audit::Verification;
 use crate::cli::{Global, NoticeArgs, NoticeFormat as CliFormat};
 
 pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandResult {

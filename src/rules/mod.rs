@@ -18,8 +18,8 @@ pub mod facts;
 pub mod findings;
 pub mod model;
 pub mod overlay;
-pub mod references;
 mod recommendation;
+pub mod references;
 mod release_checks;
 pub mod vocabulary;
 

@@ -113,7 +113,8 @@ mod tests {
     #[test]
     fn finds_references_as_words_once_in_rule_order() {
         let refs = RuleRefs::builtin();
-        let t = "full (R2, R1; 45 CFR 164.524(a)(1)) ... (R12; 164.501) again R1. Not PR3, R4a or R.";
+        let t =
+            "full (R2, R1; 45 CFR 164.524(a)(1)) ... (R12; 164.501) again R1. Not PR3, R4a or R.";
         let ids: Vec<&str> = refs.cited_in(t).iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["R1", "R2", "R12"]);
         assert_eq!(refs.unknown("see R99"), ["R99"]);

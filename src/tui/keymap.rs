@@ -101,7 +101,7 @@ actions! {
     ClearFilters => "clear_filters", "clear every filter";
     Checkpoint => "checkpoint", "sign a checkpoint of the log with your key";
     Reload => "reload", "verify the log again";
-    ReloadCases => "reload_cases", "read the case files again (keeps the selection and filters)";
+    ReloadCases => "reload_cases", "read the case files again (after an edit)";
     Record => "record", "the signed record in force: exact bytes, verification, notice";
 }
 

@@ -69,11 +69,7 @@ pub fn read(cases: &std::path::Path, set: &CaseSet, which: Which, today: chrono:
 }
 
 /// The worker's answer: the view's lines (or why the record cannot be shown).
-pub fn arrived(
-    state: &mut State,
-    which: Which,
-    result: Result<Box<SignedRecord>, String>,
-) {
+pub fn arrived(state: &mut State, which: Which, result: Result<Box<SignedRecord>, String>) {
     let Some(v) = state.record.as_mut().filter(|v| v.which == which) else {
         state.needs_draw = false;
         return;
@@ -148,7 +144,10 @@ pub fn lines(r: &SignedRecord) -> Vec<PaneLine> {
         ),
     ]);
     for p in &r.problems {
-        out.push(line(Role::Error, format!("  problem: {}", sanitize_line(p))));
+        out.push(line(
+            Role::Error,
+            format!("  problem: {}", sanitize_line(p)),
+        ));
     }
     let who = match (&r.reviewer, &r.reviewer_name) {
         (Some(p), Some(n)) => format!("{} ({})", sanitize_line(p), sanitize_line(n)),
@@ -172,7 +171,10 @@ pub fn lines(r: &SignedRecord) -> Vec<PaneLine> {
     ]);
     out.push(vec![
         (Role::Muted, "signature file: ".into()),
-        (Role::Normal, sanitize_line(&r.sig_file.display().to_string())),
+        (
+            Role::Normal,
+            sanitize_line(&r.sig_file.display().to_string()),
+        ),
     ]);
     if let Some(cmd) = &r.verify_command {
         out.push(line(Role::Muted, "check it with OpenSSH alone:"));
@@ -185,7 +187,10 @@ pub fn lines(r: &SignedRecord) -> Vec<PaneLine> {
             let text = sanitize(&String::from_utf8_lossy(b));
             out.extend(text.lines().map(|l| line(Role::Normal, l)));
         }
-        Err(e) => out.push(line(Role::Error, format!("cannot read: {}", sanitize_line(e)))),
+        Err(e) => out.push(line(
+            Role::Error,
+            format!("cannot read: {}", sanitize_line(e)),
+        )),
     }
     if let Some(n) = &r.notice {
         out.push(Vec::new());

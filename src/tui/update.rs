@@ -19,9 +19,9 @@ mod drafts;
 mod queue_filter;
 mod reload;
 use decision_form::{edited, form_action, form_edit, signed};
-use reload::{case_decided, reloaded};
 pub use queue_filter::refilter;
 use queue_filter::{keep_selection_visible, move_by};
+use reload::{case_decided, reloaded};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     // A message that changes nothing must not cancel a draw an earlier one asked for.

@@ -32,11 +32,11 @@ pub(super) fn reloaded(state: &mut State, set: crate::case::CaseSet) {
     }
     // A case opened while the files were read keeps its place (by id) in the new set.
     if let Some(view) = state.case.as_mut() {
-        match state.set.as_ref().and_then(|s| {
-            s.cases
-                .iter()
-                .position(|c| c.case.id == view.case_id)
-        }) {
+        match state
+            .set
+            .as_ref()
+            .and_then(|s| s.cases.iter().position(|c| c.case.id == view.case_id))
+        {
             Some(i) => view.index = i,
             None => {
                 state.case = None;
@@ -45,7 +45,11 @@ pub(super) fn reloaded(state: &mut State, set: crate::case::CaseSet) {
             }
         }
     }
-    let role = if invalid == 0 { Role::Ok } else { Role::Warning };
+    let role = if invalid == 0 {
+        Role::Ok
+    } else {
+        Role::Warning
+    };
     state.message = Some((
         role,
         format!(
@@ -68,4 +72,3 @@ pub(super) fn case_decided(state: &mut State) {
         });
     }
 }
-

@@ -17,7 +17,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let (title, lines, at) = match &state.record {
         Some(r) => {
             let lines = r.lines.clone().unwrap_or_else(|| {
-                vec![vec![(Role::Muted, "reading and verifying the record...".into())]]
+                vec![vec![(
+                    Role::Muted,
+                    "reading and verifying the record...".into(),
+                )]]
             });
             (format!(" {} ", r.title), lines, r.scroll)
         }
