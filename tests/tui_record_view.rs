@@ -213,6 +213,49 @@ fn an_edited_record_shows_failed_in_the_view() {
 }
 
 #[test]
+fn a_record_under_a_replaced_policy_points_ssh_keygen_at_the_archived_one() {
+    let (env, set) = signed_log();
+    // A leaves: the current allowed_signers no longer lists A's key.
+    let allowed = env.cases.join("reviewers/allowed_signers");
+    let text = std::fs::read_to_string(&allowed).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with(A))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&allowed, kept).unwrap();
+    let mut s = state_on(&env, set.clone());
+    open(&mut s, CASE);
+    send(&mut s, [key('v')]);
+    send(
+        &mut s,
+        [read(&env.cases, &set, Which::InForce(CASE.into()), day())],
+    );
+    let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("verification: OLD POLICY")),
+        "{lines:?}"
+    );
+    let cmd = lines
+        .iter()
+        .find(|l| l.starts_with("ssh-keygen -Y verify"))
+        .unwrap();
+    assert!(cmd.contains("decisions/policies/"), "{cmd}");
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{cmd}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
 fn v_on_an_undecided_case_says_why_and_opens_nothing() {
     let mut s = state();
     open(&mut s, "AR-2026-0101");

@@ -83,7 +83,7 @@ pub fn load(
     let verify_command = row.record.as_ref().map(|r| {
         verify_command(
             &paths.log.join(record_name(seq)),
-            &cases.join("reviewers/allowed_signers"),
+            &policy_file(cases, &paths, row.verification, r),
             r,
         )
     });
@@ -146,6 +146,22 @@ fn denial(row: &AuditRow) -> bool {
             .as_deref()
             .and_then(Outcome::parse)
             .is_some_and(Outcome::is_denial)
+}
+
+/// The allowed_signers file that allows the record's signer: the current one, or for a
+/// record signed under a policy since replaced (`OLD POLICY`), the archived copy the
+/// record names (`decisions/policies/<hex>.allowed_signers`, kept by the writer).
+fn policy_file(cases: &Path, paths: &Paths, v: Verification, rec: &Record) -> PathBuf {
+    let current = cases.join("reviewers/allowed_signers");
+    if v != Verification::SupersededPolicy {
+        return current;
+    }
+    rec.policy
+        .strip_prefix("sha256:")
+        .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|hex| paths.policies.join(format!("{hex}.allowed_signers")))
+        .filter(|p| p.is_file())
+        .unwrap_or(current)
 }
 
 /// `ssh-keygen -Y verify -f ALLOWED -I PRINCIPAL -n NAMESPACE -s FILE.sig < FILE`, each
