@@ -1,6 +1,6 @@
 //! The workbench's audit screen: a signed log built in a tempdir through the library
 //! (fixed signing times, so snapshots are stable), one record tampered with. Snapshots
-//! of the table and charts at 120×40 and 80×24; filters, the detail view and the
+//! of the table and charts at 120×40 and 80×24; filters, the record view and the
 //! checkpoint through `update` and the worker.
 
 mod audit_support;
@@ -11,6 +11,7 @@ use std::sync::mpsc;
 
 use audit_support::{A, B, C, Env};
 use casebench::audit::report::{AuditReport, record_text};
+use casebench::audit::signed::Which;
 use casebench::case::{CaseSet, LoadOptions, load_dir};
 use casebench::cli::Global;
 use casebench::record::append::{Draft, sign_and_append};
@@ -21,6 +22,7 @@ use casebench::record::signer::Signer;
 use casebench::tui::app::{Effect, Msg, Screen, State};
 use casebench::tui::audit::{AuditEffect, AuditMsg};
 use casebench::tui::keymap::Keymap;
+use casebench::tui::record::read;
 use casebench::tui::theme::Theme;
 use casebench::tui::update::update;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -271,17 +273,20 @@ fn filters_narrow_the_table_and_the_charts() {
 }
 
 #[test]
-fn enter_shows_the_record_text_and_signature() {
+fn enter_shows_the_record_view_with_text_and_signature() {
     let (env, set) = build(true);
-    let mut s = audit_state(&env, set);
+    let mut s = audit_state(&env, set.clone());
     send(&mut s, [key('j')]);
     let fx = send(&mut s, [code(KeyCode::Enter)]);
-    assert_eq!(fx, vec![Effect::Audit(AuditEffect::Record(2))]);
-    assert!(render(&mut s, 80, 24).contains("reading the record..."));
-    let result = record_text(&env.cases, 2);
-    send(&mut s, [Msg::Audit(AuditMsg::Record { seq: 2, result })]);
+    assert_eq!(fx, vec![Effect::ShowRecord(Which::Seq(2))]);
+    assert_eq!(s.screen, Screen::Record);
+    assert!(render(&mut s, 80, 24).contains("reading and verifying the record..."));
+    send(&mut s, [read(&env.cases, &set, Which::Seq(2), today())]);
     let out = render(&mut s, 120, 40);
-    assert!(out.contains("Record 2 (Esc back)"), "{out}");
+    assert!(
+        out.contains("Record 2 · decision · case AR-2026-0301"),
+        "{out}"
+    );
     assert!(out.contains("verification: FAILED"), "{out}");
     assert!(out.contains("problem:"), "{out}");
     assert!(out.contains("Edited rationale"), "{out}");
@@ -292,8 +297,9 @@ fn enter_shows_the_record_text_and_signature() {
     let out = render(&mut s, 80, 24);
     assert!(out.contains("-----END SSH SIGNATURE-----"), "{out}");
     assert!(!out.contains("verification: FAILED"), "{out}");
+    // Esc goes back to the audit table it was opened from, then to the queue.
     send(&mut s, [code(KeyCode::Esc)]);
-    assert!(s.audit.as_ref().unwrap().detail.is_none());
+    assert!(s.record.is_none());
     assert_eq!(s.screen, Screen::Audit);
     send(&mut s, [code(KeyCode::Esc)]);
     assert_eq!(s.screen, Screen::Queue);
@@ -302,21 +308,34 @@ fn enter_shows_the_record_text_and_signature() {
 #[test]
 fn hostile_text_in_a_record_is_sanitised() {
     let (env, set) = build(false);
-    let mut s = audit_state(&env, set);
-    let result = Ok(("rationale: \u{1b}[2Jgone\u{7}\n".to_string(), None));
+    let mut s = audit_state(&env, set.clone());
     send(&mut s, [code(KeyCode::Enter)]);
-    send(&mut s, [Msg::Audit(AuditMsg::Record { seq: 1, result })]);
-    let d = s.audit.as_ref().unwrap().detail.as_ref().unwrap();
-    let lines = d.lines.as_ref().unwrap();
-    assert!(
-        lines
-            .iter()
-            .all(|(_, l)| !l.contains('\u{1b}') && !l.contains('\u{7}'))
+    let Msg::SignedRecord { which, result } = read(&env.cases, &set, Which::Seq(1), today()) else {
+        panic!("not a record message");
+    };
+    let mut r = result.unwrap();
+    r.bytes = Ok(b"rationale: \x1b[2Jgone\x07\n".to_vec());
+    r.signature = None;
+    send(
+        &mut s,
+        [Msg::SignedRecord {
+            which,
+            result: Ok(r),
+        }],
     );
+    let lines = s.record.as_ref().unwrap().lines.clone().unwrap();
+    let all: Vec<String> = lines
+        .iter()
+        .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
+        .collect();
     assert!(
-        lines
-            .iter()
-            .any(|(_, l)| l.contains("MISSING: no readable signature"))
+        all.iter()
+            .all(|l| !l.contains('\u{1b}') && !l.contains('\u{7}'))
+    );
+    assert!(all.iter().any(|l| l.contains("^[[2Jgone")), "{all:?}");
+    assert!(
+        all.iter()
+            .any(|l| l.contains("MISSING: no readable signature"))
     );
 }
 
@@ -395,15 +414,9 @@ fn the_worker_builds_the_report_and_reads_records() {
         panic!("no report");
     };
     assert_eq!(report.rows.len(), 5);
-    let AuditMsg::Record {
-        seq: 3,
-        result: Ok((text, Some(sig))),
-    } = run(&global(&env, C), &set, AuditEffect::Record(3))
-    else {
-        panic!("no record text");
-    };
+    let (text, sig) = record_text(&env.cases, 3).unwrap();
     assert!(text.contains("DC-2026-0305"));
-    assert!(sig.contains("BEGIN SSH SIGNATURE"));
+    assert!(sig.unwrap().contains("BEGIN SSH SIGNATURE"));
 }
 
 #[test]
@@ -413,12 +426,11 @@ fn no_panic_at_any_size_while_loading_in_the_table_or_in_a_record() {
     update(&mut loading, Msg::Loaded(Box::new(set.clone())));
     send(&mut loading, [key('A')]);
     let mut table = audit_state(&env, set.clone());
-    let mut detail = audit_state(&env, set);
+    let mut detail = audit_state(&env, set.clone());
     send(&mut detail, [code(KeyCode::Enter)]);
-    let result = record_text(&env.cases, 1);
     send(
         &mut detail,
-        [Msg::Audit(AuditMsg::Record { seq: 1, result })],
+        [read(&env.cases, &set, Which::Seq(1), today())],
     );
     for s in [&mut loading, &mut table, &mut detail] {
         for (w, h) in [

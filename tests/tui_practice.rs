@@ -329,3 +329,144 @@ fn the_practice_filter_is_in_the_queue_help() {
     let screen = render(&mut s, 100, 40);
     assert!(screen.contains("only practice cases"), "{screen}");
 }
+
+/// The comparison's lines as plain text.
+fn comparison_text() -> Vec<String> {
+    let v = casebench::tui::practice::comparison_view(&feedback());
+    v.lines
+        .iter()
+        .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
+        .collect()
+}
+
+#[test]
+fn the_explanation_flows_as_paragraphs_even_where_a_line_starts_with_a_citation() {
+    // In the file a line starts "164.524(d)(2)). Withholding ...": not a numbered list
+    // item, so the paragraph goes on instead of leaving "(R10;" alone at a line's end.
+    let lines = comparison_text();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("the complaint routes (R10; 164.524(d)(2)). Withholding them")),
+        "{lines:#?}"
+    );
+    assert!(!lines.iter().any(|l| l.starts_with("164.524(d)(2))")));
+}
+
+#[test]
+fn wrapping_leaves_no_word_that_would_have_fitted_on_the_line_before() {
+    use casebench::tui::scroll::wrap_line;
+    use unicode_width::UnicodeWidthStr;
+    let v = casebench::tui::practice::comparison_view(&feedback());
+    for w in [8, 12, 20, 33, 40, 78, 118] {
+        for logical in &v.lines {
+            // Single spaces between words, so "fits after" is one space plus the word.
+            let logical: Vec<_> = logical
+                .iter()
+                .map(|(r, t)| {
+                    let mut one = t.clone();
+                    while one.contains("  ") {
+                        one = one.replace("  ", " ");
+                    }
+                    (*r, one)
+                })
+                .collect();
+            let logical = &logical;
+            let wrapped: Vec<String> = wrap_line(logical, w)
+                .iter()
+                .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
+                .collect();
+            for pair in wrapped.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                assert!(a.width() <= w, "{a:?} wider than {w}");
+                let first = b.split(' ').next().unwrap_or("");
+                assert!(
+                    a.width() + 1 + first.width() > w || a.is_empty(),
+                    "at {w}: {first:?} would have fitted after {a:?}"
+                );
+            }
+            // Nothing is lost but the spaces at the breaks.
+            let flat: String = logical.iter().map(|(_, t)| t.as_str()).collect();
+            let strip = |s: &str| s.replace(' ', "");
+            assert_eq!(strip(&wrapped.concat()), strip(&flat));
+        }
+    }
+}
+
+#[test]
+fn every_rule_the_explanation_cites_is_explained_on_the_screen() {
+    let lines = comparison_text();
+    let at = lines
+        .iter()
+        .position(|l| l == casebench::tui::practice::RULES_HEADING)
+        .expect("the rules section");
+    let listed: Vec<&str> = lines[at + 1..]
+        .iter()
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    assert_eq!(listed, ["R1", "R2", "R4", "R6", "R9", "R10", "R12", "R26"]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("R12 Psychotherapy notes: definition: ")
+                && l.contains("[45\u{a0}CFR\u{a0}164.501]")),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn every_rule_number_in_the_sample_explanations_is_known() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let set = casebench::case::load_dir(
+        &dir,
+        &casebench::case::LoadOptions::new(today()),
+        &|_, _| {},
+    )
+    .unwrap();
+    let refs = casebench::rules::references::RuleRefs::builtin();
+    let mut checked = 0;
+    for lc in &set.cases {
+        if let Some(p) = &lc.case.practice {
+            assert_eq!(
+                refs.unknown(&p.reference.explanation),
+                Vec::<String>::new(),
+                "{}",
+                lc.case.id
+            );
+            checked += usize::from(!refs.cited_in(&p.reference.explanation).is_empty());
+        }
+    }
+    assert!(checked > 5, "{checked}");
+}
+
+#[test]
+fn help_on_the_comparison_lists_its_own_keys() {
+    let mut s = trainee(false);
+    form(&mut s);
+    send(&mut s, [Msg::Signed(Ok("signed practice record 4".into()))]);
+    send(&mut s, [Msg::Feedback(Ok(Box::new(feedback())))]);
+    send(&mut s, [code(KeyCode::Enter), key('?')]);
+    let out = text(&buffer(&mut s, 80, 24));
+    assert!(out.contains("Keys: practice"), "{out}");
+    assert!(out.contains("Rule numbers in the explanation"), "{out}");
+    assert!(!out.contains("Keys: invalid"), "{out}");
+    // `?` again closes it; Esc then leaves the comparison for the queue.
+    send(&mut s, [key('?'), code(KeyCode::Esc)]);
+    assert_eq!(s.screen, Screen::Queue);
+}
+
+#[test]
+fn comparison_end_snapshots() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = trainee(false);
+        form(&mut s);
+        send(&mut s, [Msg::Signed(Ok("signed practice record 4".into()))]);
+        send(&mut s, [Msg::Feedback(Ok(Box::new(feedback())))]);
+        send(&mut s, [code(KeyCode::Enter), key('G')]);
+        insta::assert_snapshot!(
+            format!("practice_comparison_end_{w}x{h}"),
+            text(&buffer(&mut s, w, h))
+        );
+    }
+}

@@ -23,6 +23,7 @@ pub mod render;
 pub mod report;
 pub mod review_notice;
 pub mod sites;
+pub mod signed;
 pub mod summary;
 
 pub use report::{AuditError, AuditReport, AuditRow, Filter, Verification};

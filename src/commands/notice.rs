@@ -9,30 +9,15 @@
 use std::io::Write;
 
 use super::{CommandError, CommandResult, Exit, io_out, load_cases};
-use crate::audit::notice::{NoticeFormat, render};
-use crate::audit::notice_input;
-use crate::audit::review_notice::{ReviewInfo, render_review};
-use crate::audit::{AuditReport, Verification};
-use crate::case::settings::load_settings;
+use crate::audit::AuditReport;
+use crate::audit::Verification;
+use crate::audit::notice::NoticeFormat;
+use crate::audit::signed::{NoticeFailure, notice_settings, notice_with};
 use crate::cli::{Global, NoticeArgs, NoticeFormat as CliFormat};
-use crate::record::model::RecordType;
-use crate::rules::Rulebook;
 
 pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandResult {
     let usage = CommandError::Usage;
-    let settings = load_settings(&global.cases)
-        .map_err(|p| usage(format!("casebench.yaml: {}", p.headline())))?
-        .ok_or_else(|| {
-            usage(format!(
-                "{}/casebench.yaml is missing: a notice must name the entity and its privacy contact (title and telephone); see docs/AUDIT.md",
-                global.cases.display()
-            ))
-        })?;
-    if !settings.privacy_contact.is_complete() {
-        return Err(usage(
-            "casebench.yaml: privacy_contact needs a title and a phone: the notice must say how to complain to the entity (164.524(d)(2)(iii))".into(),
-        ));
-    }
+    let settings = notice_settings(&global.cases).map_err(|e| usage(e.to_string()))?;
     let set = load_cases(global)?;
     let report =
         AuditReport::build(&global.cases, &set).map_err(|e| CommandError::Io(e.to_string()))?;
@@ -42,48 +27,34 @@ pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandRe
             args.seq, report.head
         ))
     })?;
-    let Some(rec) = row
-        .record
-        .as_ref()
-        .filter(|_| !row.verification.is_broken())
-    else {
-        crate::text::warn(&format!(
-            "record {} does not verify ({}): {}",
-            args.seq,
-            row.verification.mark(),
-            crate::text::sanitize_line(row.reason())
-        ));
-        return Ok(Exit::Problems);
-    };
-    if row.verification != Verification::Ok {
+    if row.record.is_some() && row.verification != Verification::Ok && !row.verification.is_broken()
+    {
         crate::text::warn(&format!(
             "warning: record {}: {}",
             args.seq,
             crate::text::sanitize_line(row.reason())
         ));
     }
-    let case = super::find_case(&set, &rec.case)?;
-    let rb = Rulebook::for_case_dir(&global.cases).map_err(|e| CommandError::Io(e.to_string()))?;
-    let input = notice_input::from_record(rec, &case.case, &settings, &rb, global.today())
-        .map_err(|e| usage(e.to_string()))?;
     let format = match args.format {
         CliFormat::Text => NoticeFormat::Text,
         CliFormat::Markdown => NoticeFormat::Markdown,
     };
-    let text = match rec.reviews {
-        Some(reviewed_seq) if rec.kind == RecordType::Review => {
-            let reviewer = row
-                .reviewer_name
-                .clone()
-                .unwrap_or_else(|| rec.reviewer.clone());
-            let info = ReviewInfo {
-                reviewer,
-                reviewed_seq,
-            };
-            render_review(&input, &info, format)
+    // The same function the workbench's record view calls.
+    match notice_with(&global.cases, &settings, &set, row, global.today(), format) {
+        Ok(text) => {
+            out.write_all(text.as_bytes()).map_err(io_out)?;
+            Ok(Exit::Ok)
         }
-        _ => render(&input, format),
-    };
-    out.write_all(text.as_bytes()).map_err(io_out)?;
-    Ok(Exit::Ok)
+        Err(e @ NoticeFailure::DoesNotVerify { .. }) => {
+            crate::text::warn(&e.to_string());
+            Ok(Exit::Problems)
+        }
+        Err(NoticeFailure::Case(_)) => {
+            // The command's own wording (invalid file named, with its problems).
+            let id = row.record.as_ref().map_or("", |r| r.case.as_str());
+            super::find_case(&set, id).map(|_| Exit::Ok)
+        }
+        Err(NoticeFailure::Rulebook(e)) => Err(CommandError::Io(e)),
+        Err(e) => Err(usage(e.to_string())),
+    }
 }

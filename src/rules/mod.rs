@@ -19,6 +19,7 @@ pub mod findings;
 pub mod model;
 pub mod overlay;
 mod recommendation;
+pub mod references;
 mod release_checks;
 pub mod vocabulary;
 

@@ -76,6 +76,11 @@ pub enum Msg {
         case: String,
         result: Result<String, String>,
     },
+    /// A signed record, read and verified for the record view (or why it cannot be).
+    SignedRecord {
+        which: crate::audit::signed::Which,
+        result: Result<Box<crate::audit::signed::SignedRecord>, String>,
+    },
 }
 
 /// Work the event loop does for `update` (I/O, time, leaving).
@@ -116,6 +121,8 @@ pub enum Effect {
     /// Read the decision log again (decided cases, pending proposals) on a worker: after
     /// this session signed something.
     RefreshLog,
+    /// Read and verify a signed record for the record view, on a worker.
+    ShowRecord(crate::audit::signed::Which),
     Quit,
 }
 
@@ -276,6 +283,8 @@ pub enum Screen {
     /// A practice record's comparison with the reference.
     Practice,
     Audit,
+    /// A signed record (`State::record`).
+    Record,
 }
 
 impl Screen {
@@ -285,9 +294,9 @@ impl Screen {
             Screen::Invalid => Context::Invalid,
             Screen::Case => Context::Case,
             Screen::Form => Context::Form,
-            // Scroll and back, like the invalid-files list.
-            Screen::Practice => Context::Invalid,
+            Screen::Practice => Context::Practice,
             Screen::Audit => Context::Audit,
+            Screen::Record => Context::Record,
         }
     }
 }
@@ -349,6 +358,8 @@ pub struct CaseView {
     pub advisor_scroll: Scroll,
     /// `/` in the case view: the search over the panes and the advisor.
     pub search: super::search::Search,
+    /// "decided by X at T" (from `State::decided_by`) when the case is decided.
+    pub decided: Option<String>,
 }
 
 pub struct State {
@@ -393,6 +404,10 @@ pub struct State {
     pub practice: super::practice::Practice,
     /// Pending trainee proposals and the countersign screen.
     pub countersign: super::countersign::Countersign,
+    /// The signed record on screen (`Screen::Record`), and the screen it goes back to.
+    pub record: Option<super::record::RecordView>,
+    /// `R` in the queue asked for the case files again; the answer says how many.
+    pub reloading: bool,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub needs_draw: bool,
 }
@@ -429,6 +444,8 @@ impl State {
             signer: "(no --reviewer given)".into(),
             practice: Default::default(),
             countersign: Default::default(),
+            record: None,
+            reloading: false,
             needs_draw: true,
         }
     }

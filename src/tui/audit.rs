@@ -1,5 +1,5 @@
 //! The audit screen (compliance officers): the decision log with a verification mark per
-//! record, filters, the record's full text on Enter, charts, and a checkpoint.
+//! record, filters, charts, and a checkpoint; Enter opens the record view (`tui::record`).
 //!
 //! State and its update handling live here; drawing in `views/audit.rs`. The report is
 //! built on a worker thread (`AuditEffect::Load`) by the same library code as
@@ -28,8 +28,6 @@ pub use worker::run_effect;
 pub enum AuditEffect {
     /// Verify the log and build the report.
     Load,
-    /// Read record `seq`'s exact text and signature for the detail view.
-    Record(u64),
     /// Sign a checkpoint of the log head with the officer's key.
     Checkpoint,
     /// Verify every site of a `--sites` mirror and build its report.
@@ -46,10 +44,6 @@ pub enum AuditEffect {
 #[derive(Debug)]
 pub enum AuditMsg {
     Loaded(Result<Box<AuditReport>, String>),
-    Record {
-        seq: u64,
-        result: Result<(String, Option<String>), String>,
-    },
     Checkpoint(Result<CheckpointDone, String>),
     /// A mirrored site's record (seqs repeat across sites: the site says whose).
     SiteRecord {
@@ -305,14 +299,6 @@ pub fn message(state: &mut State, msg: AuditMsg) -> Vec<Effect> {
             state.message = Some((Role::Error, format!("audit: {e}")));
             view.error = Some(e);
         }
-        AuditMsg::Record { seq, result } => {
-            let Some(d) = view.detail.as_mut().filter(|d| d.seq == seq) else {
-                state.needs_draw = false;
-                return Vec::new();
-            };
-            let row = view.report.as_ref().and_then(|r| r.row(seq));
-            d.lines = Some(detail_lines(row, result));
-        }
         AuditMsg::SiteRecord { site, seq, result } => {
             let Some(d) = view
                 .detail
@@ -542,13 +528,8 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
                 state.needs_draw = false;
                 return Vec::new();
             };
-            view.detail = Some(Detail {
-                seq,
-                site: None,
-                lines: None,
-                scroll: Default::default(),
-            });
-            return vec![Effect::Audit(AuditEffect::Record(seq))];
+            // The same record view as a decided case's `v` (Esc comes back here).
+            return crate::tui::record::open(state, crate::audit::signed::Which::Seq(seq));
         }
         Action::ReviewerFilter => {
             view.filter.reviewer = cycle(&view.filter.reviewer, &view.reviewers);

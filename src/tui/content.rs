@@ -35,6 +35,7 @@ pub fn case_view(index: usize, case: &Case, rules: &Rulebook, today: NaiveDate) 
         advisor: None,
         advisor_scroll: Default::default(),
         search: Default::default(),
+        decided: None,
     }
 }
 
@@ -109,10 +110,20 @@ pub(crate) fn text(out: &mut Vec<PaneLine>, s: &str) {
     }
 }
 
+/// `- x`, `* x`, `• x`, `1. x`, `2) x`: a marker, then a space. A wrapped line that starts
+/// with a citation (`164.524(d)(2)). Withholding...`) or a number is not an item: taking it
+/// for one would cut the paragraph there and leave its first words alone on a line.
 fn is_list_item(line: &str) -> bool {
     let t = line.trim_start();
     let digits = t.chars().take_while(char::is_ascii_digit).count();
-    t.starts_with(['-', '*', '•']) || (digits > 0 && t[digits..].starts_with(['.', ')']))
+    let marker = if t.starts_with(['-', '*', '•']) {
+        t.chars().next().map_or(0, char::len_utf8)
+    } else if digits > 0 && t[digits..].starts_with(['.', ')']) {
+        digits + 1
+    } else {
+        return false;
+    };
+    t[marker..].starts_with(' ')
 }
 
 fn snake<T: serde::Serialize>(v: &T) -> String {

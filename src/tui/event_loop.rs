@@ -397,6 +397,19 @@ fn run_effect(
                 spawn_log_refresh(global, set, tx.clone());
             }
         }
+        Effect::ShowRecord(which) => {
+            if let Some(set) = state.set.clone() {
+                let (cases, today, tx) = (global.cases.clone(), global.today(), tx.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("record".into())
+                    .spawn(move || {
+                        let _ = tx.send(super::record::read(&cases, &set, which, today));
+                    });
+                if let Err(e) = spawned {
+                    pending.push_back(Msg::Error(format!("cannot read the record: {e}")));
+                }
+            }
+        }
         Effect::Sign(_) | Effect::Countersign { .. } | Effect::DraftEdited | Effect::Quit => {}
     }
 }
@@ -448,21 +461,30 @@ fn spawn_loader(global: &Global, tx: Sender<Msg>) {
                     let _ = tx.send(Msg::Progress(done, total));
                 }
             };
-            match load_dir(&dir, &opts, &progress) {
-                Ok(set) => {
-                    let msgs = log_state(&dir, &set);
-                    let _ = tx.send(Msg::Loaded(Box::new(set)));
-                    for m in msgs {
-                        let _ = tx.send(m);
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.send(Msg::LoadFailed(e.to_string()));
-                }
+            for m in load_messages(&dir, &opts, &progress) {
+                let _ = tx.send(m);
             }
         });
     if let Err(e) = spawned {
         eprintln!("casebench: cannot start the loader: {e}");
+    }
+}
+
+/// What the loader answers `Effect::LoadCases` with (at start and on `R`): the case set,
+/// then the log's state; or why the directory cannot be read. Tests call it directly.
+pub fn load_messages(
+    dir: &std::path::Path,
+    opts: &LoadOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Msg> {
+    match load_dir(dir, opts, progress) {
+        Ok(set) => {
+            let msgs = log_state(dir, &set);
+            std::iter::once(Msg::Loaded(Box::new(set)))
+                .chain(msgs)
+                .collect()
+        }
+        Err(e) => vec![Msg::LoadFailed(e.to_string())],
     }
 }
 

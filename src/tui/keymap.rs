@@ -14,15 +14,21 @@ pub enum Context {
     Form,
     Invalid,
     Audit,
+    /// The practice comparison (a trainee's signed answer against the reference).
+    Practice,
+    /// A signed record: its bytes, verification and notice.
+    Record,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 7] = [
         Context::Queue,
         Context::Case,
         Context::Form,
         Context::Invalid,
         Context::Audit,
+        Context::Practice,
+        Context::Record,
     ];
 
     pub fn name(self) -> &'static str {
@@ -32,6 +38,8 @@ impl Context {
             Context::Form => "form",
             Context::Invalid => "invalid",
             Context::Audit => "audit",
+            Context::Practice => "practice",
+            Context::Record => "record",
         }
     }
 }
@@ -98,6 +106,8 @@ actions! {
     Checkpoint => "checkpoint", "sign a checkpoint of the log with your key";
     Reload => "reload", "verify the log again";
     SiteFilter => "site_filter", "cycle the site filter (audit of a --sites mirror)";
+    ReloadCases => "reload_cases", "read the case files again (after an edit)";
+    Record => "record", "the signed record in force: exact bytes, verification, notice";
 }
 
 /// One key, as written in keys.yaml and shown in help.
@@ -213,6 +223,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (StatusFilter, &["s"]),
             (PracticeOnly, &["p"]),
             (ShowInvalid, &["i"]),
+            (ReloadCases, &["R"]),
             (Audit, &["A"]),
             (Back, &["Esc"]),
             (Help, &["?", "F1"]),
@@ -237,6 +248,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Search, &["/"]),
             (NextMatch, &["n"]),
             (PrevMatch, &["N"]),
+            (Record, &["v"]),
             (Back, &["Esc", "q"]),
             (Help, &["?", "F1"]),
         ],
@@ -271,6 +283,17 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Help, &["?", "F1"]),
         ],
         Context::Audit => super::audit::DEFAULT_KEYS,
+        // Scroll and back, like the invalid-files list, each with its own help.
+        Context::Practice | Context::Record => &[
+            (Down, &["j", "Down"]),
+            (Up, &["k", "Up"]),
+            (PageDown, &["PageDown", "Space"]),
+            (PageUp, &["PageUp", "b"]),
+            (Top, &["g", "Home"]),
+            (Bottom, &["G", "End"]),
+            (Back, &["Esc", "q"]),
+            (Help, &["?", "F1"]),
+        ],
     };
     list.iter()
         .map(|(a, keys)| (*a, keys.iter().map(|s| k(s)).collect()))

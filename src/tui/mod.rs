@@ -21,6 +21,7 @@ pub mod palette;
 pub mod picker;
 pub mod practice;
 pub mod preview;
+pub mod record;
 pub mod scroll;
 pub mod search;
 pub mod sign;

@@ -206,14 +206,23 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The heading of the comparison's list of the rules its explanation cites.
+pub const RULES_HEADING: &str = "The rules cited above (R1, R2 ... of the rulebook)";
+
 /// `text  [citation]`, without empty brackets when the rulebook has no citation.
 fn cited(text: &str, citation: &str) -> String {
     let (t, c) = (sanitize_line(text), sanitize_line(citation));
     if c.is_empty() {
         t
     } else {
-        format!("{t}  [{c}]")
+        format!("{t}  [{}]", whole_citations(&c))
     }
+}
+
+/// "45 CFR 164.501" stays on one line when wrapped (no-break spaces around `CFR`), so a
+/// line never ends with a stray "[45".
+fn whole_citations(s: &str) -> String {
+    s.replace(" CFR ", "\u{a0}CFR\u{a0}")
 }
 
 fn line(role: Role, text: impl Into<String>) -> PaneLine {
@@ -344,7 +353,20 @@ pub fn comparison_view(f: &Feedback) -> ComparisonView {
     l.push(Vec::new());
     l.push(line(Role::Header, "Why (the reference explanation)"));
     // Hard-wrapped in the file: reflowed into paragraphs, like the case's panes.
-    super::content::text(&mut l, &c.explanation);
+    super::content::text(&mut l, &whole_citations(&c.explanation));
+    // The explanation cites the rulebook's rules by number: each is explained here.
+    let rules = crate::rules::references::RuleRefs::builtin().cited_in(&c.explanation);
+    if !rules.is_empty() {
+        l.push(Vec::new());
+        l.push(line(Role::Header, RULES_HEADING));
+        for r in rules {
+            l.push(vec![
+                (Role::Key, format!("{} ", s(&r.id))),
+                (Role::Normal, format!("{}: ", s(&r.title))),
+                (Role::Muted, cited(&r.says, &r.citation)),
+            ]);
+        }
+    }
     if !f.topics.is_empty() {
         l.push(Vec::new());
         let topics: Vec<String> = f.topics.iter().map(|t| s(t)).collect();

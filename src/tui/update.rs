@@ -17,9 +17,11 @@ use crate::text::sanitize_line;
 mod decision_form;
 mod drafts;
 mod queue_filter;
+mod reload;
 use decision_form::{edited, form_action, form_edit, signed};
 use queue_filter::{keep_selection_visible, move_by};
 pub use queue_filter::{match_positions, refilter};
+use reload::{case_decided, reloaded};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     // A message that changes nothing must not cancel a draw an earlier one asked for.
@@ -58,8 +60,21 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Loaded(set) => {
-            loaded(state, *set);
+            if state.reloading {
+                reloaded(state, *set);
+            } else {
+                loaded(state, *set);
+            }
             loaded_effects()
+        }
+        Msg::LoadFailed(e) if state.reloading => {
+            // The cases already on screen stay; the message says why they were not re-read.
+            state.reloading = false;
+            state.message = Some((
+                Role::Error,
+                format!("cannot read the case files again: {}", sanitize_line(&e)),
+            ));
+            Vec::new()
         }
         Msg::LoadFailed(e) => {
             state.load = Load::Failed(sanitize_line(&e));
@@ -142,11 +157,13 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Decided(ids) => {
             state.decided.extend(ids);
             rebuild_rows(state);
+            case_decided(state);
             Vec::new()
         }
         Msg::DecidedBy(by) => {
             drafts::decided_by(state, by);
             rebuild_rows(state);
+            case_decided(state);
             Vec::new()
         }
         Msg::LogChanged => {
@@ -184,6 +201,10 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             } else {
                 Vec::new()
             }
+        }
+        Msg::SignedRecord { which, result } => {
+            super::record::arrived(state, which, result);
+            Vec::new()
         }
         Msg::Hangup(_) => {
             state.quit = true;
@@ -329,6 +350,7 @@ fn key(state: &mut State, k: KeyEvent) -> Vec<Effect> {
                 Screen::Form => form_action(state, action),
                 Screen::Practice => super::practice::action(state, action),
                 Screen::Audit => super::audit::action(state, action),
+                Screen::Record => super::record::action(state, action),
             }
         }
     }
@@ -413,6 +435,11 @@ fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Open => return open_case(state),
         Action::Audit => return super::audit::open(state),
+        Action::ReloadCases => {
+            state.reloading = true;
+            state.message = Some((Role::Muted, "reading the case files again...".into()));
+            return vec![Effect::LoadCases];
+        }
         Action::Filter => state.queue.filtering = true,
         Action::StatusFilter => {
             let pos = STATUS_CYCLE.iter().position(|s| *s == state.queue.status);
@@ -460,6 +487,7 @@ fn open_case(state: &mut State) -> Vec<Effect> {
     state.case = Some(view);
     state.form = None;
     state.screen = Screen::Case;
+    case_decided(state);
     vec![Effect::LoadDraft(id), Effect::Advise { index: row_index }]
 }
 
@@ -526,6 +554,7 @@ fn case_action(state: &mut State, action: Action) -> Vec<Effect> {
             };
         }
         Action::DiscardDraft => drafts::ask_discard(state),
+        Action::Record => return super::record::open_in_force(state),
         Action::Decide => {
             if state.form.is_none() {
                 let Some(lc) = state.set.as_ref().and_then(|s| s.cases.get(view.index)) else {

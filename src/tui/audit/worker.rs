@@ -1,4 +1,4 @@
-//! The audit screen's worker: builds the report, reads a record, signs a checkpoint,
+//! The audit screen's worker: builds the report, signs a checkpoint,
 //! off the event loop's thread; each answer comes back as a `Msg::Audit`.
 
 use std::path::{Path, PathBuf};
@@ -43,10 +43,6 @@ pub fn run_effect(
                         .map_err(|e| e.to_string()),
                 )
             }
-            AuditEffect::Record(seq) => AuditMsg::Record {
-                seq,
-                result: record_text(&cases, seq),
-            },
             AuditEffect::Checkpoint => {
                 AuditMsg::Checkpoint(checkpoint(&cases, key, reviewer.as_deref()))
             }

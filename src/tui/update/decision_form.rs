@@ -134,7 +134,18 @@ pub(super) fn signed(state: &mut State, result: Result<String, String>) -> Vec<E
                 rebuild_rows(state);
             }
             state.screen = Screen::Case;
-            state.banner = Some(Banner::new(Role::Ok, "Signed", sanitize_line(&what)));
+            super::case_decided(state);
+            let mut text = sanitize_line(&what);
+            // The record just written, as signed and verified, is one key away.
+            if !state.practice.trainee {
+                let v = state
+                    .keymap
+                    .first_key(crate::tui::keymap::Context::Case, Action::Record);
+                text.push_str(&format!(
+                    ". {v} shows the signed record: its bytes, verification and notice"
+                ));
+            }
+            state.banner = Some(Banner::new(Role::Ok, "Signed", text));
             // A trainee's proposal puts the case under review; the log says so.
             let mut fx: Vec<Effect> = id.map(Effect::RemoveDraft).into_iter().collect();
             fx.push(Effect::RefreshLog);

@@ -1,5 +1,5 @@
 //! The audit screen: heading and filters, the log table with a verification mark per
-//! record (a word, coloured by role), the charts, or the record's full text on Enter.
+//! record (a word, coloured by role) and the charts (Enter: `views/record.rs`).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};

@@ -58,23 +58,36 @@ pub fn draw(state: &State, frame: &mut Frame, area: ratatui::layout::Rect) {
         scrolled_marked(t, frame, *rect, title, border, &lines, at, &marks);
     }
     let hint = super::countersign::hint(state);
-    footer(
-        state,
-        frame,
-        l.footer,
-        Context::Case,
+    // A decided case offers its signed record first.
+    let keys: &[Action] = if view.decided.is_some() {
+        &[
+            Action::Record,
+            Action::NextPane,
+            Action::Decide,
+            Action::Advisor,
+            Action::Back,
+        ]
+    } else {
         &[
             Action::NextPane,
             Action::Decide,
             Action::Advisor,
             Action::Back,
-        ],
+        ]
+    };
+    footer(
+        state,
+        frame,
+        l.footer,
+        Context::Case,
+        keys,
         hint.as_deref().map(|h| (Role::Key, h)),
     );
 }
 
 /// The header: id, kind, requester and jurisdiction (the requester is cut, never the
-/// jurisdiction); the deadline clock; the title, wrapped on up to two lines.
+/// jurisdiction); the deadline clock; "decided by X at T" once decided; the title,
+/// wrapped on up to two lines.
 pub fn header_lines(v: &CaseView, cols: u16) -> Vec<Styled> {
     let cols = cols as usize;
     let fixed = format!(
@@ -95,6 +108,9 @@ pub fn header_lines(v: &CaseView, cols: u16) -> Vec<Styled> {
     ];
     let (clock, role) = &v.clock;
     let mut out = vec![first, vec![(*role, fit(clock, cols))]];
+    if let Some(d) = &v.decided {
+        out.push(vec![(Role::Ok, fit(d, cols))]);
+    }
     let mut title = scroll::wrap_line(&[(Role::Header, v.title.clone())], cols.max(1));
     if title.len() > 2 {
         // The rest of the title is in the queue and `casebench show`; cut, with `…`.

@@ -7,6 +7,7 @@ use ratatui::text::Line;
 
 use super::{scrolled, span};
 use crate::tui::app::State;
+use crate::tui::keymap::Context;
 use crate::tui::scroll::Styled;
 use crate::tui::theme::Role;
 
@@ -28,8 +29,8 @@ pub fn lines(state: &State) -> Vec<Styled> {
     out.push(Vec::new());
     let key = |a| state.keymap.first_key(ctx, a);
     use crate::tui::keymap::Action;
-    if ctx == crate::tui::keymap::Context::Case {
-        out.push(vec![(
+    match ctx {
+        Context::Case => out.push(vec![(
             Role::Muted,
             format!(
                 "Search ({}): type the text, Enter keeps it, Esc while typing cancels; {}/{} \
@@ -39,23 +40,32 @@ pub fn lines(state: &State) -> Vec<Styled> {
                 key(Action::NextMatch),
                 key(Action::PrevMatch)
             ),
-        )]);
-    }
-    if ctx == crate::tui::keymap::Context::Form {
-        out.push(vec![(
+        )]),
+        Context::Form => out.push(vec![(
             Role::Muted,
             format!(
                 "Grounds picker ({}): type to filter, Up/Down Tab/BackTab PgUp/PgDn Home/End \
                  move, Enter picks, Esc cancels. * holds for this case, ✓ already there.",
                 key(Action::PickGround)
             ),
-        )]);
-    }
-    if ctx == crate::tui::keymap::Context::Queue {
-        out.push(vec![(
+        )]),
+        Context::Queue => out.push(vec![(
             Role::Muted,
             "Marks before the id: D a saved draft, P a practice case.".into(),
-        )]);
+        )]),
+        Context::Practice => out.push(vec![(
+            Role::Muted,
+            "Rule numbers in the explanation (R1, R12 ...) are listed with what each says and \
+             its citation at the end of this screen (G)."
+                .into(),
+        )]),
+        Context::Record => out.push(vec![(
+            Role::Muted,
+            "The record's exact bytes, its verification (as casebench verify), the \
+             ssh-keygen command that checks it, the notice a denial sends, the signature."
+                .into(),
+        )]),
+        _ => {}
     }
     out.push(vec![(
         Role::Muted,

@@ -10,6 +10,7 @@ mod invalid;
 mod picker;
 mod practice;
 mod queue;
+mod record;
 mod too_small;
 
 pub use case::header_lines as case_header_lines;
@@ -42,6 +43,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Screen::Form => form::draw(state, frame, area),
         Screen::Practice => practice::draw(state, frame, area),
         Screen::Audit => audit::draw(state, frame, area),
+        Screen::Record => record::draw(state, frame, area),
     }
     if state.screen == Screen::Form {
         picker::draw(state, frame, area);
@@ -219,6 +221,8 @@ fn short(a: Action) -> &'static str {
         Action::PickGround => "pick ground",
         Action::Search => "search",
         Action::NextMatch => "next match",
+        Action::Record => "record",
+        Action::ReloadCases => "reload",
         other => other.name(),
     }
 }

@@ -32,7 +32,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         state,
         frame,
         foot,
-        Context::Invalid,
+        Context::Practice,
         &[Action::Down, Action::Bottom, Action::Back],
         None,
     );
