@@ -147,12 +147,7 @@ fn a_missing_stale_truncated_or_forged_index_changes_no_answer() {
         let got = answers(&env);
         let want = &baseline;
         // Times differ between runs; compare the answers' shape where they carry one.
-        let strip = |s: &str| {
-            s.split(" at ")
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        };
+        let strip = |s: &str| s.split(" at ").next().unwrap_or_default().to_string();
         assert_eq!(got.1, want.1, "{what}: {}", got.2);
         assert_eq!(strip(&got.2), strip(&want.2), "{what}");
         assert_eq!(

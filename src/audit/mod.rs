@@ -22,8 +22,8 @@ pub mod notice_input;
 pub mod render;
 pub mod report;
 pub mod review_notice;
-pub mod sites;
 pub mod signed;
+pub mod sites;
 pub mod summary;
 
 pub use report::{AuditError, AuditReport, AuditRow, Filter, Verification};

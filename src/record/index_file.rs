@@ -396,7 +396,7 @@ mod tests {
             reviewer: who.to_string(),
             time: DateTime::<Utc>::from_timestamp(1_790_000_000 + seq as i64, 0).unwrap(),
             outcome: "release_full".into(),
-            link: format!("sha256:{}", format!("{seq:x}").repeat(64)[..64].to_string()),
+            link: format!("sha256:{}", &format!("{seq:x}").repeat(64)[..64]),
         }
     }
 
