@@ -145,6 +145,16 @@ pub(crate) fn load(p: &Paths) -> Option<Known> {
     (meta.uid() == head.uid() && meta.mode() & 0o022 == 0).then_some(known)
 }
 
+/// Whether this process's user owns the head record of `k` (and so may write an index
+/// that [`load`] will believe).
+pub(crate) fn owns_head(p: &Paths, k: &Known) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    std::fs::symlink_metadata(p.log.join(super::log::record_name(k.head.seq)))
+        .is_ok_and(|m| m.uid() == me)
+}
+
 /// Writes the index (a temporary in the cache directory renamed over the old file).
 /// It is a cache: the caller ignores a failure, which costs the next process time.
 pub(crate) fn store(p: &Paths, k: &Known) -> std::io::Result<()> {

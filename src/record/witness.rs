@@ -175,7 +175,11 @@ pub fn after_verify(cases: &std::path::Path, report: &mut super::verify::LogRepo
             checkpoints: super::index_file::DirStamp::of(&p.checkpoints),
             window: 1,
         };
-        if super::index_file::untouched_since(&p, &known) {
+        // Only the owner of the head record writes an index others will believe: an
+        // auditor's copy would replace a good one with one nobody trusts.
+        if super::index_file::owns_head(&p, &known)
+            && super::index_file::untouched_since(&p, &known)
+        {
             let _ = super::index_file::store(&p, &known);
         }
     }
