@@ -17,6 +17,8 @@
 //! so a profiler can watch verification alone). `BENCH_DIR` picks the filesystem of
 //! the temporary directories otherwise.
 
+#[path = "support/records.rs"]
+mod records;
 #[path = "support/mod.rs"]
 mod support;
 
@@ -24,43 +26,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use casebench::record::model::{DeadlineInfo, Notice, RECORD_TAG, Record, RecordType, sha256_link};
+use casebench::record::model::{Record, sha256_link};
 use casebench::record::verify::{LogDir, Name};
-use casebench::record::{Draft, Log, Signer, sshsig};
-use chrono::{DateTime, Utc};
+use casebench::record::{Log, Signer, sshsig};
 use rayon::prelude::*;
 
-const P: &str = "t.trainee@bench.example";
-
-fn draft(i: usize) -> Draft {
-    Draft {
-        kind: RecordType::Practice,
-        reviewer: P.into(),
-        outcome: "deny".into(),
-        grounds: vec!["psychotherapy-notes".into()],
-        records: vec![],
-        disclosures: vec![],
-        notice: Notice::default(),
-        deadline: DeadlineInfo {
-            due: None,
-            decided_on_time: true,
-        },
-        findings_overridden: vec![],
-        rationale: format!("Benchmark record {i}.\nSecond line of the rationale.\n"),
-    }
-}
-
-fn time() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-03-20T10:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
-}
+use records::{P, draft, time};
 
 fn load(cases: &Path) -> casebench::case::LoadedCase {
-    let opts =
-        casebench::case::LoadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 3, 20).unwrap());
-    let dir = casebench::store::safe_open::SafeDir::open(cases).unwrap();
-    casebench::case::load::load_one(&dir, "AR-2026-0201.yaml", &opts).unwrap()
+    records::load(cases, &format!("{}.yaml", records::CASE))
 }
 
 fn tempdir() -> tempfile::TempDir {
@@ -118,61 +92,10 @@ fn fresh_appends(cases: &Path, n: usize) {
     );
 }
 
-/// A log of `n_records` records under `base`, written directly (no fsync) to save time.
+/// A log of `n_records` records under `base`, all on one case, written directly (no
+/// fsync) to save time (`support/records.rs`).
 fn generate(base: &Path, n_records: usize) -> PathBuf {
-    let cases = support::signing_cases(base, "records/cases", P, "casebench-practice");
-    let case = load(&cases);
-    let key = ssh_key::PrivateKey::read_openssh_file(&cases.join("reviewers/key")).unwrap();
-    let policy = sha256_link(&std::fs::read(cases.join("reviewers/allowed_signers")).unwrap());
-    let log_dir = cases.join("decisions/log");
-    std::fs::create_dir_all(&log_dir).unwrap();
-    let t = Instant::now();
-    let mut prev = "none".to_string();
-    for i in 0..n_records {
-        let d = draft(i);
-        let rec = Record {
-            record: RECORD_TAG.into(),
-            seq: i as u64 + 1,
-            prev: prev.clone(),
-            case: case.case.id.clone(),
-            case_sha256: case.sha256_hex(),
-            case_prev: prev.clone(),
-            kind: d.kind,
-            reviews: None,
-            countersigns: None,
-            reviewer: P.into(),
-            key: sshsig::fingerprint(key.public_key()),
-            policy: policy.clone(),
-            time: time(),
-            outcome: d.outcome,
-            grounds: d.grounds,
-            records: d.records,
-            disclosures: d.disclosures,
-            notice: d.notice,
-            deadline: d.deadline,
-            findings_overridden: d.findings_overridden,
-            rationale: d.rationale,
-        };
-        let bytes = rec.to_bytes();
-        let sig = key
-            .sign("casebench-practice", ssh_key::HashAlg::Sha512, &bytes)
-            .unwrap();
-        std::fs::write(
-            log_dir.join(format!("{:08}.yaml.sig", i + 1)),
-            sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
-        )
-        .unwrap();
-        std::fs::write(log_dir.join(format!("{:08}.yaml", i + 1)), &bytes).unwrap();
-        prev = sha256_link(&bytes);
-    }
-    println!(
-        "(generated {n_records} records in {:.1} s)",
-        t.elapsed().as_secs_f64()
-    );
-    // Let the writeback of the new files finish: verify a log at rest.
-    // SAFETY: sync(2) has no preconditions.
-    unsafe { libc::sync() };
-    cases
+    records::one_case(base, n_records)
 }
 
 /// Microseconds per item of `f` over `items`, on this thread: the best of five passes

@@ -1,7 +1,9 @@
 //! Render cost of the workbench: time per frame at 200×60 with 10,000 cases in the queue,
-//! and the bytes one selection move writes to the terminal. Prints figures; run with
-//! `cargo bench --bench render`. Cases are generated (serialised `Case`s), then loaded
-//! through the real loader.
+//! and the bytes one selection move, and one scrolling key, write to the terminal. Prints
+//! figures; run with `cargo bench --bench render [-- --cases N] [--bytes]` (`--bytes`:
+//! only the byte counts, which do not depend on the build, so a debug build gives them).
+//! Cases are generated (serialised `Case`s, every title different), then loaded through
+//! the real loader.
 
 use std::cell::Cell;
 use std::io::Write;
@@ -17,7 +19,10 @@ use casebench::tui::update::update;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-const N: usize = 10_000;
+#[path = "support/mod.rs"]
+mod support;
+use support::arg;
+
 const W: u16 = 200;
 const H: u16 = 60;
 
@@ -85,16 +90,98 @@ fn stats(name: &str, v: Vec<(Duration, Duration)>) {
     );
 }
 
+/// Presses `k` (Down from the top, or Up from the bottom) for 2,000 rows, drawing each
+/// frame, and prints the bytes written per key: mean, largest, and how many keys
+/// repainted the table (more than 1 KB).
+fn scrolling_bytes<W: Write>(
+    state: &mut State,
+    term: &mut ratatui::Terminal<ratatui::backend::CrosstermBackend<W>>,
+    bytes: &Counter,
+    k: KeyCode,
+) {
+    let start = if k == KeyCode::Down {
+        KeyCode::Home
+    } else {
+        KeyCode::End
+    };
+    update(state, key(start));
+    draw_frame(term, state).expect("draw");
+    let keys = 2000;
+    let (mut total, mut largest, mut repaints) = (0, 0, 0);
+    for _ in 0..keys {
+        bytes.0.set(0);
+        update(state, key(k));
+        draw_frame(term, state).expect("draw");
+        let b = bytes.0.get();
+        total += b;
+        largest = largest.max(b);
+        repaints += usize::from(b > 1024);
+    }
+    println!(
+        "scrolling {k:?} by one row, {keys} keys at {W}x{H}: mean {} B/key (target <= 2048), largest {largest} B, {repaints} keys repainted the table",
+        total / keys
+    );
+}
+
+/// A title of twelve words picked from `i`: titles all differ, as in a real queue, so a
+/// row scrolled into another's place rewrites most of its cells.
+fn title(i: usize) -> String {
+    const WORDS: [&str; 32] = [
+        "access",
+        "records",
+        "therapy",
+        "notes",
+        "request",
+        "copy",
+        "portal",
+        "legal",
+        "guardian",
+        "release",
+        "review",
+        "school",
+        "letter",
+        "insurer",
+        "court",
+        "family",
+        "summary",
+        "discharge",
+        "referral",
+        "minor",
+        "urgent",
+        "partial",
+        "billing",
+        "chart",
+        "consult",
+        "pharmacy",
+        "history",
+        "appeal",
+        "amended",
+        "archive",
+        "intake",
+        "plan",
+    ];
+    let mut x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5DEE_CE66;
+    let mut words = Vec::with_capacity(12);
+    for _ in 0..12 {
+        x ^= x >> 29;
+        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        words.push(WORDS[(x >> 59) as usize]);
+    }
+    format!("{} ({i})", words.join(" "))
+}
+
 fn main() {
+    let n = arg("--cases", 10_000);
+    let bytes_only = std::env::args().any(|a| a == "--bytes");
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let base: Case =
         casebench::yaml::from_str(include_str!("../tests/fixtures/tui/AR-2026-0101.yaml"))
             .expect("fixture parses");
     let dir = tempfile::tempdir().expect("tempdir");
-    for i in 0..N {
+    for i in 0..n {
         let mut c = base.clone();
         c.id = format!("AR-2026-{i:05}");
-        c.title = format!("Generated request number {i} for the render benchmark");
+        c.title = title(i);
         c.received = today - chrono::Days::new((i % 90) as u64);
         let text = casebench::yaml::to_string(&c).expect("serialises");
         std::fs::write(dir.path().join(format!("{}.yaml", c.id)), text).expect("write");
@@ -106,7 +193,7 @@ fn main() {
         set.cases.len(),
         t0.elapsed().as_secs_f64() * 1e3
     );
-    assert_eq!(set.cases.len(), N);
+    assert_eq!(set.cases.len(), n);
 
     let mut state = State::new(today, "cases", Theme::default_theme(), Keymap::default());
     let t0 = Instant::now();
@@ -134,6 +221,16 @@ fn main() {
     draw_frame(&mut term, &state).expect("draw");
     let move_bytes = bytes.0.get();
     println!("bytes written for one selection move: {move_bytes} (target <= 200)");
+
+    // Scrolling row by row past the screen's edge, down then up (titles all different,
+    // so a shifted row differs from the one drawn there before): the bytes per key.
+    scrolling_bytes(&mut state, &mut term, &bytes, KeyCode::Down);
+    scrolling_bytes(&mut state, &mut term, &bytes, KeyCode::Up);
+    update(&mut state, key(KeyCode::Home));
+    draw_frame(&mut term, &state).expect("draw");
+    if bytes_only {
+        return;
+    }
 
     // Frames with a selection move each (update + draw + diff + escape codes).
     let mut times = Vec::new();

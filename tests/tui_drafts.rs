@@ -131,7 +131,7 @@ fn loading_the_cases_lists_the_drafts() {
         casebench::tui::keymap::Keymap::default(),
     );
     let fx = send(&mut s, [Msg::Loaded(Box::new(fixture_set()))]);
-    assert_eq!(fx, [Effect::ListDrafts]);
+    assert_eq!(fx, [Effect::ListDrafts, Effect::RefreshLog]);
 }
 
 #[test]

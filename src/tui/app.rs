@@ -69,8 +69,10 @@ pub enum Msg {
     Hangup(String),
     /// The audit screen's worker answers.
     Audit(super::audit::AuditMsg),
-    /// Trainee proposals awaiting a countersignature (from the loader).
+    /// Trainee proposals awaiting a countersignature (from the log's reader, verified).
     Pending(Vec<super::countersign::PendingView>),
+    /// Where the reading of the decision log stands (the queue is usable meanwhile).
+    Log(LogLoad),
     /// A countersignature of a proposal on `case` was signed, or why not.
     Countersigned {
         case: String,
@@ -118,8 +120,9 @@ pub enum Effect {
         seq: u64,
         rationale: String,
     },
-    /// Read the decision log again (decided cases, pending proposals) on a worker: after
-    /// this session signed something.
+    /// Read the decision log (decided cases, then the pending proposals, which verify the
+    /// log) on a worker: once the cases are loaded, and after this session signed
+    /// something. The worker reports its steps as `Msg::Log`.
     RefreshLog,
     /// Read and verify a signed record for the record view, on a worker.
     ShowRecord(crate::audit::signed::Which),
@@ -274,6 +277,22 @@ pub enum Load {
     Failed(String),
 }
 
+/// The decision log, read in the background after the cases are loaded: the queue is
+/// usable at once; decided statuses fill in from the log's index, then the log is
+/// verified for the pending proposals (nothing unverified is offered meanwhile).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum LogLoad {
+    /// Nothing being read (read, or never asked for): nothing to say.
+    #[default]
+    Idle,
+    /// Reading the log's index: the decided statuses.
+    Reading,
+    /// Verifying the log's `total` records (0: count unknown) for pending proposals.
+    Verifying { total: usize },
+    /// The log could not be verified (why, sanitised): no proposal is offered.
+    Unverified(String),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Queue,
@@ -368,6 +387,8 @@ pub struct State {
     pub theme: Theme,
     pub keymap: Keymap,
     pub load: Load,
+    /// The decision log's reading, after the cases (`Load::Ready`).
+    pub log: LogLoad,
     pub set: Option<Arc<CaseSet>>,
     pub rows: Vec<Row>,
     pub invalid: Vec<InvalidRow>,
@@ -420,6 +441,7 @@ impl State {
             theme,
             keymap,
             load: Load::Loading { done: 0, total: 0 },
+            log: LogLoad::Idle,
             set: None,
             rows: Vec::new(),
             invalid: Vec::new(),

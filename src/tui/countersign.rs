@@ -8,7 +8,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{Banner, Effect, Screen, State};
+use super::app::{Banner, Effect, LogLoad, Screen, State};
 use super::keymap::Action as KeyAction;
 use super::theme::Role;
 use crate::case::CaseSet;
@@ -136,7 +136,20 @@ pub fn key(state: &mut State, k: KeyEvent) -> Option<Vec<Effect>> {
     if state.screen == Screen::Case
         && state.keymap.action(state.context(), &k) == Some(KeyAction::Countersign)
     {
-        let p = for_case(state)?.clone();
+        let Some(p) = for_case(state).cloned() else {
+            // While the log is read, a proposal may be there but is not offered yet.
+            if matches!(state.log, LogLoad::Reading | LogLoad::Verifying { .. })
+                && !state.practice.trainee
+            {
+                state.message = Some((
+                    Role::Warning,
+                    "the decision log is being verified: proposals are offered once verified"
+                        .into(),
+                ));
+                return Some(Vec::new());
+            }
+            return None;
+        };
         state.message = None;
         state.countersign.open = Some(CountersignView {
             proposal: p,

@@ -17,7 +17,7 @@ use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, MouseEventKind};
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use ratatui::crossterm::{execute, queue};
 
-use super::app::{Effect, Msg, State};
+use super::app::{Effect, LogLoad, Msg, State};
 use super::signals::{self, Snapshot};
 use super::{update::update, views};
 use crate::case::{CaseSet, LoadOptions, load_dir};
@@ -106,6 +106,7 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
     let mut ctx = Ctx {
         global,
         answers: Answers::new(global),
+        log_reader: Arc::default(),
     };
     run_effect(&mut ctx, &state, Effect::LoadCases, &tx, &mut pending);
     if let Some(effect) = super::audit::startup(&state) {
@@ -272,6 +273,7 @@ fn save(mut d: drafts::Draft) -> Result<String, String> {
 struct Ctx<'a> {
     global: &'a Global,
     answers: Answers<'a>,
+    log_reader: Arc<LogReader>,
 }
 
 /// Answers to the advisor's effects (`Advise`, `Preview`), computed on the loop's thread
@@ -394,7 +396,7 @@ fn run_effect(
         Effect::RefreshLog => {
             ctx.answers.forget_log();
             if let Some(set) = state.set.clone() {
-                spawn_log_refresh(global, set, tx.clone());
+                spawn_log_refresh(global, &ctx.log_reader, set, tx.clone());
             }
         }
         Effect::ShowRecord(which) => {
@@ -414,32 +416,90 @@ fn run_effect(
     }
 }
 
-/// Reads the decision log again on a worker: pending proposals (verified) and decided
-/// cases, as the loader does at start.
-fn spawn_log_refresh(global: &Global, set: Arc<CaseSet>, tx: Sender<Msg>) {
+/// One reader of the decision log at a time: asked again while it reads, it reads once
+/// more when done (with the newest case set), so an older answer can never arrive after
+/// a newer one.
+#[derive(Default)]
+struct LogReader {
+    /// `Some` while a reader runs; the inner `Some` is a read asked for meanwhile.
+    busy: Mutex<Option<Option<Arc<CaseSet>>>>,
+}
+
+/// Reads the decision log on a worker (`read_log`): after the cases are loaded, and
+/// again after a signature or a change by another process.
+fn spawn_log_refresh(global: &Global, reader: &Arc<LogReader>, set: Arc<CaseSet>, tx: Sender<Msg>) {
+    {
+        let mut busy = reader.busy.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(again) = busy.as_mut() {
+            *again = Some(set);
+            return;
+        }
+        *busy = Some(None);
+    }
     let dir = global.cases.clone();
+    let worker = reader.clone();
     let spawned = std::thread::Builder::new()
-        .name("log-refresh".into())
+        .name("log-reader".into())
         .spawn(move || {
-            for m in log_state(&dir, &set) {
-                let _ = tx.send(m);
+            let mut set = set;
+            loop {
+                read_log(&dir, &set, &mut |m| {
+                    let _ = tx.send(m);
+                });
+                let mut busy = worker.busy.lock().unwrap_or_else(|e| e.into_inner());
+                match busy.as_mut().and_then(Option::take) {
+                    Some(newer) => set = newer,
+                    None => {
+                        *busy = None;
+                        return;
+                    }
+                }
             }
         });
     if let Err(e) = spawned {
-        crate::text::warn(&format!("cannot read the decision log again: {e}"));
+        *reader.busy.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        crate::text::warn(&format!("cannot read the decision log: {e}"));
     }
 }
 
-/// The log's state as messages: pending proposals (none when the log cannot be verified:
-/// nothing unverified is offered) and decided cases (from the log's index; a missing log
-/// is empty).
-fn log_state(dir: &std::path::Path, set: &CaseSet) -> Vec<Msg> {
-    let pending = super::countersign::load_pending(dir, set).unwrap_or_default();
-    let decided = match crate::record::log::read_index(dir) {
-        Ok(index) => Msg::DecidedBy(index.decided_by()),
-        Err(e) => Msg::Error(format!("decision log: {e}")),
+/// The log's state as messages, in the order the queue can use them: `Log(Reading)`;
+/// the decided statuses from the log's index (`DecidedBy`: cheap, so the status column
+/// fills in first); `Log(Verifying)` with the number of records; the pending proposals
+/// (`Pending`, from the verified log only: none when it cannot be verified, so nothing
+/// unverified is ever offered); and `Log(Idle)` or `Log(Unverified)`. A missing or
+/// empty log is read without verifying anything. Public so tests see the real sequence.
+pub fn read_log(dir: &std::path::Path, set: &CaseSet, send: &mut dyn FnMut(Msg)) {
+    send(Msg::Log(LogLoad::Reading));
+    // The index's head is the number of records (seqs run 1, 2, … with no gap).
+    let total = match crate::record::log::read_index(dir) {
+        Ok(index) => {
+            let total = usize::try_from(index.head).unwrap_or(usize::MAX);
+            send(Msg::DecidedBy(index.decided_by()));
+            Some(total)
+        }
+        Err(e) => {
+            send(Msg::Error(format!("decision log: {e}")));
+            None
+        }
     };
-    vec![Msg::Pending(pending), decided]
+    if total == Some(0) {
+        send(Msg::Pending(Vec::new()));
+        send(Msg::Log(LogLoad::Idle));
+        return;
+    }
+    send(Msg::Log(LogLoad::Verifying {
+        total: total.unwrap_or(0),
+    }));
+    match super::countersign::load_pending(dir, set) {
+        Ok(pending) => {
+            send(Msg::Pending(pending));
+            send(Msg::Log(LogLoad::Idle));
+        }
+        Err(e) => {
+            send(Msg::Pending(Vec::new()));
+            send(Msg::Log(LogLoad::Unverified(e)));
+        }
+    }
 }
 
 /// Loads the case directory on a worker thread, reporting progress every ~2%.
@@ -478,12 +538,9 @@ pub fn load_messages(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<Msg> {
     match load_dir(dir, opts, progress) {
-        Ok(set) => {
-            let msgs = log_state(dir, &set);
-            std::iter::once(Msg::Loaded(Box::new(set)))
-                .chain(msgs)
-                .collect()
-        }
+        // The queue is usable now; `update` asks for the log (`RefreshLog`), which is
+        // read on its own worker.
+        Ok(set) => vec![Msg::Loaded(Box::new(set))],
         Err(e) => vec![Msg::LoadFailed(e.to_string())],
     }
 }

@@ -193,6 +193,15 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             rebuild_rows(state);
             Vec::new()
         }
+        Msg::Log(l) => {
+            state.log = match l {
+                super::app::LogLoad::Unverified(e) => {
+                    super::app::LogLoad::Unverified(sanitize_line(&e))
+                }
+                l => l,
+            };
+            Vec::new()
+        }
         Msg::Countersigned { case, result } => {
             let ok = result.is_ok();
             super::countersign::signed(state, case, result);
@@ -239,9 +248,10 @@ fn loaded(state: &mut State, set: crate::case::CaseSet) {
     rebuild_rows(state);
 }
 
-/// After the cases are loaded: which have a saved draft.
+/// After the cases are loaded (the queue is usable now): which have a saved draft, then
+/// the decision log, read in the background (`Msg::Log` reports its steps).
 fn loaded_effects() -> Vec<Effect> {
-    vec![Effect::ListDrafts]
+    vec![Effect::ListDrafts, Effect::RefreshLog]
 }
 
 /// The queue rows from the set: status from the deadline, or `decided` / `under_review`

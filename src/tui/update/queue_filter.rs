@@ -75,12 +75,22 @@ pub(super) fn keep_selection_visible(state: &mut State) {
     let page = state.queue_page();
     let q = &mut state.queue;
     q.selected = q.selected.min(q.visible.len().saturating_sub(1));
-    if q.selected < q.offset {
-        q.offset = q.selected;
-    } else if q.selected >= q.offset + page {
-        q.offset = q.selected + 1 - page;
+    q.offset = scroll_to_show(q.offset, q.selected, q.visible.len(), page);
+}
+
+/// The queue's scroll rule: the first row shown for the cursor at `selected` of `len`
+/// rows, `page` rows on screen. The rows stay put while the cursor is on screen; when it
+/// leaves, they move so that it lands mid-screen (half a page), not on the edge: moving
+/// row by row then repaints the table once every half page instead of on every key (a
+/// full repaint is ~9.7 KB at 200×60; docs/PERFORMANCE.md).
+pub fn scroll_to_show(offset: usize, selected: usize, len: usize, page: usize) -> usize {
+    let page = page.max(1);
+    let max = len.saturating_sub(page);
+    let offset = offset.min(max);
+    if (offset..offset + page).contains(&selected) {
+        return offset;
     }
-    q.offset = q.offset.min(q.visible.len().saturating_sub(page));
+    selected.saturating_sub(page / 2).min(max)
 }
 
 pub(super) fn move_by(pos: usize, len: usize, action: Action, page: usize) -> usize {
@@ -93,5 +103,58 @@ pub(super) fn move_by(pos: usize, len: usize, action: Action, page: usize) -> us
         Action::Top => 0,
         Action::Bottom => last,
         _ => pos,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scroll_to_show;
+
+    #[test]
+    fn the_cursor_stays_visible_and_the_rows_move_only_when_it_leaves_the_screen() {
+        for len in 0..30usize {
+            for page in 1..10usize {
+                let max = len.saturating_sub(page);
+                for offset in 0..=max {
+                    for selected in 0..len.max(1) {
+                        let new = scroll_to_show(offset, selected, len, page);
+                        let ctx = format!("len {len} page {page} offset {offset} sel {selected}");
+                        assert!(new <= max, "{ctx}");
+                        if len == 0 {
+                            assert_eq!(new, 0, "{ctx}");
+                            continue;
+                        }
+                        assert!(new <= selected && selected < new + page, "{ctx}: {new}");
+                        if offset <= selected && selected < offset + page {
+                            assert_eq!(new, offset, "{ctx}: moved while on screen");
+                        } else {
+                            // Left the screen: mid-screen, unless the list's end is near.
+                            let mid = new + page / 2;
+                            assert!(selected == mid || new == 0 || new == max, "{ctx}: {new}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn scrolling_row_by_row_moves_the_rows_once_every_half_page() {
+        let (len, page) = (1000, 56);
+        let (mut offset, mut moves) = (0, 0);
+        for selected in 0..len {
+            let new = scroll_to_show(offset, selected, len, page);
+            moves += usize::from(new != offset);
+            offset = new;
+        }
+        // The first move after the first page, then one per half page.
+        assert_eq!(moves, (len - page) / (page / 2) + 1);
+        assert_eq!(offset, len - page);
+        // Up again: the same rule the other way.
+        for selected in (0..len).rev() {
+            offset = scroll_to_show(offset, selected, len, page);
+            assert!(offset <= selected && selected < offset + page);
+        }
+        assert_eq!(offset, 0);
     }
 }

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::{footer, rows, span, split_footer};
-use crate::tui::app::{Load, State, days_left_text, kind_text, status_text};
+use crate::tui::app::{Load, LogLoad, State, days_left_text, kind_text, status_text};
 use crate::tui::fit::distinct;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Role;
@@ -117,18 +117,22 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(Line::from(title)), parts[0]);
 
-    // Status line: loading progress, or the invalid files one key away.
-    let status = match &state.load {
-        Load::Loading { done, total } => Line::from(span(
-            t,
-            Role::Warning,
-            format!("loading cases… {done} of {total} files"),
-        )),
-        Load::Failed(e) => Line::from(span(t, Role::Error, format!("cannot load: {e}"))),
-        Load::Ready if state.invalid.is_empty() => {
-            Line::from(span(t, Role::Ok, "all case files valid"))
+    // Status line: loading progress, or the decision log being read (first: it passes)
+    // and the invalid files one key away.
+    let mut status = log_status(state);
+    match &state.load {
+        Load::Loading { done, total } => {
+            status = vec![span(
+                t,
+                Role::Warning,
+                format!("loading cases… {done} of {total} files"),
+            )]
         }
-        Load::Ready => Line::from(vec![
+        Load::Failed(e) => status = vec![span(t, Role::Error, format!("cannot load: {e}"))],
+        Load::Ready if state.invalid.is_empty() => {
+            status.push(span(t, Role::Ok, "all case files valid"))
+        }
+        Load::Ready => status.extend([
             span(
                 t,
                 Role::Error,
@@ -145,7 +149,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             ),
             span(t, Role::Muted, " lists them with their errors"),
         ]),
-    };
+    }
+    let status = Line::from(status);
     frame.render_widget(Paragraph::new(status), parts[1]);
 
     table(state, frame, parts[2]);
@@ -163,6 +168,28 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ],
         None,
     );
+}
+
+/// The decision log's reading, for the status line (empty when there is nothing to say).
+fn log_status(state: &State) -> Vec<ratatui::text::Span<'static>> {
+    let t = &state.theme;
+    let (role, text) = match &state.log {
+        LogLoad::Idle => return Vec::new(),
+        LogLoad::Reading => (Role::Warning, "reading the decision log…".to_string()),
+        LogLoad::Verifying { total: 0 } => (
+            Role::Warning,
+            "verifying the log… proposals are offered once verified".to_string(),
+        ),
+        LogLoad::Verifying { total } => (
+            Role::Warning,
+            format!("verifying the log… {total} records; proposals are offered once verified"),
+        ),
+        LogLoad::Unverified(e) => (
+            Role::Error,
+            format!("!! decision log not verified, no proposal offered: {e}"),
+        ),
+    };
+    vec![span(t, role, text), span(t, Role::Muted, " · ")]
 }
 
 /// The marks of a row: `D` draft, `P` practice.
