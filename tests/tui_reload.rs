@@ -49,7 +49,8 @@ fn r_asks_the_loader_and_the_answer_keeps_selection_and_filters() {
     ));
     let n = set.cases.len() + set.invalid.len();
     let fx = send(&mut s, [Msg::Loaded(Box::new(set))]);
-    assert_eq!(fx, vec![Effect::ListDrafts]);
+    // The log is read again for the new set, as at start (statuses, proposals).
+    assert_eq!(fx, vec![Effect::ListDrafts, Effect::RefreshLog]);
     assert!(!s.reloading);
     assert_eq!(s.queue.filter, "AR");
     assert_eq!(selected_id(&s), before);
