@@ -62,3 +62,54 @@ fn sample_library_is_broad_enough() {
         .count();
     assert!(access >= 8, "only {access} access requests");
 }
+
+/// The bundled library's own day (`as_of` in cases/casebench.yaml).
+fn as_of() -> chrono::NaiveDate {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    casebench::case::settings::load_settings(&dir)
+        .unwrap()
+        .unwrap()
+        .as_of
+        .expect("the sample library states its day")
+}
+
+/// Issue 16: a new user's first queue looks like a clinic's on a working day. At `as_of`
+/// the samples are recent, most cases have days left, a few are overdue by a few days (so
+/// the marker is seen) and none by weeks or months (the samples are dated for this day;
+/// docs/CASE-FORMAT.md, "A sample or training library's day").
+#[test]
+fn the_sample_queue_looks_current_at_its_as_of() {
+    use casebench::case::deadline::{Status, for_case};
+    let day = as_of();
+    let set = sample();
+    let mut overdue = Vec::new();
+    let (mut with_clock, mut days_left) = (0, 0);
+    for lc in &set.cases {
+        let c = &lc.case;
+        let age = (day - c.received).num_days();
+        // An extension can keep a request open past 30 days; nothing sits for a season.
+        assert!(
+            (0..=60).contains(&age),
+            "{} received {} ({age} days before {day})",
+            c.id,
+            c.received
+        );
+        let dl = for_case(c, &set.rules, day);
+        let Some(left) = dl.days_left else { continue };
+        with_clock += 1;
+        if dl.status == Status::Overdue {
+            assert!(left >= -10, "{} is {} days overdue at {day}", c.id, -left);
+            overdue.push(c.id.clone());
+        } else {
+            days_left += 1;
+        }
+    }
+    assert!(
+        (2..=4).contains(&overdue.len()),
+        "overdue at {day}: {overdue:?}"
+    );
+    assert!(
+        days_left * 4 >= with_clock * 3,
+        "only {days_left} of {with_clock} cases with a clock have days left"
+    );
+}
