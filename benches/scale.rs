@@ -10,7 +10,9 @@
 //!
 //! - `load`: loading the case directory (every command starts with it);
 //! - `list`: `casebench list` (`commands::run`, output to a sink): load, the log's
-//!   index, the queue statuses;
+//!   index, the queue statuses; once without the persistent index
+//!   (`decisions/cache/index`: every record read), then with the one `casebench verify`
+//!   leaves (the workbench's reader below runs with it too);
 //! - `workbench log`: the workbench's background read of the log
 //!   (`tui::event_loop::read_log`), split into the statuses (until `DecidedBy`) and the
 //!   verified pending proposals (until the end);
@@ -63,6 +65,7 @@ fn timed<T>(f: impl FnOnce() -> T) -> (f64, T) {
 #[derive(Default, Clone, Copy)]
 struct Round {
     load: f64,
+    list_cold: f64,
     list: f64,
     statuses: f64,
     workbench: f64,
@@ -75,6 +78,7 @@ impl Round {
     fn best(self, o: Round) -> Round {
         Round {
             load: self.load.min(o.load),
+            list_cold: self.list_cold.min(o.list_cold),
             list: self.list.min(o.list),
             statuses: self.statuses.min(o.statuses),
             workbench: self.workbench.min(o.workbench),
@@ -89,6 +93,12 @@ impl Round {
 fn round(cases: &Path, expect: usize) -> Round {
     let (load, set) =
         timed(|| load_dir(cases, &LoadOptions::new(records::today()), &|_, _| {}).unwrap());
+    // Without the log's index (a log written directly, or restored): every record read.
+    let _ = std::fs::remove_file(cases.join("decisions/cache/index"));
+    let (list_cold, ()) = timed(|| command(cases, &["list"]));
+    // `casebench verify` leaves the index (as every append does); then with it.
+    command(cases, &["verify"]);
+    assert!(cases.join("decisions/cache/index").exists(), "verify leaves the index");
     let (list, ()) = timed(|| command(cases, &["list"]));
     let t = Instant::now();
     let (mut statuses, mut found) = (0.0, usize::MAX);
@@ -109,6 +119,7 @@ fn round(cases: &Path, expect: usize) -> Round {
     let (summary, ()) = timed(|| command(cases, &["audit", "--summary"]));
     Round {
         load,
+        list_cold,
         list,
         statuses,
         workbench,
@@ -128,7 +139,8 @@ fn shape(name: &str, cases: &Path, expect: usize, runs: usize) {
     let ms = |s: f64| format!("{:.1} ms", s * 1e3);
     println!("{name} (best of {runs}):");
     println!("  load the cases             {}", ms(b.load));
-    println!("  list                       {}", ms(b.list));
+    println!("  list, no index             {}", ms(b.list_cold));
+    println!("  list, index                {}", ms(b.list));
     println!(
         "  workbench log: statuses    {}  (after the cases are loaded)",
         ms(b.statuses)
