@@ -98,7 +98,10 @@ fn round(cases: &Path, expect: usize) -> Round {
     let (list_cold, ()) = timed(|| command(cases, &["list"]));
     // `casebench verify` leaves the index (as every append does); then with it.
     command(cases, &["verify"]);
-    assert!(cases.join("decisions/cache/index").exists(), "verify leaves the index");
+    assert!(
+        cases.join("decisions/cache/index").exists(),
+        "verify leaves the index"
+    );
     let (list, ()) = timed(|| command(cases, &["list"]));
     let t = Instant::now();
     let (mut statuses, mut found) = (0.0, usize::MAX);
