@@ -16,6 +16,7 @@ pub mod fit;
 pub mod form;
 pub mod keymap;
 pub mod layout;
+mod loader;
 pub mod notice_preview;
 pub mod palette;
 pub mod picker;
