@@ -159,23 +159,7 @@ pub(crate) fn owns_head(p: &Paths, k: &Known) -> bool {
 /// It is a cache: the caller ignores a failure, which costs the next process time.
 pub(crate) fn store(p: &Paths, k: &Known) -> std::io::Result<()> {
     crate::store::publish::ensure_dir(&p.cache, SHARED_DIR_MODE)?;
-    let tmp_name = format!(
-        "{}{}.{FILE_NAME}",
-        crate::store::publish::TEMP_PREFIX,
-        std::process::id()
-    );
-    let _ = std::fs::remove_file(p.cache.join(&tmp_name));
-    let (path, _file) = crate::store::publish::create_exclusive(
-        &p.cache,
-        &tmp_name,
-        render(k).as_bytes(),
-        FILE_MODE,
-    )?;
-    let result = std::fs::rename(&path, p.cache.join(FILE_NAME));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&path);
-    }
-    result
+    crate::store::publish::replace_cache(&p.cache, FILE_NAME, render(k).as_bytes(), FILE_MODE)
 }
 
 /// Bytes outside `[A-Za-z0-9._@+:-]` are written `%XX`, so every field is one word.

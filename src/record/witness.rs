@@ -108,23 +108,7 @@ fn render(v: &VerifiedHead) -> String {
 /// old file). Failing to write a cache is not an error for the caller's work.
 pub fn write(p: &Paths, v: &VerifiedHead) -> std::io::Result<()> {
     crate::store::publish::ensure_dir(&p.cache, SHARED_DIR_MODE)?;
-    let tmp_name = format!(
-        "{}{}.{FILE_NAME}",
-        crate::store::publish::TEMP_PREFIX,
-        std::process::id()
-    );
-    let _ = std::fs::remove_file(p.cache.join(&tmp_name));
-    let (path, _file) = crate::store::publish::create_exclusive(
-        &p.cache,
-        &tmp_name,
-        render(v).as_bytes(),
-        CACHE_FILE_MODE,
-    )?;
-    let result = std::fs::rename(&path, p.cache.join(FILE_NAME));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&path);
-    }
-    result
+    crate::store::publish::replace_cache(&p.cache, FILE_NAME, render(v).as_bytes(), CACHE_FILE_MODE)
 }
 
 /// After a full verification by `verify`: when the log is whole, notes whether the

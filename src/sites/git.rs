@@ -182,6 +182,59 @@ impl Git {
         }
     }
 
+    /// Commits the index as a tree on top of `base` (none: a root commit), as
+    /// `casebench <email>`, with `message`; returns the new commit.
+    pub fn commit_index(
+        &self,
+        email: &str,
+        base: Option<&str>,
+        message: &str,
+    ) -> Result<String, GitError> {
+        let tree = trimmed(self.run("write-tree", ["write-tree"], None)?.stdout);
+        let email = format!("user.email={email}");
+        let mut args = vec![
+            "-c",
+            "user.name=casebench",
+            "-c",
+            email.as_str(),
+            "commit-tree",
+            &tree,
+        ];
+        if let Some(b) = base {
+            args.extend(["-p", b]);
+        }
+        args.extend(["-F", "-"]);
+        let out = self.run("commit-tree", &args, Some(message.as_bytes()))?;
+        Ok(trimmed(out.stdout))
+    }
+
+    /// Pushes `commit` to `branch` of `remote`, fast-forward only (no `+`, no force).
+    /// `Err((rejected, error))`: `rejected` when the remote refused a non-fast-forward.
+    pub fn push_commit(
+        &self,
+        remote: &OsStr,
+        commit: &str,
+        branch: &str,
+    ) -> Result<(), (bool, GitError)> {
+        let push: Vec<&OsStr> = vec![
+            OsStr::new("push"),
+            OsStr::new("--quiet"),
+            OsStr::new("--"),
+            remote,
+        ];
+        let refspec = format!("{commit}:{branch}");
+        let args = push
+            .into_iter()
+            .chain(std::iter::once(OsStr::new(&refspec)));
+        self.run("push", args, None).map(|_| ()).map_err(|e| {
+            let said = e.stderr.to_ascii_lowercase();
+            (
+                said.contains("rejected") || said.contains("non-fast-forward"),
+                e,
+            )
+        })
+    }
+
     /// The commit a local ref points at, `None` when there is no such ref.
     pub fn rev(&self, refname: &str) -> Result<Option<String>, GitError> {
         let out = self.run(
@@ -201,6 +254,11 @@ impl Git {
             Err(e) => Err(e),
         }
     }
+}
+
+/// Git's answer as one trimmed line of text.
+pub fn trimmed(bytes: Vec<u8>) -> String {
+    String::from_utf8_lossy(&bytes).trim().to_string()
 }
 
 /// Splits NUL-separated git output.

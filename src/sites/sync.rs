@@ -137,40 +137,17 @@ pub fn sync_with(
             pickup: Pickup::default(),
         });
     }
-    let tree = text(g.run("write-tree", ["write-tree"], None)?.stdout);
     let message = match (records.first(), records.last()) {
         (Some(a), Some(b)) => format!("casebench sync {}: records {a}..{b}\n", settings.site),
         _ => format!("casebench sync {}: policy and checkpoints\n", settings.site),
     };
-    let mut args = vec![
-        "-c",
-        "user.name=casebench",
-        "-c",
-        "user.email=casebench@sites.invalid",
-        "commit-tree",
-        &tree,
-    ];
-    if let Some(b) = &base {
-        args.extend(["-p", b.as_str()]);
-    }
-    args.extend(["-F", "-"]);
-    let commit = text(
-        g.run("commit-tree", &args, Some(message.as_bytes()))?
-            .stdout,
-    );
-    let refspec = format!("{commit}:{branch}");
-    let mut push: Vec<std::ffi::OsString> =
-        vec!["push".into(), "--quiet".into(), "--".into(), remote.clone()];
-    push.push(refspec.into());
-    if let Err(e) = g.run("push", &push, None) {
-        let said = e.stderr.to_ascii_lowercase();
-        return Err(
-            if said.contains("rejected") || said.contains("non-fast-forward") {
-                SyncError::Rejected(e.to_string())
-            } else {
-                SyncError::Unreachable(e.to_string())
-            },
-        );
+    let commit = g.commit_index("casebench@sites.invalid", base.as_deref(), &message)?;
+    if let Err((rejected, e)) = g.push_commit(&remote, &commit, &branch) {
+        return Err(if rejected {
+            SyncError::Rejected(e.to_string())
+        } else {
+            SyncError::Unreachable(e.to_string())
+        });
     }
     g.run("update-ref", ["update-ref", REMOTE_REF, &commit], None)?;
     Ok(SyncReport {
@@ -180,10 +157,6 @@ pub fn sync_with(
         head: Some(commit),
         pickup: Pickup::default(),
     })
-}
-
-fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8_lossy(&bytes).trim().to_string()
 }
 
 /// Fetches the site's branch into `REMOTE_REF`: `None` when the remote has no such

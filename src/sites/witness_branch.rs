@@ -220,50 +220,20 @@ fn attempt(
         ["update-index", "-z", "--index-info"],
         Some(&index_info),
     )?;
-    let tree = text(g.run("write-tree", ["write-tree"], None)?.stdout);
     let message = format!(
         "casebench witness: {} checkpoint file(s)\n",
         published.added.len()
     );
-    let mut args = vec![
-        "-c",
-        "user.name=casebench",
-        "-c",
-        "user.email=casebench@witness.invalid",
-        "commit-tree",
-        &tree,
-    ];
-    if let Some(b) = &base {
-        args.extend(["-p", b.as_str()]);
-    }
-    args.extend(["-F", "-"]);
-    let commit = text(
-        g.run("commit-tree", &args, Some(message.as_bytes()))?
-            .stdout,
-    );
-    let push: Vec<OsString> = vec![
-        "push".into(),
-        "--quiet".into(),
-        "--".into(),
-        remote.clone(),
-        format!("{commit}:{branch}").into(),
-    ];
-    if let Err(e) = g.run("push", &push, None) {
-        let said = e.stderr.to_ascii_lowercase();
-        return Err(
-            if said.contains("rejected") || said.contains("non-fast-forward") {
-                Attempt::Rejected(e.to_string())
-            } else {
-                Attempt::Failed(format!("remote unreachable: {e}"))
-            },
-        );
+    let commit = g.commit_index("casebench@witness.invalid", base.as_deref(), &message)?;
+    if let Err((rejected, e)) = g.push_commit(remote, &commit, branch) {
+        return Err(if rejected {
+            Attempt::Rejected(e.to_string())
+        } else {
+            Attempt::Failed(format!("remote unreachable: {e}"))
+        });
     }
     published.head = Some(commit);
     Ok(published)
-}
-
-fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8_lossy(&bytes).trim().to_string()
 }
 
 #[cfg(test)]

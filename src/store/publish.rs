@@ -79,6 +79,20 @@ pub fn create_exclusive(
     Ok((path, f))
 }
 
+/// Replaces the cache file `dir/name` with `bytes`: a temporary of this process in `dir`
+/// (created exclusively, `mode`), renamed over the old file. For caches only, which are
+/// rebuilt when lost (no fsync); the log is never written by renaming.
+pub fn replace_cache(dir: &Path, name: &str, bytes: &[u8], mode: u32) -> io::Result<()> {
+    let tmp_name = format!("{TEMP_PREFIX}{}.{name}", std::process::id());
+    let _ = std::fs::remove_file(dir.join(&tmp_name));
+    let (path, _file) = create_exclusive(dir, &tmp_name, bytes, mode)?;
+    let result = std::fs::rename(&path, dir.join(name));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&path);
+    }
+    result
+}
+
 /// Fsyncs several files concurrently: on a journaling filesystem their flushes share
 /// one journal commit, so two files cost about one fsync.
 pub fn sync_all_concurrently(files: &[&File]) -> io::Result<()> {
