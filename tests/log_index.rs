@@ -232,3 +232,57 @@ fn the_fast_path_spot_checks_older_records_as_it_goes() {
     let r = env.verify();
     assert_eq!(r.first_bad().map(|b| b.0), Some(Some(30)));
 }
+
+#[test]
+fn the_fast_path_survives_a_key_rotation() {
+    // 20 records, 18 of them by the trainee; then the trainee's key leaves
+    // allowed_signers: those records stay valid under the archived policy they name.
+    let env = Env::new();
+    let text = std::fs::read_to_string(env.cases.join(format!("{CASE}.yaml"))).unwrap();
+    std::fs::write(
+        env.cases.join(format!("{OTHER}.yaml")),
+        text.replace(CASE, OTHER),
+    )
+    .unwrap();
+    env.fill(20);
+    let allowed = std::fs::read_to_string(env.allowed()).unwrap();
+    let rotated: String = allowed
+        .lines()
+        .filter(|l| !l.starts_with(T))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(env.allowed(), rotated).unwrap();
+    std::fs::remove_file(index_path(&env)).unwrap();
+    // `verify` reports those records (signed under a replaced policy) and, the log being
+    // intact, leaves the index with its window at record 1.
+    let o = env.cmd().arg("verify").output().unwrap();
+    assert!(stdout(&o).contains("archived policy"), "{}", stdout(&o));
+    let window = |env: &Env| {
+        std::fs::read_to_string(index_path(env))
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("window: ").map(str::to_string))
+            .unwrap()
+    };
+    assert_eq!(window(&env), "1");
+    // The spot-check of records 1..=16 accepts the trainee's archived signatures: the
+    // fast path goes on to 17 (the whole gate would have started the window again).
+    let o = env.decide(
+        A,
+        &[
+            OTHER,
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "notes=psychotherapy-notes",
+            "--rationale",
+            "Notes withheld.",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(window(&env), "17");
+    let r = env.verify();
+    assert!(r.intact(), "{:?}", r.first_bad());
+}

@@ -263,6 +263,15 @@ pub(crate) fn spot_check(
     let end = (start + SPOT_WINDOW - 1).min(head);
     let dir = SafeDir::open(&p.log).ok()?;
     let read = |seq: u64| -> Option<(Vec<u8>, Record)> { log::read_record(&dir, seq).ok() };
+    // A record signed under an archived policy (keys rotated since) is not damage, as
+    // for `verify`: allowed by the policy it names, kept in decisions/policies/.
+    let archive = verify::Archive::new(&p.policies, policy);
+    let allowed = |rec: &Record, key: &ssh_key::PublicKey, ns: &str| {
+        policy.check(&rec.reviewer, key, ns, rec.time).is_ok()
+            || archive
+                .get(&rec.policy)
+                .is_some_and(|a| a.check(&rec.reviewer, key, ns, rec.time).is_ok())
+    };
     // The link the first record of the window must carry as `prev`.
     let mut prev = if start == 1 {
         NONE.to_string()
@@ -279,9 +288,7 @@ pub(crate) fn spot_check(
         let key = sshsig::from_pem(&sig)
             .ok()
             .and_then(|s| sshsig::verify(&s, ns, &bytes).ok())?;
-        if sshsig::fingerprint(&key) != rec.key
-            || policy.check(&rec.reviewer, &key, ns, rec.time).is_err()
-        {
+        if sshsig::fingerprint(&key) != rec.key || !allowed(&rec, &key, ns) {
             return None;
         }
         prev = sha256_link(&bytes);

@@ -354,14 +354,14 @@ fn usual_name(name: &[u8]) -> Option<(u64, bool)> {
 }
 
 /// Archived policies, read on demand and checked against their names.
-struct Archive {
+pub(crate) struct Archive {
     dir: PathBuf,
     current: String,
     cache: std::sync::Mutex<HashMap<String, Option<std::sync::Arc<AllowedSigners>>>>,
 }
 
 impl Archive {
-    fn new(dir: &Path, current: &AllowedSigners) -> Archive {
+    pub(crate) fn new(dir: &Path, current: &AllowedSigners) -> Archive {
         Archive {
             dir: dir.to_path_buf(),
             current: current.policy_link(),
@@ -369,7 +369,7 @@ impl Archive {
         }
     }
 
-    fn get(&self, link: &str) -> Option<std::sync::Arc<AllowedSigners>> {
+    pub(crate) fn get(&self, link: &str) -> Option<std::sync::Arc<AllowedSigners>> {
         if link == self.current {
             return None;
         }
