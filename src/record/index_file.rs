@@ -49,8 +49,9 @@ pub const FILE_NAME: &str = "index";
 /// Not group-writable: a member can replace the file (which makes it theirs, and so
 /// not trusted) but not edit it in place.
 const FILE_MODE: u32 = 0o640;
-/// Indexes are small (a line or six per case); anything larger is not one of ours.
-const MAX_BYTES: u64 = 512 * 1024 * 1024;
+/// Indexes are small (six lines, ~300 bytes, per case: 9 MB for 30,000 cases); anything
+/// larger is not one of ours, and is not read.
+const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Inode and change times of the log directory: they change when a name is added,
 /// removed or renamed in it (a record deleted from the middle, or appended by another
@@ -134,7 +135,8 @@ pub(crate) fn load(p: &Paths) -> Option<Known> {
         .open(p.cache.join(FILE_NAME))
         .ok()?;
     let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.len() > MAX_BYTES {
+    // Writable by others, or too large: not ours, and not worth reading.
+    if !meta.is_file() || meta.len() > MAX_BYTES || meta.mode() & 0o022 != 0 {
         return None;
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
@@ -142,7 +144,7 @@ pub(crate) fn load(p: &Paths) -> Option<Known> {
     let known = parse(std::str::from_utf8(&bytes).ok()?)?;
     let head =
         std::fs::symlink_metadata(p.log.join(super::log::record_name(known.head.seq))).ok()?;
-    (meta.uid() == head.uid() && meta.mode() & 0o022 == 0).then_some(known)
+    (meta.uid() == head.uid()).then_some(known)
 }
 
 /// Whether this process's user owns the head record of `k` (and so may write an index
