@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::record::log::CaseHistory;
 use crate::record::model::RecordType;
 use crate::rules::ReviewerFacts;
 
@@ -21,12 +22,23 @@ pub fn for_advice(cases: &Path, principal: Option<&str>) -> ReviewerFacts {
 /// What the gate knows of the signer: licensed or not (reviewers.yaml), whether this is
 /// a review, and who signed this case's earlier records (164.524(a)(4)).
 pub fn for_signer(cases: &Path, principal: &str, kind: RecordType, case_id: &str) -> ReviewerFacts {
+    let history = crate::record::log::read_index(cases)
+        .ok()
+        .and_then(|idx| idx.cases.get(case_id).cloned());
+    for_signer_in(cases, principal, kind, history.as_ref())
+}
+
+/// [`for_signer`] with the case's history already read from the log's index.
+pub fn for_signer_in(
+    cases: &Path,
+    principal: &str,
+    kind: RecordType,
+    history: Option<&CaseHistory>,
+) -> ReviewerFacts {
     let contact = crate::case::settings::privacy_contact_known(cases);
     let reviewers = crate::record::reviewers::load(cases).ok();
     let me = reviewers.as_ref().and_then(|r| r.get(principal));
-    let participants = crate::record::log::read_index(cases)
-        .ok()
-        .and_then(|idx| idx.cases.get(case_id).cloned())
+    let participants = history
         .map(|h| h.signers().map(str::to_string).collect())
         .unwrap_or_default();
     ReviewerFacts {

@@ -60,17 +60,19 @@ pub fn context(setting: &Setting, case_id: &str, kind: RecordType) -> Context {
             .map(|p| p.policy_link())
             .map_err(|e| format!("reviewers/{e}"))
     });
-    let case_prev = crate::record::log::read_index(setting.cases)
-        .map(|ix| {
-            ix.cases
-                .get(case_id)
-                .map_or(NONE.to_string(), |h| h.last_link().to_string())
-        })
+    // The log's index, read once: the case's last link and who signed its records.
+    let history = crate::record::log::read_index(setting.cases)
+        .map(|mut ix| ix.cases.remove(case_id))
         .map_err(|e| e.to_string());
+    let case_prev = history
+        .as_ref()
+        .map(|h| h.as_ref().map_or(NONE, |h| h.last_link()).to_string())
+        .map_err(Clone::clone);
     let principal = reviewer.as_deref().unwrap_or_default();
+    let known = history.as_ref().ok().and_then(Option::as_ref);
     Context {
         kind,
-        facts: super::facts::for_signer(setting.cases, principal, kind, case_id),
+        facts: super::facts::for_signer_in(setting.cases, principal, kind, known),
         contact: crate::case::settings::privacy_contact_known(setting.cases),
         rulebook: Rulebook::for_case_dir(setting.cases).map_err(|e| e.to_string()),
         reviewer,

@@ -261,6 +261,38 @@ pub(crate) fn scrolled(
     scrolled_marked(t, frame, rect, title, border, lines, at, &[]);
 }
 
+/// A whole screen that is one scrollable text (the record view, the practice
+/// comparison): the text under `title`, and the footer with the screen's scroll keys.
+pub(crate) fn text_page(
+    state: &State,
+    frame: &mut Frame,
+    area: Rect,
+    ctx: Context,
+    title: String,
+    lines: &[scroll::Styled],
+    at: Scroll,
+) {
+    let t = &state.theme;
+    let (body, foot) = split_footer(area);
+    scrolled(
+        t,
+        frame,
+        body,
+        Line::from(span(t, Role::Title, title)),
+        Role::Border,
+        lines,
+        at,
+    );
+    footer(
+        state,
+        frame,
+        foot,
+        ctx,
+        &[Action::Down, Action::Bottom, Action::Back],
+        None,
+    );
+}
+
 /// A search match to show on a wrapped line: `(line, column, length, current)`.
 pub(crate) type Mark = (usize, usize, usize, bool);
 

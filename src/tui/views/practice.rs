@@ -4,36 +4,17 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
 
-use super::{footer, scrolled, span, split_footer};
+use super::text_page;
 use crate::tui::app::State;
-use crate::tui::keymap::{Action, Context};
+use crate::tui::keymap::Context;
 use crate::tui::scroll::Scroll;
-use crate::tui::theme::Role;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let t = &state.theme;
-    let (body, foot) = split_footer(area);
+    // The lines are borrowed: a frame copies nothing.
     let (title, lines, at) = match &state.practice.comparison {
-        Some(c) => (format!(" {} ", c.title), c.lines.clone(), c.scroll),
-        None => (" Practice ".to_string(), Vec::new(), Scroll::default()),
+        Some(c) => (format!(" {} ", c.title), c.lines.as_slice(), c.scroll),
+        None => (" Practice ".to_string(), &[][..], Scroll::default()),
     };
-    scrolled(
-        t,
-        frame,
-        body,
-        Line::from(span(t, Role::Title, title)),
-        Role::Border,
-        &lines,
-        at,
-    );
-    footer(
-        state,
-        frame,
-        foot,
-        Context::Practice,
-        &[Action::Down, Action::Bottom, Action::Back],
-        None,
-    );
+    text_page(state, frame, area, Context::Practice, title, lines, at);
 }

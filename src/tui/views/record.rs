@@ -3,44 +3,26 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
 
-use super::{footer, scrolled, span, split_footer};
+use super::text_page;
 use crate::tui::app::State;
-use crate::tui::keymap::{Action, Context};
-use crate::tui::scroll::Scroll;
+use crate::tui::keymap::Context;
+use crate::tui::scroll::{Scroll, Styled};
 use crate::tui::theme::Role;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let t = &state.theme;
-    let (body, foot) = split_footer(area);
+    let reading: [Styled; 1] = [vec![(
+        Role::Muted,
+        "reading and verifying the record...".into(),
+    )]];
+    // The lines are borrowed: a frame copies nothing.
     let (title, lines, at) = match &state.record {
-        Some(r) => {
-            let lines = r.lines.clone().unwrap_or_else(|| {
-                vec![vec![(
-                    Role::Muted,
-                    "reading and verifying the record...".into(),
-                )]]
-            });
-            (format!(" {} ", r.title), lines, r.scroll)
-        }
-        None => (" Record ".to_string(), Vec::new(), Scroll::default()),
+        Some(r) => (
+            format!(" {} ", r.title),
+            r.lines.as_deref().unwrap_or(&reading),
+            r.scroll,
+        ),
+        None => (" Record ".to_string(), &[][..], Scroll::default()),
     };
-    scrolled(
-        t,
-        frame,
-        body,
-        Line::from(span(t, Role::Title, title)),
-        Role::Border,
-        &lines,
-        at,
-    );
-    footer(
-        state,
-        frame,
-        foot,
-        Context::Record,
-        &[Action::Down, Action::Bottom, Action::Back],
-        None,
-    );
+    text_page(state, frame, area, Context::Record, title, lines, at);
 }
