@@ -49,9 +49,18 @@ impl SitesAudit {
     }
 }
 
-/// Verifies every site mirrored in `dir` and builds the audit. An error only when `dir`
+/// Verifies every site mirrored in `dir` and builds the audit, keeping each row's
+/// parsed record (the workbench's detail view shows it). An error only when `dir`
 /// holds no site (an empty mirror must not pass as an audited one) or cannot be read.
 pub fn build_sites(dir: &Path) -> Result<SitesAudit, String> {
+    build_sites_with(dir, true)
+}
+
+/// [`build_sites`]; `keep_records: false` drops each row's parsed record once its
+/// columns are filled (the headless reports print only the columns). Sites are
+/// verified one at a time, each site's verification dropped before the next is read:
+/// what stays is the rows.
+pub fn build_sites_with(dir: &Path, keep_records: bool) -> Result<SitesAudit, String> {
     let results = verify_sites(dir)?;
     let empty = CaseSet::default();
     let mut all = AuditReport {
@@ -72,6 +81,9 @@ pub fn build_sites(dir: &Path) -> Result<SitesAudit, String> {
             Ok(mut rep) => {
                 for row in &mut rep.rows {
                     row.site = Some(site.clone());
+                    if !keep_records {
+                        row.record = None;
+                    }
                 }
                 let state = SiteState {
                     site: site.clone(),

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::audit::{exit_for, json_text};
 use super::{CommandError, CommandResult, io_out};
-use crate::audit::sites::{SiteState, build_sites};
+use crate::audit::sites::{SiteState, build_sites_with};
 use crate::audit::{Filter, render, summary};
 use crate::case::CaseSet;
 use crate::cli::{AuditArgs, AuditFormat, Global};
@@ -25,14 +25,23 @@ pub fn run(
     format: AuditFormat,
     out: &mut dyn Write,
 ) -> CommandResult {
+    let json = format == AuditFormat::Json;
     if args.accounting {
-        return Err(CommandError::Usage(
+        let e = CommandError::Usage(
             "--accounting needs the case files (the patients), which never leave their site: \
              run it on the site"
                 .into(),
-        ));
+        );
+        return super::sync::json_error(out, json, "usage", e);
     }
-    let audit = build_sites(dir).map_err(|e| CommandError::Io(sanitize_line(&e)))?;
+    // The rows' columns only: each row's parsed record is dropped once read.
+    let audit = match build_sites_with(dir, false) {
+        Ok(a) => a,
+        Err(e) => {
+            let e = CommandError::Io(sanitize_line(&e));
+            return super::sync::json_error(out, json, "no_site", e);
+        }
+    };
     let report = &audit.report;
     let filter = Filter {
         since: args.since,
