@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use casebench::case::deadline::for_case;
 use casebench::case::{CaseSet, LoadOptions, load_dir};
@@ -24,11 +23,7 @@ fn day(s: &str) -> NaiveDate {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Value {
-    let o = Command::new(env!("CARGO_BIN_EXE_casebench"))
-        .env_remove("CASEBENCH_CASES")
-        .env_remove("CASEBENCH_REVIEWER")
-        .env_remove("CASEBENCH_KEY")
-        .env_remove("SSH_AUTH_SOCK")
+    let o = crate::support::cli::casebench(crate::support::cli::shared_home())
         .arg("--cases")
         .arg(dir)
         .arg("--today")

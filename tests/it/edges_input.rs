@@ -68,7 +68,9 @@ fn verify_checkpoint(
     file: &std::path::Path,
     json: bool,
 ) -> std::process::Output {
-    let mut cmd = assert_cmd::Command::cargo_bin("casebench").unwrap();
+    let mut cmd = assert_cmd::Command::from_std(crate::support::cli::casebench(
+        crate::support::cli::shared_home(),
+    ));
     cmd.arg("--cases")
         .arg(dir)
         .arg("--today")

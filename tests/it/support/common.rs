@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use assert_cmd::Command;
+pub use super::cli::{stderr, stdout};
 
 pub const TODAY: &str = "2026-11-23";
 
@@ -40,10 +40,7 @@ pub fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 pub fn casebench(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("casebench")
-        .unwrap()
-        .env_remove("CASEBENCH_CASES")
-        .env_remove("CASEBENCH_TODAY")
+    super::cli::casebench(super::cli::shared_home())
         .env("NO_COLOR", "1")
         .arg("--cases")
         .arg(dir)
@@ -52,14 +49,6 @@ pub fn casebench(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-pub fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 pub fn path_in(dir: &Path, name: &str) -> PathBuf {
