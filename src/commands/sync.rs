@@ -60,10 +60,15 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
                 return Ok(Exit::Ok);
             }
             if let (Some(a), Some(b)) = (r.already_held.first(), r.already_held.last()) {
+                let why = if r.work_area_new {
+                    "this work area is new"
+                } else {
+                    "a push that landed after its connection was cut"
+                };
                 writeln!(
                     out,
-                    "site {}: the remote already held {}, byte for byte (a push that landed \
-                     after its connection was cut): not published again",
+                    "site {}: the remote already held {}, byte for byte ({why}): not \
+                     published again",
                     r.site,
                     range("record", *a, *b)
                 )

@@ -47,6 +47,9 @@ pub struct SyncReport {
     /// this work area had not seen them published: a push that landed after its
     /// connection was cut (its answer never came back), or another run of this site.
     pub already_held: Vec<u64>,
+    /// This work area had never fetched the remote before this run (it is new, or was
+    /// made anew): what the remote already held was published from an earlier one.
+    pub work_area_new: bool,
     /// The remote branch's head after the run (`None`: nothing published yet).
     pub head: Option<String>,
     /// The witness checkpoints placed into `decisions/checkpoints/` by this run.
@@ -142,6 +145,7 @@ pub fn sync_with(
             added,
             records,
             already_held: already_held.clone(),
+            work_area_new: known.is_none(),
             head,
             pickup: Pickup::default(),
         };

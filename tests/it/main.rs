@@ -47,6 +47,7 @@ mod shared_dir;
 mod sites;
 mod sites_audit;
 mod sites_concurrency;
+mod sites_sshd;
 mod sites_witness;
 mod tui_audit;
 mod tui_audit_sites;
