@@ -47,6 +47,8 @@ mod shared_dir;
 mod sites;
 mod sites_audit;
 mod sites_concurrency;
+mod sites_outcomes;
+mod sites_paths;
 mod sites_sshd;
 mod sites_witness;
 mod tui_audit;
