@@ -2,51 +2,25 @@
 //! site's branch into `DIR/<site>/` (its `decisions/` and `reviewers/allowed_signers`),
 //! through a bare repository in `DIR/.git`.
 //!
-//! Only what changed is touched. The commit each site's directory was built from is
-//! kept as `refs/casebench/mirrored/<site>`: a site whose branch did not move is left
-//! alone (not a file opened: a fetch with nothing new costs one `git fetch` and one
-//! listing of refs, whatever the number of records). A site whose branch moved is built
-//! beside the old directory (files that did not change are hard links to the old ones,
-//! only new or changed files are written), then put in its place, so a mirror never
-//! mixes two heads. A rewound branch is mirrored as it now is (fetch follows it:
-//! `verify --sites` and `witness` are what notice).
+//! Only what changed is touched ([`super::mirror`]): a site whose branch did not move
+//! is not opened at all, so a fetch with nothing new costs one `git fetch` and one
+//! listing of refs, whatever the number of records; a site whose branch grew gets its
+//! new files; one rewound or rewritten is rebuilt whole and swapped in. A rewound
+//! branch is mirrored as it now is (`verify --sites` and `witness` are what notice).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use super::failure::RemoteError;
-use super::git::{self, Git, nul_fields};
+use super::git::{self, Git};
+pub use super::mirror::{FetchedSite, Mirrored};
+use super::mirror::{MIRRORED_PREFIX, mirror_site};
 use super::{SITES_PREFIX, remote_arg};
 use crate::case::settings::{Remote, SiteId};
 
 /// Where fetched branches are kept in the mirror's repository.
 const MIRROR_PREFIX: &str = "refs/sites/";
-/// The commit each site's directory was last built from.
-const MIRRORED_PREFIX: &str = "refs/casebench/mirrored/";
 pub const GIT_DIR: &str = ".git";
-
-/// What a fetch did with one site's directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mirrored {
-    /// Built for the first time (or again: its directory was missing).
-    New,
-    /// Its branch moved: rebuilt, unchanged files linked.
-    Updated,
-    /// Its branch did not move: nothing touched.
-    Unchanged,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FetchedSite {
-    pub site: String,
-    pub commit: String,
-    pub state: Mirrored,
-    /// Files in the site's directory (`None` when unchanged: not counted, not read).
-    pub files: Option<usize>,
-    /// Files written by this fetch (new or changed on the branch).
-    pub written: usize,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct FetchReport {
@@ -135,9 +109,9 @@ pub fn fetch(remote: &str, into: &Path, base: &Path) -> Result<FetchReport, Fetc
         match SiteId::try_from(name.clone()) {
             Ok(site) => {
                 let before = mirrored.get(name).map(String::as_str);
-                report
-                    .sites
-                    .push(mirror_site(&g, into, &site, commit, before)?);
+                report.sites.push(
+                    mirror_site(&g, into, &site, commit, before).map_err(FetchError::Failed)?,
+                );
             }
             Err(_) => report.skipped.push(crate::text::sanitize_line(name)),
         }
@@ -195,140 +169,6 @@ pub fn recorded_remote(dir: &Path) -> Result<Remote, String> {
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
     Remote::try_from(text.trim_end_matches('\n').to_string())
         .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Builds `into/<site>/` from `commit`, unless it already was (`before`, with the
-/// directory still there).
-fn mirror_site(
-    g: &Git,
-    into: &Path,
-    site: &SiteId,
-    commit: &str,
-    before: Option<&str>,
-) -> Result<FetchedSite, FetchError> {
-    let failed = |e: git::GitError| FetchError::Failed(e.to_string());
-    let dest = into.join(site.as_str());
-    let present = dest.is_dir();
-    if present && before == Some(commit) {
-        return Ok(FetchedSite {
-            site: site.to_string(),
-            commit: commit.to_string(),
-            state: Mirrored::Unchanged,
-            files: None,
-            written: 0,
-        });
-    }
-    let gs = g
-        .with_index(&g.git_dir().join(format!("index-{site}")))
-        .map_err(FetchError::Failed)?;
-    gs.run("read-tree", ["read-tree", commit], None)
-        .map_err(failed)?;
-    let listed = gs
-        .run("ls-files", ["ls-files", "-z", "--cached"], None)
-        .map_err(failed)?;
-    // Only what a site publishes is mirrored, whatever else its branch holds.
-    let wanted: Vec<&[u8]> = nul_fields(&listed.stdout)
-        .filter(|f| f.starts_with(b"decisions/") || *f == b"reviewers/allowed_signers")
-        .collect();
-    // Files the branch changed since the directory was built: written; the others
-    // are linked from the directory as it is.
-    let changed: Option<BTreeSet<Vec<u8>>> = match (present, before) {
-        (true, Some(b)) => Some(
-            nul_fields(
-                &g.run(
-                    "diff-tree",
-                    [
-                        "diff-tree",
-                        "-r",
-                        "-z",
-                        "--no-renames",
-                        "--name-only",
-                        b,
-                        commit,
-                    ],
-                    None,
-                )
-                .map_err(failed)?
-                .stdout,
-            )
-            .map(<[u8]>::to_vec)
-            .collect(),
-        ),
-        _ => None,
-    };
-    let fresh: PathBuf = into.join(format!(".new-{site}"));
-    let old: PathBuf = into.join(format!(".old-{site}"));
-    for leftover in [&fresh, &old] {
-        remove_dir(leftover)?;
-    }
-    std::fs::create_dir_all(&fresh)
-        .map_err(|e| FetchError::Failed(format!("{}: {e}", fresh.display())))?;
-    let mut write = Vec::new();
-    let mut written = 0;
-    for f in &wanted {
-        let linked = match &changed {
-            Some(c) if !c.contains(*f) => link_from(&dest, &fresh, f),
-            _ => false,
-        };
-        if !linked {
-            write.extend_from_slice(f);
-            write.push(0);
-            written += 1;
-        }
-    }
-    if !write.is_empty() {
-        let prefix = format!("--prefix=.new-{site}/");
-        gs.run(
-            "checkout-index",
-            ["checkout-index", "--force", "-z", "--stdin", &prefix],
-            Some(&write),
-        )
-        .map_err(failed)?;
-    }
-    if present {
-        std::fs::rename(&dest, &old)
-            .map_err(|e| FetchError::Failed(format!("{}: {e}", dest.display())))?;
-    }
-    std::fs::rename(&fresh, &dest)
-        .map_err(|e| FetchError::Failed(format!("{}: {e}", dest.display())))?;
-    remove_dir(&old)?;
-    let refname = format!("{MIRRORED_PREFIX}{site}");
-    g.run("update-ref", ["update-ref", &refname, commit], None)
-        .map_err(failed)?;
-    Ok(FetchedSite {
-        site: site.to_string(),
-        commit: commit.to_string(),
-        state: if changed.is_some() {
-            Mirrored::Updated
-        } else {
-            Mirrored::New
-        },
-        files: Some(wanted.len()),
-        written,
-    })
-}
-
-/// Hard-links `rel` from the site's current directory into the one being built; false
-/// when that is not possible (the file is missing there, another file system): the
-/// caller then writes it from the branch.
-fn link_from(dest: &Path, fresh: &Path, rel: &[u8]) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let rel = Path::new(std::ffi::OsStr::from_bytes(rel));
-    let (from, to) = (dest.join(rel), fresh.join(rel));
-    let regular = std::fs::symlink_metadata(&from).is_ok_and(|m| m.file_type().is_file());
-    regular
-        && to
-            .parent()
-            .is_some_and(|p| std::fs::create_dir_all(p).is_ok())
-        && std::fs::hard_link(&from, &to).is_ok()
-}
-
-fn remove_dir(p: &Path) -> Result<(), FetchError> {
-    match std::fs::remove_dir_all(p) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(FetchError::Failed(format!("{}: {e}", p.display()))),
-    }
 }
 
 /// The sites mirrored in `dir`: its subdirectories named as site ids, sorted.

@@ -14,6 +14,7 @@
 pub mod failure;
 pub mod fetch;
 pub mod git;
+pub mod mirror;
 pub mod officer;
 pub mod pickup;
 pub mod sync;
