@@ -86,7 +86,7 @@ fn main() {
     let changed = changed_files(&before, &stat_tree(&mirror));
     println!("sites fetch, one site +1:   {grown}; {changed} file(s) of the mirror new or changed");
 
-    // Memory with the number of sites: mirrors holding the first k sites (hard links).
+    // Memory with the number of sites: mirrors holding copies of the first k sites.
     let mut ks = vec![1, n_sites / 4, n_sites / 2, n_sites];
     ks.retain(|k| *k >= 1);
     ks.dedup();
@@ -100,7 +100,7 @@ fn main() {
         std::fs::create_dir_all(&part).unwrap();
         for i in 0..k {
             let st = Command::new("cp")
-                .arg("-al")
+                .arg("-a")
                 .arg(mirror.join(format!("site-{i:02}")))
                 .arg(&part)
                 .status()
@@ -212,7 +212,21 @@ fn stat_tree(dir: &Path) -> Vec<(PathBuf, u64, i64, i64)> {
     out
 }
 
-fn changed_files(a: &[(PathBuf, u64, i64, i64)], b: &[(PathBuf, u64, i64, i64)]) -> usize {
+/// How many files are new or changed (inode or change time) from `a` to `b`; the
+/// names when they are few.
+fn changed_files(a: &[(PathBuf, u64, i64, i64)], b: &[(PathBuf, u64, i64, i64)]) -> String {
     let before: std::collections::HashSet<_> = a.iter().collect();
-    b.iter().filter(|x| !before.contains(x)).count()
+    let changed: Vec<String> = b
+        .iter()
+        .filter(|x| !before.contains(x))
+        .map(|x| {
+            let n = x.0.components().rev().take(2).collect::<Vec<_>>();
+            format!("{}/{}", n[1].as_os_str().to_string_lossy(), n[0].as_os_str().to_string_lossy())
+        })
+        .collect();
+    if changed.is_empty() || changed.len() > 8 {
+        changed.len().to_string()
+    } else {
+        format!("{} ({})", changed.len(), changed.join(", "))
+    }
 }
