@@ -221,7 +221,11 @@ fn changed_files(a: &[(PathBuf, u64, i64, i64)], b: &[(PathBuf, u64, i64, i64)])
         .filter(|x| !before.contains(x))
         .map(|x| {
             let n = x.0.components().rev().take(2).collect::<Vec<_>>();
-            format!("{}/{}", n[1].as_os_str().to_string_lossy(), n[0].as_os_str().to_string_lossy())
+            format!(
+                "{}/{}",
+                n[1].as_os_str().to_string_lossy(),
+                n[0].as_os_str().to_string_lossy()
+            )
         })
         .collect();
     if changed.is_empty() || changed.len() > 8 {

@@ -20,6 +20,14 @@ use crate::text::sanitize_line;
 
 pub fn run(global: &Global, args: &WitnessArgs, out: &mut dyn Write) -> CommandResult {
     let time = Utc::now();
+    match crate::sites::fetch::mirrored_sites(&args.sites) {
+        Ok(s) if !s.is_empty() => {}
+        Ok(_) => {
+            let e = CommandError::Io(crate::sites::verify::no_site_message(&args.sites));
+            return json_error(out, args.json, "no_site", e);
+        }
+        Err(e) => return json_error(out, args.json, "failed", CommandError::Io(e)),
+    }
     let (principal, mut signer) = match officer(
         &args.sites,
         global.key.as_deref(),

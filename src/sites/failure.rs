@@ -42,13 +42,24 @@ impl Failure {
     pub fn of(stderr: &str) -> Failure {
         let s = stderr.to_ascii_lowercase();
         let any = |words: &[&str]| words.iter().any(|w| s.contains(w));
-        if any(&[
-            "permission denied (",
-            "host key verification failed",
-            "too many authentication failures",
-            "no matching host key",
-            "authentication failed",
-        ]) {
+        // What the server's git said (`remote:` lines) against what ssh and the local
+        // git said: a permission problem is the server's only in the former.
+        let (server, local): (Vec<&str>, Vec<&str>) = s
+            .split(['\n', '\r'])
+            .partition(|l| l.trim_start().starts_with("remote:"));
+        let said = |lines: &[&str], words: &[&str]| {
+            lines.iter().any(|l| words.iter().any(|w| l.contains(w)))
+        };
+        if said(
+            &local,
+            &[
+                "permission denied (",
+                "host key verification failed",
+                "too many authentication failures",
+                "no matching host key",
+                "authentication failed",
+            ],
+        ) {
             Failure::NotAuthenticated
         } else if any(&[
             "connection refused",
@@ -62,15 +73,18 @@ impl Failure {
             Failure::ConnectionRefused
         } else if any(&["hook declined"]) {
             Failure::Declined
-        } else if any(&[
-            "unable to create temporary object directory",
-            "insufficient permission",
-            "permission denied",
-            "read-only file system",
-            "unpacker error",
-            "unpack failed",
-            "no space left on device",
-        ]) {
+        } else if any(&["remote unpack failed", "unpacker error"])
+            || said(
+                &server,
+                &[
+                    "permission denied",
+                    "insufficient permission",
+                    "read-only file system",
+                    "no space left on device",
+                    "unable to create temporary object directory",
+                ],
+            )
+        {
             Failure::NotWritable
         } else if any(&[
             "non-fast-forward",
@@ -260,6 +274,15 @@ mod tests {
             (
                 " ! [remote rejected] c -> b (failed to update ref)\n",
                 Failure::Moved,
+            ),
+            (
+                "remote: error: cannot lock ref 'refs/heads/x': Unable to create '/srv/r.git/refs/heads/x.lock': Permission denied\n ! [remote rejected] c -> x (failed to update ref)\n",
+                Failure::NotWritable,
+            ),
+            // This side's own work area, not the server: said as git said it.
+            (
+                "error: cannot open '/srv/cases/decisions/sync/FETCH_HEAD': Permission denied\n",
+                Failure::Other,
             ),
             ("fatal: something new\n", Failure::Other),
         ];
