@@ -162,6 +162,21 @@ fn run(args: &[&str]) -> Run {
 
 /// Opens and unlinks of a run, counted by `strace -f -c` (its children included).
 fn strace(args: &[&str]) -> Option<String> {
+    // `BENCH_STRACE_LOG=FILE`: every such call, with its path, into FILE as well.
+    if let Some(log) = std::env::var_os("BENCH_STRACE_LOG") {
+        let _ = Command::new("strace")
+            .args(["-f", "-o"])
+            .arg(log)
+            .args([
+                "-e",
+                "trace=openat,unlink,unlinkat,rename,renameat2,link,linkat",
+            ])
+            .arg(env!("CARGO_BIN_EXE_casebench"))
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
     let out = Command::new("strace")
         .args([
             "-f",

@@ -59,7 +59,8 @@ pub fn table_by_site_header() -> String {
 /// See [`table_by_site_header`].
 pub fn table_by_site_rows(rows: &[&AuditRow]) -> String {
     let t = table(rows, true);
-    t.split_once('\n').map_or(t.clone(), |(_, rest)| rest.to_string())
+    t.split_once('\n')
+        .map_or(t.clone(), |(_, rest)| rest.to_string())
 }
 
 /// The site cell of a row (`-` when the row has none).
