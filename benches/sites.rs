@@ -135,6 +135,8 @@ impl std::fmt::Display for Run {
     }
 }
 
+// The child is reaped by `wait4` (which also gives its resource usage), not `wait`.
+#[allow(clippy::zombie_processes)]
 fn run(args: &[&str]) -> Run {
     let t = Instant::now();
     let child = Command::new(env!("CARGO_BIN_EXE_casebench"))

@@ -160,7 +160,7 @@ impl Office {
             bin.display(),
             std::env::var("PATH").unwrap_or_default()
         );
-        let o = Command::new("sh")
+        Command::new("sh")
             .arg("-e")
             .arg("-c")
             .arg(block(name))
@@ -172,8 +172,7 @@ impl Office {
             .env("MIRROR", self.mirror())
             .env("GIT_SSH_COMMAND", ssh)
             .output()
-            .unwrap();
-        o
+            .unwrap()
     }
 }
 
