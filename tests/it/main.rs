@@ -51,6 +51,7 @@ mod sites_outcomes;
 mod sites_paths;
 mod sites_sshd;
 mod sites_witness;
+mod ssh_entry;
 mod tui_audit;
 mod tui_audit_sites;
 mod tui_cli;
