@@ -127,7 +127,11 @@ pub const INFEASIBILITY_REPLY_BUSINESS_DAYS: i64 = 10;
 /// 45 CFR 171.204(b): the written reasons a request is infeasible are due within 10
 /// business days of receipt.
 pub fn infeasibility_reply_due(received: NaiveDate) -> NaiveDate {
-    add_days(received, INFEASIBILITY_REPLY_BUSINESS_DAYS, DayUnit::Business)
+    add_days(
+        received,
+        INFEASIBILITY_REPLY_BUSINESS_DAYS,
+        DayUnit::Business,
+    )
 }
 
 /// THE deadline of `case` as of `today`, under the directory's rulebook `rules` (whose

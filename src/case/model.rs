@@ -122,7 +122,6 @@ pub struct Request {
     pub infeasible: Option<Infeasibility>,
 }
 
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requester {
@@ -251,7 +250,6 @@ pub struct Instrument {
     pub return_date: Option<NaiveDate>,
 }
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InstrumentKind {
@@ -302,8 +300,6 @@ pub struct RecordItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_from_part2: Option<Part2Source>,
 }
-
-
 
 impl RecordItem {
     /// Care the minor, not the parent, controls (164.502(g)(3)(i)(A)-(C)).
@@ -381,7 +377,6 @@ pub struct Extension {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
-
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -136,7 +136,9 @@ impl FactView<'_> {
             "instrument.patient_notified" => b(&|i| i.patient_notified),
             "instrument.protective_order" => b(&|i| i.protective_order),
             "instrument.covers_psychotherapy_notes" => b(&|i| i.covers_psychotherapy_notes),
-            "instrument.part2_court_order" => b(&|i| i.part2_court_order || i.part2_order.is_some()),
+            "instrument.part2_court_order" => {
+                b(&|i| i.part2_court_order || i.part2_order.is_some())
+            }
             "instrument.part2_order" => Value::s(self.part2_order()),
             "instrument.covers_sud_counseling_notes" => b(&|i| i.covers_sud_counseling_notes),
             "instrument.compound" => Bool(self.compound()),
@@ -173,9 +175,9 @@ impl FactView<'_> {
                 con.and_then(|k| k.recipient)
                     .map_or("none".into(), |r| snake(&r)),
             ),
-            "concern.part2_records" => {
-                Bool(con.is_some() && (c.entity.part2_program || con.is_some_and(|k| k.part2_records)))
-            }
+            "concern.part2_records" => Bool(
+                con.is_some() && (c.entity.part2_program || con.is_some_and(|k| k.part2_records)),
+            ),
             "concern.part2_consent" => Bool(con.is_some_and(|k| k.part2_consent)),
             "concern.agreement" => Bool(con.is_some_and(|k| k.agreement)),
             "harm.licensed" => Bool(he.assessed_by.licensed),
@@ -299,10 +301,9 @@ impl FactView<'_> {
     /// states none, to investigate or prosecute the patient (docs/RULES.md).
     fn purpose(&self) -> Option<RequestPurpose> {
         let req = self.case.request.as_ref()?;
-        req.purpose.or(
-            (req.requester.relationship == Relationship::LawEnforcement)
-                .then_some(RequestPurpose::InvestigateOrProsecutePatient),
-        )
+        req.purpose
+            .or((req.requester.relationship == Relationship::LawEnforcement)
+                .then_some(RequestPurpose::InvestigateOrProsecutePatient))
     }
 
     /// Legal process, or a purpose of a proceeding or an investigation (the Part 2
@@ -404,8 +405,14 @@ impl FactView<'_> {
         }
         let records = self.case.records();
         let notes_kinds = [
-            (RecordCategory::PsychotherapyNotes, i.covers_psychotherapy_notes),
-            (RecordCategory::SudCounselingNotes, i.covers_sud_counseling_notes),
+            (
+                RecordCategory::PsychotherapyNotes,
+                i.covers_psychotherapy_notes,
+            ),
+            (
+                RecordCategory::SudCounselingNotes,
+                i.covers_sud_counseling_notes,
+            ),
         ];
         // What the instrument itself covers, by category: its list, or its scope.
         let (joins_notes, joins_other) = match &i.covers {
@@ -427,9 +434,7 @@ impl FactView<'_> {
             }
             None => {
                 let notes = records.iter().any(|r| {
-                    r.separate_notes()
-                        && !self.separate_instrument(r)
-                        && self.instrument_names(r)
+                    r.separate_notes() && !self.separate_instrument(r) && self.instrument_names(r)
                 });
                 let other = records.iter().any(|r| !r.separate_notes())
                     || i.scope.as_deref().is_some_and(scope_reaches_other_records);
@@ -509,7 +514,10 @@ const BLANKET: &[&str] = &[
 ];
 
 fn has_blanket(scope: &str) -> bool {
-    scope_names(scope, &BLANKET.iter().map(|b| b.to_string()).collect::<Vec<_>>())
+    scope_names(
+        scope,
+        &BLANKET.iter().map(|b| b.to_string()).collect::<Vec<_>>(),
+    )
 }
 
 /// Does the scope reach records other than separately kept notes ("all records", "mental
@@ -553,7 +561,15 @@ fn purpose_name(p: RequestPurpose) -> &'static str {
 
 /// Words that, earlier in the same clause, exclude what follows ("all records excluding
 /// psychotherapy notes").
-const EXCLUDING: &[&str] = &["excluding", "except", "excepting", "not", "no", "without", "other than"];
+const EXCLUDING: &[&str] = &[
+    "excluding",
+    "except",
+    "excepting",
+    "not",
+    "no",
+    "without",
+    "other than",
+];
 
 /// Does `scope` name one of `names` (as whole words) in a clause where no excluding word
 /// comes before it? Clauses are split at `,` `;` `.` `:` and brackets.

@@ -469,7 +469,10 @@ impl StateOverlay {
         self.access_periods
             .iter()
             .enumerate()
-            .map(|(i, p)| p.when.compile(&format!("state `{}` access period {}", self.code, i + 1)))
+            .map(|(i, p)| {
+                p.when
+                    .compile(&format!("state `{}` access period {}", self.code, i + 1))
+            })
             .collect()
     }
 }

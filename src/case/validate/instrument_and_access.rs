@@ -8,9 +8,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::Checker;
-use crate::case::model::{
-    Case, Concern, ConcernKind, ConcernRecipient, InstrumentKind, Request,
-};
+use crate::case::model::{Case, Concern, ConcernKind, ConcernRecipient, InstrumentKind, Request};
 use crate::rules::vocabulary::{CATEGORIES, did_you_mean};
 use crate::text::sanitize_line;
 use crate::yaml::Seg;
@@ -56,7 +54,10 @@ pub(super) fn check_request(
             }
             let mut known: Vec<&str> = ids.iter().copied().collect();
             known.sort_unstable();
-            let hint = did_you_mean(entry, known.iter().copied().chain(CATEGORIES.iter().copied()));
+            let hint = did_you_mean(
+                entry,
+                known.iter().copied().chain(CATEGORIES.iter().copied()),
+            );
             c.at(
                 &[Key("request"), Key("instrument"), Key("covers"), Index(i)],
                 format!(
@@ -77,7 +78,10 @@ pub(super) fn check_request(
         );
     }
     if ins.part2_order.is_some()
-        && !matches!(ins.kind, InstrumentKind::CourtOrder | InstrumentKind::Subpoena)
+        && !matches!(
+            ins.kind,
+            InstrumentKind::CourtOrder | InstrumentKind::Subpoena
+        )
     {
         c.at(
             &[Key("request"), Key("instrument"), Key("part2_order")],
@@ -189,7 +193,8 @@ pub(super) fn check_concern(c: &mut Checker, case: &Case, con: &Concern) {
         && con.recipient.is_some_and(|r| {
             !matches!(
                 r,
-                ConcernRecipient::BusinessAssociate | ConcernRecipient::QualifiedServiceOrganization
+                ConcernRecipient::BusinessAssociate
+                    | ConcernRecipient::QualifiedServiceOrganization
             )
         })
     {
