@@ -8,6 +8,7 @@ mod advise_actions;
 mod advise_cli;
 mod advise_findings;
 mod advise_golden;
+mod advise_part2_coverage;
 mod advise_grounds;
 mod advise_recommendation;
 mod advise_release;
