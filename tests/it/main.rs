@@ -6,6 +6,7 @@ mod support;
 
 mod advise_actions;
 mod advise_cli;
+mod advise_disclosures_access;
 mod advise_findings;
 mod advise_golden;
 mod advise_part2_coverage;
