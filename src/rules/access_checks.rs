@@ -240,7 +240,7 @@ pub(super) fn state_law_findings(eng: &Engine, out: &mut Out) {
         out.add(
             "state-law-unchecked",
             format!(
-                "{}'s own deadline for access has not been researched in this rulebook for this request{note}: the federal 30 days were applied; some states set a shorter period",
+                "{}'s own deadline for access has not been researched in this rulebook{note}: the federal 30 days were applied; some states set a shorter period",
                 eng.state.name
             ),
             None,

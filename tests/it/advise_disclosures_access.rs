@@ -58,7 +58,10 @@ fn incomplete_request_never_holds_on_a_concern() {
             "{kind:?}: {:?}",
             a.bases
         );
-        let fs = findings(&c, &proposal(RequestInformation, &["incomplete-request"], &[]));
+        let fs = findings(
+            &c,
+            &proposal(RequestInformation, &["incomplete-request"], &[]),
+        );
         assert!(
             fs.iter()
                 .any(|f| f.code == "invalid-ground" && f.message.contains("incomplete-request")),
@@ -71,12 +74,19 @@ fn incomplete_request_never_holds_on_a_concern() {
 fn treatment_with_another_provider_needs_no_request() {
     let c = worked("cases", "R34-treatment");
     let a = advice_on(&c, "2026-06-11");
-    assert_eq!((a.recommended.outcome, a.recommended.grounds.clone()), (ReleaseFull, vec!["treatment".to_string()]));
+    assert_eq!(
+        (a.recommended.outcome, a.recommended.grounds.clone()),
+        (ReleaseFull, vec!["treatment".to_string()])
+    );
     assert!(errors(&a.findings).is_empty(), "{:#?}", a.findings);
     // Treatment is not a 164.512 disclosure: no accounting, no minimum necessary.
     let found = codes_of(&a.findings);
     assert!(!found.contains(&"accounting-required") && !found.contains(&"minimum-necessary"));
-    assert!(action(&a, "disclose").citation.starts_with("45 CFR 164.506(c)(2)"));
+    assert!(
+        action(&a, "disclose")
+            .citation
+            .starts_with("45 CFR 164.506(c)(2)")
+    );
     // Part 2 records without the patient's consent: not yet, and a release is refused.
     let part2 = with(&c, |c| con(c).part2_records = true);
     let a = advice_on(&part2, "2026-06-11");
@@ -84,12 +94,21 @@ fn treatment_with_another_provider_needs_no_request() {
     let not_yet = action(&a, "not-yet");
     assert!(not_yet.text.contains("2.31"), "{not_yet:?}");
     let fs = findings(&part2, &proposal(ReleaseFull, &["treatment"], &[]));
-    assert!(fs.iter().any(|f| f.code == "invalid-ground" && f.message.contains("`treatment`")));
+    assert!(
+        fs.iter()
+            .any(|f| f.code == "invalid-ground" && f.message.contains("`treatment`"))
+    );
     let f = fs.iter().find(|f| f.code == "part2-restriction").unwrap();
-    assert_eq!((f.severity, f.citation.as_str()), (Severity::Error, "42 CFR 2.31, 2.33(a)"));
+    assert_eq!(
+        (f.severity, f.citation.as_str()),
+        (Severity::Error, "42 CFR 2.31, 2.33(a)")
+    );
     // With the consent it goes.
     let consented = with(&part2, |c| con(c).part2_consent = true);
-    assert_eq!(advice_on(&consented, "2026-06-11").recommended.outcome, ReleaseFull);
+    assert_eq!(
+        advice_on(&consented, "2026-06-11").recommended.outcome,
+        ReleaseFull
+    );
 }
 
 #[test]
@@ -117,14 +136,19 @@ fn a_business_associate_gets_what_the_agreement_covers_not_a_refusal() {
     assert!(action(&a, "disclose").text.contains("minimum necessary"));
     // No agreement: not yet.
     let none = with(&c, |c| con(c).agreement = false);
-    assert_eq!(advice_on(&none, "2026-06-12").recommended.outcome, MaintainConfidentiality);
+    assert_eq!(
+        advice_on(&none, "2026-06-12").recommended.outcome,
+        MaintainConfidentiality
+    );
     // Part 2 records need a qualified service organization agreement (2.12(c)(4)).
     let part2 = with(&c, |c| con(c).part2_records = true);
     let fs = findings(&part2, &proposal(ReleaseFull, &["business-associate"], &[]));
     let f = fs.iter().find(|f| f.code == "part2-restriction").unwrap();
     assert_eq!(f.severity, Severity::Error);
     assert!(f.citation.contains("2.12(c)(4)"));
-    let qso = with(&part2, |c| con(c).recipient = Some(ConcernRecipient::QualifiedServiceOrganization));
+    let qso = with(&part2, |c| {
+        con(c).recipient = Some(ConcernRecipient::QualifiedServiceOrganization)
+    });
     let fs = findings(&qso, &proposal(ReleaseFull, &["business-associate"], &[]));
     assert!(errors(&fs).is_empty(), "{fs:#?}");
 }
@@ -135,8 +159,15 @@ fn a_medical_emergency_at_a_part2_program() {
     let a = advice_on(&c, "2026-06-13");
     assert_eq!(a.recommended.grounds, ["medical-emergency"]);
     assert!(errors(&a.findings).is_empty(), "{:#?}", a.findings);
-    let w = a.findings.iter().find(|f| f.code == "part2-restriction").unwrap();
-    assert_eq!((w.severity, w.citation.as_str()), (Severity::Warning, "42 CFR 2.51"));
+    let w = a
+        .findings
+        .iter()
+        .find(|f| f.code == "part2-restriction")
+        .unwrap();
+    assert_eq!(
+        (w.severity, w.citation.as_str()),
+        (Severity::Warning, "42 CFR 2.51")
+    );
     assert!(w.message.contains("documented"));
     assert!(action(&a, "disclose").citation.starts_with("42 CFR 2.51"));
     // Not an emergency now: the ground does not hold.
@@ -152,12 +183,18 @@ fn new_yorks_mandated_report_is_required_by_law() {
     assert!(errors(&a.findings).is_empty(), "{:#?}", a.findings);
     let r = action(&a, "mandated-report");
     assert_eq!(r.citation, "N.Y. Mental Hygiene Law 9.46(b)");
-    assert!(r.text.contains("county director of community services"), "{r:?}");
+    assert!(
+        r.text.contains("county director of community services"),
+        "{r:?}"
+    );
     assert!(codes_of(&a.findings).contains(&"accounting-required"));
     // The mirror: keeping it confidential breaks the state's mandate.
     let fs = findings(&c, &proposal(MaintainConfidentiality, &[], &[]));
     let f = fs.iter().find(|f| f.code == "mandatory-report").unwrap();
-    assert_eq!((f.severity, f.citation.as_str()), (Severity::Error, "N.Y. Mental Hygiene Law 9.46(b)"));
+    assert_eq!(
+        (f.severity, f.citation.as_str()),
+        (Severity::Error, "N.Y. Mental Hygiene Law 9.46(b)")
+    );
     // Not found likely to cause serious harm: no mandate.
     let remote = with(&c, |c| c.harm_evaluation.likelihood = Likelihood::Possible);
     assert!(!holds(&remote, "required-by-law", None));
@@ -165,7 +202,11 @@ fn new_yorks_mandated_report_is_required_by_law() {
     let ohio = with(&c, |c| c.jurisdiction = "US-OH".into());
     let a = advice_on(&ohio, "2026-06-15");
     assert_eq!(a.recommended.outcome, MaintainConfidentiality);
-    let u = a.findings.iter().find(|f| f.code == "state-law-unchecked").unwrap();
+    let u = a
+        .findings
+        .iter()
+        .find(|f| f.code == "state-law-unchecked")
+        .unwrap();
     assert!(u.message.contains("mandated reports"), "{u:?}");
 }
 
@@ -179,7 +220,10 @@ fn an_imminent_threat_in_new_york_is_warned_and_reported() {
     action(&a, "mandated-report");
     // A warning alone still owes the report.
     let fs = findings(&c, &proposal(WarnAndProtect, &["serious-threat"], &[]));
-    assert!(!codes_of(&fs).contains(&"mandatory-report"), "the warning outcome is not faulted");
+    assert!(
+        !codes_of(&fs).contains(&"mandatory-report"),
+        "the warning outcome is not faulted"
+    );
     let fs = findings(&c, &proposal(MaintainConfidentiality, &[], &[]));
     assert!(codes_of(&fs).contains(&"mandatory-report"));
 }
@@ -190,17 +234,29 @@ fn an_imminent_threat_in_new_york_is_warned_and_reported() {
 fn search_and_retrieval_is_never_charged_and_the_fee_is_told_in_advance() {
     let c = worked("access-facts", "R35-fee-search");
     let a = advice_on(&c, "2026-06-06");
-    let f = a.findings.iter().find(|f| f.code == "fee-not-permitted").unwrap();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.code == "fee-not-permitted")
+        .unwrap();
     assert_eq!(f.severity, Severity::Error);
-    assert!(f.message.contains("search_and_retrieval") && f.message.contains("$25.00"), "{f:?}");
+    assert!(
+        f.message.contains("search_and_retrieval") && f.message.contains("$25.00"),
+        "{f:?}"
+    );
     assert!(f.citation.starts_with("45 CFR 164.524(c)(4)"));
-    let w = a.findings.iter().find(|f| f.code == "fee-not-disclosed-in-advance").unwrap();
+    let w = a
+        .findings
+        .iter()
+        .find(|f| f.code == "fee-not-disclosed-in-advance")
+        .unwrap();
     assert_eq!(w.severity, Severity::Warning);
     assert!(w.message.contains("$40.50"), "{w:?}");
     // The mirror: labour, supplies and postage, told in advance.
     let fixed = with(&c, |c| {
         let fee = req(c).fee.as_mut().unwrap();
-        fee.items.retain(|i| i.item != FeeItemKind::SearchAndRetrieval);
+        fee.items
+            .retain(|i| i.item != FeeItemKind::SearchAndRetrieval);
         fee.told_in_advance = true;
     });
     let found = codes_of(&advice_on(&fixed, "2026-06-06").findings).join(" ");
@@ -214,7 +270,9 @@ fn search_and_retrieval_is_never_charged_and_the_fee_is_told_in_advance() {
         })
     });
     assert!(codes_of(&advice_on(&summary, "2026-06-06").findings).contains(&"fee-not-permitted"));
-    let agreed = with(&summary, |c| req(c).form.as_mut().unwrap().summary_agreed = true);
+    let agreed = with(&summary, |c| {
+        req(c).form.as_mut().unwrap().summary_agreed = true
+    });
     assert!(!codes_of(&advice_on(&agreed, "2026-06-06").findings).contains(&"fee-not-permitted"));
 }
 
@@ -223,7 +281,10 @@ fn a_flat_fee_above_six_fifty_for_an_electronic_copy() {
     let c = worked("access-facts", "R35-flat-fee");
     let fs = advice_on(&c, "2026-06-06").findings;
     let f = fs.iter().find(|f| f.code == "fee-not-permitted").unwrap();
-    assert!(f.message.contains("$25.00") && f.message.contains("$6.50"), "{f:?}");
+    assert!(
+        f.message.contains("$25.00") && f.message.contains("$6.50"),
+        "{f:?}"
+    );
     let capped = with(&c, |c| req(c).fee.as_mut().unwrap().items[0].amount = 6.5);
     assert!(!codes_of(&advice_on(&capped, "2026-06-06").findings).contains(&"fee-not-permitted"));
 }
@@ -245,19 +306,39 @@ fn a_patients_direction_to_a_third_party_is_not_fee_capped() {
 fn the_form_and_format_asked_for_when_readily_producible() {
     let c = worked("access-facts", "R35-form");
     let a = advice_on(&c, "2026-06-06");
-    let f = a.findings.iter().find(|f| f.code == "form-format-not-provided").unwrap();
-    assert_eq!((f.severity, f.citation.as_str()), (Severity::Error, "45 CFR 164.524(c)(2)"));
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.code == "form-format-not-provided")
+        .unwrap();
+    assert_eq!(
+        (f.severity, f.citation.as_str()),
+        (Severity::Error, "45 CFR 164.524(c)(2)")
+    );
     assert!(f.message.contains("(c)(2)(i)"), "{f:?}");
     assert!(action(&a, "release").text.contains("PDF by secure email"));
     // Not readily producible: an electronic record still goes in an electronic form.
-    let hard = with(&c, |c| req(c).form.as_mut().unwrap().readily_producible = false);
+    let hard = with(&c, |c| {
+        req(c).form.as_mut().unwrap().readily_producible = false
+    });
     let f = advice_on(&hard, "2026-06-06").findings;
-    assert!(f.iter().any(|f| f.code == "form-format-not-provided" && f.message.contains("(c)(2)(ii)")));
-    let agreed = with(&hard, |c| req(c).form.as_mut().unwrap().offered = Some(AccessForm::ElectronicCopy));
-    assert!(!codes_of(&advice_on(&agreed, "2026-06-06").findings).contains(&"form-format-not-provided"));
+    assert!(
+        f.iter()
+            .any(|f| f.code == "form-format-not-provided" && f.message.contains("(c)(2)(ii)"))
+    );
+    let agreed = with(&hard, |c| {
+        req(c).form.as_mut().unwrap().offered = Some(AccessForm::ElectronicCopy)
+    });
+    assert!(
+        !codes_of(&advice_on(&agreed, "2026-06-06").findings).contains(&"form-format-not-provided")
+    );
     // Paper records that cannot be scanned readily: a readable paper copy is lawful.
-    let paper = with(&hard, |c| req(c).form.as_mut().unwrap().maintained_electronically = false);
-    assert!(!codes_of(&advice_on(&paper, "2026-06-06").findings).contains(&"form-format-not-provided"));
+    let paper = with(&hard, |c| {
+        req(c).form.as_mut().unwrap().maintained_electronically = false
+    });
+    assert!(
+        !codes_of(&advice_on(&paper, "2026-06-06").findings).contains(&"form-format-not-provided")
+    );
 }
 
 // ---- Class 4: state periods, who may access, the state's own review -------------------
@@ -267,15 +348,28 @@ fn texas_gives_15_business_days_for_an_electronic_record_asked_for_electronicall
     let c = worked("cases", "R36-TX-electronic");
     let a = advice_on(&c, "2026-06-08");
     assert_eq!(a.deadline.due, Some(day("2026-06-26")));
-    assert_eq!((a.deadline.access_days, a.deadline.day_unit), (Some(15), "business"));
-    assert!(a.deadline.citation.starts_with("Tex. Health & Safety Code 181.102(a)"));
+    assert_eq!(
+        (a.deadline.access_days, a.deadline.day_unit),
+        (Some(15), "business")
+    );
+    assert!(
+        a.deadline
+            .citation
+            .starts_with("Tex. Health & Safety Code 181.102(a)")
+    );
     assert!(!codes_of(&a.findings).contains(&"state-law-unchecked"));
     // A paper copy: 181.102 does not apply; the federal 30 days, and the warning names
     // what was read but not confirmed.
-    let paper = with(&c, |c| req(c).form.as_mut().unwrap().requested = AccessForm::PaperCopy);
+    let paper = with(&c, |c| {
+        req(c).form.as_mut().unwrap().requested = AccessForm::PaperCopy
+    });
     let a = advice_on(&paper, "2026-06-08");
     assert_eq!(a.deadline.due, Some(day("2026-07-05")));
-    let u = a.findings.iter().find(|f| f.code == "state-law-unchecked").unwrap();
+    let u = a
+        .findings
+        .iter()
+        .find(|f| f.code == "state-law-unchecked")
+        .unwrap();
     assert!(u.message.contains("611.008"), "{u:?}");
 }
 
@@ -286,8 +380,16 @@ fn texas_names_its_own_review_of_a_denial() {
     assert_eq!(a.recommended.outcome, ReleasePartial);
     let n = a.notice.iter().find(|n| n.code == "state_review").unwrap();
     assert_eq!(n.citation, "Tex. Health & Safety Code 611.0045(c), (e)");
-    assert!(n.text.contains("another professional whom the patient selects"), "{n:?}");
-    assert!(action(&a, "state-review").text.starts_with("Tell the requester of Texas's own review"));
+    assert!(
+        n.text
+            .contains("another professional whom the patient selects"),
+        "{n:?}"
+    );
+    assert!(
+        action(&a, "state-review")
+            .text
+            .starts_with("Tell the requester of Texas's own review")
+    );
     // A full release has no denial notice and no state review to name.
     let fine = with(&c, |c| c.harm_evaluation.records.clear());
     assert!(advice_on(&fine, "2026-06-09").notice.is_empty());
@@ -302,7 +404,9 @@ fn new_york_inspection_in_ten_days_and_the_review_committee() {
     let n = a.notice.iter().find(|n| n.code == "state_review").unwrap();
     assert!(n.citation.contains("33.16(c)(4)") && n.text.contains("access review committee"));
     // Copies: no shorter New York period, and New York was researched (no warning).
-    let copy = with(&c, |c| req(c).form.as_mut().unwrap().requested = AccessForm::PaperCopy);
+    let copy = with(&c, |c| {
+        req(c).form.as_mut().unwrap().requested = AccessForm::PaperCopy
+    });
     let a = advice_on(&copy, "2026-06-09");
     assert_eq!(a.deadline.due, Some(day("2026-07-08")));
     assert!(!codes_of(&a.findings).contains(&"state-law-unchecked"));
@@ -315,7 +419,10 @@ fn an_illinois_minor_of_12_or_more_can_stop_a_parents_access() {
     assert_eq!(a.recommended.outcome, Deny);
     assert!(errors(&a.findings).is_empty(), "{:#?}", a.findings);
     let r = action(&a, "state-review");
-    assert!(r.text.contains("petition a court") && r.citation == "740 ILCS 110/4(a)(3)", "{r:?}");
+    assert!(
+        r.text.contains("petition a court") && r.citation == "740 ILCS 110/4(a)(3)",
+        "{r:?}"
+    );
     assert!(action(&a, "minor-objection").text.contains("diagnosis"));
     // The mirror: releasing to the father anyway is refused.
     let fs = findings(&c, &proposal(ReleaseFull, &["right-of-access"], &[]));
@@ -324,9 +431,15 @@ fn an_illinois_minor_of_12_or_more_can_stop_a_parents_access() {
     assert!(f[0].citation.contains("164.502(g)(3)(ii)(B)"));
     // No objection, or a child under 12: the parent has access.
     let no = with(&c, |c| req(c).patient_objects = false);
-    assert_eq!(advice_on(&no, "2026-06-18").recommended.outcome, ReleaseFull);
+    assert_eq!(
+        advice_on(&no, "2026-06-18").recommended.outcome,
+        ReleaseFull
+    );
     let young = with(&c, |c| c.patient.age = 11);
-    assert_eq!(advice_on(&young, "2026-06-18").recommended.outcome, ReleaseFull);
+    assert_eq!(
+        advice_on(&young, "2026-06-18").recommended.outcome,
+        ReleaseFull
+    );
     // New York lets the provider deny (over 12): a release is lawful but not silent.
     let ny = with(&c, |c| {
         c.jurisdiction = "US-NY".into();
@@ -343,7 +456,11 @@ fn florida_and_washington_periods_are_not_guessed() {
     let fl = worked("access-facts", "R36-FL");
     let a = advice_on(&fl, "2026-06-09");
     assert_eq!(a.deadline.due, Some(day("2026-07-08")));
-    let u = a.findings.iter().find(|f| f.code == "state-law-unchecked").unwrap();
+    let u = a
+        .findings
+        .iter()
+        .find(|f| f.code == "state-law-unchecked")
+        .unwrap();
     assert!(u.message.contains("SB 1606"), "{u:?}");
     let wa = with(&fl, |c| c.jurisdiction = "US-WA".into());
     let u = advice_on(&wa, "2026-06-09")
@@ -364,7 +481,10 @@ fn a_planned_release_date_is_judged_like_a_denial() {
     assert_eq!(f.len(), 1, "{:#?}", a.findings);
     assert_eq!(f[0].severity, Severity::Warning);
     assert_eq!(f[0].citation, "45 CFR 171.103; 171.201");
-    assert!(f[0].message.contains("after the due date 2026-07-19"), "{f:?}");
+    assert!(
+        f[0].message.contains("after the due date 2026-07-19"),
+        "{f:?}"
+    );
     assert!(about(&a.findings, "information-blocking-risk", "chart").is_empty());
     // A Preventing Harm ground for the delayed item: the delay is excepted.
     let harm = with(&c, |c| {
@@ -375,7 +495,10 @@ fn a_planned_release_date_is_judged_like_a_denial() {
         h.records = vec!["labs".into()];
     });
     let fs = findings(&harm, &proposal(ReleaseFull, &["right-of-access"], &[]));
-    assert!(about(&fs, "information-blocking-risk", "labs").is_empty(), "{fs:#?}");
+    assert!(
+        about(&fs, "information-blocking-risk", "labs").is_empty(),
+        "{fs:#?}"
+    );
 }
 
 #[test]
@@ -396,8 +519,11 @@ fn the_infeasibility_reply_is_due_in_ten_business_days() {
     assert_eq!(f.citation, "45 CFR 171.204(b)");
     // Sent on the last day: none; a day after: a risk.
     for (sent, risk) in [("2026-07-06", false), ("2026-07-07", true)] {
-        let c = with(&c, |c| req(c).infeasible.as_mut().unwrap().reply_sent = Some(day(sent)));
-        let found = codes_of(&advice_on(&c, "2026-07-08").findings).contains(&"information-blocking-risk");
+        let c = with(&c, |c| {
+            req(c).infeasible.as_mut().unwrap().reply_sent = Some(day(sent))
+        });
+        let found =
+            codes_of(&advice_on(&c, "2026-07-08").findings).contains(&"information-blocking-risk");
         assert_eq!(found, risk, "{sent}");
     }
 }

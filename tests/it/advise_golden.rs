@@ -84,7 +84,11 @@ fn access_facts_fixtures_match_the_advisor() {
     let set = load(Path::new("tests/fixtures/advisor/access-facts"));
     let (bad, checked) = mismatches(&set);
     assert!(checked >= 7, "only {checked} fixtures found");
-    assert!(bad.is_empty(), "fixtures that disagree:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "fixtures that disagree:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]

@@ -48,7 +48,10 @@ pub fn about<'a>(fs: &'a [Finding], code: &str, id: &str) -> Vec<&'a Finding> {
 }
 
 fn action<'a>(a: &'a Advice, code: &str) -> Vec<&'a casebench::rules::Action> {
-    a.required_actions.iter().filter(|x| x.code == code).collect()
+    a.required_actions
+        .iter()
+        .filter(|x| x.code == code)
+        .collect()
 }
 
 fn with(c: &Case, f: impl FnOnce(&mut Case)) -> Case {
@@ -69,7 +72,10 @@ fn a_warrant_never_reaches_part2_records_at_a_general_hospital() {
     // The action names the 2.65 order (to investigate or prosecute the patient).
     let p2 = action(&a, "part2-records");
     assert_eq!(p2.len(), 1, "{p2:#?}");
-    assert!(p2[0].text.contains("otp_summary") && p2[0].text.contains("2.65"), "{p2:#?}");
+    assert!(
+        p2[0].text.contains("otp_summary") && p2[0].text.contains("2.65"),
+        "{p2:#?}"
+    );
     assert!(p2[0].citation.contains("2.65") && p2[0].citation.contains("2.12(d)"));
     // The ground is valid although the holder is not a program (the old error).
     let withhold = proposal(
@@ -84,14 +90,21 @@ fn a_warrant_never_reaches_part2_records_at_a_general_hospital() {
     assert_eq!(f.len(), 1, "{fs:#?}");
     assert_eq!(f[0].severity, Severity::Error);
     assert!(f[0].citation.contains("2.65"), "{f:?}");
-    assert!(f[0].message.contains("a warrant or a subpoena alone never suffices"));
+    assert!(
+        f[0].message
+            .contains("a warrant or a subpoena alone never suffices")
+    );
     assert!(about(&fs, "part2-restriction", "ed_chart").is_empty());
     // A 2.65 order (with process) lets it go.
-    let ordered = with(&c, |c| req(c).instrument.part2_order = Some(Part2OrderSection::S2_65));
+    let ordered = with(&c, |c| {
+        req(c).instrument.part2_order = Some(Part2OrderSection::S2_65)
+    });
     let fs = findings(&ordered, &proposal(ReleaseFull, &["law-enforcement"], &[]));
     assert!(errors(&fs).is_empty(), "{fs:#?}");
     // A 2.64 order is the wrong one for a prosecution of the patient.
-    let wrong = with(&c, |c| req(c).instrument.part2_order = Some(Part2OrderSection::S2_64));
+    let wrong = with(&c, |c| {
+        req(c).instrument.part2_order = Some(Part2OrderSection::S2_64)
+    });
     let fs = findings(&wrong, &proposal(ReleaseFull, &["law-enforcement"], &[]));
     assert_eq!(about(&fs, "part2-restriction", "otp_summary").len(), 1);
 }
@@ -102,7 +115,11 @@ fn the_police_are_taken_to_investigate_the_patient_unless_the_case_says_otherwis
         req(c).purpose = None;
     });
     let fs = findings(&c, &proposal(ReleaseFull, &["law-enforcement"], &[]));
-    assert!(about(&fs, "part2-restriction", "otp_summary")[0].citation.contains("2.65"));
+    assert!(
+        about(&fs, "part2-restriction", "otp_summary")[0]
+            .citation
+            .contains("2.65")
+    );
 }
 
 #[test]
@@ -122,11 +139,15 @@ fn each_purpose_names_its_own_part2_order() {
         let a = advice_on(&c, "2026-06-02");
         let p2 = action(&a, "part2-records");
         assert!(
-            p2.iter().any(|x| x.citation.contains(order) && x.text.contains(order)),
+            p2.iter()
+                .any(|x| x.citation.contains(order) && x.text.contains(order)),
             "{purpose:?}: {p2:#?}"
         );
         assert_eq!(
-            a.recommended.withhold.get("otp_summary").map(String::as_str),
+            a.recommended
+                .withhold
+                .get("otp_summary")
+                .map(String::as_str),
             Some("part2-consent-required"),
             "{purpose:?}"
         );
@@ -149,16 +170,28 @@ fn a_tpo_consent_lets_a_covered_entity_redisclose_for_treatment_never_for_procee
     assert_eq!(a.recommended.grounds, ["treatment"]);
     assert!(errors(&a.findings).is_empty(), "{:#?}", a.findings);
     assert_eq!(
-        a.bases.iter().find(|g| g.code == "treatment").map(|g| g.citation.as_str()),
-        Some("45 CFR 164.506(c)(2); 42 CFR 2.31, 2.33(a) (Part 2 records need the patient's written consent)")
+        a.bases
+            .iter()
+            .find(|g| g.code == "treatment")
+            .map(|g| g.citation.as_str()),
+        Some(
+            "45 CFR 164.506(c)(2); 42 CFR 2.31, 2.33(a) (Part 2 records need the patient's written consent)"
+        )
     );
     // Received under a consent for one disclosure only: no HIPAA redisclosure (2.32).
     let other = with(&c, |c| {
-        req(c).records[1].received_from_part2.as_mut().unwrap().consent = Part2ConsentKind::Other;
+        req(c).records[1]
+            .received_from_part2
+            .as_mut()
+            .unwrap()
+            .consent = Part2ConsentKind::Other;
     });
     let a = advice_on(&other, "2026-06-04");
     assert_eq!(
-        a.recommended.withhold.get("otp_summary").map(String::as_str),
+        a.recommended
+            .withhold
+            .get("otp_summary")
+            .map(String::as_str),
         Some("part2-consent-required")
     );
     let fs = findings(&other, &proposal(ReleaseFull, &["treatment"], &[]));
@@ -172,10 +205,18 @@ fn a_tpo_consent_lets_a_covered_entity_redisclose_for_treatment_never_for_procee
         req(c).instrument.judge_signed = true;
         req(c).purpose = Some(RequestPurpose::InvestigateOrProsecutePatient);
     });
-    assert!(holds(&subpoena, "part2-consent-required", Some("otp_summary")));
+    assert!(holds(
+        &subpoena,
+        "part2-consent-required",
+        Some("otp_summary")
+    ));
     // The program's own records never ride on that permission.
     let program = with(&c, |c| c.entity.part2_program = true);
-    assert!(holds(&program, "part2-consent-required", Some("otp_summary")));
+    assert!(holds(
+        &program,
+        "part2-consent-required",
+        Some("otp_summary")
+    ));
 }
 
 #[test]
@@ -184,13 +225,30 @@ fn a_civil_subpoena_with_assurance_still_needs_a_2_64_order_for_part2_records() 
     let a = advice_on(&c, "2026-06-05");
     assert_eq!(a.recommended.outcome, ReleasePartial);
     let p2 = action(&a, "part2-records");
-    assert!(p2[0].text.contains("2.64") && p2[0].citation.contains("2.64"), "{p2:#?}");
-    let fs = findings(&c, &proposal(ReleaseFull, &["subpoena-with-assurance"], &[]));
-    assert!(about(&fs, "part2-restriction", "detox_records")[0].citation.contains("2.64"));
+    assert!(
+        p2[0].text.contains("2.64") && p2[0].citation.contains("2.64"),
+        "{p2:#?}"
+    );
+    let fs = findings(
+        &c,
+        &proposal(ReleaseFull, &["subpoena-with-assurance"], &[]),
+    );
+    assert!(
+        about(&fs, "part2-restriction", "detox_records")[0]
+            .citation
+            .contains("2.64")
+    );
     // With a 2.64 order the records go (the subpoena compels, 2.61).
     let ordered = with(&c, |c| req(c).instrument.part2_court_order = true);
-    assert!(!holds(&ordered, "part2-consent-required", Some("detox_records")));
-    let fs = findings(&ordered, &proposal(ReleaseFull, &["subpoena-with-assurance"], &[]));
+    assert!(!holds(
+        &ordered,
+        "part2-consent-required",
+        Some("detox_records")
+    ));
+    let fs = findings(
+        &ordered,
+        &proposal(ReleaseFull, &["subpoena-with-assurance"], &[]),
+    );
     assert!(errors(&fs).is_empty(), "{fs:#?}");
     // Not a Part 2 record at all: the ground is refused as a reason to withhold.
     let plain = with(&c, |c| {
@@ -227,7 +285,10 @@ fn sud_counseling_notes_need_their_own_consent() {
     assert!(about(&fs, "part2-restriction", "program_records").is_empty());
     // Their own separate consent covers them.
     let separate = with(&c, |c| req(c).instrument.covers_sud_counseling_notes = true);
-    let fs = findings(&separate, &proposal(ReleaseFull, &["patient-authorization"], &[]));
+    let fs = findings(
+        &separate,
+        &proposal(ReleaseFull, &["patient-authorization"], &[]),
+    );
     assert!(errors(&fs).is_empty(), "{fs:#?}");
     // One consent joining them with the program records is compound: defective.
     let compound = with(&c, |c| {
@@ -249,10 +310,18 @@ fn a_valid_authorization_that_does_not_cover_the_notes_is_not_defective() {
     let a = advice_on(&c, "2026-06-09");
     assert_eq!(a.recommended.outcome, ReleasePartial);
     assert!(errors(&a.findings).is_empty(), "{:#?}", a.findings);
-    let g = Rulebook::builtin().ground("not-covered-by-instrument").unwrap();
-    assert_eq!(g.citation, "45 CFR 164.508(a)(1), (c)(1)(i); 42 CFR 2.31(a)(3)");
+    let g = Rulebook::builtin()
+        .ground("not-covered-by-instrument")
+        .unwrap();
+    assert_eq!(
+        g.citation,
+        "45 CFR 164.508(a)(1), (c)(1)(i); 42 CFR 2.31(a)(3)"
+    );
     // The old wrong answer - return the whole authorization as defective - is refused.
-    let fs = findings(&c, &proposal(RequestInformation, &["authorization-defective"], &[]));
+    let fs = findings(
+        &c,
+        &proposal(RequestInformation, &["authorization-defective"], &[]),
+    );
     assert!(
         fs.iter()
             .any(|f| f.code == "invalid-ground" && f.message.contains("authorization-defective")),
@@ -292,14 +361,20 @@ fn covers_lists_what_the_instrument_covers_apart_from_what_is_asked() {
         ),
     );
     assert!(
-        fs.iter().any(|f| f.code == "invalid-ground" && f.message.contains("`chart`")),
+        fs.iter()
+            .any(|f| f.code == "invalid-ground" && f.message.contains("`chart`")),
         "{fs:#?}"
     );
     // A category in the list covers every item of it.
     let by_category = with(&c, |c| {
         req(c).instrument.covers = Some(vec!["chart".into(), "billing".into(), "lab".into()]);
     });
-    assert!(advice_on(&by_category, "2026-06-10").recommended.withhold.is_empty());
+    assert!(
+        advice_on(&by_category, "2026-06-10")
+            .recommended
+            .withhold
+            .is_empty()
+    );
 }
 
 #[test]
@@ -309,7 +384,10 @@ fn a_compound_authorization_is_defective_and_nothing_goes_on_it() {
     assert_eq!(a.recommended.outcome, RequestInformation);
     let x = action(&a, "request-information");
     assert!(x[0].text.contains("joins psychotherapy notes"), "{x:#?}");
-    assert!(x[0].citation.contains("164.508(b)(2), (b)(3)(ii)"), "{x:#?}");
+    assert!(
+        x[0].citation.contains("164.508(b)(2), (b)(3)(ii)"),
+        "{x:#?}"
+    );
     // Releasing the chart on it anyway: no basis holds (164.502(a)).
     let fs = findings(
         &c,
@@ -319,7 +397,11 @@ fn a_compound_authorization_is_defective_and_nothing_goes_on_it() {
             &[("notes", "psychotherapy-notes")],
         ),
     );
-    assert_eq!(about(&fs, "release-not-permitted", "chart").len(), 1, "{fs:#?}");
+    assert_eq!(
+        about(&fs, "release-not-permitted", "chart").len(),
+        1,
+        "{fs:#?}"
+    );
     // "Excluding psychotherapy notes" is not joining them.
     let excluded = with(&c, |c| {
         req(c).instrument.scope = Some("all records, excluding psychotherapy notes".into());
