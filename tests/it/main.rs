@@ -20,6 +20,7 @@ mod audit_figures;
 mod audit_log;
 mod check_hostile;
 mod check_schema_additions;
+mod check_third_round;
 mod check_validation;
 mod cli_completions_man;
 mod deadline_one;
