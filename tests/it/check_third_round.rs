@@ -83,7 +83,11 @@ fn every_new_field_loads() {
     );
     assert_valid(&access_facts);
     let disclosure = edit(
-        &edit(&concern_base(), "type: threat_to_others", "type: business_associate"),
+        &edit(
+            &concern_base(),
+            "type: threat_to_others",
+            "type: business_associate",
+        ),
         "  statement:",
         "  recipient: qualified_service_organization\n  agreement: true\n  part2_records: true\n  part2_consent: false\n  statement:",
     );
@@ -93,7 +97,11 @@ fn every_new_field_loads() {
 #[test]
 fn misspelt_new_keys_and_values_are_errors_with_a_hint() {
     assert_problem(
-        &edit(&authorization(), INSTRUMENT, &format!("{INSTRUMENT}    cover: [chart]\n")),
+        &edit(
+            &authorization(),
+            INSTRUMENT,
+            &format!("{INSTRUMENT}    cover: [chart]\n"),
+        ),
         "unknown key `cover` (did you mean `covers`?)",
     );
     assert_problem(
@@ -105,7 +113,11 @@ fn misspelt_new_keys_and_values_are_errors_with_a_hint() {
         "(did you mean `sud_counseling_notes`?)",
     );
     assert_problem(
-        &edit(&concern_base(), "type: threat_to_others", "type: required_by_lw"),
+        &edit(
+            &concern_base(),
+            "type: threat_to_others",
+            "type: required_by_lw",
+        ),
         "(did you mean `required_by_law`?)",
     );
 }
@@ -126,11 +138,19 @@ fn covers_names_record_ids_or_categories() {
     // Coverage belongs to an authorization, a direction or legal process, not to the
     // patient's own request.
     assert_problem(
-        &edit(&base(), INSTRUMENT, &format!("{INSTRUMENT}    covers: [chart]\n")),
+        &edit(
+            &base(),
+            INSTRUMENT,
+            &format!("{INSTRUMENT}    covers: [chart]\n"),
+        ),
         "`covers` says what an authorization, a patient's direction, an order, a subpoena, a warrant or an administrative request covers; the instrument is `written_request`",
     );
     assert_problem(
-        &edit(&authorization(), INSTRUMENT, &format!("{INSTRUMENT}    covers: []\n")),
+        &edit(
+            &authorization(),
+            INSTRUMENT,
+            &format!("{INSTRUMENT}    covers: []\n"),
+        ),
         "`covers` is empty",
     );
 }
@@ -138,11 +158,19 @@ fn covers_names_record_ids_or_categories() {
 #[test]
 fn part2_facts_are_where_they_belong() {
     assert_problem(
-        &edit(&base(), INSTRUMENT, &format!("{INSTRUMENT}    part2_order: \"2.65\"\n")),
+        &edit(
+            &base(),
+            INSTRUMENT,
+            &format!("{INSTRUMENT}    part2_order: \"2.65\"\n"),
+        ),
         "`part2_order` is the section of 42 CFR Part 2 a court order was made under",
     );
     assert_problem(
-        &edit(&base(), INSTRUMENT, &format!("{INSTRUMENT}    part2_order: \"2.68\"\n")),
+        &edit(
+            &base(),
+            INSTRUMENT,
+            &format!("{INSTRUMENT}    part2_order: \"2.68\"\n"),
+        ),
         "unknown",
     );
     assert_problem(
@@ -243,7 +271,11 @@ fn disclosure_facts_are_checked() {
     );
     assert_problem(
         &edit(
-            &edit(&concern_base(), "type: threat_to_others", "type: business_associate"),
+            &edit(
+                &concern_base(),
+                "type: threat_to_others",
+                "type: business_associate",
+            ),
             "  statement:",
             "  recipient: family\n  agreement: true\n  statement:",
         ),
