@@ -15,6 +15,9 @@ use crate::case::model::{
 };
 
 pub use super::vocabulary::{FACTS, FactSpec, FactType, Value, did_you_mean};
+use super::wording::{
+    category_named, has_blanket, item_names, scope_names, scope_reaches_other_records, separates,
+};
 
 /// Facts that come from other cases of the directory, not from this case's file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -491,64 +494,6 @@ impl FactView<'_> {
     }
 }
 
-/// The words that name an item in an instrument's wording: its id, the first three words
-/// of its description, its category and the common names for it.
-fn item_names(rec: &RecordItem) -> Vec<String> {
-    let description = normalize(&rec.description);
-    let lead: Vec<&str> = description.split(' ').take(3).collect();
-    let mut names = vec![
-        normalize(&rec.id),
-        lead.join(" "),
-        normalize(&snake(&rec.category)),
-    ];
-    names.extend(category_names(rec.category).iter().map(|n| n.to_string()));
-    names
-}
-
-const BLANKET: &[&str] = &[
-    "all records",
-    "entire record",
-    "complete record",
-    "whole record",
-    "all medical records",
-];
-
-fn has_blanket(scope: &str) -> bool {
-    scope_names(
-        scope,
-        &BLANKET.iter().map(|b| b.to_string()).collect::<Vec<_>>(),
-    )
-}
-
-/// Does the scope reach records other than separately kept notes ("all records", "mental
-/// health records"...)?
-fn scope_reaches_other_records(scope: &str) -> bool {
-    let mut names: Vec<String> = BLANKET.iter().map(|b| b.to_string()).collect();
-    for c in [
-        RecordCategory::Chart,
-        RecordCategory::Billing,
-        RecordCategory::Lab,
-        RecordCategory::SudProgram,
-    ] {
-        names.extend(category_names(c).iter().map(|n| n.to_string()));
-    }
-    names.push("records".into());
-    scope_names(scope, &names)
-}
-
-fn category_named(name: &str) -> Option<RecordCategory> {
-    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
-}
-
-/// Notes that need their own authorization or consent, by category alone (a
-/// psychotherapy-notes entry of a `covers` list is taken as kept separately).
-fn separates(c: RecordCategory) -> bool {
-    matches!(
-        c,
-        RecordCategory::PsychotherapyNotes | RecordCategory::SudCounselingNotes
-    )
-}
-
 fn purpose_name(p: RequestPurpose) -> &'static str {
     match p {
         RequestPurpose::Treatment => "treatment",
@@ -557,80 +502,4 @@ fn purpose_name(p: RequestPurpose) -> &'static str {
         RequestPurpose::InvestigateProgram => "investigate_program",
         RequestPurpose::Other => "other",
     }
-}
-
-/// Words that, earlier in the same clause, exclude what follows ("all records excluding
-/// psychotherapy notes").
-const EXCLUDING: &[&str] = &[
-    "excluding",
-    "except",
-    "excepting",
-    "not",
-    "no",
-    "without",
-    "other than",
-];
-
-/// Does `scope` name one of `names` (as whole words) in a clause where no excluding word
-/// comes before it? Clauses are split at `,` `;` `.` `:` and brackets.
-fn scope_names(scope: &str, names: &[String]) -> bool {
-    scope
-        .split([',', ';', '.', ':', '(', ')'])
-        .map(normalize)
-        .any(|clause| {
-            names.iter().any(|n| match find_words(&clause, n) {
-                Some(at) => {
-                    let before = &clause[..at];
-                    !EXCLUDING.iter().any(|x| contains_words(before, x))
-                }
-                None => false,
-            })
-        })
-}
-
-/// The byte position of `needle` as whole words in `hay`, if there.
-fn find_words(hay: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
-        return None;
-    }
-    let padded = format!(" {hay} ");
-    padded.find(&format!(" {needle} "))
-}
-
-/// Common names for a category in an order's or request's wording.
-fn category_names(c: RecordCategory) -> &'static [&'static str] {
-    match c {
-        RecordCategory::Chart => &[
-            "mental health",
-            "psychiatric",
-            "medical record",
-            "medical records",
-            "treatment records",
-            "health records",
-        ],
-        RecordCategory::PsychotherapyNotes => &["psychotherapy notes", "process notes"],
-        RecordCategory::SudProgram => &["substance use", "sud", "addiction", "opioid treatment"],
-        RecordCategory::SudCounselingNotes => &["counseling notes", "sud counseling notes"],
-        RecordCategory::Billing => &["billing", "bills", "invoices"],
-        RecordCategory::Lab => &["lab", "laboratory", "test results"],
-        _ => &[],
-    }
-}
-
-fn normalize(s: &str) -> String {
-    let lowered: String = s
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect();
-    lowered.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn contains_words(hay: &str, needle: &str) -> bool {
-    !needle.is_empty() && format!(" {hay} ").contains(&format!(" {needle} "))
 }

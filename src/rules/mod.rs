@@ -23,6 +23,7 @@ mod recommendation;
 pub mod references;
 mod release_checks;
 pub mod vocabulary;
+mod wording;
 
 use std::path::Path;
 use std::sync::OnceLock;
