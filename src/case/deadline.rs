@@ -419,6 +419,20 @@ mod tests {
         assert_eq!(dl.extension_problem, Some(ExtensionProblem::TooLong));
     }
 
+    /// 171.204(b): 10 business days from the day after receipt; weekends skipped,
+    /// holidays counted (so the date is never later than the rule's).
+    #[test]
+    fn the_infeasibility_reply_counts_business_days_and_holidays() {
+        // Monday 2026-06-22 -> Monday 2026-07-06 (Friday 07-03, a federal holiday observed,
+        // is counted).
+        assert_eq!(infeasibility_reply_due(d("2026-06-22")), d("2026-07-06"));
+        // Friday 2026-11-20 -> Friday 2026-12-04: Thanksgiving (11-26) and the day after
+        // are counted as business days.
+        assert_eq!(infeasibility_reply_due(d("2026-11-20")), d("2026-12-04"));
+        // A Saturday receipt counts from Monday.
+        assert_eq!(infeasibility_reply_due(d("2026-06-20")), d("2026-07-03"));
+    }
+
     #[test]
     fn a_state_period_longer_than_thirty_calendar_days_loses() {
         // 25 business days from 2026-03-02 end on 04-06, after the federal 04-01.

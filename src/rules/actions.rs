@@ -40,6 +40,17 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
         .and_then(|g| eng.rb.ground(g))
         .filter(|g| g.kind == super::model::GroundKind::Disclosure);
     let concern_kind = case.concern.as_ref().map(|c| c.kind);
+    // RULEBOOK R36: each overlay says who may see the records under the state's own law.
+    if own && let Some(who) = &eng.state.access_who {
+        out.push(act(
+            "state-who",
+            format!(
+                "Under {} law, who may see the records: {}",
+                eng.state.name, who.describe
+            ),
+            &who.citation,
+        ));
+    }
     if matches!(rec.outcome, Outcome::ReleaseFull | Outcome::ReleasePartial)
         && concern_kind.is_some()
     {

@@ -92,6 +92,9 @@ pub struct StateInfo {
     pub duty_to_warn: &'static str,
     pub warn_recipients: Vec<&'static str>,
     pub citation: Option<String>,
+    /// Who may see the records under the state's own law (RULEBOOK R36).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_who: Option<String>,
 }
 
 /// Everything the advisor says about a case.
@@ -306,6 +309,11 @@ impl<'a> Engine<'a> {
             duty_to_warn: self.state.duty_category(),
             warn_recipients: self.state.recipients().iter().map(|r| r.as_str()).collect(),
             citation: self.state.duty_to_warn.as_ref().map(|d| d.citation.clone()),
+            access_who: self
+                .state
+                .access_who
+                .as_ref()
+                .map(|w| format!("{} [{}]", w.describe, w.citation)),
         }
     }
 }

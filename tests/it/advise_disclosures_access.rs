@@ -358,6 +358,17 @@ fn texas_gives_15_business_days_for_an_electronic_record_asked_for_electronicall
             .starts_with("Tex. Health & Safety Code 181.102(a)")
     );
     assert!(!codes_of(&a.findings).contains(&"state-law-unchecked"));
+    // Who may see the records under Texas law, with its citation.
+    assert_eq!(
+        action(&a, "state-who").citation,
+        "Tex. Health & Safety Code 611.0045(a), (f)"
+    );
+    assert!(
+        a.state
+            .access_who
+            .as_deref()
+            .is_some_and(|w| w.contains("611.0045"))
+    );
     // A paper copy: 181.102 does not apply; the federal 30 days, and the warning names
     // what was read but not confirmed.
     let paper = with(&c, |c| {
