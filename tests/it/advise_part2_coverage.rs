@@ -310,6 +310,18 @@ fn a_valid_authorization_that_does_not_cover_the_notes_is_not_defective() {
     let a = advice_on(&c, "2026-06-09");
     assert_eq!(a.recommended.outcome, ReleasePartial);
     assert!(errors(&a.findings).is_empty(), "{:#?}", a.findings);
+    // Withholding the notes as psychotherapy notes is as lawful: the partial release the
+    // third round saw refused now passes either way.
+    let pn = proposal(
+        ReleasePartial,
+        &["patient-authorization", "psychotherapy-notes"],
+        &[("therapy_notes", "psychotherapy-notes")],
+    );
+    assert!(
+        errors(&findings(&c, &pn)).is_empty(),
+        "{:#?}",
+        findings(&c, &pn)
+    );
     let g = Rulebook::builtin()
         .ground("not-covered-by-instrument")
         .unwrap();
