@@ -25,6 +25,9 @@ pub enum RequestPurpose {
     /// To investigate or prosecute the program or the holder of the records (42 CFR
     /// 2.66, 2.67).
     InvestigateProgram,
+    /// A bona fide medical emergency in which the patient's consent cannot be obtained
+    /// (42 CFR 2.51; under HIPAA, treatment).
+    MedicalEmergency,
     Other,
 }
 

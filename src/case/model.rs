@@ -137,6 +137,10 @@ pub struct Requester {
     /// endangers the patient (164.502(g)(5)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endangerment: Option<Endangerment>,
+    /// A business associate or qualified service organization agreement is in place with
+    /// the requester (164.504(e); 42 CFR 2.11).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub agreement: bool,
 }
 
 /// 164.502(g)(5): the provider may decline to treat a person as personal representative
@@ -181,6 +185,10 @@ pub enum Relationship {
     Family,
     Employer,
     Provider,
+    /// A business associate of the clinic (164.502(e)), asking under its agreement.
+    BusinessAssociate,
+    /// A qualified service organization of a Part 2 program (42 CFR 2.11, 2.12(c)(4)).
+    QualifiedServiceOrganization,
     Court,
     LawEnforcement,
     GovernmentAgency,

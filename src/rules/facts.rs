@@ -103,6 +103,7 @@ impl FactView<'_> {
             "requester.endangerment_documented" => {
                 Bool(req.is_some_and(|r| r.requester.endangerment.is_some()))
             }
+            "requester.agreement" => Bool(req.is_some_and(|r| r.requester.agreement)),
             "requester.declined_as_representative" => Bool(req.is_some_and(|r| {
                 r.requester
                     .endangerment
@@ -500,6 +501,7 @@ fn purpose_name(p: RequestPurpose) -> &'static str {
         RequestPurpose::Proceeding => "proceeding",
         RequestPurpose::InvestigateOrProsecutePatient => "investigate_or_prosecute_patient",
         RequestPurpose::InvestigateProgram => "investigate_program",
+        RequestPurpose::MedicalEmergency => "medical_emergency",
         RequestPurpose::Other => "other",
     }
 }

@@ -83,6 +83,8 @@ const RELATIONSHIPS: &[&str] = &[
     "family",
     "employer",
     "provider",
+    "business_associate",
+    "qualified_service_organization",
     "court",
     "law_enforcement",
     "government_agency",
@@ -131,6 +133,7 @@ const PURPOSES: &[&str] = &[
     "proceeding",
     "investigate_or_prosecute_patient",
     "investigate_program",
+    "medical_emergency",
     "other",
 ];
 const FORMS: &[&str] = &[
@@ -282,6 +285,11 @@ pub const FACTS: &[FactSpec] = &[
         "requester.declined_as_representative",
         FactType::Bool,
         "that belief plus the professional judgment that treating the requester as representative is not in the patient's best interest (164.502(g)(5))"
+    ),
+    fact!(
+        "requester.agreement",
+        FactType::Bool,
+        "a business associate or qualified service organization agreement is in place with the requester"
     ),
     fact!(
         "request.purpose",

@@ -538,3 +538,49 @@ fn the_infeasibility_reply_is_due_in_ten_business_days() {
         assert_eq!(found, risk, "{sent}");
     }
 }
+
+/// The same disclosures, asked for: a business associate or QSO under its agreement and
+/// a provider in a medical emergency are not third parties to refuse (RULEBOOK R34).
+#[test]
+fn a_business_associate_or_an_emergency_asking_is_not_refused() {
+    let ba = access(|c| {
+        req(c).requester.relationship = Relationship::BusinessAssociate;
+        req(c).requester.agreement = true;
+        req(c).records.push(item("otp", RecordCategory::SudProgram));
+    });
+    assert!(!holds(&ba, "no-valid-authorization", None));
+    let a = advice_on(&ba, "2026-03-03");
+    assert_eq!(a.recommended.grounds[0], "business-associate");
+    // Psychotherapy notes never; Part 2 records only to a QSO (2.12(c)(4)).
+    assert_eq!(
+        a.recommended.withhold.get("notes").map(String::as_str),
+        Some("psychotherapy-notes")
+    );
+    assert_eq!(
+        a.recommended.withhold.get("otp").map(String::as_str),
+        Some("part2-consent-required")
+    );
+    let qso = with(&ba, |c| {
+        req(c).requester.relationship = Relationship::QualifiedServiceOrganization
+    });
+    assert!(!holds(&qso, "part2-consent-required", Some("otp")));
+    // Without the agreement it is a third party like any other.
+    let none = with(&ba, |c| req(c).requester.agreement = false);
+    assert!(holds(&none, "no-valid-authorization", None));
+    // A provider in a bona fide medical emergency gets the Part 2 record (2.51).
+    let er = with(&ba, |c| {
+        req(c).requester.relationship = Relationship::Provider;
+        req(c).requester.agreement = false;
+        req(c).purpose = Some(RequestPurpose::MedicalEmergency);
+    });
+    let a = advice_on(&er, "2026-03-03");
+    assert_eq!(a.recommended.grounds[0], "medical-emergency");
+    assert!(
+        !a.recommended.withhold.contains_key("otp"),
+        "{:?}",
+        a.recommended
+    );
+    // For treatment, the Part 2 record needs consent (2.31, 2.33).
+    let tx = with(&er, |c| req(c).purpose = Some(RequestPurpose::Treatment));
+    assert!(holds(&tx, "part2-consent-required", Some("otp")));
+}

@@ -282,3 +282,25 @@ fn disclosure_facts_are_checked() {
         "a `business_associate` disclosure goes to a `business_associate` or a `qualified_service_organization`",
     );
 }
+
+#[test]
+fn an_agreement_belongs_to_a_business_associate_or_qso() {
+    let ba = edit(
+        &base(),
+        "relationship: self",
+        "relationship: business_associate",
+    );
+    assert_valid(&edit(
+        &ba,
+        "    identity_verified: true\n",
+        "    identity_verified: true\n    agreement: true\n",
+    ));
+    assert_problem(
+        &edit(
+            &base(),
+            "    identity_verified: true\n",
+            "    identity_verified: true\n    agreement: true\n",
+        ),
+        "`agreement` is a business associate or qualified service organization agreement (164.504(e); 42 CFR 2.11); the requester is `self`",
+    );
+}

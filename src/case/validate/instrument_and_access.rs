@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::Checker;
-use crate::case::model::{Case, Concern, ConcernKind, ConcernRecipient, InstrumentKind, Request};
+use crate::case::model::{
+    Case, Concern, ConcernKind, ConcernRecipient, InstrumentKind, Relationship, Request,
+};
 use crate::rules::vocabulary::{CATEGORIES, did_you_mean};
 use crate::text::sanitize_line;
 use crate::yaml::Seg;
@@ -31,6 +33,20 @@ pub(super) fn check_request(
     today: NaiveDate,
 ) {
     use Seg::{Index, Key};
+    if req.requester.agreement
+        && !matches!(
+            req.requester.relationship,
+            Relationship::BusinessAssociate | Relationship::QualifiedServiceOrganization
+        )
+    {
+        c.at(
+            &[Key("request"), Key("requester"), Key("agreement")],
+            format!(
+                "`agreement` is a business associate or qualified service organization agreement (164.504(e); 42 CFR 2.11); the requester is `{}`, not `business_associate` or `qualified_service_organization`",
+                crate::rules::engine::snake(&req.requester.relationship)
+            ),
+        );
+    }
     let ins = &req.instrument;
     let kind = crate::rules::engine::snake(&ins.kind);
     if let Some(covers) = &ins.covers {
