@@ -121,6 +121,7 @@ impl FactView<'_> {
             })),
             "request.includes_psychotherapy_notes" => Bool(self.includes_psychotherapy_notes()),
             "request.purpose" => Value::s(self.purpose().map_or("none", purpose_name)),
+            "request.purpose_stated" => Bool(req.is_some_and(|r| r.purpose.is_some())),
             "request.legal_process" => Bool(self.legal_process()),
             "request.patient_objects" => Bool(req.is_some_and(|r| r.patient_objects)),
             "request.form" => Value::s(
@@ -335,14 +336,16 @@ impl FactView<'_> {
         )
     }
 
-    /// The section of the Part 2 court order, `none` without one.
+    /// The section of the Part 2 court order: `none` without one, `unspecified` for
+    /// `part2_court_order: true` without `part2_order` (taken as 2.64 where the purpose
+    /// is stated, as fitting it where not: docs/RULES.md).
     fn part2_order(&self) -> &'static str {
         let Some(i) = self.case.request.as_ref().map(|r| &r.instrument) else {
             return "none";
         };
         match i.part2_order {
             Some(s) => s.as_str(),
-            None if i.part2_court_order => "2.64",
+            None if i.part2_court_order => "unspecified",
             None => "none",
         }
     }

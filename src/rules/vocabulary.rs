@@ -143,7 +143,7 @@ const FORMS: &[&str] = &[
     "inspection",
     "summary",
 ];
-const PART2_ORDERS: &[&str] = &["none", "2.64", "2.65", "2.66", "2.67"];
+const PART2_ORDERS: &[&str] = &["none", "unspecified", "2.64", "2.65", "2.66", "2.67"];
 const MANDATED: &[&str] = &["mandatory", "permissive", "none", "unknown"];
 /// The record categories of case files (`record.category`, `instrument.covers`).
 pub const CATEGORIES: &[&str] = &[
@@ -297,6 +297,11 @@ pub const FACTS: &[FactSpec] = &[
         "why the records are asked for (`request.purpose`); law enforcement without a stated purpose: investigate_or_prosecute_patient"
     ),
     fact!(
+        "request.purpose_stated",
+        FactType::Bool,
+        "the case states `request.purpose` (not inferred for law enforcement)"
+    ),
+    fact!(
         "request.legal_process",
         FactType::Bool,
         "a subpoena, court order, warrant or administrative request, a court or law-enforcement requester, or a purpose of a proceeding or an investigation"
@@ -371,7 +376,7 @@ pub const FACTS: &[FactSpec] = &[
     fact!(
         "instrument.part2_order",
         FactType::Enum(PART2_ORDERS),
-        "the section of 42 CFR Part 2 the order was made under (`part2_court_order: true` alone: 2.64; none without an order)"
+        "the section of 42 CFR Part 2 the order was made under; `unspecified` for `part2_court_order: true` without `part2_order`; none without an order"
     ),
     fact!(
         "instrument.covers_sud_counseling_notes",

@@ -122,6 +122,32 @@ fn the_police_are_taken_to_investigate_the_patient_unless_the_case_says_otherwis
     );
 }
 
+/// `part2_court_order: true` without a section: it fits when the case states no purpose
+/// (the schema before `part2_order`), and is a 2.64 order when it states one.
+#[test]
+fn an_order_of_unstated_section() {
+    let base = with(&worked("cases", "R32-hospital-warrant"), |c| {
+        req(c).instrument.part2_court_order = true;
+    });
+    let unstated = with(&base, |c| req(c).purpose = None);
+    assert!(!holds(
+        &unstated,
+        "part2-consent-required",
+        Some("otp_summary")
+    ));
+    assert!(holds(&base, "part2-consent-required", Some("otp_summary")));
+    let proceeding = with(&base, |c| {
+        req(c).requester.relationship = Relationship::Attorney;
+        req(c).instrument.kind = InstrumentKind::Subpoena;
+        req(c).purpose = Some(RequestPurpose::Proceeding);
+    });
+    assert!(!holds(
+        &proceeding,
+        "part2-consent-required",
+        Some("otp_summary")
+    ));
+}
+
 #[test]
 fn each_purpose_names_its_own_part2_order() {
     let base = worked("cases", "R32-hospital-warrant");
