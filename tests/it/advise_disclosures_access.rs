@@ -414,13 +414,20 @@ fn new_york_inspection_in_ten_days_and_the_review_committee() {
     assert!(a.deadline.citation.contains("Mental Hygiene Law 33.16(b)"));
     let n = a.notice.iter().find(|n| n.code == "state_review").unwrap();
     assert!(n.citation.contains("33.16(c)(4)") && n.text.contains("access review committee"));
-    // Copies: no shorter New York period, and New York was researched (no warning).
+    assert!(!codes_of(&a.findings).contains(&"state-law-unchecked"));
+    // Copies: New York's period for them was not confirmed - the federal 30 days, and the
+    // warning says what was read.
     let copy = with(&c, |c| {
         req(c).form.as_mut().unwrap().requested = AccessForm::PaperCopy
     });
     let a = advice_on(&copy, "2026-06-09");
     assert_eq!(a.deadline.due, Some(day("2026-07-08")));
-    assert!(!codes_of(&a.findings).contains(&"state-law-unchecked"));
+    let u = a
+        .findings
+        .iter()
+        .find(|f| f.code == "state-law-unchecked")
+        .unwrap();
+    assert!(u.message.contains("for inspection"), "{u:?}");
 }
 
 #[test]
