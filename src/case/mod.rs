@@ -3,6 +3,7 @@
 mod access;
 mod concern;
 pub mod deadline;
+pub mod describe;
 pub mod load;
 pub mod model;
 mod outcome;

@@ -304,3 +304,31 @@ fn an_agreement_belongs_to_a_business_associate_or_qso() {
         "`agreement` is a business associate or qualified service organization agreement (164.504(e); 42 CFR 2.11); the requester is `self`",
     );
 }
+
+/// The new facts are shown to the reviewer (`show` and the workbench's documentation
+/// pane draw them through one function, `case::describe`).
+#[test]
+fn show_displays_the_new_facts() {
+    let src = edit(
+        &base(),
+        "  records:\n",
+        "  purpose: treatment\n  form: { requested: electronic_copy, format: \"PDF by email\", readily_producible: true, offered: paper_copy }\n  fee: { method: actual, told_in_advance: false, items: [ { item: search_and_retrieval, amount: 25 } ] }\n  planned_release: { on: 2026-04-15, records: [chart] }\n  records:\n",
+    );
+    let src = edit(
+        &src,
+        "      category: chart\n",
+        "      category: chart\n      received_from_part2: { program: Harbor OTP, consent: tpo }\n",
+    );
+    let dir = dir_with(&[("AR-2026-0150.yaml", src.as_bytes())]);
+    let out = casebench(dir.path(), &["show", "AR-2026-0150"]);
+    let text = stdout(&out);
+    for line in [
+        "purpose: treatment",
+        "form: an electronic copy (PDF by email); readily producible; offered: a paper copy",
+        "fee: actual $25.00 (search_and_retrieval $25.00); NOT told in advance",
+        "planned release: chart on 2026-04-15",
+        "received from Part 2 program Harbor OTP (tpo consent)",
+    ] {
+        assert!(text.contains(line), "`{line}` in:\n{text}");
+    }
+}
