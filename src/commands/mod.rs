@@ -18,6 +18,7 @@ pub mod output;
 mod practice;
 mod show;
 mod sites;
+pub mod ssh;
 mod sync;
 mod verify;
 mod witness;
@@ -59,6 +60,9 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Witness(a) => witness::run(global, a, out),
         Command::Completions(a) => docs::completions(a.shell, out),
         Command::Man => docs::man(out),
+        Command::Ssh => Err(CommandError::Usage(
+            "`ssh` runs only as the forced command (see docs/DEPLOY.md)".into(),
+        )),
     };
     out.flush()
         .map_err(|e| CommandError::Io(format!("writing output: {e}")))?;
@@ -75,6 +79,18 @@ pub fn main_with(cli: Cli) -> i32 {
     let Some(command) = &cli.command else {
         return crate::tui::run(&cli.global);
     };
+    if let Command::Ssh = command {
+        let original = std::env::var(ssh::ORIGINAL_COMMAND).ok();
+        return match ssh::interpret(&cli.global, original.as_deref()) {
+            Ok(ssh::Asked::Workbench) => crate::tui::run(&cli.global),
+            Ok(ssh::Asked::Run(asked)) => main_with(*asked),
+            Ok(ssh::Asked::Text(text, code)) => {
+                print!("{text}");
+                code
+            }
+            Err(e) => ssh::refused(&e),
+        };
+    }
     // The workbench owns the terminal: opened before standard output is locked.
     if let crate::cli::Command::Audit(a) = command
         && a.tui

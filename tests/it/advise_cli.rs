@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 const FIXTURES: &str = "tests/fixtures/advisor/cases";
@@ -13,10 +12,7 @@ fn advise(dir: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 fn advise_on(dir: &Path, today: &str, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("casebench")
-        .unwrap()
-        .env_remove("CASEBENCH_CASES")
-        .env_remove("CASEBENCH_TODAY")
+    let out = crate::support::cli::casebench(crate::support::cli::shared_home())
         .args(["--cases", dir.to_str().unwrap(), "--today", today, "advise"])
         .args(args)
         .output()
@@ -183,8 +179,7 @@ fn a_counsel_override_rulebook_replaces_the_builtin_one() {
     );
     std::fs::write(dir.path().join("rules/rulebook.yaml"), &book).unwrap();
     let late = |d: &str| {
-        Command::cargo_bin("casebench")
-            .unwrap()
+        crate::support::cli::casebench(crate::support::cli::shared_home())
             .args([
                 "--cases",
                 dir.path().to_str().unwrap(),
@@ -243,10 +238,9 @@ fn disclosure_concern_text() {
 
 #[test]
 fn a_trainee_gets_no_advice_on_a_practice_case() {
-    let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let cases = crate::support::common::sample_library().to_path_buf();
     let run = |who: &str| {
-        assert_cmd::Command::cargo_bin("casebench")
-            .unwrap()
+        crate::support::cli::casebench(crate::support::cli::shared_home())
             .arg("--cases")
             .arg(&cases)
             .args([

@@ -5,13 +5,13 @@ use assert_cmd::Command;
 
 fn run(args: &[&str]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
-    Command::cargo_bin("casebench")
-        .unwrap()
-        .current_dir(dir.path())
-        .env_remove("CASEBENCH_CASES")
-        .args(args)
-        .output()
-        .unwrap()
+    Command::from_std(crate::support::cli::casebench(
+        crate::support::cli::shared_home(),
+    ))
+    .current_dir(dir.path())
+    .args(args)
+    .output()
+    .unwrap()
 }
 
 fn ok_stdout(args: &[&str]) -> String {

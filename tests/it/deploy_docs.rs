@@ -169,7 +169,7 @@ fn the_backup_waits_for_a_writer_and_restores_to_a_log_that_verifies() {
     assert!(out.status.success(), "{}", stderr(&out));
     let restored = restore.join("cases");
     assert_eq!(mode(&restored.join("decisions/log")), mode(&env.log()));
-    let v = Command::new(env!("CARGO_BIN_EXE_casebench"))
+    let v = crate::support::cli::casebench(crate::support::cli::shared_home())
         .arg("--cases")
         .arg(&restored)
         .env("CASEBENCH_TODAY", TODAY)
@@ -248,7 +248,7 @@ fn the_sshd_configuration_parses_and_applies_to_a_member() {
     assert!(o.status.success(), "sshd -T: {}", stderr(&o));
     let eff = stdout(&o);
     for line in [
-        "forcecommand /usr/local/bin/casebench --cases /srv/casebench/cases",
+        "forcecommand /usr/local/bin/casebench --cases /srv/casebench/cases ssh",
         "setenv CASEBENCH_REVIEWER=a.rivera@lakeside.example",
         "allowagentforwarding yes",
         "allowtcpforwarding no",

@@ -7,7 +7,6 @@ use crate::support::common;
 use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
 use common::*;
 
 const SETTINGS: &str = "entity:\n  name: Demo Clinic\n  state: US-OH\nprivacy_contact:\n  title: Privacy Officer\n  phone: \"555-0100\"\n";
@@ -20,12 +19,8 @@ fn library(extra: &str) -> tempfile::TempDir {
 
 /// casebench with no `--today` and no CASEBENCH_TODAY: the directory decides.
 fn run(dir: &Path, env_today: Option<&str>, args: &[&str]) -> Output {
-    let mut c = Command::cargo_bin("casebench").unwrap();
-    c.env_remove("CASEBENCH_CASES")
-        .env_remove("CASEBENCH_TODAY")
-        .env("NO_COLOR", "1")
-        .arg("--cases")
-        .arg(dir);
+    let mut c = crate::support::cli::casebench(crate::support::cli::shared_home());
+    c.env("NO_COLOR", "1").arg("--cases").arg(dir);
     if let Some(t) = env_today {
         c.env("CASEBENCH_TODAY", t);
     }
@@ -97,7 +92,7 @@ fn a_real_directory_may_not_fix_its_day() {
 
 #[test]
 fn the_bundled_sample_library_is_dated() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let dir = crate::support::common::sample_library().to_path_buf();
     assert_eq!(
         json_today(&run(&dir, None, &["list", "--json"])),
         "2026-11-23"

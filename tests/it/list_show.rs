@@ -51,8 +51,7 @@ fn list_json_has_the_documented_fields() {
 #[test]
 fn status_follows_today() {
     let dir = dir_with(&[]);
-    let out = assert_cmd::Command::cargo_bin("casebench")
-        .unwrap()
+    let out = crate::support::cli::casebench(crate::support::cli::shared_home())
         .args(["list", "--json"])
         .env("CASEBENCH_CASES", dir.path())
         .env("CASEBENCH_TODAY", "2026-03-28")
@@ -156,8 +155,7 @@ fn bad_usage_exits_2() {
     let dir = dir_with(&[]);
     let out = casebench(dir.path(), &["list", "--bogus"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = assert_cmd::Command::cargo_bin("casebench")
-        .unwrap()
+    let out = crate::support::cli::casebench(crate::support::cli::shared_home())
         .args(["--today", "2026-13-01", "list"])
         .output()
         .unwrap();
@@ -168,8 +166,7 @@ fn bad_usage_exits_2() {
 #[test]
 fn an_unknown_option_suggests_nothing_unrelated() {
     // `--mouse` belongs to the workbench only: it is not offered for a typo in `list`.
-    let o = assert_cmd::Command::cargo_bin("casebench")
-        .unwrap()
+    let o = crate::support::cli::casebench(crate::support::cli::shared_home())
         .args(["list", "--bogus"])
         .output()
         .unwrap();

@@ -51,6 +51,7 @@ mod sites;
 mod sites_audit;
 mod sites_concurrency;
 mod sites_witness;
+mod ssh_entry;
 mod tui_audit;
 mod tui_audit_sites;
 mod tui_cli;

@@ -4,9 +4,10 @@ use assert_cmd::Command;
 use predicates::str::contains;
 
 fn bin() -> Command {
-    let mut c = Command::cargo_bin("casebench").unwrap();
-    c.env_remove("NO_COLOR")
-        .env("CASEBENCH_CONFIG_DIR", "/nonexistent-casebench-config");
+    let mut c = Command::from_std(crate::support::cli::casebench(
+        crate::support::cli::shared_home(),
+    ));
+    c.env("CASEBENCH_CONFIG_DIR", "/nonexistent-casebench-config");
     c
 }
 

@@ -3,99 +3,23 @@
 //! record is signed, and only then the comparison with the reference is shown.
 //! Timeouts are generous bounds for slow machines, never measurements.
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use crate::support::pty::{self, Pty};
 
 const CASE: &str = "AR-2026-0101";
 const TODAY: &str = "2026-11-23";
 
-struct Session {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Session {
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if cond(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < end,
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn keys(&mut self, k: &str) {
-        self.writer.write_all(k.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(tmp: &Path, cols: u16, rows: u16, reviewer: &str) -> Session {
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows,
-            cols,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_casebench"));
+fn start(tmp: &Path, cols: u16, rows: u16, reviewer: &str) -> Pty {
+    let mut cmd = pty::casebench(&tmp.join("home"));
     let cases = tmp.join("cases");
     cmd.args(["--cases", cases.to_str().unwrap(), "--today", TODAY]);
     cmd.args(["--reviewer", reviewer]);
-    cmd.env("TERM", "xterm-256color");
     cmd.env("CASEBENCH_DATA_DIR", tmp.join("data"));
     cmd.env("CASEBENCH_CONFIG_DIR", tmp.join("config"));
     cmd.env("SSH_AUTH_SOCK", "");
     cmd.cwd(tmp);
-    let child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let writer = pair.master.take_writer().unwrap();
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        rows.try_into().unwrap(),
-        cols.try_into().unwrap(),
-        0,
-    )));
-    let p2 = parser.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            p2.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    Session {
-        parser,
-        writer,
-        child,
-        _master: pair.master,
-    }
+    Pty::spawn(cmd, cols, rows)
 }
 
 /// The practice fixture case with the sample library's demo reviewers.
@@ -108,7 +32,7 @@ fn case_dir() -> tempfile::TempDir {
     for from in [
         fixture.join(format!("{CASE}.yaml")),
         fixture.join("attachments"),
-        root.join("cases/reviewers"),
+        crate::support::common::sample_library().join("reviewers"),
     ] {
         let status = std::process::Command::new("cp")
             .arg("-r")
@@ -119,7 +43,7 @@ fn case_dir() -> tempfile::TempDir {
         assert!(status.success());
     }
     let _ = std::fs::copy(
-        root.join("cases/casebench.yaml"),
+        crate::support::common::sample_library().join("casebench.yaml"),
         cases.join("casebench.yaml"),
     );
     tmp

@@ -4,45 +4,31 @@
 
 use crate::support::tui as tui_support;
 
-use std::io::{Read, Write};
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use crate::support::pty::{self, Pty};
 
-/// Records everything a program asks of the terminal beyond drawing.
-#[derive(Default)]
-struct Seen {
-    titles: Vec<Vec<u8>>,
-    clipboard: Vec<Vec<u8>>,
-}
-
-impl vt100::Callbacks for Seen {
-    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
-        self.titles.push(title.to_vec());
-    }
-    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
-        self.titles.push(name.to_vec());
-    }
-    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
-        self.clipboard.push(data.to_vec());
-    }
-}
-
-type Parser = vt100::Parser<Seen>;
-
+/// The workbench in a pty, with the directory it runs in.
 struct Session {
-    /// When set, the test stops reading the terminal: the program's writes then block,
-    /// like an SSH link that stalls.
-    stalled: Arc<std::sync::atomic::AtomicBool>,
-    parser: Arc<Mutex<Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    master: Box<dyn MasterPty + Send>,
+    pty: Pty,
     _tmp: tempfile::TempDir,
+    /// Its data directory (drafts).
     data: std::path::PathBuf,
+}
+
+impl Deref for Session {
+    type Target = Pty;
+    fn deref(&self) -> &Pty {
+        &self.pty
+    }
+}
+
+impl DerefMut for Session {
+    fn deref_mut(&mut self) -> &mut Pty {
+        &mut self.pty
+    }
 }
 
 /// The binary on a copy of the fixture cases.
@@ -72,66 +58,22 @@ fn start_with(
 ) -> Session {
     let cases = tmp.path().join("cases");
     let data = tmp.path().join("data");
-    let pty = native_pty_system();
-    let pair = pty
-        .openpty(PtySize {
-            rows,
-            cols,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_casebench"));
+    let mut cmd = pty::casebench(&tmp.path().join("home"));
     cmd.args([
         "--cases",
         cases.to_str().unwrap(),
         "--today",
         tui_support::TODAY,
     ]);
-    cmd.env("TERM", "xterm-256color");
     cmd.env("CASEBENCH_DATA_DIR", &data);
     cmd.env("CASEBENCH_CONFIG_DIR", tmp.path().join("config"));
-    cmd.env_remove("NO_COLOR");
     for (k, v) in envs {
         cmd.env(k, v);
     }
     cmd.args(args);
     cmd.cwd(tmp.path());
-    let child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let writer = pair.master.take_writer().unwrap();
-    let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
-        rows.try_into().unwrap(),
-        cols.try_into().unwrap(),
-        0,
-        Seen::default(),
-    )));
-    let raw = Arc::new(Mutex::new(Vec::new()));
-    let stalled = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let (p2, r2, st2) = (parser.clone(), raw.clone(), stalled.clone());
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        loop {
-            while st2.load(std::sync::atomic::Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            match reader.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    p2.lock().unwrap().process(&buf[..n]);
-                    r2.lock().unwrap().extend_from_slice(&buf[..n]);
-                }
-            }
-        }
-    });
     Session {
-        stalled,
-        parser,
-        raw,
-        writer,
-        child,
-        master: pair.master,
+        pty: Pty::spawn(cmd, cols, rows),
         _tmp: tmp,
         data,
     }
@@ -142,29 +84,6 @@ impl Session {
         self._tmp.path()
     }
 
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, cond: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if cond(&s) {
-                return s;
-            }
-            if Instant::now() > end {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn keys(&mut self, k: &str) {
-        self.writer.write_all(k.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
     /// Selects the queue row of `id` with `/` filtering, then opens it.
     fn open(&mut self, id: &str) {
         self.wait_for("the queue", |s| s.contains(id));
@@ -172,24 +91,6 @@ impl Session {
         self.wait_for("the filter", |s| s.contains(&format!("/{id}")));
         self.keys("\r");
         self.wait_for("the case view", |s| s.contains("Documentation"));
-    }
-
-    fn gone_within(&mut self, limit: Duration) -> bool {
-        let end = Instant::now() + limit;
-        while Instant::now() < end {
-            if self.child.try_wait().unwrap().is_some() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -213,14 +114,11 @@ fn opens_a_case_with_the_three_panes_side_by_side() {
         row.contains("Consultation notes") && row.contains("Documentation"),
         "titles not on one row:\n{screen}"
     );
-    {
-        let p = s.parser.lock().unwrap();
-        assert_eq!(
-            p.screen().mouse_protocol_mode(),
-            vt100::MouseProtocolMode::None,
-            "mouse captured without --mouse"
-        );
-    }
+    assert_eq!(
+        s.with_parser(|p| p.screen().mouse_protocol_mode()),
+        vt100::MouseProtocolMode::None,
+        "mouse captured without --mouse"
+    );
     // Back to the queue and quit: the process ends and leaves the alternate screen.
     s.keys("\x1b");
     s.wait_for("the queue", |s| s.contains("of 3 cases"));
@@ -228,7 +126,7 @@ fn opens_a_case_with_the_three_panes_side_by_side() {
     assert!(s.gone_within(Duration::from_secs(10)));
     // The terminal is given back: the alternate screen is left.
     let end = Instant::now() + Duration::from_secs(10);
-    while s.parser.lock().unwrap().screen().alternate_screen() {
+    while s.with_parser(|p| p.screen().alternate_screen()) {
         assert!(Instant::now() < end, "still on the alternate screen");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -250,12 +148,11 @@ fn hostile_case_text_is_shown_not_obeyed() {
     assert!(screen.contains("<U+200B>"), "{screen}");
     // The screen was not cleared under the frame: header and panes are all there.
     assert!(screen.contains("AR-2026-0150") && screen.contains("Evaluation of harm"));
-    {
-        let p = s.parser.lock().unwrap();
+    s.with_parser(|p| {
         assert!(p.callbacks().titles.is_empty(), "the window title was set");
         assert!(p.callbacks().clipboard.is_empty());
-    }
-    let raw = s.raw.lock().unwrap().clone();
+    });
+    let raw = s.raw();
     for bad in [
         &b"\x1b]0;"[..],
         b"\x1b[2J",
@@ -282,7 +179,7 @@ fn hangup_with_an_unsaved_draft_saves_it_and_exits() {
     // Choose an outcome: an edit that is not saved until the typing pause.
     s.keys("l");
     s.wait_for("the outcome", |s| s.contains("release_full"));
-    let pid = s.child.process_id().unwrap() as libc::pid_t;
+    let pid = s.pid();
     // SAFETY: sending a signal to our own child process.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
     assert!(
@@ -326,12 +223,12 @@ fn idle_means_silent() {
     s.keys("j");
     s.wait_for("the selection", |s| s.contains(">   DC-2026-0007"));
     std::thread::sleep(Duration::from_millis(300));
-    let before = s.raw.lock().unwrap().len();
+    let before = s.raw_len();
     // Longer than the draft pause: nothing is pending, so nothing may be drawn.
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(s.raw.lock().unwrap().len(), before, "output while idle");
+    assert_eq!(s.raw_len(), before, "output while idle");
     // Every frame is wrapped in a synchronized update.
-    let raw = s.raw.lock().unwrap().clone();
+    let raw = s.raw();
     let count = |pat: &[u8]| raw.windows(pat.len()).filter(|w| *w == pat).count();
     let begin = count(b"\x1b[?2026h");
     assert!(begin >= 2);
@@ -343,7 +240,7 @@ fn the_first_frame_comes_before_a_large_directory_is_loaded() {
     let s = start_generated(120, 40, 500);
     s.wait_for("the loaded queue", |t| t.contains("of 500 cases"));
     // The first frame (up to its end-of-synchronized-update) is the progress line.
-    let raw = String::from_utf8_lossy(&s.raw.lock().unwrap()).to_string();
+    let raw = s.output();
     let end = raw.find("\x1b[?2026l").expect("a frame");
     assert!(raw[..end].contains("loading cases"), "{:?}", &raw[..end]);
 }
@@ -374,7 +271,7 @@ fn a_stalled_terminal_cannot_keep_the_draft_from_disk() {
     s.wait_for("the form", |s| s.contains("Outcome"));
     // Stop reading, make an edit, then demand far more output than the terminal buffers:
     // the event loop blocks in a write and cannot reach the draft's typing pause.
-    s.stalled.store(true, std::sync::atomic::Ordering::SeqCst);
+    s.stall(true);
     std::thread::sleep(Duration::from_millis(200));
     s.keys("l");
     for i in 0..300u16 {
@@ -382,12 +279,7 @@ fn a_stalled_terminal_cannot_keep_the_draft_from_disk() {
         std::thread::sleep(Duration::from_millis(3));
         if i % 15 == 0 {
             // A resize forces a full redraw: tens of kilobytes each.
-            let _ = s.master.resize(PtySize {
-                rows: 48 - (i / 15) % 2,
-                cols: 160 - (i / 15) % 2,
-                pixel_width: 0,
-                pixel_height: 0,
-            });
+            s.resize(160 - (i / 15) % 2, 48 - (i / 15) % 2);
         }
     }
     std::thread::sleep(Duration::from_millis(2000));
@@ -396,7 +288,7 @@ fn a_stalled_terminal_cannot_keep_the_draft_from_disk() {
         !path.exists(),
         "the loop was not stuck: the draft was saved by the pause"
     );
-    let pid = s.child.process_id().unwrap() as libc::pid_t;
+    let pid = s.pid();
     // SAFETY: sending a signal to our own child process.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
     assert!(
@@ -502,10 +394,7 @@ fn no_color_means_no_colour_but_the_markers_stay() {
     s.wait_for("the queue", |t| {
         t.contains("of 3 cases") && t.contains("!! -")
     });
-    assert!(
-        colour_codes(&s.raw.lock().unwrap()) > 0,
-        "the default theme has colour"
-    );
+    assert!(colour_codes(&s.raw()) > 0, "the default theme has colour");
     drop(s);
     let s = start_with(fixture_copy(), 120, 40, &[("NO_COLOR", "1")], &[]);
     let screen = s.wait_for("the queue", |t| {
@@ -515,11 +404,7 @@ fn no_color_means_no_colour_but_the_markers_stay() {
         screen.contains("!! -") && screen.contains(">   AR-2026-0101"),
         "{screen}"
     );
-    assert_eq!(
-        colour_codes(&s.raw.lock().unwrap()),
-        0,
-        "colour despite NO_COLOR"
-    );
+    assert_eq!(colour_codes(&s.raw()), 0, "colour despite NO_COLOR");
     drop(s);
     // An explicit --theme keeps its emphasis, but no colour is ever sent under NO_COLOR.
     let s = start_with(
@@ -530,7 +415,7 @@ fn no_color_means_no_colour_but_the_markers_stay() {
         &["--theme", "high-contrast"],
     );
     s.wait_for("the queue", |t| t.contains("of 3 cases"));
-    assert_eq!(colour_codes(&s.raw.lock().unwrap()), 0);
+    assert_eq!(colour_codes(&s.raw()), 0);
 }
 
 #[test]
@@ -544,7 +429,7 @@ fn signing_from_the_form_records_the_decision_and_removes_the_draft() {
         cases.join("AR-2026-0101.yaml"),
     )
     .unwrap();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let sample = crate::support::common::sample_library().to_path_buf();
     let status = std::process::Command::new("cp")
         .arg("-r")
         .arg(sample.join("reviewers"))

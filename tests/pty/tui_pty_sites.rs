@@ -5,12 +5,10 @@
 
 use crate::support::record as record_support;
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use crate::support::pty::{self, PATIENCE, Pty};
 use record_support::Env;
 
 /// What `sites fetch` leaves for one site: its `decisions/` and allowed_signers.
@@ -27,21 +25,6 @@ fn mirror_site(env: &Env, mirror: &Path, site: &str) {
     assert!(o.status.success());
 }
 
-fn wait_for(parser: &Mutex<vt100::Parser>, what: &str, cond: impl Fn(&str) -> bool) {
-    let end = Instant::now() + Duration::from_secs(30);
-    loop {
-        let s = parser.lock().unwrap().screen().contents();
-        if cond(&s) {
-            return;
-        }
-        assert!(
-            Instant::now() < end,
-            "timed out waiting for {what}; screen:\n{s}"
-        );
-        std::thread::sleep(Duration::from_millis(30));
-    }
-}
-
 #[test]
 fn the_mirror_opens_in_the_audit_screen_and_q_leaves() {
     let north = Env::new();
@@ -52,60 +35,28 @@ fn the_mirror_opens_in_the_audit_screen_and_q_leaves() {
     mirror_site(&north, &mirror, "north");
     mirror_site(&south, &mirror, "south");
 
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_casebench"));
+    let mut cmd = pty::casebench(&north.home());
     cmd.args(["--today", "2026-04-20", "audit", "--sites"]);
     cmd.arg(&mirror);
     cmd.arg("--tui");
-    cmd.env("TERM", "xterm-256color");
     cmd.env("CASEBENCH_CONFIG_DIR", north.tmp.path().join("config"));
     cmd.env("CASEBENCH_DATA_DIR", north.tmp.path().join("data"));
     cmd.cwd(north.tmp.path());
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let mut writer = pair.master.take_writer().unwrap();
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        30u16.try_into().unwrap(),
-        100u16.try_into().unwrap(),
-        0,
-    )));
-    let p2 = parser.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            p2.lock().unwrap().process(&buf[..n]);
-        }
-    });
+    let mut term = Pty::spawn(cmd, 100, 30);
 
     // The report is loaded without a key pressed (the event loop's start-up effect).
-    wait_for(&parser, "the mirror's audit", |s| {
+    term.wait_within("the mirror's audit", Duration::from_secs(30), |s| {
         s.contains("Audit of 2 sites (mirror)") && s.contains("5 records of 2 sites verified")
     });
-    writer.write_all(b"s").unwrap();
-    writer.flush().unwrap();
-    wait_for(&parser, "the site filter", |s| {
+    term.keys("s");
+    term.wait_for("the site filter", |s| {
         s.contains("filters: site north") && s.contains("3 of 5 records")
     });
-    writer.write_all(b"q").unwrap();
-    writer.flush().unwrap();
-    let end = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        assert!(Instant::now() < end, "q did not leave the workbench");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(status.success(), "{status:?}");
+    term.keys("q");
+    let status = term.exit_code_within(PATIENCE);
+    assert_eq!(
+        status,
+        Some(0),
+        "q did not leave the workbench with status 0"
+    );
 }

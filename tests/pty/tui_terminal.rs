@@ -5,17 +5,12 @@
 
 use crate::support::tui as tui_support;
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use crate::support::pty::{self, PATIENCE, Pty};
 
 struct Run {
-    raw: Arc<Mutex<Vec<u8>>>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    pty: Pty,
     _tmp: tempfile::TempDir,
 }
 
@@ -29,15 +24,7 @@ fn run(envs: &[(&str, &str)], args: &[&str]) -> Run {
         let e = e.unwrap();
         std::fs::copy(e.path(), cases.join(e.file_name())).unwrap();
     }
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_casebench"));
+    let mut cmd = pty::casebench(&tmp.path().join("home"));
     cmd.args([
         "--cases",
         cases.to_str().unwrap(),
@@ -47,74 +34,33 @@ fn run(envs: &[(&str, &str)], args: &[&str]) -> Run {
     cmd.args(args);
     cmd.env("CASEBENCH_DATA_DIR", tmp.path().join("data"));
     cmd.env("CASEBENCH_CONFIG_DIR", tmp.path().join("config"));
-    cmd.env_remove("NO_COLOR");
-    cmd.env_remove("COLORTERM");
     for (k, v) in envs {
         cmd.env(k, v);
     }
     cmd.cwd(tmp.path());
-    let child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let writer = pair.master.take_writer().unwrap();
-    let raw = Arc::new(Mutex::new(Vec::new()));
-    let r2 = raw.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            r2.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
     Run {
-        raw,
-        child,
-        writer,
-        _master: pair.master,
+        pty: Pty::spawn(cmd, 100, 30),
         _tmp: tmp,
     }
 }
 
 impl Run {
     fn output(&self) -> String {
-        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+        self.pty.output()
     }
 
     /// Waits (bounded) for the process to end; its exit code.
     fn exit_code(&mut self) -> Option<u32> {
-        let end = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < end {
-            if let Ok(Some(st)) = self.child.try_wait() {
-                return Some(st.exit_code());
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        let _ = self.child.kill();
-        None
+        self.pty.exit_code_within(PATIENCE)
     }
 
     /// Waits (bounded) until the output holds `what`, then quits the workbench.
     fn drawn_until(&mut self, what: &str) -> String {
-        let end = Instant::now() + Duration::from_secs(20);
-        while !self.output().contains(what) {
-            if Instant::now() > end {
-                let _ = self.child.kill();
-                panic!(
-                    "timed out waiting for {what:?}; output:\n{:?}",
-                    self.output()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
+        self.pty.wait_for_output(what);
         // Let the frame finish, then leave.
         std::thread::sleep(Duration::from_millis(200));
-        let _ = self.writer.write_all(b"q");
-        let _ = self.writer.flush();
-        if self.exit_code().is_none() {
-            let _ = self.child.kill();
-        }
+        self.pty.keys("q");
+        self.exit_code();
         self.output()
     }
 }

@@ -2,6 +2,7 @@
 //! directory with freshly generated ed25519 keys, an allowed_signers and reviewers.yaml
 //! written here, and a decision log built through the real `casebench decide`.
 
+pub use super::cli::{stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -54,6 +55,11 @@ impl Env {
         env
     }
 
+    /// The home of the Unix user these runs stand for (their memory of the log, drafts).
+    pub fn home(&self) -> PathBuf {
+        self.tmp.path().join("home")
+    }
+
     pub fn key(&self, who: &str) -> PathBuf {
         self.cases.join("reviewers/keys").join(who)
     }
@@ -64,14 +70,10 @@ impl Env {
 
     /// `casebench --cases DIR` with "today" fixed.
     pub fn cmd(&self, today: &str) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_casebench"));
+        let mut c = super::cli::casebench(&self.home());
         c.arg("--cases")
             .arg(&self.cases)
-            .env("CASEBENCH_TODAY", today)
-            .env_remove("SSH_AUTH_SOCK")
-            .env_remove("CASEBENCH_KEY")
-            .env_remove("CASEBENCH_REVIEWER")
-            .env_remove("CASEBENCH_CASES");
+            .env("CASEBENCH_TODAY", today);
         c
     }
 
@@ -206,19 +208,7 @@ pub fn build_log(env: &Env) {
 }
 
 /// `ssh-keygen -t ed25519 -N "" -f path`.
+/// A fresh key without a passphrase.
 pub fn keygen(path: &Path) {
-    let st = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-C", "audit-test", "-N", "", "-f"])
-        .arg(path)
-        .status()
-        .expect("ssh-keygen must be installed (openssh-client)");
-    assert!(st.success());
-}
-
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-pub fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    super::cli::keygen(path, "");
 }

@@ -2,6 +2,7 @@
 //! cases, two real cases) with freshly generated ed25519 keys for two supervisors (A, B),
 //! a trainee (T) and a key listed nowhere (U); and ways to drive the binary.
 
+pub use super::cli::{stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -60,6 +61,11 @@ impl Env {
         env
     }
 
+    /// The home of the Unix user these runs stand for (their memory of the log, drafts).
+    pub fn home(&self) -> PathBuf {
+        self.tmp.path().join("home")
+    }
+
     pub fn key(&self, who: &str) -> PathBuf {
         self.cases.join("reviewers/keys").join(who)
     }
@@ -91,14 +97,10 @@ impl Env {
 
     /// `casebench --cases DIR` with a fixed "today" and no ambient identity.
     pub fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_casebench"));
+        let mut c = super::cli::casebench(&self.home());
         c.arg("--cases")
             .arg(&self.cases)
-            .env("CASEBENCH_TODAY", TODAY)
-            .env_remove("SSH_AUTH_SOCK")
-            .env_remove("CASEBENCH_KEY")
-            .env_remove("CASEBENCH_REVIEWER")
-            .env_remove("CASEBENCH_ASKPASS");
+            .env("CASEBENCH_TODAY", TODAY);
         c
     }
 
@@ -154,13 +156,9 @@ impl Env {
 }
 
 /// `ssh-keygen -t ed25519 -N '' -f path`.
+/// A fresh key without a passphrase.
 pub fn keygen(path: &Path) {
-    let st = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-C", "test", "-N", "", "-f"])
-        .arg(path)
-        .status()
-        .expect("ssh-keygen must be installed (openssh-client)");
-    assert!(st.success());
+    super::cli::keygen(path, "");
 }
 
 /// `ssh-keygen -Y verify` of a record against its signature.
@@ -179,14 +177,6 @@ pub fn ssh_verify(allowed: &Path, principal: &str, ns: &str, file: &Path) -> (bo
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.success(), text)
-}
-
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-pub fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 pub fn strings(v: &serde_json::Value) -> Vec<String> {

@@ -1,6 +1,7 @@
 //! Shared helpers of the decision-record tests: a case directory in a tempdir with
 //! freshly generated ed25519 keys (never the demo keys), and ways to drive it.
 
+pub use super::cli::{stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -84,6 +85,11 @@ impl Env {
         self.cases.join("reviewers/allowed_signers")
     }
 
+    /// The home of the Unix user these runs stand for (their memory of the log, drafts).
+    pub fn home(&self) -> PathBuf {
+        self.tmp.path().join("home")
+    }
+
     pub fn key(&self, who: &str) -> PathBuf {
         self.cases.join("reviewers/keys").join(who)
     }
@@ -107,14 +113,10 @@ impl Env {
 
     /// `casebench --cases DIR` with a fixed "today".
     pub fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_casebench"));
+        let mut c = super::cli::casebench(&self.home());
         c.arg("--cases")
             .arg(&self.cases)
-            .env("CASEBENCH_TODAY", TODAY)
-            .env_remove("SSH_AUTH_SOCK")
-            .env_remove("CASEBENCH_KEY")
-            .env_remove("CASEBENCH_REVIEWER")
-            .env_remove("CASEBENCH_ASKPASS");
+            .env("CASEBENCH_TODAY", TODAY);
         c
     }
 
@@ -202,14 +204,7 @@ pub fn draft(kind: RecordType, who: &str, outcome: &str) -> Draft {
 }
 
 /// `ssh-keygen -t ed25519 -N pass -f path`, private key mode 0600.
-pub fn keygen(path: &Path, pass: &str) {
-    let st = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-C", "test", "-N", pass, "-f"])
-        .arg(path)
-        .status()
-        .expect("ssh-keygen must be installed (openssh-client)");
-    assert!(st.success());
-}
+pub use super::cli::keygen;
 
 /// `ssh-keygen -Y verify` of `file` against its `.sig`; returns (ok, output).
 pub fn ssh_verify(
@@ -306,14 +301,6 @@ pub fn forge(
     .unwrap();
     std::fs::write(env.record(rec.seq), &bytes).unwrap();
     rec.seq
-}
-
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-pub fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// A real `ssh-agent`, killed when dropped.
