@@ -3,8 +3,17 @@
 //! they say the same). Labelled lines, unsanitised: callers pass every string through
 //! `crate::text::sanitize_line` before display, as for the rest of the case.
 
+use serde::Serialize;
+
 use super::model::{Concern, RecordItem, Request, cents};
-use crate::rules::engine::snake;
+
+/// A value's snake_case name, as the case file spells it.
+fn snake<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
 
 /// Labelled lines for a request's purpose, coverage, Part 2 order, form, fee, planned
 /// release, infeasibility and the patient's objection: only what the case states.
