@@ -178,6 +178,9 @@ fn harm(c: &Case) -> Vec<PaneLine> {
                 yes(con.imminent)
             ),
         ));
+        for (l, t) in crate::case::describe::concern_facts(con) {
+            out.push(label(l, sanitize_line(&t)));
+        }
     }
     if !h.factors.is_empty() {
         out.push(Vec::new());
@@ -248,6 +251,9 @@ fn documentation(c: &Case) -> Vec<PaneLine> {
         if let Some(s) = &i.scope {
             out.push(label("scope", sanitize_line(s)));
         }
+        for (l, t) in crate::case::describe::request_facts(r) {
+            out.push(label(l, sanitize_line(&t)));
+        }
         out.push(heading("Records".into()));
         for rec in &r.records {
             out.push(vec![
@@ -255,6 +261,9 @@ fn documentation(c: &Case) -> Vec<PaneLine> {
                 (Role::Muted, format!("[{}] ", snake(&rec.category))),
                 (Role::Normal, sanitize_line(&rec.description)),
             ]);
+            if let Some(note) = crate::case::describe::record_note(rec) {
+                out.push(vec![(Role::Muted, format!("  {}", sanitize_line(&note)))]);
+            }
         }
         if let Some(e) = &r.extension {
             out.push(label(

@@ -257,3 +257,27 @@ fn picking_gives_the_same_record_preview_as_typing() {
     );
     assert_eq!(pv, tv);
 }
+
+/// Issue 21: on a disclosure concern there is no request, so `incomplete-request` never
+/// holds and is never offered first; the concern's own ground is (a California threat: serious-threat).
+#[test]
+fn a_concerns_picker_never_offers_incomplete_request_first() {
+    let mut s = state();
+    let fx = open(&mut s, "DC-2026-0007");
+    let mut a = fixture_answers(None);
+    settle(&mut s, &mut a, fx);
+    settled(&mut s, [key('d'), key('j'), key('g')]);
+    let p = picker(&s);
+    assert_eq!(p.target, Field::CaseGrounds);
+    let first = &p.choices[0];
+    assert!(first.holds, "{first:?}");
+    assert_eq!(first.code, "serious-threat");
+    let incomplete = p
+        .choices
+        .iter()
+        .position(|c| c.code == "incomplete-request")
+        .unwrap();
+    assert!(!p.choices[incomplete].holds);
+    assert!(incomplete > 0);
+    assert_ne!(codes(&s)[0], "incomplete-request");
+}
