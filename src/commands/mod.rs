@@ -73,14 +73,20 @@ pub(crate) fn io_out(e: std::io::Error) -> CommandError {
 /// Entry point used by `main`: parse, run, map to an exit status.
 pub fn main_with(cli: Cli) -> i32 {
     let Some(command) = &cli.command else {
-        return crate::tui::run(&cli.global);
+        return crate::tui::run(&cli.global.workbench());
     };
     // The workbench owns the terminal: opened before standard output is locked.
     if let crate::cli::Command::Audit(a) = command
         && a.tui
         && let Some(dir) = &a.sites
     {
-        return crate::tui::run_sites(&cli.global, dir);
+        // The mirror stands in for the case directory (its own day, no queue).
+        let mirror = crate::cli::Global {
+            cases: dir.clone(),
+            as_of_cache: Default::default(),
+            ..cli.global.clone()
+        };
+        return crate::tui::run_sites(&mirror.workbench());
     }
     let stdout = std::io::stdout();
     // The guard sits after the buffer's owner and before the buffer: whatever a command

@@ -12,11 +12,11 @@ use super::app::{Banner, Effect, LogLoad, Screen, State};
 use super::keymap::Action as KeyAction;
 use super::theme::Role;
 use crate::case::CaseSet;
-use crate::cli::Global;
 use crate::decision::DecideError;
 use crate::practice::countersign::{self, PendingProposal};
 use crate::record::model::Action;
 use crate::text::{sanitize, sanitize_line};
+use crate::tui::Options;
 
 /// A pending proposal, sanitised for display (`case_id` is raw, for effects only).
 #[derive(Debug, Clone, PartialEq)]
@@ -192,9 +192,9 @@ pub fn signed(state: &mut State, case: String, result: Result<String, String>) {
 }
 
 /// Signs a countersignature of proposal `seq` on case `case_id` with `rationale`, as
-/// `global.reviewer`: the same library steps as `casebench decide --countersigns`.
+/// `options.reviewer`: the same library steps as `casebench decide --countersigns`.
 pub fn sign(
-    global: &Global,
+    options: &Options,
     set: &CaseSet,
     case_id: &str,
     seq: u64,
@@ -203,7 +203,7 @@ pub fn sign(
     let case = set
         .get(case_id)
         .ok_or_else(|| format!("case {} is no longer loaded", sanitize_line(case_id)))?;
-    let setting = global.setting();
+    let setting = options.setting();
     let c = match crate::decision::countersign::countersign(
         &setting,
         set,

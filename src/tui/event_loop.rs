@@ -21,10 +21,10 @@ use super::loader::{LogReader, spawn_loader, spawn_log_refresh};
 pub use super::loader::{load_messages, read_log};
 use super::signals::{self, Snapshot};
 use super::{update::update, views};
-use crate::cli::Global;
 use crate::record::model::RecordType;
 use crate::rules::{Related, Rulebook};
 use crate::store::drafts;
+use crate::tui::Options;
 
 /// Pause after the last edit before the draft is written.
 pub const DRAFT_PAUSE: Duration = Duration::from_secs(1);
@@ -73,14 +73,10 @@ where
     execute!(terminal.backend_mut(), EndSynchronizedUpdate)
 }
 
-pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
+pub fn run_loop(options: &Options, mut state: State, mouse: bool) -> i32 {
     let (tx, rx) = mpsc::channel::<Msg>();
     let snapshot: Snapshot = Arc::new(Mutex::new(None));
     signals::register(&snapshot);
-    if let Err(e) = signals::block() {
-        eprintln!("casebench: cannot set up signal handling: {e}");
-        return 2;
-    }
     if let Err(e) = signals::spawn(tx.clone(), super::terminal::emergency_restore) {
         eprintln!("casebench: cannot start the signal thread: {e}");
         return 2;
@@ -101,11 +97,11 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
     state.needs_draw = false;
     let gate = Arc::new(InputGate::default());
     spawn_input(tx.clone(), gate.clone());
-    super::watch::spawn(&global.cases, tx.clone());
+    super::watch::spawn(&options.cases, tx.clone());
     let mut pending: VecDeque<Msg> = VecDeque::new();
     let mut ctx = Ctx {
-        global,
-        answers: Answers::new(global),
+        options,
+        answers: Answers::new(options),
         log_reader: Arc::default(),
     };
     run_effect(&mut ctx, &state, Effect::LoadCases, &tx, &mut pending);
@@ -146,7 +142,7 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
                     // The "signing" box is on screen before a passphrase may be asked for.
                     let _ = draw_frame(&mut terminal, &state);
                     ctx.answers.forget_log();
-                    let result = sign_outside(global, &state, &d, &gate, &mut terminal);
+                    let result = sign_outside(options, &state, &d, &gate, &mut terminal);
                     let (result, feedback) = match result {
                         Ok((m, f)) => (Ok(m), f),
                         Err(e) => (Err(e), None),
@@ -165,7 +161,7 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
                     ctx.answers.forget_log();
                     let result = match state.set.as_ref() {
                         Some(set) => outside(&gate, &mut terminal, || {
-                            super::countersign::sign(global, set, &case, seq, &rationale)
+                            super::countersign::sign(options, set, &case, seq, &rationale)
                         }),
                         None => Err("the cases are not loaded yet".into()),
                     };
@@ -207,7 +203,7 @@ pub fn run_loop(global: &Global, mut state: State, mouse: bool) -> i32 {
 /// Leaves the full screen, signs (a key's passphrase may be asked for on the terminal,
 /// with the input thread held off), and comes back.
 fn sign_outside(
-    global: &Global,
+    options: &Options,
     state: &State,
     d: &drafts::Draft,
     gate: &InputGate,
@@ -217,7 +213,7 @@ fn sign_outside(
         return Err("the cases are not loaded yet".into());
     };
     outside(gate, terminal, || {
-        super::sign::sign(global, set, d, state.practice.record_kind())
+        super::sign::sign(options, set, d, state.practice.record_kind())
     })
 }
 
@@ -271,7 +267,7 @@ fn save(mut d: drafts::Draft) -> Result<String, String> {
 
 /// What effects need beyond the state: the options, and the rulebook once read.
 struct Ctx<'a> {
-    global: &'a Global,
+    options: &'a Options,
     answers: Answers<'a>,
     log_reader: Arc<LogReader>,
 }
@@ -280,16 +276,16 @@ struct Ctx<'a> {
 /// (microseconds: docs/PERFORMANCE.md). Public so that tests answer them exactly as the
 /// workbench does.
 pub struct Answers<'a> {
-    global: &'a Global,
+    options: &'a Options,
     rulebook: Option<Result<Rulebook, String>>,
     /// The form's preview context, for one case and record type.
     preview: Option<(String, RecordType, crate::decision::preview::Context)>,
 }
 
 impl<'a> Answers<'a> {
-    pub fn new(global: &'a Global) -> Answers<'a> {
+    pub fn new(options: &'a Options) -> Answers<'a> {
         Answers {
-            global,
+            options,
             rulebook: None,
             preview: None,
         }
@@ -302,21 +298,21 @@ impl<'a> Answers<'a> {
 
     /// The message answering `effect`, for `Advise` and `Preview`; `None` otherwise.
     pub fn answer(&mut self, state: &State, effect: &Effect) -> Option<Msg> {
-        let global = self.global;
+        let options = self.options;
         let set = state.set.as_ref()?;
         match effect {
             Effect::Advise { index } => {
                 let lc = set.cases.get(*index)?;
                 let rb = self.rulebook.get_or_insert_with(|| {
-                    Rulebook::for_case_dir(&global.cases).map_err(|e| e.to_string())
+                    Rulebook::for_case_dir(&options.cases).map_err(|e| e.to_string())
                 });
                 Some(match rb {
                     Ok(rb) => {
                         let related =
                             Related::from_cases(&lc.case, set.cases.iter().map(|c| &c.case));
                         let reviewer = crate::decision::facts::for_advice(
-                            &global.cases,
-                            global.reviewer.as_deref(),
+                            &options.cases,
+                            options.reviewer.as_deref(),
                         );
                         let advice = crate::rules::engine::advise_with(
                             rb,
@@ -324,7 +320,7 @@ impl<'a> Answers<'a> {
                             related,
                             None,
                             &reviewer,
-                            global.today(),
+                            options.today,
                         );
                         Msg::Advice {
                             case: lc.case.id.clone(),
@@ -340,7 +336,7 @@ impl<'a> Answers<'a> {
                 kind,
                 findings,
             } => {
-                let setting = global.setting();
+                let setting = options.setting();
                 // The signer's key, the policy and the case's history are read once per
                 // case (and again after the log changed), not on every keystroke.
                 let fresh =
@@ -369,9 +365,9 @@ fn run_effect(
     tx: &Sender<Msg>,
     pending: &mut VecDeque<Msg>,
 ) {
-    let global = ctx.global;
+    let options = ctx.options;
     match effect {
-        Effect::LoadCases => spawn_loader(global, tx.clone()),
+        Effect::LoadCases => spawn_loader(options, tx.clone()),
         e @ (Effect::Advise { .. } | Effect::Preview { .. }) => {
             if let Some(m) = ctx.answers.answer(state, &e) {
                 pending.push_back(m);
@@ -391,17 +387,17 @@ fn run_effect(
                 pending.push_back(Msg::Error(format!("removing the draft: {e}")));
             }
         }
-        Effect::Audit(a) => super::audit::run_effect(global, state.set.clone(), a, tx.clone()),
+        Effect::Audit(a) => super::audit::run_effect(options, state.set.clone(), a, tx.clone()),
         // Handled by the loop itself (it needs the terminal).
         Effect::RefreshLog => {
             ctx.answers.forget_log();
             if let Some(set) = state.set.clone() {
-                spawn_log_refresh(global, &ctx.log_reader, set, tx.clone());
+                spawn_log_refresh(options, &ctx.log_reader, set, tx.clone());
             }
         }
         Effect::ShowRecord(which) => {
             if let Some(set) = state.set.clone() {
-                let (cases, today, tx) = (global.cases.clone(), global.today(), tx.clone());
+                let (cases, today, tx) = (options.cases.clone(), options.today, tx.clone());
                 let spawned = std::thread::Builder::new()
                     .name("record".into())
                     .spawn(move || {

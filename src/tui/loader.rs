@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use super::app::{LogLoad, Msg};
 use crate::case::{CaseSet, LoadOptions, load_dir};
-use crate::cli::Global;
+use crate::tui::Options;
 
 /// One reader of the decision log at a time: asked again while it reads, it reads once
 /// more when done (with the newest case set), so an older answer can never arrive after
@@ -22,7 +22,7 @@ pub(super) struct LogReader {
 /// Reads the decision log on a worker (`read_log`): after the cases are loaded, and
 /// again after a signature or a change by another process.
 pub(super) fn spawn_log_refresh(
-    global: &Global,
+    options: &Options,
     reader: &Arc<LogReader>,
     set: Arc<CaseSet>,
     tx: Sender<Msg>,
@@ -35,7 +35,7 @@ pub(super) fn spawn_log_refresh(
         }
         *busy = Some(None);
     }
-    let dir = global.cases.clone();
+    let dir = options.cases.clone();
     let worker = reader.clone();
     let spawned = std::thread::Builder::new()
         .name("log-reader".into())
@@ -102,9 +102,9 @@ pub fn read_log(dir: &std::path::Path, set: &CaseSet, send: &mut dyn FnMut(Msg))
 }
 
 /// Loads the case directory on a worker thread, reporting progress every ~2%.
-pub(super) fn spawn_loader(global: &Global, tx: Sender<Msg>) {
-    let dir = global.cases.clone();
-    let opts = LoadOptions::new(global.today());
+pub(super) fn spawn_loader(options: &Options, tx: Sender<Msg>) {
+    let dir = options.cases.clone();
+    let opts = LoadOptions::new(options.today);
     let spawned = std::thread::Builder::new()
         .name("loader".into())
         .spawn(move || {

@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod layout;
 mod loader;
 pub mod notice_preview;
+mod options;
 pub mod palette;
 pub mod picker;
 pub mod practice;
@@ -33,9 +34,9 @@ pub mod update;
 pub mod views;
 pub mod watch;
 
-use std::path::PathBuf;
+pub use options::Options;
 
-use crate::cli::Global;
+use std::path::PathBuf;
 
 /// Environment variable that overrides the config directory (themes/, keys.yaml).
 pub const CONFIG_DIR_ENV: &str = "CASEBENCH_CONFIG_DIR";
@@ -49,27 +50,24 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "casebench").map(|p| p.config_dir().to_path_buf())
 }
 
-/// Opens the workbench on `global.cases`. Returns the process exit status.
-pub fn run(global: &Global) -> i32 {
-    match prepare(global) {
-        Ok(state) => event_loop::run_loop(global, state, global.mouse),
+/// Opens the workbench on `options.cases`. Returns the process exit status.
+pub fn run(options: &Options) -> i32 {
+    match prepare(options) {
+        Ok(state) => event_loop::run_loop(options, state, options.mouse),
         Err(code) => code,
     }
 }
 
-/// Opens the workbench on the audit screen of the `--sites` mirror `dir` (read-only;
-/// leaving the screen leaves the workbench). The mirror stands in for the case
-/// directory: it holds no case file, so the queue is empty and nothing is watched but it.
-pub fn run_sites(global: &Global, dir: &std::path::Path) -> i32 {
-    let global = Global {
-        cases: dir.to_path_buf(),
-        ..global.clone()
-    };
-    match prepare(&global) {
+/// Opens the workbench on the audit screen of the `--sites` mirror `options.cases`
+/// (read-only; leaving the screen leaves the workbench). The mirror stands in for the
+/// case directory: it holds no case file, so the queue is empty and nothing is watched
+/// but it.
+pub fn run_sites(options: &Options) -> i32 {
+    match prepare(options) {
         Ok(mut state) => {
             // The loop starts the load itself (`audit::startup`).
-            let _ = audit::open_sites(&mut state, dir.to_path_buf());
-            event_loop::run_loop(&global, state, global.mouse)
+            let _ = audit::open_sites(&mut state, options.cases.clone());
+            event_loop::run_loop(options, state, options.mouse)
         }
         Err(code) => code,
     }
@@ -77,7 +75,7 @@ pub fn run_sites(global: &Global, dir: &std::path::Path) -> i32 {
 
 /// The workbench's state before the loop starts, or the exit status when it cannot
 /// start (a terminal that cannot draw, a broken theme, no terminal).
-fn prepare(global: &Global) -> Result<app::State, i32> {
+fn prepare(options: &Options) -> Result<app::State, i32> {
     use std::io::IsTerminal;
     // Before anything touches the terminal: a terminal that cannot draw is told so.
     if let Some(why) = palette::unusable_terminal(std::env::var("TERM").ok().as_deref()) {
@@ -86,7 +84,7 @@ fn prepare(global: &Global) -> Result<app::State, i32> {
     }
     let config = config_dir();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = match theme::select(global.theme.as_deref(), no_color, config.as_deref()) {
+    let theme = match theme::select(options.theme.as_deref(), no_color, config.as_deref()) {
         Ok(t) => t.for_depth(palette::ColorDepth::from_env()),
         Err(e) => {
             crate::text::warn(&e);
@@ -105,19 +103,19 @@ fn prepare(global: &Global) -> Result<app::State, i32> {
         return Err(2);
     }
     let mut state = app::State::new(
-        global.today(),
-        &global.cases.display().to_string(),
+        options.today,
+        &options.cases.display().to_string(),
         theme,
         keymap,
     );
-    state.set_signer(global.reviewer.as_deref(), global.key.as_deref());
-    state.library_note = global
-        .library_as_of()
+    state.set_signer(options.reviewer.as_deref(), options.key.as_deref());
+    state.library_note = options
+        .library
         .map(|(day, kind)| app::library_note(kind, day));
     if let Ok(d) = crate::store::drafts::drafts_dir() {
         state.drafts_dir = crate::text::sanitize_line(&d.display().to_string());
     }
-    let (practice, practice_problem) = practice::Practice::load(global);
+    let (practice, practice_problem) = practice::Practice::load(options);
     state.practice = practice;
     if let Some(e) = practice_problem {
         state.message = Some((

@@ -56,20 +56,19 @@ pub fn lines(
 mod tests {
     use super::*;
     use crate::case::Outcome;
-    use crate::cli::Global;
-    use clap::Parser;
     use std::collections::BTreeMap;
 
-    fn global() -> Global {
+    fn global() -> crate::tui::Options {
         let cases = concat!(env!("CARGO_MANIFEST_DIR"), "/cases");
-        crate::cli::Cli::parse_from(["casebench", "--cases", cases, "--today", "2026-11-23"]).global
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        crate::tui::Options::new(cases, today)
     }
 
     fn case(id: &str) -> crate::case::Case {
         let g = global();
         let set = crate::case::load_dir(
             &g.cases,
-            &crate::case::LoadOptions::new(g.today()),
+            &crate::case::LoadOptions::new(g.today),
             &|_, _| {},
         )
         .unwrap();
@@ -87,7 +86,7 @@ mod tests {
         };
         let text = lines(
             &global().cases,
-            global().today(),
+            global().today,
             crate::rules::Rulebook::builtin(),
             &c,
             &p,
@@ -118,7 +117,7 @@ mod tests {
         assert!(
             lines(
                 &global().cases,
-                global().today(),
+                global().today,
                 crate::rules::Rulebook::builtin(),
                 &c,
                 &p,
@@ -169,7 +168,7 @@ mod tests {
             .collect();
         let released = lines(
             &global().cases,
-            global().today(),
+            global().today,
             crate::rules::Rulebook::builtin(),
             &c,
             &p,
@@ -178,7 +177,7 @@ mod tests {
         .join("\n");
         let withheld = lines(
             &global().cases,
-            global().today(),
+            global().today,
             crate::rules::Rulebook::builtin(),
             &c,
             &p,

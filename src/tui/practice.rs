@@ -7,12 +7,12 @@
 use super::app::{AdvisorView, Effect, PaneLine, Screen, State};
 use super::keymap::Action;
 use super::theme::Role;
-use crate::cli::Global;
 use crate::practice::hints::{PracticeSettings, advisor_visible};
 use crate::practice::{Feedback, ItemComparison};
 use crate::record::model::RecordType;
 use crate::record::reviewers;
 use crate::text::sanitize_line;
+use crate::tui::Options;
 
 /// Who is signing, as far as practice goes.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,17 +36,17 @@ impl Practice {
     /// From `--reviewer`, reviewers.yaml and reviewers/practice.yaml. A file that cannot
     /// be read is reported; the workbench then treats the signer as not a trainee (the
     /// signing itself still goes through allowed_signers' namespaces).
-    pub fn load(global: &Global) -> (Practice, Option<String>) {
+    pub fn load(options: &Options) -> (Practice, Option<String>) {
         let mut problem = None;
-        let principal = global.reviewer.clone();
-        let trainee = match reviewers::load(&global.cases) {
+        let principal = options.reviewer.clone();
+        let trainee = match reviewers::load(&options.cases) {
             Ok(r) => principal.as_deref().is_some_and(|p| r.is_trainee(p)),
             Err(e) => {
                 problem = Some(e);
                 false
             }
         };
-        let settings = PracticeSettings::load(&global.cases).unwrap_or_else(|e| {
+        let settings = PracticeSettings::load(&options.cases).unwrap_or_else(|e| {
             problem.get_or_insert(e);
             PracticeSettings::default()
         });

@@ -3,13 +3,13 @@
 //! with which key, the record draft, the advisor's gate, sign and append).
 
 use crate::case::CaseSet;
-use crate::cli::Global;
 use crate::decision::DecideError;
 use crate::decision::after::AfterPractice;
 use crate::decision::sign::decide;
 use crate::record::model::RecordType;
 use crate::store::drafts::Draft;
 use crate::text::sanitize_line;
+use crate::tui::Options;
 
 /// What signing wrote: the message, and for a practice record on a practice case its
 /// comparison with the reference (or why it could not be scored).
@@ -19,7 +19,7 @@ pub type Feedback = Option<Result<Box<crate::practice::Feedback>, String>>;
 /// for a trainee). `Ok` says what was recorded; `Err` why not (the draft stays saved
 /// either way until a record is written).
 pub fn sign(
-    global: &Global,
+    options: &Options,
     set: &CaseSet,
     d: &Draft,
     kind: RecordType,
@@ -27,9 +27,9 @@ pub fn sign(
     let case = set
         .get(&d.case)
         .ok_or_else(|| format!("case {} is no longer loaded", sanitize_line(&d.case)))?;
-    let stated = crate::decision::stated::from_draft(d, kind, global.today())?;
+    let stated = crate::decision::stated::from_draft(d, kind, options.today)?;
     let signed = match decide(
-        &global.setting(),
+        &options.setting(),
         set,
         case,
         &stated.proposal,

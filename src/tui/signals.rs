@@ -1,15 +1,20 @@
 //! Hang-ups and termination: a thread that waits for SIGHUP, SIGTERM, SIGINT (and
-//! SIGWINCH) with `sigwait`, tells the event loop, and stands watch: if the loop has not
-//! ended the process within [`WATCHDOG`], it saves the last draft snapshot itself and
-//! `_exit`s. No handler runs in signal context, nothing polls, nothing spins.
+//! SIGWINCH), tells the event loop, and stands watch: if the loop has not ended the
+//! process within [`WATCHDOG`], it saves the last draft snapshot itself and `_exit`s.
+//! Nothing polls, nothing spins.
 //!
-//! No crate needed: `pthread_sigmask` + `sigwait` from libc. The signals are blocked in
-//! the main thread before any other thread exists, so every thread inherits the mask and
-//! only the signal thread receives them.
+//! `signal-hook` (already in the tree through crossterm) does the signal handling: its
+//! handler, the only code that runs in signal context, writes to a pipe that the signal
+//! thread blocks on (`Signals::forever`). No signal mask is needed, so the programs the
+//! workbench starts (git, ssh-keygen) inherit none.
 
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
+use signal_hook::iterator::Signals;
+use std::ffi::c_int;
 
 use super::app::Msg;
 use crate::store::drafts::{self, Draft};
@@ -47,73 +52,49 @@ pub fn save_snapshot() {
     }
 }
 
-const LEAVE: [libc::c_int; 3] = [libc::SIGHUP, libc::SIGTERM, libc::SIGINT];
+/// The signals that end the session (SIGWINCH only reports a resize).
+const LEAVE: [c_int; 3] = [SIGHUP, SIGTERM, SIGINT];
 
-fn set_of(signals: &[libc::c_int]) -> libc::sigset_t {
-    // SAFETY: sigemptyset/sigaddset initialise and fill a local sigset_t; the signal
-    // numbers are valid constants.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        for &s in signals {
-            libc::sigaddset(&mut set, s);
-        }
-        set
-    }
-}
-
-fn all() -> libc::sigset_t {
-    set_of(&[libc::SIGHUP, libc::SIGTERM, libc::SIGINT, libc::SIGWINCH])
-}
-
-/// Blocks the signals in the calling thread (call before spawning any thread).
-pub fn block() -> std::io::Result<()> {
-    let set = all();
-    // SAFETY: `set` is initialised; a null old-set pointer is allowed.
-    let rc = unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::from_raw_os_error(rc))
-    }
-}
-
-fn name(sig: libc::c_int) -> &'static str {
+fn name(sig: c_int) -> &'static str {
     match sig {
-        libc::SIGHUP => "SIGHUP (the terminal hung up)",
-        libc::SIGTERM => "SIGTERM",
-        libc::SIGINT => "SIGINT",
+        SIGHUP => "SIGHUP (the terminal hung up)",
+        SIGTERM => "SIGTERM",
+        SIGINT => "SIGINT",
         _ => "a signal",
     }
 }
 
 /// Starts the signal thread. `restore` puts the terminal back (it must not panic).
 pub fn spawn(tx: Sender<Msg>, restore: fn()) -> std::io::Result<()> {
+    // Registered here, on the caller's thread, so that a signal arriving before the
+    // thread runs is queued in the pipe, not lost (nor left to its default action).
+    let mut signals = Signals::new([SIGHUP, SIGTERM, SIGINT, SIGWINCH])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            let set = all();
-            let sig = loop {
-                let mut sig: libc::c_int = 0;
-                // SAFETY: `set` is initialised and `sig` is a valid out-pointer.
-                if unsafe { libc::sigwait(&set, &mut sig) } != 0 {
-                    continue;
-                }
+            // Blocks in a read of signal-hook's pipe: no timer, no polling.
+            let mut leave = None;
+            for sig in signals.forever() {
                 if LEAVE.contains(&sig) {
-                    break sig;
+                    leave = Some(sig);
+                    break;
                 }
                 // SIGWINCH: the input thread blocks in poll(2) on the terminal only,
                 // so resizes are reported from here.
                 if let Ok((w, h)) = ratatui::crossterm::terminal::size() {
                     let _ = tx.send(Msg::Resize(w, h));
                 }
+            }
+            let Some(sig) = leave else {
+                return;
             };
             let _ = tx.send(Msg::Hangup(name(sig).into()));
             std::thread::sleep(WATCHDOG);
             // Still here: the event loop is stuck (a blocked write, a spinning reader).
             save_snapshot();
             restore();
-            // Exit status 2, as after any I/O error. SAFETY: _exit ends the process at once.
+            // Exit status 2, as after any I/O error. SAFETY: _exit ends the process at
+            // once, without running destructors that a stuck thread might hold locks of.
             unsafe { libc::_exit(2) }
         })
         .map(|_| ())

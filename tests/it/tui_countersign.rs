@@ -6,9 +6,9 @@ use crate::support::tui as tui_support;
 
 use casebench::case::Status;
 use casebench::case::{LoadOptions, load_dir};
-use casebench::cli::Global;
 use casebench::record::model::RecordType;
 use casebench::record::verify::{State as VState, verify_log};
+use casebench::tui::Options;
 use casebench::tui::app::{Effect, Msg, Screen, State};
 use casebench::tui::countersign::{self, PendingView};
 use ratatui::crossterm::event::KeyCode;
@@ -273,19 +273,15 @@ fn the_effects_sign_function_writes_a_countersign_record_that_verifies() {
     assert_eq!(pending.len(), 1);
     assert_eq!((pending[0].seq, pending[0].case_id.as_str()), (seq, REAL));
 
-    let global = |who: &str| Global {
-        cases: env.cases.clone(),
+    let options = |who: &str| Options {
         reviewer: Some(who.into()),
         key: Some(env.key(who)),
-        theme: None,
-        today: Some(today),
-        mouse: false,
-        as_of_cache: Default::default(),
+        ..Options::new(&env.cases, today)
     };
     // An empty rationale is refused; so is a trainee.
-    assert!(countersign::sign(&global(A), &set, REAL, seq, " ").is_err());
-    assert!(countersign::sign(&global(T2), &set, REAL, seq, "Agreed.").is_err());
-    let msg = countersign::sign(&global(A), &set, REAL, seq, "Agreed.").unwrap();
+    assert!(countersign::sign(&options(A), &set, REAL, seq, " ").is_err());
+    assert!(countersign::sign(&options(T2), &set, REAL, seq, "Agreed.").is_err());
+    let msg = countersign::sign(&options(A), &set, REAL, seq, "Agreed.").unwrap();
     assert!(msg.contains("is decided"), "{msg}");
 
     let log = verify_log(&env.cases, None).unwrap();
@@ -305,5 +301,5 @@ fn the_effects_sign_function_writes_a_countersign_record_that_verifies() {
     );
     assert!(env.verify().status.success());
     // Twice: refused (the case is decided).
-    assert!(countersign::sign(&global(B), &set, REAL, seq, "Again.").is_err());
+    assert!(countersign::sign(&options(B), &set, REAL, seq, "Again.").is_err());
 }

@@ -8,19 +8,19 @@ use std::sync::mpsc::Sender;
 use super::{AuditEffect, AuditMsg, CheckpointDone};
 use crate::audit::report::{AuditReport, record_text};
 use crate::case::CaseSet;
-use crate::cli::Global;
+use crate::tui::Options;
 use crate::tui::app::Msg;
 
 /// Carries out an audit effect on a worker thread; the answer comes back as a message.
 pub fn run_effect(
-    global: &Global,
+    options: &Options,
     set: Option<Arc<CaseSet>>,
     effect: AuditEffect,
     tx: Sender<Msg>,
 ) {
-    let cases = global.cases.clone();
-    let key = global.key.clone();
-    let reviewer = global.reviewer.clone();
+    let cases = options.cases.clone();
+    let key = options.key.clone();
+    let reviewer = options.reviewer.clone();
     let work = move || {
         let msg = match effect {
             AuditEffect::Load => {
