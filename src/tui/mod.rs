@@ -1,38 +1,35 @@
-//! The workbench (DESIGN.md section 6): queue, case view, decision form, help.
+//! The workbench (DESIGN.md section 6): queue, case view, decision form, audit, help.
 //!
-//! Shape: `app` (state, messages, effects), `update` (the pure state machine), `views`
-//! (pure drawing), `event_loop` (threads, channel, effects, drawing on change),
-//! `signals` (hang-ups and the watchdog), `terminal` (enter/restore), `theme`, `keymap`.
+//! Rooms, from the top (docs/ARCHITECTURE.md, "The workbench"):
+//! - `event_loop/`: the threads, the terminal, the workers, and `effects`, the one place
+//!   where each effect is carried out; it calls the root's `update` and `draw`;
+//! - `app/`: the root. Its state holds the screens' states side by side; `update` routes
+//!   messages and keys to the screens and does what crosses them; `view` draws;
+//! - `screens/`: one folder per screen (state, update, view); a screen never imports
+//!   the root;
+//! - below them, shared by all: `step` (a screen's `Ctx` and `Step`), `effect`,
+//!   `widgets`, `layout`, `scroll`, `fit`, `labels`, `advisor`, `theme`, `palette`,
+//!   `keymap`.
+//!
 //! The TUI parses no file format itself: themes and keys go through `crate::yaml` in
-//! their loaders, cases through `crate::case`, drafts through `crate::store::drafts`.
+//! their loaders, cases through `crate::case`, drafts through `crate::store::drafts`. It
+//! reads no command-line option: the command layer builds its [`Options`].
 
-pub mod advice;
+pub mod advisor;
 pub mod app;
-pub mod audit;
-pub mod content;
-pub mod countersign;
+pub mod effect;
 pub mod event_loop;
 pub mod fit;
-pub mod form;
 pub mod keymap;
+pub mod labels;
 pub mod layout;
-mod loader;
-pub mod notice_preview;
 mod options;
 pub mod palette;
-pub mod picker;
-pub mod practice;
-pub mod preview;
-pub mod record;
+pub mod screens;
 pub mod scroll;
-pub mod search;
-pub mod sign;
-pub mod signals;
-pub mod terminal;
+pub mod step;
 pub mod theme;
-pub mod update;
-pub mod views;
-pub mod watch;
+pub mod widgets;
 
 pub use options::Options;
 
@@ -53,7 +50,7 @@ pub fn config_dir() -> Option<PathBuf> {
 /// Opens the workbench on `options.cases`. Returns the process exit status.
 pub fn run(options: &Options) -> i32 {
     match prepare(options) {
-        Ok(state) => event_loop::run_loop(options, state, options.mouse),
+        Ok(state) => event_loop::run_loop(options, state),
         Err(code) => code,
     }
 }
@@ -66,8 +63,8 @@ pub fn run_sites(options: &Options) -> i32 {
     match prepare(options) {
         Ok(mut state) => {
             // The loop starts the load itself (`audit::startup`).
-            let _ = audit::open_sites(&mut state, options.cases.clone());
-            event_loop::run_loop(options, state, options.mouse)
+            let _ = app::open_sites(&mut state, options.cases.clone());
+            event_loop::run_loop(options, state)
         }
         Err(code) => code,
     }
@@ -115,7 +112,7 @@ fn prepare(options: &Options) -> Result<app::State, i32> {
     if let Ok(d) = crate::store::drafts::drafts_dir() {
         state.drafts_dir = crate::text::sanitize_line(&d.display().to_string());
     }
-    let (practice, practice_problem) = practice::Practice::load(options);
+    let (practice, practice_problem) = screens::practice::Practice::load(options);
     state.practice = practice;
     if let Some(e) = practice_problem {
         state.message = Some((

@@ -19,12 +19,13 @@ use casebench::record::model::{
 };
 use casebench::record::signer::Signer;
 use casebench::tui::Options;
+use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, Screen, State};
-use casebench::tui::audit::{AuditEffect, AuditMsg};
+use casebench::tui::effect::AuditEffect;
+use casebench::tui::event_loop::read_record as read;
 use casebench::tui::keymap::Keymap;
-use casebench::tui::record::read;
+use casebench::tui::screens::audit::AuditMsg;
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::KeyCode;
 use tui_support::{code, key, render, send};
@@ -341,7 +342,7 @@ fn hostile_text_in_a_record_is_sanitised() {
 
 fn run(options: &Options, set: &CaseSet, effect: AuditEffect) -> AuditMsg {
     let (tx, rx) = mpsc::channel();
-    casebench::tui::audit::run_effect(options, Some(Arc::new(set.clone())), effect, tx);
+    casebench::tui::event_loop::run_audit_effect(options, Some(Arc::new(set.clone())), effect, tx);
     match rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap() {
         Msg::Audit(m) => m,
         other => panic!("{other:?}"),

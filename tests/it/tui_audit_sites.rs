@@ -9,11 +9,13 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use casebench::tui::Options;
+use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, Screen, State};
-use casebench::tui::audit::{AuditEffect, AuditMsg, open_sites, startup};
+use casebench::tui::app::{open_sites, startup};
+use casebench::tui::effect::AuditEffect;
 use casebench::tui::keymap::Keymap;
+use casebench::tui::screens::audit::AuditMsg;
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyCode;
 use record_support::Env;
@@ -57,7 +59,7 @@ fn options(dir: &Path) -> Options {
 /// Runs an audit effect on the worker, as the event loop would.
 fn run(dir: &Path, effect: AuditEffect) -> AuditMsg {
     let (tx, rx) = mpsc::channel();
-    casebench::tui::audit::run_effect(&options(dir), None, effect, tx);
+    casebench::tui::event_loop::run_audit_effect(&options(dir), None, effect, tx);
     match rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap() {
         Msg::Audit(m) => m,
         other => panic!("{other:?}"),

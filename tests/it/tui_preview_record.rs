@@ -8,7 +8,7 @@ use crate::support::tui as tui_support;
 
 use casebench::tui::app::{Effect, Msg, State};
 use casebench::tui::event_loop::Answers;
-use casebench::tui::form::Field;
+use casebench::tui::screens::form::Field;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 
@@ -109,7 +109,7 @@ fn check(states: &[FormState], reviewer: &str) {
     let options = options_for(&cases, Some(reviewer));
     for st in states {
         let mut s = state_on(&cases, 120, 40);
-        let (practice, problem) = casebench::tui::practice::Practice::load(&options);
+        let (practice, problem) = casebench::tui::screens::practice::Practice::load(&options);
         assert!(problem.is_none(), "{problem:?}");
         s.practice = practice;
         s.set_signer(options.reviewer.as_deref(), options.key.as_deref());
@@ -136,8 +136,9 @@ fn check(states: &[FormState], reviewer: &str) {
         // Sign, as `[ Sign ]` does, and read the record written.
         let set = s.set.clone().unwrap();
         let draft = s.form.as_ref().unwrap().to_draft();
-        let (msg, _) = casebench::tui::sign::sign(&options, &set, &draft, s.practice.record_kind())
-            .unwrap_or_else(|e| panic!("{}: {e}", st.case));
+        let (msg, _) =
+            casebench::tui::event_loop::sign(&options, &set, &draft, s.practice.record_kind())
+                .unwrap_or_else(|e| panic!("{}: {e}", st.case));
         let seq: u64 = msg
             .split_whitespace()
             .find_map(|w| w.parse().ok())

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use casebench::case::{Case, CaseSet, InvalidCase, LoadedCase, Problem};
+use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, State};
 use casebench::tui::keymap::Keymap;
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -100,7 +100,7 @@ pub fn open(s: &mut State, id: &str) -> Vec<Effect> {
 pub fn buffer(s: &mut State, w: u16, h: u16) -> Buffer {
     update(s, Msg::Resize(w, h));
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| casebench::tui::views::draw(s, f)).unwrap();
+    t.draw(|f| casebench::tui::app::draw(s, f)).unwrap();
     t.backend().buffer().clone()
 }
 
