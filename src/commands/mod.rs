@@ -73,7 +73,7 @@ pub(crate) fn io_out(e: std::io::Error) -> CommandError {
 /// Entry point used by `main`: parse, run, map to an exit status.
 pub fn main_with(cli: Cli) -> i32 {
     let Some(command) = &cli.command else {
-        return crate::tui::run(&cli.global.workbench());
+        return crate::tui::start::run(&cli.global.workbench());
     };
     // The workbench owns the terminal: opened before standard output is locked.
     if let crate::cli::Command::Audit(a) = command
@@ -86,7 +86,7 @@ pub fn main_with(cli: Cli) -> i32 {
             as_of_cache: Default::default(),
             ..cli.global.clone()
         };
-        return crate::tui::run_sites(&mirror.workbench());
+        return crate::tui::start::run_sites(&mirror.workbench());
     }
     let stdout = std::io::stdout();
     // The guard sits after the buffer's owner and before the buffer: whatever a command

@@ -111,7 +111,7 @@ fn typing_filters_fuzzily_and_enter_adds_the_code() {
     settled(&mut s, [key('g')]);
     settled(&mut s, "right-of-access".chars().map(key));
     let p = picker(&s);
-    assert!(casebench::tui::screens::form::picker::present(
+    assert!(casebench::tui::screens::form::pick::present(
         s.form.as_ref().unwrap(),
         p.target,
         "right-of-access"

@@ -5,7 +5,7 @@
 use crate::support::tui as tui_support;
 
 use casebench::tui::app::{Msg, Screen, State};
-use casebench::tui::screens::case::search::{self, Hit};
+use casebench::tui::screens::case::{Hit, search};
 
 /// Every match of the open case's search, at the state's size.
 fn hits(s: &State) -> Vec<Hit> {

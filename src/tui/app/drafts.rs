@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::State;
-use super::update::rebuild_rows;
+use super::rows::rebuild_rows;
+use super::state::State;
 use crate::record::log::DecidedBy;
 use crate::text::sanitize_line;
 use crate::tui::effect::Effect;
@@ -132,4 +132,21 @@ pub(super) fn left_with_draft(state: &mut State) {
             view.id
         ),
     ));
+}
+
+/// Asks for the form to be saved if it has unsaved edits; the open case then knows it
+/// has a draft on disk (so `x` can discard it).
+pub(super) fn save_if_dirty(state: &mut State) -> Vec<Effect> {
+    match state.form.as_mut() {
+        Some(f) if f.dirty => {
+            f.dirty = false;
+            let d = f.to_draft();
+            state.drafts.insert(d.case.clone());
+            if let Some(view) = state.case.as_mut() {
+                view.draft = Some(d.clone());
+            }
+            vec![Effect::SaveDraft(d)]
+        }
+        _ => Vec::new(),
+    }
 }

@@ -3,13 +3,13 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::LogLoad;
 use crate::case::CaseSet;
 use crate::store::drafts::Draft;
 use crate::tui::advisor::AdvisorView;
 use crate::tui::screens::audit::AuditMsg;
 use crate::tui::screens::countersign::PendingView;
 use crate::tui::screens::form::preview::PreviewView;
+use crate::tui::screens::queue::LogLoad;
 
 /// Something that happened: a key, a resize, a result from the worker, a hang-up.
 #[derive(Debug)]

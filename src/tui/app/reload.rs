@@ -1,8 +1,8 @@
 //! `R` in the queue: the case files read again, keeping the selection (by case id) and
 //! the filters; and the open case's "decided by X at T" line, kept current.
 
-use super::update::loaded;
-use super::{Screen, State};
+use super::rows::loaded;
+use super::state::{Screen, State};
 use crate::tui::screens::queue::{self, filter::keep_selection_visible};
 use crate::tui::theme::Role;
 
@@ -57,18 +57,4 @@ pub(super) fn reloaded(state: &mut State, set: crate::case::CaseSet) {
             valid + invalid
         ),
     ));
-}
-
-/// The open case's "decided by X at T" (the text `drafts::decided_by` made from the log's
-/// index), or plain "decided" for a decision signed here that the index has not caught up
-/// with yet.
-pub(super) fn case_decided(state: &mut State) {
-    if let Some(view) = state.case.as_mut() {
-        view.decided = state.decided_by.get(&view.case_id).cloned().or_else(|| {
-            state
-                .decided
-                .contains(&view.case_id)
-                .then(|| "decided".to_string())
-        });
-    }
 }

@@ -6,23 +6,28 @@
 //! hands back a `Step`. What crosses screens is done here: opening a case, its form and
 //! the record view; a signature's outcome; the queue's rows from the log's facts.
 
-use std::sync::Arc;
-
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::reload::{case_decided, reloaded};
-use super::{Effect, Load, LogLoad, Msg, Screen, State, ctx, drafts};
+use super::decision::{
+    decide, edited, feedback, filter_effects, outside_of, preview_arrived, sign, signed,
+};
+use super::drafts;
+use super::drafts::save_if_dirty;
+use super::msg::Msg;
+use super::navigate::{countersign_key, open_case, open_in_force, open_record};
+use super::reload::reloaded;
+use super::rows::{case_decided, loaded, rebuild_rows};
+use super::state::{Screen, State, ctx};
 use crate::audit::signed::Which;
-use crate::case::queue::entries;
 use crate::text::sanitize_line;
-use crate::tui::keymap::{Action, Context};
-use crate::tui::screens::form::preview::PreviewView;
-use crate::tui::screens::form::{self, Form};
-use crate::tui::screens::queue::filter::{keep_selection_visible, refilter};
-use crate::tui::screens::queue::{self, Row};
-use crate::tui::screens::record::{self, RecordView};
-use crate::tui::screens::{audit, case, countersign, help, invalid, practice};
-use crate::tui::step::{Banner, Step};
+use crate::tui::effect::Effect;
+use crate::tui::keymap::Action;
+use crate::tui::screens::form;
+use crate::tui::screens::queue;
+use crate::tui::screens::queue::filter::keep_selection_visible;
+use crate::tui::screens::queue::{Load, LogLoad};
+use crate::tui::screens::{audit, case, countersign, help, invalid, practice, record};
+use crate::tui::step::Step;
 use crate::tui::theme::Role;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -230,65 +235,6 @@ fn quit(state: &mut State) -> Step {
     Step::effects(fx)
 }
 
-/// Asks for the form to be saved if it has unsaved edits; the open case then knows it
-/// has a draft on disk (so `x` can discard it).
-pub(super) fn save_if_dirty(state: &mut State) -> Vec<Effect> {
-    match state.form.as_mut() {
-        Some(f) if f.dirty => {
-            f.dirty = false;
-            let d = f.to_draft();
-            state.drafts.insert(d.case.clone());
-            if let Some(view) = state.case.as_mut() {
-                view.draft = Some(d.clone());
-            }
-            vec![Effect::SaveDraft(d)]
-        }
-        _ => Vec::new(),
-    }
-}
-
-pub(super) fn loaded(state: &mut State, set: crate::case::CaseSet) {
-    state.invalid = invalid::invalid_rows(&set);
-    state.set = Some(Arc::new(set));
-    state.load = Load::Ready;
-    rebuild_rows(state);
-}
-
-/// The queue rows from the set: status from the deadline, or `decided` / `under_review`
-/// from the decision log (`queue::log_status`; those sort last).
-pub(super) fn rebuild_rows(state: &mut State) {
-    let Some(set) = state.set.as_ref() else {
-        return;
-    };
-    let decided = &state.decided;
-    // Pending proposals are found on real cases only (practice::countersign::pending).
-    let under_review: std::collections::HashSet<String> = state
-        .countersign
-        .pending
-        .iter()
-        .map(|p| p.case_id.clone())
-        .collect();
-    let status = |id: &str, dl: &crate::case::Deadline| {
-        crate::case::queue::log_status(id, dl, decided, &under_review)
-    };
-    let rows = entries(set, state.today, &status);
-    state.rows = rows
-        .iter()
-        .map(|e| Row {
-            draft: set
-                .cases
-                .get(e.index)
-                .is_some_and(|c| state.drafts.contains(&c.case.id)),
-            practice: set
-                .cases
-                .get(e.index)
-                .is_some_and(|c| c.case.practice.is_some()),
-            ..Row::from_entry(e)
-        })
-        .collect();
-    refilter(&mut state.queue, &state.rows, queue::page(state.size));
-}
-
 fn key(state: &mut State, k: KeyEvent) -> Step {
     // Ctrl-C always leaves (saving the draft), whatever the keymap says.
     if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
@@ -330,7 +276,7 @@ fn key(state: &mut State, k: KeyEvent) -> Step {
         Screen::Form if state.form.as_ref().is_some_and(|f| f.picker.is_some()) => {
             match state.form.as_mut() {
                 Some(f) => {
-                    let step = form::picker::key(f, k);
+                    let step = form::pick::key(f, k);
                     form_asked(state, step)
                 }
                 None => Step::unchanged(),
@@ -546,30 +492,6 @@ fn form_asked(state: &mut State, step: Step<form::Ask>) -> Step {
     })
 }
 
-/// What the form shows from outside itself: the case, the advisor's answer, a
-/// trainee's note above the preview, and who signs (the key found for the preview, once
-/// known; else the options as given).
-pub(super) fn outside_of<'a>(
-    case: Option<&'a case::CaseView>,
-    form: Option<&Form>,
-    practice: &practice::Practice,
-    set: Option<&crate::case::CaseSet>,
-    signer: &str,
-) -> form::Outside<'a> {
-    let practice_case = case.is_some_and(|v| practice::is_practice_case(set, v.index));
-    let who = form
-        .and_then(|f| f.preview.as_ref())
-        .and_then(|p| p.signer.as_deref())
-        .unwrap_or(signer);
-    form::Outside {
-        id: case.map_or("", |c| c.id.as_str()),
-        title: case.map_or("", |c| c.title.as_str()),
-        advisor: case.and_then(|c| c.advisor.as_ref()),
-        note: practice.preview_note(practice_case),
-        sign_label: practice.sign_label(who),
-    }
-}
-
 fn paste(state: &mut State, text: &str) -> Step {
     if countersign::paste(&mut state.countersign, text) {
         return Step::changed();
@@ -590,284 +512,4 @@ fn paste(state: &mut State, text: &str) -> Step {
         return form_asked(state, step);
     }
     Step::unchanged()
-}
-
-/// The countersign screen's keys while it is open, and the countersign key (`C`) on a
-/// case with a pending proposal; `None` lets the key through to the keymap.
-fn countersign_key(state: &mut State, k: KeyEvent) -> Option<Step> {
-    if state.countersign.open.is_some() {
-        return Some(countersign::key(
-            &mut state.countersign,
-            &mut ctx!(state),
-            k,
-        ));
-    }
-    if state.screen != Screen::Case
-        || state.keymap.action(state.context(), &k) != Some(Action::Countersign)
-    {
-        return None;
-    }
-    let Some(p) = pending_for_case(state).cloned() else {
-        // While the log is read, a proposal may be there but is not offered yet.
-        if matches!(state.log, LogLoad::Reading | LogLoad::Verifying { .. })
-            && !state.practice.trainee
-        {
-            state.message = Some((
-                Role::Warning,
-                "the decision log is being verified: proposals are offered once verified".into(),
-            ));
-            return Some(Step::changed());
-        }
-        return None;
-    };
-    state.message = None;
-    state.countersign.open(p);
-    Some(Step::changed())
-}
-
-/// The oldest pending proposal on the open case, if this signer may countersign it.
-pub fn pending_for_case(state: &State) -> Option<&countersign::PendingView> {
-    if state.practice.trainee || state.screen != Screen::Case {
-        return None;
-    }
-    let id = &state.case.as_ref()?.case_id;
-    if state.decided.contains(id) {
-        return None;
-    }
-    state.countersign.for_case(id)
-}
-
-fn open_case(state: &mut State) -> Step {
-    let (Some(row), Some(set)) = (state.selected_row(), state.set.as_ref()) else {
-        return Step::unchanged();
-    };
-    let Some(lc) = set.cases.get(row.index) else {
-        return Step::changed();
-    };
-    let row_index = row.index;
-    let view = case::content::case_view(row_index, &lc.case, &set.rules, state.today);
-    let id = lc.case.id.clone();
-    state.case = Some(view);
-    state.form = None;
-    state.screen = Screen::Case;
-    case_decided(state);
-    Step::effects(vec![
-        Effect::LoadDraft(id),
-        Effect::Advise { index: row_index },
-    ])
-}
-
-/// `d` on a case: the form (resuming the saved draft), with its preview at once.
-fn decide(state: &mut State) -> Step {
-    let Some(view) = state.case.as_ref() else {
-        return Step::changed();
-    };
-    if state.form.is_none() {
-        let Some(lc) = state.set.as_ref().and_then(|s| s.cases.get(view.index)) else {
-            return Step::changed();
-        };
-        let sha = lc.sha256_hex();
-        state.form = Some(match &view.draft {
-            Some(d) => Form::from_draft(&lc.case, &sha, d),
-            None => Form::new(&lc.case, &sha),
-        });
-    }
-    state.screen = Screen::Form;
-    // The preview (and a resumed decision's findings) at once.
-    Step::effects(preview_effect(state).into_iter().collect())
-}
-
-/// The preview of the form's decision as it now stands: the record's text and the
-/// findings on it, computed by the event loop with the functions signing uses.
-fn preview_effect(state: &State) -> Option<Effect> {
-    let view = state.case.as_ref()?;
-    let f = state.form.as_ref()?;
-    Some(Effect::Preview {
-        index: view.index,
-        draft: f.to_draft(),
-        kind: state.practice.record_kind(),
-        findings: true,
-    })
-}
-
-/// After a change to the form: restart the draft's typing pause, and preview the
-/// decision as it now stands.
-fn edited(state: &State) -> Step {
-    let mut fx = vec![Effect::DraftEdited];
-    fx.extend(preview_effect(state));
-    Step::effects(fx)
-}
-
-/// Enter on `[ Sign ]`: the draft is signed by the loop; until it answers, a box says so
-/// (it is drawn before the loop leaves the screen for a passphrase).
-fn sign(state: &mut State) -> Step {
-    let Some(f) = state.form.as_ref() else {
-        return Step::changed();
-    };
-    let id = state.case.as_ref().map_or(String::new(), |c| c.id.clone());
-    let draft = f.to_draft();
-    state.banner = Some(Banner::new(
-        Role::Muted,
-        "Signing",
-        format!("signing the decision on {id} …"),
-    ));
-    Step::effect(Effect::Sign(draft))
-}
-
-/// The outcome of signing the form: the case decided (for a supervisor), the draft
-/// removed, the box saying what was recorded; or why not, with the draft kept.
-fn signed(state: &mut State, result: Result<String, String>) -> Step {
-    match result {
-        Ok(what) => {
-            let id = state.form.take().map(|f| f.case_id);
-            // A trainee's practice record decides nothing (on a real case it is a proposal).
-            if let Some(id) = id.as_ref().filter(|_| !state.practice.trainee) {
-                state.decided.insert(id.clone());
-                rebuild_rows(state);
-            }
-            if let Some(v) = state.case.as_mut() {
-                v.draft = None;
-            }
-            if let Some(id) = id.as_ref() {
-                state.drafts.remove(id);
-                rebuild_rows(state);
-            }
-            state.screen = Screen::Case;
-            case_decided(state);
-            let mut text = sanitize_line(&what);
-            // The record just written, as signed and verified, is one key away.
-            if !state.practice.trainee {
-                let v = state.keymap.first_key(Context::Case, Action::Record);
-                text.push_str(&format!(
-                    ". {v} shows the signed record: its bytes, verification and notice"
-                ));
-            }
-            state.banner = Some(Banner::new(Role::Ok, "Signed", text));
-            // A trainee's proposal puts the case under review; the log says so.
-            let mut fx: Vec<Effect> = id.map(Effect::RemoveDraft).into_iter().collect();
-            fx.push(Effect::RefreshLog);
-            Step::effects(fx)
-        }
-        Err(e) => {
-            state.banner = Some(Banner::new(
-                Role::Error,
-                "Not signed (the draft is kept)",
-                sanitize_line(&e),
-            ));
-            Step::changed()
-        }
-    }
-}
-
-/// The form's preview arrived: it goes to the form (if it is still about that case), and
-/// its findings to the advisor panel, which then shows the findings on the decision.
-fn preview_arrived(state: &mut State, case: &str, view: PreviewView) -> Step {
-    let Some(f) = state.form.as_mut().filter(|f| f.case_id == case) else {
-        return Step::unchanged();
-    };
-    if let Some(a) = state
-        .case
-        .as_mut()
-        .filter(|c| c.case_id == case)
-        .and_then(|c| c.advisor.as_mut())
-        .filter(|a| !a.hidden)
-        && f.outcome.is_some()
-    {
-        a.findings = view.findings.clone();
-        a.errors = view.errors;
-        a.warnings = view.warnings;
-        a.on_proposal = true;
-    }
-    f.preview = Some(view);
-    Step::changed()
-}
-
-/// Opens the record view on `which`; the worker reads and verifies it. Esc goes back to
-/// the screen it was opened from.
-fn open_record(state: &mut State, which: Which) -> Step {
-    state.record = Some(RecordView::reading(which.clone()));
-    state.record_from = state.screen;
-    state.screen = Screen::Record;
-    Step::effect(Effect::ShowRecord(which))
-}
-
-/// `v` on a case: the record in force, once the case is decided.
-fn open_in_force(state: &mut State) -> Step {
-    let Some(id) = state.case.as_ref().map(|v| v.case_id.clone()) else {
-        return Step::changed();
-    };
-    if !state.decided.contains(&id) {
-        state.message = Some((
-            Role::Muted,
-            "no signed decision on this case yet: the record view opens once it is decided".into(),
-        ));
-        return Step::changed();
-    }
-    open_record(state, Which::InForce(id))
-}
-
-/// The signed practice record's feedback arrived: the comparison screen (or why there
-/// is none).
-fn feedback(state: &mut State, result: Result<Box<crate::practice::Feedback>, String>) {
-    match result {
-        Ok(f) => {
-            state.practice.comparison = Some(practice::comparison_view(&f));
-            state.screen = Screen::Practice;
-        }
-        Err(e) => {
-            state.message = Some((
-                Role::Error,
-                format!(
-                    "practice record signed, but not scored: {}",
-                    sanitize_line(&e)
-                ),
-            ));
-        }
-    }
-}
-
-/// Drops the advisor's work on a case whose advisor is hidden, leaving a note in the
-/// panel instead (no recommendation and no findings: on most practice cases the
-/// recommendation is the reference itself).
-fn filter_effects(state: &mut State, effects: Vec<Effect>) -> Vec<Effect> {
-    let mut out = Vec::with_capacity(effects.len());
-    for e in effects {
-        let set = state.set.as_deref();
-        match e {
-            Effect::Advise { index } if state.practice.hides_advisor(set, index) => {
-                if let Some(v) = state.case.as_mut().filter(|v| v.index == index) {
-                    v.advisor = Some(practice::hidden_view());
-                }
-            }
-            // The preview of the record is shown; the findings on it are not.
-            Effect::Preview {
-                index,
-                draft,
-                kind,
-                findings: true,
-            } if state.practice.hides_advisor(set, index) => out.push(Effect::Preview {
-                index,
-                draft,
-                kind,
-                findings: false,
-            }),
-            e => out.push(e),
-        }
-    }
-    out
-}
-
-/// Opens the audit screen on the `--sites` mirror `dir` (the workbench opened with
-/// `audit --sites DIR --tui`).
-pub fn open_sites(state: &mut State, dir: std::path::PathBuf) -> Vec<Effect> {
-    let (view, step) = audit::sites::opened(&mut ctx!(state), dir);
-    state.audit = Some(view);
-    state.screen = Screen::Audit;
-    step.effects
-}
-
-/// What the event loop runs at start besides loading cases: the mirror's report, when
-/// the workbench was opened on one.
-pub fn startup(state: &State) -> Option<Effect> {
-    audit::sites::startup(state.audit.as_ref())
 }

@@ -4,8 +4,10 @@
 
 use ratatui::Frame;
 
-use super::update::{outside_of, pending_for_case};
-use super::{Screen, State, too_small};
+use super::decision::outside_of;
+use super::navigate::pending_for_case;
+use super::state::{Screen, State};
+use super::too_small;
 use crate::tui::keymap::Action;
 use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::screens::{audit, case, countersign, form, help, invalid, practice, queue, record};

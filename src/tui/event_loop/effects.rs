@@ -5,16 +5,20 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::answers::Answers;
+use super::frame::draw_frame;
 use super::input::InputGate;
 use super::loader::{LogReader, spawn_loader, spawn_log_refresh};
+use super::signals;
 use super::terminal::{self, Term};
-use super::{DRAFT_PAUSE, draw_frame, signals};
 use crate::store::drafts;
 use crate::tui::Options;
 use crate::tui::app::{Effect, Msg, State};
+
+/// Pause after the last edit before the draft is written.
+pub const DRAFT_PAUSE: Duration = Duration::from_secs(1);
 
 /// Whether the loop goes on after an effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

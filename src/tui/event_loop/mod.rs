@@ -11,6 +11,7 @@
 mod answers;
 mod audit;
 mod effects;
+mod frame;
 mod input;
 mod loader;
 mod notice_preview;
@@ -20,18 +21,14 @@ mod terminal;
 mod watch;
 
 use std::collections::VecDeque;
-use std::io::{self, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use ratatui::crossterm::{execute, queue};
+use std::time::Instant;
 
 pub use answers::{Answers, compute as compute_preview};
 pub use audit::run_effect as run_audit_effect;
+pub use effects::DRAFT_PAUSE;
+pub use frame::{byte_terminal, draw_frame};
 pub use loader::{load_messages, load_pending, read_log, read_record};
 pub use sign::{countersign, refusal, sign};
 pub use terminal::restore as restore_terminal;
@@ -42,22 +39,8 @@ use effects::{Effects, Flow};
 use input::{InputGate, spawn_input};
 use signals::Snapshot;
 
-/// Pause after the last edit before the draft is written.
-pub const DRAFT_PAUSE: Duration = Duration::from_secs(1);
-
 /// At most this many messages are handled between two draws.
 const COALESCE: usize = 64;
-
-/// Draws one frame, wrapped in a synchronized update so the terminal shows it at once.
-/// ratatui diffs against the previous frame, so only changed cells are written.
-pub fn draw_frame<B: Backend + Write>(terminal: &mut Terminal<B>, state: &State) -> io::Result<()>
-where
-    B::Error: Into<io::Error>,
-{
-    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal.draw(|f| app::draw(state, f)).map_err(Into::into)?;
-    execute!(terminal.backend_mut(), EndSynchronizedUpdate)
-}
 
 pub fn run_loop(options: &Options, mut state: State) -> i32 {
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -164,20 +147,4 @@ fn update_snapshot(snapshot: &Snapshot, state: &State) {
     if let Ok(mut g) = snapshot.lock() {
         *g = draft;
     }
-}
-
-/// A terminal of a fixed size on any writer, for benchmarks and tests of the bytes a
-/// frame costs.
-pub fn byte_terminal<W: Write>(
-    out: W,
-    w: u16,
-    h: u16,
-) -> io::Result<Terminal<CrosstermBackend<W>>> {
-    let backend = CrosstermBackend::new(out);
-    Terminal::with_options(
-        backend,
-        ratatui::TerminalOptions {
-            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, w, h)),
-        },
-    )
 }

@@ -4,17 +4,10 @@
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::AuditView;
 use super::filter::refilter;
+use super::{AuditView, DateField};
 use crate::tui::step::{Ctx, Step};
 use crate::tui::theme::Role;
-
-/// Which date a typed filter sets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateField {
-    Since,
-    Until,
-}
 
 /// Is a date being typed (keys go to `input_key`, not the keymap)?
 pub fn typing(view: &AuditView) -> bool {

@@ -19,8 +19,6 @@ pub mod sites;
 pub mod update;
 pub mod view;
 
-pub use input::DateField;
-
 /// What the audit screen asks of the root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ask {
@@ -28,6 +26,13 @@ pub enum Ask {
     Record(u64),
     /// Esc: back to the queue.
     Back,
+}
+
+/// Which date a typed filter sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateField {
+    Since,
+    Until,
 }
 
 /// What the worker answers.

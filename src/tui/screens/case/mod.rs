@@ -51,7 +51,35 @@ pub struct CaseView {
     pub advisor: Option<AdvisorView>,
     pub advisor_scroll: Scroll,
     /// `/` in the case view: the search over the panes and the advisor.
-    pub search: search::Search,
+    pub search: Search,
     /// "decided by X at T" (from the log's index) when the case is decided.
     pub decided: Option<String>,
+}
+
+/// The case view's search (`/`): the query and where it stands.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    pub query: String,
+    /// The query is being typed (every key is text until Enter or Esc).
+    pub typing: bool,
+    /// Where the search started: area and wrapped line (the first match at or after it
+    /// is the first one shown).
+    pub origin: (usize, usize),
+    /// The match last moved to.
+    pub current: Option<Hit>,
+}
+
+impl Search {
+    pub fn active(&self) -> bool {
+        self.typing || !self.query.is_empty()
+    }
+}
+
+/// One match: in area `area`, wrapped line `line`, characters `col..col + len`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    pub area: usize,
+    pub line: usize,
+    pub col: usize,
+    pub len: usize,
 }

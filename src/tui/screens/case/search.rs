@@ -9,7 +9,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{CaseView, PANE_TITLES, layout};
+use super::{CaseView, Hit, PANE_TITLES, Search, layout};
 use crate::text::sanitize_line;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::scroll::{self, Styled};
@@ -18,33 +18,6 @@ use crate::tui::theme::Role;
 
 /// The areas searched: the three panes, then the advisor.
 pub const AREAS: usize = 4;
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Search {
-    pub query: String,
-    /// The query is being typed (every key is text until Enter or Esc).
-    pub typing: bool,
-    /// Where the search started: area and wrapped line (the first match at or after it
-    /// is the first one shown).
-    pub origin: (usize, usize),
-    /// The match last moved to.
-    pub current: Option<Hit>,
-}
-
-impl Search {
-    pub fn active(&self) -> bool {
-        self.typing || !self.query.is_empty()
-    }
-}
-
-/// One match: in area `area`, wrapped line `line`, characters `col..col + len`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Hit {
-    pub area: usize,
-    pub line: usize,
-    pub col: usize,
-    pub len: usize,
-}
 
 /// The name of area `i`, for the status line.
 pub fn area_name(i: usize) -> &'static str {

@@ -3,7 +3,9 @@
 //! the grounds picker. The state here (and how it becomes a draft); its keys in
 //! `update.rs`, its drawing in `view.rs`.
 
+pub mod field;
 pub mod layout;
+pub mod pick;
 pub mod picker;
 pub mod preview;
 pub mod update;
@@ -19,6 +21,8 @@ use crate::tui::keymap::Action;
 use crate::tui::scroll::Scroll;
 use crate::tui::theme::Role;
 use preview::PreviewView;
+
+pub use field::{Field, grounds};
 
 /// What the form asks of the root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,33 +50,6 @@ pub struct Outside<'a> {
 
 pub const DISCLOSURE_PARTS: [&str; 4] = ["recipient", "address", "description", "purpose"];
 pub const OVERRIDE_PARTS: [&str; 2] = ["finding", "because"];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Outcome,
-    CaseGrounds,
-    Action(usize),
-    Grounds(usize),
-    Disclosure(usize, usize),
-    AddDisclosure,
-    Override(usize, usize),
-    AddOverride,
-    Rationale,
-    Sign,
-}
-
-impl Field {
-    pub fn is_text(self) -> bool {
-        matches!(
-            self,
-            Field::CaseGrounds
-                | Field::Grounds(_)
-                | Field::Disclosure(..)
-                | Field::Override(..)
-                | Field::Rationale
-        )
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct FormRecord {
@@ -411,14 +388,6 @@ impl Form {
         self.editing = true;
         true
     }
-}
-
-/// Ground codes typed as "a, b c".
-pub fn grounds(s: &str) -> Vec<String> {
-    s.split([',', ' '])
-        .filter(|g| !g.is_empty())
-        .map(sanitize_line)
-        .collect()
 }
 
 /// The next (or previous) of the outcomes `offered`. An outcome not offered (from an

@@ -3,7 +3,7 @@
 //! sanitised for display. Computed by the event loop after each change to the form
 //! (`event_loop::answers`); drawn from here.
 
-use super::Form;
+use crate::case::Outcome;
 use crate::tui::advisor::AdvisorView;
 use crate::tui::scroll::Styled;
 use crate::tui::theme::Role;
@@ -33,12 +33,12 @@ pub struct PreviewView {
 /// The preview panel's lines: what happens after signing (a trainee's note), the record's
 /// text or why it is not one yet, why signing would refuse it, and the written notice.
 /// `note`: a trainee's line on what happens after signing.
-pub fn lines(f: &Form, note: Option<&str>) -> Vec<Styled> {
+pub fn lines(preview: Option<&PreviewView>, note: Option<&str>) -> Vec<Styled> {
     let mut out: Vec<Styled> = Vec::new();
     if let Some(note) = note {
         out.push(vec![(Role::Muted, note.to_string())]);
     }
-    let Some(p) = f.preview.as_ref() else {
+    let Some(p) = preview else {
         out.push(vec![(Role::Muted, "(building the record…)".to_string())]);
         return out;
     };
@@ -69,7 +69,7 @@ pub fn lines(f: &Form, note: Option<&str>) -> Vec<Styled> {
 
 /// The findings panel (`f` in the form): the advisor's recommendation, then every
 /// finding on the decision with its citation.
-pub fn findings_lines(f: &Form, advisor: Option<&AdvisorView>) -> Vec<Styled> {
+pub fn findings_lines(preview: Option<&PreviewView>, advisor: Option<&AdvisorView>) -> Vec<Styled> {
     let mut out: Vec<Styled> = Vec::new();
     out.push(vec![(Role::Header, "The advisor recommends".to_string())]);
     match advisor {
@@ -87,7 +87,7 @@ pub fn findings_lines(f: &Form, advisor: Option<&AdvisorView>) -> Vec<Styled> {
         )]),
     }
     out.push(Vec::new());
-    match f.preview.as_ref() {
+    match preview {
         None => out.push(vec![(Role::Muted, "(checking the decision…)".to_string())]),
         Some(p) => {
             out.push(vec![(
@@ -117,11 +117,15 @@ pub fn findings_lines(f: &Form, advisor: Option<&AdvisorView>) -> Vec<Styled> {
 
 /// The one-line summary under the fields: the count of findings and the first error (or
 /// warning), always on screen.
-pub fn summary(f: &Form, advisor: Option<&AdvisorView>) -> (Role, String) {
+pub fn summary(
+    outcome: Option<Outcome>,
+    preview: Option<&PreviewView>,
+    advisor: Option<&AdvisorView>,
+) -> (Role, String) {
     if advisor.is_some_and(|a| a.hidden) {
         return (Role::Muted, "Advisor hidden in practice".to_string());
     }
-    match (f.outcome, f.preview.as_ref()) {
+    match (outcome, preview) {
         (None, _) => (Role::Muted, "Findings: choose an outcome first".to_string()),
         (Some(_), None) => (Role::Muted, "Findings: checking…".to_string()),
         (Some(_), Some(p)) if p.errors + p.warnings == 0 => {

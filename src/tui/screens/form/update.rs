@@ -6,7 +6,7 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::layout::{self, FormPanel};
-use super::{Ask, Field, Form, Outside, picker, preview};
+use super::{Ask, Field, Form, Outside, pick, preview};
 use crate::tui::keymap::Action;
 use crate::tui::step::{Ctx, Step};
 
@@ -22,7 +22,7 @@ pub fn edit_key(f: &mut Form, k: KeyEvent) -> Step<Ask> {
 
 /// Pasted text into the field being edited.
 pub fn paste(f: &mut Form, text: &str) -> Step<Ask> {
-    if picker::paste(f, text) {
+    if pick::paste(f, text) {
         return Step::changed();
     }
     if f.paste(text) {
@@ -40,7 +40,7 @@ pub fn action(f: &mut Form, ctx: &mut Ctx, outside: &Outside, action: Action) ->
         Action::Edit if f.field() == Field::Sign => Step::ask(Ask::Sign),
         Action::PickGround => {
             if let Some(set) = ctx.set {
-                picker::open(f, outside.advisor, set);
+                pick::open(f, outside.advisor, set);
             }
             Step::changed()
         }
@@ -61,8 +61,8 @@ pub fn action(f: &mut Form, ctx: &mut Ctx, outside: &Outside, action: Action) ->
                 return Step::unchanged();
             };
             let lines = match want {
-                FormPanel::Findings => preview::findings_lines(f, outside.advisor),
-                FormPanel::Preview => preview::lines(f, outside.note),
+                FormPanel::Findings => preview::findings_lines(f.preview.as_ref(), outside.advisor),
+                FormPanel::Preview => preview::lines(f.preview.as_ref(), outside.note),
             };
             let (total, height) =
                 crate::tui::layout::measure(&lines, crate::tui::layout::inner(rect));

@@ -7,7 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::layout::{self, FormPanel};
-use super::{DISCLOSURE_PARTS, Field, Form, OVERRIDE_PARTS, Outside, grounds, picker, preview};
+use super::{
+    DISCLOSURE_PARTS, Field, Form, OVERRIDE_PARTS, Outside, grounds, pick, picker, preview,
+};
 use crate::tui::fit;
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::{Role, Theme};
@@ -50,7 +52,7 @@ pub fn draw(
                     "  Findings and the advisor (f closes)  ",
                 )),
                 Role::Focus,
-                &preview::findings_lines(form, outside.advisor),
+                &preview::findings_lines(form.preview.as_ref(), outside.advisor),
                 form.findings_scroll,
             ),
             FormPanel::Preview => scrolled(
@@ -59,7 +61,7 @@ pub fn draw(
                 rect,
                 Line::from(span(t, Role::Title, "  Preview: what will be recorded  ")),
                 Role::Border,
-                &preview::lines(form, outside.note),
+                &preview::lines(form.preview.as_ref(), outside.note),
                 form.preview_scroll,
             ),
         }
@@ -102,14 +104,17 @@ pub fn draw(
         ))
     };
     footer(look, frame, l.footer, Context::Form, hints, editing);
-    picker::view::draw(t, form, frame, area);
+    if let Some(p) = &form.picker {
+        let present = |code: &str| pick::present(form, p.target, code);
+        picker::view::draw(t, p, &present, frame, area);
+    }
 }
 
 /// The findings on the decision in one line, always on screen, with the key that shows
 /// them all (and the advisor's recommendation).
 fn summary_line(look: Look, form: &Form, outside: &Outside, frame: &mut Frame, area: Rect) {
     let t = look.theme;
-    let (role, text) = preview::summary(form, outside.advisor);
+    let (role, text) = preview::summary(form.outcome, form.preview.as_ref(), outside.advisor);
     let key = look.keymap.first_key(Context::Form, Action::Findings);
     let hidden = outside.advisor.is_some_and(|a| a.hidden);
     let hint = if hidden {

@@ -6,7 +6,9 @@
 //!
 //! The choices are built when the picker opens, from the case set's rulebook (the one the
 //! advisor applies) and the advisor's answer already in the state; every string is
-//! sanitised then, since a clinic's rulebook is a file like the cases.
+//! sanitised then, since a clinic's rulebook is a file like the cases. This module is the
+//! picker alone (its list, filter and keys); `form/pick.rs` opens it on the form and
+//! writes the pick into the form.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -14,12 +16,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub mod view;
 
-use super::{Ask, Field, Form, grounds};
-use crate::case::CaseSet;
+use super::field::Field;
+use crate::rules::Rulebook;
 use crate::text::sanitize_line;
-use crate::tui::advisor::AdvisorView;
 use crate::tui::step::Step;
-use crate::tui::theme::Role;
 
 /// One ground as the picker lists it (sanitised).
 #[derive(Debug, Clone, PartialEq)]
@@ -104,102 +104,62 @@ impl Picker {
     }
 }
 
-/// Is `code` already where the pick would put it?
-pub fn present(form: &Form, target: Field, code: &str) -> bool {
-    let text = match target {
-        Field::CaseGrounds => Some(&form.grounds),
-        Field::Grounds(i) => form.records.get(i).map(|r| &r.grounds),
-        _ => None,
-    };
-    text.is_some_and(|t| grounds(t).iter().any(|g| g == code))
-}
-
-/// The field a pick on `field` goes to: the grounds field itself, or the ground of the
-/// record item whose action line has focus.
-fn target_of(field: Field) -> Option<Field> {
-    match field {
-        Field::CaseGrounds | Field::Grounds(_) => Some(field),
-        Field::Action(i) => Some(Field::Grounds(i)),
-        _ => None,
-    }
-}
-
-/// `g` in the form: opens the picker for the focused grounds field, marking what the
-/// advisor's answer (`hold_view`) says holds, over the grounds of the set's rulebook.
-pub fn open(f: &mut Form, hold_view: Option<&AdvisorView>, set: &CaseSet) {
-    let Some(target) = target_of(f.field()) else {
-        f.note = Some((
-            Role::Muted,
-            "the grounds picker opens on the grounds field or a record's line".into(),
-        ));
-        return;
-    };
-    let (title, holding): (String, Vec<String>) = match target {
-        Field::Grounds(i) => {
-            let Some(r) = f.records.get(i) else {
-                return;
-            };
-            let holds = hold_view
-                .and_then(|a| a.holds_record.iter().find(|(id, _)| *id == r.id))
-                .map(|(_, codes)| codes.clone())
-                .unwrap_or_default();
-            (format!("Withholding ground of {}", r.shown_id), holds)
-        }
-        _ => (
-            "Grounds of the decision".into(),
-            hold_view.map(|a| a.holds_case.clone()).unwrap_or_default(),
-        ),
-    };
-    let note = match hold_view {
-        Some(a) if a.hidden => Some("advisor hidden in practice: no ground is marked".into()),
-        None => Some("the advisor has not answered: no ground is marked yet".into()),
-        Some(_) => None,
-    };
-    let all: Vec<Choice> = set
-        .rules
-        .grounds()
-        .iter()
-        .map(|g| {
-            let code = sanitize_line(&g.code);
-            Choice {
-                holds: holding.contains(&code),
-                code,
-                meaning: sanitize_line(g.meaning_line()),
-                citation: sanitize_line(&g.citation),
-            }
-        })
-        .collect();
-    let (mut choices, rest): (Vec<Choice>, Vec<Choice>) = all.into_iter().partition(|c| c.holds);
-    choices.extend(rest);
-    let mut p = Picker {
-        target,
-        title,
-        choices,
-        query: String::new(),
-        shown: Vec::new(),
-        selected: 0,
-        note,
-    };
-    p.refilter();
-    f.picker = Some(p);
-}
-
-/// A key while the picker is open: every printable key is part of the filter. Asks
-/// `Edited` when the pick changed the form (the root then previews and saves it).
-pub fn key(f: &mut Form, k: KeyEvent) -> Step<Ask> {
-    if k.code == KeyCode::Enter && f.picker.is_some() {
-        return if pick(f) {
-            Step::ask(Ask::Edited)
-        } else {
-            Step::changed()
+impl Picker {
+    /// The picker for `target`: every ground of `rules`, those in `holding` (the
+    /// advisor's) first and marked; `note` says why none is marked.
+    pub fn new(
+        target: Field,
+        title: String,
+        holding: &[String],
+        note: Option<String>,
+        rules: &Rulebook,
+    ) -> Picker {
+        let all: Vec<Choice> = rules
+            .grounds()
+            .iter()
+            .map(|g| {
+                let code = sanitize_line(&g.code);
+                Choice {
+                    holds: holding.contains(&code),
+                    code,
+                    meaning: sanitize_line(g.meaning_line()),
+                    citation: sanitize_line(&g.citation),
+                }
+            })
+            .collect();
+        let (mut choices, rest): (Vec<Choice>, Vec<Choice>) =
+            all.into_iter().partition(|c| c.holds);
+        choices.extend(rest);
+        let mut p = Picker {
+            target,
+            title,
+            choices,
+            query: String::new(),
+            shown: Vec::new(),
+            selected: 0,
+            note,
         };
+        p.refilter();
+        p
     }
-    let Some(p) = f.picker.as_mut() else {
-        return Step::unchanged();
-    };
+}
+
+/// What a key ends the picking with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    /// Esc: nothing picked.
+    Cancel,
+    /// Enter: the selected ground.
+    Pick,
+}
+
+/// A key while the picker is open: every printable key is part of the filter; the
+/// arrows, Tab and the page keys move; Enter picks, Esc cancels.
+pub fn key(p: &mut Picker, k: KeyEvent) -> Step<Done> {
     let last = p.shown.len().saturating_sub(1);
     match k.code {
-        KeyCode::Esc => f.picker = None,
+        KeyCode::Esc => return Step::ask(Done::Cancel),
+        KeyCode::Enter => return Step::ask(Done::Pick),
         KeyCode::Down | KeyCode::Tab => p.selected = (p.selected + 1).min(last),
         KeyCode::Up | KeyCode::BackTab => p.selected = p.selected.saturating_sub(1),
         KeyCode::PageDown => p.selected = (p.selected + 5).min(last),
@@ -222,56 +182,8 @@ pub fn key(f: &mut Form, k: KeyEvent) -> Step<Ask> {
 }
 
 /// Pasted text goes into the filter (one line).
-pub fn paste(f: &mut Form, text: &str) -> bool {
-    let Some(p) = f.picker.as_mut() else {
-        return false;
-    };
+pub fn paste(p: &mut Picker, text: &str) {
     p.query
         .push_str(&sanitize_line(text.trim_end_matches(['\r', '\n'])));
     p.refilter();
-    true
-}
-
-/// Enter: the selected code goes into its field, as if typed; the picker closes.
-fn pick(f: &mut Form) -> bool {
-    let Some(p) = f.picker.take() else {
-        return false;
-    };
-    let Some(code) = p.current().map(|c| c.code.clone()) else {
-        // Nothing matches: keep the picker open, say so.
-        f.note = Some((Role::Muted, "no ground matches the filter".into()));
-        f.picker = Some(p);
-        return false;
-    };
-    if present(f, p.target, &code) {
-        f.note = Some((Role::Muted, format!("{code} is already there")));
-        return false;
-    }
-    match p.target {
-        Field::Grounds(i) => {
-            let Some(r) = f.records.get_mut(i) else {
-                return false;
-            };
-            r.grounds = code.clone();
-            f.note = Some((
-                Role::Ok,
-                format!("withholding ground of {}: {code}", r.shown_id),
-            ));
-        }
-        _ => {
-            let kept = f.grounds.trim_end_matches([',', ' ']);
-            f.grounds = if kept.is_empty() {
-                code.clone()
-            } else {
-                format!("{kept}, {code}")
-            };
-            f.note = Some((Role::Ok, format!("added {code} to the decision's grounds")));
-        }
-    }
-    // Focus on the field that changed, so the reviewer sees it.
-    if let Some(pos) = f.fields().iter().position(|x| *x == p.target) {
-        f.focus = pos;
-    }
-    f.dirty = true;
-    true
 }

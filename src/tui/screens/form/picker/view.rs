@@ -7,9 +7,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-use super::{Choice, Picker, present};
+use super::{Choice, Picker};
 use crate::tui::fit::width;
-use crate::tui::screens::form::Form;
 use crate::tui::theme::{Role, Theme};
 use crate::tui::widgets::{fit_line, marked, span};
 
@@ -28,10 +27,9 @@ pub fn rect(area: Rect) -> Rect {
     )
 }
 
-pub fn draw(t: &Theme, form: &Form, frame: &mut Frame, area: Rect) {
-    let Some(p) = form.picker.as_ref() else {
-        return;
-    };
+/// The box over the form; `present(code)` says whether a code is already where the pick
+/// would put it (marked `✓`).
+pub fn draw(t: &Theme, p: &Picker, present: &dyn Fn(&str) -> bool, frame: &mut Frame, area: Rect) {
     let r = rect(area);
     let inner = crate::tui::layout::inner(r);
     let cols = inner.width as usize;
@@ -126,15 +124,7 @@ pub fn draw(t: &Theme, form: &Form, frame: &mut Frame, area: Rect) {
         let mut first_line = vec![
             Span::styled(if selected { ">" } else { " " }, base),
             span(t, Role::Marker, if c.holds { HOLDS } else { " " }),
-            span(
-                t,
-                Role::Ok,
-                if present(form, p.target, &c.code) {
-                    PRESENT
-                } else {
-                    " "
-                },
-            ),
+            span(t, Role::Ok, if present(&c.code) { PRESENT } else { " " }),
             Span::raw(" "),
         ];
         first_line.extend(marked(&c.code, &in_code, base));
