@@ -2,6 +2,7 @@
 //! carries the meaning without colour, each with the role it is drawn in.
 
 use super::theme::Role;
+use crate::audit::report::Verification;
 use crate::case::{CaseKind, Status};
 
 /// Days left as text that carries the meaning without colour: `!! -12d`, `! 3d`, `14d`.
@@ -30,5 +31,15 @@ pub fn kind_text(k: CaseKind) -> &'static str {
     match k {
         CaseKind::AccessRequest => "access",
         CaseKind::DisclosureConcern => "concern",
+    }
+}
+
+/// The role a record's verification mark is drawn in (the mark itself is a word:
+/// `Verification::mark`).
+pub fn mark_role(v: Verification) -> Role {
+    match v {
+        Verification::Ok => Role::Ok,
+        Verification::CaseChanged | Verification::SupersededPolicy => Role::Warning,
+        Verification::Failed | Verification::Missing => Role::Error,
     }
 }

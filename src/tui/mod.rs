@@ -25,6 +25,7 @@ pub mod labels;
 pub mod layout;
 mod options;
 pub mod palette;
+pub mod prose;
 pub mod screens;
 pub mod scroll;
 pub mod start;

@@ -9,8 +9,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::audit::report::{AuditReport, AuditRow, Filter, Verification};
+use crate::audit::report::{AuditReport, AuditRow, Filter};
 use crate::text::sanitize_line;
+use crate::tui::labels::mark_role;
 use crate::tui::theme::Role;
 
 pub mod filter;
@@ -105,14 +106,6 @@ impl AuditLine {
             overrides: r.overrides.len(),
             problems: r.problems.iter().map(|p| sanitize_line(p)).collect(),
         }
-    }
-}
-
-pub fn mark_role(v: Verification) -> Role {
-    match v {
-        Verification::Ok => Role::Ok,
-        Verification::CaseChanged | Verification::SupersededPolicy => Role::Warning,
-        Verification::Failed | Verification::Missing => Role::Error,
     }
 }
 

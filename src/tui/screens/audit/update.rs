@@ -4,13 +4,12 @@
 use std::sync::Arc;
 
 use super::filter::{cycle, keep_visible, refilter};
-use super::{
-    Ask, AuditLine, AuditMsg, AuditView, CheckpointDone, DateField, mark_role, sites, table_page,
-};
+use super::{Ask, AuditLine, AuditMsg, AuditView, CheckpointDone, DateField, sites, table_page};
 use crate::audit::report::{AuditRow, Filter};
 use crate::text::{sanitize, sanitize_line};
 use crate::tui::effect::{AuditEffect, Effect};
 use crate::tui::keymap::Action;
+use crate::tui::labels::mark_role;
 use crate::tui::step::{Banner, Ctx, Step};
 use crate::tui::theme::Role;
 

@@ -300,7 +300,7 @@ pub fn comparison_view(f: &Feedback) -> ComparisonView {
     l.push(Vec::new());
     l.push(line(Role::Header, "Why (the reference explanation)"));
     // Hard-wrapped in the file: reflowed into paragraphs, like the case's panes.
-    crate::tui::screens::case::content::text(&mut l, &whole_citations(&c.explanation));
+    crate::tui::prose::text(&mut l, &whole_citations(&c.explanation));
     // The explanation cites the rulebook's rules by number: each is explained here.
     let rules = crate::rules::references::RuleRefs::builtin().cited_in(&c.explanation);
     if !rules.is_empty() {

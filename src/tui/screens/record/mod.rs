@@ -106,7 +106,7 @@ fn line(role: Role, text: impl Into<String>) -> PaneLine {
 /// The view's text, every string from the log or a case sanitised.
 pub fn lines(r: &SignedRecord) -> Vec<PaneLine> {
     let mut out: Vec<PaneLine> = Vec::new();
-    let role = crate::tui::screens::audit::mark_role(r.verification);
+    let role = crate::tui::labels::mark_role(r.verification);
     out.push(vec![
         (Role::Muted, "verification: ".into()),
         (role, r.verification.mark().to_string()),
