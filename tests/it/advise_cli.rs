@@ -238,7 +238,7 @@ fn disclosure_concern_text() {
 
 #[test]
 fn a_trainee_gets_no_advice_on_a_practice_case() {
-    let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let cases = crate::support::common::sample_library().to_path_buf();
     let run = |who: &str| {
         crate::support::cli::casebench(crate::support::cli::shared_home())
             .arg("--cases")

@@ -78,12 +78,7 @@ fn rulebook_worked_examples_match_the_advisor() {
 
 #[test]
 fn sample_cases_match_the_advisor() {
-    let dir = Path::new("cases");
-    if !dir.join("casebench.yaml").exists() {
-        eprintln!("no sample cases in this checkout (cases/ not merged yet); skipped");
-        return;
-    }
-    let set = load(dir);
+    let set = load(crate::support::common::sample_library());
     let (bad, checked) = mismatches(&set);
     eprintln!("{checked} sample references checked");
     assert!(
@@ -100,9 +95,7 @@ fn sample_cases_match_the_advisor() {
 #[test]
 fn recommendations_are_clean() {
     let mut dirs = vec![Path::new("tests/fixtures/advisor/cases")];
-    if Path::new("cases/casebench.yaml").exists() {
-        dirs.push(Path::new("cases"));
-    }
+    dirs.push(crate::support::common::sample_library());
     let mut checked = 0;
     for dir in dirs {
         let set = load(dir);

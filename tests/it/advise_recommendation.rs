@@ -60,7 +60,7 @@ fn without_recommended_grounds_the_rulebook_citation_is_given() {
 
 #[test]
 fn the_sample_case_dc_2026_0016_warns_on_maintain_confidentiality() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let dir = crate::support::common::sample_library().to_path_buf();
     let on = day("2026-11-23");
     let set = casebench::case::load_dir(&dir, &casebench::case::LoadOptions::new(on), &|_, _| {})
         .unwrap();

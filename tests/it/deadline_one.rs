@@ -133,32 +133,10 @@ fn assert_one_deadline(dir: &Path) -> usize {
     with_due
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let name = e.file_name();
-        if name == "decisions" {
-            continue;
-        }
-        let ty = e.file_type().unwrap();
-        if ty.is_dir() {
-            copy_dir(&e.path(), &to.join(&name));
-        } else if ty.is_file() {
-            std::fs::copy(e.path(), to.join(&name)).unwrap();
-        }
-    }
-}
-
 #[test]
 fn every_sample_case_has_one_deadline() {
-    let src = Path::new("cases");
-    if !src.join("casebench.yaml").exists() {
-        eprintln!("no sample cases in this checkout; skipped");
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(src, tmp.path());
+    crate::support::common::copy_dir(crate::support::common::sample_library(), tmp.path());
     let n = assert_one_deadline(tmp.path());
     assert!(n >= 10, "only {n} sample cases have a due date");
 }
@@ -275,7 +253,10 @@ fn a_generated_set_has_one_deadline() {
         "entity: { name: Test clinic, address: \"1 Test Road\", state: US-OH }\nprivacy_contact: { title: Privacy Officer, phone: \"555-0100\" }\n",
     )
     .unwrap();
-    copy_dir(Path::new("cases/reviewers"), &dir.join("reviewers"));
+    crate::support::common::copy_dir(
+        &crate::support::common::sample_library().join("reviewers"),
+        &dir.join("reviewers"),
+    );
     // Counsel's override: Washington given a 15-business-day period with a 6-day
     // extension (a fixture, not a statement of Washington law).
     let src = Rulebook::builtin_source();

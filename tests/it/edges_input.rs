@@ -46,7 +46,7 @@ fn a_hard_linked_case_file_is_refused_without_showing_its_content() {
 /// commands that read the policy.
 fn with_reviewers() -> tempfile::TempDir {
     let dir = dir_with(&[]);
-    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/reviewers");
+    let sample = crate::support::common::sample_library().join("reviewers");
     std::fs::create_dir(dir.path().join("reviewers")).unwrap();
     for name in ["allowed_signers", "reviewers.yaml"] {
         std::fs::copy(sample.join(name), dir.path().join("reviewers").join(name)).unwrap();

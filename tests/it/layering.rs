@@ -151,3 +151,34 @@ fn the_workbench_s_root_never_runs_an_effect_itself() {
         bad.join("\n")
     );
 }
+
+/// Tests read the sample library through `support::common::sample_library()` (a copy
+/// without `decisions/`), never the checkout's `cases/`: a newcomer who signs a decision
+/// there, as the README shows, must not make `cargo test` fail.
+#[test]
+fn tests_never_read_the_checkout_s_library() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut files = Vec::new();
+    rust_files(&tests, &mut files);
+    let mut bad = Vec::new();
+    for f in files {
+        if f.ends_with("support/common.rs") || f.ends_with("layering.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            // (A `PathBuf::from("cases/...")` in a fixture is a label, never opened.)
+            let names_library = line.contains(r#"join("cases"#)
+                && line.contains("CARGO_MANIFEST_DIR")
+                || line.contains(r#"Path::new("cases"#);
+            if names_library {
+                bad.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "tests reading the checkout's cases/ (use support::common::sample_library()):\n{}",
+        bad.join("\n")
+    );
+}

@@ -92,7 +92,7 @@ fn a_real_directory_may_not_fix_its_day() {
 
 #[test]
 fn the_bundled_sample_library_is_dated() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let dir = crate::support::common::sample_library().to_path_buf();
     assert_eq!(
         json_today(&run(&dir, None, &["list", "--json"])),
         "2026-11-23"

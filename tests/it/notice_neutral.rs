@@ -125,9 +125,7 @@ fn check_dir(dir: &Path) -> usize {
 #[test]
 fn no_sample_denial_notice_discloses_what_it_withholds() {
     let mut checked = check_dir(Path::new("tests/fixtures/advisor/cases"));
-    if Path::new("cases/casebench.yaml").exists() {
-        checked += check_dir(Path::new("cases"));
-    }
+    checked += check_dir(crate::support::common::sample_library());
     assert!(checked >= 8, "only {checked} sample denials");
 }
 
@@ -135,10 +133,7 @@ fn no_sample_denial_notice_discloses_what_it_withholds() {
 /// patient named "her new town and employer".
 #[test]
 fn the_ex_wifes_account_is_not_quoted() {
-    if !Path::new("cases/AR-2026-0124.yaml").exists() {
-        return;
-    }
-    let dir = Path::new("cases");
+    let dir = crate::support::common::sample_library();
     let set = load_dir(dir, &LoadOptions::new(day("2026-12-31")), &|_, _| {}).unwrap();
     let lc = set.get("AR-2026-0124").unwrap();
     let settings = load_settings(dir).unwrap().unwrap();

@@ -277,7 +277,7 @@ fn topic_map_is_checked() {
 
 #[test]
 fn every_sample_practice_case_has_a_topic() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let dir = crate::support::common::sample_library().to_path_buf();
     let opts =
         casebench::case::LoadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
     let set = casebench::case::load_dir(&dir, &opts, &|_, _| {}).unwrap();

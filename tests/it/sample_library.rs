@@ -3,19 +3,18 @@
 use crate::support::common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use casebench::case::{CaseKind, LoadOptions, load_dir};
 
 fn sample() -> casebench::case::CaseSet {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let dir = crate::support::common::sample_library().to_path_buf();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     load_dir(&dir, &LoadOptions::new(today), &|_, _| {}).unwrap()
 }
 
 #[test]
 fn check_passes_on_the_sample_library() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let dir = crate::support::common::sample_library().to_path_buf();
     let out = common::casebench(&dir, &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", common::stdout(&out));
 }
@@ -65,7 +64,7 @@ fn sample_library_is_broad_enough() {
 
 /// The bundled library's own day (`as_of` in cases/casebench.yaml).
 fn as_of() -> chrono::NaiveDate {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let dir = crate::support::common::sample_library().to_path_buf();
     casebench::case::settings::load_settings(&dir)
         .unwrap()
         .unwrap()

@@ -417,7 +417,7 @@ fn every_rule_the_explanation_cites_is_explained_on_the_screen() {
 
 #[test]
 fn every_rule_number_in_the_sample_explanations_is_known() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let dir = crate::support::common::sample_library().to_path_buf();
     let set = casebench::case::load_dir(
         &dir,
         &casebench::case::LoadOptions::new(today()),

@@ -19,7 +19,7 @@ fn cases_dir(tmp: &Path) -> std::path::PathBuf {
     for name in ["AR-2026-0101.yaml", "DC-2026-0007.yaml"] {
         std::fs::copy(tui_support::fixture_dir().join(name), cases.join(name)).unwrap();
     }
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let sample = crate::support::common::sample_library().to_path_buf();
     let st = std::process::Command::new("cp")
         .arg("-r")
         .arg(sample.join("reviewers"))

@@ -32,7 +32,7 @@ fn case_dir() -> tempfile::TempDir {
     for from in [
         fixture.join(format!("{CASE}.yaml")),
         fixture.join("attachments"),
-        root.join("cases/reviewers"),
+        crate::support::common::sample_library().join("reviewers"),
     ] {
         let status = std::process::Command::new("cp")
             .arg("-r")
@@ -43,7 +43,7 @@ fn case_dir() -> tempfile::TempDir {
         assert!(status.success());
     }
     let _ = std::fs::copy(
-        root.join("cases/casebench.yaml"),
+        crate::support::common::sample_library().join("casebench.yaml"),
         cases.join("casebench.yaml"),
     );
     tmp

@@ -429,7 +429,7 @@ fn signing_from_the_form_records_the_decision_and_removes_the_draft() {
         cases.join("AR-2026-0101.yaml"),
     )
     .unwrap();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+    let sample = crate::support::common::sample_library().to_path_buf();
     let status = std::process::Command::new("cp")
         .arg("-r")
         .arg(sample.join("reviewers"))

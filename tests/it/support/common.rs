@@ -61,3 +61,49 @@ pub fn edit(src: &str, from: &str, to: &str) -> String {
     assert!(src.contains(from), "fixture lacks {from:?}");
     src.replacen(from, to, 1)
 }
+
+/// The sample library as the checkout holds it, without what anyone signed in it
+/// (`decisions/`, git-ignored): a copy made once per test process, to read. Tests never
+/// read the checkout's `cases/` itself, whatever a newcomer did there.
+pub fn sample_library() -> &'static Path {
+    static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    &COPY
+        .get_or_init(|| {
+            let tmp = tempfile::tempdir().unwrap();
+            let cases = tmp.path().join("cases");
+            copy_library(&cases);
+            (tmp, cases)
+        })
+        .1
+}
+
+/// A fresh copy of the sample library (reviewers and demo keys included, no decisions)
+/// at `tmp/cases`, to sign in.
+pub fn sample_library_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_library(&tmp.path().join("cases"));
+    tmp
+}
+
+/// The checkout's `cases/` copied to `to`, without `decisions/`.
+pub fn copy_library(to: &Path) {
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"), to);
+}
+
+/// `from` copied to `to` recursively (files and folders), leaving out any `decisions/`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name();
+        if name == "decisions" {
+            continue;
+        }
+        let ty = e.file_type().unwrap();
+        if ty.is_dir() {
+            copy_dir(&e.path(), &to.join(&name));
+        } else if ty.is_file() {
+            std::fs::copy(e.path(), to.join(&name)).unwrap();
+        }
+    }
+}

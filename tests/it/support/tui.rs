@@ -193,9 +193,10 @@ pub fn send_settled(
     settle(s, answers, fx)
 }
 
-/// The sample case directory of the repository (`cases/`), loaded as of [`TODAY`].
+/// The sample library, as a copy without the checkout's decisions (see
+/// [`super::common::sample_library`]).
 pub fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
+    super::common::sample_library().to_path_buf()
 }
 
 /// A state on the case directory `dir`, loaded as of [`TODAY`], at `w`×`h`.
@@ -223,15 +224,7 @@ pub fn options_for(cases: &Path, reviewer: Option<&str>) -> casebench::tui::Opti
 
 /// A copy of the sample case directory (reviewers and demo keys included), to sign in.
 pub fn sample_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(sample_dir())
-        .arg(tmp.path().join("cases"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    tmp
+    super::common::sample_library_copy()
 }
 
 /// The advisor's answers for the fixture states, as the event loop gives them: rulebook
