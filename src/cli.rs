@@ -70,20 +70,6 @@ impl Global {
             .get_or_init(|| crate::case::settings::as_of(&self.cases).ok().flatten())
     }
 
-    /// The workbench's options (`tui::Options`): the workbench never reads these
-    /// command-line options itself. The day is fixed here, once, for the session.
-    pub fn workbench(&self) -> crate::tui::Options {
-        crate::tui::Options {
-            cases: self.cases.clone(),
-            today: self.today(),
-            reviewer: self.reviewer.clone(),
-            key: self.key.clone(),
-            theme: self.theme.clone(),
-            mouse: self.mouse,
-            library: self.library_as_of(),
-        }
-    }
-
     /// The options a decision is made under, for the decision workflow.
     pub fn setting(&self) -> crate::decision::Setting<'_> {
         crate::decision::Setting {

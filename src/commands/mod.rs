@@ -65,6 +65,20 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
     result
 }
 
+/// The workbench's options from the command line's (`tui::Options`): the workbench never
+/// reads the command line itself. The day is fixed here, once, for the session.
+pub fn workbench(global: &Global) -> crate::tui::Options {
+    crate::tui::Options {
+        cases: global.cases.clone(),
+        today: global.today(),
+        reviewer: global.reviewer.clone(),
+        key: global.key.clone(),
+        theme: global.theme.clone(),
+        mouse: global.mouse,
+        library: global.library_as_of(),
+    }
+}
+
 /// Converts an output error (a closed pipe, a full disk) into a command error.
 pub(crate) fn io_out(e: std::io::Error) -> CommandError {
     CommandError::Io(format!("writing output: {e}"))
@@ -73,7 +87,7 @@ pub(crate) fn io_out(e: std::io::Error) -> CommandError {
 /// Entry point used by `main`: parse, run, map to an exit status.
 pub fn main_with(cli: Cli) -> i32 {
     let Some(command) = &cli.command else {
-        return crate::tui::start::run(&cli.global.workbench());
+        return crate::tui::start::run(&workbench(&cli.global));
     };
     // The workbench owns the terminal: opened before standard output is locked.
     if let crate::cli::Command::Audit(a) = command
@@ -86,7 +100,7 @@ pub fn main_with(cli: Cli) -> i32 {
             as_of_cache: Default::default(),
             ..cli.global.clone()
         };
-        return crate::tui::start::run_sites(&mirror.workbench());
+        return crate::tui::start::run_sites(&workbench(&mirror));
     }
     let stdout = std::io::stdout();
     // The guard sits after the buffer's owner and before the buffer: whatever a command
