@@ -145,3 +145,28 @@ impl<Ask> Default for Step<Ask> {
         Step::unchanged()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_and_the_root_s_answer_to_its_ask_fold_into_one() {
+        let asked: Step<&str> = Step {
+            effects: vec![Effect::DraftEdited],
+            ..Step::ask("open")
+        };
+        let (step, ask) = asked.take_ask();
+        assert_eq!(ask, Some("open"));
+        assert!(!step.changed);
+        let folded = step.then(Step::<()>::effect(Effect::ListDrafts));
+        assert!(folded.changed, "the answer changed the screen");
+        assert_eq!(folded.effects, [Effect::DraftEdited, Effect::ListDrafts]);
+        assert_eq!(folded.ask, None);
+        assert!(
+            !Step::<()>::unchanged()
+                .then(Step::<()>::unchanged())
+                .changed
+        );
+    }
+}

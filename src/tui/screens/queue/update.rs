@@ -104,3 +104,94 @@ pub fn action(q: &mut QueueState, rows: &[Row], ctx: &mut Ctx, action: Action) -
     }
     Step::changed()
 }
+
+#[cfg(test)]
+mod tests {
+    //! The queue's update alone: its own state, a `Ctx`, no workbench around it.
+
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+    use super::*;
+    use crate::case::CaseKind;
+    use crate::tui::keymap::Keymap;
+
+    fn row(i: usize, title: &str) -> Row {
+        Row {
+            index: i,
+            id: format!("AR-2026-{i:04}"),
+            kind: CaseKind::AccessRequest,
+            status: Status::Open,
+            received: "2026-11-01".into(),
+            due: "2026-12-01".into(),
+            days_left: Some(8),
+            requester: String::new(),
+            title: title.into(),
+            haystack: format!("AR-2026-{i:04} {title} access_request"),
+            draft: false,
+            practice: false,
+        }
+    }
+
+    fn queue(rows: &[Row]) -> QueueState {
+        let mut q = QueueState::default();
+        refilter(&mut q, rows, 20);
+        q
+    }
+
+    /// Runs `f` with a context of an 80×24 terminal and default keys; returns the message
+    /// line it left.
+    fn with_ctx<T>(
+        f: impl FnOnce(&mut Ctx) -> T,
+    ) -> (T, Option<(crate::tui::theme::Role, String)>) {
+        let keymap = Keymap::default();
+        let (mut message, mut banner) = (None, None);
+        let mut ctx = Ctx {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
+            size: (80, 24),
+            keymap: &keymap,
+            set: None,
+            message: &mut message,
+            banner: &mut banner,
+        };
+        let out = f(&mut ctx);
+        (out, message)
+    }
+
+    #[test]
+    fn moving_says_whether_anything_changed_and_opening_is_asked_of_the_root() {
+        let rows = [row(1, "one"), row(2, "two"), row(3, "three")];
+        let mut q = queue(&rows);
+        let (step, _) = with_ctx(|ctx| action(&mut q, &rows, ctx, Action::Down));
+        assert_eq!(step, Step::changed());
+        assert_eq!(q.selected, 1);
+        let (step, _) = with_ctx(|ctx| action(&mut q, &rows, ctx, Action::Bottom));
+        assert!(step.changed);
+        let (step, _) = with_ctx(|ctx| action(&mut q, &rows, ctx, Action::Down));
+        assert_eq!(step, Step::unchanged(), "past the end nothing moves");
+        let (step, _) = with_ctx(|ctx| action(&mut q, &rows, ctx, Action::Open));
+        assert_eq!(step, Step::ask(Ask::Open));
+        assert!(step.effects.is_empty(), "opening is the root's to do");
+        let (step, _) = with_ctx(|ctx| action(&mut q, &rows, ctx, Action::Decide));
+        assert_eq!(step, Step::unchanged(), "a key the queue has no use for");
+    }
+
+    #[test]
+    fn typing_the_filter_narrows_the_rows_and_esc_clears_it() {
+        let rows = [row(1, "chart request"), row(2, "court order")];
+        let mut q = queue(&rows);
+        let (step, _) = with_ctx(|ctx| action(&mut q, &rows, ctx, Action::Filter));
+        assert!(step.changed && q.filtering);
+        for c in "court".chars() {
+            let (step, _) =
+                with_ctx(|ctx| filter_key(&mut q, &rows, ctx, KeyEvent::from(KeyCode::Char(c))));
+            assert!(step.changed);
+        }
+        assert_eq!(q.visible, [1]);
+        let (step, _) =
+            with_ctx(|ctx| filter_key(&mut q, &rows, ctx, KeyEvent::from(KeyCode::F(5))));
+        assert_eq!(step, Step::unchanged());
+        let _ = with_ctx(|ctx| filter_key(&mut q, &rows, ctx, KeyEvent::from(KeyCode::Esc)));
+        assert!(!q.filtering && q.filter.is_empty());
+        assert_eq!(q.visible, [0, 1]);
+    }
+}
