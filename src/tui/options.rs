@@ -1,5 +1,5 @@
 //! What the workbench is opened with. The command layer builds it from its own options
-//! (`commands::workbench`), so the workbench never reads the command line: the same
+//! (`workbench` in src/commands), so the workbench never reads the command line: the same
 //! workbench could be opened by anything that can fill in these fields.
 
 use std::path::PathBuf;
