@@ -46,6 +46,11 @@ pub fn run_loop(options: &Options, mut state: State) -> i32 {
     let (tx, rx) = mpsc::channel::<Msg>();
     let snapshot: Snapshot = Arc::new(Mutex::new(None));
     signals::register(&snapshot);
+    // Before any other thread exists: every thread spawned after inherits the mask.
+    if let Err(e) = signals::block() {
+        eprintln!("casebench: cannot set up signal handling: {e}");
+        return 2;
+    }
     if let Err(e) = signals::spawn(tx.clone(), terminal::emergency_restore) {
         eprintln!("casebench: cannot start the signal thread: {e}");
         return 2;

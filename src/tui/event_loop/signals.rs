@@ -1,23 +1,24 @@
 //! Hang-ups and termination: a thread that waits for SIGHUP, SIGTERM, SIGINT (and
-//! SIGWINCH), tells the event loop, and stands watch: if the loop has not ended the
-//! process within [`WATCHDOG`], it saves the last draft snapshot itself and `_exit`s.
-//! Nothing polls, nothing spins.
+//! SIGWINCH) with `sigwait`, tells the event loop, and stands watch: if the loop has not
+//! ended the process within [`WATCHDOG`], it saves the last draft snapshot itself and
+//! `_exit`s. No handler runs in signal context, nothing polls, nothing spins.
 //!
-//! `signal-hook` (already in the tree through crossterm) does the signal handling: its
-//! handler, the only code that runs in signal context, writes to a pipe that the signal
-//! thread blocks on (`Signals::forever`). SIGWINCH, the one that comes often (every
-//! resize), is blocked in every other thread, so it never interrupts the event loop in
-//! the middle of writing a frame to a slow terminal: unmasked, the stalled-terminal pty
-//! test (`a_stalled_terminal_cannot_keep_the_draft_from_disk`) failed in 9 of 21 runs
-//! under load, masked in 1 of 14 (the sigwait version: 0 of 20, same load).
+//! `pthread_sigmask` + `sigwait` from libc: the signals are blocked in the main thread
+//! before any other thread exists, so every thread inherits the mask and only the signal
+//! thread takes them, with no handler at all. `signal-hook` (in the tree through
+//! crossterm) cannot do this: it works through handlers, and its registry runs every
+//! handler registered for a signal, crossterm's own SIGWINCH handler included. Once that
+//! one runs, crossterm's event source (mio, edge-triggered) can lose the terminal's
+//! readiness when a resize and a key come in the same poll: the key stays unread and the
+//! input thread, woken again and again with nothing to read, takes the terminal for
+//! closed. Tried with signal-hook, the stalled-terminal pty test
+//! (`a_stalled_terminal_cannot_keep_the_draft_from_disk`, which resizes while typing)
+//! failed in 9 of 21 runs on a loaded machine with "terminal closed" and one byte left
+//! unread on the terminal; with `sigwait` 0 of 20 on the same load.
 
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
-use signal_hook::iterator::Signals;
-use std::ffi::c_int;
 
 use crate::store::drafts::{self, Draft};
 use crate::tui::app::Msg;
@@ -55,27 +56,30 @@ pub fn save_snapshot() {
     }
 }
 
-/// The signals that end the session (SIGWINCH only reports a resize).
-const LEAVE: [c_int; 3] = [SIGHUP, SIGTERM, SIGINT];
+const LEAVE: [libc::c_int; 3] = [libc::SIGHUP, libc::SIGTERM, libc::SIGINT];
 
-fn name(sig: c_int) -> &'static str {
-    match sig {
-        SIGHUP => "SIGHUP (the terminal hung up)",
-        SIGTERM => "SIGTERM",
-        SIGINT => "SIGINT",
-        _ => "a signal",
+fn set_of(signals: &[libc::c_int]) -> libc::sigset_t {
+    // SAFETY: sigemptyset/sigaddset initialise and fill a local sigset_t; the signal
+    // numbers are valid constants.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for &s in signals {
+            libc::sigaddset(&mut set, s);
+        }
+        set
     }
 }
 
-/// Blocks (or unblocks) SIGWINCH in the calling thread; threads spawned after inherit it.
-fn mask(how: c_int) -> std::io::Result<()> {
-    // SAFETY: a local sigset_t initialised by sigemptyset/sigaddset; a null old set.
-    let rc = unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, SIGWINCH);
-        libc::pthread_sigmask(how, &set, std::ptr::null_mut())
-    };
+fn all() -> libc::sigset_t {
+    set_of(&[libc::SIGHUP, libc::SIGTERM, libc::SIGINT, libc::SIGWINCH])
+}
+
+/// Blocks the signals in the calling thread (call before spawning any thread).
+pub fn block() -> std::io::Result<()> {
+    let set = all();
+    // SAFETY: `set` is initialised; a null old-set pointer is allowed.
+    let rc = unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
     if rc == 0 {
         Ok(())
     } else {
@@ -83,41 +87,42 @@ fn mask(how: c_int) -> std::io::Result<()> {
     }
 }
 
+fn name(sig: libc::c_int) -> &'static str {
+    match sig {
+        libc::SIGHUP => "SIGHUP (the terminal hung up)",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGINT => "SIGINT",
+        _ => "a signal",
+    }
+}
+
 /// Starts the signal thread. `restore` puts the terminal back (it must not panic).
 pub fn spawn(tx: Sender<Msg>, restore: fn()) -> std::io::Result<()> {
-    // Registered here, on the caller's thread, so that a signal arriving before the
-    // thread runs is queued in the pipe, not lost (nor left to its default action).
-    let mut signals = Signals::new([SIGHUP, SIGTERM, SIGINT, SIGWINCH])?;
-    // Blocked here and in every thread spawned after (call this before any other), and
-    // unblocked in the signal thread alone.
-    mask(libc::SIG_BLOCK)?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            let _ = mask(libc::SIG_UNBLOCK);
-            // Blocks in a read of signal-hook's pipe: no timer, no polling.
-            let mut leave = None;
-            for sig in signals.forever() {
+            let set = all();
+            let sig = loop {
+                let mut sig: libc::c_int = 0;
+                // SAFETY: `set` is initialised and `sig` is a valid out-pointer.
+                if unsafe { libc::sigwait(&set, &mut sig) } != 0 {
+                    continue;
+                }
                 if LEAVE.contains(&sig) {
-                    leave = Some(sig);
-                    break;
+                    break sig;
                 }
                 // SIGWINCH: the input thread blocks in poll(2) on the terminal only,
                 // so resizes are reported from here.
                 if let Ok((w, h)) = ratatui::crossterm::terminal::size() {
                     let _ = tx.send(Msg::Resize(w, h));
                 }
-            }
-            let Some(sig) = leave else {
-                return;
             };
             let _ = tx.send(Msg::Hangup(name(sig).into()));
             std::thread::sleep(WATCHDOG);
             // Still here: the event loop is stuck (a blocked write, a spinning reader).
             save_snapshot();
             restore();
-            // Exit status 2, as after any I/O error. SAFETY: _exit ends the process at
-            // once, without running destructors that a stuck thread might hold locks of.
+            // Exit status 2, as after any I/O error. SAFETY: _exit ends the process at once.
             unsafe { libc::_exit(2) }
         })
         .map(|_| ())
