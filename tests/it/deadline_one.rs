@@ -93,9 +93,10 @@ fn assert_one_deadline(dir: &Path) -> usize {
             day(TODAY),
         )
         .unwrap();
-        let header = casebench::tui::content::case_view(0, &lc.case, &set.rules, day(TODAY))
-            .clock
-            .0;
+        let header =
+            casebench::tui::screens::case::content::case_view(0, &lc.case, &set.rules, day(TODAY))
+                .clock
+                .0;
         let mut seen = vec![
             ("list --json", listed.get(id).cloned().flatten()),
             ("advise --json", due_of(&advise["deadline"]["due"])),
