@@ -141,5 +141,9 @@ fn ssh_itself_is_not_a_command_a_client_can_ask_for() {
     let dir = dir_with(&[]);
     let got = forced(dir.path(), Some("ssh"));
     assert_eq!(got.status.code(), Some(2));
-    assert!(stderr(&got).contains("not offered over ssh"), "{}", stderr(&got));
+    assert!(
+        stderr(&got).contains("not offered over ssh"),
+        "{}",
+        stderr(&got)
+    );
 }
