@@ -50,10 +50,11 @@ pub fn sign(
             .map_or_else(String::new, |w| format!("; {}", sanitize_line(w)))
     );
     // A failed sync after the decision is said, never a refusal: the record is signed.
+    // Its first line names the cause; git's own lines under it do not fit a status line.
     let who = match &signed.sync {
         Some(Err(e)) => format!(
             "{who}; sync failed (the next sync catches up): {}",
-            sanitize_line(e)
+            sanitize_line(e.lines().next().unwrap_or_default())
         ),
         _ => who,
     };
