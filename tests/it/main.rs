@@ -27,6 +27,7 @@ mod deadline_one;
 mod decide_gate;
 mod deploy_docs;
 mod deploy_signing;
+mod deploy_sshd;
 mod edges_input;
 mod layering;
 mod library_as_of;
