@@ -10,7 +10,9 @@ use std::io::Write;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use casebench::case::{Case, LoadOptions, load_dir};
+use casebench::case::{Case, LoadOptions};
+
+use casebench::rules::load_dir;
 use casebench::tui::app::update;
 use casebench::tui::app::{Msg, State};
 use casebench::tui::event_loop::{byte_terminal, draw_frame};

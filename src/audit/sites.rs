@@ -12,8 +12,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::report::{AuditReport, FirstBad};
-use crate::case::CaseSet;
 use crate::record::reviewers;
+use crate::rules::CaseSet;
 use crate::sites::verify::{SiteResult, verify_sites};
 
 /// What a mirror says in place of the case-binding check, in the reports' own words.

@@ -14,8 +14,8 @@ use super::audit::{exit_for, json_text};
 use super::{CommandError, CommandResult, io_out};
 use crate::audit::sites::{SiteState, build_sites_with, each_site};
 use crate::audit::{AuditRow, Filter, render, summary};
-use crate::case::CaseSet;
 use crate::cli::{AuditArgs, AuditFormat, Global};
+use crate::rules::CaseSet;
 use crate::text::sanitize_line;
 
 pub fn run(

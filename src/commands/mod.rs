@@ -154,15 +154,15 @@ pub(crate) fn resolve_signer(
 }
 
 /// Loads the case directory of `global` as of its "today".
-pub(crate) fn load_cases(global: &Global) -> Result<crate::case::CaseSet, CommandError> {
+pub(crate) fn load_cases(global: &Global) -> Result<crate::rules::CaseSet, CommandError> {
     let opts = crate::case::LoadOptions::new(global.today());
-    crate::case::load_dir(&global.cases, &opts, &|_, _| {})
+    crate::rules::load_dir(&global.cases, &opts, &|_, _| {})
         .map_err(|e| CommandError::Io(e.to_string()))
 }
 
 /// A case by id, or an error that says why it is not there (invalid, or unknown).
 pub(crate) fn find_case<'a>(
-    set: &'a crate::case::CaseSet,
+    set: &'a crate::rules::CaseSet,
     id: &str,
 ) -> Result<&'a crate::case::LoadedCase, CommandError> {
     if let Some(c) = set.get(id) {
@@ -192,7 +192,7 @@ pub(crate) fn find_case<'a>(
 }
 
 /// Tells stderr how many case files were skipped, so a listing never hides them.
-pub(crate) fn warn_invalid(set: &crate::case::CaseSet) {
+pub(crate) fn warn_invalid(set: &crate::rules::CaseSet) {
     if !set.invalid.is_empty() {
         crate::text::warn(&format!(
             "{} case file(s) invalid and not listed; run `casebench check`",

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use crate::audit::signed::Which;
+use crate::decision::draft::Draft;
 use crate::record::model::RecordType;
-use crate::store::drafts::Draft;
 
 /// Work the event loop does for `update` (I/O, time, leaving).
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,8 @@
 
 use super::theme::Role;
 use crate::audit::report::Verification;
-use crate::case::{CaseKind, Status};
+use crate::case::CaseKind;
+use crate::rules::Status;
 
 /// Days left as text that carries the meaning without colour: `!! -12d`, `! 3d`, `14d`.
 pub fn days_left_text(status: Status, days_left: Option<i64>) -> (String, Role) {

@@ -79,7 +79,7 @@ fn prepare(options: &Options) -> Result<app::State, i32> {
     state.library_note = options
         .library
         .map(|(day, kind)| app::library_note(kind, day));
-    if let Ok(d) = crate::store::drafts::drafts_dir() {
+    if let Ok(d) = crate::decision::draft::drafts_dir() {
         state.drafts_dir = crate::text::sanitize_line(&d.display().to_string());
     }
     let (practice, practice_problem) = screens::practice::Practice::load(options);

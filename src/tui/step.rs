@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::effect::Effect;
 use super::keymap::Keymap;
 use super::theme::Role;
-use crate::case::CaseSet;
+use crate::rules::CaseSet;
 
 /// What a screen may read besides its own state, and where it may say something.
 pub struct Ctx<'a> {

@@ -9,10 +9,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use casebench::case::deadline::for_case;
-use casebench::case::{CaseSet, LoadOptions, load_dir};
+use casebench::case::LoadOptions;
 use casebench::record::proposal::{Proposal, build_draft};
 use casebench::rules::Rulebook;
+use casebench::rules::deadline::for_case;
+use casebench::rules::{CaseSet, load_dir};
 use chrono::NaiveDate;
 use serde_json::Value;
 

@@ -12,12 +12,13 @@ use std::sync::mpsc;
 use audit_support::{A, B, C, Env};
 use casebench::audit::report::{AuditReport, record_text};
 use casebench::audit::signed::Which;
-use casebench::case::{CaseSet, LoadOptions, load_dir};
+use casebench::case::LoadOptions;
 use casebench::record::append::{Draft, sign_and_append};
 use casebench::record::model::{
     Action as RecAction, DeadlineInfo, Notice, OverriddenFinding, RecordAction, RecordType,
 };
 use casebench::record::signer::Signer;
+use casebench::rules::{CaseSet, load_dir};
 use casebench::tui::Options;
 use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, Screen, State};

@@ -4,10 +4,11 @@
 use crate::support::practice as practice_support;
 use crate::support::tui as tui_support;
 
-use casebench::case::Status;
-use casebench::case::{LoadOptions, load_dir};
+use casebench::case::LoadOptions;
 use casebench::record::model::RecordType;
 use casebench::record::verify::{State as VState, verify_log};
+use casebench::rules::Status;
+use casebench::rules::load_dir;
 use casebench::tui::Options;
 use casebench::tui::app::{Effect, Msg, Screen, State};
 use casebench::tui::event_loop::{countersign, load_pending};

@@ -8,8 +8,10 @@ use crate::support::tui as tui_support;
 
 use std::collections::HashMap;
 
-use casebench::case::{LoadOptions, Status, load_dir};
+use casebench::case::LoadOptions;
+
 use casebench::record::log::DecidedBy;
+use casebench::rules::{Status, load_dir};
 use casebench::tui::app::{Effect, LogLoad, Msg, Screen, State};
 use casebench::tui::event_loop::read_log;
 use casebench::tui::screens::countersign::PendingView;

@@ -7,11 +7,13 @@ use crate::support::tui as tui_support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use casebench::case::{CaseSet, Outcome};
+use casebench::case::Outcome;
+
 use casebench::practice::feedback::{GroundNote, NoticeGiven};
 use casebench::practice::hints::PracticeSettings;
 use casebench::practice::{Attempt, Feedback, compare};
 use casebench::record::model::RecordType;
+use casebench::rules::CaseSet;
 use casebench::rules::{NoticeElement, Rulebook};
 use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, Screen, State};
@@ -166,7 +168,7 @@ fn signed_practice_record_shows_the_comparison_and_esc_returns_to_the_queue() {
     assert_eq!(s.screen, Screen::Case);
     // A practice attempt does not mark the case decided.
     assert!(!s.decided.contains(CASE));
-    assert_ne!(s.rows[0].status, casebench::case::Status::Decided);
+    assert_ne!(s.rows[0].status, casebench::rules::Status::Decided);
     send(&mut s, [Msg::Feedback(Ok(Box::new(feedback())))]);
     assert_eq!(s.screen, Screen::Practice);
     let c = s.practice.comparison.as_ref().unwrap();
@@ -418,7 +420,7 @@ fn every_rule_the_explanation_cites_is_explained_on_the_screen() {
 #[test]
 fn every_rule_number_in_the_sample_explanations_is_known() {
     let dir = crate::support::common::sample_library().to_path_buf();
-    let set = casebench::case::load_dir(
+    let set = casebench::rules::load_dir(
         &dir,
         &casebench::case::LoadOptions::new(today()),
         &|_, _| {},

@@ -12,13 +12,14 @@ use std::path::PathBuf;
 use audit_support::{A, Env};
 use casebench::audit::Verification;
 use casebench::audit::signed::{SignedRecord, Which};
-use casebench::case::{CaseSet, LoadOptions, load_dir};
+use casebench::case::LoadOptions;
 use casebench::record::append::{Draft, sign_and_append};
 use casebench::record::log::{DecidedBy, read_index};
 use casebench::record::model::{
     Action as RecAction, DeadlineInfo, Notice, RecordAction, RecordType,
 };
 use casebench::record::signer::Signer;
+use casebench::rules::{CaseSet, load_dir};
 use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, Screen, State};
 use casebench::tui::event_loop::read_record as read;

@@ -10,7 +10,7 @@ use std::cell::Cell;
 use std::io::Write;
 use std::rc::Rc;
 
-use casebench::case::CaseSet;
+use casebench::rules::CaseSet;
 use casebench::tui::app::Msg;
 use casebench::tui::app::update;
 use casebench::tui::event_loop::{byte_terminal, draw_frame};

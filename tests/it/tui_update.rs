@@ -2,7 +2,7 @@
 
 use crate::support::tui as tui_support;
 
-use casebench::store::drafts::Draft;
+use casebench::decision::draft::Draft;
 use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Load, Msg, Screen, State};
 use casebench::tui::keymap::Keymap;
@@ -503,12 +503,12 @@ fn decided_cases_from_the_log_and_from_signing_sort_last() {
     assert_eq!(ids(&s), ["DC-2026-0007", "AR-2026-0150", "AR-2026-0101"]);
     assert_eq!(
         s.rows[s.queue.visible[2]].status,
-        casebench::case::Status::Decided
+        casebench::rules::Status::Decided
     );
     let mut s = form_state();
     send(&mut s, [Msg::Signed(Ok("signed record 1".into()))]);
     let row = s.rows.iter().find(|r| r.id == "AR-2026-0101").unwrap();
-    assert_eq!(row.status, casebench::case::Status::Decided);
+    assert_eq!(row.status, casebench::rules::Status::Decided);
 }
 
 #[test]

@@ -145,7 +145,7 @@ pub(super) fn outside_of<'a>(
     case: Option<&'a case::CaseView>,
     form: Option<&Form>,
     practice: &practice::Practice,
-    set: Option<&crate::case::CaseSet>,
+    set: Option<&crate::rules::CaseSet>,
     signer: &str,
 ) -> form::Outside<'a> {
     let practice_case = case.is_some_and(|v| practice::is_practice_case(set, v.index));

@@ -3,8 +3,8 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use crate::case::CaseSet;
-use crate::store::drafts::Draft;
+use crate::decision::draft::Draft;
+use crate::rules::CaseSet;
 use crate::tui::advisor::AdvisorView;
 use crate::tui::screens::audit::AuditMsg;
 use crate::tui::screens::countersign::PendingView;

@@ -9,7 +9,7 @@ use crate::tui::theme::Role;
 /// The case files read again (`R`): the selection stays on the same case (by id), the
 /// filters stay, an open case keeps its place in the new set, and the message says how
 /// many files were read.
-pub(super) fn reloaded(state: &mut State, set: crate::case::CaseSet) {
+pub(super) fn reloaded(state: &mut State, set: crate::rules::CaseSet) {
     state.reloading = false;
     let selected = state
         .selected_row()

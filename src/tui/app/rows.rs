@@ -5,13 +5,13 @@
 use std::sync::Arc;
 
 use super::state::State;
-use crate::case::queue::entries;
+use crate::rules::queue::entries;
 use crate::tui::screens::invalid;
 use crate::tui::screens::queue::Load;
 use crate::tui::screens::queue::filter::refilter;
 use crate::tui::screens::queue::{self, Row};
 
-pub(super) fn loaded(state: &mut State, set: crate::case::CaseSet) {
+pub(super) fn loaded(state: &mut State, set: crate::rules::CaseSet) {
     state.invalid = invalid::invalid_rows(&set);
     state.set = Some(Arc::new(set));
     state.load = Load::Ready;
@@ -32,8 +32,8 @@ pub(super) fn rebuild_rows(state: &mut State) {
         .iter()
         .map(|p| p.case_id.clone())
         .collect();
-    let status = |id: &str, dl: &crate::case::Deadline| {
-        crate::case::queue::log_status(id, dl, decided, &under_review)
+    let status = |id: &str, dl: &crate::rules::Deadline| {
+        crate::rules::queue::log_status(id, dl, decided, &under_review)
     };
     let rows = entries(set, state.today, &status);
     state.rows = rows

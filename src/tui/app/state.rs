@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::case::CaseSet;
+use crate::rules::CaseSet;
 use crate::text::sanitize_line;
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::screens::audit::AuditView;

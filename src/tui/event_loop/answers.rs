@@ -2,12 +2,12 @@
 //! thread: the rulebook is read once per session, the preview's context (signer, key,
 //! policy, the case's history) once per case and again after the log changed.
 
-use crate::case::CaseSet;
 use crate::decision::Setting;
+use crate::decision::draft::Draft;
 use crate::decision::preview::{Context, preview};
 use crate::record::model::RecordType;
+use crate::rules::CaseSet;
 use crate::rules::{Related, Rulebook};
-use crate::store::drafts::Draft;
 use crate::text::sanitize_line;
 use crate::tui::Options;
 use crate::tui::app::{Effect, Msg, State};

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 use crate::audit::report::{AuditReport, record_text};
-use crate::case::CaseSet;
+use crate::rules::CaseSet;
 use crate::tui::Options;
 use crate::tui::app::Msg;
 use crate::tui::effect::AuditEffect;

@@ -13,7 +13,7 @@ use super::input::InputGate;
 use super::loader::{LogReader, spawn_loader, spawn_log_refresh};
 use super::signals;
 use super::terminal::{self, Term};
-use crate::store::drafts;
+use crate::decision::draft as drafts;
 use crate::tui::Options;
 use crate::tui::app::{Effect, Msg, State};
 

@@ -7,7 +7,8 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
 use crate::audit::signed::Which;
-use crate::case::{CaseSet, LoadOptions, load_dir};
+use crate::case::LoadOptions;
+use crate::rules::{CaseSet, load_dir};
 use crate::tui::Options;
 use crate::tui::app::{LogLoad, Msg};
 use crate::tui::screens::countersign::PendingView;

@@ -66,7 +66,7 @@ mod tests {
 
     fn case(id: &str) -> crate::case::Case {
         let g = global();
-        let set = crate::case::load_dir(
+        let set = crate::rules::load_dir(
             &g.cases,
             &crate::case::LoadOptions::new(g.today),
             &|_, _| {},

@@ -3,12 +3,12 @@
 //! with which key, the record draft, the advisor's gate, sign and append); and a
 //! supervisor's countersignature of a trainee's proposal, as `decide --countersigns`.
 
-use crate::case::CaseSet;
 use crate::decision::DecideError;
 use crate::decision::after::AfterPractice;
+use crate::decision::draft::Draft;
 use crate::decision::sign::decide;
 use crate::record::model::RecordType;
-use crate::store::drafts::Draft;
+use crate::rules::CaseSet;
 use crate::text::sanitize_line;
 use crate::tui::Options;
 

@@ -20,7 +20,7 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::store::drafts::{self, Draft};
+use crate::decision::draft::{self as drafts, Draft};
 use crate::tui::app::Msg;
 
 /// How long the event loop has to save and leave before the watchdog does it.

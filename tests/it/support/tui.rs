@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use casebench::case::{Case, CaseSet, InvalidCase, LoadedCase, Problem};
+use casebench::case::{Case, InvalidCase, LoadedCase, Problem};
+
+use casebench::rules::CaseSet;
 use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, State};
 use casebench::tui::keymap::Keymap;
@@ -202,7 +204,7 @@ pub fn sample_dir() -> PathBuf {
 /// A state on the case directory `dir`, loaded as of [`TODAY`], at `w`×`h`.
 pub fn state_on(dir: &Path, w: u16, h: u16) -> State {
     let set =
-        casebench::case::load_dir(dir, &casebench::case::LoadOptions::new(today()), &|_, _| {})
+        casebench::rules::load_dir(dir, &casebench::case::LoadOptions::new(today()), &|_, _| {})
             .unwrap();
     let mut s = State::new(today(), "cases", Theme::default_theme(), Keymap::default());
     update(&mut s, Msg::Loaded(Box::new(set)));

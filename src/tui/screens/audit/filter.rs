@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{AuditView, Charts, table_page};
 use crate::audit::summary::summarize;
-use crate::case::CaseSet;
+use crate::rules::CaseSet;
 use crate::text::sanitize_line;
 use crate::tui::step::Ctx;
 

@@ -4,9 +4,10 @@
 use chrono::NaiveDate;
 
 use super::{CaseView, PANE_TITLES, Pane, PaneLine};
-use crate::case::deadline::{self, Clock};
-use crate::case::{Case, Deadline, Status};
+use crate::case::Case;
 use crate::rules::Rulebook;
+use crate::rules::deadline::{self, Clock};
+use crate::rules::{Deadline, Status};
 use crate::text::sanitize_line;
 use crate::tui::prose::text;
 use crate::tui::theme::Role;

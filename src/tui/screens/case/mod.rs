@@ -12,7 +12,7 @@ pub mod update;
 pub mod view;
 
 use crate::case::CaseKind;
-use crate::store::drafts::Draft;
+use crate::decision::draft::Draft;
 use crate::tui::advisor::AdvisorView;
 use crate::tui::scroll::{Scroll, Styled};
 use crate::tui::theme::Role;

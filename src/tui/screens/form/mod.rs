@@ -15,7 +15,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use crate::case::{Case, Outcome};
-use crate::store::drafts::{Draft, DraftDisclosure, DraftOverride, DraftRecord};
+use crate::decision::draft::{Draft, DraftDisclosure, DraftOverride, DraftRecord};
 use crate::text::{sanitize, sanitize_line};
 use crate::tui::keymap::Action;
 use crate::tui::scroll::Scroll;

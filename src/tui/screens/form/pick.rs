@@ -6,7 +6,7 @@ use ratatui::crossterm::event::KeyEvent;
 use super::field::{Field, grounds};
 use super::picker::{self, Done, Picker};
 use super::{Ask, Form};
-use crate::case::CaseSet;
+use crate::rules::CaseSet;
 use crate::tui::advisor::AdvisorView;
 use crate::tui::step::Step;
 use crate::tui::theme::Role;

@@ -3,7 +3,7 @@
 
 pub mod view;
 
-use crate::case::CaseSet;
+use crate::rules::CaseSet;
 use crate::text::{sanitize, sanitize_line};
 use crate::tui::keymap::Action;
 use crate::tui::layout;

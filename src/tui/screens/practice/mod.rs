@@ -6,11 +6,11 @@
 
 pub mod view;
 
-use crate::case::CaseSet;
 use crate::practice::hints::{PracticeSettings, advisor_visible};
 use crate::practice::{Feedback, ItemComparison};
 use crate::record::model::RecordType;
 use crate::record::reviewers;
+use crate::rules::CaseSet;
 use crate::text::sanitize_line;
 use crate::tui::Options;
 use crate::tui::advisor::AdvisorView;

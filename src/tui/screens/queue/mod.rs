@@ -7,8 +7,9 @@ pub mod filter;
 pub mod update;
 pub mod view;
 
-use crate::case::queue::QueueEntry;
-use crate::case::{CaseKind, Status};
+use crate::case::CaseKind;
+use crate::rules::Status;
+use crate::rules::queue::QueueEntry;
 use crate::text::sanitize_line;
 
 /// One queue row, sanitised once when loaded.

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::filter::{keep_selection_visible, move_by, refilter};
 use super::{QueueState, Row, page};
-use crate::case::Status;
+use crate::rules::Status;
 use crate::tui::keymap::Action;
 use crate::tui::step::{Ctx, Step};
 

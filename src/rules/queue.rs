@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::deadline::{self, Deadline, Status};
-use super::load::CaseSet;
-use super::model::CaseKind;
+use super::library::CaseSet;
+use crate::case::model::CaseKind;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct QueueEntry {

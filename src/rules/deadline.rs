@@ -17,8 +17,8 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
-use super::model::{Case, CaseKind, Extension};
-use crate::rules::{AccessPeriod, DayUnit, Rulebook};
+use super::{AccessPeriod, DayUnit, Rulebook};
+use crate::case::model::{Case, CaseKind, Extension};
 
 /// Calendar days the entity has to act on an access request (164.524(b)(2)).
 pub const ACCESS_DAYS: i64 = 30;
