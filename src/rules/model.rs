@@ -95,6 +95,21 @@ pub struct GroundRule {
     /// Why the ground fails, for the `invalid-ground` message.
     pub invalid_reason: String,
     pub valid_when: Condition,
+    /// Disclosure grounds only: whether a disclosure on this ground enters the
+    /// accounting of disclosures (45 CFR 164.528). Left out: included, since the
+    /// exclusions of 164.528(a)(1) are an enumerated list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting: Option<Accounting>,
+}
+
+/// Whether disclosures on a ground enter the accounting of disclosures (164.528).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Accounting {
+    /// Every disclosure on the ground is entered (a 164.512 disclosure).
+    Included,
+    /// 164.528(a)(1) leaves it out, for the reason given (with its citation).
+    Excluded(String),
 }
 
 fn yes() -> bool {
@@ -113,6 +128,15 @@ impl GroundRule {
 
     pub fn reviewable(&self) -> bool {
         self.review == Review::Reviewable
+    }
+
+    /// For a disclosure ground, whether its disclosures are accounted for; `None` for a
+    /// withholding ground (nothing is disclosed on it).
+    pub fn accounting(&self) -> Option<Accounting> {
+        match self.kind {
+            GroundKind::Disclosure => Some(self.accounting.clone().unwrap_or(Accounting::Included)),
+            _ => None,
+        }
     }
 }
 
