@@ -353,6 +353,13 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
         }
         conds.push(g.valid_when.compile(&at)?);
     }
+    let fees = &file.fees;
+    if fees.citation.trim().is_empty() || fees.flat_fee_citation.trim().is_empty() {
+        return Err("fees: `citation` and `flat_fee_citation` are required".into());
+    }
+    if fees.flat_fee_cap_cents < 0 {
+        return Err("fees: `flat_fee_cap_cents` is an amount in cents, 0 or more".into());
+    }
     for code in ENGINE_GROUNDS {
         if !seen.contains(code) {
             return Err(format!("ground `{code}` is missing; the engine needs it"));

@@ -22,6 +22,40 @@ pub struct RulebookFile {
     pub release_limits: Vec<ReleaseLimit>,
     pub findings: Vec<FindingRule>,
     pub states: Vec<StateOverlay>,
+    /// RULEBOOK R35: what an individual's own copy may cost. Left out of a clinic's
+    /// rulebook: the federal rule below ([`FeeRule::federal`]).
+    #[serde(default = "FeeRule::federal")]
+    pub fees: FeeRule,
+}
+
+/// What the fee for an individual's own copy may include (45 CFR 164.524(c)(4)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeRule {
+    pub citation: String,
+    /// The items a fee may charge for; anything else draws `fee-not-permitted`.
+    pub may_charge: Vec<crate::case::model::FeeItemKind>,
+    /// A summary may be charged for when the individual agreed in advance to it and its
+    /// fee (164.524(c)(2)(iii), (c)(4)(iv)).
+    pub summary_if_agreed: bool,
+    /// The flat fee OCR allows for an electronic copy of records kept electronically, in
+    /// cents (all labour, supplies and postage included).
+    pub flat_fee_cap_cents: i64,
+    pub flat_fee_citation: String,
+}
+
+impl FeeRule {
+    /// 164.524(c)(4) and OCR's flat-fee option, as the built-in rulebook states them.
+    pub fn federal() -> FeeRule {
+        use crate::case::model::FeeItemKind::*;
+        FeeRule {
+            citation: "45 CFR 164.524(c)(4)".into(),
+            may_charge: vec![CopyingLabor, Supplies, Postage],
+            summary_if_agreed: true,
+            flat_fee_cap_cents: 650,
+            flat_fee_citation: "HHS OCR access guidance on fees (2016): a flat fee of at most $6.50 for electronic copies of records kept electronically".into(),
+        }
+    }
 }
 
 /// A rule that forbids releasing a record item (RULEBOOK R27): when `forbidden_when`
