@@ -19,6 +19,7 @@ mod practice;
 mod show;
 mod sites;
 mod sync;
+mod trusted;
 mod verify;
 mod witness;
 

@@ -33,6 +33,11 @@ pub(crate) fn sync_settings(global: &Global) -> Result<SyncSettings, CommandErro
 
 pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResult {
     let settings = sync_settings(global)?;
+    // Nothing is published from a log that no longer extends what this user verified,
+    // or whose new records fail (exit 1).
+    if let Err(e) = super::trusted::catch_up(global)? {
+        return super::trusted::refuse(out, &e, args.json);
+    }
     let mut pickup = Pickup::default();
     let result = sync_with(&global.cases, &settings, &mut pickup);
     // Witness checkpoints: placed before the sync compared, so reported whatever it did.

@@ -83,6 +83,59 @@ pub fn pending(set: &CaseSet, log: &LogReport) -> Vec<PendingProposal> {
         .collect()
 }
 
+/// The proposals of this user's verified `index` on real cases of `set` that are not
+/// decided yet, oldest first: each record is read from the log of `cases` and must hash
+/// as it did when this user verified it (one that does not is left out, and named in
+/// the second list). O(proposals), not O(log).
+pub fn pending_in(
+    cases: &Path,
+    set: &CaseSet,
+    index: &crate::record::log::Index,
+) -> (Vec<PendingProposal>, Vec<String>) {
+    let mut refs: Vec<(u64, &str, &str)> = index
+        .cases
+        .iter()
+        .filter(|(_, h)| h.final_record().is_none())
+        .filter(|(id, _)| set.get(id).is_some_and(|c| c.case.practice.is_none()))
+        .flat_map(|(id, h)| {
+            h.proposals()
+                .iter()
+                .map(move |p| (p.seq, id.as_str(), p.link.as_str()))
+        })
+        .collect();
+    refs.sort_unstable_by_key(|r| r.0);
+    let mut out = Vec::with_capacity(refs.len());
+    let mut changed = Vec::new();
+    let Ok(dir) = SafeDir::open(&Paths::new(cases).log) else {
+        return (out, changed);
+    };
+    for (seq, id, link) in refs {
+        let read = dir
+            .read_file(&log::record_name(seq), log::MAX_RECORD_BYTES)
+            .ok()
+            .filter(|b| crate::record::model::sha256_link(b) == link)
+            .and_then(|b| Record::from_bytes(&b).ok());
+        let (Some(rec), Some(case)) = (read, set.get(id)) else {
+            changed.push(format!(
+                "record {seq} is not the proposal you verified (changed or gone since): not offered"
+            ));
+            continue;
+        };
+        out.push(PendingProposal {
+            seq: rec.seq,
+            case: rec.case.clone(),
+            title: case.case.title.clone(),
+            trainee: rec.reviewer.clone(),
+            time: crate::record::model::format_time(&rec.time),
+            outcome: rec.outcome,
+            grounds: rec.grounds,
+            records: rec.records,
+            rationale: rec.rationale,
+        });
+    }
+    (out, changed)
+}
+
 /// Reads record `seq` of the log of `cases` (unverified: the append re-checks it under
 /// the lock, and `verify` checks its signature).
 pub fn read_record(cases: &Path, seq: u64) -> Result<Record, AppendError> {

@@ -190,10 +190,13 @@ pub struct CheckpointReport {
 }
 
 /// The newest checkpoint of `decisions/checkpoints/` whose signature and signer check,
-/// and what was passed over on the way (newer files that do not check).
+/// and what was passed over on the way (newer files that do not check, and checkpoints
+/// a later rewind notice superseded).
 #[derive(Debug, Default)]
 pub struct Found {
     pub newest: Option<PathBuf>,
+    /// Its content.
+    pub checkpoint: Option<Checkpoint>,
     pub skipped: Vec<String>,
 }
 
@@ -226,11 +229,35 @@ pub fn newest_valid(p: &Paths, policy: &AllowedSigners) -> Result<Found, String>
     }
     // Newest first: highest seq, then latest time (the name's second part).
     names.sort_by(|a, b| b.cmp(a));
+    // A checkpoint signed before a rewind notice, above the head it restored, is
+    // superseded: the records it covers were given up on purpose.
+    let rewinds = if names.is_empty() {
+        Vec::new()
+    } else {
+        super::rewind::find(p, policy)?.valid
+    };
     for (_, name) in names {
         let path = p.checkpoints.join(&name);
         match read_and_verify(&path, policy) {
-            Ok(_) => {
+            Ok(cp) => {
+                if let Some(r) = rewinds
+                    .iter()
+                    .find(|r| r.rewind.time > cp.time && (r.rewind.seq == 0 || cp.seq > r.rewind.seq))
+                {
+                    found.skipped.push(format!(
+                        "checkpoint {} (record {}) is superseded by the rewind notice {} (the log was restored to record {})",
+                        crate::text::sanitize_line(&name),
+                        cp.seq,
+                        r.file
+                            .file_name()
+                            .map(|f| f.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        r.rewind.seq
+                    ));
+                    continue;
+                }
                 found.newest = Some(path);
+                found.checkpoint = Some(cp);
                 break;
             }
             Err(e) => found.skipped.push(format!(

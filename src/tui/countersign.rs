@@ -76,13 +76,27 @@ pub struct Countersign {
     pub open: Option<CountersignView>,
 }
 
-/// The pending proposals of the log of `cases` (verified; an unreadable log has none).
-pub fn load_pending(cases: &std::path::Path, set: &CaseSet) -> Result<Vec<PendingView>, String> {
-    let log = crate::record::verify::verify_log(cases, None)?;
-    Ok(countersign::pending(set, &log)
-        .iter()
-        .map(PendingView::from_pending)
-        .collect())
+/// The pending proposals of the log of `cases`, from this user's verified memory of it
+/// (`state`, brought up to date first); an unreadable or refused log has none.
+pub fn load_pending(
+    cases: &std::path::Path,
+    state: &crate::record::StateDir,
+    set: &CaseSet,
+) -> Result<Vec<PendingView>, String> {
+    let t = crate::record::memory::catch_up(cases, state, &mut |_, _| {})
+        .map_err(|e| e.to_string())?;
+    Ok(views(cases, set, &t.index).0)
+}
+
+/// The pending proposals of this user's verified `index`, as the workbench shows them,
+/// and what was left out (a proposal changed since it was verified).
+pub fn views(
+    cases: &std::path::Path,
+    set: &CaseSet,
+    index: &crate::record::log::Index,
+) -> (Vec<PendingView>, Vec<String>) {
+    let (pending, changed) = countersign::pending_in(cases, set, index);
+    (pending.iter().map(PendingView::from_pending).collect(), changed)
 }
 
 /// The oldest pending proposal on the open case, if this signer may countersign it.

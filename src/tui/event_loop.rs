@@ -402,10 +402,18 @@ fn run_effect(
         Effect::ShowRecord(which) => {
             if let Some(set) = state.set.clone() {
                 let (cases, today, tx) = (global.cases.clone(), global.today(), tx.clone());
+                let state = global.state();
                 let spawned = std::thread::Builder::new()
                     .name("record".into())
                     .spawn(move || {
-                        let _ = tx.send(super::record::read(&cases, &set, which, today));
+                        let msg = match state {
+                            Ok(state) => super::record::read(&cases, &state, &set, which, today),
+                            Err(e) => Msg::SignedRecord {
+                                which,
+                                result: Err(e),
+                            },
+                        };
+                        let _ = tx.send(msg);
                     });
                 if let Err(e) = spawned {
                     pending.push_back(Msg::Error(format!("cannot read the record: {e}")));

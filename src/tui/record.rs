@@ -63,8 +63,14 @@ pub fn open_in_force(state: &mut State) -> Vec<Effect> {
 
 /// Reads and verifies `which` (on the caller's thread: the event loop runs it on a
 /// worker), as the answer message.
-pub fn read(cases: &std::path::Path, set: &CaseSet, which: Which, today: chrono::NaiveDate) -> Msg {
-    let result = crate::audit::signed::load(cases, set, &which, today).map(Box::new);
+pub fn read(
+    cases: &std::path::Path,
+    state: &crate::record::StateDir,
+    set: &CaseSet,
+    which: Which,
+    today: chrono::NaiveDate,
+) -> Msg {
+    let result = crate::audit::signed::load(cases, state, set, &which, today).map(Box::new);
     Msg::SignedRecord { which, result }
 }
 

@@ -167,6 +167,31 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             case_decided(state);
             Vec::new()
         }
+        Msg::LogRefused(e) => {
+            // No status the log no longer supports: the queue falls back to deadlines.
+            state.decided.clear();
+            state.decided_by.clear();
+            state.countersign.pending.clear();
+            state.banner = Some(super::app::Banner::new(
+                Role::Error,
+                "Decision log refused",
+                sanitize_line(&e),
+            ));
+            rebuild_rows(state);
+            Vec::new()
+        }
+        Msg::LogRewound(what) => {
+            // The statuses follow from the restored log (`DecidedBy` comes next).
+            state.decided.clear();
+            state.decided_by.clear();
+            rebuild_rows(state);
+            state.banner = Some(super::app::Banner::new(
+                Role::Warning,
+                "Decision log restored",
+                sanitize_line(&what),
+            ));
+            Vec::new()
+        }
         Msg::LogChanged => {
             // Nothing to draw until the index answers (Msg::DecidedBy).
             state.needs_draw = false;
