@@ -29,6 +29,7 @@ fn run(dir: &Path, args: &[&str]) -> Value {
         .env_remove("CASEBENCH_REVIEWER")
         .env_remove("CASEBENCH_KEY")
         .env_remove("SSH_AUTH_SOCK")
+        .env("XDG_STATE_HOME", dir.join(".test-state"))
         .arg("--cases")
         .arg(dir)
         .arg("--today")

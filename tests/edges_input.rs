@@ -69,7 +69,8 @@ fn verify_checkpoint(
     json: bool,
 ) -> std::process::Output {
     let mut cmd = assert_cmd::Command::cargo_bin("casebench").unwrap();
-    cmd.arg("--cases")
+    cmd.env("XDG_STATE_HOME", dir.join(".test-state"))
+        .arg("--cases")
         .arg(dir)
         .arg("--today")
         .arg(TODAY)

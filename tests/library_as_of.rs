@@ -24,6 +24,7 @@ fn run(dir: &Path, env_today: Option<&str>, args: &[&str]) -> Output {
     c.env_remove("CASEBENCH_CASES")
         .env_remove("CASEBENCH_TODAY")
         .env("NO_COLOR", "1")
+        .env("XDG_STATE_HOME", dir.join(".test-state"))
         .arg("--cases")
         .arg(dir);
     if let Some(t) = env_today {

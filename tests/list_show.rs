@@ -55,6 +55,7 @@ fn status_follows_today() {
         .unwrap()
         .args(["list", "--json"])
         .env("CASEBENCH_CASES", dir.path())
+        .env("XDG_STATE_HOME", dir.path().join(".test-state"))
         .env("CASEBENCH_TODAY", "2026-03-28")
         .output()
         .unwrap();

@@ -30,7 +30,7 @@ fn child_appender() {
     };
     let case = env.load_case(CASE);
     let mut signer = env.signer(T);
-    let mut log = Log::open(&env.cases);
+    let mut log = Log::open(&env.cases, &env.state(T));
     let d = draft(RecordType::Practice, T, "deny");
     for _ in 0..n {
         log.append(&case, &d, &mut signer, now()).unwrap();

@@ -25,7 +25,7 @@ fn child_forever() {
     };
     let case = env.load_case(CASE);
     let mut signer = env.signer(T);
-    let mut log = Log::open(&env.cases);
+    let mut log = Log::open(&env.cases, &env.state(T));
     let d = draft(RecordType::Practice, T, "deny");
     println!("READY");
     loop {

@@ -78,6 +78,7 @@ fn build(tamper: bool) -> (Env, CaseSet) {
     let d1 = draft(B, "release", &["right-of-access"], Some("2026-03-03"), true);
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         &case("AR-2026-0302"),
         &d1,
         &mut b,
@@ -98,6 +99,7 @@ fn build(tamper: bool) -> (Env, CaseSet) {
     }];
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         &case("AR-2026-0301"),
         &d2,
         &mut a,
@@ -107,6 +109,7 @@ fn build(tamper: bool) -> (Env, CaseSet) {
     let d3 = draft(B, "report", &["child-abuse-report"], None, true);
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         &case("DC-2026-0305"),
         &d3,
         &mut b,
@@ -120,6 +123,7 @@ fn build(tamper: bool) -> (Env, CaseSet) {
     }];
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         &case("DC-2026-0304"),
         &d4,
         &mut a,
@@ -129,6 +133,7 @@ fn build(tamper: bool) -> (Env, CaseSet) {
     let d5 = draft(A, "deny", &["danger-to-life"], Some("2026-04-04"), false);
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         &case("AR-2026-0303"),
         &d5,
         &mut a,
@@ -281,7 +286,7 @@ fn enter_shows_the_record_view_with_text_and_signature() {
     assert_eq!(fx, vec![Effect::ShowRecord(Which::Seq(2))]);
     assert_eq!(s.screen, Screen::Record);
     assert!(render(&mut s, 80, 24).contains("reading and verifying the record..."));
-    send(&mut s, [read(&env.cases, &set, Which::Seq(2), today())]);
+    send(&mut s, [read(&env.cases, &env.state("setup"), &set, Which::Seq(2), today())]);
     let out = render(&mut s, 120, 40);
     assert!(
         out.contains("Record 2 · decision · case AR-2026-0301"),
@@ -310,7 +315,7 @@ fn hostile_text_in_a_record_is_sanitised() {
     let (env, set) = build(false);
     let mut s = audit_state(&env, set.clone());
     send(&mut s, [code(KeyCode::Enter)]);
-    let Msg::SignedRecord { which, result } = read(&env.cases, &set, Which::Seq(1), today()) else {
+    let Msg::SignedRecord { which, result } = read(&env.cases, &env.state("setup"), &set, Which::Seq(1), today()) else {
         panic!("not a record message");
     };
     let mut r = result.unwrap();
@@ -357,6 +362,7 @@ fn global(env: &Env, who: &str) -> Global {
         today: Some(today()),
         mouse: false,
         as_of_cache: Default::default(),
+        state_dir: Some(env.state_home(who).join("casebench")),
     }
 }
 
@@ -430,7 +436,7 @@ fn no_panic_at_any_size_while_loading_in_the_table_or_in_a_record() {
     send(&mut detail, [code(KeyCode::Enter)]);
     send(
         &mut detail,
-        [read(&env.cases, &set, Which::Seq(1), today())],
+        [read(&env.cases, &env.state("setup"), &set, Which::Seq(1), today())],
     );
     for s in [&mut loading, &mut table, &mut detail] {
         for (w, h) in [

@@ -58,6 +58,7 @@ fn global(dir: &Path) -> Global {
         today: None,
         mouse: false,
         as_of_cache: Default::default(),
+        state_dir: Some(tui_support::state_for(dir, "auditor")),
     }
 }
 

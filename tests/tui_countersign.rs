@@ -269,7 +269,7 @@ fn the_effects_sign_function_writes_a_countersign_record_that_verifies() {
     let seq = v["seq"].as_u64().unwrap();
     let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
     let set = load_dir(&env.cases, &LoadOptions::new(today), &|_, _| {}).unwrap();
-    let pending = countersign::load_pending(&env.cases, &set).unwrap();
+    let pending = countersign::load_pending(&env.cases, &env.state(A), &set).unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!((pending[0].seq, pending[0].case_id.as_str()), (seq, REAL));
 
@@ -281,6 +281,7 @@ fn the_effects_sign_function_writes_a_countersign_record_that_verifies() {
         today: Some(today),
         mouse: false,
         as_of_cache: Default::default(),
+        state_dir: Some(env.state_home(who).join("casebench")),
     };
     // An empty rationale is refused; so is a trainee.
     assert!(countersign::sign(&global(A), &set, REAL, seq, " ").is_err());
@@ -299,7 +300,7 @@ fn the_effects_sign_function_writes_a_countersign_record_that_verifies() {
     );
     assert!(log.records.iter().all(|r| r.state == VState::Ok));
     assert!(
-        countersign::load_pending(&env.cases, &set)
+        countersign::load_pending(&env.cases, &env.state(A), &set)
             .unwrap()
             .is_empty()
     );

@@ -62,6 +62,7 @@ fn another_process_s_decision_appears_within_a_second_and_idle_writes_nothing() 
     ]);
     cmd.env("TERM", "xterm-256color");
     cmd.env("CASEBENCH_DATA_DIR", tmp.path().join("data"));
+    cmd.env("XDG_STATE_HOME", tmp.path().join("state"));
     cmd.env("CASEBENCH_CONFIG_DIR", tmp.path().join("config"));
     cmd.cwd(tmp.path());
     let mut child = pair.slave.spawn_command(cmd).unwrap();
@@ -111,6 +112,7 @@ fn another_process_s_decision_appears_within_a_second_and_idle_writes_nothing() 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebench"))
         .env_remove("CASEBENCH_TODAY")
         .env("SSH_AUTH_SOCK", "")
+        .env("XDG_STATE_HOME", tmp.path().join("state-other"))
         .args([
             "--cases",
             cases.to_str().unwrap(),

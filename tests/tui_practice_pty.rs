@@ -68,6 +68,7 @@ fn start(tmp: &Path, cols: u16, rows: u16, reviewer: &str) -> Session {
     cmd.args(["--reviewer", reviewer]);
     cmd.env("TERM", "xterm-256color");
     cmd.env("CASEBENCH_DATA_DIR", tmp.join("data"));
+    cmd.env("XDG_STATE_HOME", tmp.join("state"));
     cmd.env("CASEBENCH_CONFIG_DIR", tmp.join("config"));
     cmd.env("SSH_AUTH_SOCK", "");
     cmd.cwd(tmp);

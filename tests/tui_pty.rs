@@ -90,6 +90,7 @@ fn start_with(
     ]);
     cmd.env("TERM", "xterm-256color");
     cmd.env("CASEBENCH_DATA_DIR", &data);
+    cmd.env("XDG_STATE_HOME", data.join("state"));
     cmd.env("CASEBENCH_CONFIG_DIR", tmp.path().join("config"));
     cmd.env_remove("NO_COLOR");
     for (k, v) in envs {

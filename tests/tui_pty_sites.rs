@@ -67,6 +67,7 @@ fn the_mirror_opens_in_the_audit_screen_and_q_leaves() {
     cmd.env("TERM", "xterm-256color");
     cmd.env("CASEBENCH_CONFIG_DIR", north.tmp.path().join("config"));
     cmd.env("CASEBENCH_DATA_DIR", north.tmp.path().join("data"));
+    cmd.env("XDG_STATE_HOME", north.tmp.path().join("state"));
     cmd.cwd(north.tmp.path());
     let mut child = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);

@@ -46,6 +46,7 @@ fn run(envs: &[(&str, &str)], args: &[&str]) -> Run {
     ]);
     cmd.args(args);
     cmd.env("CASEBENCH_DATA_DIR", tmp.path().join("data"));
+    cmd.env("XDG_STATE_HOME", tmp.path().join("state"));
     cmd.env("CASEBENCH_CONFIG_DIR", tmp.path().join("config"));
     cmd.env_remove("NO_COLOR");
     cmd.env_remove("COLORTERM");

@@ -63,12 +63,34 @@ impl Env {
         self.cases.join(format!("decisions/log/{seq:08}.yaml"))
     }
 
-    /// `casebench --cases DIR` with "today" fixed.
+    /// The `XDG_STATE_HOME` of the simulated user `who`: each keeps their own memory
+    /// of the log, inside this test's directory (never the real home).
+    pub fn state_home(&self, who: &str) -> PathBuf {
+        let name: String = who
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        self.tmp.path().join("state").join(name)
+    }
+
+    /// `who`'s memory, as the library sees it (`$XDG_STATE_HOME/casebench`).
+    pub fn state(&self, who: &str) -> casebench::record::StateDir {
+        casebench::record::StateDir::at(&self.state_home(who).join("casebench"))
+    }
+
+    /// `casebench --cases DIR` with "today" fixed, as the user "auditor".
     pub fn cmd(&self, today: &str) -> Command {
+        self.cmd_as("auditor", today)
+    }
+
+    /// `casebench --cases DIR` with "today" fixed, as the simulated user `who`.
+    pub fn cmd_as(&self, who: &str, today: &str) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_casebench"));
         c.arg("--cases")
             .arg(&self.cases)
             .env("CASEBENCH_TODAY", today)
+            .env("XDG_STATE_HOME", self.state_home(who))
+            .env("HOME", self.tmp.path().join("home"))
             .env_remove("SSH_AUTH_SOCK")
             .env_remove("CASEBENCH_KEY")
             .env_remove("CASEBENCH_REVIEWER")
@@ -79,7 +101,7 @@ impl Env {
     /// `casebench decide` as `who`, on `today`; asserts success.
     pub fn decide(&self, who: &str, today: &str, args: &[&str]) {
         let o = self
-            .cmd(today)
+            .cmd_as(who, today)
             .arg("--reviewer")
             .arg(who)
             .arg("--key")

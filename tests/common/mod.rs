@@ -46,6 +46,8 @@ pub fn casebench(dir: &Path, args: &[&str]) -> Output {
         .env_remove("CASEBENCH_CASES")
         .env_remove("CASEBENCH_TODAY")
         .env("NO_COLOR", "1")
+        // This test's memory of the log, inside its directory (never the real home).
+        .env("XDG_STATE_HOME", dir.join(".test-state"))
         .arg("--cases")
         .arg(dir)
         .arg("--today")

@@ -90,12 +90,35 @@ impl Env {
             .unwrap_or(0)
     }
 
-    /// `casebench --cases DIR` with a fixed "today" and no ambient identity.
+    /// The `XDG_STATE_HOME` of the simulated user `who`: each keeps their own memory
+    /// of the log, inside this test's directory (never the real home).
+    pub fn state_home(&self, who: &str) -> PathBuf {
+        let name: String = who
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        self.tmp.path().join("state").join(name)
+    }
+
+    /// `who`'s memory, as the library sees it (`$XDG_STATE_HOME/casebench`).
+    pub fn state(&self, who: &str) -> casebench::record::StateDir {
+        casebench::record::StateDir::at(&self.state_home(who).join("casebench"))
+    }
+
+    /// `casebench --cases DIR` with a fixed "today" and no ambient identity, as the
+    /// user "auditor".
     pub fn cmd(&self) -> Command {
+        self.cmd_as("auditor")
+    }
+
+    /// The same, as the simulated user `who` (their own memory of the log).
+    pub fn cmd_as(&self, who: &str) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_casebench"));
         c.arg("--cases")
             .arg(&self.cases)
             .env("CASEBENCH_TODAY", TODAY)
+            .env("XDG_STATE_HOME", self.state_home(who))
+            .env("HOME", self.tmp.path().join("home"))
             .env_remove("SSH_AUTH_SOCK")
             .env_remove("CASEBENCH_KEY")
             .env_remove("CASEBENCH_REVIEWER")
@@ -105,7 +128,7 @@ impl Env {
 
     /// `casebench decide` as `who`, with `who`'s key file.
     pub fn decide(&self, who: &str, args: &[&str]) -> Output {
-        self.cmd()
+        self.cmd_as(who)
             .args(["--reviewer", who, "--key"])
             .arg(self.key(who))
             .arg("decide")

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use casebench::case::{LoadOptions, LoadedCase};
 use casebench::record::model::{Record, RecordType, sha256_link};
-use casebench::record::{Draft, Log, Signer};
+use casebench::record::{Draft, Log, Signer, StateDir};
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub const TODAY: &str = "2026-03-20";
@@ -19,6 +19,10 @@ pub const C: &str = "c.audit@clinic.example";
 pub const U: &str = "u.unknown";
 pub const CASE: &str = "AR-2026-0201";
 pub const CONCERN: &str = "DC-2026-0202";
+/// Whose memory `Env::fill` appends with (a user of its own).
+pub const SETUP: &str = "setup";
+/// Whose memory `Env::cmd` runs with (no `--reviewer` needed: verify, list, audit).
+pub const AUDITOR: &str = "auditor";
 
 pub struct Env {
     pub tmp: tempfile::TempDir,
@@ -106,12 +110,36 @@ impl Env {
         self.log().join(format!("{seq:08}.yaml.sig"))
     }
 
-    /// `casebench --cases DIR` with a fixed "today".
+    /// The `XDG_STATE_HOME` of the simulated user `who`: each keeps their own memory
+    /// of the log, inside this test's directory (never the real home).
+    pub fn state_home(&self, who: &str) -> PathBuf {
+        let name: String = who
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        self.tmp.path().join("state").join(name)
+    }
+
+    /// `who`'s memory, as the library sees it (`$XDG_STATE_HOME/casebench`).
+    pub fn state(&self, who: &str) -> StateDir {
+        StateDir::at(&self.state_home(who).join("casebench"))
+    }
+
+    /// `casebench --cases DIR` with a fixed "today", as the user `AUDITOR`.
     pub fn cmd(&self) -> Command {
+        self.cmd_as(AUDITOR)
+    }
+
+    /// `casebench --cases DIR` with a fixed "today", as the simulated user `who` (their
+    /// own state directory and home).
+    pub fn cmd_as(&self, who: &str) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_casebench"));
         c.arg("--cases")
             .arg(&self.cases)
             .env("CASEBENCH_TODAY", TODAY)
+            .env("XDG_STATE_HOME", self.state_home(who))
+            .env("HOME", self.tmp.path().join("home"))
+            .env("CASEBENCH_DATA_DIR", self.tmp.path().join("data"))
             .env_remove("SSH_AUTH_SOCK")
             .env_remove("CASEBENCH_KEY")
             .env_remove("CASEBENCH_REVIEWER")
@@ -121,7 +149,7 @@ impl Env {
 
     /// `casebench decide` as `who` with `who`'s key file.
     pub fn decide(&self, who: &str, args: &[&str]) -> Output {
-        self.cmd()
+        self.cmd_as(who)
             .arg("--reviewer")
             .arg(who)
             .arg("--key")
@@ -145,7 +173,7 @@ impl Env {
     /// Appends `n` records through the library, alternating cases and types so the
     /// log holds decisions, practice records and a review.
     pub fn fill(&self, n: usize) {
-        let mut log = Log::open(&self.cases);
+        let mut log = Log::open(&self.cases, &self.state(SETUP));
         let case = self.load_case(CASE);
         let concern = self.load_case(CONCERN);
         let mut a = self.signer(A);

@@ -223,7 +223,31 @@ pub fn global_for(cases: &Path, reviewer: Option<&str>) -> casebench::cli::Globa
         today: Some(today()),
         mouse: false,
         as_of_cache: Default::default(),
+        state_dir: Some(state_for(cases, reviewer.unwrap_or("auditor"))),
     }
+}
+
+/// Where the simulated user `who` keeps their memory of the log of `cases` in a test:
+/// beside a temporary case directory, else under the system's temporary directory
+/// (never the real home).
+pub fn state_for(cases: &Path, who: &str) -> std::path::PathBuf {
+    let name: String = who
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let tmp = std::env::temp_dir();
+    let base = match cases.parent() {
+        Some(parent) if cases.starts_with(&tmp) => parent.join("state"),
+        _ => {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&cases, &mut h);
+            tmp.join(format!(
+                "casebench-test-state-{:x}",
+                std::hash::Hasher::finish(&h)
+            ))
+        }
+    };
+    base.join(name).join("casebench")
 }
 
 /// A copy of the sample case directory (reviewers and demo keys included), to sign in.
