@@ -281,10 +281,10 @@ impl Log {
                 time,
             },
         );
-        record.check_fields().map_err(AppendError::Refused)?;
         // The log's rules, as `verify` applies them, from this user's verified index.
         let lookup = |s: u64| target_of(&p, &history, s);
         log_rules::check(&record, &history, &people, &lookup)?;
+        record.check_fields().map_err(AppendError::Refused)?;
         let bytes = record.to_bytes();
         let sig = signer
             .sign(namespace, &bytes)
