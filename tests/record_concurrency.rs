@@ -76,8 +76,9 @@ fn two_reviewers_deciding_the_same_case_exactly_one_wins() {
         if decisions.exists() {
             std::fs::remove_dir_all(&decisions).unwrap();
         }
+        // Each round a new log, and each reviewer a memory that never saw the last one.
         let spawn = |who: &str, outcome: &str| {
-            env.cmd()
+            env.cmd_as(&format!("{who}-{round}"))
                 .args(["--reviewer", who, "--key", env.key(who).to_str().unwrap()])
                 .args([
                     "decide",

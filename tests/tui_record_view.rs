@@ -189,8 +189,9 @@ fn v_on_a_decided_case_shows_the_exact_bytes_verified_with_the_notice() {
 #[test]
 fn an_edited_record_shows_failed_in_the_view() {
     let (env, set) = signed_log();
-    env.tamper(1, "Chart released", "Chart withheld");
+    // Edited while the workbench is open on the decided case.
     let mut s = state_on(&env, set.clone());
+    env.tamper(1, "Chart released", "Chart withheld");
     open(&mut s, CASE);
     send(&mut s, [key('v')]);
     send(

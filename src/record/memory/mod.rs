@@ -130,9 +130,10 @@ impl std::fmt::Display for Divergence {
                 "has another signature now: {} was replaced",
                 log::sig_name(seq)
             ),
-            Change::Replaced => {
-                "is not the first record of the log you saw in this directory: the log was replaced by another".to_string()
-            }
+            Change::Replaced => format!(
+                "has other bytes now: {} was rewritten, or the log you saw in this directory replaced by another",
+                log::record_name(seq)
+            ),
         };
         write!(
             f,
@@ -211,13 +212,18 @@ pub fn catch_up(
 /// This user's memory of the log of `cases` as it stands, unchecked (the advisor's view
 /// of who took part in a case, before the append checks everything under the lock).
 pub fn recall(cases: &Path, state: &StateDir) -> Option<Index> {
-    let p = Paths::new(cases);
-    let dir = LogDir::open(&p.log).ok()?;
-    let first = read_opt(&dir, 1).ok()??;
-    state
-        .load(&sha256_link(&first))
-        .ok()?
-        .map(|m| m.index)
+    // The log this user saw in this directory, else the one there now.
+    let seen_here = state
+        .place(&PlaceKey::of(cases))
+        .ok()
+        .flatten()
+        .map(|p| p.log)
+        .filter(|l| l != super::model::NONE);
+    let id = seen_here.or_else(|| {
+        let dir = LogDir::open(&Paths::new(cases).log).ok()?;
+        read_opt(&dir, 1).ok()?.map(|b| sha256_link(&b))
+    })?;
+    state.load(&id).ok()?.map(|m| m.index)
 }
 
 /// The newest head this user verified of the log in `cases`: of the log there now, or of
@@ -535,10 +541,6 @@ fn start(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Session, TrustError> {
     let p = Paths::new(cases);
-    let policy_bytes = reviewers::read_allowed_signers(cases).map_err(TrustError::Io)?;
-    let policy = AllowedSigners::parse(&policy_bytes)
-        .map_err(|e| TrustError::Io(format!("reviewers/{e}")))?;
-    let people = reviewers::load(cases).map_err(TrustError::Io)?;
     let place = PlaceKey::of(cases);
     let mut session = Session {
         state: state.clone(),
@@ -554,6 +556,14 @@ fn start(
     };
     let id = source.links(1)?.map(|(link, _)| link);
     let seen_here = state.place(&place).map_err(TrustError::Io)?;
+    if id.is_none() && seen_here.as_ref().is_none_or(|h| h.log == super::model::NONE) {
+        // No log, and none seen here: nothing to check or remember.
+        return Ok(session);
+    }
+    let policy_bytes = reviewers::read_allowed_signers(cases).map_err(TrustError::Io)?;
+    let policy = AllowedSigners::parse(&policy_bytes)
+        .map_err(|e| TrustError::Io(format!("reviewers/{e}")))?;
+    let people = reviewers::load(cases).map_err(TrustError::Io)?;
     // What a rewind carries over from the memory it replaces.
     let mut carried: (BTreeMap<String, DateTime<Utc>>, Vec<AppliedRewind>) = Default::default();
     if let Some(here) = &seen_here
