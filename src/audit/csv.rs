@@ -1,6 +1,8 @@
 //! CSV that opens cleanly in a spreadsheet: RFC 4180 (CRLF line ends, fields quoted
 //! when they hold a comma, a double quote, CR or LF, quotes doubled inside), one header
-//! row, dates as ISO `YYYY-MM-DD`.
+//! row, dates as ISO `YYYY-MM-DD`. The quoting is the `csv` crate's writer; this module
+//! adds only what a spreadsheet needs beyond RFC 4180: visible controls and the formula
+//! guard.
 //!
 //! Control characters: a cell keeps its line breaks (LF or CRLF: a mailing address has
 //! several lines, and RFC 4180 carries them inside quotes); every other control, bidi,
@@ -17,19 +19,18 @@ const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
 /// One cell, sanitised, guarded and quoted as needed.
 pub fn cell(s: &str) -> String {
+    let mut out = line(&[s]);
+    out.truncate(out.len() - 2);
+    out
+}
+
+/// `s` sanitised and guarded against formulas, before quoting.
+fn guarded(s: &str) -> String {
     let clean = visible(s);
-    let s = clean.as_str();
-    let guarded;
-    let s = if s.starts_with(FORMULA_START) {
-        guarded = format!("'{s}");
-        guarded.as_str()
+    if clean.starts_with(FORMULA_START) {
+        format!("'{clean}")
     } else {
-        s
-    };
-    if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+        clean
     }
 }
 
@@ -50,13 +51,30 @@ fn visible(s: &str) -> String {
 
 /// One record (line) of cells, ending in CRLF.
 pub fn line<S: AsRef<str>>(cells: &[S]) -> String {
-    let mut out = cells
-        .iter()
-        .map(|c| cell(c.as_ref()))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push_str("\r\n");
-    out
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    let cells: Vec<String> = cells.iter().map(|c| guarded(c.as_ref())).collect();
+    // Writing to memory cannot fail; the fallback quotes every cell by hand.
+    let written = w
+        .write_record(&cells)
+        .ok()
+        .and_then(|()| w.into_inner().ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    match written {
+        // The writer quotes a record of one empty cell (`""`) so that it is not read as
+        // a blank line; a cell is empty text in every other record, so keep it so.
+        Some(s) if s == "\"\"\r\n" && cells.len() == 1 => "\r\n".to_string(),
+        Some(s) => s,
+        None => {
+            let quoted: Vec<String> = cells
+                .iter()
+                .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+                .collect();
+            quoted.join(",") + "\r\n"
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,261 @@
+//! The library the workbench's audit view calls: filters and chart figures, over a log
+//! signed through the record library at fixed times (so days-to-decision and months
+//! are exact and never depend on the clock).
+
+use crate::support::audit as audit_support;
+
+use audit_support::*;
+use casebench::audit::summary::summarize;
+use casebench::audit::{AuditReport, Filter, Verification};
+use casebench::case::LoadOptions;
+use casebench::record::model::{OverriddenFinding, RecordType};
+use casebench::record::proposal::{Proposal, build_draft};
+use casebench::record::{Log, Signer};
+use chrono::{DateTime, NaiveDate, Utc};
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("{s}T12:00:00Z"))
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// Signs one decision for `case` as `who` on `date` (deadline computed as of that day).
+fn sign(
+    env: &Env,
+    who: &str,
+    case: &str,
+    date: &str,
+    outcome: &str,
+    withhold: &[(&str, &str)],
+    overrides: &[(&str, &str)],
+) {
+    let dir = casebench::store::safe_open::SafeDir::open(&env.cases).unwrap();
+    let lc = casebench::case::load::load_one(
+        &dir,
+        &format!("{case}.yaml"),
+        &LoadOptions::new(day(date)),
+    )
+    .unwrap();
+    let p = Proposal {
+        kind: Some(RecordType::Decision),
+        outcome: outcome.into(),
+        grounds: vec![],
+        withhold: withhold
+            .iter()
+            .map(|(r, g)| (r.to_string(), g.to_string()))
+            .collect(),
+        disclosures: vec![],
+        rationale: "Fixed-time test decision.".into(),
+    };
+    let ov = overrides
+        .iter()
+        .map(|(c, j)| OverriddenFinding {
+            code: c.to_string(),
+            justification: j.to_string(),
+        })
+        .collect();
+    let draft = build_draft(
+        &lc.case,
+        casebench::rules::Rulebook::builtin(),
+        who,
+        &p,
+        ov,
+        day(date),
+    )
+    .unwrap();
+    let mut signer = Signer::from_file(&env.key(who)).unwrap();
+    Log::open(&env.cases, &env.state("setup"))
+        .append(&lc, &draft, &mut signer, at(date))
+        .unwrap();
+}
+
+fn fixed_log() -> (Env, AuditReport, casebench::case::CaseSet) {
+    let env = Env::new();
+    // 3 days after receipt, on time, March.
+    sign(
+        &env,
+        A,
+        "AR-2026-0301",
+        "2026-03-05",
+        "release_partial",
+        &[("notes", "psychotherapy-notes")],
+        &[],
+    );
+    // 68 days, late (due 2026-03-03), April.
+    sign(
+        &env,
+        B,
+        "AR-2026-0302",
+        "2026-04-10",
+        "release_partial",
+        &[("means-note", "danger-to-life")],
+        &[],
+    );
+    // 20 days, on time (extended to 2026-04-20), March, with an override.
+    sign(
+        &env,
+        A,
+        "AR-2026-0303",
+        "2026-03-25",
+        "release_partial",
+        &[("crisis-note", "danger-to-life")],
+        &[("harm-not-licensed", "confirmed in person by Dr. A. Rivera")],
+    );
+    // Concerns: 0 and 10 days; no statutory clock.
+    sign(
+        &env,
+        A,
+        "DC-2026-0304",
+        "2026-03-19",
+        "warn_and_protect",
+        &[],
+        &[],
+    );
+    sign(&env, B, "DC-2026-0305", "2026-03-27", "report", &[], &[]);
+    let set =
+        casebench::case::load_dir(&env.cases, &LoadOptions::new(day(TODAY)), &|_, _| {}).unwrap();
+    let report = AuditReport::build(&env.cases, &set).unwrap();
+    (env, report, set)
+}
+
+#[test]
+fn chart_figures_are_exact() {
+    let (_env, report, set) = fixed_log();
+    assert!(report.ok);
+    let rows = report.filtered(&Filter::default());
+    assert_eq!(rows.len(), 5);
+    let days: Vec<Option<i64>> = rows.iter().map(|r| r.days_to_decision).collect();
+    assert_eq!(days, [Some(3), Some(68), Some(20), Some(0), Some(10)]);
+    let s = summarize(&rows, &report, &set, day("2026-04-15"));
+    let buckets: Vec<(&str, usize)> = s
+        .days_to_decision
+        .iter()
+        .map(|b| (b.label.as_str(), b.count))
+        .collect();
+    assert_eq!(
+        buckets,
+        [
+            ("0-7", 2),
+            ("8-14", 1),
+            ("15-30", 1),
+            ("31-60", 0),
+            (">60", 1)
+        ]
+    );
+    let months: Vec<(&str, usize, usize)> = s
+        .by_month
+        .iter()
+        .map(|m| (m.month.as_str(), m.on_time, m.late))
+        .collect();
+    assert_eq!(months, [("2026-03", 2, 0), ("2026-04", 0, 1)]);
+    assert_eq!((s.on_time, s.late), (2, 1));
+    let outcomes: Vec<(&str, usize)> = s
+        .by_outcome
+        .iter()
+        .map(|c| (c.label.as_str(), c.count))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("release_full", 0),
+            ("release_partial", 3),
+            ("deny", 0),
+            ("request_information", 0),
+            ("warn_and_protect", 1),
+            ("report", 1),
+            ("maintain_confidentiality", 0)
+        ]
+    );
+    assert_eq!((s.overrides, s.records_with_overrides), (1, 1));
+    // As of 2026-04-15 only AR-2026-0306 (due 2026-02-04) is open and overdue.
+    assert_eq!(s.overdue_open.len(), 1);
+    assert_eq!(s.overdue_open[0].case, "AR-2026-0306");
+    assert_eq!(s.overdue_open[0].days_overdue, 70);
+    // A filtered window: only April.
+    let april = report.filtered(&Filter {
+        since: Some(day("2026-04-01")),
+        ..Filter::default()
+    });
+    let s = summarize(&april, &report, &set, day("2026-04-15"));
+    assert_eq!(s.decisions, 1);
+    assert_eq!(s.late, 1);
+}
+
+#[test]
+fn filters_for_the_audit_view() {
+    let (env, report, set) = fixed_log();
+    let seqs = |f: &Filter| -> Vec<u64> { report.filtered(f).iter().map(|r| r.seq).collect() };
+    assert_eq!(
+        seqs(&Filter {
+            reviewer: Some(B.into()),
+            ..Filter::default()
+        }),
+        [2, 5]
+    );
+    assert_eq!(
+        seqs(&Filter {
+            reviewer: Some("Dr. A. Rivera".into()),
+            ..Filter::default()
+        }),
+        [1, 3, 4]
+    );
+    assert_eq!(
+        seqs(&Filter {
+            outcome: Some("release_partial".into()),
+            ..Filter::default()
+        }),
+        [1, 2, 3]
+    );
+    assert_eq!(
+        seqs(&Filter {
+            overridden_only: true,
+            ..Filter::default()
+        }),
+        [3]
+    );
+    assert_eq!(
+        seqs(&Filter {
+            since: Some(day("2026-03-19")),
+            until: Some(day("2026-03-25")),
+            ..Filter::default()
+        }),
+        [3, 4]
+    );
+    let problems = Filter {
+        problems_only: true,
+        ..Filter::default()
+    };
+    assert!(seqs(&problems).is_empty());
+    assert_eq!(report.reviewers().len(), 2);
+
+    // Tamper with record 2: it fails, and record 3's link to it breaks.
+    env.tamper(2, "Fixed-time", "Fixed time");
+    let report = AuditReport::build(&env.cases, &set).unwrap();
+    assert!(!report.ok);
+    let bad: Vec<(u64, Verification)> = report
+        .filtered(&problems)
+        .iter()
+        .map(|r| (r.seq, r.verification))
+        .collect();
+    assert_eq!(bad, [(2, Verification::Failed), (3, Verification::Failed)]);
+    let s = summarize(
+        &report.filtered(&Filter::default()),
+        &report,
+        &set,
+        day("2026-04-15"),
+    );
+    assert_eq!(s.failing_verification, 2);
+    assert_eq!(s.decisions, 3, "failing records feed no figure");
+
+    // Detail view: the record's exact text and signature.
+    let (text, sig) = casebench::audit::report::record_text(&env.cases, 1).unwrap();
+    assert!(
+        text.starts_with("record: casebench-decision/1\nseq: 1\n"),
+        "{text}"
+    );
+    assert!(sig.unwrap().starts_with("-----BEGIN SSH SIGNATURE-----"));
+}
