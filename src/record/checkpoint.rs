@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::allowed_signers::AllowedSigners;
-use super::log::{DIR_MODE, FILE_MODE, LOCK_MODE, Paths, SHARED_DIR_MODE};
+use super::log::{FILE_MODE, LOCK_MODE, Paths};
 use super::model::{NS_AUDIT, format_time};
 use super::signer::Signer;
 use super::sshsig;
@@ -113,11 +113,8 @@ pub fn write_checkpoint(
     time: DateTime<Utc>,
 ) -> Result<(PathBuf, Checkpoint), String> {
     let p = Paths::new(cases);
-    for d in [&p.decisions, &p.checkpoints] {
-        publish::ensure_dir(d, DIR_MODE).map_err(|e| format!("{}: {e}", d.display()))?;
-    }
-    publish::ensure_dir(&p.staging, SHARED_DIR_MODE)
-        .map_err(|e| format!("{}: {e}", p.staging.display()))?;
+    // The directories are the administrator's in a shared case directory.
+    super::dirs::ensure(&p, &[super::dirs::Need::Checkpoints, super::dirs::Need::Staging])?;
     // Under the log's lock: the head cannot move while it is checked and signed, and
     // no appender sweeps the staging directory under our temporaries.
     let _guard = LockGuard::exclusive(&p.lock, LOCK_MODE)

@@ -25,6 +25,7 @@ mod decide_gate;
 mod deploy_docs;
 mod deploy_signing;
 mod edges_input;
+mod insiders;
 mod layering;
 mod library_as_of;
 mod list_show;

@@ -10,3 +10,4 @@ pub mod pty;
 pub mod record;
 pub mod sites;
 pub mod tui;
+pub mod unix;

@@ -290,19 +290,37 @@ pub fn forge(
     key_of: &str,
     time: DateTime<Utc>,
 ) -> u64 {
+    let (seq, bytes, pem) = forged(env, kind, reviewer, key_of, CASE, "deny", time);
+    std::fs::write(env.sig(seq), pem).unwrap();
+    std::fs::write(env.record(seq), &bytes).unwrap();
+    seq
+}
+
+/// The next record as an attacker would make it (not written): the log's next seq, with
+/// a correct chain (`prev`, `case_prev`) on `case`, signed by `key_of` in the record
+/// type's namespace. Returns (seq, record bytes, signature PEM).
+pub fn forged(
+    env: &Env,
+    kind: RecordType,
+    reviewer: &str,
+    key_of: &str,
+    case_id: &str,
+    outcome: &str,
+    time: DateTime<Utc>,
+) -> (u64, Vec<u8>, Vec<u8>) {
     let index = casebench::record::log::build_index(&env.log()).unwrap();
-    let case = env.load_case(CASE);
+    let case = env.load_case(case_id);
     let key = ssh_key::PrivateKey::read_openssh_file(&env.key(key_of)).unwrap();
-    let d = draft(kind, reviewer, "deny");
+    let d = draft(kind, reviewer, outcome);
     let rec = Record {
         record: casebench::record::model::RECORD_TAG.into(),
         seq: index.head + 1,
         prev: index.head_link.clone(),
-        case: CASE.into(),
+        case: case_id.into(),
         case_sha256: case.sha256_hex(),
         case_prev: index
             .cases
-            .get(CASE)
+            .get(case_id)
             .map_or("none".to_string(), |h| h.last_link().to_string()),
         kind,
         reviews: None,
@@ -324,13 +342,8 @@ pub fn forge(
     let sig = key
         .sign(kind.namespace(), ssh_key::HashAlg::Sha512, &bytes)
         .unwrap();
-    std::fs::write(
-        env.sig(rec.seq),
-        sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
-    )
-    .unwrap();
-    std::fs::write(env.record(rec.seq), &bytes).unwrap();
-    rec.seq
+    let pem = sig.to_pem(ssh_key::LineEnding::LF).unwrap().into_bytes();
+    (rec.seq, bytes, pem)
 }
 
 /// A real `ssh-agent`, killed when dropped.
