@@ -19,8 +19,7 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
     if let Some(dir) = &args.sites {
         return run_sites(dir, args.json, out);
     }
-    let report =
-        verify_log(&global.cases, args.checkpoint.as_deref()).map_err(CommandError::Io)?;
+    let report = verify_log(&global.cases, args.checkpoint.as_deref()).map_err(CommandError::Io)?;
     // This user's memory: the log must still extend what they verified (a rollback is
     // an error, never a new normal), and a whole log is remembered.
     let memory = super::trusted::remember(global, &report)?;

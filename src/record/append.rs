@@ -246,7 +246,11 @@ impl Log {
             })
         })?;
         session.set_window(window);
-        let mut notes: Vec<String> = session.rewound().map(|r| r.describe()).into_iter().collect();
+        let mut notes: Vec<String> = session
+            .rewound()
+            .map(|r| r.describe())
+            .into_iter()
+            .collect();
         let next = head.0 + 1;
 
         check_case_unchanged(case)?;

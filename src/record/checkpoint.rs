@@ -114,7 +114,10 @@ pub fn write_checkpoint(
 ) -> Result<(PathBuf, Checkpoint), String> {
     let p = Paths::new(cases);
     // The directories are the administrator's in a shared case directory.
-    super::dirs::ensure(&p, &[super::dirs::Need::Checkpoints, super::dirs::Need::Staging])?;
+    super::dirs::ensure(
+        &p,
+        &[super::dirs::Need::Checkpoints, super::dirs::Need::Staging],
+    )?;
     // Under the log's lock: the head cannot move while it is checked and signed, and
     // no appender sweeps the staging directory under our temporaries.
     let _guard = LockGuard::exclusive(&p.lock, LOCK_MODE)
@@ -237,10 +240,9 @@ pub fn newest_valid(p: &Paths, policy: &AllowedSigners) -> Result<Found, String>
         let path = p.checkpoints.join(&name);
         match read_and_verify(&path, policy) {
             Ok(cp) => {
-                if let Some(r) = rewinds
-                    .iter()
-                    .find(|r| r.rewind.time > cp.time && (r.rewind.seq == 0 || cp.seq > r.rewind.seq))
-                {
+                if let Some(r) = rewinds.iter().find(|r| {
+                    r.rewind.time > cp.time && (r.rewind.seq == 0 || cp.seq > r.rewind.seq)
+                }) {
                     found.skipped.push(format!(
                         "checkpoint {} (record {}) is superseded by the rewind notice {} (the log was restored to record {})",
                         crate::text::sanitize_line(&name),

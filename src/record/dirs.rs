@@ -135,7 +135,10 @@ pub fn ensure(p: &Paths, needs: &[Need]) -> Result<(), String> {
         .iter()
         .map(|(d, mode)| format!("install -d -o root -g {group} -m {mode:o} {}", d.display()))
         .collect();
-    let names: Vec<String> = missing.iter().map(|(d, _)| d.display().to_string()).collect();
+    let names: Vec<String> = missing
+        .iter()
+        .map(|(d, _)| d.display().to_string())
+        .collect();
     Err(format!(
         "{} does not exist, and casebench does not create the log's directories in a case directory the group shares: whoever creates one owns it, and the owner of a sticky directory can delete anyone's records. Ask the administrator to run (as root; docs/DEPLOY.md, section 1):\n  {}",
         names.join(", "),
@@ -171,15 +174,23 @@ fn create(dir: &Path, mode: u32, gid: Option<u32>) -> Result<(), String> {
 /// with what it means and the fix. `verify` reports them as errors.
 pub fn member_owned(p: &Paths) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
-    for d in [&p.decisions, &p.log, &p.policies, &p.checkpoints, &p.staging] {
+    for d in [
+        &p.decisions,
+        &p.log,
+        &p.policies,
+        &p.checkpoints,
+        &p.staging,
+    ] {
         let Ok(m) = std::fs::symlink_metadata(d) else {
             continue;
         };
         if !m.is_dir() || m.mode() & 0o022 == 0 || m.uid() == 0 {
             continue;
         }
-        let who = user_name(m.uid())
-            .map_or_else(|| format!("uid {}", m.uid()), |n| format!("{n} (uid {})", m.uid()));
+        let who = user_name(m.uid()).map_or_else(
+            || format!("uid {}", m.uid()),
+            |n| format!("{n} (uid {})", m.uid()),
+        );
         out.push((
             d.clone(),
             format!(

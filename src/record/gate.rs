@@ -207,14 +207,20 @@ pub(crate) fn spot_check(
             .and_then(|s| sshsig::verify(&s, ns, &bytes))
             .map_err(|e| (seq, format!("{file}: {e}")))?;
         if sshsig::fingerprint(&key) != rec.key || !allowed(&rec, &key, ns) {
-            return Err((seq, format!("{file}: signer not allowed, or not the key it names")));
+            return Err((
+                seq,
+                format!("{file}: signer not allowed, or not the key it names"),
+            ));
         }
         prev = sha256_link(&bytes);
     }
     // The window's last record is chained to what follows it.
     if end == head {
         if prev != head_link {
-            return Err((head, format!("{}: not the record remembered", log::record_name(head))));
+            return Err((
+                head,
+                format!("{}: not the record remembered", log::record_name(head)),
+            ));
         }
     } else if read(end + 1)?.1.prev != prev {
         return Err(changed(end + 1));

@@ -22,8 +22,7 @@
 
 use super::log::CaseHistory;
 use super::model::{
-    NS_AUDIT, NS_DECISION, NS_PRACTICE, NS_REVIEW, Record, RecordAction, RecordType,
-    format_time,
+    NS_AUDIT, NS_DECISION, NS_PRACTICE, NS_REVIEW, Record, RecordAction, RecordType, format_time,
 };
 use super::reviewers::{Reviewers, Role};
 use crate::text::sanitize_line;

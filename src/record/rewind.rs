@@ -334,8 +334,14 @@ pub fn sign_notice(
         super::log::FILE_MODE,
     )
     .map_err(err)?;
-    publish::publish_bytes(&p.staging, &p.checkpoints, &name, &bytes, super::log::FILE_MODE)
-        .map_err(err)?;
+    publish::publish_bytes(
+        &p.staging,
+        &p.checkpoints,
+        &name,
+        &bytes,
+        super::log::FILE_MODE,
+    )
+    .map_err(err)?;
     Ok((p.checkpoints.join(name), r))
 }
 

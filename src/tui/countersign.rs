@@ -83,8 +83,8 @@ pub fn load_pending(
     state: &crate::record::StateDir,
     set: &CaseSet,
 ) -> Result<Vec<PendingView>, String> {
-    let t = crate::record::memory::catch_up(cases, state, &mut |_, _| {})
-        .map_err(|e| e.to_string())?;
+    let t =
+        crate::record::memory::catch_up(cases, state, &mut |_, _| {}).map_err(|e| e.to_string())?;
     Ok(views(cases, set, &t.index).0)
 }
 
@@ -96,7 +96,10 @@ pub fn views(
     index: &crate::record::log::Index,
 ) -> (Vec<PendingView>, Vec<String>) {
     let (pending, changed) = countersign::pending_in(cases, set, index);
-    (pending.iter().map(PendingView::from_pending).collect(), changed)
+    (
+        pending.iter().map(PendingView::from_pending).collect(),
+        changed,
+    )
 }
 
 /// The oldest pending proposal on the open case, if this signer may countersign it.

@@ -12,9 +12,7 @@ use std::process::Output;
 use casebench::record::RecordType;
 
 use crate::support::record::*;
-use crate::support::unix::{
-    can_make_users, chmod, ensure_users, home_with_key, run_as, sh_as,
-};
+use crate::support::unix::{can_make_users, chmod, ensure_users, home_with_key, run_as, sh_as};
 
 const GROUP: &str = "cbtest-clinic";
 /// Supervisor A.
@@ -121,7 +119,10 @@ impl Server {
     /// Record bytes and signature placed into the log by `user` (who owns them then).
     fn plant(&self, user: &str, seq: u64, bytes: &[u8], pem: &[u8]) {
         let scratch = self.root.join("scratch");
-        let (r, s) = (scratch.join(format!("{seq}.yaml")), scratch.join(format!("{seq}.sig")));
+        let (r, s) = (
+            scratch.join(format!("{seq}.yaml")),
+            scratch.join(format!("{seq}.sig")),
+        );
         std::fs::write(&r, bytes).unwrap();
         std::fs::write(&s, pem).unwrap();
         chmod(&r, 0o644);
@@ -136,7 +137,11 @@ impl Server {
                 self.env.record(seq).display()
             ),
         );
-        assert!(o.status.success(), "{user} plants record {seq}: {}", stderr(&o));
+        assert!(
+            o.status.success(),
+            "{user} plants record {seq}: {}",
+            stderr(&o)
+        );
     }
 
     fn log_files(&self) -> Vec<String> {
@@ -184,12 +189,7 @@ const PRACTICE_ARGS: &[&str] = &[
 ];
 
 fn ok(o: &Output, what: &str) {
-    assert!(
-        o.status.success(),
-        "{what}: {}{}",
-        stdout(o),
-        stderr(o)
-    );
+    assert!(o.status.success(), "{what}: {}{}", stdout(o), stderr(o));
 }
 
 /// Exit 1, and stderr (or stdout) says each of `needles`.
@@ -266,11 +266,19 @@ fn attacks_2_and_3_a_rollback_is_refused_by_every_member_who_saw_more() {
     );
     ok(&o, "the trainee deletes record 3");
     let o = s.run(TRAINEE, &["verify"]);
-    refused(&o, "verify after the rollback", &["record 3, which you saw at"]);
+    refused(
+        &o,
+        "verify after the rollback",
+        &["record 3, which you saw at"],
+    );
     // Nobody appends on top, or reuses seq 3.
     let before = s.log_files();
     let o = s.decide(SUP1, CONCERN_ARGS);
-    refused(&o, "A's decide", &["record 3", "no longer holds what you verified"]);
+    refused(
+        &o,
+        "A's decide",
+        &["record 3", "no longer holds what you verified"],
+    );
     assert_eq!(s.log_files(), before, "nothing written");
     let o = s.run(SUP2, &["list"]);
     refused(&o, "B's list", &["record 3, which you saw at", "is gone"]);
@@ -298,7 +306,11 @@ fn attacks_2_and_3_a_rollback_is_refused_by_every_member_who_saw_more() {
     }
     let _ = std::fs::remove_dir_all(s.env.cases.join("decisions/cache"));
     let o = s.decide(SUP1, CONCERN_ARGS);
-    refused(&o, "A after truncation", &["record 3", "the log now ends at record 1"]);
+    refused(
+        &o,
+        "A after truncation",
+        &["record 3", "the log now ends at record 1"],
+    );
     let o = s.run(OFFICER, &["verify"]);
     refused(&o, "the officer's verify", &["record 3, which you saw at"]);
     assert_eq!(s.log_files().len(), 2, "{:?}", s.log_files());
@@ -328,7 +340,11 @@ fn attacks_4_5_and_6_files_a_member_writes_let_nothing_through_and_block_nobody(
     ok(&o, "the trainee writes cache/verified-head");
     let before = s.log_files();
     let o = s.decide(SUP2, CONCERN_ARGS);
-    refused(&o, "B's decide on the planted record", &["damaged", "record 2"]);
+    refused(
+        &o,
+        "B's decide on the planted record",
+        &["damaged", "record 2"],
+    );
     assert_eq!(s.log_files(), before, "nothing appended on top");
     let o = s.run(SUP1, &["list", "--json"]);
     refused(&o, "A's list", &["record 2"]);
@@ -365,7 +381,11 @@ fn attacks_4_5_and_6_files_a_member_writes_let_nothing_through_and_block_nobody(
     );
     ok(&o, "the trainee writes cache/index");
     let o = s.decide(SUP2, CASE_ARGS);
-    refused(&o, "B's second decision", &[&format!("case {CASE} already decided by {A}")]);
+    refused(
+        &o,
+        "B's second decision",
+        &[&format!("case {CASE} already decided by {A}")],
+    );
     let o = s.run(SUP2, &["list", "--json"]);
     ok(&o, "B's list");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -392,7 +412,11 @@ fn attacks_4_5_and_6_files_a_member_writes_let_nothing_through_and_block_nobody(
         ],
     );
     let o = s.run(SUP1, &["list"]);
-    refused(&o, "A's list", &[&format!("record {seq}"), "breaks the log's rules"]);
+    refused(
+        &o,
+        "A's list",
+        &[&format!("record {seq}"), "breaks the log's rules"],
+    );
 }
 
 #[test]
@@ -452,7 +476,10 @@ fn a_restore_needs_a_compliance_officer_s_rewind_notice_and_a_forged_one_is_refu
         .output()
         .unwrap();
     ok(&out, "backup");
-    ok(&s.decide(TRAINEE, PRACTICE_ARGS), "T practises after the backup");
+    ok(
+        &s.decide(TRAINEE, PRACTICE_ARGS),
+        "T practises after the backup",
+    );
     for u in [SUP1, SUP2, TRAINEE, OFFICER] {
         s.look(u);
     }
@@ -468,7 +495,11 @@ fn a_restore_needs_a_compliance_officer_s_rewind_notice_and_a_forged_one_is_refu
     ok(&out, "restore");
     assert!(!s.env.record(3).exists());
     let o = s.run(SUP1, &["list"]);
-    refused(&o, "A before any notice", &["record 3, which you saw at", "is gone"]);
+    refused(
+        &o,
+        "A before any notice",
+        &["record 3, which you saw at", "is gone"],
+    );
 
     // A rewind notice forged by the trainee (their own key, the officer's name) is
     // refused, and named.
@@ -511,21 +542,38 @@ fn a_restore_needs_a_compliance_officer_s_rewind_notice_and_a_forged_one_is_refu
         refused(
             &o,
             &format!("{u} with a forged notice"),
-            &["record 3", &name, "not a valid rewind notice", "not honoured"],
+            &[
+                "record 3",
+                &name,
+                "not a valid rewind notice",
+                "not honoured",
+            ],
         );
     }
     let o = s.decide(SUP1, CONCERN_ARGS);
-    refused(&o, "A's decide with a forged notice", &["not a valid rewind notice"]);
+    refused(
+        &o,
+        "A's decide with a forged notice",
+        &["not a valid rewind notice"],
+    );
     assert!(!s.env.record(3).exists());
 
     // The compliance officer signs the rewind notice: checkable with ssh-keygen.
     let o = s.signed(
         OFFICER,
         "checkpoint",
-        &["--rewind", "--reason", "disk failure; restored the backup of today"],
+        &[
+            "--rewind",
+            "--reason",
+            "disk failure; restored the backup of today",
+        ],
     );
     ok(&o, "the officer's rewind notice");
-    assert!(stdout(&o).contains("rewound from record 3 to record 2"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("rewound from record 3 to record 2"),
+        "{}",
+        stdout(&o)
+    );
     let notice = notice_file(&s);
     assert_ne!(notice.file_name().unwrap().to_string_lossy(), name);
     let (verified, text) = ssh_verify(&s.env.allowed(), C, "casebench-audit", &notice, &[]);
@@ -534,7 +582,8 @@ fn a_restore_needs_a_compliance_officer_s_rewind_notice_and_a_forged_one_is_refu
     let o = s.run(SUP2, &["list"]);
     ok(&o, "B's list after the notice");
     assert!(
-        stderr(&o).contains("the log was rewound from record 3 to record 2 by c.audit@clinic.example"),
+        stderr(&o)
+            .contains("the log was rewound from record 3 to record 2 by c.audit@clinic.example"),
         "{}",
         stderr(&o)
     );
@@ -550,5 +599,9 @@ fn a_restore_needs_a_compliance_officer_s_rewind_notice_and_a_forged_one_is_refu
     std::fs::remove_file(s.env.record(3)).unwrap();
     std::fs::remove_file(s.env.sig(3)).unwrap();
     let o = s.run(SUP1, &["list"]);
-    refused(&o, "A after a second truncation", &["record 3, which you saw at"]);
+    refused(
+        &o,
+        "A after a second truncation",
+        &["record 3, which you saw at"],
+    );
 }

@@ -315,3 +315,27 @@ fn a_key_rotation_keeps_members_who_saw_the_old_policy_going() {
         "{err}"
     );
 }
+
+#[test]
+fn show_says_the_status_and_the_record_in_force_from_the_users_memory() {
+    let env = build();
+    let o = env.cmd_as(B).args(["show", CASE]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("status: decided"), "{out}");
+    assert!(
+        out.contains(&format!("decision: record 1 (decision by {A} at ")),
+        "{out}"
+    );
+    let o = env
+        .cmd_as(B)
+        .args(["show", OTHER, "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["status"], "under_review");
+    assert_eq!(v["proposal"], 6);
+    assert!(v["decision"].is_null());
+    assert_ne!(v["deadline"]["status"], "under_review");
+}

@@ -143,7 +143,11 @@ fn practice_records_failing_verification_are_not_scored() {
     resign(&env, U, "casebench-practice", &env.record(2));
     let o = env.practice(&["--trainee", T]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(stderr(&o).contains("record 2, which you saw at"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("record 2, which you saw at"),
+        "{}",
+        stderr(&o)
+    );
     // ...and someone new to the log sees it not scored.
     let o = env
         .cmd_as("newcomer")

@@ -104,7 +104,11 @@ fn a_newest_record_deleted_and_decided_again_is_refused() {
     std::fs::remove_file(env.sig(3)).unwrap();
     let o = sync(&env);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    assert!(stderr(&o).contains("record 3, which you saw at"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("record 3, which you saw at"),
+        "{}",
+        stderr(&o)
+    );
     // Someone who never saw it: the remote does.
     let newcomer = |who: &str| env.cmd_as(who).arg("sync").output().unwrap();
     let o = newcomer("newcomer");

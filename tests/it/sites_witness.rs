@@ -76,7 +76,11 @@ fn a_witnessed_head_travels_to_the_site_and_its_own_verify_sees_a_truncation() {
     }
     let o = plain_verify(&env);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("record 4, which you saw at"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("record 4, which you saw at"),
+        "{}",
+        stdout(&o)
+    );
     let newcomer = || env.cmd_as("newcomer");
     let o = newcomer().arg("verify").output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));

@@ -286,7 +286,16 @@ fn enter_shows_the_record_view_with_text_and_signature() {
     assert_eq!(fx, vec![Effect::ShowRecord(Which::Seq(2))]);
     assert_eq!(s.screen, Screen::Record);
     assert!(render(&mut s, 80, 24).contains("reading and verifying the record..."));
-    send(&mut s, [read(&env.cases, &env.state("setup"), &set, Which::Seq(2), today())]);
+    send(
+        &mut s,
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::Seq(2),
+            today(),
+        )],
+    );
     let out = render(&mut s, 120, 40);
     assert!(
         out.contains("Record 2 · decision · case AR-2026-0301"),
@@ -315,7 +324,13 @@ fn hostile_text_in_a_record_is_sanitised() {
     let (env, set) = build(false);
     let mut s = audit_state(&env, set.clone());
     send(&mut s, [code(KeyCode::Enter)]);
-    let Msg::SignedRecord { which, result } = read(&env.cases, &env.state("setup"), &set, Which::Seq(1), today()) else {
+    let Msg::SignedRecord { which, result } = read(
+        &env.cases,
+        &env.state("setup"),
+        &set,
+        Which::Seq(1),
+        today(),
+    ) else {
         panic!("not a record message");
     };
     let mut r = result.unwrap();
@@ -436,7 +451,13 @@ fn no_panic_at_any_size_while_loading_in_the_table_or_in_a_record() {
     send(&mut detail, [code(KeyCode::Enter)]);
     send(
         &mut detail,
-        [read(&env.cases, &env.state("setup"), &set, Which::Seq(1), today())],
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::Seq(1),
+            today(),
+        )],
     );
     for s in [&mut loading, &mut table, &mut detail] {
         for (w, h) in [

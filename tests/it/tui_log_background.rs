@@ -215,3 +215,49 @@ fn read_log_sends_the_statuses_first_then_the_verified_proposals() {
         msgs.last()
     );
 }
+
+#[test]
+fn a_refused_log_is_a_banner_and_takes_back_every_status_it_gave() {
+    let mut s = state();
+    let by = HashMap::from([(
+        DECIDED.to_string(),
+        DecidedBy {
+            reviewer: "dr.okafor".into(),
+            time: chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
+        },
+    )]);
+    send(&mut s, [Msg::DecidedBy(by), Msg::Pending(vec![proposal()])]);
+    assert_eq!(status(&s, DECIDED), Status::Decided);
+    assert_eq!(status(&s, CASE), Status::UnderReview);
+    // The log no longer holds what this user verified: a banner, and no status it no
+    // longer supports (decided, under review); the line says it too.
+    send(
+        &mut s,
+        [
+            Msg::LogRefused(
+                "the decision log no longer holds what you verified: record 3, which you saw at 2026-03-19T10:00:00Z, is gone\x1b[2J".into(),
+            ),
+            Msg::Log(LogLoad::Unverified("record 3 is gone".into())),
+        ],
+    );
+    assert_ne!(status(&s, DECIDED), Status::Decided);
+    assert_ne!(status(&s, CASE), Status::UnderReview);
+    assert!(s.countersign.pending.is_empty());
+    let b = s.banner.as_ref().unwrap();
+    assert_eq!(b.title, "Decision log refused");
+    assert!(
+        b.text.contains("record 3") && b.text.contains("^["),
+        "{}",
+        b.text
+    );
+    let screen = render(&mut s, 120, 30);
+    assert!(screen.contains("Decision log refused"), "{screen}");
+    // A rewind notice honoured: a banner saying so.
+    send(
+        &mut s,
+        [Msg::LogRewound(
+            "the log was rewound from record 3 to record 2 by c.audit at 2026-03-20T09:00:00Z: disk failure".into(),
+        )],
+    );
+    assert_eq!(s.banner.as_ref().unwrap().title, "Decision log restored");
+}

@@ -83,9 +83,10 @@ fn signed_log() -> (Env, CaseSet) {
 fn state_on(env: &Env, set: CaseSet) -> State {
     let mut s = State::new(day(), "cases", Theme::default_theme(), Keymap::default());
     update(&mut s, Msg::Loaded(Box::new(set)));
-    let index = casebench::record::memory::catch_up(&env.cases, &env.state("setup"), &mut |_, _| {})
-        .unwrap()
-        .index;
+    let index =
+        casebench::record::memory::catch_up(&env.cases, &env.state("setup"), &mut |_, _| {})
+            .unwrap()
+            .index;
     update(&mut s, Msg::DecidedBy(index.decided_by()));
     s
 }
@@ -113,7 +114,13 @@ fn v_on_a_decided_case_shows_the_exact_bytes_verified_with_the_notice() {
     assert_eq!(s.screen, Screen::Record);
     send(
         &mut s,
-        [read(&env.cases, &env.state("setup"), &set, Which::InForce(CASE.into()), day())],
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::InForce(CASE.into()),
+            day(),
+        )],
     );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
 
@@ -196,7 +203,13 @@ fn an_edited_record_shows_failed_in_the_view() {
     send(&mut s, [key('v')]);
     send(
         &mut s,
-        [read(&env.cases, &env.state("setup"), &set, Which::InForce(CASE.into()), day())],
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::InForce(CASE.into()),
+            day(),
+        )],
     );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
     assert!(
@@ -233,7 +246,13 @@ fn a_record_under_a_replaced_policy_points_ssh_keygen_at_the_archived_one() {
     send(&mut s, [key('v')]);
     send(
         &mut s,
-        [read(&env.cases, &env.state("setup"), &set, Which::InForce(CASE.into()), day())],
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::InForce(CASE.into()),
+            day(),
+        )],
     );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
     assert!(

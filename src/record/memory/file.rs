@@ -313,7 +313,10 @@ fn write_sealed<T: Serialize>(dir: &Path, name: &str, tag: &str, value: &T) -> R
     let err = |e: &dyn std::fmt::Display| format!("{}: {e}", dir.join(name).display());
     let body = serde_json::to_string(value).map_err(|e| err(&e))?;
     let raw = serde_json::value::RawValue::from_string(body).map_err(|e| err(&e))?;
-    let sum = format!("sha256:{}", hex::encode(Sha256::digest(raw.get().as_bytes())));
+    let sum = format!(
+        "sha256:{}",
+        hex::encode(Sha256::digest(raw.get().as_bytes()))
+    );
     let mut bytes = serde_json::to_vec(&SealedOut {
         format: tag,
         sum: &sum,

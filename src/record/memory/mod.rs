@@ -115,9 +115,9 @@ impl std::fmt::Display for Divergence {
         let seq = self.seq;
         let what = match &self.change {
             Change::Truncated { ends_at: 0 } => "is gone: the log is empty now".to_string(),
-            Change::Truncated { ends_at } => format!(
-                "is gone: the log now ends at record {ends_at} (truncated or rolled back)"
-            ),
+            Change::Truncated { ends_at } => {
+                format!("is gone: the log now ends at record {ends_at} (truncated or rolled back)")
+            }
             Change::Missing { ends_at } => format!(
                 "is missing: {} was deleted (the log goes on to record {ends_at})",
                 log::record_name(seq)
@@ -485,7 +485,11 @@ fn listing(p: &Paths) -> Result<Listing, TrustError> {
     if let Some(&s) = records.iter().find(|s| sigs.binary_search(s).is_err()) {
         out.problem = Some((
             s,
-            format!("{}: no signature ({} missing)", log::record_name(s), log::sig_name(s)),
+            format!(
+                "{}: no signature ({} missing)",
+                log::record_name(s),
+                log::sig_name(s)
+            ),
         ));
         return Ok(out);
     }
@@ -498,7 +502,10 @@ fn listing(p: &Paths) -> Result<Listing, TrustError> {
         } else {
             out.problem = Some((
                 s,
-                format!("{}: orphaned signature: its record {s} is missing", log::sig_name(s)),
+                format!(
+                    "{}: orphaned signature: its record {s} is missing",
+                    log::sig_name(s)
+                ),
             ));
             return Ok(out);
         }
@@ -556,7 +563,11 @@ fn start(
     };
     let id = source.links(1)?.map(|(link, _)| link);
     let seen_here = state.place(&place).map_err(TrustError::Io)?;
-    if id.is_none() && seen_here.as_ref().is_none_or(|h| h.log == super::model::NONE) {
+    if id.is_none()
+        && seen_here
+            .as_ref()
+            .is_none_or(|h| h.log == super::model::NONE)
+    {
         // No log, and none seen here: nothing to check or remember.
         return Ok(session);
     }
@@ -571,9 +582,9 @@ fn start(
         && id.as_deref() != Some(here.log.as_str())
     {
         let old = state.load(&here.log).map_err(TrustError::Io)?;
-        let (seq, seen) = old
-            .as_ref()
-            .map_or((1, here.first_seen), |m| (m.head.seq.max(1), m.head.first_seen));
+        let (seq, seen) = old.as_ref().map_or((1, here.first_seen), |m| {
+            (m.head.seq.max(1), m.head.first_seen)
+        });
         let div = Divergence {
             seq: if id.is_some() { 1 } else { seq },
             change: match id {
@@ -730,13 +741,19 @@ fn admit_report(
     let after = m.head.seq;
     for r in report.records.iter().filter(|r| r.seq > after) {
         let Some(rec) = r.record.clone() else {
-            return Err(damaged((r.seq, r.problems.first().cloned().unwrap_or_default())));
+            return Err(damaged((
+                r.seq,
+                r.problems.first().cloned().unwrap_or_default(),
+            )));
         };
         let allowed = match r.state {
             State::Ok | State::CaseChanged => admit::Allowed::Current,
             State::SupersededPolicy => admit::Allowed::Archived(rec.policy.clone()),
             State::Invalid => {
-                return Err(damaged((r.seq, r.problems.first().cloned().unwrap_or_default())));
+                return Err(damaged((
+                    r.seq,
+                    r.problems.first().cloned().unwrap_or_default(),
+                )));
             }
         };
         let target = |s: u64| {
