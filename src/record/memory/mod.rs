@@ -675,8 +675,9 @@ fn start(
     };
     session.first_use = m.head.seq == 0;
     let now = Utc::now();
-    if !m.policies.contains_key(&policy.policy_link()) {
-        m.policies.insert(policy.policy_link(), now);
+    if let std::collections::btree_map::Entry::Vacant(e) = m.policies.entry(policy.policy_link())
+    {
+        e.insert(now);
         session.dirty = true;
     }
     let checker = admit::Checker::new(&p, &policy, &people);
