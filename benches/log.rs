@@ -121,7 +121,9 @@ fn fresh_appends(cases: &Path, n: usize) {
         .unwrap();
     assert!(st.success());
     let on_copy = each(&copy, "member", 3000);
-    println!("append on a copy of the log in another directory: {on_copy:.1} ms (nothing verified again)");
+    println!(
+        "append on a copy of the log in another directory: {on_copy:.1} ms (nothing verified again)"
+    );
 }
 
 /// A log of `n_records` records under `base`, all on one case, written directly (no

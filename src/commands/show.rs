@@ -18,15 +18,22 @@ pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> Comman
     let mut dl = deadline::for_case(&lc.case, &set.rules, global.today());
     // The case's status and decision from this user's verified memory of the log; a log
     // that no longer supports it is said, exit 1.
-    let index = match super::trusted::catch_up(global)? {
-        Ok(t) => t.index,
+    let trusted = match super::trusted::catch_up(global)? {
+        Ok(t) => t,
         Err(e) => return super::trusted::refuse(out, &e, json),
     };
-    let history = index.cases.get(&lc.case.id);
+    let history = trusted.index.cases.get(&lc.case.id);
     let in_force = history.and_then(|h| h.final_record());
-    let proposal = history
-        .filter(|_| in_force.is_none() && lc.case.practice.is_none())
-        .and_then(|h| h.proposals().first());
+    let proposal = if in_force.is_none() && lc.case.practice.is_none() {
+        trusted
+            .proposals()
+            .map_err(CommandError::Io)?
+            .into_iter()
+            .find(|p| p.case == lc.case.id)
+    } else {
+        None
+    };
+    let proposal = proposal.as_ref();
     let deadline_status = dl.status;
     dl.status = if in_force.is_some() {
         crate::case::Status::Decided

@@ -83,27 +83,20 @@ pub fn pending(set: &CaseSet, log: &LogReport) -> Vec<PendingProposal> {
         .collect()
 }
 
-/// The proposals of this user's verified `index` on real cases of `set` that are not
-/// decided yet, oldest first: each record is read from the log of `cases` and must hash
-/// as it did when this user verified it (one that does not is left out, and named in
-/// the second list). O(proposals), not O(log).
+/// The proposals this user verified (`proposals`: on cases with no record in force,
+/// oldest first) that are on real cases of `set`: each record is read from the log of
+/// `cases` and must hash as it did when this user verified it (one that does not is left
+/// out, and named in the second list). O(proposals), not O(log).
 pub fn pending_in(
     cases: &Path,
     set: &CaseSet,
-    index: &crate::record::log::Index,
+    proposals: &[crate::record::memory::ProposalRef],
 ) -> (Vec<PendingProposal>, Vec<String>) {
-    let mut refs: Vec<(u64, &str, &str)> = index
-        .cases
+    let refs: Vec<(u64, &str, &str)> = proposals
         .iter()
-        .filter(|(_, h)| h.final_record().is_none())
-        .filter(|(id, _)| set.get(id).is_some_and(|c| c.case.practice.is_none()))
-        .flat_map(|(id, h)| {
-            h.proposals()
-                .iter()
-                .map(move |p| (p.seq, id.as_str(), p.link.as_str()))
-        })
+        .filter(|p| set.get(&p.case).is_some_and(|c| c.case.practice.is_none()))
+        .map(|p| (p.seq, p.case.as_str(), p.link.as_str()))
         .collect();
-    refs.sort_unstable_by_key(|r| r.0);
     let mut out = Vec::with_capacity(refs.len());
     let mut changed = Vec::new();
     let Ok(dir) = SafeDir::open(&Paths::new(cases).log) else {

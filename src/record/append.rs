@@ -266,7 +266,13 @@ impl Log {
             .get(&case.case.id)
             .cloned()
             .unwrap_or_default();
-        let (reviews, countersigns) = pointers(&p, case, draft, &history, target, head.0)?;
+        // The proposal a countersignature names, as this user verified it.
+        let verified = match target {
+            Some(t) => session.proposal(t).map_err(AppendError::Io)?,
+            None => None,
+        };
+        let (reviews, countersigns) =
+            pointers(&p, case, draft, &history, target, head.0, verified.as_ref())?;
         if draft.kind == RecordType::Review {
             log_rules::licensed_for_review(&draft.reviewer, &people)
                 .map_err(AppendError::NotAllowed)?;
@@ -286,7 +292,7 @@ impl Log {
             },
         );
         // The log's rules, as `verify` applies them, from this user's verified index.
-        let lookup = |s: u64| target_of(&p, &history, s);
+        let lookup = |s: u64| target_of(&p, &history, verified.as_ref(), s);
         log_rules::check(&record, &history, &people, &lookup)?;
         record.check_fields().map_err(AppendError::Refused)?;
         let bytes = record.to_bytes();
@@ -394,6 +400,7 @@ fn pointers(
     history: &log::CaseHistory,
     target: Option<u64>,
     head: u64,
+    verified: Option<&memory::ProposalRef>,
 ) -> Result<(Option<u64>, Option<u64>), AppendError> {
     let in_force = history.final_record().map(|f| f.seq);
     let Some(t) = target else {
@@ -419,7 +426,7 @@ fn pointers(
     if named.case != *id {
         return Err(no_such());
     }
-    if let Some(proposal) = history.proposal(t)
+    if let Some(proposal) = verified
         && proposal.link != sha256_link(&bytes)
     {
         return Err(AppendError::Damaged(format!(
@@ -434,13 +441,21 @@ fn pointers(
     Ok((None, Some(t)))
 }
 
-/// Record `seq` as the rules see it: a proposal this user verified must hash as it
-/// did; any other record is read for what it is (only to say why it is refused).
-fn target_of(p: &Paths, history: &log::CaseHistory, seq: u64) -> Option<Target> {
+/// Record `seq` as the rules see it: a proposal this user verified (`verified`) must
+/// hash as it did; a practice record of an undecided case this user did not verify as a
+/// proposal is none; any other record is read for what it is (only to say why it is
+/// refused).
+fn target_of(
+    p: &Paths,
+    history: &log::CaseHistory,
+    verified: Option<&memory::ProposalRef>,
+    seq: u64,
+) -> Option<Target> {
     let dir = crate::store::safe_open::SafeDir::open(&p.log).ok()?;
     let (bytes, rec) = log::read_record(&dir, seq).ok()?;
-    match history.proposal(seq) {
-        Some(pr) if pr.link != sha256_link(&bytes) => None,
+    match verified.filter(|v| v.seq == seq) {
+        Some(v) if v.link != sha256_link(&bytes) => None,
+        None if rec.kind == RecordType::Practice && history.final_record().is_none() => None,
         _ => Some(Target::of(&rec)),
     }
 }

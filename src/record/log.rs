@@ -102,15 +102,6 @@ pub struct Entry {
     pub link: String,
 }
 
-/// A trainee's proposal (a `practice` record) on a case with no record in force: what a
-/// supervisor may countersign.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProposalRef {
-    pub seq: u64,
-    /// `sha256:<hex>` of the record file, as verified: a later read must hash the same.
-    pub link: String,
-}
-
 /// What the log says of one case, kept up to date record by record (oldest first)
 /// without keeping every record: the rules need the record in force, the case's last
 /// link, and who took part, never the whole history, so a case with 100,000 records
@@ -133,10 +124,6 @@ pub struct CaseHistory {
     pub(crate) deciders: std::collections::BTreeSet<String>,
     /// Those who countersigned the record in force after it was signed.
     pub(crate) countersigned_settled: std::collections::BTreeSet<String>,
-    /// The trainees' proposals signed while no record was in force, oldest first
-    /// (emptied when a record settles the case).
-    #[serde(default)]
-    pub(crate) proposals: Vec<ProposalRef>,
 }
 
 impl CaseHistory {
@@ -152,7 +139,6 @@ impl CaseHistory {
                 self.decision_seen = true;
                 self.settled = Some(e.clone());
                 self.countersigned_settled.clear();
-                self.proposals.clear();
             }
             RecordType::Countersign => {
                 self.deciders.insert(e.reviewer.clone());
@@ -163,18 +149,9 @@ impl CaseHistory {
                 } else {
                     self.settled = Some(e.clone());
                     self.countersigned_settled.clear();
-                    self.proposals.clear();
                 }
             }
-            RecordType::Practice => {
-                self.practice_seen = true;
-                if self.settled.is_none() {
-                    self.proposals.push(ProposalRef {
-                        seq: e.seq,
-                        link: e.link.clone(),
-                    });
-                }
-            }
+            RecordType::Practice => self.practice_seen = true,
         }
         self.last = Some(e);
     }
@@ -207,17 +184,6 @@ impl CaseHistory {
     /// Whether `reviewer` countersigned the record in force after it was signed.
     pub fn countersigned_final(&self, reviewer: &str) -> bool {
         self.countersigned_settled.contains(reviewer)
-    }
-
-    /// The trainees' proposals awaiting a countersignature (none once a record is in
-    /// force), oldest first.
-    pub fn proposals(&self) -> &[ProposalRef] {
-        &self.proposals
-    }
-
-    /// The proposal `seq` of this case, if it awaits a countersignature.
-    pub fn proposal(&self, seq: u64) -> Option<&ProposalRef> {
-        self.proposals.iter().find(|p| p.seq == seq)
     }
 }
 

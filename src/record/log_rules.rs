@@ -290,9 +290,10 @@ pub fn review_allowed(
 
 /// A `countersign` names its record (`countersigns`): the decision in force (a second
 /// signature on it: someone else's, with its outcome, once per person), or, while no
-/// record is in force, a trainee's proposal on the case, which it makes final as it
-/// stands (same outcome, grounds and items; not by the trainee who proposed it).
-/// `target` reads a record of the log that is not the one in force.
+/// record is in force, an earlier trainee's proposal on the case, which it makes final
+/// as it stands (same outcome, grounds and items; not by the trainee who proposed it).
+/// `target` reads a record of the log that is not the one in force (as the caller
+/// verified it: `None` when it cannot vouch for its bytes).
 pub fn countersign_allowed(
     rec: &Record,
     history: &CaseHistory,
@@ -355,22 +356,16 @@ pub fn countersign_allowed(
         }
         return Ok(());
     }
+    // No record in force: every practice record of the case is a proposal awaiting a
+    // countersignature (a case once settled stays settled).
     let no_such = || Broken::NoSuchProposal {
         seq,
         case: case.to_string(),
     };
-    if history.proposal(seq).is_none() {
-        return Err(match target(seq) {
-            Some(t) if t.case == case && t.kind != RecordType::Practice => {
-                Broken::NoDecisionToCountersign {
-                    case: case.to_string(),
-                }
-            }
-            _ => no_such(),
-        });
-    }
-    let t = target(seq).ok_or_else(no_such)?;
-    if t.case != case || t.kind != RecordType::Practice {
+    let t = target(seq)
+        .filter(|t| t.case == case && seq < rec.seq)
+        .ok_or_else(no_such)?;
+    if t.kind != RecordType::Practice {
         return Err(no_such());
     }
     if t.reviewer == who {

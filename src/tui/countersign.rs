@@ -85,21 +85,21 @@ pub fn load_pending(
 ) -> Result<Vec<PendingView>, String> {
     let t =
         crate::record::memory::catch_up(cases, state, &mut |_, _| {}).map_err(|e| e.to_string())?;
-    Ok(views(cases, set, &t.index).0)
+    Ok(views(cases, set, &t)?.0)
 }
 
-/// The pending proposals of this user's verified `index`, as the workbench shows them,
+/// The pending proposals this user verified (`trusted`), as the workbench shows them,
 /// and what was left out (a proposal changed since it was verified).
 pub fn views(
     cases: &std::path::Path,
     set: &CaseSet,
-    index: &crate::record::log::Index,
-) -> (Vec<PendingView>, Vec<String>) {
-    let (pending, changed) = countersign::pending_in(cases, set, index);
-    (
+    trusted: &crate::record::memory::Trusted,
+) -> Result<(Vec<PendingView>, Vec<String>), String> {
+    let (pending, changed) = countersign::pending_in(cases, set, &trusted.proposals()?);
+    Ok((
         pending.iter().map(PendingView::from_pending).collect(),
         changed,
-    )
+    ))
 }
 
 /// The oldest pending proposal on the open case, if this signer may countersign it.

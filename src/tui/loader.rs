@@ -111,11 +111,18 @@ pub fn read_log(
         send(Msg::LogRewound(r.describe()));
     }
     send(Msg::DecidedBy(t.index.decided_by()));
-    let (pending, changed) = super::countersign::views(dir, set, &t.index);
-    send(Msg::Pending(pending));
-    match changed.first() {
-        Some(e) => send(Msg::Log(LogLoad::Unverified(e.clone()))),
-        None => send(Msg::Log(LogLoad::Idle)),
+    match super::countersign::views(dir, set, &t) {
+        Ok((pending, changed)) => {
+            send(Msg::Pending(pending));
+            match changed.first() {
+                Some(e) => send(Msg::Log(LogLoad::Unverified(e.clone()))),
+                None => send(Msg::Log(LogLoad::Idle)),
+            }
+        }
+        Err(e) => {
+            send(Msg::Pending(Vec::new()));
+            send(Msg::Log(LogLoad::Unverified(e)));
+        }
     }
 }
 

@@ -161,7 +161,7 @@ impl<'a> Checker<'a> {
         let empty = log::CaseHistory::default();
         log_rules::check(rec, history.unwrap_or(&empty), self.people, target)
             .map_err(|b| bad(format!("{file}: breaks the log's rules: {b}")))?;
-        m.index.add(rec, c.link.clone());
+        m.add(rec, &c.link);
         m.head = Head {
             seq,
             record: c.link,
@@ -172,7 +172,8 @@ impl<'a> Checker<'a> {
     }
 
     /// Verifies and admits records `from..=to` of `dir` into `m`, `CHUNK` at a time in
-    /// parallel, reporting `(done, total)` after each chunk.
+    /// parallel, reporting `(done, total)` after each chunk. `saved` gives the proposals
+    /// this user's journal holds (read once, when a countersignature is met).
     pub(crate) fn admit_range(
         &self,
         dir: &LogDir,
@@ -180,7 +181,9 @@ impl<'a> Checker<'a> {
         from: u64,
         to: u64,
         progress: &mut dyn FnMut(u64, u64),
+        saved: &dyn Fn() -> Vec<super::file::ProposalRef>,
     ) -> Result<u64, Refused> {
+        let mut journal: Option<std::collections::HashMap<u64, String>> = None;
         if to < from {
             return Ok(0);
         }
@@ -196,7 +199,18 @@ impl<'a> Checker<'a> {
                 let c = c?;
                 // Read before admission, which borrows the memory mutably.
                 let points_to = c.record.countersigns;
-                let t = points_to.and_then(|s| read_target(dir, m, s));
+                if points_to.is_some() && journal.is_none() {
+                    journal = Some(saved().into_iter().map(|p| (p.seq, p.link)).collect());
+                }
+                let t = points_to.and_then(|s| {
+                    let verified = m
+                        .journal_add
+                        .iter()
+                        .find(|p| p.seq == s)
+                        .map(|p| p.link.clone())
+                        .or_else(|| journal.as_ref().and_then(|j| j.get(&s).cloned()));
+                    read_target(dir, verified.as_deref(), s)
+                });
                 let lookup = move |s: u64| (Some(s) == points_to).then(|| t.clone()).flatten();
                 self.admit(m, c, &lookup)?;
             }
@@ -208,21 +222,19 @@ impl<'a> Checker<'a> {
 }
 
 /// The record a countersignature points to, as the rules need it: a proposal this user
-/// verified is read again and must hash as it did; any other record is read for what it
-/// is (only to say why the countersignature is refused).
-fn read_target(dir: &LogDir, m: &Memory, seq: u64) -> Option<Target> {
+/// verified (`verified`: its link) is read again and must hash as it did; any other
+/// record is read for what it is (only to say why the countersignature is refused: the
+/// rules accept only a proposal).
+pub(crate) fn read_target(dir: &LogDir, verified: Option<&str>, seq: u64) -> Option<Target> {
     let mut bytes = Vec::new();
     dir.read_into(&Name::new(seq, false), MAX_RECORD_BYTES, &mut bytes)
         .ok()?;
     let rec = Record::from_bytes(&bytes).ok()?;
-    let verified = m
-        .index
-        .cases
-        .get(&rec.case)
-        .and_then(|h| h.proposal(seq))
-        .map(|p| p.link == sha256_link(&bytes));
+    let link = sha256_link(&bytes);
     match verified {
-        Some(false) => None,
+        Some(l) if l != link => None,
+        // A practice record this user never verified as a proposal is not one.
+        None if rec.kind == crate::record::model::RecordType::Practice => None,
         _ => Some(Target::of(&rec)),
     }
 }

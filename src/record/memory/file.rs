@@ -5,6 +5,7 @@
 //! $XDG_STATE_HOME/casebench/          0700 (else ~/.local/state/casebench, or the
 //!                                          platform's local data directory)
 //!   logs/<hex of record 1's hash>.json     0600  the memory of one log
+//!   logs/<hex>.proposals                    0600  its trainees' proposals, one JSON line each
 //!   logs/<hex>.lock                         0600  flock: one process of this user at a time
 //!   places/<hex of the case directory's path>.json  0600  which log this user saw there
 //! ```
@@ -15,6 +16,13 @@
 //! fsynced: a reader sees the old memory or the new, never half of one. A file whose sum
 //! does not match is an error naming it (the memory is this user's evidence: it is never
 //! silently dropped).
+//!
+//! The proposals (practice records signed while their case had no record in force: what
+//! a supervisor may countersign) are a journal beside it, appended to and fsynced before
+//! the memory that covers them is written, read only when proposals are asked for: a
+//! log of 100,000 proposals costs an append nothing more than a log of one. Lines after
+//! the memory's head (a writer killed between the two) are not believed; a torn last
+//! line is skipped.
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -147,10 +155,64 @@ impl StateDir {
         }
     }
 
-    pub(crate) fn save(&self, m: &Memory) -> Result<(), String> {
+    /// Writes `m`: first its new proposals into the journal (emptied first when the
+    /// memory starts again), then the memory itself.
+    pub(crate) fn save(&self, m: &mut Memory) -> Result<(), String> {
         let logs = self.logs();
         self.ensure(&logs)?;
+        if m.journal_reset || !m.journal_add.is_empty() {
+            self.append_journal(&m.log, m.journal_reset, &m.journal_add)?;
+            m.journal_reset = false;
+            m.journal_add.clear();
+        }
         write_sealed(&logs, &format!("{}.json", hex_of(&m.log)), MEMORY_TAG, m)
+    }
+
+    fn journal_file(&self, id: &str) -> PathBuf {
+        self.logs().join(format!("{}.proposals", hex_of(id)))
+    }
+
+    fn append_journal(&self, id: &str, reset: bool, add: &[ProposalRef]) -> Result<(), String> {
+        use std::io::Write as _;
+        let path = self.journal_file(id);
+        let err = |e: std::io::Error| format!("{}: {e}", path.display());
+        let mut opts = std::fs::OpenOptions::new();
+        opts.create(true)
+            .mode(FILE_MODE)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        if reset {
+            opts.write(true).truncate(true);
+        } else {
+            opts.append(true);
+        }
+        let mut f = opts.open(&path).map_err(err)?;
+        let mut buf = Vec::with_capacity(add.len() * 120);
+        for p in add {
+            serde_json::to_writer(&mut buf, p).map_err(|e| format!("{}: {e}", path.display()))?;
+            buf.push(b'\n');
+        }
+        f.write_all(&buf).map_err(err)?;
+        f.sync_all().map_err(err)
+    }
+
+    /// The journal's proposals of log `id` up to seq `head` (each seq once, oldest first).
+    pub(crate) fn proposals(&self, id: &str, head: u64) -> Result<Vec<ProposalRef>, String> {
+        let path = self.journal_file(id);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        let mut by_seq = BTreeMap::new();
+        for line in bytes.split(|&b| b == b'\n') {
+            // A torn last line (a writer killed mid-append) is not a proposal.
+            if let Ok(p) = serde_json::from_slice::<ProposalRef>(line)
+                && p.seq <= head
+            {
+                by_seq.insert(p.seq, p);
+            }
+        }
+        Ok(by_seq.into_values().collect())
     }
 
     /// Which log this user last saw in the case directory `key` names.
@@ -214,6 +276,17 @@ pub struct Head {
     pub first_seen: DateTime<Utc>,
 }
 
+/// A trainee's proposal this user verified: a practice record signed while its case had
+/// no record in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalRef {
+    pub seq: u64,
+    pub case: String,
+    /// `sha256:<hex>` of the record file as verified: a later read must hash the same.
+    pub link: String,
+}
+
 /// A rewind notice this user honoured (never honoured twice).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -266,6 +339,12 @@ pub(crate) struct Memory {
     pub policies: BTreeMap<String, DateTime<Utc>>,
     /// The rewind notices honoured.
     pub rewinds: Vec<AppliedRewind>,
+    /// Proposals admitted since the memory was read, for the journal.
+    #[serde(skip)]
+    pub journal_add: Vec<ProposalRef>,
+    /// The journal starts again (a new memory of this log).
+    #[serde(skip)]
+    pub journal_reset: bool,
 }
 
 impl Memory {
@@ -288,7 +367,27 @@ impl Memory {
             window: 1,
             policies,
             rewinds,
+            journal_add: Vec::new(),
+            journal_reset: true,
         }
+    }
+
+    /// Adds record `rec` (with its file's `link`) to the index, and to the journal when
+    /// it is a proposal.
+    pub(crate) fn add(&mut self, rec: &crate::record::model::Record, link: &str) {
+        let unsettled = self
+            .index
+            .cases
+            .get(&rec.case)
+            .is_none_or(|h| h.final_record().is_none());
+        if rec.kind == crate::record::model::RecordType::Practice && unsettled {
+            self.journal_add.push(ProposalRef {
+                seq: rec.seq,
+                case: rec.case.clone(),
+                link: link.to_string(),
+            });
+        }
+        self.index.add(rec, link.to_string());
     }
 }
 
@@ -391,7 +490,7 @@ mod tests {
         assert!(state.load(&id).unwrap().is_none());
         let mut m = Memory::new(&id, BTreeMap::new(), Vec::new());
         m.head.seq = 3;
-        state.save(&m).unwrap();
+        state.save(&mut m).unwrap();
         let back = state.load(&id).unwrap().unwrap();
         assert_eq!(back.head, m.head);
         let file = state.memory_file(&id);
@@ -420,5 +519,42 @@ mod tests {
         };
         state.set_place(&key, &place).unwrap();
         assert_eq!(state.place(&key).unwrap(), Some(place));
+    }
+}
+
+#[cfg(test)]
+mod journal_tests {
+    use super::*;
+
+    #[test]
+    fn the_journal_keeps_each_proposal_once_up_to_the_head() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = StateDir::at(tmp.path());
+        let id = format!("sha256:{}", "c".repeat(64));
+        let p = |seq: u64| ProposalRef {
+            seq,
+            case: "AR-1".into(),
+            link: format!("sha256:{seq:064x}"),
+        };
+        let mut m = Memory::new(&id, BTreeMap::new(), Vec::new());
+        m.journal_add = vec![p(1), p(2)];
+        state.save(&mut m).unwrap();
+        m.journal_add = vec![p(2), p(3)];
+        state.save(&mut m).unwrap();
+        assert_eq!(state.proposals(&id, 2).unwrap(), vec![p(1), p(2)]);
+        assert_eq!(state.proposals(&id, 9).unwrap(), vec![p(1), p(2), p(3)]);
+        // A torn last line is skipped; a new memory starts the journal again.
+        let file = state.journal_file(&id);
+        let mut text = std::fs::read(&file).unwrap();
+        text.extend_from_slice(b"{\"seq\":4,\"ca");
+        std::fs::write(&file, text).unwrap();
+        assert_eq!(state.proposals(&id, 9).unwrap().len(), 3);
+        let mut fresh = Memory::new(&id, BTreeMap::new(), Vec::new());
+        state.save(&mut fresh).unwrap();
+        assert!(state.proposals(&id, 9).unwrap().is_empty());
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 }

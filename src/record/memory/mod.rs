@@ -34,7 +34,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-pub use file::{AppliedRewind, DirStamp, Head, StateDir};
+pub use file::{AppliedRewind, DirStamp, Head, ProposalRef, StateDir};
 pub(crate) use file::{Memory, PlaceKey};
 
 use super::allowed_signers::AllowedSigners;
@@ -59,6 +59,28 @@ pub struct Trusted {
     pub first_use: bool,
     /// Said to the user, not errors: an interrupted append, notices not honoured.
     pub warnings: Vec<String>,
+    /// Where the proposals are kept (this user's journal of the log), when there is one.
+    journal: Option<(StateDir, String)>,
+}
+
+impl Trusted {
+    /// The trainees' proposals on cases with no record in force, oldest first, as this
+    /// user verified them (read from their journal: O(proposals)).
+    pub fn proposals(&self) -> Result<Vec<ProposalRef>, String> {
+        let (Some((state, id)), Some(head)) = (&self.journal, &self.head) else {
+            return Ok(Vec::new());
+        };
+        Ok(state
+            .proposals(id, head.seq)?
+            .into_iter()
+            .filter(|p| {
+                self.index
+                    .cases
+                    .get(&p.case)
+                    .is_some_and(|h| h.final_record().is_none())
+            })
+            .collect())
+    }
 }
 
 /// A rewind notice this user honoured: what it says, and what it rewound of theirs.
@@ -280,6 +302,28 @@ impl Session {
         self.rewound.as_ref()
     }
 
+    /// Proposal `seq`, as this user verified it, if it awaits a countersignature.
+    pub(crate) fn proposal(&self, seq: u64) -> Result<Option<ProposalRef>, String> {
+        let Some(m) = &self.memory else {
+            return Ok(None);
+        };
+        let unsettled = |p: &ProposalRef| {
+            m.index
+                .cases
+                .get(&p.case)
+                .is_some_and(|h| h.final_record().is_none())
+        };
+        if let Some(p) = m.journal_add.iter().find(|p| p.seq == seq) {
+            return Ok(Some(p.clone()).filter(unsettled));
+        }
+        Ok(self
+            .state
+            .proposals(&m.log, m.head.seq)?
+            .into_iter()
+            .find(|p| p.seq == seq)
+            .filter(unsettled))
+    }
+
     pub(crate) fn set_window(&mut self, window: u64) {
         if let Some(m) = &mut self.memory
             && m.window != window
@@ -320,7 +364,7 @@ impl Session {
             return Ok(());
         };
         m.policies.entry(policy.to_string()).or_insert(now);
-        m.index.add(rec, link.to_string());
+        m.add(rec, link);
         m.head = Head {
             seq: rec.seq,
             record: link.to_string(),
@@ -334,7 +378,7 @@ impl Session {
 
     /// Writes the memory when it changed (and which log this case directory holds).
     pub(crate) fn save(&mut self) -> Result<(), String> {
-        let Some(m) = &self.memory else {
+        let Some(m) = &mut self.memory else {
             return Ok(());
         };
         if self.dirty {
@@ -358,6 +402,10 @@ impl Session {
     pub(crate) fn finish(mut self) -> Result<Trusted, TrustError> {
         self.save().map_err(TrustError::Io)?;
         let head = self.memory.as_ref().map(|m| m.head.clone());
+        let journal = self
+            .memory
+            .as_ref()
+            .map(|m| (self.state.clone(), m.log.clone()));
         Ok(Trusted {
             index: self.memory.map_or(self.empty, |m| m.index),
             head: head.filter(|h| h.seq > 0),
@@ -365,6 +413,7 @@ impl Session {
             verified: self.verified,
             first_use: self.first_use,
             warnings: self.warnings,
+            journal,
         })
     }
 }
@@ -675,8 +724,7 @@ fn start(
     };
     session.first_use = m.head.seq == 0;
     let now = Utc::now();
-    if let std::collections::btree_map::Entry::Vacant(e) = m.policies.entry(policy.policy_link())
-    {
+    if let std::collections::btree_map::Entry::Vacant(e) = m.policies.entry(policy.policy_link()) {
         e.insert(now);
         session.dirty = true;
     }
@@ -702,8 +750,10 @@ fn start(
                 }
             }
             let from = m.head.seq + 1;
+            let (log_id, saved_head) = (m.log.clone(), m.head.seq);
+            let saved = || state.proposals(&log_id, saved_head).unwrap_or_default();
             let verified = checker
-                .admit_range(dir, &mut m, from, end, progress)
+                .admit_range(dir, &mut m, from, end, progress, &saved)
                 .map_err(damaged)?;
             session.verified = verified;
             if verified > 0 {
