@@ -230,7 +230,7 @@ impl Log {
             drop(session);
             session = memory::open(&p.cases, &self.state, &mut |_, _| {})?;
         }
-        super::gate::sweep(&p)?;
+        super::gate::sweep(&p, session.log_temps())?;
         let head = (session.index().head, session.index().head_link.clone());
         let window = super::gate::spot_check(
             &p,

@@ -22,12 +22,15 @@ use crate::store::publish;
 use crate::store::safe_open::SafeDir;
 
 /// Under the exclusive lock, once the interrupted append is dealt with: the staging
-/// directory swept.
-pub(crate) fn sweep(p: &Paths) -> Result<(), AppendError> {
+/// directory swept, and (`log_temps`: the memory's listing of the log showed some)
+/// temporaries older versions left in the log itself, when they are ours (the sticky bit
+/// keeps others'; `verify` reports them as warnings). The log is never listed for this
+/// alone: that would cost every append the whole log's names.
+pub(crate) fn sweep(p: &Paths, log_temps: bool) -> Result<(), AppendError> {
     publish::sweep_temps(&p.staging).map_err(|e| io(&p.staging, &e))?;
-    // Temporaries of older versions, in the log itself: removed when they are ours
-    // (the sticky bit keeps others'; `verify` reports them as warnings).
-    let _ = publish::sweep_own_temps(&p.log);
+    if log_temps {
+        let _ = publish::sweep_own_temps(&p.log);
+    }
     Ok(())
 }
 

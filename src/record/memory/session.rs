@@ -22,6 +22,8 @@ pub(crate) struct Session {
     pub(super) first_use: bool,
     pub(super) warnings: Vec<String>,
     pub(super) empty: Index,
+    /// The log's listing (when it was listed) showed temporaries of older versions.
+    pub(super) log_temps: bool,
 }
 
 impl Session {
@@ -45,6 +47,11 @@ impl Session {
 
     pub(crate) fn rewound(&self) -> Option<&Rewound> {
         self.rewound.as_ref()
+    }
+
+    /// Whether the log's listing showed temporaries older versions left in it.
+    pub(crate) fn log_temps(&self) -> bool {
+        self.log_temps
     }
 
     /// Proposal `seq`, as this user verified it, if it awaits a countersignature.

@@ -72,6 +72,8 @@ pub(super) struct Listing {
     pub(super) max: u64,
     pub(super) problem: Option<(u64, String)>,
     pub(super) warning: Option<String>,
+    /// Temporaries of older versions, left in the log itself.
+    pub(super) temps: bool,
 }
 
 pub(super) fn listing(p: &Paths) -> Result<Listing, TrustError> {
@@ -82,14 +84,19 @@ pub(super) fn listing(p: &Paths) -> Result<Listing, TrustError> {
                 max: 0,
                 problem: None,
                 warning: None,
+                temps: false,
             });
         }
         Err(e) => return Err(io_error(&p.log, &e)),
     };
     let (mut records, mut sigs) = (Vec::new(), Vec::new());
+    let mut temps = false;
     for entry in rd {
         let entry = entry.map_err(|e| io_error(&p.log, &e))?;
         let name = entry.file_name();
+        temps |= name
+            .as_encoded_bytes()
+            .starts_with(crate::store::publish::TEMP_PREFIX.as_bytes());
         let parsed = crate::record::verify::usual_name(name.as_encoded_bytes())
             .or_else(|| log::parse_name(&name.to_string_lossy()));
         if let Some((seq, sig)) = parsed {
@@ -103,6 +110,7 @@ pub(super) fn listing(p: &Paths) -> Result<Listing, TrustError> {
         max,
         problem: None,
         warning: None,
+        temps,
     };
     if let Some(missing) = records
         .iter()

@@ -38,6 +38,7 @@ pub(super) fn start(
         first_use: false,
         warnings: Vec::new(),
         empty: Index::empty(),
+        log_temps: false,
     };
     let id = source.links(1)?.map(|(link, _)| link);
     let seen_here = state.place(&place).map_err(TrustError::Io)?;
@@ -172,6 +173,7 @@ pub(super) fn start(
                     return Err(damaged(problem));
                 }
                 session.warnings.extend(l.warning);
+                session.log_temps = l.temps;
                 end = l.max;
                 if stamp != m.stamp {
                     m.stamp = stamp;
