@@ -130,6 +130,10 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to standard output: `casebench man | man -l -`.
     Man,
+    /// For sshd's ForceCommand: the workbench, or the read-only command the client asked
+    /// for in SSH_ORIGINAL_COMMAND (check, list, show, advise, verify, audit, notice,
+    /// practice); anything else is refused (docs/DEPLOY.md).
+    Ssh,
 }
 
 #[derive(Debug, Clone, Args)]

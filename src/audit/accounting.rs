@@ -3,11 +3,11 @@
 //!
 //! Which disclosures enter it is decided from the record's grounds:
 //! - a record resting on a 164.512 basis ([`ACCOUNTABLE_BASES`]: a serious threat, a
-//!   state duty to warn, an abuse report, a court order or subpoena, law enforcement)
-//!   is included;
+//!   state duty to warn, an abuse report, a court order or subpoena, law enforcement, a
+//!   report a state law requires) is included;
 //! - a record resting only on bases 164.528(a)(1) excludes ([`EXCLUDED_BASES`]: the
-//!   individual's own access, a valid authorization, the individual's direction) is
-//!   excluded, with the reason;
+//!   individual's own access, a valid authorization, the individual's direction,
+//!   treatment, a business associate, a medical emergency) is excluded, with the reason;
 //! - anything else is included: the exclusions are an enumerated list, so a disclosure
 //!   not shown to fall in one must be accounted for;
 //! - practice records are training, never real disclosures, and are left out; so are
@@ -30,6 +30,7 @@ pub const ACCOUNTABLE_BASES: &[&str] = &[
     "court-order",
     "subpoena-with-assurance",
     "law-enforcement",
+    "required-by-law",
 ];
 
 /// Bases whose disclosures 164.528(a)(1) excludes, with the reason given.
@@ -45,6 +46,18 @@ pub const EXCLUDED_BASES: &[(&str, &str)] = &[
     (
         "patient-direction",
         "at the individual's own written direction under the right of access (164.524(c)(3)(ii); 164.528(a)(1)(ii))",
+    ),
+    (
+        "treatment",
+        "for treatment (164.506(c)(2); 164.528(a)(1)(i))",
+    ),
+    (
+        "business-associate",
+        "to a business associate for the entity's payment or operations (164.502(e); 164.528(a)(1)(i))",
+    ),
+    (
+        "medical-emergency",
+        "for treatment in a medical emergency (164.506(c); 164.528(a)(1)(i)); Part 2 records it in the patient's file (42 CFR 2.51(c))",
     ),
 ];
 

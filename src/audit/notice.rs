@@ -59,6 +59,9 @@ pub struct NoticeInput<'a> {
     pub extension: Option<(String, NaiveDate)>,
     /// Who else holds the record, if the entity knows (164.524(d)(3)).
     pub held_elsewhere: Option<String>,
+    /// The state's own review of a denial (the rulebook's overlay): the state's name, and
+    /// each review with its citation. The notice names it beside the federal rights.
+    pub state_review: Option<(String, Vec<(String, String)>)>,
 }
 
 /// The layout shared by the letters: headings, bullets, letterhead and contact line.
@@ -215,6 +218,18 @@ pub fn render(n: &NoticeInput, format: NoticeFormat) -> String {
             );
         }
 
+        if let Some((state, reviews)) = &n.state_review {
+            heading(&mut o, &format!("Your rights under {} law", s(state)));
+            for (describe, citation) in reviews {
+                let _ = writeln!(
+                    o,
+                    "{bullet}{} ({}).",
+                    s(describe).trim_end_matches('.'),
+                    s(citation)
+                );
+            }
+        }
+
         if let Some(holder) = &n.held_elsewhere {
             heading(&mut o, "Records we do not hold");
             let _ = writeln!(
@@ -272,6 +287,7 @@ mod tests {
             withheld,
             extension: None,
             held_elsewhere: None,
+            state_review: None,
         }
     }
 
@@ -293,6 +309,31 @@ mod tests {
             citation: "45 CFR 164.524(a)(3)(i)".into(),
             reviewable: true,
         }
+    }
+
+    /// Issue 21 (RULEBOOK R36): the state's own review of a denial is named.
+    #[test]
+    fn a_states_own_review_is_named() {
+        let st = settings();
+        let mut n = input(&st, vec![danger()]);
+        n.state_review = Some((
+            "Texas".into(),
+            vec![(
+                "another professional the patient selects may examine and copy the record".into(),
+                "Tex. Health & Safety Code 611.0045(c), (e)".into(),
+            )],
+        ));
+        let t = render(&n, NoticeFormat::Text);
+        assert!(t.contains("Your rights under Texas law"), "{t}");
+        assert!(
+            t.contains("another professional the patient selects may examine and copy the record (Tex. Health & Safety Code 611.0045(c), (e))."),
+            "{t}"
+        );
+        let t = render(&input(&st, vec![danger()]), NoticeFormat::Text);
+        assert!(
+            !t.contains("Your rights under"),
+            "no state section without one"
+        );
     }
 
     #[test]

@@ -120,6 +120,20 @@ fn neutral_labels(
     out
 }
 
+/// The state's own review of a denial that serves this requester, from the rulebook's
+/// overlay (RULEBOOK R36): what the notice must name beside the federal review rights.
+fn state_review(case: &Case, rb: &Rulebook) -> Option<(String, Vec<(String, String)>)> {
+    let state = rb.state(&case.jurisdiction);
+    let rel = case.request.as_ref().map(|r| r.requester.relationship);
+    let reviews: Vec<(String, String)> = state
+        .denial_review
+        .iter()
+        .filter(|r| r.serves(rel))
+        .map(|r| (r.describe.clone(), r.citation.clone()))
+        .collect();
+    (!reviews.is_empty()).then_some((state.name.clone(), reviews))
+}
+
 /// `denial`: the decision must deny something (a denial notice); false for a review's
 /// result, which may release everything.
 fn gather<'a>(
@@ -203,5 +217,6 @@ fn gather<'a>(
         withheld,
         extension,
         held_elsewhere: None,
+        state_review: state_review(case, rb),
     })
 }

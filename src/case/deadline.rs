@@ -114,6 +114,24 @@ pub struct Deadline {
     pub day_unit: &'static str,
     /// The rule the due date comes from.
     pub citation: String,
+    /// The case says the request cannot be fulfilled: the written reasons are due 10
+    /// business days after receipt (45 CFR 171.204(b)). Holidays are counted as business
+    /// days, so this date is never later than the rule's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub infeasibility_reply_due: Option<NaiveDate>,
+}
+
+/// Business days the infeasibility exception gives to answer in writing (171.204(b)).
+pub const INFEASIBILITY_REPLY_BUSINESS_DAYS: i64 = 10;
+
+/// 45 CFR 171.204(b): the written reasons a request is infeasible are due within 10
+/// business days of receipt.
+pub fn infeasibility_reply_due(received: NaiveDate) -> NaiveDate {
+    add_days(
+        received,
+        INFEASIBILITY_REPLY_BUSINESS_DAYS,
+        DayUnit::Business,
+    )
 }
 
 /// THE deadline of `case` as of `today`, under the directory's rulebook `rules` (whose
@@ -132,6 +150,7 @@ pub fn for_case(case: &Case, rules: &Rulebook, today: NaiveDate) -> Deadline {
         access_days: None,
         day_unit: DayUnit::Calendar.as_str(),
         citation: citation.to_string(),
+        infeasibility_reply_due: None,
     };
     let Some(req) = case
         .request
@@ -159,10 +178,19 @@ pub fn for_case(case: &Case, rules: &Rulebook, today: NaiveDate) -> Deadline {
             dl.citation =
                 "the instrument's own date (its return date); not a 164.524 deadline".into();
         }
+        dl.infeasibility_reply_due = req
+            .infeasible
+            .as_ref()
+            .map(|_| infeasibility_reply_due(case.received));
         return dl;
     }
-    let state = rules.state(&case.jurisdiction).state_access_period();
-    access_deadline(case.received, req.extension.as_ref(), today, state.as_ref())
+    let state = rules.access_period(case);
+    let mut dl = access_deadline(case.received, req.extension.as_ref(), today, state.as_ref());
+    dl.infeasibility_reply_due = req
+        .infeasible
+        .as_ref()
+        .map(|_| infeasibility_reply_due(case.received));
+    dl
 }
 
 /// The access clock from `received`: the federal 30 calendar days, or `state`'s period
@@ -205,6 +233,7 @@ fn access_deadline(
         access_days: Some(access_days),
         day_unit: unit.as_str(),
         citation,
+        infeasibility_reply_due: None,
     }
 }
 
@@ -233,7 +262,9 @@ fn extension_problem(
 }
 
 /// `from` plus `n` days: calendar days, or business days (Monday to Friday, counted from
-/// the day after `from`; public holidays are not modelled).
+/// the day after `from`). Public holidays are counted as business days: which holidays a
+/// statute skips differs by state and employer, and counting them keeps the date on or
+/// before the law's, never after it (docs/RULES.md, "Business days").
 pub fn add_days(from: NaiveDate, n: i64, unit: DayUnit) -> NaiveDate {
     let n = n.max(0);
     match unit {
@@ -386,6 +417,20 @@ mod tests {
         let long = ext("2026-03-20", "2026-04-07");
         let dl = access_deadline(d("2026-03-06"), Some(&long), d("2026-03-21"), Some(&p));
         assert_eq!(dl.extension_problem, Some(ExtensionProblem::TooLong));
+    }
+
+    /// 171.204(b): 10 business days from the day after receipt; weekends skipped,
+    /// holidays counted (so the date is never later than the rule's).
+    #[test]
+    fn the_infeasibility_reply_counts_business_days_and_holidays() {
+        // Monday 2026-06-22 -> Monday 2026-07-06 (Friday 07-03, a federal holiday observed,
+        // is counted).
+        assert_eq!(infeasibility_reply_due(d("2026-06-22")), d("2026-07-06"));
+        // Friday 2026-11-20 -> Friday 2026-12-04: Thanksgiving (11-26) and the day after
+        // are counted as business days.
+        assert_eq!(infeasibility_reply_due(d("2026-11-20")), d("2026-12-04"));
+        // A Saturday receipt counts from Monday.
+        assert_eq!(infeasibility_reply_due(d("2026-06-20")), d("2026-07-03"));
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! Cases: the model (schema v1), loading with precise errors, validation, deadlines.
 
+mod access;
+mod concern;
 pub mod deadline;
+pub mod describe;
 pub mod load;
 pub mod model;
 mod outcome;
+mod part2;
 pub mod problem;
 pub mod queue;
 pub mod settings;

@@ -6,7 +6,13 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use super::access::{
+    AccessForm, FeeItem, FeeItemKind, FeeMethod, FeeQuote, FormRequest, Infeasibility,
+    PlannedRelease, RequestPurpose, cents,
+};
+pub use super::concern::{Concern, ConcernKind, ConcernRecipient};
 pub use super::outcome::{Outcome, Recommendation};
+pub use super::part2::{Part2ConsentKind, Part2OrderSection, Part2Source};
 use super::strict_date;
 
 /// One disclosure case, exactly as its file states it.
@@ -91,6 +97,29 @@ pub struct Request {
     pub records: Vec<RecordItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<Extension>,
+    /// What the requester wants the records for, where it matters: treatment by another
+    /// provider (164.506(c)(2)), or a proceeding, which decides the Part 2 court order
+    /// required (42 CFR 2.64, 2.65, 2.66/2.67).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<RequestPurpose>,
+    /// The patient (a minor, for a parent's request), told of the request, objects to it
+    /// (state law may let that stop a parent's access: the overlay's `minor_objection`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub patient_objects: bool,
+    /// The form and format asked for (164.524(c)(2)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<FormRequest>,
+    /// The fee quoted for the individual's copy (164.524(c)(4)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<FeeQuote>,
+    /// A date the clinic plans to release (some of) the records on: a delay, judged like a
+    /// denial under the information-blocking rule (45 CFR 171.103).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_release: Option<PlannedRelease>,
+    /// The clinic cannot fulfil the request (45 CFR 171.204): the written reasons are due
+    /// within 10 business days of receipt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infeasible: Option<Infeasibility>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,6 +137,10 @@ pub struct Requester {
     /// endangers the patient (164.502(g)(5)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endangerment: Option<Endangerment>,
+    /// A business associate or qualified service organization agreement is in place with
+    /// the requester (164.504(e); 42 CFR 2.11).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub agreement: bool,
 }
 
 /// 164.502(g)(5): the provider may decline to treat a person as personal representative
@@ -152,6 +185,10 @@ pub enum Relationship {
     Family,
     Employer,
     Provider,
+    /// A business associate of the clinic (164.502(e)), asking under its agreement.
+    BusinessAssociate,
+    /// A qualified service organization of a Part 2 program (42 CFR 2.11, 2.12(c)(4)).
+    QualifiedServiceOrganization,
     Court,
     LawEnforcement,
     GovernmentAgency,
@@ -197,6 +234,18 @@ pub struct Instrument {
     pub covers_psychotherapy_notes: bool,
     #[serde(default)]
     pub part2_court_order: bool,
+    /// The section of 42 CFR Part 2 the court order was made under; `part2_court_order:
+    /// true` without it means 2.64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part2_order: Option<Part2OrderSection>,
+    /// A separate consent for SUD counseling notes was presented (42 CFR 2.31(b)).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub covers_sud_counseling_notes: bool,
+    /// What the instrument covers, as record ids or categories, separately from what the
+    /// request asks for (`records`). Absent: it covers every item asked for, except
+    /// psychotherapy notes and SUD counseling notes unless it names them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covers: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// The date the instrument itself sets for production (a subpoena's return date, an
@@ -254,12 +303,35 @@ pub struct RecordItem {
     /// (164.502(g)(3)(i)(C)).
     #[serde(default, skip_serializing_if = "is_false")]
     pub parent_agreed_confidentiality: bool,
+    /// The item came from a Part 2 program: it stays protected in this holder's hands
+    /// (42 CFR 2.12(d)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_from_part2: Option<Part2Source>,
 }
 
 impl RecordItem {
     /// Care the minor, not the parent, controls (164.502(g)(3)(i)(A)-(C)).
     pub fn minor_controls(&self) -> bool {
         self.minor_consented_alone || self.court_ordered_care || self.parent_agreed_confidentiality
+    }
+
+    /// Protected by 42 CFR Part 2, whoever holds it: a program's record (its SUD records
+    /// or SUD counseling notes), or one received from a program (2.12(d)).
+    pub fn part2(&self) -> bool {
+        matches!(
+            self.category,
+            RecordCategory::SudProgram | RecordCategory::SudCounselingNotes
+        ) || self.received_from_part2.is_some()
+    }
+
+    /// Notes that need their own authorization or consent: psychotherapy notes kept
+    /// separately (164.508(a)(2), (b)(3)(ii)) and SUD counseling notes (42 CFR 2.31(b)).
+    pub fn separate_notes(&self) -> bool {
+        match self.category {
+            RecordCategory::PsychotherapyNotes => self.kept_separately,
+            RecordCategory::SudCounselingNotes => true,
+            _ => false,
+        }
     }
 }
 
@@ -270,6 +342,9 @@ pub enum RecordCategory {
     PsychotherapyNotes,
     LitigationMaterial,
     SudProgram,
+    /// 42 CFR 2.11: a Part 2 program counselor's notes on a counseling session, kept
+    /// apart from the rest of the record; they need their own consent (2.31(b)).
+    SudCounselingNotes,
     Research,
     ConfidentialSource,
     ReferencesOtherPerson,
@@ -289,6 +364,7 @@ impl RecordCategory {
             RecordCategory::PsychotherapyNotes => "psychotherapy notes",
             RecordCategory::LitigationMaterial => "material prepared for a legal proceeding",
             RecordCategory::SudProgram => "substance use disorder program records",
+            RecordCategory::SudCounselingNotes => "substance use disorder counseling notes",
             RecordCategory::Research => "records of a research study",
             RecordCategory::ConfidentialSource => "information given to us in confidence",
             RecordCategory::ReferencesOtherPerson => "information about another person",
@@ -308,34 +384,6 @@ pub struct Extension {
     pub new_due: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Concern {
-    #[serde(rename = "type")]
-    pub kind: ConcernKind,
-    pub statement: String,
-    #[serde(default)]
-    pub identifiable_victim: bool,
-    #[serde(default)]
-    pub means: bool,
-    #[serde(default)]
-    pub imminent: bool,
-    #[serde(default)]
-    pub patient_agrees_to_report: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConcernKind {
-    ThreatToOthers,
-    ThreatToSelf,
-    ChildAbuse,
-    ElderAbuse,
-    VulnerableAdultAbuse,
-    CourtOrder,
-    LawEnforcementRequest,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,8 @@ use chrono::NaiveDate;
 use super::model::{Case, CaseKind, InstrumentKind, Relationship, Request};
 use crate::yaml::{Seg, locate};
 
+mod instrument_and_access;
+
 /// A rule broken at a position in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -49,13 +51,13 @@ pub fn is_valid_jurisdiction(j: &str) -> bool {
     j == "US" || j.strip_prefix("US-").is_some_and(|s| STATES.contains(&s))
 }
 
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     src: &'a str,
     out: Vec<Violation>,
 }
 
 impl Checker<'_> {
-    fn at(&mut self, path: &[Seg], message: impl Into<String>) {
+    pub(super) fn at(&mut self, path: &[Seg], message: impl Into<String>) {
         let (line, column) = locate(self.src, path);
         self.out.push(Violation {
             line,
@@ -64,7 +66,7 @@ impl Checker<'_> {
         });
     }
 
-    fn not_future(&mut self, path: &[Seg], date: Option<NaiveDate>, today: NaiveDate) {
+    pub(super) fn not_future(&mut self, path: &[Seg], date: Option<NaiveDate>, today: NaiveDate) {
         if let Some(d) = date.filter(|d| *d > today) {
             self.at(
                 path,
@@ -75,7 +77,7 @@ impl Checker<'_> {
         }
     }
 
-    fn not_empty(&mut self, path: &[Seg], value: &str, what: &str) {
+    pub(super) fn not_empty(&mut self, path: &[Seg], value: &str, what: &str) {
         if value.trim().is_empty() {
             self.at(path, format!("{what} is empty; expected text"));
         }
@@ -241,6 +243,7 @@ pub fn validate(
             }
         }
         check_requester(&mut c, case, req, today);
+        instrument_and_access::check_request(&mut c, case, req, &ids, today);
     }
 
     if let Some(con) = &case.concern {
@@ -249,6 +252,7 @@ pub fn validate(
             &con.statement,
             "concern statement",
         );
+        instrument_and_access::check_concern(&mut c, case, con);
     }
 
     let he = &case.harm_evaluation;

@@ -18,6 +18,7 @@ pub mod output;
 mod practice;
 mod show;
 mod sites;
+pub mod ssh;
 mod sync;
 mod trusted;
 mod verify;
@@ -60,10 +61,28 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Witness(a) => witness::run(global, a, out),
         Command::Completions(a) => docs::completions(a.shell, out),
         Command::Man => docs::man(out),
+        Command::Ssh => Err(CommandError::Usage(
+            "`ssh` runs only as the forced command (see docs/DEPLOY.md)".into(),
+        )),
     };
     out.flush()
         .map_err(|e| CommandError::Io(format!("writing output: {e}")))?;
     result
+}
+
+/// The workbench's options from the command line's (`tui::Options`): the workbench never
+/// reads the command line itself. The day is fixed here, once, for the session.
+pub fn workbench(global: &Global) -> crate::tui::Options {
+    crate::tui::Options {
+        cases: global.cases.clone(),
+        today: global.today(),
+        reviewer: global.reviewer.clone(),
+        key: global.key.clone(),
+        theme: global.theme.clone(),
+        mouse: global.mouse,
+        library: global.library_as_of(),
+        state_dir: global.state_dir.clone(),
+    }
 }
 
 /// Converts an output error (a closed pipe, a full disk) into a command error.
@@ -74,14 +93,32 @@ pub(crate) fn io_out(e: std::io::Error) -> CommandError {
 /// Entry point used by `main`: parse, run, map to an exit status.
 pub fn main_with(cli: Cli) -> i32 {
     let Some(command) = &cli.command else {
-        return crate::tui::run(&cli.global);
+        return crate::tui::start::run(&workbench(&cli.global));
     };
+    if let Command::Ssh = command {
+        let original = std::env::var(ssh::ORIGINAL_COMMAND).ok();
+        return match ssh::interpret(&cli.global, original.as_deref()) {
+            Ok(ssh::Asked::Workbench) => crate::tui::start::run(&workbench(&cli.global)),
+            Ok(ssh::Asked::Run(asked)) => main_with(*asked),
+            Ok(ssh::Asked::Text(text, code)) => {
+                print!("{text}");
+                code
+            }
+            Err(e) => ssh::refused(&e),
+        };
+    }
     // The workbench owns the terminal: opened before standard output is locked.
     if let crate::cli::Command::Audit(a) = command
         && a.tui
         && let Some(dir) = &a.sites
     {
-        return crate::tui::run_sites(&cli.global, dir);
+        // The mirror stands in for the case directory (its own day, no queue).
+        let mirror = crate::cli::Global {
+            cases: dir.clone(),
+            as_of_cache: Default::default(),
+            ..cli.global.clone()
+        };
+        return crate::tui::start::run_sites(&workbench(&mirror));
     }
     let stdout = std::io::stdout();
     // The guard sits after the buffer's owner and before the buffer: whatever a command

@@ -186,7 +186,10 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
             (i.patient_notified, "patient notified"),
             (i.protective_order, "protective order"),
             (i.covers_psychotherapy_notes, "covers psychotherapy notes"),
-            (i.part2_court_order, "Part 2 court order (2.64)"),
+            (
+                i.part2_court_order && i.part2_order.is_none(),
+                "Part 2 court order",
+            ),
         ] {
             if on {
                 facts.push(what.to_string());
@@ -205,6 +208,9 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
         let _ = writeln!(o, "instrument: {}", facts.join(", "));
         if let Some(scope) = &i.scope {
             let _ = writeln!(o, "scope: {}", s(scope));
+        }
+        for (label, text) in crate::case::describe::request_facts(r) {
+            let _ = writeln!(o, "{label}: {}", s(&text));
         }
         let _ = writeln!(o, "records:");
         for rec in &r.records {
@@ -227,6 +233,9 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
                 snake(&rec.category),
                 s(&rec.description)
             );
+            if let Some(note) = crate::case::describe::record_note(rec) {
+                let _ = writeln!(o, "      {}", s(&note));
+            }
         }
         if let Some(e) = &r.extension {
             let _ = writeln!(
@@ -251,6 +260,9 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
             yes(con.imminent),
             yes(con.patient_agrees_to_report)
         );
+        for (label, text) in crate::case::describe::concern_facts(con) {
+            let _ = writeln!(o, "{label}: {}", s(&text));
+        }
     }
 
     let he = &c.harm_evaluation;

@@ -68,6 +68,18 @@ pub const FEATURES: &[(&str, &str)] = &[
         "harm_evaluated",
         "an access request whose harm evaluation finds some harm (not `none`)",
     ),
+    (
+        "disclosure_without_request",
+        "a disclosure that needs no request: treatment, a business associate, a medical emergency, a report a law requires",
+    ),
+    (
+        "form_or_fee",
+        "an access request that states the form and format, or the fee quoted",
+    ),
+    (
+        "information_blocking",
+        "a planned release date, or a request the clinic cannot fulfil (45 CFR 171)",
+    ),
 ];
 
 impl TopicMap {
@@ -165,6 +177,11 @@ pub fn features_of(case: &Case) -> Vec<&'static str> {
             "legal_process",
         );
         add(r.extension.is_some(), "extension");
+        add(r.form.is_some() || r.fee.is_some(), "form_or_fee");
+        add(
+            r.planned_release.is_some() || r.infeasible.is_some(),
+            "information_blocking",
+        );
     }
     add(case.patient.age < 18 && !case.patient.emancipated, "minor");
     let has = |c: RecordCategory| case.records().iter().any(|r| r.category == c);
@@ -173,7 +190,9 @@ pub fn features_of(case: &Case) -> Vec<&'static str> {
         "psychotherapy_notes",
     );
     add(
-        case.entity.part2_program || has(RecordCategory::SudProgram),
+        case.entity.part2_program
+            || case.records().iter().any(|r| r.part2())
+            || case.concern.as_ref().is_some_and(|c| c.part2_records),
         "part2",
     );
     if let Some(c) = &case.concern {
@@ -199,6 +218,16 @@ pub fn features_of(case: &Case) -> Vec<&'static str> {
                     | ConcernKind::VulnerableAdultAbuse
             ),
             "abuse",
+        );
+        add(
+            matches!(
+                c.kind,
+                ConcernKind::Treatment
+                    | ConcernKind::BusinessAssociate
+                    | ConcernKind::MedicalEmergency
+                    | ConcernKind::RequiredByLaw
+            ),
+            "disclosure_without_request",
         );
     }
     add(

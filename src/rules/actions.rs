@@ -39,11 +39,42 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
         .first()
         .and_then(|g| eng.rb.ground(g))
         .filter(|g| g.kind == super::model::GroundKind::Disclosure);
-    if matches!(rec.outcome, Outcome::ReleaseFull | Outcome::ReleasePartial) {
+    let concern_kind = case.concern.as_ref().map(|c| c.kind);
+    // RULEBOOK R36: each overlay says who may see the records under the state's own law.
+    if own && let Some(who) = &eng.state.access_who {
+        out.push(act(
+            "state-who",
+            format!(
+                "Under {} law, who may see the records: {}",
+                eng.state.name, who.describe
+            ),
+            &who.citation,
+        ));
+    }
+    if matches!(rec.outcome, Outcome::ReleaseFull | Outcome::ReleasePartial)
+        && concern_kind.is_some()
+    {
+        disclosure_without_request(eng, rec, &mut out);
+    } else if matches!(rec.outcome, Outcome::ReleaseFull | Outcome::ReleasePartial) {
         if own {
+            let form = case
+                .request
+                .as_ref()
+                .and_then(|r| r.form.as_ref())
+                .map(|f| {
+                    let format = f
+                        .format
+                        .as_deref()
+                        .map(|x| format!(", {}", crate::text::sanitize_line(x)))
+                        .unwrap_or_default();
+                    format!(" as {}{format} if readily producible", f.requested.words())
+                })
+                .unwrap_or_else(|| {
+                    " in the form and format asked for if readily producible".into()
+                });
             out.push(act(
                 "release",
-                format!("Release {}{by}, in the form and format asked for if readily producible; fee only cost-based copying, supplies and postage", list(&released)),
+                format!("Release {}{by},{form}; fee only cost-based copying, supplies and postage, told in advance", list(&released)),
                 "45 CFR 164.524(b)(2), (c)(2)-(4)",
             ));
         } else if let Some(b) = basis {
@@ -92,10 +123,35 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
         ));
     }
     if has("part2-consent-required") {
+        part2_records(eng, rec, &mut out);
+    }
+    if rec.outcome.is_denial() && own {
+        let rel = case.request.as_ref().map(|r| r.requester.relationship);
+        for r in eng.state.denial_review.iter().filter(|r| r.serves(rel)) {
+            out.push(act(
+                "state-review",
+                format!(
+                    "Tell the requester of {}'s own review of a denial: {}",
+                    eng.state.name, r.describe
+                ),
+                &r.citation,
+            ));
+        }
+    }
+    if has("minor-objects-to-parent")
+        && let Some(m) = &eng.state.minor_objection
+    {
         out.push(act(
-            "part2-records",
-            "SUD-program records go out only with Part 2 consent, or a 2.64 court order together with a subpoena; a subpoena alone never suffices".into(),
-            "42 CFR 2.31, 2.61, 2.64",
+            "minor-objection",
+            format!("The minor objects to the parent's access: {}", m.describe),
+            &m.citation,
+        ));
+    }
+    if let Some(due) = dl.infeasibility_reply_due {
+        out.push(act(
+            "infeasibility-reply",
+            format!("The request cannot be fulfilled: send the requester the reasons in writing by {due} (10 business days after receipt)"),
+            "45 CFR 171.204(b)",
         ));
     }
     if reviewable {
@@ -154,14 +210,17 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
                     "45 CFR 164.512(c)(2)",
                 ));
             }
-            _ => out.push(act(
-                "report",
-                format!(
-                    "Disclose the threat to {} only",
-                    recipients(eng)
-                ),
-                &threat_citation(case, eng.state),
-            )),
+            Some(ConcernKind::ThreatToOthers | ConcernKind::ThreatToSelf)
+                if has("serious-threat") || has("state-duty-to-warn") =>
+            {
+                out.push(act(
+                    "report",
+                    format!("Disclose the threat to {} only", recipients(eng)),
+                    &threat_citation(case, eng.state),
+                ))
+            }
+            // A state-mandated report alone: the `mandated-report` action says to whom.
+            _ => {}
         },
         Outcome::WarnAndProtect => {
             out.push(act(
@@ -176,6 +235,18 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
             ));
         }
         _ => {}
+    }
+    if has("required-by-law")
+        && let Some(m) = &eng.state.mandated_report
+    {
+        out.push(act(
+            "mandated-report",
+            format!(
+                "Report to {} as soon as practicable, limited to what the law requires: {}",
+                m.recipient, m.discharge
+            ),
+            &m.citation,
+        ));
     }
     let disclosure_512 = matches!(rec.outcome, Outcome::Report | Outcome::WarnAndProtect)
         || (!matches!(rec.outcome, Outcome::Deny | Outcome::RequestInformation)
@@ -217,6 +288,16 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
             "45 CFR 164.512(e)(1), (f)(1)(ii)",
         ));
     }
+    if rec.outcome == Outcome::MaintainConfidentiality
+        && let Some(code) = concern_kind.and_then(ground_of_disclosure)
+        && let Some(g) = eng.rb.ground(code)
+    {
+        out.push(act(
+            "not-yet",
+            format!("Do not disclose yet: this disclosure {}", g.invalid_reason),
+            &g.citation,
+        ));
+    }
     if rec.outcome == Outcome::MaintainConfidentiality {
         out.push(act(
             "document",
@@ -230,6 +311,75 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
         "45 CFR 164.530(j)(2)",
     ));
     out
+}
+
+/// The disclosure ground a concern type asks about, for the concerns that are
+/// disclosures without a request.
+fn ground_of_disclosure(kind: ConcernKind) -> Option<&'static str> {
+    match kind {
+        ConcernKind::Treatment => Some("treatment"),
+        ConcernKind::BusinessAssociate => Some("business-associate"),
+        ConcernKind::MedicalEmergency => Some("medical-emergency"),
+        ConcernKind::RequiredByLaw => Some("required-by-law"),
+        _ => None,
+    }
+}
+
+/// What a disclosure without a request (treatment, a business associate, a medical
+/// emergency) requires, from its ground.
+fn disclosure_without_request(eng: &Engine, rec: &Recommended, out: &mut Vec<Action>) {
+    let Some(g) = rec.grounds.first().and_then(|g| eng.rb.ground(g)) else {
+        return;
+    };
+    let part2 =
+        eng.view.get("concern.part2_records", None) == Some(super::facts::Value::Bool(true));
+    let text = match g.code.as_str() {
+        "treatment" => format!(
+            "Send the other provider what its treatment of the patient needs; psychotherapy notes only with an authorization (164.508(a)(2)){}",
+            if part2 {
+                "; Part 2 records only under the patient's written consent, with the notice that forbids redisclosure (42 CFR 2.32)"
+            } else {
+                ""
+            }
+        ),
+        "business-associate" => "Disclose only what the services under the agreement need (minimum necessary); the agreement binds the recipient to safeguard and not misuse the information".into(),
+        "medical-emergency" => "Disclose to the medical personnel only what the emergency needs; record in the patient's file the recipient's name and affiliation, who disclosed, the date and time, and the nature of the emergency".into(),
+        _ => format!("Disclose as `{}` permits", g.code),
+    };
+    out.push(act("disclose", text, &g.citation));
+}
+
+/// Each withheld Part 2 item with the rule that keeps it back, naming the consent or the
+/// order its purpose needs (the release limits that hold for it, RULEBOOK R32).
+fn part2_records(eng: &Engine, rec: &Recommended, out: &mut Vec<Action>) {
+    let mut said: Vec<(String, Vec<&str>, String)> = Vec::new();
+    for r in eng.case().records() {
+        if rec.withhold.get(&r.id).map(String::as_str) != Some("part2-consent-required") {
+            continue;
+        }
+        for (limit, cond) in eng.rb.release_limits() {
+            if limit.finding != "part2-restriction" || !eng.view.holds(cond, Some(r)) {
+                continue;
+            }
+            match said.iter_mut().find(|(d, _, _)| *d == limit.describe) {
+                Some((_, ids, _)) => ids.push(&r.id),
+                None => said.push((limit.describe.clone(), vec![&r.id], limit.citation.clone())),
+            }
+        }
+    }
+    if said.is_empty() {
+        if let Some(g) = eng.rb.ground("part2-consent-required") {
+            out.push(act("part2-records", g.describe.clone(), &g.citation));
+        }
+        return;
+    }
+    for (describe, ids, citation) in said {
+        out.push(act(
+            "part2-records",
+            format!("Withhold {}: {describe}", list(&ids)),
+            &citation,
+        ));
+    }
 }
 
 fn recipients(eng: &Engine) -> String {
@@ -275,13 +425,8 @@ pub fn authorization_defects(eng: &Engine) -> Vec<&'static str> {
     if eng.view.get("instrument.expired", None) == Some(super::facts::Value::Bool(true)) {
         out.push("expired");
     }
-    let pn = eng
-        .case()
-        .records()
-        .iter()
-        .any(|r| r.category == crate::case::model::RecordCategory::PsychotherapyNotes);
-    if pn && !i.covers_psychotherapy_notes {
-        out.push("psychotherapy notes need their own separate authorization (164.508(b)(3)(ii))");
+    if eng.view.get("instrument.compound", None) == Some(super::facts::Value::Bool(true)) {
+        out.push("it joins psychotherapy notes (or SUD counseling notes) with other records: they need their own separate authorization (164.508(b)(3)(ii); 42 CFR 2.31(b))");
     }
     out
 }
@@ -313,6 +458,21 @@ pub fn notice_elements(eng: &Engine, rec: &Recommended) -> Vec<NoticeElement> {
             code: "review_rights".into(),
             text: "The right to have the denial reviewed by a licensed health care professional who did not take part in it, and how to ask".into(),
             citation: "45 CFR 164.524(d)(2)(ii); 164.524(a)(4)".into(),
+        });
+    }
+    let rel = eng
+        .case()
+        .request
+        .as_ref()
+        .map(|r| r.requester.relationship);
+    for r in eng.state.denial_review.iter().filter(|r| r.serves(rel)) {
+        out.push(NoticeElement {
+            code: "state_review".into(),
+            text: format!(
+                "{}'s own review of the denial: {}",
+                eng.state.name, r.describe
+            ),
+            citation: r.citation.clone(),
         });
     }
     out.push(NoticeElement {

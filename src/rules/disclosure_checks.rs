@@ -74,7 +74,7 @@ pub(super) fn deadline_findings(eng: &Engine, today: NaiveDate, out: &mut Out) {
     }
 }
 
-fn is_ehi(rec: &RecordItem) -> bool {
+pub(super) fn is_ehi(rec: &RecordItem) -> bool {
     // Psychotherapy notes and litigation material are not EHI (45 CFR 171.102).
     !matches!(
         rec.category,
@@ -149,7 +149,7 @@ pub(super) fn disclosure_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
             ),
             None,
         );
-        let required = report_mandatory(case, eng.state);
+        let required = report_mandatory(eng);
         out.add(
             "minimum-necessary",
             if required {
@@ -160,18 +160,28 @@ pub(super) fn disclosure_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
             None,
         );
     }
-    // Mandatory reports.
-    if report_mandatory(case, eng.state) && p.outcome != Outcome::Report {
+    // Mandatory reports. A state's mandated report of a threat (required-by-law) is
+    // made with the warning as well as alone.
+    let threat_report = matches!(
+        concern,
+        Some(ConcernKind::ThreatToOthers | ConcernKind::ThreatToSelf)
+    ) && p.outcome == Outcome::WarnAndProtect;
+    if report_mandatory(eng) && p.outcome != Outcome::Report && !threat_report {
         let cite = match concern {
             Some(ConcernKind::ChildAbuse) => eng
                 .rb
                 .ground("child-abuse-report")
                 .map(|g| g.citation.clone()),
-            _ => eng
+            Some(ConcernKind::ElderAbuse | ConcernKind::VulnerableAdultAbuse) => eng
                 .state
                 .adult_abuse_reporting
                 .as_ref()
                 .map(|a| a.citation.clone()),
+            _ => eng
+                .state
+                .mandated_report
+                .as_ref()
+                .map(|m| m.citation.clone()),
         };
         out.add(
             "mandatory-report",
@@ -220,8 +230,12 @@ pub(super) fn disclosure_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
             Some(&super::engine::threat_citation(case, eng.state)),
         );
     }
-    // 42 CFR Part 2.
-    if case.entity.part2_program {
+    // 42 CFR Part 2: the program's own records, or Part 2 records the disclosure includes.
+    let part2 = eng.view.get("concern.part2_records", None) == Some(Value::Bool(true));
+    if part2 {
+        part2_concern_findings(eng, p, out);
+    }
+    if part2 {
         if threat && matches!(p.outcome, Outcome::WarnAndProtect | Outcome::Report) {
             out.add(
                 "part2-restriction",
@@ -240,5 +254,52 @@ pub(super) fn disclosure_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
                 Some("42 CFR 2.12(c)(6), 2.13"),
             );
         }
+    }
+}
+
+/// Part 2 records in a disclosure that needs no request: treatment and a business
+/// associate need the patient's consent (or a QSO agreement); a state-mandated report has
+/// no Part 2 exception (only the initial child-abuse report does, 2.12(c)(6)).
+fn part2_concern_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
+    use crate::rules::model::Severity;
+    let concern = eng.case().concern.as_ref().map(|c| c.kind);
+    let consent = eng.view.get("concern.part2_consent", None) == Some(Value::Bool(true));
+    let discloses = matches!(
+        p.outcome,
+        Outcome::ReleaseFull | Outcome::ReleasePartial | Outcome::WarnAndProtect | Outcome::Report
+    );
+    if !discloses {
+        return;
+    }
+    match concern {
+        Some(ConcernKind::Treatment) if !consent => out.add_raised(
+            "part2-restriction",
+            "Part 2 records go to another provider for treatment only with the patient's written consent (a single consent may cover all future treatment, payment and operations); HIPAA's treatment permission (164.506(c)(2)) does not reach them".into(),
+            Some("42 CFR 2.31, 2.33(a)"),
+            Some(Severity::Error),
+        ),
+        Some(ConcernKind::BusinessAssociate)
+            if !consent
+                && eng.view.get("concern.recipient", None)
+                    != Some(Value::s("qualified_service_organization")) =>
+        {
+            out.add_raised(
+                "part2-restriction",
+                "Part 2 records go to a service provider without consent only as a qualified service organization under a QSO agreement (2.11, 2.12(c)(4)); a business associate agreement alone does not make one".into(),
+                Some("42 CFR 2.11, 2.12(c)(4)"),
+                Some(Severity::Error),
+            )
+        }
+        Some(ConcernKind::RequiredByLaw) => out.add(
+            "part2-restriction",
+            "Part 2 has no exception for a state-mandated report other than the initial report of child abuse (2.12(c)(6)): report without identifying the patient as receiving SUD treatment, or with the patient's consent".into(),
+            Some("42 CFR 2.12(c)(6), 2.13"),
+        ),
+        Some(ConcernKind::MedicalEmergency) => out.add(
+            "part2-restriction",
+            "a medical-emergency disclosure of Part 2 records goes to medical personnel only, as far as the emergency needs, and is documented in the patient's record: the recipient's name and affiliation, who disclosed, the date and time, and the nature of the emergency".into(),
+            Some("42 CFR 2.51"),
+        ),
+        _ => {}
     }
 }

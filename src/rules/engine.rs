@@ -92,6 +92,9 @@ pub struct StateInfo {
     pub duty_to_warn: &'static str,
     pub warn_recipients: Vec<&'static str>,
     pub citation: Option<String>,
+    /// Who may see the records under the state's own law (RULEBOOK R36).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_who: Option<String>,
 }
 
 /// Everything the advisor says about a case.
@@ -261,9 +264,12 @@ impl<'a> Engine<'a> {
             return one(Outcome::Report, vec!["adult-abuse-report"]);
         }
         // A serious and imminent threat (164.512(j)), or a state's mandatory duty, which
-        // may arise before the threat is imminent (a disclosure required by law).
+        // may arise before the threat is imminent (a disclosure required by law); a
+        // state's mandated report of the same danger (164.512(a), e.g. N.Y. MHL 9.46)
+        // goes with either.
         let threat = self.holds_code("serious-threat", None);
         let duty = self.holds_code("state-duty-to-warn", None);
+        let required = self.holds_code("required-by-law", None);
         if threat || duty {
             let mut grounds = Vec::new();
             if threat {
@@ -272,12 +278,25 @@ impl<'a> Engine<'a> {
             if duty {
                 grounds.push("state-duty-to-warn");
             }
+            if required {
+                grounds.push("required-by-law");
+            }
             let outcome = if self.state.victim_allowed() {
                 Outcome::WarnAndProtect
             } else {
                 Outcome::Report
             };
             return one(outcome, grounds);
+        }
+        if required {
+            return one(Outcome::Report, vec!["required-by-law"]);
+        }
+        // Disclosures that need no request: each is made, as a release of the
+        // information, where its ground holds (RULEBOOK R34).
+        for code in ["medical-emergency", "treatment", "business-associate"] {
+            if self.holds_code(code, None) {
+                return one(Outcome::ReleaseFull, vec![code]);
+            }
         }
         one(Outcome::MaintainConfidentiality, vec![])
     }
@@ -290,6 +309,11 @@ impl<'a> Engine<'a> {
             duty_to_warn: self.state.duty_category(),
             warn_recipients: self.state.recipients().iter().map(|r| r.as_str()).collect(),
             citation: self.state.duty_to_warn.as_ref().map(|d| d.citation.clone()),
+            access_who: self
+                .state
+                .access_who
+                .as_ref()
+                .map(|w| format!("{} [{}]", w.describe, w.citation)),
         }
     }
 }
@@ -372,13 +396,13 @@ pub(crate) fn threat_citation(case: &Case, state: &StateOverlay) -> String {
 }
 
 /// Is this concern one the law requires to be reported (child abuse everywhere; adult
-/// abuse where the overlay says so)?
-pub(crate) fn report_mandatory(case: &Case, state: &StateOverlay) -> bool {
-    match case.concern.as_ref().map(|c| c.kind) {
+/// abuse where the overlay says so; a state's mandated report whose ground holds)?
+pub(crate) fn report_mandatory(eng: &Engine) -> bool {
+    match eng.case().concern.as_ref().map(|c| c.kind) {
         Some(ConcernKind::ChildAbuse) => true,
         Some(ConcernKind::ElderAbuse | ConcernKind::VulnerableAdultAbuse) => {
-            state.adult_reporting() == "mandatory"
+            eng.state.adult_reporting() == "mandatory"
         }
-        _ => false,
+        _ => eng.holds_code("required-by-law", None),
     }
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::Rulebook;
+use super::access_checks;
 use super::disclosure_checks;
 use super::engine::Engine;
 use super::facts::{Related, did_you_mean};
@@ -182,7 +183,6 @@ pub(crate) fn check_engine(
         rb: eng.rb,
         list: Vec::new(),
     };
-    let case = eng.case();
     grounds_findings(eng, p, &mut out);
     shape_findings(eng, p, &mut out);
     let withheld = effective_withhold(eng, p);
@@ -198,27 +198,12 @@ pub(crate) fn check_engine(
     disclosure_checks::deadline_findings(eng, today, &mut out);
     release_checks::release_findings(eng, p, &withheld, &mut out);
     disclosure_checks::disclosure_findings(eng, p, &mut out);
+    access_checks::fee_findings(eng, &mut out);
+    access_checks::form_findings(eng, p, &mut out);
+    access_checks::planned_release_findings(eng, p, &withheld, today, &mut out);
+    access_checks::infeasibility_findings(eng, today, &mut out);
     super::recommendation::outcome_findings(eng, p, &mut out);
-    if !eng.state.checked {
-        out.add(
-            "state-law-unchecked",
-            format!(
-                "no state overlay for `{}`: only federal rules were applied; check state law (duty to warn, minors, reporting, deadlines)",
-                crate::text::sanitize_line(&case.jurisdiction)
-            ),
-            None,
-        );
-    } else if case.is_own_access() && !eng.state.access_period_checked() {
-        // Leave the state on the federal rule rather than guess its period (issue 13).
-        out.add(
-            "state-law-unchecked",
-            format!(
-                "{}'s own deadline for access has not been researched in this rulebook: the federal 30 days were applied; some states set a shorter period",
-                eng.state.name
-            ),
-            None,
-        );
-    }
+    access_checks::state_law_findings(eng, &mut out);
     let mut list = out.list;
     list.sort_by_key(|f| f.severity);
     list

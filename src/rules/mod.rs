@@ -11,6 +11,7 @@
 //!
 //! No I/O except [`Rulebook::for_case_dir`], which reads the override file.
 
+mod access_checks;
 mod actions;
 mod disclosure_checks;
 pub mod engine;
@@ -22,6 +23,7 @@ mod recommendation;
 pub mod references;
 mod release_checks;
 pub mod vocabulary;
+mod wording;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -86,6 +88,8 @@ pub struct Rulebook {
     conds: Vec<Cond>,
     /// Compiled `forbidden_when` of each release limit, parallel to `file.release_limits`.
     limit_conds: Vec<Cond>,
+    /// Compiled `when` of each state's conditional access periods, by state code.
+    period_conds: Vec<(String, Vec<Cond>)>,
     /// Where it came from: "built-in" or the override's path.
     pub origin: String,
 }
@@ -132,11 +136,12 @@ impl Rulebook {
             origin: origin.to_string(),
             message,
         };
-        let (conds, limit_conds) = check_file(&file).map_err(invalid)?;
+        let compiled = check_file(&file).map_err(invalid)?;
         Ok(Rulebook {
             file,
-            conds,
-            limit_conds,
+            conds: compiled.conds,
+            limit_conds: compiled.limit_conds,
+            period_conds: compiled.period_conds,
             origin: origin.to_string(),
         })
     }
@@ -192,6 +197,47 @@ impl Rulebook {
         self.file.findings.iter().find(|f| f.code == code)
     }
 
+    /// The state's own period for this case's access request: the shortest of the
+    /// overlay's `access_days` (every request) and of its conditional `access_periods`
+    /// whose condition holds. The deadline takes whichever of it and the federal 30 days
+    /// ends first ([`crate::case::deadline::for_case`]).
+    pub fn access_period(&self, case: &crate::case::Case) -> Option<AccessPeriod> {
+        let state = self.state(&case.jurisdiction);
+        let view = facts::FactView {
+            case,
+            state: &state,
+            related: Related::default(),
+        };
+        let conds = self
+            .period_conds
+            .iter()
+            .find(|(code, _)| *code == state.code)
+            .map(|(_, c)| c.as_slice())
+            .unwrap_or(&[]);
+        let conditional = state
+            .access_periods
+            .iter()
+            .zip(conds)
+            .filter(|(_, cond)| view.holds(cond, None))
+            .map(|(p, _)| AccessPeriod {
+                days: p.days,
+                unit: p.unit,
+                extension_days: p.extension_days,
+                citation: p.citation.clone(),
+            });
+        state
+            .state_access_period()
+            .into_iter()
+            .chain(conditional)
+            .min_by_key(|p| crate::case::deadline::add_days(case.received, p.days, p.unit))
+    }
+
+    /// Was the state's own access period for this case researched: a period applies, or
+    /// the overlay says the state sets none shorter?
+    pub fn access_period_checked(&self, case: &crate::case::Case) -> bool {
+        self.state(&case.jurisdiction).access_period_checked() || self.access_period(case).is_some()
+    }
+
     /// The overlay for a jurisdiction, completed from `US`; `US` itself when unlisted.
     pub fn state(&self, jurisdiction: &str) -> StateOverlay {
         let base = self.file.states.iter().find(|s| s.code == "US");
@@ -213,15 +259,30 @@ impl Rulebook {
                 emergency_disclosure_citation: None,
                 adult_abuse_reporting: None,
                 minor_consent: None,
+                access_periods: Vec::new(),
+                access_who: None,
+                denial_review: Vec::new(),
+                access_research_note: None,
+                mandated_report: None,
+                minor_objection: None,
             },
         }
     }
 }
 
+/// The compiled conditions of a checked rulebook.
+struct Compiled {
+    /// Parallel to `file.grounds`.
+    conds: Vec<Cond>,
+    /// Parallel to `file.release_limits`.
+    limit_conds: Vec<Cond>,
+    /// Each state's conditional access periods.
+    period_conds: Vec<(String, Vec<Cond>)>,
+}
+
 /// Checks what serde cannot: citations everywhere, unique codes, known facts, the codes
-/// the engine relies on. Returns the compiled conditions, parallel to `file.grounds` and
-/// to `file.release_limits`.
-fn check_file(file: &RulebookFile) -> Result<(Vec<Cond>, Vec<Cond>), String> {
+/// the engine relies on, and compiles the conditions.
+fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
     if file.version != 1 {
         return Err(format!(
             "rulebook version {} is not supported; expected `version: 1`",
@@ -279,6 +340,7 @@ fn check_file(file: &RulebookFile) -> Result<(Vec<Cond>, Vec<Cond>), String> {
         }
     }
     let mut sseen = std::collections::HashSet::new();
+    let mut period_conds = Vec::new();
     for s in &file.states {
         let at = format!("state `{}`", s.code);
         if !crate::case::validate::is_valid_jurisdiction(&s.code) {
@@ -309,6 +371,24 @@ fn check_file(file: &RulebookFile) -> Result<(Vec<Cond>, Vec<Cond>), String> {
                 return Err(format!("{at}: `{what}` has no citation"));
             }
         }
+        for (i, p) in s.access_periods.iter().enumerate() {
+            if !(1..=crate::case::deadline::ACCESS_DAYS).contains(&p.days) {
+                return Err(format!(
+                    "{at}: access period {}: days {}; expected 1 to 30 (a state may only shorten the federal 30)",
+                    i + 1,
+                    p.days
+                ));
+            }
+            if let Some(n) = p.extension_days
+                && !(1..=crate::case::deadline::EXTENSION_DAYS).contains(&n)
+            {
+                return Err(format!(
+                    "{at}: access period {}: extension_days {n}; expected 1 to 30",
+                    i + 1
+                ));
+            }
+        }
+        period_conds.push((s.code.clone(), s.compile_periods()?));
     }
     if !sseen.contains("US") {
         return Err("state `US` (the default for unlisted jurisdictions) is missing".into());
@@ -338,5 +418,9 @@ fn check_file(file: &RulebookFile) -> Result<(Vec<Cond>, Vec<Cond>), String> {
         }
         limit_conds.push(l.forbidden_when.compile(&at)?);
     }
-    Ok((conds, limit_conds))
+    Ok(Compiled {
+        conds,
+        limit_conds,
+        period_conds,
+    })
 }

@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::model::{Cond, Condition};
+use crate::case::model::Relationship;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StateOverlay {
@@ -42,6 +45,127 @@ pub struct StateOverlay {
     pub adult_abuse_reporting: Option<AdultAbuseReporting>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minor_consent: Option<MinorConsent>,
+    /// Periods that apply to some requests only (a form asked for, an electronic record),
+    /// each with its condition over the case's facts. With `access_days` (which applies to
+    /// every request), the shortest that applies wins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_periods: Vec<ConditionalPeriod>,
+    /// Who may see the records under the state's own law.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_who: Option<CitedText>,
+    /// The state's own review of a denial of access, which the written denial must name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub denial_review: Vec<DenialReview>,
+    /// What was read of the state's access law but not confirmed (shown with
+    /// `state-law-unchecked`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_research_note: Option<String>,
+    /// A report the state's law requires other than abuse (164.512(a)), in the shape of
+    /// `duty_to_warn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandated_report: Option<MandatedReport>,
+    /// A minor's objection to a parent's access under state law.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minor_objection: Option<MinorObjection>,
+}
+
+/// A state access period that applies only when its condition holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionalPeriod {
+    pub days: i64,
+    #[serde(default, skip_serializing_if = "DayUnit::is_calendar")]
+    pub unit: DayUnit,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_days: Option<i64>,
+    pub citation: String,
+    /// The requests it applies to, in words.
+    pub describe: String,
+    pub when: Condition,
+}
+
+/// A statement of the law with its citation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitedText {
+    pub describe: String,
+    pub citation: String,
+}
+
+/// The state's own review of a denial (a second professional, a review committee, a
+/// court), for the requesters it serves (empty: any).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DenialReview {
+    pub describe: String,
+    pub citation: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requesters: Vec<Relationship>,
+}
+
+impl DenialReview {
+    pub fn serves(&self, rel: Option<Relationship>) -> bool {
+        self.requesters.is_empty() || rel.is_some_and(|r| self.requesters.contains(&r))
+    }
+}
+
+/// A report state law requires, other than abuse (164.512(a)): e.g. New York's report of
+/// a patient likely to cause serious harm (Mental Hygiene Law 9.46).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MandatedReport {
+    pub category: MandateCategory,
+    /// To whom the report goes.
+    pub recipient: String,
+    pub citation: String,
+    #[serde(default)]
+    pub discharge: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MandateCategory {
+    Mandatory,
+    Permissive,
+    None,
+    Unknown,
+}
+
+impl MandateCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MandateCategory::Mandatory => "mandatory",
+            MandateCategory::Permissive => "permissive",
+            MandateCategory::None => "none",
+            MandateCategory::Unknown => "unknown",
+        }
+    }
+}
+
+/// State law on a minor's objection to a parent's access.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinorObjection {
+    /// The youngest age at which the objection counts.
+    pub from_age: u32,
+    pub effect: ObjectionEffect,
+    pub citation: String,
+    pub describe: String,
+}
+
+impl MinorObjection {
+    pub fn stops_access(&self) -> bool {
+        self.effect == ObjectionEffect::StopsAccess
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectionEffect {
+    /// The parent has no access while the minor objects.
+    StopsAccess,
+    /// The provider may deny the parent's request (a professional judgment).
+    ProviderMayDeny,
 }
 
 /// How a state's access period is counted.
@@ -220,7 +344,27 @@ impl StateOverlay {
                 .minor_consent
                 .clone()
                 .or_else(|| base.minor_consent.clone()),
+            // A state's conditional periods, review and notes are its own.
+            access_periods: self.access_periods.clone(),
+            access_who: self.access_who.clone().or_else(|| base.access_who.clone()),
+            denial_review: self.denial_review.clone(),
+            access_research_note: self.access_research_note.clone(),
+            mandated_report: self
+                .mandated_report
+                .clone()
+                .or_else(|| base.mandated_report.clone()),
+            minor_objection: self
+                .minor_objection
+                .clone()
+                .or_else(|| base.minor_objection.clone()),
         }
+    }
+
+    /// The overlay's mandated-report category (`unknown` when not researched).
+    pub fn mandated_category(&self) -> &'static str {
+        self.mandated_report
+            .as_ref()
+            .map_or("unknown", |m| m.category.as_str())
     }
 
     /// The state's own period for the individual's access, if the overlay sets one. The
@@ -302,6 +446,33 @@ impl StateOverlay {
         if let Some(m) = &self.minor_consent {
             out.push(("minor_consent", m.citation.as_str()));
         }
+        for p in &self.access_periods {
+            out.push(("access_periods", p.citation.as_str()));
+        }
+        if let Some(w) = &self.access_who {
+            out.push(("access_who", w.citation.as_str()));
+        }
+        for r in &self.denial_review {
+            out.push(("denial_review", r.citation.as_str()));
+        }
+        if let Some(m) = &self.mandated_report {
+            out.push(("mandated_report", m.citation.as_str()));
+        }
+        if let Some(m) = &self.minor_objection {
+            out.push(("minor_objection", m.citation.as_str()));
+        }
         out
+    }
+
+    /// The state's conditional access periods, compiled (parallel to `access_periods`).
+    pub(crate) fn compile_periods(&self) -> Result<Vec<Cond>, String> {
+        self.access_periods
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                p.when
+                    .compile(&format!("state `{}` access period {}", self.code, i + 1))
+            })
+            .collect()
     }
 }

@@ -103,9 +103,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_lists_r1_to_r31() {
+    fn builtin_lists_r1_to_r36() {
         let refs = RuleRefs::builtin();
-        for n in 1..=31 {
+        for n in 1..=36 {
             assert!(refs.get(&format!("R{n}")).is_some(), "R{n}");
         }
     }

@@ -83,6 +83,8 @@ const RELATIONSHIPS: &[&str] = &[
     "family",
     "employer",
     "provider",
+    "business_associate",
+    "qualified_service_organization",
     "court",
     "law_enforcement",
     "government_agency",
@@ -108,12 +110,48 @@ const CONCERNS: &[&str] = &[
     "vulnerable_adult_abuse",
     "court_order",
     "law_enforcement_request",
+    "treatment",
+    "business_associate",
+    "medical_emergency",
+    "required_by_law",
 ];
-const CATEGORIES: &[&str] = &[
+const RECIPIENTS: &[&str] = &[
+    "none",
+    "provider",
+    "medical_personnel",
+    "business_associate",
+    "qualified_service_organization",
+    "government_agency",
+    "law_enforcement",
+    "family",
+    "victim",
+    "other",
+];
+const PURPOSES: &[&str] = &[
+    "none",
+    "treatment",
+    "proceeding",
+    "investigate_or_prosecute_patient",
+    "investigate_program",
+    "medical_emergency",
+    "other",
+];
+const FORMS: &[&str] = &[
+    "none",
+    "paper_copy",
+    "electronic_copy",
+    "inspection",
+    "summary",
+];
+const PART2_ORDERS: &[&str] = &["none", "unspecified", "2.64", "2.65", "2.66", "2.67"];
+const MANDATED: &[&str] = &["mandatory", "permissive", "none", "unknown"];
+/// The record categories of case files (`record.category`, `instrument.covers`).
+pub const CATEGORIES: &[&str] = &[
     "chart",
     "psychotherapy_notes",
     "litigation_material",
     "sud_program",
+    "sud_counseling_notes",
     "research",
     "confidential_source",
     "references_other_person",
@@ -249,6 +287,41 @@ pub const FACTS: &[FactSpec] = &[
         "that belief plus the professional judgment that treating the requester as representative is not in the patient's best interest (164.502(g)(5))"
     ),
     fact!(
+        "requester.agreement",
+        FactType::Bool,
+        "a business associate or qualified service organization agreement is in place with the requester"
+    ),
+    fact!(
+        "request.purpose",
+        FactType::Enum(PURPOSES),
+        "why the records are asked for (`request.purpose`); law enforcement without a stated purpose: investigate_or_prosecute_patient"
+    ),
+    fact!(
+        "request.purpose_stated",
+        FactType::Bool,
+        "the case states `request.purpose` (not inferred for law enforcement)"
+    ),
+    fact!(
+        "request.legal_process",
+        FactType::Bool,
+        "a subpoena, court order, warrant or administrative request, a court or law-enforcement requester, or a purpose of a proceeding or an investigation"
+    ),
+    fact!(
+        "request.patient_objects",
+        FactType::Bool,
+        "the patient, told of the request, objects to it"
+    ),
+    fact!(
+        "request.form",
+        FactType::Enum(FORMS),
+        "the form asked for (`request.form.requested`; none when not given)"
+    ),
+    fact!(
+        "request.maintained_electronically",
+        FactType::Bool,
+        "the records are kept electronically (`request.form.maintained_electronically`)"
+    ),
+    fact!(
         "request.scope_stated",
         FactType::Bool,
         "the request says what it wants: a `scope` text or at least one item under `records`"
@@ -301,6 +374,21 @@ pub const FACTS: &[FactSpec] = &[
         "an order under 42 CFR 2.64"
     ),
     fact!(
+        "instrument.part2_order",
+        FactType::Enum(PART2_ORDERS),
+        "the section of 42 CFR Part 2 the order was made under; `unspecified` for `part2_court_order: true` without `part2_order`; none without an order"
+    ),
+    fact!(
+        "instrument.covers_sud_counseling_notes",
+        FactType::Bool,
+        "a separate consent for SUD counseling notes was presented (42 CFR 2.31(b))"
+    ),
+    fact!(
+        "instrument.compound",
+        FactType::Bool,
+        "an authorization that joins psychotherapy notes (or SUD counseling notes) with other records, without a separate authorization for them (164.508(b)(3)(ii); 42 CFR 2.31(b))"
+    ),
+    fact!(
         "instrument.authorization_valid",
         FactType::Bool,
         "an authorization signed, dated, with an expiry, not expired, and a separate one if psychotherapy notes are asked for"
@@ -338,9 +426,34 @@ pub const FACTS: &[FactSpec] = &[
         "the patient agrees to a report"
     ),
     fact!(
+        "concern.recipient",
+        FactType::Enum(RECIPIENTS),
+        "who the disclosure would go to (none when not given)"
+    ),
+    fact!(
+        "concern.part2_records",
+        FactType::Bool,
+        "the disclosure includes Part 2 records (`concern.part2_records`, or the entity is a Part 2 program)"
+    ),
+    fact!(
+        "concern.part2_consent",
+        FactType::Bool,
+        "the patient's written Part 2 consent covers the disclosure"
+    ),
+    fact!(
+        "concern.agreement",
+        FactType::Bool,
+        "a business associate or qualified service organization agreement is in place"
+    ),
+    fact!(
         "harm.licensed",
         FactType::Bool,
         "the harm evaluation is by a licensed professional"
+    ),
+    fact!(
+        "harm.treating",
+        FactType::Bool,
+        "the assessor currently treats the patient"
     ),
     fact!(
         "harm.type",
@@ -387,6 +500,21 @@ pub const FACTS: &[FactSpec] = &[
         FactType::Enum(PARENT_ACCESS),
         "parental access to care a minor consented to"
     ),
+    fact!(
+        "state.mandated_report",
+        FactType::Enum(MANDATED),
+        "the overlay's mandated report other than abuse (164.512(a)); unknown when not researched"
+    ),
+    fact!(
+        "state.minor_objection_applies",
+        FactType::Bool,
+        "the overlay gives a minor of the patient's age a say over a parent's access (`minor_objection.from_age`)"
+    ),
+    fact!(
+        "state.minor_objection_stops_access",
+        FactType::Bool,
+        "the minor's objection stops the parent's access (not merely lets the provider deny it)"
+    ),
     fact!("record.id", FactType::Text, "the item's id"),
     fact!(
         "record.category",
@@ -427,6 +555,31 @@ pub const FACTS: &[FactSpec] = &[
         "record.named_in_scope",
         FactType::Bool,
         "the instrument's scope names the item (see docs/RULES.md)"
+    ),
+    fact!(
+        "record.covered",
+        FactType::Bool,
+        "the instrument covers the item (`instrument.covers`; without it every item but separately kept notes it does not name)"
+    ),
+    fact!(
+        "record.separate_notes",
+        FactType::Bool,
+        "psychotherapy notes kept separately, or SUD counseling notes: they need their own authorization or consent"
+    ),
+    fact!(
+        "record.part2",
+        FactType::Bool,
+        "protected by 42 CFR Part 2 whoever holds it: SUD program records, SUD counseling notes, or an item received from a Part 2 program"
+    ),
+    fact!(
+        "record.part2_consent",
+        FactType::Bool,
+        "a valid authorization (the patient's written consent, 42 CFR 2.31) that covers the item"
+    ),
+    fact!(
+        "record.part2_hipaa_redisclosure",
+        FactType::Bool,
+        "received from a Part 2 program under a treatment-payment-operations consent by a holder that is not itself a program: it may be redisclosed as HIPAA permits, except in proceedings against the patient (42 CFR 2.33(b)(1))"
     ),
 ];
 

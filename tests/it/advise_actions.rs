@@ -128,6 +128,9 @@ fn a_defective_authorization_is_returned_with_its_defects() {
         req(c).requester.relationship = Relationship::Attorney;
         req(c).instrument.kind = InstrumentKind::Authorization;
         req(c).instrument.dated = None;
+        // One form for the whole record and the therapist's notes: a compound
+        // authorization (164.508(b)(3)(ii)).
+        req(c).instrument.scope = Some("my whole record including psychotherapy notes".into());
     });
     let a = advice(&c);
     assert_eq!(a.recommended.outcome, Outcome::RequestInformation);
@@ -144,6 +147,13 @@ fn a_defective_authorization_is_returned_with_its_defects() {
         "the patient-direction alternative"
     );
     assert!(!has_action(&a, "accounting"));
+    // An authorization that does not name the notes is not compound: its defects are its
+    // own (here the missing date and expiry), never "a separate authorization".
+    let mut plain = c.clone();
+    req(&mut plain).instrument.scope = Some("my whole record".into());
+    let x = action(&advice(&plain), "request-information").clone();
+    assert!(!x.text.contains("separate authorization"), "{}", x.text);
+    assert!(x.text.contains("no signature date"), "{}", x.text);
 }
 
 #[test]

@@ -76,6 +76,21 @@ fn rulebook_worked_examples_match_the_advisor() {
     );
 }
 
+/// Issue 21's worked fixtures whose own facts draw error findings (a fee quoted, a form
+/// offered): the reference decision still matches; the findings are checked in
+/// advise_disclosures_access.rs.
+#[test]
+fn access_facts_fixtures_match_the_advisor() {
+    let set = load(Path::new("tests/fixtures/advisor/access-facts"));
+    let (bad, checked) = mismatches(&set);
+    assert!(checked >= 7, "only {checked} fixtures found");
+    assert!(
+        bad.is_empty(),
+        "fixtures that disagree:\n{}",
+        bad.join("\n")
+    );
+}
+
 #[test]
 fn sample_cases_match_the_advisor() {
     let set = load(crate::support::common::sample_library());

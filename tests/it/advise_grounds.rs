@@ -290,6 +290,87 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             },
         ),
         (
+            // RULEBOOK R33: an authorization covering only the chart.
+            "not-covered-by-instrument",
+            Some("billing"),
+            || {
+                let mut c = attorney(InstrumentKind::Authorization);
+                req(&mut c)
+                    .records
+                    .push(item("billing", RecordCategory::Billing));
+                req(&mut c).instrument.covers = Some(vec!["chart".into(), "notes".into()]);
+                req(&mut c).instrument.covers_psychotherapy_notes = true;
+                c
+            },
+            // The patient's own request has no coverage to check.
+            || {
+                access(|c| {
+                    req(c)
+                        .records
+                        .push(item("billing", RecordCategory::Billing))
+                })
+            },
+        ),
+        (
+            // 740 ILCS 110/4(a)(3): a 15-year-old objects to the father's access.
+            "minor-objects-to-parent",
+            Some("chart"),
+            || minor_objects("US-IL", 15),
+            // Under 12 the objection does not count in Illinois.
+            || minor_objects("US-IL", 11),
+        ),
+        (
+            "treatment",
+            None,
+            || disclosure(ConcernKind::Treatment, |_| {}),
+            // Part 2 records without the patient's consent (42 CFR 2.31, 2.33).
+            || {
+                disclosure(ConcernKind::Treatment, |k| {
+                    k.part2_records = true;
+                })
+            },
+        ),
+        (
+            "business-associate",
+            None,
+            || {
+                disclosure(ConcernKind::BusinessAssociate, |k| {
+                    k.agreement = true;
+                    k.recipient = Some(ConcernRecipient::BusinessAssociate);
+                })
+            },
+            // No business associate agreement in place.
+            || {
+                disclosure(ConcernKind::BusinessAssociate, |k| {
+                    k.recipient = Some(ConcernRecipient::BusinessAssociate);
+                })
+            },
+        ),
+        (
+            "medical-emergency",
+            None,
+            || {
+                disclosure(ConcernKind::MedicalEmergency, |k| {
+                    k.recipient = Some(ConcernRecipient::MedicalPersonnel);
+                })
+            },
+            // Not a present emergency.
+            || {
+                disclosure(ConcernKind::MedicalEmergency, |k| {
+                    k.imminent = false;
+                    k.recipient = Some(ConcernRecipient::MedicalPersonnel);
+                })
+            },
+        ),
+        (
+            // N.Y. Mental Hygiene Law 9.46.
+            "required-by-law",
+            None,
+            || required_by_law("US-NY"),
+            // Ohio's mandated reports are not researched: nothing is said to be required.
+            || required_by_law("US-OH"),
+        ),
+        (
             // Valid only as a third party's missing authorization; never for the patient.
             "lack-of-consent",
             None,
@@ -297,6 +378,32 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             || access(|_| {}),
         ),
     ]
+}
+
+fn minor_objects(state: &str, age: u32) -> Case {
+    access(|c| {
+        c.jurisdiction = state.into();
+        c.patient.age = age;
+        req(c).requester.relationship = Relationship::Parent;
+        req(c).patient_objects = true;
+    })
+}
+
+fn disclosure(kind: ConcernKind, f: impl FnOnce(&mut Concern)) -> Case {
+    concern(|c| {
+        con(c).kind = kind;
+        con(c).identifiable_victim = false;
+        con(c).recipient = Some(ConcernRecipient::Provider);
+        f(con(c));
+    })
+}
+
+fn required_by_law(state: &str) -> Case {
+    concern(|c| {
+        c.jurisdiction = state.into();
+        con(c).kind = ConcernKind::RequiredByLaw;
+        con(c).imminent = false;
+    })
 }
 
 fn danger() -> Case {
@@ -514,9 +621,18 @@ fn authorization_defects_each_make_it_defective() {
             req(&mut c).instrument.expires = Some(Expiry::Date(day("2026-01-01")));
             c
         }),
-        ("notes without separate authorization", {
+        // 164.508(b)(3)(ii): one form for the record and the notes, without a separate
+        // authorization for the notes, is compound.
+        ("compound: notes joined with the record", {
             let mut c = attorney(InstrumentKind::Authorization);
             req(&mut c).instrument.covers_psychotherapy_notes = false;
+            req(&mut c).instrument.scope = Some("all records including psychotherapy notes".into());
+            c
+        }),
+        ("compound, by its covers list", {
+            let mut c = attorney(InstrumentKind::Authorization);
+            req(&mut c).instrument.covers_psychotherapy_notes = false;
+            req(&mut c).instrument.covers = Some(vec!["chart".into(), "notes".into()]);
             c
         }),
     ];
@@ -529,6 +645,33 @@ fn authorization_defects_each_make_it_defective() {
         event: "end of litigation".into(),
     }));
     assert!(holds(&event, "patient-authorization", None));
+    // The mirror (RULEBOOK R33): an authorization that does not cover the notes at all is
+    // valid; the notes are withheld as not covered, the chart goes.
+    for scope in [
+        "my whole record",
+        "all records excluding psychotherapy notes",
+    ] {
+        let mut silent = attorney(InstrumentKind::Authorization);
+        req(&mut silent).instrument.covers_psychotherapy_notes = false;
+        req(&mut silent).instrument.scope = Some(scope.into());
+        assert!(!holds(&silent, "authorization-defective", None), "{scope}");
+        assert!(holds(&silent, "patient-authorization", None), "{scope}");
+        assert!(
+            holds(&silent, "not-covered-by-instrument", Some("notes")),
+            "{scope}"
+        );
+        assert!(
+            !holds(&silent, "not-covered-by-instrument", Some("chart")),
+            "{scope}"
+        );
+    }
+    // A separate authorization for the notes alone is not compound either.
+    let mut notes_only = attorney(InstrumentKind::Authorization);
+    req(&mut notes_only).instrument.covers_psychotherapy_notes = false;
+    req(&mut notes_only).instrument.covers = Some(vec!["psychotherapy_notes".into()]);
+    req(&mut notes_only).records.remove(0);
+    assert!(holds(&notes_only, "patient-authorization", None));
+    assert!(!holds(&notes_only, "psychotherapy-notes", Some("notes")));
 }
 
 #[test]

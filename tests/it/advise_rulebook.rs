@@ -69,6 +69,8 @@ fn every_rulebook_code_is_defined() {
         "part2-consent-required",
         "outside-order-scope",
         "subpoena-without-assurance",
+        "not-covered-by-instrument",
+        "minor-objects-to-parent",
     ];
     let ask = [
         "law-enforcement-process-required",
@@ -89,6 +91,10 @@ fn every_rulebook_code_is_defined() {
         "law-enforcement",
         "family-involved-in-care",
         "decedent-over-50-years",
+        "treatment",
+        "business-associate",
+        "medical-emergency",
+        "required-by-law",
     ];
     let never = ["lack-of-consent", "emotional-distress", "clia"];
     for (codes, kind) in [
@@ -102,7 +108,7 @@ fn every_rulebook_code_is_defined() {
             assert_eq!(g.kind, kind, "{code}");
         }
     }
-    assert_eq!(rb.grounds().len(), 33);
+    assert_eq!(rb.grounds().len(), 39);
     for code in [
         "invalid-ground",
         "deadline-missed",
@@ -120,6 +126,9 @@ fn every_rulebook_code_is_defined() {
         "part2-restriction",
         "release-not-permitted",
         "release-against-advice",
+        "fee-not-permitted",
+        "fee-not-disclosed-in-advance",
+        "form-format-not-provided",
     ] {
         assert!(rb.finding(code).is_some(), "finding {code} missing");
     }

@@ -65,7 +65,7 @@ fn unknown_value_has_a_did_you_mean_hint() {
     assert_problem(
         "AR-2026-0101.yaml",
         &src,
-        "14:19: unknown value `parnet` (did you mean `parent`?); expected one of: self, personal_representative, parent, executor, attorney, insurer, family, employer, provider, court, law_enforcement, government_agency, other",
+        "14:19: unknown value `parnet` (did you mean `parent`?); expected one of: self, personal_representative, parent, executor, attorney, insurer, family, employer, provider, business_associate, qualified_service_organization, court, law_enforcement, government_agency, other",
     );
 }
 

@@ -93,9 +93,10 @@ fn assert_one_deadline(dir: &Path) -> usize {
             day(TODAY),
         )
         .unwrap();
-        let header = casebench::tui::content::case_view(0, &lc.case, &set.rules, day(TODAY))
-            .clock
-            .0;
+        let header =
+            casebench::tui::screens::case::content::case_view(0, &lc.case, &set.rules, day(TODAY))
+                .clock
+                .0;
         let mut seen = vec![
             ("list --json", listed.get(id).cloned().flatten()),
             ("advise --json", due_of(&advise["deadline"]["due"])),
@@ -259,11 +260,11 @@ fn a_generated_set_has_one_deadline() {
     // Counsel's override: Washington given a 15-business-day period with a 6-day
     // extension (a fixture, not a statement of Washington law).
     let src = Rulebook::builtin_source();
-    let needle = "code: US-WA, name: Washington, checked: true,";
+    let needle = "  - code: US-WA\n    name: Washington\n    checked: true\n";
     assert!(src.contains(needle));
     let rb = src.replace(
         needle,
-        &format!("{needle} access_days: 15, access_day_unit: business, access_extension_days: 6, access_days_citation: \"fixture: 15 business days\","),
+        &format!("{needle}    access_days: 15\n    access_day_unit: business\n    access_extension_days: 6\n    access_days_citation: \"fixture: 15 business days\"\n"),
     );
     std::fs::create_dir_all(dir.join("rules")).unwrap();
     std::fs::write(dir.join("rules/rulebook.yaml"), rb).unwrap();

@@ -261,7 +261,7 @@ fn the_sshd_configuration_parses_and_applies_to_a_member() {
     assert!(o.status.success(), "sshd -T: {}", stderr(&o));
     let eff = stdout(&o);
     for line in [
-        "forcecommand /usr/local/bin/casebench --cases /srv/casebench/cases",
+        "forcecommand /usr/local/bin/casebench --cases /srv/casebench/cases ssh",
         "setenv CASEBENCH_REVIEWER=a.rivera@lakeside.example",
         "allowagentforwarding yes",
         "allowtcpforwarding no",

@@ -5,7 +5,7 @@
 use crate::support::tui as tui_support;
 
 use casebench::tui::app::{Msg, State};
-use casebench::tui::form::Field;
+use casebench::tui::screens::form::Field;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 
@@ -25,7 +25,7 @@ fn form() -> State {
     s
 }
 
-fn picker(s: &State) -> &casebench::tui::picker::Picker {
+fn picker(s: &State) -> &casebench::tui::screens::form::picker::Picker {
     s.form.as_ref().unwrap().picker.as_ref().unwrap()
 }
 
@@ -111,7 +111,7 @@ fn typing_filters_fuzzily_and_enter_adds_the_code() {
     settled(&mut s, [key('g')]);
     settled(&mut s, "right-of-access".chars().map(key));
     let p = picker(&s);
-    assert!(casebench::tui::picker::present(
+    assert!(casebench::tui::screens::form::pick::present(
         s.form.as_ref().unwrap(),
         p.target,
         "right-of-access"
@@ -256,4 +256,28 @@ fn picking_gives_the_same_record_preview_as_typing() {
         tv.not_yet
     );
     assert_eq!(pv, tv);
+}
+
+/// Issue 21: on a disclosure concern there is no request, so `incomplete-request` never
+/// holds and is never offered first; the concern's own ground is (a California threat: serious-threat).
+#[test]
+fn a_concerns_picker_never_offers_incomplete_request_first() {
+    let mut s = state();
+    let fx = open(&mut s, "DC-2026-0007");
+    let mut a = fixture_answers(None);
+    settle(&mut s, &mut a, fx);
+    settled(&mut s, [key('d'), key('j'), key('g')]);
+    let p = picker(&s);
+    assert_eq!(p.target, Field::CaseGrounds);
+    let first = &p.choices[0];
+    assert!(first.holds, "{first:?}");
+    assert_eq!(first.code, "serious-threat");
+    let incomplete = p
+        .choices
+        .iter()
+        .position(|c| c.code == "incomplete-request")
+        .unwrap();
+    assert!(!p.choices[incomplete].holds);
+    assert!(incomplete > 0);
+    assert_ne!(codes(&s)[0], "incomplete-request");
 }

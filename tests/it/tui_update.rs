@@ -3,11 +3,11 @@
 use crate::support::tui as tui_support;
 
 use casebench::store::drafts::Draft;
+use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Load, Msg, Screen, State};
-use casebench::tui::form::Field;
 use casebench::tui::keymap::Keymap;
+use casebench::tui::screens::form::Field;
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_support::*;
 
@@ -385,7 +385,7 @@ fn resize_keeps_the_selection_on_screen() {
 
 #[test]
 fn advisor_seam_fills_the_fourth_area_for_the_open_case_only() {
-    use casebench::tui::app::AdvisorView;
+    use casebench::tui::advisor::AdvisorView;
     let mut s = state();
     open(&mut s, "AR-2026-0101");
     let view = AdvisorView {

@@ -91,6 +91,7 @@ pub fn item(id: &str, category: RecordCategory) -> RecordItem {
         minor_consented_alone: false,
         court_ordered_care: false,
         parent_agreed_confidentiality: false,
+        received_from_part2: None,
     }
 }
 

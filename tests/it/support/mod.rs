@@ -9,5 +9,6 @@ pub mod practice;
 pub mod pty;
 pub mod record;
 pub mod sites;
+pub mod sshd;
 pub mod tui;
 pub mod unix;

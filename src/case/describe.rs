@@ -1,0 +1,154 @@
+//! The issue 21 facts of a case file in words, for the screens that show a case
+//! (`casebench show` and the workbench's documentation pane call the same function, so
+//! they say the same). Labelled lines, unsanitised: callers pass every string through
+//! `crate::text::sanitize_line` before display, as for the rest of the case.
+
+use serde::Serialize;
+
+use super::model::{Concern, RecordItem, Request, cents};
+
+/// A value's snake_case name, as the case file spells it.
+fn snake<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Labelled lines for a request's purpose, coverage, Part 2 order, form, fee, planned
+/// release, infeasibility and the patient's objection: only what the case states.
+pub fn request_facts(r: &Request) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if r.requester.agreement {
+        out.push((
+            "agreement",
+            "business associate / QSO agreement in place".to_string(),
+        ));
+    }
+    if let Some(p) = r.purpose {
+        out.push(("purpose", snake(&p).replace('_', " ")));
+    }
+    if r.patient_objects {
+        out.push(("patient", "told of the request, objects".to_string()));
+    }
+    let i = &r.instrument;
+    if let Some(list) = &i.covers {
+        out.push(("covers", list.join(", ")));
+    }
+    if i.covers_sud_counseling_notes {
+        out.push((
+            "consent",
+            "a separate consent for SUD counseling notes".to_string(),
+        ));
+    }
+    match (i.part2_order, i.part2_court_order) {
+        (Some(s), _) => out.push(("Part 2 order", format!("under 42 CFR {}", s.as_str()))),
+        (None, true) => out.push(("Part 2 order", "section not stated".to_string())),
+        _ => {}
+    }
+    if let Some(f) = &r.form {
+        let mut t = f.requested.words().to_string();
+        if let Some(fmt) = &f.format {
+            t.push_str(&format!(" ({fmt})"));
+        }
+        t.push_str(if f.readily_producible {
+            "; readily producible"
+        } else {
+            "; not readily producible"
+        });
+        if f.maintained_electronically {
+            t.push_str("; kept electronically");
+        }
+        if let Some(o) = f.offered.filter(|o| *o != f.requested) {
+            t.push_str(&format!("; offered: {}", o.words()));
+        }
+        if f.summary_agreed {
+            t.push_str("; summary agreed");
+        }
+        out.push(("form", t));
+    }
+    if let Some(fee) = &r.fee {
+        let items: Vec<String> = fee
+            .items
+            .iter()
+            .map(|it| {
+                let c = cents(it.amount);
+                format!("{} ${}.{:02}", snake(&it.item), c / 100, c % 100)
+            })
+            .collect();
+        let total = fee.total_cents();
+        out.push((
+            "fee",
+            format!(
+                "{} ${}.{:02} ({}); {}",
+                snake(&fee.method),
+                total / 100,
+                total % 100,
+                items.join(", "),
+                if fee.told_in_advance {
+                    "told in advance"
+                } else {
+                    "NOT told in advance"
+                }
+            ),
+        ));
+    }
+    if let Some(p) = &r.planned_release {
+        let which = if p.records.is_empty() {
+            "everything".to_string()
+        } else {
+            p.records.join(", ")
+        };
+        let why = p
+            .reason
+            .as_deref()
+            .map(|x| format!(" ({x})"))
+            .unwrap_or_default();
+        out.push(("planned release", format!("{which} on {}{why}", p.on)));
+    }
+    if let Some(inf) = &r.infeasible {
+        let sent = inf
+            .reply_sent
+            .map_or("reply not sent".to_string(), |d| format!("reply sent {d}"));
+        out.push(("infeasible", format!("{}; {sent}", inf.reason)));
+    }
+    out
+}
+
+/// A record item's Part 2 source, if it came from a program.
+pub fn record_note(rec: &RecordItem) -> Option<String> {
+    rec.received_from_part2.as_ref().map(|s| {
+        format!(
+            "received from Part 2 program {} ({} consent{})",
+            s.program,
+            snake(&s.consent),
+            s.received_on.map(|d| format!(", {d}")).unwrap_or_default()
+        )
+    })
+}
+
+/// Labelled lines for a disclosure without a request: recipient, Part 2, agreement.
+pub fn concern_facts(con: &Concern) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(r) = con.recipient {
+        out.push(("recipient", snake(&r).replace('_', " ")));
+    }
+    if con.part2_records {
+        out.push((
+            "Part 2",
+            if con.part2_consent {
+                "includes Part 2 records; the patient's consent covers them"
+            } else {
+                "includes Part 2 records; no consent"
+            }
+            .to_string(),
+        ));
+    }
+    if con.agreement {
+        out.push((
+            "agreement",
+            "business associate / QSO agreement in place".to_string(),
+        ));
+    }
+    out
+}
