@@ -29,6 +29,7 @@ mod deploy_docs;
 mod deploy_signing;
 mod deploy_sshd;
 mod edges_input;
+mod insiders;
 mod layering;
 mod library_as_of;
 mod list_show;
