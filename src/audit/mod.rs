@@ -16,7 +16,10 @@
 //!   for the decision form's preview.
 
 pub mod accounting;
+pub mod addressee;
 pub mod csv;
+pub mod document;
+pub mod letterhead;
 pub mod notice;
 pub mod notice_input;
 pub mod render;
