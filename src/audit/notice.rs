@@ -98,14 +98,22 @@ pub(crate) fn address_fields(n: &NoticeInput, regarding: String) -> Block {
 
 /// The complaint routes (164.524(d)(2)(iii)), in every letter about access.
 pub(crate) fn complaint_blocks(n: &NoticeInput) -> [Block; 2] {
+    complaint_route(
+        n.addressee.rights(),
+        &contact_line(n),
+        "45 CFR 164.524(d)(2)(iii), 164.530(d)",
+    )
+}
+
+/// "How to complain": to the entity's `contact` and to HHS OCR (164.530(d), 160.306),
+/// for whoever's `rights` the letter speaks of.
+pub(crate) fn complaint_route(rights: &str, contact: &str, citation: &str) -> [Block; 2] {
     [
         Block::Heading("How to complain".into()),
         Block::Para(format!(
-            "If you believe {} have been violated, you may complain to us: contact the {}. \
-             You may also complain to {OCR_COMPLAINT_ROUTE}. We will not retaliate against you \
-             for filing a complaint (45 CFR 164.524(d)(2)(iii), 164.530(d)).",
-            n.addressee.rights(),
-            contact_line(n)
+            "If you believe {rights} have been violated, you may complain to us: contact the \
+             {contact}. You may also complain to {OCR_COMPLAINT_ROUTE}. We will not retaliate \
+             against you for filing a complaint ({citation})."
         )),
     ]
 }

@@ -48,9 +48,13 @@ pub fn run(
             AuditFormat::Table => render::summary_table(&sm) + &site_lines(&audit.sites),
             AuditFormat::Csv => render::summary_csv(&sm),
             AuditFormat::Json => json_text(&json!({ "summary": sm, "sites": audit.sites }))?,
+            // Refused by check_format.
+            AuditFormat::Fhir | AuditFormat::Pdf | AuditFormat::Html => String::new(),
         }
     } else {
         match format {
+            // Refused by check_format.
+            AuditFormat::Fhir | AuditFormat::Pdf | AuditFormat::Html => String::new(),
             AuditFormat::Table => {
                 let mut t = render::rows_table_by_site(&rows);
                 for w in &report.warnings {
@@ -93,7 +97,7 @@ pub fn run(
 }
 
 /// One line per site, in the words of `verify --sites`.
-fn site_lines(sites: &[SiteState]) -> String {
+pub(super) fn site_lines(sites: &[SiteState]) -> String {
     let mut o = String::new();
     for st in sites {
         let site = &st.site;
@@ -111,6 +115,7 @@ fn site_lines(sites: &[SiteState]) -> String {
             "site {site}: {} record(s); case binding {} (case files stay on site); {state}\n",
             st.records, st.case_binding
         ));
+        o.push_str(&format!("  witness: {}\n", sanitize_line(&st.witness)));
     }
     let failed = sites.iter().filter(|s| !s.ok).count();
     o.push_str(&format!("{} site(s): {failed} failed\n", sites.len()));

@@ -7,6 +7,7 @@ use crate::cli::{Cli, Command, Global};
 
 mod advise;
 mod audit;
+mod audit_export;
 mod audit_sites;
 mod check;
 mod checkpoint;
