@@ -54,7 +54,10 @@ pub fn compose(
         .entries
         .iter()
         .filter(|e| e.verification.is_broken())
-        .map(|e| e.seq.to_string())
+        .map(|e| e.seq)
+        .collect::<std::collections::BTreeSet<u64>>()
+        .iter()
+        .map(u64::to_string)
         .collect();
     if !broken.is_empty() {
         return Err(AccountingLetterError::Unverified(broken.join(", ")));

@@ -29,6 +29,7 @@ mod deploy_docs;
 mod deploy_signing;
 mod edges_input;
 mod layering;
+mod letters_pdf;
 mod library_as_of;
 mod list_show;
 mod log_gate;
