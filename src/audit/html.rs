@@ -47,6 +47,7 @@ thead {{ display: table-header-group; }} tr {{ break-inside: avoid; page-break-i
 figure {{ margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }}
 figure svg {{ width: 100%; height: auto; }}
 figcaption {{ font-size: 8.5pt; color: #5a5a5a; }}
+h3 {{ font-size: 10.5pt; margin: 0 0 0.3em; break-after: avoid; page-break-after: avoid; }}
 .figures {{ display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 0.8em; }}
 .figures .n {{ font-weight: bold; text-align: right; }}
 footer {{ margin-top: 2em; border-top: 1px solid #aaa; padding-top: 4px; font-size: 8pt;
@@ -140,6 +141,7 @@ pub fn chart(c: &Chart) -> Markup {
     let title = s(&c.title);
     html! {
         figure {
+            h3 { (title) }
             svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox=(format!("0 0 {width} {height}"))
                 width=(width) height=(height) font-family="DejaVu Sans, Arial, sans-serif" font-size="11" {
                 title { (title) }
@@ -163,7 +165,7 @@ pub fn chart(c: &Chart) -> Markup {
                     }
                 }
             }
-            figcaption { strong { (title) } ": " (s(&c.summary)) }
+            figcaption { (s(&c.summary)) }
         }
     }
 }

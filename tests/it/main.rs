@@ -18,6 +18,7 @@ mod advise_wrong_reasons;
 mod audit_csv;
 mod audit_figures;
 mod audit_log;
+mod audit_report_files;
 mod check_hostile;
 mod check_schema_additions;
 mod check_third_round;
