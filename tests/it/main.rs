@@ -16,6 +16,7 @@ mod advise_release;
 mod advise_rulebook;
 mod advise_wrong_reasons;
 mod audit_csv;
+mod audit_fhir;
 mod audit_figures;
 mod audit_log;
 mod audit_report_files;
