@@ -83,6 +83,8 @@ pub enum Msg {
         which: crate::audit::signed::Which,
         result: Result<Box<crate::audit::signed::SignedRecord>, String>,
     },
+    /// The record view's letter, written (its file) or not (why).
+    LetterWritten(Result<std::path::PathBuf, String>),
 }
 
 /// Work the event loop does for `update` (I/O, time, leaving).
@@ -126,6 +128,8 @@ pub enum Effect {
     RefreshLog,
     /// Read and verify a signed record for the record view, on a worker.
     ShowRecord(crate::audit::signed::Which),
+    /// Write the letter of record `seq` (a PDF) to a new file in the current folder.
+    WriteLetter(u64),
     Quit,
 }
 

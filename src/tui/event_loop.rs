@@ -412,6 +412,23 @@ fn run_effect(
                 }
             }
         }
+        Effect::WriteLetter(seq) => {
+            if let Some(set) = state.set.clone() {
+                let (cases, today, tx) = (global.cases.clone(), global.today(), tx.clone());
+                let spawned = std::thread::Builder::new()
+                    .name("letter".into())
+                    .spawn(move || {
+                        let msg = match std::env::current_dir() {
+                            Ok(dir) => super::record::write_letter(&cases, &set, seq, today, &dir),
+                            Err(e) => Msg::LetterWritten(Err(format!("the current folder: {e}"))),
+                        };
+                        let _ = tx.send(msg);
+                    });
+                if let Err(e) = spawned {
+                    pending.push_back(Msg::Error(format!("cannot write the letter: {e}")));
+                }
+            }
+        }
         Effect::Sign(_) | Effect::Countersign { .. } | Effect::DraftEdited | Effect::Quit => {}
     }
 }

@@ -27,6 +27,8 @@ pub struct RecordView {
     pub scroll: Scroll,
     /// The screen Esc returns to.
     pub back: Screen,
+    /// The record whose letter `w` writes (a denial or a review's result), once read.
+    pub letter: Option<u64>,
 }
 
 /// Opens the view on `which`; the worker reads and verifies it.
@@ -41,6 +43,7 @@ pub fn open(state: &mut State, which: Which) -> Vec<Effect> {
         lines: None,
         scroll: Scroll::default(),
         back: state.screen,
+        letter: None,
     });
     state.screen = Screen::Record;
     vec![Effect::ShowRecord(which)]
@@ -78,6 +81,7 @@ pub fn arrived(state: &mut State, which: Which, result: Result<Box<SignedRecord>
         Ok(r) => {
             v.title = title(&r);
             v.lines = Some(lines(&r));
+            v.letter = matches!(r.notice, Some(Ok(_))).then_some(r.seq);
         }
         Err(e) => {
             v.lines = Some(vec![vec![(
@@ -105,9 +109,75 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
             state.screen = v.back;
             state.record = None;
         }
+        Action::WriteLetter => match v.letter {
+            Some(seq) => {
+                state.message = Some((
+                    Role::Muted,
+                    format!("writing the letter of record {seq}..."),
+                ));
+                return vec![Effect::WriteLetter(seq)];
+            }
+            None => {
+                state.message = Some((
+                    Role::Muted,
+                    "this record sends no letter (only a denial, a partial denial or a review's result does)"
+                        .into(),
+                ));
+            }
+        },
         _ => state.needs_draw = false,
     }
     Vec::new()
+}
+
+/// Writes the letter of record `seq` as a PDF on Letter paper, in a new file of `dir`
+/// (the workbench's current folder: `notice-<case>-<seq>.pdf`, never replacing one):
+/// the same letter as `casebench notice SEQ --format pdf`. Runs on a worker; the answer
+/// is a message.
+pub fn write_letter(
+    cases: &std::path::Path,
+    set: &CaseSet,
+    seq: u64,
+    today: chrono::NaiveDate,
+    dir: &std::path::Path,
+) -> Msg {
+    use crate::audit::letters::{PaperFormat, fresh_name, write_file};
+    let result = (|| {
+        let report = crate::audit::AuditReport::build(cases, set).map_err(|e| e.to_string())?;
+        let row = report
+            .row(seq)
+            .ok_or_else(|| format!("no record {seq} in the log"))?;
+        let bytes = crate::audit::signed::letter_bytes(
+            cases,
+            set,
+            row,
+            today,
+            PaperFormat::Pdf,
+            crate::audit::pdf::Paper::Letter,
+        )
+        .map_err(|e| e.to_string())?;
+        let case = row.case.clone().unwrap_or_default();
+        let path = fresh_name(dir, &format!("notice-{case}-{seq}"), PaperFormat::Pdf);
+        write_file(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
+    })();
+    Msg::LetterWritten(result)
+}
+
+/// The worker's answer to `w`.
+pub fn letter_written(state: &mut State, result: Result<std::path::PathBuf, String>) {
+    state.message = Some(match result {
+        Ok(path) => (
+            Role::Normal,
+            format!(
+                "letter written to {}",
+                sanitize_line(&path.display().to_string())
+            ),
+        ),
+        Err(e) => (
+            Role::Error,
+            format!("the letter was not written: {}", sanitize_line(&e)),
+        ),
+    });
 }
 
 fn title(r: &SignedRecord) -> String {

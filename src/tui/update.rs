@@ -216,6 +216,10 @@ fn handle(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::record::arrived(state, which, result);
             Vec::new()
         }
+        Msg::LetterWritten(result) => {
+            super::record::letter_written(state, result);
+            Vec::new()
+        }
         Msg::Hangup(_) => {
             state.quit = true;
             let mut fx = save_if_dirty(state);
