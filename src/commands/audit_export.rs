@@ -169,7 +169,11 @@ pub(super) fn accounting_letter(
     };
     let bytes =
         letters::render(&doc, paper_format, args.paper.paper()).map_err(CommandError::Io)?;
-    out.write_all(&bytes).map_err(io_out)?;
+    if paper_format == PaperFormat::Pdf && args.output.is_none() {
+        super::write_binary_stdout(out, &bytes)?;
+    } else {
+        out.write_all(&bytes).map_err(io_out)?;
+    }
     Ok(Exit::Ok)
 }
 

@@ -77,6 +77,9 @@ pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandRe
                         CommandError::Io(format!("writing {}: {e}", path.display()))
                     })?;
                 }
+                None if paper_format == Some(PaperFormat::Pdf) => {
+                    super::write_binary_stdout(out, &bytes)?
+                }
                 None => out.write_all(&bytes).map_err(io_out)?,
             }
             Ok(Exit::Ok)

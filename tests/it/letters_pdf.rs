@@ -618,3 +618,27 @@ fn the_letterhead_carries_the_logo() {
         stderr(&o)
     );
 }
+
+/// A PDF goes to a file or a pipe, byte for byte (around the terminal guard), and never
+/// to a terminal.
+#[test]
+fn a_pdf_reaches_a_pipe_whole_and_never_a_terminal() {
+    let env = letters_env();
+    let file = write(&env, &["notice", "1", "--format", "pdf"], "n1.pdf");
+    let o = env
+        .cmd(TODAY)
+        .args(["notice", "1", "--format", "pdf"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(o.stdout, std::fs::read(&file).unwrap(), "the same bytes");
+
+    let mut cmd = crate::support::pty::casebench(&env.home());
+    cmd.arg("--cases");
+    cmd.arg(&env.cases);
+    cmd.env("CASEBENCH_TODAY", TODAY);
+    cmd.args(["notice", "1", "--format", "pdf"]);
+    let pty = crate::support::pty::Pty::spawn(cmd, 100, 30);
+    let out = pty.wait_for_output("not written to a terminal");
+    assert!(!out.contains("%PDF"), "{out}");
+}
