@@ -12,12 +12,26 @@ use std::fmt::Write as _;
 
 use crate::text::sanitize_line;
 
+/// A string for paper (PDF, HTML): its lines joined with ", " (a mailing address kept
+/// on several lines in a record reads "1 Civic Plaza, Testville"), then sanitised, so a
+/// control, bidi or invisible character shows as a visible marker.
+pub fn printable(s: &str) -> String {
+    let joined = s
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    sanitize_line(&joined)
+}
+
 /// The letterhead: who the document is from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Letterhead {
     pub entity: String,
     pub address: String,
-    /// "Privacy Officer, telephone 555-0100" (letters only).
+    /// A line under the address: the privacy contact in a letter ("Privacy Officer,
+    /// telephone 555-0100"), the site in a report.
     pub contact: Option<String>,
     /// The logo from `casebench.yaml`, read and checked ([`super::letterhead::Logo`]).
     pub logo: Option<super::letterhead::Logo>,
@@ -137,4 +151,38 @@ pub fn to_text(doc: &Document, markdown: bool) -> String {
         after_heading = matches!(b, Block::Heading(_));
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paper_strings_join_lines_and_show_controls() {
+        assert_eq!(
+            printable("1 Civic Plaza\r\n  Testville, OH\n"),
+            "1 Civic Plaza, Testville, OH"
+        );
+        assert_eq!(printable("A\u{1b}[2J\u{202e}B"), "A^[[2J<U+202E>B");
+    }
+
+    #[test]
+    fn text_puts_a_blank_line_before_a_paragraph_except_after_a_heading() {
+        let doc = Document {
+            title: "Title".into(),
+            letterhead: Letterhead {
+                entity: "E".into(),
+                ..Letterhead::default()
+            },
+            blocks: vec![
+                Block::Heading("H".into()),
+                Block::Para("p1".into()),
+                Block::Bullets(vec!["b".into()]),
+                Block::Para("p2".into()),
+            ],
+            footer: String::new(),
+        };
+        assert_eq!(to_text(&doc, false), "TITLE\n\nE\n\nH\n-\np1\n  * b\n\np2\n");
+        assert_eq!(to_text(&doc, true), "# Title\n\nE\n\n## H\n\np1\n- b\n\np2\n");
+    }
 }

@@ -309,26 +309,12 @@ pub fn export(
         Scope::Accounting(a) => {
             let mut by_seq: Vec<(&AuditRow, Vec<usize>)> = Vec::new();
             for e in &a.entries {
-                let Some(row) = report
-                    .rows
-                    .iter()
-                    .find(|r| r.seq == e.seq && r.case.as_deref() == Some(e.case.as_str()))
-                else {
+                let Some(row) = report.row(e.seq) else {
                     continue;
                 };
-                let Some(rec) = &row.record else { continue };
-                let idx = rec.disclosures.iter().enumerate().find(|(i, d)| {
-                    d.date == e.date
-                        && d.recipient == e.recipient
-                        && d.description == e.description
-                        && !by_seq
-                            .iter()
-                            .any(|(r, v)| r.seq == row.seq && v.contains(i))
-                });
-                let Some((i, _)) = idx else { continue };
                 match by_seq.iter_mut().find(|(r, _)| r.seq == row.seq) {
-                    Some((_, v)) => v.push(i),
-                    None => by_seq.push((row, vec![i])),
+                    Some((_, v)) => v.push(e.disclosure),
+                    None => by_seq.push((row, vec![e.disclosure])),
                 }
             }
             by_seq

@@ -10,8 +10,9 @@ use base64::Engine as _;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::document::{Block, Chart, Document, Table};
+
+use super::document::printable as s;
 use super::pdf::Paper;
-use crate::text::sanitize_line as s;
 
 /// No request of any kind: images only from `data:` URIs, styles only inline.
 pub const CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; \

@@ -40,10 +40,18 @@ impl PaperFormat {
 
 /// Puts the logo of `casebench.yaml` (if it names one) on the document's letterhead.
 pub fn with_logo(mut doc: Document, cases: &Path, settings: &Settings) -> Result<Document, String> {
-    if let Some(path) = &settings.entity.logo {
-        doc.letterhead.logo = Some(load_logo(cases, path)?);
-    }
+    doc.letterhead.logo = logo(cases, settings)?;
     Ok(doc)
+}
+
+/// The logo `casebench.yaml` names, read and checked; none when it names none.
+pub fn logo(cases: &Path, settings: &Settings) -> Result<Option<super::letterhead::Logo>, String> {
+    settings
+        .entity
+        .logo
+        .as_ref()
+        .map(|path| load_logo(cases, path))
+        .transpose()
 }
 
 /// The document as PDF or HTML bytes.

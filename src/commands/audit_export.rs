@@ -101,23 +101,12 @@ pub(super) fn report(global: &Global, args: &AuditArgs, format: AuditFormat) -> 
             let report = AuditReport::build(&global.cases, &set)
                 .map_err(|e| CommandError::Io(e.to_string()))?;
             let letterhead = match load_settings(&global.cases).ok().flatten() {
-                Some(st) => {
-                    let lh = Letterhead {
-                        entity: st.entity.name.clone(),
-                        address: st.entity.address.clone(),
-                        contact: (!st.site.is_empty()).then(|| st.site.clone()),
-                        logo: None,
-                    };
-                    let doc = crate::audit::document::Document {
-                        title: String::new(),
-                        letterhead: lh,
-                        blocks: Vec::new(),
-                        footer: String::new(),
-                    };
-                    with_logo(doc, &global.cases, &st)
-                        .map_err(CommandError::Usage)?
-                        .letterhead
-                }
+                Some(st) => Letterhead {
+                    entity: st.entity.name.clone(),
+                    address: st.entity.address.clone(),
+                    contact: (!st.site.is_empty()).then(|| st.site.clone()),
+                    logo: letters::logo(&global.cases, &st).map_err(CommandError::Usage)?,
+                },
                 None => Letterhead {
                     entity: global.cases.display().to_string(),
                     ..Letterhead::default()

@@ -6,8 +6,8 @@
 use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size as FontSize};
 
+use crate::audit::document::printable as sanitize_line;
 use crate::audit::document::{Block, Chart, Document, Table};
-use crate::text::sanitize_line;
 
 pub(super) const MARGIN: f32 = 56.0;
 pub(super) const FOOTER: f32 = 28.0;

@@ -21,9 +21,9 @@ mod layout;
 
 use layout::{Face, Item, Layout, MARGIN, MUTED};
 
+use super::document::printable as sanitize_line;
 use super::document::{Block, Document};
 use super::letterhead::{Logo, LogoKind};
-use crate::text::sanitize_line;
 
 /// DejaVu Sans (Bitstream Vera licence; assets/fonts/README.md).
 pub const REGULAR_FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
