@@ -182,7 +182,13 @@ mod tests {
             ],
             footer: String::new(),
         };
-        assert_eq!(to_text(&doc, false), "TITLE\n\nE\n\nH\n-\np1\n  * b\n\np2\n");
-        assert_eq!(to_text(&doc, true), "# Title\n\nE\n\n## H\n\np1\n- b\n\np2\n");
+        assert_eq!(
+            to_text(&doc, false),
+            "TITLE\n\nE\n\nH\n-\np1\n  * b\n\np2\n"
+        );
+        assert_eq!(
+            to_text(&doc, true),
+            "# Title\n\nE\n\n## H\n\np1\n- b\n\np2\n"
+        );
     }
 }

@@ -194,6 +194,17 @@ fn logo_image(logo: &Logo) -> Result<LogoImage, PdfError> {
                 resources_dir: None,
                 ..usvg::Options::default()
             };
+            // Text in the logo is set in the embedded fonts (no system font is read).
+            opts.fontdb_mut().load_font_data(REGULAR_FONT.to_vec());
+            opts.fontdb_mut().load_font_data(BOLD_FONT.to_vec());
+            opts.font_family = "DejaVu Sans".into();
+            // Any family the logo names falls back to the embedded one.
+            let db = opts.fontdb_mut();
+            db.set_serif_family("DejaVu Sans");
+            db.set_sans_serif_family("DejaVu Sans");
+            db.set_monospace_family("DejaVu Sans");
+            db.set_cursive_family("DejaVu Sans");
+            db.set_fantasy_family("DejaVu Sans");
             opts.image_href_resolver = usvg::ImageHrefResolver {
                 resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
                 resolve_string: Box::new(|_, _| None),
