@@ -86,12 +86,10 @@ pub(super) fn report(global: &Global, args: &AuditArgs, format: AuditFormat) -> 
     let (report, set, sites, letterhead) = match &args.sites {
         Some(dir) => {
             let audit = build_sites(dir).map_err(|e| CommandError::Io(sanitize_line(&e)))?;
+            let names: Vec<&str> = audit.sites.iter().map(|s| s.site.as_str()).collect();
             let letterhead = Letterhead {
-                entity: format!(
-                    "Compliance office: {} site(s) of {}",
-                    audit.sites.len(),
-                    dir.display()
-                ),
+                entity: "Compliance office".into(),
+                address: format!("{} site(s): {}", names.len(), names.join(", ")),
                 ..Letterhead::default()
             };
             (audit.report, CaseSet::default(), audit.sites, letterhead)
