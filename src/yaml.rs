@@ -473,3 +473,13 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
     }
 }
+
+/// "(did you mean `x`?)" when a close candidate exists, else "".
+pub fn suggest<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (edit_distance(given, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(given.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}

@@ -12,8 +12,9 @@ use chrono::NaiveDate;
 use super::accounting::Accounting;
 use super::document::{Block, Document, Letterhead, Table};
 use super::notice::complaint_route;
+use crate::case::Relationship;
 use crate::case::settings::Settings;
-use crate::case::{CaseSet, Relationship};
+use crate::rules::CaseSet;
 
 /// Why no accounting letter is written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -13,7 +13,7 @@ use super::document::{Block, Chart, Document, Letterhead, Table};
 use super::report::{AuditReport, Filter, Verification};
 use super::sites::SiteState;
 use super::summary::{Summary, summarize};
-use crate::case::CaseSet;
+use crate::rules::CaseSet;
 
 /// A record that does not verify cleanly, as the report lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

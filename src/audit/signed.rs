@@ -18,10 +18,11 @@ use super::notice_input;
 use super::pdf::Paper;
 use super::report::{AuditReport, AuditRow, Verification};
 use super::review_notice::{ReviewInfo, compose_review};
+use crate::case::Outcome;
 use crate::case::settings::{Settings, load_settings};
-use crate::case::{CaseSet, Outcome};
 use crate::record::log::{MAX_RECORD_BYTES, Paths, read_index, record_name, sig_name};
 use crate::record::model::{Record, RecordType};
+use crate::rules::CaseSet;
 use crate::rules::Rulebook;
 use crate::store::safe_open::SafeDir;
 

@@ -15,10 +15,10 @@ use crate::audit::letters::{self, PaperFormat, with_logo, write_file};
 use crate::audit::report::AuditRow;
 use crate::audit::sites::build_sites;
 use crate::audit::{AuditReport, Filter};
-use crate::case::CaseSet;
 use crate::case::settings::{Settings, load_settings};
 use crate::cli::{AuditArgs, AuditFormat, Global};
 use crate::record::log::Paths;
+use crate::rules::CaseSet;
 use crate::text::sanitize_line;
 
 fn usage(s: &str) -> CommandError {

@@ -1,8 +1,8 @@
 //! Required actions and notice elements for a recommended decision. Pure.
 
 use super::engine::{Action, Engine, NoticeElement, Recommended, threat_citation};
-use crate::case::deadline::Deadline;
 use crate::case::model::{ConcernKind, Outcome};
+use crate::rules::deadline::Deadline;
 
 fn act(code: &str, text: String, citation: &str) -> Action {
     Action {

@@ -7,13 +7,13 @@ use super::engine::{Engine, report_mandatory};
 use super::facts::Value;
 use super::findings::{Out, Proposal};
 use super::model::GroundKind;
-use crate::case::deadline::{ExtensionProblem, Status};
 use crate::case::model::{CaseKind, ConcernKind, Outcome, RecordCategory, RecordItem};
+use crate::rules::deadline::{ExtensionProblem, Status};
 
 pub(super) fn deadline_findings(eng: &Engine, today: NaiveDate, out: &mut Out) {
     let dl = eng.deadline(today);
     let period = match dl.access_days {
-        Some(days) if days != crate::case::deadline::ACCESS_DAYS || dl.day_unit != "calendar" => {
+        Some(days) if days != crate::rules::deadline::ACCESS_DAYS || dl.day_unit != "calendar" => {
             format!(" ({} allows {days} {} days)", eng.state.name, dl.day_unit)
         }
         _ => String::new(),

@@ -13,12 +13,15 @@
 
 mod access_checks;
 mod actions;
+pub mod deadline;
 mod disclosure_checks;
 pub mod engine;
 pub mod facts;
 pub mod findings;
+pub mod library;
 pub mod model;
 pub mod overlay;
+pub mod queue;
 mod recommendation;
 pub mod references;
 mod release_checks;
@@ -29,6 +32,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 pub use actions::notice_elements;
+pub use deadline::{Deadline, Status};
 pub use engine::{
     Action, Advice, DeadlineInfo, GroundRef, NoticeElement, Recommended, RecordGrounds, StateInfo,
     advise,
@@ -38,6 +42,7 @@ pub use findings::{
     Finding, NoticeStatement, OverriddenFinding, Proposal, ReviewerFacts, check, gate,
     generated_notice,
 };
+pub use library::{CaseSet, load_dir};
 pub use model::{GroundKind, GroundRule, Review, Severity};
 pub use overlay::{AccessPeriod, DayUnit, StateOverlay};
 
@@ -200,7 +205,7 @@ impl Rulebook {
     /// The state's own period for this case's access request: the shortest of the
     /// overlay's `access_days` (every request) and of its conditional `access_periods`
     /// whose condition holds. The deadline takes whichever of it and the federal 30 days
-    /// ends first ([`crate::case::deadline::for_case`]).
+    /// ends first ([`crate::rules::deadline::for_case`]).
     pub fn access_period(&self, case: &crate::case::Case) -> Option<AccessPeriod> {
         let state = self.state(&case.jurisdiction);
         let view = facts::FactView {
@@ -229,7 +234,7 @@ impl Rulebook {
             .state_access_period()
             .into_iter()
             .chain(conditional)
-            .min_by_key(|p| crate::case::deadline::add_days(case.received, p.days, p.unit))
+            .min_by_key(|p| crate::rules::deadline::add_days(case.received, p.days, p.unit))
     }
 
     /// Was the state's own access period for this case researched: a period applies, or
@@ -350,7 +355,7 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
             return Err(format!("{at}: defined twice"));
         }
         if let Some(days) = s.access_days
-            && !(1..=crate::case::deadline::ACCESS_DAYS).contains(&days)
+            && !(1..=crate::rules::deadline::ACCESS_DAYS).contains(&days)
         {
             return Err(format!(
                 "{at}: access_days {days}; expected 1 to 30 (a state may only shorten the federal 30)"
@@ -362,7 +367,7 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
                     "{at}: access_extension_days without access_days; the extension belongs to a state period"
                 ));
             }
-            if !(1..=crate::case::deadline::EXTENSION_DAYS).contains(&n) {
+            if !(1..=crate::rules::deadline::EXTENSION_DAYS).contains(&n) {
                 return Err(format!("{at}: access_extension_days {n}; expected 1 to 30"));
             }
         }
@@ -372,7 +377,7 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
             }
         }
         for (i, p) in s.access_periods.iter().enumerate() {
-            if !(1..=crate::case::deadline::ACCESS_DAYS).contains(&p.days) {
+            if !(1..=crate::rules::deadline::ACCESS_DAYS).contains(&p.days) {
                 return Err(format!(
                     "{at}: access period {}: days {}; expected 1 to 30 (a state may only shorten the federal 30)",
                     i + 1,
@@ -380,7 +385,7 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
                 ));
             }
             if let Some(n) = p.extension_days
-                && !(1..=crate::case::deadline::EXTENSION_DAYS).contains(&n)
+                && !(1..=crate::rules::deadline::EXTENSION_DAYS).contains(&n)
             {
                 return Err(format!(
                     "{at}: access period {}: extension_days {n}; expected 1 to 30",
