@@ -192,7 +192,9 @@ fn main() {
         patient: None,
     };
     time("accounting of disclosures (6 years)", &mut || {
-        accounting::accounting(&report, &q).entries.len()
+        accounting::accounting(&report, &q, &set.rules)
+            .entries
+            .len()
     });
     time("table rendering (bytes)", &mut || {
         render::rows_table(&all).len()

@@ -370,6 +370,16 @@ fn find_item(
     None
 }
 
+/// "(did you mean `x`?)" when a close candidate exists, else "".
+pub fn suggest<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (edit_distance(given, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(given.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,14 +482,4 @@ mod tests {
         assert_eq!(edit_distance("recieved", "received"), 2);
         assert_eq!(edit_distance("", "abc"), 3);
     }
-}
-
-/// "(did you mean `x`?)" when a close candidate exists, else "".
-pub fn suggest<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    candidates
-        .map(|c| (edit_distance(given, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(given.len()) / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
-        .unwrap_or_default()
 }

@@ -86,7 +86,7 @@ fn run_to(
             until: args.until,
             patient: args.patient.clone(),
         };
-        let a = accounting::accounting(&report, &q);
+        let a = accounting::accounting(&report, &q, &set.rules);
         match format {
             AuditFormat::Table => render::accounting_table(&a),
             AuditFormat::Csv => render::accounting_csv(&a),

@@ -248,11 +248,7 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
             &m.citation,
         ));
     }
-    let disclosure_512 = matches!(rec.outcome, Outcome::Report | Outcome::WarnAndProtect)
-        || (!matches!(rec.outcome, Outcome::Deny | Outcome::RequestInformation)
-            && ["court-order", "subpoena-with-assurance", "law-enforcement"]
-                .iter()
-                .any(|c| has(c)));
+    let disclosure_512 = eng.rb.discloses_under_512(rec.outcome, &rec.grounds);
     if disclosure_512 {
         out.push(act(
             "minimum-necessary",

@@ -43,7 +43,7 @@ pub use findings::{
     generated_notice,
 };
 pub use library::{CaseSet, load_dir};
-pub use model::{GroundKind, GroundRule, Review, Severity};
+pub use model::{Accounting, GroundKind, GroundRule, Review, Severity};
 pub use overlay::{AccessPeriod, DayUnit, StateOverlay};
 
 use model::{Cond, RulebookFile};
@@ -188,6 +188,24 @@ impl Rulebook {
         self.file.grounds.iter().find(|g| g.code == code)
     }
 
+    /// Whether disclosures on `code` enter the accounting of disclosures (164.528).
+    pub fn accounted(&self, code: &str) -> bool {
+        self.ground(code).and_then(|g| g.accounting()) == Some(Accounting::Included)
+    }
+
+    /// Whether a decision discloses under 164.512 (so it is accounted for, and the
+    /// minimum necessary applies): a report or a warning, or a release resting on a
+    /// ground whose disclosures the rulebook accounts for. One function for the
+    /// `accounting-required` finding and the actions.
+    pub fn discloses_under_512(&self, outcome: crate::case::Outcome, grounds: &[String]) -> bool {
+        use crate::case::Outcome::*;
+        match outcome {
+            Report | WarnAndProtect => true,
+            Deny | RequestInformation | MaintainConfidentiality => false,
+            ReleaseFull | ReleasePartial => grounds.iter().any(|g| self.accounted(g)),
+        }
+    }
+
     pub(crate) fn cond(&self, code: &str) -> Option<&Cond> {
         let i = self.file.grounds.iter().position(|g| g.code == code)?;
         self.conds.get(i)
@@ -320,7 +338,27 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
                 "{at}: `meaning` is one line; the full text goes in `describe`"
             ));
         }
+        match (&g.accounting, g.kind) {
+            (Some(_), k) if k != GroundKind::Disclosure => {
+                return Err(format!(
+                    "{at}: `accounting` is for disclosure grounds only (nothing is disclosed on a withholding ground)"
+                ));
+            }
+            (Some(Accounting::Excluded(why)), _) if why.trim().is_empty() => {
+                return Err(format!(
+                    "{at}: `accounting: {{ excluded: ... }}` needs the reason, with its citation in 164.528(a)(1)"
+                ));
+            }
+            _ => {}
+        }
         conds.push(g.valid_when.compile(&at)?);
+    }
+    let fees = &file.fees;
+    if fees.citation.trim().is_empty() || fees.flat_fee_citation.trim().is_empty() {
+        return Err("fees: `citation` and `flat_fee_citation` are required".into());
+    }
+    if fees.flat_fee_cap_cents < 0 {
+        return Err("fees: `flat_fee_cap_cents` is an amount in cents, 0 or more".into());
     }
     for code in ENGINE_GROUNDS {
         if !seen.contains(code) {
