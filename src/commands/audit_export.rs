@@ -96,8 +96,14 @@ pub(super) fn report(global: &Global, args: &AuditArgs, format: AuditFormat) -> 
         }
         None => {
             let set = load_cases(global)?;
-            let report = AuditReport::build(&global.cases, &set)
-                .map_err(|e| CommandError::Io(e.to_string()))?;
+            let log =
+                crate::record::verify::verify_log(&global.cases, None).map_err(CommandError::Io)?;
+            // As `audit`: the log must still extend what this user verified before.
+            if let Err(e) = super::trusted::remember(global, &log)? {
+                return super::trusted::refuse(&mut std::io::sink(), &e, false);
+            }
+            let people = crate::record::reviewers::load(&global.cases).map_err(CommandError::Io)?;
+            let report = AuditReport::from_log(log, &set, &people);
             let letterhead = match load_settings(&global.cases).ok().flatten() {
                 Some(st) => Letterhead {
                     entity: st.entity.name.clone(),

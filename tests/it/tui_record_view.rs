@@ -413,7 +413,13 @@ fn w_writes_the_letter_to_a_new_file() {
     assert!(send(&mut s, [key('w')]).is_empty());
     send(
         &mut s,
-        [read(&env.cases, &set, Which::InForce(CASE.into()), day())],
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::InForce(CASE.into()),
+            day(),
+        )],
     );
     let fx = send(&mut s, [key('w')]);
     assert_eq!(fx, vec![Effect::WriteLetter(1)]);
