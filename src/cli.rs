@@ -270,6 +270,28 @@ pub enum AuditFormat {
     Table,
     Csv,
     Json,
+    /// FHIR R4 JSON Bundle: AuditEvents (IHE BALP) and Provenances (docs/AUDIT.md).
+    Fhir,
+    /// With --accounting --patient: the accounting as a letter to the patient.
+    Pdf,
+    /// With --accounting --patient: the accounting as a letter to the patient.
+    Html,
+}
+
+/// The paper a PDF is laid out on, and an HTML page printed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaperArg {
+    Letter,
+    A4,
+}
+
+impl PaperArg {
+    pub fn paper(self) -> crate::audit::pdf::Paper {
+        match self {
+            PaperArg::Letter => crate::audit::pdf::Paper::Letter,
+            PaperArg::A4 => crate::audit::pdf::Paper::A4,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -299,12 +321,26 @@ pub struct AuditArgs {
     /// With --sites: open the mirror in the workbench's audit screen (read-only).
     #[arg(long, requires = "sites")]
     pub tui: bool,
+    /// Write the audit report for a board to FILE: one self-contained .html or .pdf
+    /// (summary figures, charts, each site's state, the problems).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write the output to FILE (whole or not at all) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Paper for PDF and for printing HTML.
+    #[arg(long, value_enum, default_value = "letter")]
+    pub paper: PaperArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum NoticeFormat {
     Text,
     Markdown,
+    /// The letter on the entity's letterhead, as PDF (never written to a terminal).
+    Pdf,
+    /// The letter on the entity's letterhead, as one self-contained HTML file.
+    Html,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -312,6 +348,12 @@ pub struct NoticeArgs {
     pub seq: u64,
     #[arg(long, value_enum, default_value = "text")]
     pub format: NoticeFormat,
+    /// Write the letter to FILE (whole or not at all) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Paper for the PDF, and for printing the HTML.
+    #[arg(long, value_enum, default_value = "letter")]
+    pub paper: PaperArg,
 }
 
 #[derive(Debug, Clone, Args)]

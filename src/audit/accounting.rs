@@ -41,6 +41,9 @@ pub struct Entry {
     pub basis: Vec<String>,
     pub verification: Verification,
     pub problems: Vec<String>,
+    /// Which of the record's `disclosures` this is (its index), for the exports.
+    #[serde(skip)]
+    pub disclosure: usize,
 }
 
 /// A disclosure left out, and why (shown to the officer, never to the patient).
@@ -137,13 +140,14 @@ pub fn accounting(report: &AuditReport, q: &Query, rb: &Rulebook) -> Accounting 
             continue;
         }
         let class = classify(rec, rb);
-        for d in rec
+        for (i, d) in rec
             .disclosures
             .iter()
-            .filter(|d| d.date >= from && d.date <= to)
+            .enumerate()
+            .filter(|(_, d)| d.date >= from && d.date <= to)
         {
             match &class {
-                Ok(basis) => entries.push(entry(row, rec, d, basis)),
+                Ok(basis) => entries.push(entry(row, rec, i, basis)),
                 Err(reason) => excluded.push(Excluded {
                     date: d.date,
                     patient_ref: row.patient_ref.clone(),
@@ -166,12 +170,8 @@ pub fn accounting(report: &AuditReport, q: &Query, rb: &Rulebook) -> Accounting 
     }
 }
 
-fn entry(
-    row: &AuditRow,
-    rec: &Record,
-    d: &crate::record::model::Disclosure,
-    basis: &[String],
-) -> Entry {
+fn entry(row: &AuditRow, rec: &Record, disclosure: usize, basis: &[String]) -> Entry {
+    let d = &rec.disclosures[disclosure];
     Entry {
         date: d.date,
         patient_ref: row.patient_ref.clone(),
@@ -184,6 +184,7 @@ fn entry(
         basis: basis.to_vec(),
         verification: row.verification,
         problems: row.problems.clone(),
+        disclosure,
     }
 }
 

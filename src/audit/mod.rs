@@ -16,9 +16,18 @@
 //!   for the decision form's preview.
 
 pub mod accounting;
+pub mod accounting_letter;
+pub mod addressee;
+pub mod board;
 pub mod csv;
+pub mod document;
+pub mod fhir;
+pub mod html;
+pub mod letterhead;
+pub mod letters;
 pub mod notice;
 pub mod notice_input;
+pub mod pdf;
 pub mod render;
 pub mod report;
 pub mod review_notice;

@@ -12,12 +12,11 @@
 //! - where the entity knows another holder of the record, where to send the request
 //!   (164.524(d)(3)).
 
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 
+use super::addressee::Addressee;
+use super::document::{Block, Document, Letterhead, to_text};
 use crate::case::settings::Settings;
-use crate::text::sanitize_line;
 
 /// How HHS's Office for Civil Rights takes complaints (45 CFR 160.306).
 pub const OCR_COMPLAINT_ROUTE: &str = "the U.S. Department of Health and Human Services, \
@@ -47,6 +46,8 @@ pub struct NoticeInput<'a> {
     pub settings: &'a Settings,
     /// To whom: the requester's name.
     pub recipient: String,
+    /// In what capacity: the wording follows it ([`Addressee::of`]).
+    pub addressee: Addressee,
     pub patient_ref: String,
     pub case_id: String,
     pub record_seq: u64,
@@ -64,191 +65,206 @@ pub struct NoticeInput<'a> {
     pub state_review: Option<(String, Vec<(String, String)>)>,
 }
 
-/// The layout shared by the letters: headings, bullets, letterhead and contact line.
-pub(crate) struct Layout {
-    pub md: bool,
-}
-
-impl Layout {
-    pub fn new(format: NoticeFormat) -> Layout {
-        Layout {
-            md: format == NoticeFormat::Markdown,
-        }
-    }
-
-    pub fn heading(&self, o: &mut String, t: &str) {
-        if self.md {
-            let _ = writeln!(o, "\n## {t}\n");
-        } else {
-            let _ = writeln!(o, "\n{t}\n{}", "-".repeat(t.chars().count()));
-        }
-    }
-
-    pub fn bullet(&self) -> &'static str {
-        if self.md { "- " } else { "  * " }
-    }
-
-    /// Title, entity and address, date and addressee.
-    pub fn letterhead(&self, o: &mut String, n: &NoticeInput, title: &str) {
-        let s = sanitize_line;
-        if self.md {
-            let _ = writeln!(o, "# {title}");
-        } else {
-            let _ = writeln!(o, "{}", title.to_uppercase());
-        }
-        let _ = writeln!(o, "\n{}", s(&n.settings.entity.name));
-        if !n.settings.entity.address.is_empty() {
-            let _ = writeln!(o, "{}", s(&n.settings.entity.address));
-        }
-        let _ = writeln!(o, "\nDate: {}", n.date);
-        let _ = writeln!(o, "To: {}", s(&n.recipient));
+/// The letterhead of a letter from the settings: the entity, its address and the
+/// privacy contact (the logo is added by the caller that read it).
+pub(crate) fn letterhead(n: &NoticeInput) -> Letterhead {
+    Letterhead {
+        entity: n.settings.entity.name.clone(),
+        address: n.settings.entity.address.clone(),
+        contact: Some(format!(
+            "{}, telephone {}",
+            n.settings.privacy_contact.title, n.settings.privacy_contact.phone
+        )),
+        logo: None,
     }
 }
 
 /// "Privacy Officer, Lakeside Behavioral Health, telephone 555-0100".
 pub(crate) fn contact_line(n: &NoticeInput) -> String {
-    let s = sanitize_line;
     format!(
         "{}, {}, telephone {}",
-        s(&n.settings.privacy_contact.title),
-        s(&n.settings.entity.name),
-        s(&n.settings.privacy_contact.phone)
+        n.settings.privacy_contact.title, n.settings.entity.name, n.settings.privacy_contact.phone
     )
 }
 
-/// Renders the notice. Strings from case files pass through the sanitiser.
-pub fn render(n: &NoticeInput, format: NoticeFormat) -> String {
-    let s = sanitize_line;
-    let layout = Layout::new(format);
-    let heading = |o: &mut String, t: &str| layout.heading(o, t);
-    let bullet = layout.bullet();
-    let contact = contact_line(n);
-    let mut o = String::new();
-    layout.letterhead(&mut o, n, "Response to your request for records");
-    let _ = writeln!(
-        o,
-        "Regarding: records of patient {} (our reference {}, decision record {})",
-        s(&n.patient_ref),
-        s(&n.case_id),
-        n.record_seq
-    );
-    let _ = writeln!(
-        o,
-        "\nWe received your request on {}. This letter tells you what we are providing, what \
-         we are not providing and why, and what you can do if you disagree.",
-        n.request_received
-    );
+/// Date, addressee and reference lines of a letter.
+pub(crate) fn address_fields(n: &NoticeInput, regarding: String) -> Block {
+    Block::Fields(vec![
+        ("Date".into(), n.date.to_string()),
+        ("To".into(), n.recipient.clone()),
+        ("Regarding".into(), regarding),
+    ])
+}
+
+/// The complaint routes (164.524(d)(2)(iii)), in every letter about access.
+pub(crate) fn complaint_blocks(n: &NoticeInput) -> [Block; 2] {
+    complaint_route(
+        n.addressee.rights(),
+        &contact_line(n),
+        "45 CFR 164.524(d)(2)(iii), 164.530(d)",
+    )
+}
+
+/// "How to complain": to the entity's `contact` and to HHS OCR (164.530(d), 160.306),
+/// for whoever's `rights` the letter speaks of.
+pub(crate) fn complaint_route(rights: &str, contact: &str, citation: &str) -> [Block; 2] {
+    [
+        Block::Heading("How to complain".into()),
+        Block::Para(format!(
+            "If you believe {rights} have been violated, you may complain to us: contact the \
+             {contact}. You may also complain to {OCR_COMPLAINT_ROUTE}. We will not retaliate \
+             against you for filing a complaint ({citation})."
+        )),
+    ]
+}
+
+/// "psychotherapy notes: <basis> (<citation>)."
+pub(crate) fn withheld_line(w: &WithheldItem) -> String {
+    format!(
+        "{}: {} ({}).",
+        w.description,
+        w.basis.trim_end_matches('.'),
+        w.citation
+    )
+}
+
+/// The footer of every page of a letter: the reference.
+pub(crate) fn footer(n: &NoticeInput, what: &str) -> String {
+    format!(
+        "{} · {} · case {} · {what} {}",
+        n.settings.entity.name, n.date, n.case_id, n.record_seq
+    )
+}
+
+/// The denial letter as a document: every element of 164.524(d)(2), for its addressee.
+pub fn compose(n: &NoticeInput) -> Document {
+    let mut b = vec![address_fields(
+        n,
+        format!(
+            "records of patient {} (our reference {}, decision record {})",
+            n.patient_ref, n.case_id, n.record_seq
+        ),
+    )];
+    let intro = match n.addressee {
+        Addressee::Patient => format!("We received your request on {}.", n.request_received),
+        a => format!(
+            "We received your request for {} records on {}.",
+            a.whose(),
+            n.request_received
+        ),
+    };
+    b.push(Block::Para(format!(
+        "{intro} This letter tells you what we are providing, what we are not providing and \
+         why, and what you can do if you disagree."
+    )));
+    if let Some(standing) = n.addressee.standing() {
+        b.push(Block::Para(standing.into()));
+    }
 
     if let Some((reason, new_date)) = &n.extension {
-        heading(&mut o, "Time we need");
-        let _ = writeln!(
-            o,
+        b.push(Block::Heading("Time we need".into()));
+        b.push(Block::Para(format!(
             "We need more time to act on part of your request because {}. We will complete our \
              response by {new_date}.",
-            s(reason).trim_end_matches('.')
-        );
+            reason.trim_end_matches('.')
+        )));
     }
 
     if !n.released.is_empty() {
-        heading(&mut o, "What we are providing");
-        for r in &n.released {
-            let _ = writeln!(o, "{bullet}{}", s(r));
-        }
+        b.push(Block::Heading("What we are providing".into()));
+        b.push(Block::Bullets(n.released.clone()));
         if !n.withheld.is_empty() {
-            let _ = writeln!(
-                o,
-                "\nWe are giving you everything you asked for except the items listed below \
+            b.push(Block::Para(
+                "We are giving you everything you asked for except the items listed below \
                  (45 CFR 164.524(d)(1))."
-            );
+                    .into(),
+            ));
         }
     }
 
     if !n.withheld.is_empty() {
-        heading(&mut o, "What we are not providing, and why");
-        for w in &n.withheld {
-            let _ = writeln!(
-                o,
-                "{bullet}{}: {} ({}).",
-                s(&w.description),
-                s(&w.basis).trim_end_matches('.'),
-                s(&w.citation)
-            );
-        }
+        b.push(Block::Heading("What we are not providing, and why".into()));
+        b.push(Block::Bullets(
+            n.withheld.iter().map(withheld_line).collect(),
+        ));
 
-        heading(&mut o, "Your right to have this decision reviewed");
+        b.push(Block::Heading(
+            "Your right to have this decision reviewed".into(),
+        ));
         let reviewable = n.withheld.iter().any(|w| w.reviewable);
         let unreviewable = n.withheld.iter().any(|w| !w.reviewable);
         if reviewable {
-            let _ = writeln!(
-                o,
+            b.push(Block::Para(format!(
                 "You may ask us to have the decision to withhold {} reviewed. A licensed health \
                  care professional chosen by us, who did not take part in the original decision, \
                  will review it, and we will follow that professional's decision (45 CFR \
-                 164.524(a)(4), (d)(4)). To ask for a review, write to the {contact}. We will \
-                 refer your request promptly and tell you the result in writing.",
+                 164.524(a)(4), (d)(4)). To ask for a review, write to the {}. We will refer \
+                 your request promptly and tell you the result in writing.",
                 if unreviewable {
                     "the items marked as reviewable below"
                 } else {
                     "these items"
-                }
-            );
+                },
+                contact_line(n)
+            )));
             if unreviewable {
-                for w in n.withheld.iter().filter(|w| w.reviewable) {
-                    let _ = writeln!(o, "{bullet}reviewable: {}", s(&w.description));
-                }
+                b.push(Block::Bullets(
+                    n.withheld
+                        .iter()
+                        .filter(|w| w.reviewable)
+                        .map(|w| format!("reviewable: {}", w.description))
+                        .collect(),
+                ));
             }
         }
         if unreviewable {
-            let items: Vec<String> = n
+            let items: Vec<&str> = n
                 .withheld
                 .iter()
                 .filter(|w| !w.reviewable)
-                .map(|w| s(&w.description))
+                .map(|w| w.description.trim_end_matches('.'))
                 .collect();
-            let _ = writeln!(
-                o,
-                "{}The law does not give a right to have the decision reviewed for: {} \
+            b.push(Block::Para(format!(
+                "The law does not give a right to have the decision reviewed for: {} \
                  (45 CFR 164.524(a)(1)-(2)).",
-                if reviewable { "\n" } else { "" },
-                items
-                    .iter()
-                    .map(|i| i.trim_end_matches('.'))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
+                items.join("; ")
+            )));
         }
 
         if let Some((state, reviews)) = &n.state_review {
-            heading(&mut o, &format!("Your rights under {} law", s(state)));
-            for (describe, citation) in reviews {
-                let _ = writeln!(
-                    o,
-                    "{bullet}{} ({}).",
-                    s(describe).trim_end_matches('.'),
-                    s(citation)
-                );
-            }
+            b.push(Block::Heading(format!("Your rights under {state} law")));
+            b.push(Block::Bullets(
+                reviews
+                    .iter()
+                    .map(|(describe, citation)| {
+                        format!("{} ({citation}).", describe.trim_end_matches('.'))
+                    })
+                    .collect(),
+            ));
         }
 
         if let Some(holder) = &n.held_elsewhere {
-            heading(&mut o, "Records we do not hold");
-            let _ = writeln!(
-                o,
-                "Some of the information you asked for is held by {}. You can send your request \
-                 to them (45 CFR 164.524(d)(3)).",
-                s(holder)
-            );
+            b.push(Block::Heading("Records we do not hold".into()));
+            b.push(Block::Para(format!(
+                "Some of the information you asked for is held by {holder}. You can send your \
+                 request to them (45 CFR 164.524(d)(3))."
+            )));
         }
     }
 
-    heading(&mut o, "How to complain");
-    let _ = writeln!(
-        o,
-        "If you believe your rights have been violated, you may complain to us: contact the \
-         {contact}. You may also complain to {OCR_COMPLAINT_ROUTE}. We will not retaliate \
-         against you for filing a complaint (45 CFR 164.524(d)(2)(iii), 164.530(d))."
-    );
-    o
+    b.extend(complaint_blocks(n));
+    Document {
+        title: "Response to your request for records".into(),
+        letterhead: letterhead(n),
+        blocks: b,
+        footer: footer(n, "decision record"),
+    }
+}
+
+/// Renders the notice as text or markdown. Strings from case files pass through the
+/// sanitiser.
+pub fn render(n: &NoticeInput, format: NoticeFormat) -> String {
+    to_text(&compose(n), format == NoticeFormat::Markdown)
 }
 
 #[cfg(test)]
@@ -262,6 +278,7 @@ mod tests {
                 name: "Lakeside Behavioral Health".into(),
                 address: "1 Harbor Road".into(),
                 state: "US-OH".into(),
+                logo: None,
             },
             privacy_contact: PrivacyContact {
                 title: "Privacy Officer".into(),
@@ -278,6 +295,7 @@ mod tests {
         NoticeInput {
             settings,
             recipient: "M. Reyes".into(),
+            addressee: Addressee::Patient,
             patient_ref: "P-10442".into(),
             case_id: "AR-2026-0101".into(),
             record_seq: 7,

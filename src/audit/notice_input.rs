@@ -7,6 +7,7 @@
 
 use chrono::NaiveDate;
 
+use super::addressee::Addressee;
 use super::notice::{NoticeInput, WithheldItem};
 use crate::case::settings::Settings;
 use crate::case::{Case, CaseKind, Outcome};
@@ -94,13 +95,16 @@ pub fn from_decision<'a>(
 fn neutral_labels(
     request: &crate::case::Request,
     actions: &[RecordAction],
+    addressee: Addressee,
 ) -> std::collections::HashMap<String, String> {
     let label = |id: &str| {
-        request
-            .records
-            .iter()
-            .find(|i| i.id == id)
-            .map_or("part of your record", |i| i.category.neutral_label())
+        addressee.item_label(
+            request
+                .records
+                .iter()
+                .find(|i| i.id == id)
+                .map(|i| i.category),
+        )
     };
     let withheld: Vec<&str> = actions
         .iter()
@@ -113,7 +117,7 @@ fn neutral_labels(
         let same: Vec<&&str> = withheld.iter().filter(|o| label(o) == l).collect();
         let text = match same.iter().position(|o| **o == *id) {
             Some(i) if same.len() > 1 => format!("{l} ({} of {})", i + 1, same.len()),
-            _ => l.to_string(),
+            _ => l.clone(),
         };
         out.insert(id.to_string(), text);
     }
@@ -168,7 +172,8 @@ fn gather<'a>(
             .find(|i| i.id == id)
             .map_or_else(|| id.to_string(), |i| i.description.clone())
     };
-    let neutral = neutral_labels(request, d.actions);
+    let addressee = Addressee::of(case);
+    let neutral = neutral_labels(request, d.actions, addressee);
     let mut released = Vec::new();
     let mut withheld = Vec::new();
     for a in d.actions {
@@ -208,6 +213,7 @@ fn gather<'a>(
     Ok(NoticeInput {
         settings,
         recipient: request.requester.name.clone(),
+        addressee,
         patient_ref: case.patient.reference.clone(),
         case_id: case.id.clone(),
         record_seq: d.seq,

@@ -387,6 +387,28 @@ pub fn summary_table(sm: &Summary) -> String {
             c.days_overdue
         );
     }
+    let _ = writeln!(o, "\nDecisions by reviewer");
+    if sm.by_reviewer.is_empty() {
+        let _ = writeln!(o, "  (no verified decisions)");
+    }
+    for r in &sm.by_reviewer {
+        let who = r.name.as_deref().unwrap_or(&r.reviewer);
+        let _ = writeln!(
+            o,
+            "  {:<26} {:>5}  on time {}  late {}  overrides {}",
+            s(who),
+            r.decisions,
+            r.on_time,
+            r.late,
+            r.overrides
+        );
+    }
+    if !sm.overrides_by_code.is_empty() {
+        let _ = writeln!(o, "\nOverridden findings by code");
+        for c in &sm.overrides_by_code {
+            let _ = writeln!(o, "  {:<26} {:>5}", s(&c.label), c.count);
+        }
+    }
     o
 }
 
@@ -412,6 +434,12 @@ pub fn summary_csv(sm: &Summary) -> String {
     row("overdue_open", "", sm.overdue_open.len());
     for c in &sm.overdue_open {
         row("overdue_case", &c.case, c.days_overdue.max(0) as usize);
+    }
+    for r in &sm.by_reviewer {
+        row("reviewer_decisions", &r.reviewer, r.decisions);
+    }
+    for c in &sm.overrides_by_code {
+        row("override", &c.label, c.count);
     }
     o
 }

@@ -3,10 +3,10 @@
 //! what stays withheld and why, that the entity is bound by the result, and the
 //! complaint routes (which remain open after a review).
 
-use std::fmt::Write as _;
-
-use super::notice::{Layout, NoticeFormat, NoticeInput, OCR_COMPLAINT_ROUTE, contact_line};
-use crate::text::sanitize_line;
+use super::document::{Block, Document, to_text};
+use super::notice::{
+    NoticeFormat, NoticeInput, address_fields, complaint_blocks, footer, letterhead, withheld_line,
+};
 
 /// Who reviewed, and which decision.
 #[derive(Debug, Clone)]
@@ -17,71 +17,59 @@ pub struct ReviewInfo {
     pub reviewed_seq: u64,
 }
 
-/// Renders the review-result letter. `n` is built like a denial notice's input from the
-/// review record; its `withheld` items are those the review upholds.
-pub fn render_review(n: &NoticeInput, review: &ReviewInfo, format: NoticeFormat) -> String {
-    let s = sanitize_line;
-    let layout = Layout::new(format);
-    let heading = |o: &mut String, t: &str| layout.heading(o, t);
-    let bullet = layout.bullet();
-    let contact = contact_line(n);
-    let mut o = String::new();
-    layout.letterhead(&mut o, n, "Result of the review you asked for");
-    let _ = writeln!(
-        o,
-        "Regarding: records of patient {} (our reference {}, review record {} of decision record {})",
-        s(&n.patient_ref),
-        s(&n.case_id),
-        n.record_seq,
-        review.reviewed_seq
-    );
-    let _ = writeln!(
-        o,
-        "\nYou asked us to review our decision to withhold part of the records you requested \
+/// The review-result letter as a document. `n` is built like a denial notice's input
+/// from the review record; its `withheld` items are those the review upholds.
+pub fn compose_review(n: &NoticeInput, review: &ReviewInfo) -> Document {
+    let mut b = vec![address_fields(
+        n,
+        format!(
+            "records of patient {} (our reference {}, review record {} of decision record {})",
+            n.patient_ref, n.case_id, n.record_seq, review.reviewed_seq
+        ),
+    )];
+    b.push(Block::Para(format!(
+        "You asked us to review our decision to withhold part of the records you requested \
          on {}. {}, a licensed health care professional who did not take part in the original \
          decision, has reviewed it (45 CFR 164.524(a)(4)). We are bound by the result \
          (45 CFR 164.524(d)(4)).",
-        n.request_received,
-        s(&review.reviewer)
-    );
+        n.request_received, review.reviewer
+    )));
+    if let Some(standing) = n.addressee.standing() {
+        b.push(Block::Para(standing.into()));
+    }
     if !n.released.is_empty() {
-        heading(&mut o, "What we are providing");
-        for r in &n.released {
-            let _ = writeln!(o, "{bullet}{}", s(r));
-        }
+        b.push(Block::Heading("What we are providing".into()));
+        b.push(Block::Bullets(n.released.clone()));
     }
     if n.withheld.is_empty() {
-        let _ = writeln!(
-            o,
-            "\nThe reviewer decided that nothing needs to be withheld: we are providing \
+        b.push(Block::Para(
+            "The reviewer decided that nothing needs to be withheld: we are providing \
              everything you asked for."
-        );
+                .into(),
+        ));
     } else {
-        heading(
-            &mut o,
-            "What the reviewer decided we may still withhold, and why",
-        );
-        for w in &n.withheld {
-            let _ = writeln!(
-                o,
-                "{bullet}{}: {} ({}).",
-                s(&w.description),
-                s(&w.basis).trim_end_matches('.'),
-                s(&w.citation)
-            );
-        }
-        let _ = writeln!(
-            o,
-            "\nThis review is the last step of the review process: the law does not provide a \
+        b.push(Block::Heading(
+            "What the reviewer decided we may still withhold, and why".into(),
+        ));
+        b.push(Block::Bullets(
+            n.withheld.iter().map(withheld_line).collect(),
+        ));
+        b.push(Block::Para(
+            "This review is the last step of the review process: the law does not provide a \
              further review of this decision."
-        );
+                .into(),
+        ));
     }
-    heading(&mut o, "How to complain");
-    let _ = writeln!(
-        o,
-        "If you believe your rights have been violated, you may complain to us: contact the \
-         {contact}. You may also complain to {OCR_COMPLAINT_ROUTE}. We will not retaliate \
-         against you for filing a complaint (45 CFR 164.524(d)(2)(iii), 164.530(d))."
-    );
-    o
+    b.extend(complaint_blocks(n));
+    Document {
+        title: "Result of the review you asked for".into(),
+        letterhead: letterhead(n),
+        blocks: b,
+        footer: footer(n, "review record"),
+    }
+}
+
+/// Renders the review-result letter as text or markdown.
+pub fn render_review(n: &NoticeInput, review: &ReviewInfo, format: NoticeFormat) -> String {
+    to_text(&compose_review(n, review), format == NoticeFormat::Markdown)
 }

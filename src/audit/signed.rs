@@ -11,10 +11,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::notice::{NoticeFormat, render};
+use super::document::{Document, to_text};
+use super::letters::{self, PaperFormat, with_logo};
+use super::notice::{NoticeFormat, compose};
 use super::notice_input;
+use super::pdf::Paper;
 use super::report::{AuditReport, AuditRow, Verification};
-use super::review_notice::{ReviewInfo, render_review};
+use super::review_notice::{ReviewInfo, compose_review};
 use crate::case::Outcome;
 use crate::case::settings::{Settings, load_settings};
 use crate::record::StateDir;
@@ -127,7 +130,7 @@ pub fn in_force(cases: &Path, state: &StateDir, case: &str) -> Result<u64, Strin
 }
 
 /// The record file's exact bytes and the signature's text.
-fn read_files(log: &Path, seq: u64) -> (Result<Vec<u8>, String>, Option<String>) {
+pub(crate) fn read_files(log: &Path, seq: u64) -> (Result<Vec<u8>, String>, Option<String>) {
     let dir = match SafeDir::open(log) {
         Ok(d) => d,
         Err(e) => return (Err(format!("{}: {e}", log.display())), None),
@@ -214,6 +217,9 @@ pub enum NoticeFailure {
     Rulebook(String),
     #[error(transparent)]
     Notice(#[from] notice_input::NoticeError),
+    /// The PDF or HTML could not be made (a logo that cannot be drawn).
+    #[error("{0}")]
+    Render(String),
 }
 
 /// The directory's settings as a notice needs them: the entity and a complete privacy
@@ -257,6 +263,19 @@ pub fn notice_with(
     today: NaiveDate,
     format: NoticeFormat,
 ) -> Result<String, NoticeFailure> {
+    let letter = letter_with(cases, settings, set, row, today)?;
+    Ok(to_text(&letter, format == NoticeFormat::Markdown))
+}
+
+/// The letter for the record of `row` (a denial, or a review's result), composed once:
+/// the text notice and the PDF and HTML letters are renderings of it.
+pub fn letter_with(
+    cases: &Path,
+    settings: &Settings,
+    set: &CaseSet,
+    row: &AuditRow,
+    today: NaiveDate,
+) -> Result<Document, NoticeFailure> {
     let Some(rec) = row
         .record
         .as_ref()
@@ -287,10 +306,26 @@ pub fn notice_with(
                 reviewer,
                 reviewed_seq,
             };
-            render_review(&input, &info, format)
+            compose_review(&input, &info)
         }
-        _ => render(&input, format),
+        _ => compose(&input),
     })
+}
+
+/// The letter for the record of `row` on paper: composed, with the letterhead's logo,
+/// rendered as PDF or HTML (the workbench's "write the letter to a file").
+pub fn letter_bytes(
+    cases: &Path,
+    set: &CaseSet,
+    row: &AuditRow,
+    today: NaiveDate,
+    format: PaperFormat,
+    paper: Paper,
+) -> Result<Vec<u8>, NoticeFailure> {
+    let settings = notice_settings(cases)?;
+    let letter = letter_with(cases, &settings, set, row, today)?;
+    let letter = with_logo(letter, cases, &settings).map_err(NoticeFailure::Settings)?;
+    letters::render(&letter, format, paper).map_err(NoticeFailure::Render)
 }
 
 #[cfg(test)]

@@ -30,6 +30,32 @@ pub struct SiteState {
     pub records: usize,
     pub first_bad: Option<FirstBad>,
     pub case_binding: &'static str,
+    /// The record a witness last cosigned for this site (`casebench witness`), if any.
+    pub witnessed_head: Option<u64>,
+    /// The witness state in words: cosigned up to which record, never cosigned, or why
+    /// the witness's memory cannot be read. (A head that no longer extends the cosigned
+    /// one fails verification: see `first_bad`.)
+    pub witness: String,
+}
+
+/// The witness state of `site` in the mirror `dir`.
+fn witness_state(dir: &Path, site: &str, head: Option<u64>) -> (Option<u64>, String) {
+    match crate::sites::witness::remembered(dir, site) {
+        Ok(None) => (None, "never cosigned by a witness".into()),
+        Ok(Some(rem)) => {
+            let beyond = head.map_or(0, |h| h.saturating_sub(rem.seq));
+            let text = if beyond == 0 {
+                format!("cosigned by a witness up to record {}", rem.seq)
+            } else {
+                format!(
+                    "cosigned by a witness up to record {}; {beyond} record(s) since, not yet cosigned",
+                    rem.seq
+                )
+            };
+            (Some(rem.seq), text)
+        }
+        Err(e) => (None, format!("witness memory unreadable: {e}")),
+    }
 }
 
 /// A mirror's audit: the rows of every site (ordered by site, then seq) and each site's
@@ -96,6 +122,7 @@ pub fn each_site<E>(
         });
         let state = match one {
             Ok(mut rep) => {
+                let (witnessed_head, witness) = witness_state(dir, &site, Some(rep.head));
                 for row in &mut rep.rows {
                     row.site = Some(site.clone());
                     if !keep_records {
@@ -109,6 +136,8 @@ pub fn each_site<E>(
                     records: rep.rows.len(),
                     first_bad: rep.first_bad.clone(),
                     case_binding: CASE_BINDING,
+                    witnessed_head,
+                    witness,
                 };
                 all.head += rep.head;
                 all.warnings
@@ -118,14 +147,19 @@ pub fn each_site<E>(
                 }
                 state
             }
-            Err(message) => SiteState {
-                site: site.clone(),
-                ok: false,
-                head: None,
-                records: 0,
-                first_bad: Some(FirstBad { seq: None, message }),
-                case_binding: CASE_BINDING,
-            },
+            Err(message) => {
+                let (witnessed_head, witness) = witness_state(dir, &site, None);
+                SiteState {
+                    site: site.clone(),
+                    ok: false,
+                    head: None,
+                    records: 0,
+                    first_bad: Some(FirstBad { seq: None, message }),
+                    case_binding: CASE_BINDING,
+                    witnessed_head,
+                    witness,
+                }
+            }
         };
         if !state.ok {
             all.ok = false;

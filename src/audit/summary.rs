@@ -42,6 +42,22 @@ pub struct Month {
     pub late: usize,
 }
 
+/// One reviewer's decisions (a chart of the audit report, a row of `--summary`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewerCount {
+    /// The allowed_signers principal.
+    pub reviewer: String,
+    /// The display name from reviewers.yaml, when known.
+    pub name: Option<String>,
+    /// Verified decision records they signed (what the other figures count).
+    pub decisions: usize,
+    /// Of those with a statutory deadline: on time and late.
+    pub on_time: usize,
+    pub late: usize,
+    /// Advisor findings they overrode.
+    pub overrides: usize,
+}
+
 /// An access request past its due date with no decision in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Overdue {
@@ -73,6 +89,10 @@ pub struct Summary {
     /// Overridden findings, and the records that carry them.
     pub overrides: usize,
     pub records_with_overrides: usize,
+    /// Overridden findings by finding code, most frequent first.
+    pub overrides_by_code: Vec<Count>,
+    /// Verified decisions by reviewer, in order of their first record.
+    pub by_reviewer: Vec<ReviewerCount>,
 }
 
 /// Histogram bucket bounds, in calendar days from receipt.
@@ -180,7 +200,60 @@ pub fn summarize(
             .count(),
         overrides: rows.iter().map(|r| r.overrides.len()).sum(),
         records_with_overrides: rows.iter().filter(|r| !r.overrides.is_empty()).count(),
+        overrides_by_code: overrides_by_code(rows),
+        by_reviewer: by_reviewer(&decisions),
     }
+}
+
+/// Overridden findings by code, over every row considered (most frequent first, then
+/// by code).
+fn overrides_by_code(rows: &[&AuditRow]) -> Vec<Count> {
+    let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+    for o in rows.iter().flat_map(|r| &r.overrides) {
+        *by.entry(o.code.as_str()).or_default() += 1;
+    }
+    let mut out: Vec<Count> = by
+        .into_iter()
+        .map(|(label, count)| Count {
+            label: label.to_string(),
+            count,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    out
+}
+
+/// Verified decisions per reviewer, in order of each reviewer's first decision.
+fn by_reviewer(decisions: &[&AuditRow]) -> Vec<ReviewerCount> {
+    let mut out: Vec<ReviewerCount> = Vec::new();
+    for r in decisions {
+        let Some(who) = &r.reviewer else { continue };
+        let i = match out.iter().position(|c| &c.reviewer == who) {
+            Some(i) => i,
+            None => {
+                out.push(ReviewerCount {
+                    reviewer: who.clone(),
+                    name: r.reviewer_name.clone(),
+                    decisions: 0,
+                    on_time: 0,
+                    late: 0,
+                    overrides: 0,
+                });
+                out.len() - 1
+            }
+        };
+        let c = &mut out[i];
+        c.decisions += 1;
+        c.overrides += r.overrides.len();
+        if r.deadline_due.is_some() {
+            match r.decided_on_time {
+                Some(true) => c.on_time += 1,
+                Some(false) => c.late += 1,
+                None => {}
+            }
+        }
+    }
+    out
 }
 
 /// Access requests past due as of `today` with no decision or review in the log.

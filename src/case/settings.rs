@@ -185,6 +185,67 @@ pub struct SettingsEntity {
     /// "US" or "US-XX": the entity's home jurisdiction.
     #[serde(default)]
     pub state: String,
+    /// The letterhead's logo: a PNG, JPEG or SVG file inside the case directory, by a
+    /// relative path (`letterhead/logo.png`). Its content is checked when a letter is
+    /// written (`audit::letterhead`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<LogoPath>,
+}
+
+/// The logo's path: relative, inside the case directory (no `..`, no absolute path, no
+/// hidden component), naming a `.png`, `.jpg`/`.jpeg` or `.svg` file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LogoPath(String);
+
+impl LogoPath {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The path's components (checked plain names).
+    pub fn components(&self) -> impl Iterator<Item = &str> {
+        self.0.split('/')
+    }
+}
+
+impl TryFrom<String> for LogoPath {
+    type Error = String;
+    fn try_from(s: String) -> Result<LogoPath, String> {
+        let bad = |why: &str| {
+            Err(format!(
+                "logo `{}`: {why}; expected a relative path inside the case directory to a \
+                 .png, .jpg, .jpeg or .svg file (for example letterhead/logo.png)",
+                crate::text::sanitize_line(&s)
+            ))
+        };
+        if s.is_empty() {
+            return bad("empty");
+        }
+        if s.starts_with('/') {
+            return bad("an absolute path");
+        }
+        if s.chars().any(|c| c.is_control() || c == '\\') {
+            return bad("contains control characters or a backslash");
+        }
+        if s.split('/').any(|c| c.is_empty() || c.starts_with('.')) {
+            return bad("has an empty, `.`, `..` or hidden component");
+        }
+        let lower = s.to_ascii_lowercase();
+        if ![".png", ".jpg", ".jpeg", ".svg"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            return bad("not a .png, .jpg, .jpeg or .svg file");
+        }
+        Ok(LogoPath(s))
+    }
+}
+
+impl From<LogoPath> for String {
+    fn from(p: LogoPath) -> String {
+        p.0
+    }
 }
 
 /// The person or office that receives complaints (164.524(d)(2)(iii), 164.530(d)).
@@ -306,6 +367,33 @@ mod tests {
             let e = parse(&src).unwrap_err();
             assert!(e.message.contains("remote"), "{bad}: {}", e.message);
             assert_eq!(e.line, 5, "{bad}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn logo_paths_stay_inside_the_directory() {
+        for good in ["logo.png", "letterhead/Logo.SVG", "a/b/c.jpeg"] {
+            let s = parse(&format!(
+                "entity: {{ name: X, logo: '{good}' }}\nprivacy_contact: {{ title: T, phone: '1' }}\n"
+            ))
+            .unwrap();
+            assert_eq!(s.entity.logo.unwrap().as_str(), good);
+        }
+        for bad in [
+            "/etc/logo.png",
+            "../logo.png",
+            "a/../b.png",
+            "logo.gif",
+            ".x/l.png",
+            "a//b.png",
+            "",
+        ] {
+            let e = parse(&format!(
+                "entity:\n  name: X\n  logo: '{bad}'\nprivacy_contact: {{ title: T, phone: '1' }}\n"
+            ))
+            .unwrap_err();
+            assert!(e.message.contains("logo"), "{bad}: {}", e.message);
+            assert_eq!(e.line, 3, "{bad}: {e:?}");
         }
     }
 

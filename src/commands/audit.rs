@@ -1,16 +1,19 @@
-//! `casebench audit [--format table|csv|json] [--since D] [--until D] [--accounting
-//! [--patient REF]] [--summary]`: the decision log with each record's verification
-//! state; the accounting of disclosures; the summary figures.
+//! `casebench audit [--format table|csv|json|fhir] [--since D] [--until D] [--accounting
+//! [--patient REF] [--format pdf|html]] [--summary] [--report FILE] [--output FILE]`:
+//! the decision log with each record's verification state; the accounting of
+//! disclosures (and its letter to the patient); the summary figures; the board's report;
+//! the FHIR export.
 //!
 //! Exit status: 0 when every record verifies, 1 when any does not (the output still
 //! lists everything, marked), 2 on usage or I/O errors.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use serde_json::json;
 
 use super::{CommandError, CommandResult, Exit, io_out, load_cases, warn_invalid};
 use crate::audit::accounting::{self, Query};
+use crate::audit::letters::write_file;
 use crate::audit::{AuditReport, Filter, render, summary};
 use crate::cli::{AuditArgs, AuditFormat, Global};
 
@@ -42,6 +45,33 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
     } else {
         args.format
     };
+    if args.report.is_some() {
+        return super::audit_export::report(global, args, format);
+    }
+    super::audit_export::check_format(args, format)?;
+    if let Some(path) = &args.output {
+        // Whole or not at all: the output is made in memory, then published.
+        let mut buf = Vec::new();
+        let exit = run_to(global, args, format, &mut buf)?;
+        write_file(path, &buf)
+            .map_err(|e| CommandError::Io(format!("writing {}: {e}", path.display())))?;
+        return Ok(exit);
+    }
+    if format == AuditFormat::Pdf && std::io::stdout().is_terminal() {
+        return Err(CommandError::Usage(
+            "a PDF is not written to a terminal: give --output FILE, or redirect standard output to a file".into(),
+        ));
+    }
+    run_to(global, args, format, out)
+}
+
+/// The audit in `format`, written to `out`.
+fn run_to(
+    global: &Global,
+    args: &AuditArgs,
+    format: AuditFormat,
+    out: &mut dyn Write,
+) -> CommandResult {
     if let Some(dir) = &args.sites {
         return super::audit_sites::run(global, args, dir, format, out);
     }
@@ -66,6 +96,17 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
             AuditFormat::Table => render::accounting_table(&a),
             AuditFormat::Csv => render::accounting_csv(&a),
             AuditFormat::Json => json_text(&json!({ "today": today, "accounting": a }))?,
+            AuditFormat::Pdf | AuditFormat::Html => {
+                return super::audit_export::accounting_letter(global, &set, &a, format, args, out);
+            }
+            AuditFormat::Fhir => {
+                return super::audit_export::fhir(
+                    global,
+                    &report,
+                    crate::audit::fhir::Scope::Accounting(&a),
+                    out,
+                );
+            }
         }
     } else {
         let filter = Filter {
@@ -80,9 +121,21 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
                 AuditFormat::Table => render::summary_table(&sm),
                 AuditFormat::Csv => render::summary_csv(&sm),
                 AuditFormat::Json => json_text(&json!({ "summary": sm }))?,
+                // Refused by check_format.
+                AuditFormat::Fhir | AuditFormat::Pdf | AuditFormat::Html => String::new(),
             }
         } else {
             match format {
+                AuditFormat::Fhir => {
+                    return super::audit_export::fhir(
+                        global,
+                        &report,
+                        crate::audit::fhir::Scope::Log(&rows),
+                        out,
+                    );
+                }
+                // Refused by check_format.
+                AuditFormat::Pdf | AuditFormat::Html => String::new(),
                 AuditFormat::Table => {
                     let mut t = render::rows_table(&rows);
                     for w in &report.warnings {

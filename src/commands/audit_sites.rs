@@ -60,6 +60,8 @@ pub fn run(
             AuditFormat::Table => render::summary_table(&sm) + &site_lines(&audit.sites),
             AuditFormat::Csv => render::summary_csv(&sm),
             AuditFormat::Json => json_text(&json!({ "summary": sm, "sites": audit.sites }))?,
+            // Refused by check_format.
+            AuditFormat::Fhir | AuditFormat::Pdf | AuditFormat::Html => String::new(),
         }
     } else {
         // JSON: `sites` comes before `records`, so the document is written at the end
@@ -151,6 +153,7 @@ fn site_lines(sites: &[SiteState]) -> String {
             "site {site}: {} record(s); case binding {} (case files stay on site); {state}\n",
             st.records, st.case_binding
         ));
+        o.push_str(&format!("  witness: {}\n", sanitize_line(&st.witness)));
     }
     let failed = sites.iter().filter(|s| !s.ok).count();
     o.push_str(&format!("{} site(s): {failed} failed\n", sites.len()));

@@ -7,6 +7,7 @@ use crate::cli::{Cli, Command, Global};
 
 mod advise;
 mod audit;
+mod audit_export;
 mod audit_sites;
 mod check;
 mod checkpoint;
@@ -88,6 +89,21 @@ pub fn workbench(global: &Global) -> crate::tui::Options {
 /// Converts an output error (a closed pipe, a full disk) into a command error.
 pub(crate) fn io_out(e: std::io::Error) -> CommandError {
     CommandError::Io(format!("writing output: {e}"))
+}
+
+/// Bytes that are not text (a PDF) to standard output, around the terminal guard (which
+/// would show its control bytes instead of sending them). Callers refuse a terminal
+/// first: this is for a pipe or a file.
+pub(crate) fn write_binary_stdout(
+    out: &mut dyn std::io::Write,
+    bytes: &[u8],
+) -> Result<(), CommandError> {
+    use std::io::Write as _;
+    out.flush().map_err(io_out)?;
+    let mut raw = std::io::stdout().lock();
+    raw.write_all(bytes)
+        .and_then(|()| raw.flush())
+        .map_err(io_out)
 }
 
 /// Entry point used by `main`: parse, run, map to an exit status.

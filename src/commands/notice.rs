@@ -1,18 +1,20 @@
-//! `casebench notice SEQ [--format text|markdown]`: the written notice of a denial or
-//! partial denial (45 CFR 164.524(d)(2)) for decision record SEQ, dated "today"; for a
-//! review record, the written result of the review (164.524(d)(4)).
+//! `casebench notice SEQ [--format text|markdown|pdf|html] [--output FILE] [--paper
+//! letter|a4]`: the written notice of a denial or partial denial (45 CFR 164.524(d)(2))
+//! for decision record SEQ, dated "today"; for a review record, the written result of
+//! the review (164.524(d)(4)). PDF and HTML are letters on the entity's letterhead.
 //!
 //! Exit status: 0 written; 1 the record does not verify (no notice is written from a
 //! record that fails verification); 2 usage errors: no such record, not a denial, the
 //! case or `casebench.yaml` missing.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use super::{CommandError, CommandResult, Exit, io_out, load_cases};
 use crate::audit::AuditReport;
 use crate::audit::Verification;
+use crate::audit::letters::{PaperFormat, write_file};
 use crate::audit::notice::NoticeFormat;
-use crate::audit::signed::{NoticeFailure, notice_settings, notice_with};
+use crate::audit::signed::{NoticeFailure, letter_bytes, notice_settings, notice_with};
 use crate::cli::{Global, NoticeArgs, NoticeFormat as CliFormat};
 
 pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandResult {
@@ -40,14 +42,51 @@ pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandRe
             crate::text::sanitize_line(row.reason())
         ));
     }
-    let format = match args.format {
-        CliFormat::Text => NoticeFormat::Text,
-        CliFormat::Markdown => NoticeFormat::Markdown,
+    let text_format = match args.format {
+        CliFormat::Text => Some(NoticeFormat::Text),
+        CliFormat::Markdown => Some(NoticeFormat::Markdown),
+        CliFormat::Pdf | CliFormat::Html => None,
     };
-    // The same function the workbench's record view calls.
-    match notice_with(&global.cases, &settings, &set, row, global.today(), format) {
-        Ok(text) => {
-            out.write_all(text.as_bytes()).map_err(io_out)?;
+    let paper_format = match args.format {
+        CliFormat::Pdf => Some(PaperFormat::Pdf),
+        CliFormat::Html => Some(PaperFormat::Html),
+        _ => None,
+    };
+    if paper_format == Some(PaperFormat::Pdf)
+        && args.output.is_none()
+        && std::io::stdout().is_terminal()
+    {
+        return Err(usage(
+            "a PDF is not written to a terminal: give --output FILE, or redirect standard output to a file".into(),
+        ));
+    }
+    // The same functions the workbench's record view calls.
+    let bytes = match (text_format, paper_format) {
+        (Some(f), _) => notice_with(&global.cases, &settings, &set, row, global.today(), f)
+            .map(String::into_bytes),
+        (None, Some(f)) => letter_bytes(
+            &global.cases,
+            &set,
+            row,
+            global.today(),
+            f,
+            args.paper.paper(),
+        ),
+        (None, None) => unreachable!("every format is text or paper"),
+    };
+    match bytes {
+        Ok(bytes) => {
+            match &args.output {
+                Some(path) => {
+                    write_file(path, &bytes).map_err(|e| {
+                        CommandError::Io(format!("writing {}: {e}", path.display()))
+                    })?;
+                }
+                None if paper_format == Some(PaperFormat::Pdf) => {
+                    super::write_binary_stdout(out, &bytes)?
+                }
+                None => out.write_all(&bytes).map_err(io_out)?,
+            }
             Ok(Exit::Ok)
         }
         Err(e @ NoticeFailure::DoesNotVerify { .. }) => {

@@ -81,6 +81,18 @@ pub fn interpret(global: &Global, original: Option<&str>) -> Result<Asked, Comma
         Ok(cli) if matches!(cli.command, Some(Command::Ssh)) => Err(CommandError::Usage(
             "`ssh` runs only as the forced command".into(),
         )),
+        Ok(cli) if writes_a_file(&cli) => Err(CommandError::Usage(
+            "`--output` and `--report` write files on the server, which the read-only commands \
+             do not do over ssh: let the letter or export come to you on standard output \
+             (`ssh HOST casebench notice 7 --format html > letter.html`)"
+                .into(),
+        )),
+        Ok(cli) if sends_a_pdf(&cli) => Err(CommandError::Usage(
+            "a PDF is not sent over ssh: the server cannot tell whether your terminal would \
+             receive its bytes; ask for --format html (one self-contained file), or write the \
+             PDF in the workbench (w in the record view)"
+                .into(),
+        )),
         Ok(cli) => Ok(Asked::Run(Box::new(cli))),
         Err(e) => match e.kind() {
             clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
@@ -94,6 +106,25 @@ pub fn interpret(global: &Global, original: Option<&str>) -> Result<Asked, Comma
                     .to_string(),
             )),
         },
+    }
+}
+
+/// Whether the parsed command would write a file on the server (whatever the spelling of
+/// the option: `--output F`, `-oF`, `--report=F`...).
+fn writes_a_file(cli: &Cli) -> bool {
+    match &cli.command {
+        Some(Command::Notice(a)) => a.output.is_some(),
+        Some(Command::Audit(a)) => a.output.is_some() || a.report.is_some(),
+        _ => false,
+    }
+}
+
+/// Whether the parsed command would send PDF bytes on standard output.
+fn sends_a_pdf(cli: &Cli) -> bool {
+    match &cli.command {
+        Some(Command::Notice(a)) => a.format == crate::cli::NoticeFormat::Pdf,
+        Some(Command::Audit(a)) => a.format == crate::cli::AuditFormat::Pdf,
+        _ => false,
     }
 }
 

@@ -49,6 +49,8 @@ pub enum Effect {
     RefreshLog,
     /// Read and verify a signed record for the record view, on a worker.
     ShowRecord(Which),
+    /// Write the letter of record `seq` (a PDF) to a new file in the current folder.
+    WriteLetter(u64),
     Quit,
 }
 

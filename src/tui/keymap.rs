@@ -108,6 +108,7 @@ actions! {
     SiteFilter => "site_filter", "cycle the site filter (audit of a --sites mirror)";
     ReloadCases => "reload_cases", "read the case files again (after an edit)";
     Record => "record", "the signed record in force: exact bytes, verification, notice";
+    WriteLetter => "write_letter", "write the record's letter as a PDF in the current folder";
 }
 
 /// One key, as written in keys.yaml and shown in help.
@@ -303,8 +304,19 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Back, &["Esc", "q", "h", "Left"]),
             (Help, &["?", "F1"]),
         ],
+        Context::Record => &[
+            (Down, &["j", "Down"]),
+            (Up, &["k", "Up"]),
+            (PageDown, &["PageDown", "Space"]),
+            (PageUp, &["PageUp", "b"]),
+            (Top, &["g", "Home"]),
+            (Bottom, &["G", "End"]),
+            (WriteLetter, &["w"]),
+            (Back, &["Esc", "q"]),
+            (Help, &["?", "F1"]),
+        ],
         // Scroll and back, like the invalid-files list, each with its own help.
-        Context::Practice | Context::Record => &[
+        Context::Practice => &[
             (Down, &["j", "Down"]),
             (Up, &["k", "Up"]),
             (PageDown, &["PageDown", "Space"]),

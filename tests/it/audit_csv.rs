@@ -19,6 +19,7 @@ fn entry(recipient: &str, address: &str, description: &str, purpose: &str) -> En
         basis: vec!["serious-threat".into()],
         verification: Verification::Ok,
         problems: vec![],
+        disclosure: 0,
     }
 }
 

@@ -101,6 +101,50 @@ fn the_client_cannot_choose_the_directory_or_the_key() {
     }
 }
 
+/// Issue 25: the letters' and reports' `--output` and `--report` write files; over the
+/// forced command only standard output is offered, in every spelling of the option.
+#[test]
+fn the_client_cannot_write_files_on_the_server() {
+    let dir = dir_with(&[]);
+    let target = dir.path().join("written-over-ssh");
+    for asked in [
+        format!("notice 1 --format pdf --output {}", target.display()),
+        format!("notice 1 -o{}", target.display()),
+        format!("audit --format csv --output={}", target.display()),
+        format!("audit --report {}.html", target.display()),
+    ] {
+        let got = forced(dir.path(), Some(&asked));
+        assert_eq!(got.status.code(), Some(2), "{asked}");
+        assert!(
+            stderr(&got).contains("write files on the server"),
+            "{asked}: {}",
+            stderr(&got)
+        );
+    }
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("written-over-ssh")),
+        "nothing was written"
+    );
+    // Nor PDF bytes on a channel the server cannot tell from a terminal.
+    for asked in [
+        "notice 1 --format pdf",
+        "audit --accounting --patient P-1 --format pdf",
+    ] {
+        let got = forced(dir.path(), Some(asked));
+        assert_eq!(got.status.code(), Some(2), "{asked}");
+        assert!(
+            stderr(&got).contains("a PDF is not sent over ssh"),
+            "{asked}: {}",
+            stderr(&got)
+        );
+        assert!(!got.stdout.starts_with(b"%PDF"));
+    }
+}
+
 #[test]
 fn bad_quoting_and_bad_arguments_are_usage_errors() {
     let dir = dir_with(&[]);

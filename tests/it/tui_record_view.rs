@@ -400,3 +400,47 @@ fn snapshots_of_the_decided_header_and_the_record_view() {
         insta::assert_snapshot!(format!("record_view_end_{w}x{h}"), render(&mut s, w, h));
     }
 }
+
+/// Issue 25: the record view writes the record's letter to a file (`w`): the PDF that
+/// `casebench notice SEQ --format pdf` writes, in a new file of the current folder.
+#[test]
+fn w_writes_the_letter_to_a_new_file() {
+    let (env, set) = signed_log();
+    let mut s = state_on(&env, set.clone());
+    open(&mut s, CASE);
+    send(&mut s, [key('v')]);
+    // Before the record is read, there is no letter to write.
+    assert!(send(&mut s, [key('w')]).is_empty());
+    send(
+        &mut s,
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::InForce(CASE.into()),
+            day(),
+        )],
+    );
+    let fx = send(&mut s, [key('w')]);
+    assert_eq!(fx, vec![Effect::WriteLetter(1)]);
+    // The worker's job, run here in a folder of the test's own.
+    let dir = env.tmp.path().join("letters");
+    std::fs::create_dir_all(&dir).unwrap();
+    let msg = casebench::tui::event_loop::write_letter(&env.cases, &set, 1, day(), &dir);
+    let Msg::LetterWritten(Ok(path)) = &msg else {
+        panic!("{msg:?}")
+    };
+    assert_eq!(path, &dir.join(format!("notice-{CASE}-1.pdf")));
+    let bytes = std::fs::read(path).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    // A second letter never replaces the first.
+    let Msg::LetterWritten(Ok(second)) =
+        casebench::tui::event_loop::write_letter(&env.cases, &set, 1, day(), &dir)
+    else {
+        panic!()
+    };
+    assert_eq!(second, dir.join(format!("notice-{CASE}-1-2.pdf")));
+    send(&mut s, [msg]);
+    let out = render(&mut s, 120, 30);
+    assert!(out.contains("letter written to"), "{out}");
+}

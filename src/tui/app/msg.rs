@@ -75,4 +75,6 @@ pub enum Msg {
         which: crate::audit::signed::Which,
         result: Result<Box<crate::audit::signed::SignedRecord>, String>,
     },
+    /// The record view's letter, written (its file) or not (why).
+    LetterWritten(Result<std::path::PathBuf, String>),
 }

@@ -248,6 +248,7 @@ fn handle(state: &mut State, msg: Msg) -> Step {
             Some(v) => record::arrived(v, which, result),
             None => Step::unchanged(),
         },
+        Msg::LetterWritten(result) => record::letter_written(&mut ctx!(state), result),
         Msg::Hangup(_) => quit(state),
     }
 }
@@ -422,7 +423,7 @@ fn screen_action(state: &mut State, action: Action) -> Step {
                 state.screen = Screen::Queue;
                 return Step::changed();
             };
-            let (step, back) = record::action(v, state.size, action).take_ask();
+            let (step, back) = record::action(v, &mut ctx!(state), action).take_ask();
             if back.is_some() {
                 state.screen = state.record_from;
                 state.record = None;

@@ -131,6 +131,29 @@ impl<'a> Effects<'a> {
                     spawn_log_refresh(options, &self.log_reader, set, self.tx.clone());
                 }
             }
+            Effect::WriteLetter(seq) => {
+                if let Some(set) = state.set.clone() {
+                    let (cases, today, tx) =
+                        (options.cases.clone(), options.today, self.tx.clone());
+                    let spawned =
+                        std::thread::Builder::new()
+                            .name("letter".into())
+                            .spawn(move || {
+                                let msg = match std::env::current_dir() {
+                                    Ok(dir) => {
+                                        super::loader::write_letter(&cases, &set, seq, today, &dir)
+                                    }
+                                    Err(e) => {
+                                        Msg::LetterWritten(Err(format!("the current folder: {e}")))
+                                    }
+                                };
+                                let _ = tx.send(msg);
+                            });
+                    if let Err(e) = spawned {
+                        pending.push_back(Msg::Error(format!("cannot write the letter: {e}")));
+                    }
+                }
+            }
             Effect::ShowRecord(which) => {
                 if let Some(set) = state.set.clone() {
                     let (cases, today, tx) =

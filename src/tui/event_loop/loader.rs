@@ -212,3 +212,36 @@ pub fn read_record(
     let result = crate::audit::signed::load(cases, state, set, &which, today).map(Box::new);
     Msg::SignedRecord { which, result }
 }
+
+/// Writes the letter of record `seq` as a PDF on Letter paper, in a new file of `dir`
+/// (the workbench's current folder: `notice-<case>-<seq>.pdf`, never replacing one):
+/// the same letter as `casebench notice SEQ --format pdf`. Runs on a worker; the answer
+/// is a message.
+pub fn write_letter(
+    cases: &std::path::Path,
+    set: &CaseSet,
+    seq: u64,
+    today: chrono::NaiveDate,
+    dir: &std::path::Path,
+) -> Msg {
+    use crate::audit::letters::{PaperFormat, fresh_name, write_file};
+    let result = (|| {
+        let report = crate::audit::AuditReport::build(cases, set).map_err(|e| e.to_string())?;
+        let row = report
+            .row(seq)
+            .ok_or_else(|| format!("no record {seq} in the log"))?;
+        let bytes = crate::audit::signed::letter_bytes(
+            cases,
+            set,
+            row,
+            today,
+            PaperFormat::Pdf,
+            crate::audit::pdf::Paper::Letter,
+        )
+        .map_err(|e| e.to_string())?;
+        let case = row.case.clone().unwrap_or_default();
+        let path = fresh_name(dir, &format!("notice-{case}-{seq}"), PaperFormat::Pdf);
+        write_file(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
+    })();
+    Msg::LetterWritten(result)
+}

@@ -62,7 +62,8 @@ pub fn lines(keymap: &Keymap, ctx: Context) -> Vec<Styled> {
         Context::Record => out.push(vec![(
             Role::Muted,
             "The record's exact bytes, its verification (as casebench verify), the \
-             ssh-keygen command that checks it, the notice a denial sends, the signature."
+             ssh-keygen command that checks it, the notice a denial sends, the signature. \
+             w writes the letter as a PDF in the current folder."
                 .into(),
         )]),
         _ => {}

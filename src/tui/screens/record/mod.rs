@@ -9,10 +9,11 @@ pub mod view;
 
 use crate::audit::signed::{SignedRecord, Which};
 use crate::text::{sanitize, sanitize_line};
+use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
 use crate::tui::layout;
 use crate::tui::scroll::{self, Scroll, Styled};
-use crate::tui::step::Step;
+use crate::tui::step::{Ctx, Step};
 use crate::tui::theme::Role;
 
 type PaneLine = Styled;
@@ -29,6 +30,8 @@ pub struct RecordView {
     /// `None` while the worker reads and verifies it.
     pub lines: Option<Vec<PaneLine>>,
     pub scroll: Scroll,
+    /// The record whose letter `w` writes (a denial or a review's result), once read.
+    pub letter: Option<u64>,
 }
 
 impl RecordView {
@@ -43,6 +46,7 @@ impl RecordView {
             title,
             lines: None,
             scroll: Scroll::default(),
+            letter: None,
         }
     }
 }
@@ -60,6 +64,7 @@ pub fn arrived(
         Ok(r) => {
             v.title = title(&r);
             v.lines = Some(lines(&r));
+            v.letter = matches!(r.notice, Some(Ok(_))).then_some(r.seq);
         }
         Err(e) => {
             v.lines = Some(vec![vec![(
@@ -75,17 +80,52 @@ pub fn arrived(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Back;
 
-/// Keys on the record view: scroll, and back.
-pub fn action(v: &mut RecordView, size: (u16, u16), action: Action) -> Step<Back> {
+/// Keys on the record view: scroll, write the letter, and back.
+pub fn action(v: &mut RecordView, ctx: &mut Ctx, action: Action) -> Step<Back> {
     match action {
         a if scroll::is_scroll(a) => {
             let lines = v.lines.as_deref().unwrap_or_default();
-            let (total, height) = layout::measure(lines, layout::page(size));
+            let (total, height) = layout::measure(lines, layout::page(ctx.size));
             Step::changed_if(v.scroll.act(a, total, height))
         }
+        Action::WriteLetter => match v.letter {
+            Some(seq) => {
+                ctx.say(
+                    Role::Muted,
+                    format!("writing the letter of record {seq}..."),
+                );
+                Step::effect(Effect::WriteLetter(seq))
+            }
+            None => {
+                ctx.say(
+                    Role::Muted,
+                    "this record sends no letter (only a denial, a partial denial or a \
+                     review's result does)",
+                );
+                Step::changed()
+            }
+        },
         Action::Back | Action::Quit => Step::ask(Back),
         _ => Step::unchanged(),
     }
+}
+
+/// The worker's answer to `w`, on the message line.
+pub fn letter_written(ctx: &mut Ctx, result: Result<std::path::PathBuf, String>) -> Step {
+    match result {
+        Ok(path) => ctx.say(
+            Role::Normal,
+            format!(
+                "letter written to {}",
+                sanitize_line(&path.display().to_string())
+            ),
+        ),
+        Err(e) => ctx.say(
+            Role::Error,
+            format!("the letter was not written: {}", sanitize_line(&e)),
+        ),
+    }
+    Step::changed()
 }
 
 fn title(r: &SignedRecord) -> String {
