@@ -1,9 +1,12 @@
 //! Cases: the model (schema v1), loading with precise errors, validation, deadlines.
 
 mod access;
+pub mod answer;
+pub mod arrival;
 mod concern;
 pub mod deadline;
 pub mod describe;
+pub mod evaluation;
 pub mod load;
 pub mod model;
 mod outcome;

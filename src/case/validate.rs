@@ -258,10 +258,25 @@ pub fn validate(
     let he = &case.harm_evaluation;
     c.not_future(
         &[Key("harm_evaluation"), Key("assessed_on")],
-        Some(he.assessed_on),
+        he.done().map(|e| e.assessed_on),
         today,
     );
-    for (i, rec) in he.records.iter().enumerate() {
+    c.not_future(
+        &[Key("harm_evaluation"), Key("assigned_on")],
+        match he {
+            crate::case::model::HarmEvaluation::Pending(p) => p.assigned_on,
+            crate::case::model::HarmEvaluation::Done(e) => e.assigned_on,
+        },
+        today,
+    );
+    if let Some(p) = he.pending() {
+        c.not_empty(
+            &[Key("harm_evaluation"), Key("assigned_to")],
+            &p.assigned_to,
+            "assigned_to",
+        );
+    }
+    for (i, rec) in he.records().iter().enumerate() {
         if !ids.contains(rec.as_str()) {
             let known = known_ids(&ids);
             c.at(
@@ -321,7 +336,7 @@ fn check_deceased(c: &mut Checker, case: &Case, today: NaiveDate) {
         p.date_of_death,
         today,
     );
-    if p.date_of_death.is_none() && p.objected_to_family_disclosure {
+    if p.date_of_death.is_none() && !p.objected_to_family_disclosure.is_no() {
         c.at(
             &[Key("patient"), Key("objected_to_family_disclosure")],
             "`objected_to_family_disclosure` is about a deceased patient (164.510(b)(5)); give `date_of_death`, or leave it out for a living patient",
@@ -347,7 +362,7 @@ fn check_requester(c: &mut Checker, case: &Case, req: &Request, today: NaiveDate
         ),
         _ => {}
     }
-    if req.requester.involved_in_care && case.patient.date_of_death.is_none() {
+    if !req.requester.involved_in_care.is_no() && case.patient.date_of_death.is_none() {
         c.at(
             &at("involved_in_care"),
             "`involved_in_care` is about a deceased patient's family or friends (164.510(b)(5)); give `patient.date_of_death`, or leave it out for a living patient (a living patient's own agreement governs, 164.510(b)(1)-(3))",

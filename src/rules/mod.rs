@@ -20,6 +20,7 @@ pub mod findings;
 pub mod model;
 pub mod overlay;
 mod recommendation;
+pub mod unknowns;
 pub mod references;
 mod release_checks;
 pub mod vocabulary;
@@ -58,6 +59,7 @@ pub const ENGINE_GROUNDS: &[&str] = &[
     "adult-abuse-report",
     "no-valid-authorization",
     "lack-of-consent",
+    "facts-unknown",
 ];
 
 /// Finding codes the engine emits; a rulebook must define each (severity, citation).
@@ -79,6 +81,9 @@ pub const ENGINE_FINDINGS: &[&str] = &[
     "state-law-unchecked",
     "release-not-permitted",
     "release-against-advice",
+    "question-open",
+    "decided-on-unknown",
+    "evaluation-pending",
 ];
 
 /// A checked rulebook: the file's rules plus their compiled conditions.
@@ -207,6 +212,7 @@ impl Rulebook {
             case,
             state: &state,
             related: Related::default(),
+            assumed: crate::case::model::Assumed::none(),
         };
         let conds = self
             .period_conds

@@ -393,11 +393,12 @@ fn paste(state: &mut State, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
-const STATUS_CYCLE: [Option<Status>; 6] = [
+const STATUS_CYCLE: [Option<Status>; 7] = [
     None,
     Some(Status::Overdue),
     Some(Status::DueSoon),
     Some(Status::Open),
+    Some(Status::WaitingOnClinician),
     Some(Status::UnderReview),
     Some(Status::Decided),
 ];
