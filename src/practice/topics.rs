@@ -272,7 +272,7 @@ mod tests {
         let mut minor = access.clone();
         minor.patient.age = 15;
         assert!(features_of(&minor).contains(&"minor"));
-        minor.patient.emancipated = true;
+        minor.patient.emancipated = crate::case::Answer::Yes;
         assert!(!features_of(&minor).contains(&"minor"));
     }
 
