@@ -13,8 +13,9 @@ mod outcome;
 mod part2;
 pub mod problem;
 pub mod queue;
+pub mod schema;
 pub mod settings;
-mod strict_date;
+pub(crate) mod strict_date;
 pub mod validate;
 
 pub use deadline::{Deadline, Status};
