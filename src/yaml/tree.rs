@@ -141,9 +141,16 @@ impl<'de> Deserialize<'de> for Value {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
                 let mut entries = Vec::new();
-                while let Some(k) = map.next_key::<Node>()? {
+                // Keys are read as text, as the typed model reads them: `on:` is the key
+                // `on`, not YAML 1.1's boolean.
+                while let Some(k) = map.next_key::<serde_saphyr::Spanned<String>>()? {
                     let v = map.next_value::<Node>()?;
-                    entries.push((k, v));
+                    let key = Node {
+                        line: u32::try_from(k.referenced.line()).unwrap_or(0),
+                        column: u32::try_from(k.referenced.column()).unwrap_or(0),
+                        value: Value::Str(k.value),
+                    };
+                    entries.push((key, v));
                 }
                 Ok(Value::Map(entries))
             }
@@ -166,7 +173,7 @@ mod tests {
 
     #[test]
     fn nodes_carry_their_positions() {
-        let src = "id: A\npatient:\n  ref: P-1\n  age: 3\n  age: 4\nlist:\n  - x\n  - { k: 2026-01-02 }\nempty:\n";
+        let src = "id: A\npatient:\n  ref: P-1\n  age: 3\n  age: 4\nlist:\n  - x\n  - { k: 2026-01-02 }\nempty:\non: yes\n";
         let n = parse(src).unwrap();
         let Value::Map(top) = &n.value else {
             panic!("{n:?}")
@@ -186,6 +193,8 @@ mod tests {
         assert_eq!((items[1].line, items[1].column), (8, 5));
         assert_eq!(top[3].1.value, Value::Null);
         assert_eq!((top[3].0.line, top[3].0.column), (9, 1));
+        // A key is its text, whatever YAML 1.1 would make of it.
+        assert_eq!(top[4].0.value, Value::Str("on".into()));
     }
 
     #[test]

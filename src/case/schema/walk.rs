@@ -225,13 +225,18 @@ impl Walker<'_> {
                     Some(J::String(t.clone()))
                 }
                 Value::Str(t) => {
+                    let looks_like_a_date = t.len() == 10 && t.as_bytes()[4] == b'-';
+                    let said = match crate::case::strict_date::parse(t) {
+                        Err(m) if looks_like_a_date => m,
+                        _ => format!(
+                            "invalid expiry `{}`; expected a date YYYY-MM-DD",
+                            crate::text::sanitize_line(t)
+                        ),
+                    };
                     self.at(
                         path,
                         Some(node),
-                        format!(
-                            "invalid expiry `{}`; expected a date YYYY-MM-DD, or the expiry event as `{{ event: \"...\" }}`",
-                            crate::text::sanitize_line(t)
-                        ),
+                        format!("{said}, or the expiry event as `{{ event: \"...\" }}`"),
                     );
                     None
                 }
