@@ -22,14 +22,22 @@ pub const SETTINGS_FILE: &str = "casebench.yaml";
 pub struct LoadOptions {
     /// Dates after this day are errors.
     pub today: NaiveDate,
+    /// The real calendar day: a case is never received after it, whatever `today` says
+    /// (`--today` looks at deadlines "as of" a day; it cannot make the future past).
+    pub real_today: NaiveDate,
     pub max_file_bytes: u64,
+    /// The directory's after-hours rule (`casebench.yaml` `intake:`); [`load_dir`] reads
+    /// it when not given.
+    pub intake: Option<super::settings::IntakeSettings>,
 }
 
 impl LoadOptions {
     pub fn new(today: NaiveDate) -> LoadOptions {
         LoadOptions {
             today,
+            real_today: chrono::Local::now().date_naive(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            intake: None,
         }
     }
 }
@@ -155,6 +163,19 @@ pub fn load_dir(
         source,
     })?;
     let rules = Arc::new(Rulebook::for_case_dir(dir)?);
+    let own;
+    let opts = if opts.intake.is_none() {
+        own = LoadOptions {
+            intake: super::settings::load_settings(dir)
+                .ok()
+                .flatten()
+                .and_then(|s| s.intake),
+            ..opts.clone()
+        };
+        &own
+    } else {
+        opts
+    };
     let total = names.len();
     let done = AtomicUsize::new(0);
     let results: Vec<Result<LoadedCase, InvalidCase>> = names
@@ -223,7 +244,7 @@ pub fn parse(
                 .collect());
         }
     };
-    let problems = validate::validate(&case, src, stem, dir, opts.today);
+    let problems = validate::validate(&case, src, stem, dir, opts);
     if problems.is_empty() {
         Ok(case)
     } else {
@@ -269,7 +290,7 @@ fn every_problem(
                 .any(|k| v.message.contains(&format!("`{k}`")))
         };
         found.extend(
-            validate::validate(&case, src, stem, dir, opts.today)
+            validate::validate(&case, src, stem, dir, opts)
                 .into_iter()
                 .filter(|v| !speaks_of_dropped(v)),
         );

@@ -7,6 +7,7 @@ mod concern;
 pub mod deadline;
 pub mod describe;
 pub mod evaluation;
+pub mod intake;
 pub mod load;
 pub mod model;
 mod outcome;

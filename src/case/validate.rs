@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use super::model::{Case, CaseKind, InstrumentKind, Relationship, Request};
 use crate::yaml::{Seg, locate};
 
+mod arrival;
 mod instrument_and_access;
 
 /// A rule broken at a position in the source.
@@ -84,19 +85,22 @@ impl Checker<'_> {
     }
 }
 
-/// Checks `case` (parsed from `src`, file stem `stem`, in directory `dir`) as of `today`.
+/// Checks `case` (parsed from `src`, file stem `stem`, in directory `dir`) as of
+/// `opts.today`.
 pub fn validate(
     case: &Case,
     src: &str,
     stem: &str,
     dir: &Path,
-    today: NaiveDate,
+    opts: &super::load::LoadOptions,
 ) -> Vec<Violation> {
     use Seg::{Index, Key};
+    let today = opts.today;
     let mut c = Checker {
         src,
         out: Vec::new(),
     };
+    arrival::check(&mut c, case, opts);
 
     if !is_valid_case_id(&case.id) {
         c.at(
