@@ -216,6 +216,7 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
             ),
             "incomplete-request" => "Verify identity or ask which records are wanted, without making it a barrier and without asking why".into(),
             "law-enforcement-process-required" => "Confirm nothing, not even that the person is a patient; ask for a warrant, a court order or judge-issued subpoena, a grand-jury subpoena, or a written administrative request that is relevant, specific and limited; release nothing until then".into(),
+            super::engine::FACTS_UNKNOWN => "Release and withhold nothing until the facts above are known; the time to act keeps running".into(),
             _ => "Ask for a valid authorization, the patient's written direction, or legal process (order, warrant, qualifying administrative request); release nothing until then".into(),
         };
         out.push(act("request-information", text, cite));

@@ -17,6 +17,25 @@ pub struct Node {
     pub line: u32,
     pub column: u32,
     pub value: Value,
+    /// Byte offset and length of the node in the source, when known.
+    pub span: Option<(usize, usize)>,
+}
+
+impl Node {
+    /// The node's text as written in `src` (a plain scalar's own spelling: `17:45`, not
+    /// the number YAML 1.1 would make of it).
+    pub fn source<'s>(&self, src: &'s str) -> Option<&'s str> {
+        let (at, len) = self.span?;
+        src.get(at..at.checked_add(len)?)
+    }
+}
+
+fn span_of(l: &serde_saphyr::Location) -> Option<(usize, usize)> {
+    let s = l.span();
+    Some((
+        usize::try_from(s.byte_offset()?).ok()?,
+        usize::try_from(s.byte_len()?).ok()?,
+    ))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +105,7 @@ impl<'de> Deserialize<'de> for Node {
         Ok(Node {
             line: u32::try_from(at.line()).unwrap_or(0),
             column: u32::try_from(at.column()).unwrap_or(0),
+            span: span_of(&at),
             value: s.value,
         })
     }
@@ -148,6 +168,7 @@ impl<'de> Deserialize<'de> for Value {
                     let key = Node {
                         line: u32::try_from(k.referenced.line()).unwrap_or(0),
                         column: u32::try_from(k.referenced.column()).unwrap_or(0),
+                        span: span_of(&k.referenced),
                         value: Value::Str(k.value),
                     };
                     entries.push((key, v));
@@ -195,6 +216,10 @@ mod tests {
         assert_eq!((top[3].0.line, top[3].0.column), (9, 1));
         // A key is its text, whatever YAML 1.1 would make of it.
         assert_eq!(top[4].0.value, Value::Str("on".into()));
+        // A value's own spelling is at hand.
+        let t = parse("t: 17:45\n").unwrap();
+        let Value::Map(m) = &t.value else { panic!() };
+        assert_eq!(m[0].1.source("t: 17:45\n"), Some("17:45"));
     }
 
     #[test]

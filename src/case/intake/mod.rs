@@ -15,13 +15,14 @@ use super::model::Answer;
 use super::schema;
 use super::settings::IntakeSettings;
 
+pub mod file;
 mod questions;
 mod write;
 
 #[cfg(test)]
 mod tests;
 
-pub use questions::{Kind, Question, questions_for};
+pub use questions::{Kind, Question, catalogue, questions_for};
 
 /// What kind of answer a question takes, and so how it is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

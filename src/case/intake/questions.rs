@@ -75,7 +75,13 @@ const REPRESENTATIVES: &[&str] = &["personal_representative", "parent", "executo
 
 /// Every question key there is (for "did you mean" on a mistyped flag).
 pub fn all_keys() -> Vec<String> {
-    let mut keys = Vec::new();
+    catalogue().into_iter().map(|q| q.key).collect()
+}
+
+/// Every question there is, each once, in order (`casebench new --list-questions`); the
+/// per-record facts as `records.ID.FACT`.
+pub fn catalogue() -> Vec<Question> {
+    let mut keys: Vec<Question> = Vec::new();
     for kind in ["access_request", "disclosure_concern"] {
         let mut i = Intake::new(chrono::NaiveDateTime::MIN);
         i.answers.push(("kind".into(), Given::One(kind.into())));
@@ -91,14 +97,25 @@ pub fn all_keys() -> Vec<String> {
             i.answers.retain(|(k, _)| k != "instrument.type");
             i.answers
                 .push(("instrument.type".into(), Given::One(t.to_string())));
-            for q in questions_for(&i) {
-                if !keys.contains(&q.key) {
-                    keys.push(q.key);
+            i.answers.retain(|(k, _)| k != "records");
+            i.answers.push((
+                "records".into(),
+                Given::Records {
+                    lines: vec!["x psychotherapy_notes x".into()],
+                    closed: false,
+                },
+            ));
+            for mut q in questions_for(&i) {
+                if let Some(fact) = q.key.strip_prefix("records.x.") {
+                    q.key = format!("records.<id>.{fact}");
+                    q.prompt = q.prompt.replace("`x`", "`<id>`");
+                }
+                if !keys.iter().any(|k| k.key == q.key) {
+                    keys.push(q);
                 }
             }
         }
     }
-    keys.push("records.ID.FACT".into());
     keys
 }
 
