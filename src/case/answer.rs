@@ -201,7 +201,10 @@ mod tests {
             assert_eq!(serde_json::to_string(&a).unwrap().trim_matches('"'), text);
         }
         let e = crate::yaml::from_str_general::<Answer>("maybe").unwrap_err();
-        assert!(e.message.contains("expected `true`, `false` or `unknown`"), "{e:?}");
+        assert!(
+            e.message.contains("expected `true`, `false` or `unknown`"),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -188,10 +188,7 @@ pub fn concern_facts(con: &Concern) -> Vec<(&'static str, String)> {
         Answer::Unknown => out.push(("Part 2", format!("Part 2 records: unknown; {consent}"))),
         Answer::No => {}
     }
-    if let Some(t) = flag(
-        "business associate / QSO agreement in place",
-        con.agreement,
-    ) {
+    if let Some(t) = flag("business associate / QSO agreement in place", con.agreement) {
         out.push(("agreement", t));
     }
     out

@@ -91,7 +91,9 @@ fn read_case(cases: &Path, id: &str) -> Result<Vec<u8>, EditError> {
     let dir = SafeDir::open(cases).map_err(|e| io(cases, e))?;
     dir.read_input(&name, DEFAULT_MAX_FILE_BYTES)
         .map_err(|e| match e {
-            crate::store::safe_open::ReadError::Io(x) if x.kind() == std::io::ErrorKind::NotFound => {
+            crate::store::safe_open::ReadError::Io(x)
+                if x.kind() == std::io::ErrorKind::NotFound =>
+            {
                 EditError::NoCase(cases.join(&name))
             }
             other => io(&cases.join(&name), other),
@@ -147,7 +149,10 @@ pub fn begin(cases: &Path, id: &str, edits: &Path, discard: bool) -> Result<Edit
         )));
     }
     write_private(&copy, &bytes)?;
-    write_private(&base, format!("{}\n{current}\n", cases_abs.display()).as_bytes())?;
+    write_private(
+        &base,
+        format!("{}\n{current}\n", cases_abs.display()).as_bytes(),
+    )?;
     Ok(Edit {
         id: id.to_string(),
         cases: cases.to_path_buf(),
@@ -180,7 +185,10 @@ pub enum Outcome {
     /// The copy equals the case file: nothing to do (the copy is removed).
     Unchanged,
     /// The case file was replaced by the copy.
-    Replaced { old_sha256: String, new_sha256: String },
+    Replaced {
+        old_sha256: String,
+        new_sha256: String,
+    },
     /// The copy does not load: every problem, located in the copy. It is kept.
     Invalid(Vec<Problem>),
 }
@@ -246,7 +254,11 @@ impl Edit {
             } else {
                 ""
             };
-            return Err(EditError::Io(format!("{}: {e}{why}; your copy is kept at {}", path.display(), self.copy.display())));
+            return Err(EditError::Io(format!(
+                "{}: {e}{why}; your copy is kept at {}",
+                path.display(),
+                self.copy.display()
+            )));
         }
         crate::store::publish::fsync_dir(&self.cases).map_err(|e| io(&self.cases, e))?;
         drop(held);

@@ -70,7 +70,10 @@ pub struct Assessor {
     pub credential: String,
     /// Holds a current licence as a health care professional. Left out, it is unknown:
     /// the reviewable grounds need a licensed professional's determination.
-    #[serde(default = "Answer::unknown", skip_serializing_if = "Answer::is_unknown")]
+    #[serde(
+        default = "Answer::unknown",
+        skip_serializing_if = "Answer::is_unknown"
+    )]
     pub licensed: Answer,
     #[serde(default, skip_serializing_if = "Answer::is_no")]
     pub treating: Answer,
@@ -230,9 +233,9 @@ impl TryFrom<RawEvaluation> for HarmEvaluation {
                     DETERMINATION_KEYS[i]
                 ));
             }
-            let assigned_to = r
-                .assigned_to
-                .ok_or("a pending evaluation needs `assigned_to`: the clinician asked to evaluate")?;
+            let assigned_to = r.assigned_to.ok_or(
+                "a pending evaluation needs `assigned_to`: the clinician asked to evaluate",
+            )?;
             return Ok(HarmEvaluation::Pending(PendingEvaluation {
                 assigned_to,
                 assigned_on: r.assigned_on,

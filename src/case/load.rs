@@ -234,7 +234,8 @@ pub fn parse(
 ) -> Result<Case, Vec<Problem>> {
     let src = utf8(path, bytes)?;
     let stem = name.strip_suffix(".yaml").unwrap_or(name);
-    let at = |v: validate::Violation| Problem::at(path.to_path_buf(), src, v.line, v.column, v.message);
+    let at =
+        |v: validate::Violation| Problem::at(path.to_path_buf(), src, v.line, v.column, v.message);
     let case: Case = match crate::yaml::from_str(src) {
         Ok(case) => case,
         Err(e) => {

@@ -101,7 +101,6 @@ pub struct Patient {
     pub objected_to_family_disclosure: Answer,
 }
 
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
@@ -324,19 +323,31 @@ pub struct RecordItem {
     pub category: RecordCategory,
     /// Psychotherapy notes kept apart from the chart (164.501). Left out, it is unknown:
     /// "ask the therapist", never "release the notes".
-    #[serde(default = "Answer::unknown", skip_serializing_if = "Answer::is_unknown")]
+    #[serde(
+        default = "Answer::unknown",
+        skip_serializing_if = "Answer::is_unknown"
+    )]
     pub kept_separately: Answer,
     /// The three facts by which a minor, not the parent, controls this care
     /// (164.502(g)(3)(i)(A)-(C)). Left out, each is unknown: it matters only on a
     /// parent's request for a minor's record, where the advisor then asks.
-    #[serde(default = "Answer::unknown", skip_serializing_if = "Answer::is_unknown")]
+    #[serde(
+        default = "Answer::unknown",
+        skip_serializing_if = "Answer::is_unknown"
+    )]
     pub minor_consented_alone: Answer,
     /// Care of a minor that a court ordered or consented to (164.502(g)(3)(i)(B)).
-    #[serde(default = "Answer::unknown", skip_serializing_if = "Answer::is_unknown")]
+    #[serde(
+        default = "Answer::unknown",
+        skip_serializing_if = "Answer::is_unknown"
+    )]
     pub court_ordered_care: Answer,
     /// Care the parent agreed to keep confidential between the minor and the provider
     /// (164.502(g)(3)(i)(C)).
-    #[serde(default = "Answer::unknown", skip_serializing_if = "Answer::is_unknown")]
+    #[serde(
+        default = "Answer::unknown",
+        skip_serializing_if = "Answer::is_unknown"
+    )]
     pub parent_agreed_confidentiality: Answer,
     /// The item came from a Part 2 program: it stays protected in this holder's hands
     /// (42 CFR 2.12(d)).

@@ -281,7 +281,13 @@ pub fn load_settings(dir: &Path) -> Result<Option<Settings>, Problem> {
             .lines()
             .position(|l| l.trim_start().starts_with("closes_at:"))
             .map_or(1, |i| i as u32 + 1);
-        return Err(Problem::at(path, src, line, 1, format!("intake.closes_at: {msg}")));
+        return Err(Problem::at(
+            path,
+            src,
+            line,
+            1,
+            format!("intake.closes_at: {msg}"),
+        ));
     }
     if settings.as_of.is_some() && settings.library == Library::Real {
         // A real clinic's deadlines must never run on a fixed date.

@@ -153,7 +153,10 @@ fn answers_file(path: &std::path::Path) -> Result<Vec<Given>, CommandError> {
         match &n.value {
             Value::Str(s) => Some(s.clone()),
             Value::Null => Some(String::new()),
-            _ => n.source(src).map(str::to_string).or_else(|| n.value.scalar_text()),
+            _ => n
+                .source(src)
+                .map(str::to_string)
+                .or_else(|| n.value.scalar_text()),
         }
     };
     let mut out = Vec::new();

@@ -7,8 +7,8 @@ use serde_json::json;
 
 use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, find_case, io_out, load_cases};
-use crate::case::describe::flag;
 use crate::case::deadline;
+use crate::case::describe::flag;
 use crate::case::{Case, Deadline};
 use crate::cli::Global;
 use crate::text::{sanitize, sanitize_line};
@@ -97,7 +97,10 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
         [
             flag("emancipated", p.emancipated),
             flag("incarcerated", p.incarcerated),
-            flag("agreed to research suspension", p.research_suspension_agreed),
+            flag(
+                "agreed to research suspension",
+                p.research_suspension_agreed
+            ),
         ]
         .into_iter()
         .flatten()

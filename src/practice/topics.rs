@@ -192,7 +192,10 @@ pub fn features_of(case: &Case) -> Vec<&'static str> {
     add(
         case.entity.part2_program
             || case.records().iter().any(|r| r.part2())
-            || case.concern.as_ref().is_some_and(|c| !c.part2_records.is_no()),
+            || case
+                .concern
+                .as_ref()
+                .is_some_and(|c| !c.part2_records.is_no()),
         "part2",
     );
     if let Some(c) = &case.concern {

@@ -288,9 +288,10 @@ impl<'a> Engine<'a> {
             return self.recommend_here();
         }
         let recs = self.world_recommendations();
-        let same = recs.iter().all(|r| *r == recs[0]);
-        if same && self.unknowns.len() <= MAX_COMBINED {
-            return recs[0].clone();
+        if self.unknowns.len() <= MAX_COMBINED
+            && let Some(common) = common_recommendation(recs)
+        {
+            return common;
         }
         Recommended {
             outcome: Outcome::RequestInformation,
@@ -477,6 +478,34 @@ pub fn advise_with(
         records,
         findings,
     }
+}
+
+/// The decision every world agrees on: the same outcome and the same items withheld on
+/// the same grounds, resting on the grounds that hold in every world (a duty that holds
+/// in some worlds only is a question, not a ground). `None` when they disagree, or when
+/// no ground is common to a decision that needs one.
+fn common_recommendation(recs: &[Recommended]) -> Option<Recommended> {
+    let first = recs.first()?;
+    if recs
+        .iter()
+        .any(|r| r.outcome != first.outcome || r.withhold != first.withhold)
+    {
+        return None;
+    }
+    let grounds: Vec<String> = first
+        .grounds
+        .iter()
+        .filter(|g| recs.iter().all(|r| r.grounds.contains(g)))
+        .cloned()
+        .collect();
+    if grounds.is_empty() && !first.grounds.is_empty() {
+        return None;
+    }
+    Some(Recommended {
+        outcome: first.outcome,
+        grounds,
+        withhold: first.withhold.clone(),
+    })
 }
 
 pub(crate) fn snake<T: Serialize>(v: &T) -> String {

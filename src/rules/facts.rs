@@ -11,8 +11,8 @@ use super::model::Cond;
 use super::overlay::StateOverlay;
 use crate::case::model::{
     Answer, Assessor, Assumed, AtRisk, Case, ConcernKind, Evaluation, Expiry, HarmEvaluation,
-    HarmType, Imminence, InstrumentKind, Likelihood, Part2ConsentKind, RecordCategory,
-    RecordItem, Relationship, RequestPurpose, Slot,
+    HarmType, Imminence, InstrumentKind, Likelihood, Part2ConsentKind, RecordCategory, RecordItem,
+    Relationship, RequestPurpose, Slot,
 };
 
 pub use super::vocabulary::{FACTS, FactSpec, FactType, Value, did_you_mean};
@@ -161,13 +161,15 @@ impl FactView<'_> {
             }
             "requester.third_party" => Bool(rel.is_some() && !self.patient_side()),
             "requester.representative" => Bool(self.representative()),
-            "requester.involved_in_care" => Bool(
-                req.is_some_and(|r| yes(r.requester.involved_in_care, name_of(name))),
-            ),
+            "requester.involved_in_care" => {
+                Bool(req.is_some_and(|r| yes(r.requester.involved_in_care, name_of(name))))
+            }
             "requester.endangerment_documented" => {
                 Bool(req.is_some_and(|r| r.requester.endangerment.is_some()))
             }
-            "requester.agreement" => Bool(req.is_some_and(|r| yes(r.requester.agreement, name_of(name)))),
+            "requester.agreement" => {
+                Bool(req.is_some_and(|r| yes(r.requester.agreement, name_of(name))))
+            }
             "requester.declined_as_representative" => Bool(req.is_some_and(|r| {
                 r.requester
                     .endangerment
@@ -187,7 +189,9 @@ impl FactView<'_> {
             "request.purpose" => Value::s(self.purpose().map_or("none", purpose_name)),
             "request.purpose_stated" => Bool(req.is_some_and(|r| r.purpose.is_some())),
             "request.legal_process" => Bool(self.legal_process()),
-            "request.patient_objects" => Bool(req.is_some_and(|r| yes(r.patient_objects, name_of(name)))),
+            "request.patient_objects" => {
+                Bool(req.is_some_and(|r| yes(r.patient_objects, name_of(name))))
+            }
             "request.form" => Value::s(
                 req.and_then(|r| r.form.as_ref())
                     .map_or("none", |f| f.requested.as_str()),
@@ -202,8 +206,12 @@ impl FactView<'_> {
             "instrument.has_expiry" => Bool(ins.is_some_and(|i| i.expires.is_some())),
             "instrument.expired" => Bool(self.expired()),
             "instrument.judge_signed" => b(&|i| i.judge_signed, "instrument.judge_signed"),
-            "instrument.patient_notified" => b(&|i| i.patient_notified, "instrument.patient_notified"),
-            "instrument.protective_order" => b(&|i| i.protective_order, "instrument.protective_order"),
+            "instrument.patient_notified" => {
+                b(&|i| i.patient_notified, "instrument.patient_notified")
+            }
+            "instrument.protective_order" => {
+                b(&|i| i.protective_order, "instrument.protective_order")
+            }
             "instrument.covers_psychotherapy_notes" => b(
                 &|i| i.covers_psychotherapy_notes,
                 "instrument.covers_psychotherapy_notes",
@@ -238,7 +246,9 @@ impl FactView<'_> {
                     .any(|r| self.releases_notes(r)),
             }),
             "concern.type" => Value::Str(con.map_or("none".into(), |k| snake(&k.kind))),
-            "concern.identifiable_victim" => k(&|x| x.identifiable_victim, "concern.identifiable_victim"),
+            "concern.identifiable_victim" => {
+                k(&|x| x.identifiable_victim, "concern.identifiable_victim")
+            }
             "concern.means" => k(&|x| x.means, "concern.means"),
             "concern.imminent" => k(&|x| x.imminent, "concern.imminent"),
             "concern.patient_agrees_to_report" => k(
@@ -285,11 +295,17 @@ impl FactView<'_> {
             "record.kept_separately" => Bool(rec?.kept_separately(a)),
             "record.minor_consented_alone" => {
                 let r = rec?;
-                Bool(r.minor_consented_alone.under(a, Slot::record(name_of(name), &r.id)))
+                Bool(
+                    r.minor_consented_alone
+                        .under(a, Slot::record(name_of(name), &r.id)),
+                )
             }
             "record.court_ordered_care" => {
                 let r = rec?;
-                Bool(r.court_ordered_care.under(a, Slot::record(name_of(name), &r.id)))
+                Bool(
+                    r.court_ordered_care
+                        .under(a, Slot::record(name_of(name), &r.id)),
+                )
             }
             "record.parent_agreed_confidentiality" => {
                 let r = rec?;
@@ -302,9 +318,7 @@ impl FactView<'_> {
             // A pending evaluation, read as no harm or as the gravest, covers every item.
             "record.evaluated" => {
                 let id = &rec?.id;
-                Bool(
-                    c.harm_evaluation.is_pending() || he.records.iter().any(|r| r == id),
-                )
+                Bool(c.harm_evaluation.is_pending() || he.records.iter().any(|r| r == id))
             }
             "record.named_in_scope" => Bool(self.named_in_scope(rec?)),
             "record.covered" => Bool(self.covered(rec?)),
@@ -343,8 +357,10 @@ impl FactView<'_> {
     /// A Part 2 court order was made (its section given or not).
     fn part2_court_order(&self) -> bool {
         self.case.request.as_ref().is_some_and(|r| {
-            self.yes(r.instrument.part2_court_order, "instrument.part2_court_order")
-                || r.instrument.part2_order.is_some()
+            self.yes(
+                r.instrument.part2_court_order,
+                "instrument.part2_court_order",
+            ) || r.instrument.part2_order.is_some()
         })
     }
 
@@ -454,9 +470,7 @@ impl FactView<'_> {
         };
         match i.part2_order {
             Some(s) => s.as_str(),
-            None if self.yes(i.part2_court_order, "instrument.part2_court_order") => {
-                "unspecified"
-            }
+            None if self.yes(i.part2_court_order, "instrument.part2_court_order") => "unspecified",
             None => "none",
         }
     }

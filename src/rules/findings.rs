@@ -313,7 +313,11 @@ fn question_findings(eng: &Engine, out: &mut Out) {
     let rec_words = |r: &Recommended| -> String {
         let mut t = r.outcome.to_string();
         if !r.withhold.is_empty() {
-            let w: Vec<String> = r.withhold.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            let w: Vec<String> = r
+                .withhold
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
             t.push_str(&format!(" (withhold {})", w.join(", ")));
         } else if !r.grounds.is_empty() {
             t.push_str(&format!(" on {}", r.grounds.join(", ")));

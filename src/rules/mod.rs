@@ -20,9 +20,9 @@ pub mod findings;
 pub mod model;
 pub mod overlay;
 mod recommendation;
-pub mod unknowns;
 pub mod references;
 mod release_checks;
+pub mod unknowns;
 pub mod vocabulary;
 mod wording;
 

@@ -131,8 +131,7 @@ pub fn unknown_facts(case: &Case) -> Vec<UnknownFact> {
             "requester.involved_in_care",
             None,
             "request.requester.involved_in_care".into(),
-            "Was the requester involved in the patient's care or its payment before death?"
-                .into(),
+            "Was the requester involved in the patient's care or its payment before death?".into(),
             "the chart and the requester",
             "45 CFR 164.510(b)(5)",
         );
@@ -217,15 +216,7 @@ pub fn unknown_facts(case: &Case) -> Vec<UnknownFact> {
             ),
         ] {
             let key = format!("request.instrument.{}", &fact["instrument.".len()..]);
-            add(
-                u(&value),
-                fact,
-                None,
-                key,
-                question.into(),
-                ask,
-                citation,
-            );
+            add(u(&value), fact, None, key, question.into(), ask, citation);
         }
         for rec in &r.records {
             let id = rec.id.as_str();

@@ -196,7 +196,9 @@ fn new_yorks_mandated_report_is_required_by_law() {
         (Severity::Error, "N.Y. Mental Hygiene Law 9.46(b)")
     );
     // Not found likely to cause serious harm: no mandate.
-    let remote = with(&c, |c| c.harm_evaluation.done_mut().unwrap().likelihood = Likelihood::Possible);
+    let remote = with(&c, |c| {
+        c.harm_evaluation.done_mut().unwrap().likelihood = Likelihood::Possible
+    });
     assert!(!holds(&remote, "required-by-law", None));
     // A state whose mandated reports were not researched: said so, nothing invented.
     let ohio = with(&c, |c| c.jurisdiction = "US-OH".into());
@@ -402,7 +404,9 @@ fn texas_names_its_own_review_of_a_denial() {
             .starts_with("Tell the requester of Texas's own review")
     );
     // A full release has no denial notice and no state review to name.
-    let fine = with(&c, |c| c.harm_evaluation.done_mut().unwrap().records.clear());
+    let fine = with(&c, |c| {
+        c.harm_evaluation.done_mut().unwrap().records.clear()
+    });
     assert!(advice_on(&fine, "2026-06-09").notice.is_empty());
 }
 

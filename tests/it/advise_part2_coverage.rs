@@ -310,7 +310,9 @@ fn sud_counseling_notes_need_their_own_consent() {
     assert!(f[0].message.contains("2.31(b)"), "{f:?}");
     assert!(about(&fs, "part2-restriction", "program_records").is_empty());
     // Their own separate consent covers them.
-    let separate = with(&c, |c| req(c).instrument.covers_sud_counseling_notes = Answer::Yes);
+    let separate = with(&c, |c| {
+        req(c).instrument.covers_sud_counseling_notes = Answer::Yes
+    });
     let fs = findings(
         &separate,
         &proposal(ReleaseFull, &["patient-authorization"], &[]),

@@ -14,6 +14,7 @@ mod advise_part2_coverage;
 mod advise_recommendation;
 mod advise_release;
 mod advise_rulebook;
+mod advise_unknowns;
 mod advise_wrong_reasons;
 mod audit_csv;
 mod audit_figures;

@@ -72,7 +72,10 @@ pub fn write_new_case(
         ));
     }
     let (Some(kind), Some(day)) = (intake.kind(), intake.counting_day()) else {
-        return Err(NewCaseError::Unanswered(vec!["kind".into(), "received".into()]));
+        return Err(NewCaseError::Unanswered(vec![
+            "kind".into(),
+            "received".into(),
+        ]));
     };
     let stem = format!("{}-{}-", prefix(kind), chrono::Datelike::year(&day));
     let mut n = next_number(dir, &stem).map_err(NewCaseError::Io)?;
@@ -97,10 +100,7 @@ pub fn write_new_case(
             // Another clerk took this id a moment ago: the next one.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => {
-                return Err(NewCaseError::Io(format!(
-                    "{}: {e}",
-                    path.display()
-                )));
+                return Err(NewCaseError::Io(format!("{}: {e}", path.display())));
             }
         }
     }

@@ -90,7 +90,10 @@ pub enum Given {
     Skipped,
     /// The record items (each its `ID CATEGORY DESCRIPTION` line, checked); `closed` once
     /// an empty line ended the list.
-    Records { lines: Vec<String>, closed: bool },
+    Records {
+        lines: Vec<String>,
+        closed: bool,
+    },
 }
 
 /// A record item as the intake holds it.
@@ -327,7 +330,10 @@ impl Intake {
             ));
         }
         lines.push(format!("{} {} {}", rec.id, rec.category, rec.description));
-        let closed = matches!(self.given(&q.key), Some(Given::Records { closed: true, .. }));
+        let closed = matches!(
+            self.given(&q.key),
+            Some(Given::Records { closed: true, .. })
+        );
         self.set(&q.key, Given::Records { lines, closed });
         for pair in facts.split([',', ' ']).filter(|p| !p.trim().is_empty()) {
             let Some((fact, value)) = pair.split_once('=') else {
@@ -360,10 +366,13 @@ impl Intake {
             }
             AnswerType::Time => {
                 let minutes = super::arrival::parse_time(raw)?;
-                let arrived_today = self.text("received").and_then(|d| super::strict_date::parse(d).ok())
+                let arrived_today = self
+                    .text("received")
+                    .and_then(|d| super::strict_date::parse(d).ok())
                     == Some(self.now.date());
                 let now = self.now.time();
-                let now_minutes = chrono::Timelike::hour(&now) * 60 + chrono::Timelike::minute(&now);
+                let now_minutes =
+                    chrono::Timelike::hour(&now) * 60 + chrono::Timelike::minute(&now);
                 if arrived_today && minutes > now_minutes {
                     return Err(format!(
                         "{raw} today is in the future (it is {}); expected the time it arrived",
@@ -379,7 +388,11 @@ impl Intake {
             },
             AnswerType::Choice(values) => {
                 let v = raw.to_lowercase().replace([' ', '-'], "_");
-                let v = if values.contains(&raw) { raw.to_string() } else { v };
+                let v = if values.contains(&raw) {
+                    raw.to_string()
+                } else {
+                    v
+                };
                 if !values.contains(&v.as_str()) {
                     return Err(format!(
                         "unknown value `{}`{}; expected one of: {}",
@@ -431,7 +444,10 @@ impl Intake {
                         return Err(format!(
                             "unknown fee item `{}`{}; expected one of: {}",
                             crate::text::sanitize_line(item),
-                            crate::rules::facts::did_you_mean(item, schema::FEE_ITEMS.iter().copied()),
+                            crate::rules::facts::did_you_mean(
+                                item,
+                                schema::FEE_ITEMS.iter().copied()
+                            ),
                             schema::FEE_ITEMS.join(", ")
                         ));
                     }

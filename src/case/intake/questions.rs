@@ -87,10 +87,14 @@ pub fn catalogue() -> Vec<Question> {
         i.answers.push(("kind".into(), Given::One(kind.into())));
         i.answers
             .push(("requester.relationship".into(), Given::One("parent".into())));
+        i.answers.push((
+            "requester.identity_verified".into(),
+            Given::One("true".into()),
+        ));
         i.answers
-            .push(("requester.identity_verified".into(), Given::One("true".into())));
-        i.answers.push(("patient.age".into(), Given::One("10".into())));
-        i.answers.push(("fee.items".into(), Given::One("postage=1".into())));
+            .push(("patient.age".into(), Given::One("10".into())));
+        i.answers
+            .push(("fee.items".into(), Given::One("postage=1".into())));
         i.answers
             .push(("urgency.needed_by".into(), Given::One("2026-01-01".into())));
         for t in schema::INSTRUMENTS {
@@ -450,7 +454,11 @@ fn request_questions(intake: &Intake, out: &mut Vec<Question>, minor: bool) {
         }
         _ => {}
     }
-    if !t.is_empty() && !matches!(rel, "self" | "personal_representative" | "parent" | "executor")
+    if !t.is_empty()
+        && !matches!(
+            rel,
+            "self" | "personal_representative" | "parent" | "executor"
+        )
     {
         out.push(q(
             "request.purpose",
@@ -478,7 +486,10 @@ fn request_questions(intake: &Intake, out: &mut Vec<Question>, minor: bool) {
         }
         if parent_of_minor {
             for (fact, words) in [
-                ("minor_consented_alone", "did the minor lawfully consent to it alone?"),
+                (
+                    "minor_consented_alone",
+                    "did the minor lawfully consent to it alone?",
+                ),
                 ("court_ordered_care", "did a court order or consent to it?"),
                 (
                     "parent_agreed_confidentiality",
@@ -622,7 +633,10 @@ fn concern_questions(intake: &Intake, out: &mut Vec<Question>) {
     let t = intake.text("concern.type").unwrap_or("");
     if matches!(t, "threat_to_others" | "threat_to_self") {
         for (fact, words) in [
-            ("identifiable_victim", "Can the person at risk be identified?"),
+            (
+                "identifiable_victim",
+                "Can the person at risk be identified?",
+            ),
             (
                 "means",
                 "Does the person have the means to carry out the harm?",
@@ -632,13 +646,7 @@ fn concern_questions(intake: &Intake, out: &mut Vec<Question>) {
                 "Could the harm happen soon (a stated time, a plan in motion)?",
             ),
         ] {
-            out.push(q(
-                &format!("concern.{fact}"),
-                "Concern",
-                words,
-                YNU,
-                true,
-            ));
+            out.push(q(&format!("concern.{fact}"), "Concern", words, YNU, true));
         }
     }
     if !t.is_empty() {

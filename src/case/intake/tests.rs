@@ -38,12 +38,18 @@ const PARENT: &[(&str, &str)] = &[
     ("instrument.type", "written_request"),
     ("instrument.signed", "y"),
     ("instrument.dated", "2026-03-01"),
-    ("instrument.scope", "all of my daughter's records: notes too"),
+    (
+        "instrument.scope",
+        "all of my daughter's records: notes too",
+    ),
     ("records", "chart chart Outpatient chart 2025"),
     ("records.chart.minor_consented_alone", "no"),
     ("records.chart.court_ordered_care", "no"),
     ("records.chart.parent_agreed_confidentiality", "?"),
-    ("records", "notes psychotherapy_notes Therapist's \"process\" notes"),
+    (
+        "records",
+        "notes psychotherapy_notes Therapist's \"process\" notes",
+    ),
     ("records.notes.kept_separately", "unknown"),
     ("records.notes.minor_consented_alone", "unknown"),
     ("records.notes.court_ordered_care", "no"),
@@ -136,11 +142,23 @@ fn every_answer_lands_in_a_case_the_loader_accepts() {
     assert_eq!(a.logged_by.as_deref(), Some("J. Clerk"));
     assert_eq!(a.on, None);
     let r = case.request.as_ref().unwrap();
-    assert_eq!(r.requester.address.as_deref(), Some("12 Elm St, Lakeside, OH 44000"));
+    assert_eq!(
+        r.requester.address.as_deref(),
+        Some("12 Elm St, Lakeside, OH 44000")
+    );
     let check = r.requester.identity_check.as_ref().unwrap();
-    assert_eq!(check.on.map(|d| d.to_string()).as_deref(), Some("2026-03-02"));
-    assert_eq!(r.requester.authority.as_ref().unwrap().shown, Answer::Unknown);
-    assert_eq!(r.instrument.scope.as_deref(), Some("all of my daughter's records: notes too"));
+    assert_eq!(
+        check.on.map(|d| d.to_string()).as_deref(),
+        Some("2026-03-02")
+    );
+    assert_eq!(
+        r.requester.authority.as_ref().unwrap().shown,
+        Answer::Unknown
+    );
+    assert_eq!(
+        r.instrument.scope.as_deref(),
+        Some("all of my daughter's records: notes too")
+    );
     assert_eq!(r.records[1].description, "Therapist's \"process\" notes");
     assert_eq!(r.records[1].kept_separately, Answer::Unknown);
     assert_eq!(r.records[0].parent_agreed_confidentiality, Answer::Unknown);
@@ -149,8 +167,14 @@ fn every_answer_lands_in_a_case_the_loader_accepts() {
     assert_eq!(fee.total_cents(), 1550);
     let delivery = r.delivery.as_ref().unwrap();
     assert!(delivery.certified && !delivery.sealed);
-    assert_eq!(delivery.address.as_deref(), Some("12 Elm St, Lakeside, OH 44000"));
-    assert_eq!(r.urgency.as_ref().unwrap().needed_by.unwrap().to_string(), "2026-03-20");
+    assert_eq!(
+        delivery.address.as_deref(),
+        Some("12 Elm St, Lakeside, OH 44000")
+    );
+    assert_eq!(
+        r.urgency.as_ref().unwrap().needed_by.unwrap().to_string(),
+        "2026-03-20"
+    );
     assert_eq!(
         case.title,
         "D. Marchetti (mother) (parent) asks for records of P-20001"
@@ -164,10 +188,17 @@ fn every_answer_lands_in_a_case_the_loader_accepts() {
 fn a_bad_answer_says_what_is_allowed() {
     let mut i = Intake::new(now());
     let e = i.answer("kind", "access").unwrap_err();
-    assert!(e.message.contains("expected one of: access_request, disclosure_concern"), "{e}");
+    assert!(
+        e.message
+            .contains("expected one of: access_request, disclosure_concern"),
+        "{e}"
+    );
     i.answer("kind", "access_request").unwrap();
     let e = i.answer("received", "2026-03-05").unwrap_err();
-    assert!(e.message.contains("in the future (today is 2026-03-04)"), "{e}");
+    assert!(
+        e.message.contains("in the future (today is 2026-03-04)"),
+        "{e}"
+    );
     let e = i.answer("received", "3/2/2026").unwrap_err();
     assert!(e.message.contains("expected YYYY-MM-DD"), "{e}");
     i.answer("received", "2026-03-04").unwrap();
@@ -177,7 +208,11 @@ fn a_bad_answer_says_what_is_allowed() {
     let e = i.answer("patient.age", "old").unwrap_err();
     assert_eq!(e.message, "expected a whole number from 0 to 130");
     let e = i.answer("requester.relationship", "mother").unwrap_err();
-    assert!(e.message.contains("expected one of: self, personal_representative, parent,"), "{e}");
+    assert!(
+        e.message
+            .contains("expected one of: self, personal_representative, parent,"),
+        "{e}"
+    );
     let e = i.answer("concern.type", "threat_to_self").unwrap_err();
     assert!(e.message.contains("does not apply to this case"), "{e}");
     let e = i.answer("jurisdiction", "Ohio").unwrap_err();
@@ -199,18 +234,32 @@ fn follow_up_questions_depend_on_the_answers() {
         ],
     );
     let keys: Vec<String> = i.questions().into_iter().map(|q| q.key).collect();
-    for k in ["instrument.judge_signed", "instrument.patient_notified", "instrument.protective_order", "request.purpose"] {
+    for k in [
+        "instrument.judge_signed",
+        "instrument.patient_notified",
+        "instrument.protective_order",
+        "request.purpose",
+    ] {
         assert!(keys.contains(&k.to_string()), "{k} missing: {keys:?}");
     }
-    for k in ["patient.emancipated", "requester.authority.document", "instrument.signed", "instrument.expires"] {
+    for k in [
+        "patient.emancipated",
+        "requester.authority.document",
+        "instrument.signed",
+        "instrument.expires",
+    ] {
         assert!(!keys.contains(&k.to_string()), "{k} asked: {keys:?}");
     }
     i.answer("instrument.type", "authorization").unwrap();
     let keys: Vec<String> = i.questions().into_iter().map(|q| q.key).collect();
     assert!(keys.contains(&"instrument.expires".to_string()));
     assert!(!keys.contains(&"instrument.judge_signed".to_string()));
-    i.answer("instrument.expires", "end of the lawsuit").unwrap();
-    assert_eq!(i.text("instrument.expires"), Some("event: end of the lawsuit"));
+    i.answer("instrument.expires", "end of the lawsuit")
+        .unwrap();
+    assert_eq!(
+        i.text("instrument.expires"),
+        Some("event: end of the lawsuit")
+    );
     assert!(i.answer("instrument.expires", "2026-02-30").is_err());
 }
 
@@ -220,14 +269,24 @@ fn records_are_lines_with_their_facts() {
     answer_all(&mut i, &[("kind", "access_request")]);
     let e = i.answer("records", "").unwrap_err();
     assert!(e.message.contains("at least one record item"), "{e}");
-    let e = i.answer("records", "Notes psychotherapy_notes x").unwrap_err();
+    let e = i
+        .answer("records", "Notes psychotherapy_notes x")
+        .unwrap_err();
     assert!(e.message.contains("invalid record id"), "{e}");
-    let e = i.answer("records", "notes psychotherapy_note x").unwrap_err();
-    assert!(e.message.contains("did you mean `psychotherapy_notes`"), "{e}");
+    let e = i
+        .answer("records", "notes psychotherapy_note x")
+        .unwrap_err();
+    assert!(
+        e.message.contains("did you mean `psychotherapy_notes`"),
+        "{e}"
+    );
     let e = i.answer("records", "notes chart").unwrap_err();
     assert!(e.message.contains("description is missing"), "{e}");
-    i.answer("records", "notes psychotherapy_notes Process notes; kept_separately=no")
-        .unwrap();
+    i.answer(
+        "records",
+        "notes psychotherapy_notes Process notes; kept_separately=no",
+    )
+    .unwrap();
     assert_eq!(i.text("records.notes.kept_separately"), Some("false"));
     let e = i.answer("records", "notes chart again").unwrap_err();
     assert!(e.message.contains("already used"), "{e}");
@@ -241,7 +300,11 @@ fn after_hours_counts_from_the_next_business_day_only_where_the_clinic_says_so()
     let mut i = Intake::new(friday_evening);
     answer_all(
         &mut i,
-        &[("kind", "access_request"), ("received", "2026-03-06"), ("arrival.time", "18:30")],
+        &[
+            ("kind", "access_request"),
+            ("received", "2026-03-06"),
+            ("arrival.time", "18:30"),
+        ],
     );
     assert_eq!(i.counting_day().unwrap().to_string(), "2026-03-06");
     i.after_hours = Some(crate::case::settings::IntakeSettings {

@@ -57,7 +57,9 @@ pub fn scalar(s: &str) -> String {
         && !s.ends_with(':')
         && !s.contains(": ")
         && !s.contains(" #")
-        && !s.chars().any(|c| c.is_control() || matches!(c, '"' | '\\' | '\''));
+        && !s
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '"' | '\\' | '\''));
     if plain {
         return s.to_string();
     }

@@ -12,7 +12,11 @@ use crate::case::model::*;
 type Reader = fn(J) -> Result<(), String>;
 
 fn reader<T: DeserializeOwned>() -> Reader {
-    |j| serde_json::from_value::<T>(j).map(|_| ()).map_err(|e| e.to_string())
+    |j| {
+        serde_json::from_value::<T>(j)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
 }
 
 fn shapes() -> Vec<(&'static Shape, Reader)> {
@@ -107,8 +111,8 @@ fn the_required_keys_are_the_models() {
         for f in shape.fields {
             let mut without = full.clone();
             without.as_object_mut().unwrap().remove(f.key);
-            let required = f.required
-                || (std::ptr::eq(shape, &EVALUATION) && DONE_REQUIRED.contains(&f.key));
+            let required =
+                f.required || (std::ptr::eq(shape, &EVALUATION) && DONE_REQUIRED.contains(&f.key));
             assert_eq!(
                 read(without).is_err(),
                 required,
@@ -126,9 +130,7 @@ fn a_pending_evaluation_has_only_its_assignment() {
     read(json!({ "status": "pending", "assigned_to": "Dr. X", "assigned_on": "2026-01-02" }))
         .unwrap();
     assert!(read(json!({ "status": "pending" })).is_err());
-    assert!(
-        read(json!({ "status": "pending", "assigned_to": "X", "at_risk": "none" })).is_err()
-    );
+    assert!(read(json!({ "status": "pending", "assigned_to": "X", "at_risk": "none" })).is_err());
 }
 
 fn values<T: DeserializeOwned>() -> Vec<String> {
@@ -229,7 +231,8 @@ fn a_pending_evaluation_is_checked_as_one() {
         "{got:#?}"
     );
     assert!(
-        got.iter().any(|g| g.starts_with("3:3: `at_risk` belongs to a finished evaluation")),
+        got.iter()
+            .any(|g| g.starts_with("3:3: `at_risk` belongs to a finished evaluation")),
         "{got:#?}"
     );
     let done = "harm_evaluation:\n  assessed_on: 2026-01-02\n";
@@ -252,7 +255,8 @@ fn duplicates_wrong_kinds_and_expiry_words() {
         assert!(got.iter().any(|g| g == want), "{want}\n{got:#?}");
     }
     assert!(
-        !got.iter().any(|g| g.contains("untagged") || g.contains("mapping start")),
+        !got.iter()
+            .any(|g| g.contains("untagged") || g.contains("mapping start")),
         "{got:#?}"
     );
 }

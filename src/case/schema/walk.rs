@@ -323,7 +323,11 @@ impl Walker<'_> {
             p.push(Step::Key(kt.clone()));
             let Some(field) = shape.field(&kt) else {
                 let hint = did_you_mean(&kt, shape.fields.iter().map(|f| f.key));
-                if let Some(f) = shape.fields.iter().find(|f| hint.contains(&format!("`{}`", f.key))) {
+                if let Some(f) = shape
+                    .fields
+                    .iter()
+                    .find(|f| hint.contains(&format!("`{}`", f.key)))
+                {
                     near_misses.push(f.key);
                 }
                 self.at(
@@ -485,11 +489,7 @@ impl Walker<'_> {
                 }
             }
         } else {
-            let missing: Vec<&str> = DONE_REQUIRED
-                .iter()
-                .copied()
-                .filter(|k| !has(k))
-                .collect();
+            let missing: Vec<&str> = DONE_REQUIRED.iter().copied().filter(|k| !has(k)).collect();
             if !missing.is_empty() {
                 self.at(
                     path,
