@@ -38,7 +38,11 @@ pub fn run(global: &Global, a: &NewArgs, out: &mut dyn Write) -> CommandResult {
     apply(&mut intake, given)?;
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
-    ask(&mut intake, &mut input, out, !a.no_input)?;
+    if a.no_input {
+        intake.fill_defaults();
+    } else {
+        ask(&mut intake, &mut input, out)?;
+    }
     let mut opts = LoadOptions::new(now.date());
     opts.intake = intake.after_hours.clone();
     match write_new_case(&global.cases, &intake, &opts) {
@@ -226,16 +230,14 @@ fn apply(intake: &mut Intake, mut pending: Vec<Given>) -> Result<(), CommandErro
     Ok(())
 }
 
-/// Asks every open question on `input` (when `interactive`), re-asking a refused answer
-/// with what is allowed.
+/// Asks every open question on `input`, re-asking a refused answer with what is allowed.
 pub(crate) fn ask(
     intake: &mut Intake,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
-    interactive: bool,
 ) -> Result<(), CommandError> {
     let mut section = "";
-    while interactive && let Some(q) = intake.next() {
+    while let Some(q) = intake.next() {
         if q.section != section {
             section = q.section;
             writeln!(out, "\n{section}").map_err(io_out)?;

@@ -29,6 +29,8 @@ mod decide_gate;
 mod deploy_docs;
 mod deploy_signing;
 mod edges_input;
+mod intake_edit;
+mod intake_new;
 mod layering;
 mod library_as_of;
 mod list_show;

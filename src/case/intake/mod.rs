@@ -244,6 +244,36 @@ impl Intake {
             .collect()
     }
 
+    /// For an intake without a terminal: every open question that has a default takes
+    /// it, every optional one is skipped, and a list of records given is closed. What is
+    /// left is [`Intake::missing`].
+    pub fn fill_defaults(&mut self) {
+        loop {
+            let open: Vec<Question> = self
+                .questions()
+                .into_iter()
+                .filter(|q| match self.given(&q.key) {
+                    None => true,
+                    Some(Given::Records { closed, lines }) => !closed && !lines.is_empty(),
+                    Some(_) => false,
+                })
+                .filter(|q| {
+                    q.answer == AnswerType::Record || !q.required || (q.default)(self).is_some()
+                })
+                .collect();
+            let before = self.answers.clone();
+            for q in open {
+                if q.answer == AnswerType::Record && self.records().is_empty() {
+                    continue;
+                }
+                let _ = self.answer(&q.key, "");
+            }
+            if self.answers == before {
+                break;
+            }
+        }
+    }
+
     /// Answers question `key` with `raw` (as typed, or from a flag). An empty answer
     /// skips an optional question (or takes its default), and ends the list of records.
     pub fn answer(&mut self, key: &str, raw: &str) -> Result<(), Refused> {

@@ -97,7 +97,19 @@ pub fn catalogue() -> Vec<Question> {
             .push(("fee.items".into(), Given::One("postage=1".into())));
         i.answers
             .push(("urgency.needed_by".into(), Given::One("2026-01-01".into())));
-        for t in schema::INSTRUMENTS {
+        i.answers
+            .push(("form.requested".into(), Given::One("paper_copy".into())));
+        i.answers
+            .push(("delivery.method".into(), Given::One("mail".into())));
+        let types: &[&str] = if kind == "access_request" {
+            schema::INSTRUMENTS
+        } else {
+            schema::CONCERNS
+        };
+        for t in types {
+            i.answers.retain(|(k, _)| k != "concern.type");
+            i.answers
+                .push(("concern.type".into(), Given::One(t.to_string())));
             i.answers.retain(|(k, _)| k != "instrument.type");
             i.answers
                 .push(("instrument.type".into(), Given::One(t.to_string())));
