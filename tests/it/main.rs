@@ -19,6 +19,7 @@ mod advise_wrong_reasons;
 mod audit_csv;
 mod audit_figures;
 mod audit_log;
+mod check_every_problem;
 mod check_hostile;
 mod check_schema_additions;
 mod check_third_round;
