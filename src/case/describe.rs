@@ -157,6 +157,85 @@ pub fn request_facts(r: &Request) -> Vec<(&'static str, String)> {
             .map_or("reply not sent".to_string(), |d| format!("reply sent {d}"));
         out.push(("infeasible", format!("{}; {sent}", inf.reason)));
     }
+    // Issue 22: what the intake records.
+    let q = &r.requester;
+    if let Some(c) = &q.identity_check {
+        out.push((
+            "identity",
+            format!(
+                "checked by {} ({}{})",
+                c.by,
+                snake(&c.method).replace('_', " "),
+                c.on.map(|d| format!(", {d}")).unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(a) = &q.authority {
+        out.push((
+            "authority",
+            format!(
+                "{}, shown: {}{}",
+                snake(&a.document).replace('_', " "),
+                a.shown.words(),
+                a.note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(a) = &q.address {
+        out.push(("address", a.clone()));
+    }
+    if let Some(d) = &r.delivery {
+        let mut t = snake(&d.method).replace('_', " ");
+        if let Some(a) = &d.address {
+            t.push_str(&format!(" to {a}"));
+        }
+        if d.certified {
+            t.push_str("; certified copy");
+        }
+        if d.sealed {
+            t.push_str("; sealed");
+        }
+        out.push(("delivery", t));
+    }
+    if let Some(u) = &r.urgency {
+        let by = u
+            .needed_by
+            .map(|d| format!("needed by {d} (their date, not a legal deadline)"))
+            .unwrap_or_else(|| "urgent".into());
+        let why = u
+            .reason
+            .as_deref()
+            .map(|x| format!(": {x}"))
+            .unwrap_or_default();
+        out.push(("urgency", format!("{by}{why}")));
+    }
+    out
+}
+
+/// How and when the case arrived, and the case it follows (issue 22), as labelled
+/// lines: only what the case states.
+pub fn arrival_facts(c: &super::model::Case) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(a) = &c.arrival {
+        let mut t = match a.on {
+            Some(on) => format!("{on} (counted from {})", c.received),
+            None => c.received.to_string(),
+        };
+        if let Some(time) = &a.time {
+            t.push_str(&format!(" at {time}"));
+        }
+        t.push_str(&format!(" by {}", snake(&a.channel).replace('_', " ")));
+        if let Some(w) = &a.logged_by {
+            t.push_str(&format!(", logged by {w}"));
+        }
+        out.push(("arrived", t));
+    }
+    if let Some(f) = &c.follows {
+        out.push(("follows", f.clone()));
+    }
     out
 }
 

@@ -88,6 +88,9 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
     if !flags.is_empty() {
         let _ = writeln!(o, "entity is: {}", flags.join(", "));
     }
+    for (label, text) in crate::case::describe::arrival_facts(c) {
+        let _ = writeln!(o, "{label}: {}", s(&text));
+    }
     let p = &c.patient;
     let _ = writeln!(
         o,

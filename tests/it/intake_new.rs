@@ -480,7 +480,13 @@ fn an_id_the_log_knows_is_never_reused() {
     env.fill(1);
     std::fs::remove_file(env.cases.join("AR-2026-0201.yaml")).unwrap();
     std::fs::write(env.cases.join("AR-2026-0200.yaml"), "placeholder\n").unwrap();
-    let out = env.cmd().arg("new").args(minimal("P-2")).output().unwrap();
+    let out = env
+        .cmd()
+        .arg("new")
+        .args(minimal("P-2"))
+        .args(["--follows", "AR-2026-0201"])
+        .output()
+        .unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -490,6 +496,9 @@ fn an_id_the_log_knows_is_never_reused() {
     );
     assert!(stdout(&out).contains("(AR-2026-0202)"), "{}", stdout(&out));
     assert!(!env.cases.join("AR-2026-0201.yaml").exists());
+    // A new case that follows the decided one says so.
+    let text = std::fs::read_to_string(env.cases.join("AR-2026-0202.yaml")).unwrap();
+    assert!(text.contains("\nfollows: AR-2026-0201\n"), "{text}");
 }
 
 #[test]
