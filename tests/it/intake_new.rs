@@ -195,7 +195,7 @@ fn assert_parent_case(c: &Case) {
     assert_eq!(d.address.as_deref(), Some("12 Elm St, Lakeside, OH 44000"));
     let fee = r.fee.as_ref().unwrap();
     assert_eq!(fee.method, FeeMethod::Flat);
-    assert_eq!(fee.told_in_advance, true);
+    assert!(fee.told_in_advance);
     assert_eq!(fee.total_cents(), 850);
     let u = r.urgency.as_ref().unwrap();
     assert_eq!(u.needed_by.unwrap().to_string(), "2026-12-15");

@@ -99,7 +99,7 @@ fn check_dir(dir: &Path) -> usize {
         for item in case.records().iter().filter(|i| withheld.contains(&i.id)) {
             let label = words(item.category.neutral_label());
             let mut secret = words(&item.description);
-            secret.extend(words(&case.harm_evaluation.summary()));
+            secret.extend(words(case.harm_evaluation.summary()));
             let leaked: Vec<&String> = secret
                 .iter()
                 .filter(|w| !label.contains(*w) && shown.contains(*w) && !template.contains(*w))

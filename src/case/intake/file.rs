@@ -78,10 +78,9 @@ pub fn write_new_case(
         ]));
     };
     let stem = format!("{}-{}-", prefix(kind), chrono::Datelike::year(&day));
-    let mut n = next_number(dir, &stem).map_err(NewCaseError::Io)?;
-    for _ in 0..MAX_TRIES {
+    let first = next_number(dir, &stem).map_err(NewCaseError::Io)?;
+    for n in first..first.saturating_add(MAX_TRIES) {
         let id = format!("{stem}{n:04}");
-        n += 1;
         if crate::case::bound::log_binds(dir, &id)
             .map_err(NewCaseError::Io)?
             .is_some()
