@@ -3,11 +3,9 @@
 mod access;
 pub mod answer;
 pub mod arrival;
-pub mod bound;
 mod concern;
 pub mod deadline;
 pub mod describe;
-pub mod edit;
 pub mod evaluation;
 pub mod intake;
 pub mod load;

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use super::{CommandError, CommandResult, Exit, io_out};
-use crate::case::edit::{self, EditError, Outcome};
+use crate::intake::edit::{self, EditError, Outcome};
 use crate::case::load::LoadOptions;
 use crate::cli::{EditArgs, Global};
 

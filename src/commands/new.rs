@@ -6,7 +6,7 @@
 use std::io::{BufRead, Write};
 
 use super::{CommandError, CommandResult, Exit, io_out};
-use crate::case::intake::file::{NewCaseError, write_new_case};
+use crate::intake::new_case::{NewCaseError, write_new_case};
 use crate::case::intake::{AnswerType, Intake, catalogue};
 use crate::case::load::LoadOptions;
 use crate::cli::{Global, NewArgs};

@@ -595,10 +595,5 @@ pub const FACTS: &[FactSpec] = &[
 
 /// "(did you mean `x`?)" when a close candidate exists, else "".
 pub fn did_you_mean<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    candidates
-        .map(|c| (crate::yaml::edit_distance(given, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(given.len()) / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
-        .unwrap_or_default()
+    crate::yaml::hint(given, candidates)
 }

@@ -15,7 +15,6 @@ use super::model::Answer;
 use super::schema;
 use super::settings::IntakeSettings;
 
-pub mod file;
 mod questions;
 mod write;
 
@@ -123,7 +122,7 @@ impl RecordLine {
             return Err(format!(
                 "unknown category `{}`{}; expected one of: {}",
                 crate::text::sanitize_line(cat),
-                crate::rules::facts::did_you_mean(cat, schema::CATEGORIES.iter().copied()),
+                crate::yaml::hint(cat, schema::CATEGORIES.iter().copied()),
                 schema::CATEGORIES.join(", ")
             ));
         };
@@ -312,7 +311,7 @@ impl Intake {
         let all = questions::all_keys();
         format!(
             "no such question{}, or it does not apply to this case; the questions are: {}",
-            crate::rules::facts::did_you_mean(key, all.iter().map(String::as_str)),
+            crate::yaml::hint(key, all.iter().map(String::as_str)),
             all.join(", ")
         )
     }
@@ -427,7 +426,7 @@ impl Intake {
                     return Err(format!(
                         "unknown value `{}`{}; expected one of: {}",
                         crate::text::sanitize_line(raw),
-                        crate::rules::facts::did_you_mean(&v, values.iter().copied()),
+                        crate::yaml::hint(&v, values.iter().copied()),
                         values.join(", ")
                     ));
                 }
@@ -474,7 +473,7 @@ impl Intake {
                         return Err(format!(
                             "unknown fee item `{}`{}; expected one of: {}",
                             crate::text::sanitize_line(item),
-                            crate::rules::facts::did_you_mean(
+                            crate::yaml::hint(
                                 item,
                                 schema::FEE_ITEMS.iter().copied()
                             ),

@@ -7,7 +7,6 @@ use serde_json::{Map as JMap, Value as J};
 
 use super::{CASE, DONE_REQUIRED, EVALUATION, EXPIRY_EVENT, Field, Shape, Ty};
 use crate::case::validate::Violation;
-use crate::rules::facts::did_you_mean;
 use crate::yaml::tree::{Node, Value};
 use crate::yaml::{Seg, locate};
 
@@ -274,7 +273,7 @@ impl Walker<'_> {
                     format!(
                         "unknown value `{}`{}; expected one of: {list}",
                         crate::text::sanitize_line(&t),
-                        did_you_mean(&t, values.iter().copied())
+                        crate::yaml::hint(&t, values.iter().copied())
                     ),
                 );
                 None
@@ -322,7 +321,7 @@ impl Walker<'_> {
             let mut p = path.to_vec();
             p.push(Step::Key(kt.clone()));
             let Some(field) = shape.field(&kt) else {
-                let hint = did_you_mean(&kt, shape.fields.iter().map(|f| f.key));
+                let hint = crate::yaml::hint(&kt, shape.fields.iter().map(|f| f.key));
                 if let Some(f) = shape
                     .fields
                     .iter()

@@ -110,7 +110,10 @@ pub(super) fn check(c: &mut Checker, case: &Case, opts: &LoadOptions) {
             &at("authority"),
             format!(
                 "`authority` is a representative's authority to act for the patient; the requester is `{}` (a representative is `personal_representative`, `parent` or `executor`)",
-                crate::rules::engine::snake(&rq.relationship)
+                serde_json::to_value(rq.relationship)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
             ),
         );
     }

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::bound::{Bound, log_binds};
-use super::load::{self, LoadOptions};
-use super::problem::Problem;
+use crate::case::load::{self, LoadOptions};
+use crate::case::problem::Problem;
 use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, SafeDir};
 
 /// An edit in progress.
@@ -114,7 +114,7 @@ pub fn refuse_if_decided(cases: &Path, id: &str) -> Result<(), EditError> {
 /// Starts (or re-opens) an edit of case `id` in `cases`, copies under `edits`. With
 /// `discard`, an earlier copy is thrown away first.
 pub fn begin(cases: &Path, id: &str, edits: &Path, discard: bool) -> Result<Edit, EditError> {
-    if !super::validate::is_valid_case_id(id) {
+    if !crate::case::validate::is_valid_case_id(id) {
         return Err(EditError::BadId(crate::text::sanitize_line(id)));
     }
     let bytes = read_case(cases, id)?;
@@ -237,7 +237,7 @@ impl Edit {
         let mode = held
             .metadata()
             .map(|m| m.permissions().mode() & 0o7777)
-            .unwrap_or(super::intake::file::CASE_FILE_MODE);
+            .unwrap_or(super::new_case::CASE_FILE_MODE);
         let tmp_name = format!(
             "{}{}.{}.yaml",
             crate::store::publish::TEMP_PREFIX,

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Intake, Kind};
+use crate::case::intake::{Intake, Kind};
 use crate::case::load::{self, LoadOptions};
 use crate::case::problem::Problem;
 
@@ -81,7 +81,7 @@ pub fn write_new_case(
     let first = next_number(dir, &stem).map_err(NewCaseError::Io)?;
     for n in first..first.saturating_add(MAX_TRIES) {
         let id = format!("{stem}{n:04}");
-        if crate::case::bound::log_binds(dir, &id)
+        if super::bound::log_binds(dir, &id)
             .map_err(NewCaseError::Io)?
             .is_some()
         {
