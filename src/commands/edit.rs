@@ -5,9 +5,9 @@
 use std::io::Write;
 
 use super::{CommandError, CommandResult, Exit, io_out};
-use crate::intake::edit::{self, EditError, Outcome};
 use crate::case::load::LoadOptions;
 use crate::cli::{EditArgs, Global};
+use crate::intake::edit::{self, EditError, Outcome};
 
 pub fn run(global: &Global, a: &EditArgs, out: &mut dyn Write) -> CommandResult {
     let edits = edit::edits_dir().map_err(refused)?;

@@ -6,10 +6,10 @@
 use std::io::{BufRead, Write};
 
 use super::{CommandError, CommandResult, Exit, io_out};
-use crate::intake::new_case::{NewCaseError, write_new_case};
 use crate::case::intake::{AnswerType, Intake, catalogue};
 use crate::case::load::LoadOptions;
 use crate::cli::{Global, NewArgs};
+use crate::intake::new_case::{NewCaseError, write_new_case};
 use crate::text::sanitize_line;
 
 /// One given answer and where it came from (for messages).

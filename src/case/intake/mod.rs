@@ -473,10 +473,7 @@ impl Intake {
                         return Err(format!(
                             "unknown fee item `{}`{}; expected one of: {}",
                             crate::text::sanitize_line(item),
-                            crate::yaml::hint(
-                                item,
-                                schema::FEE_ITEMS.iter().copied()
-                            ),
+                            crate::yaml::hint(item, schema::FEE_ITEMS.iter().copied()),
                             schema::FEE_ITEMS.join(", ")
                         ));
                     }
