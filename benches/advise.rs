@@ -6,7 +6,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use casebench::case::{LoadOptions, load_dir};
+use casebench::case::LoadOptions;
+
+use casebench::rules::load_dir;
 use casebench::rules::{Related, ReviewerFacts, Rulebook, advise, check};
 
 const ROUNDS: usize = 200;

@@ -13,11 +13,12 @@ use std::time::Instant;
 
 use casebench::audit::accounting::{self, Query};
 use casebench::audit::{AuditReport, Filter, render, summary};
-use casebench::case::{CaseSet, LoadOptions};
+use casebench::case::LoadOptions;
 use casebench::record::model::{
     Action, DeadlineInfo, Disclosure, Notice, RECORD_TAG, Record, RecordAction, RecordType,
     sha256_link,
 };
+use casebench::rules::CaseSet;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 const A: &str = "a.rivera@bench.example";
@@ -36,7 +37,7 @@ fn main() {
         tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
     let cases = support::signing_cases(tmp.path(), "audit/cases", A, "casebench-decision");
     let set: CaseSet =
-        casebench::case::load_dir(&cases, &LoadOptions::new(day("2026-03-20")), &|_, _| {})
+        casebench::rules::load_dir(&cases, &LoadOptions::new(day("2026-03-20")), &|_, _| {})
             .unwrap();
     let key = ssh_key::PrivateKey::read_openssh_file(&cases.join("reviewers/key")).unwrap();
     let policy = sha256_link(&std::fs::read(cases.join("reviewers/allowed_signers")).unwrap());
@@ -191,7 +192,9 @@ fn main() {
         patient: None,
     };
     time("accounting of disclosures (6 years)", &mut || {
-        accounting::accounting(&report, &q).entries.len()
+        accounting::accounting(&report, &q, &set.rules)
+            .entries
+            .len()
     });
     time("table rendering (bytes)", &mut || {
         render::rows_table(&all).len()

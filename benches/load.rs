@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use casebench::case::{LoadOptions, load_dir};
+use casebench::case::LoadOptions;
+
+use casebench::rules::load_dir;
 
 const CASES: usize = 10_000;
 const RUNS: usize = 5;

@@ -12,12 +12,14 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use casebench::case::{LoadOptions, load_dir};
+use casebench::case::LoadOptions;
+
 use casebench::practice::progress;
 use casebench::record::model::RecordType;
 use casebench::record::proposal::{Proposal, build_draft};
 use casebench::record::{Log, Signer};
 use casebench::rules::Rulebook;
+use casebench::rules::load_dir;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// (outcome, grounds, withhold map) of one practice answer.

@@ -10,12 +10,14 @@ use std::io::Write;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use casebench::case::{Case, LoadOptions, load_dir};
+use casebench::case::{Case, LoadOptions};
+
+use casebench::rules::load_dir;
+use casebench::tui::app::update;
 use casebench::tui::app::{Msg, State};
 use casebench::tui::event_loop::{byte_terminal, draw_frame};
 use casebench::tui::keymap::Keymap;
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -272,7 +274,7 @@ fn main() {
         };
         update(&mut state, key(k));
         let t = Sample::start();
-        let _ = bare.draw(|f| casebench::tui::views::draw(&state, f));
+        let _ = bare.draw(|f| casebench::tui::app::draw(&state, f));
         t.stop(&mut times);
     }
     stats("  of which views + diff (test backend)", times);

@@ -30,8 +30,10 @@ mod support;
 use std::path::Path;
 use std::time::Instant;
 
-use casebench::case::{LoadOptions, load_dir};
+use casebench::case::LoadOptions;
+
 use casebench::cli::Cli;
+use casebench::rules::load_dir;
 use casebench::tui::app::Msg;
 use clap::Parser;
 

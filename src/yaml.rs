@@ -229,17 +229,6 @@ fn did_you_mean(msg: &str) -> Option<String> {
     })
 }
 
-/// " (did you mean `x`?)" when a candidate is close enough to `given` to be a typo, else
-/// "" (the one rule for every "did you mean" of the crate).
-pub fn hint<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    candidates
-        .map(|c| (edit_distance(given, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(given.len()) / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
-        .unwrap_or_default()
-}
-
 /// Levenshtein distance over chars; inputs are short identifiers.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -380,6 +369,16 @@ fn find_item(
         seen += 1;
     }
     None
+}
+
+/// "(did you mean `x`?)" when a close candidate exists, else "".
+pub fn suggest<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (edit_distance(given, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(given.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

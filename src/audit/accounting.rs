@@ -1,13 +1,15 @@
 //! The accounting of disclosures, 45 CFR 164.528 (RULEBOOK R20), from the `disclosures`
 //! of the decision records.
 //!
-//! Which disclosures enter it is decided from the record's grounds:
-//! - a record resting on a 164.512 basis ([`ACCOUNTABLE_BASES`]: a serious threat, a
-//!   state duty to warn, an abuse report, a court order or subpoena, law enforcement, a
-//!   report a state law requires) is included;
-//! - a record resting only on bases 164.528(a)(1) excludes ([`EXCLUDED_BASES`]: the
-//!   individual's own access, a valid authorization, the individual's direction,
-//!   treatment, a business associate, a medical emergency) is excluded, with the reason;
+//! Which disclosures enter it is decided from the record's grounds and the rulebook's
+//! `accounting` of each ground ([`crate::rules::Accounting`]; the law is data there):
+//! - a record resting on a ground whose disclosures are included (the 164.512 bases: a
+//!   serious threat, a state duty to warn, an abuse report, a court order or subpoena,
+//!   law enforcement, a report a state law requires) is included;
+//! - a record resting only on grounds 164.528(a)(1) excludes (the individual's own
+//!   access, a valid authorization, the individual's direction, treatment, a business
+//!   associate, a medical emergency, people involved in care) is excluded, with the
+//!   rulebook's reason;
 //! - anything else is included: the exclusions are an enumerated list, so a disclosure
 //!   not shown to fall in one must be accounted for;
 //! - practice records are training, never real disclosures, and are left out; so are
@@ -20,46 +22,8 @@ use serde::Serialize;
 
 use super::report::{AuditReport, AuditRow, Verification};
 use crate::record::model::{Record, RecordType};
-
-/// Disclosure bases under 164.512: each disclosure made on one is accounted for.
-pub const ACCOUNTABLE_BASES: &[&str] = &[
-    "serious-threat",
-    "state-duty-to-warn",
-    "child-abuse-report",
-    "adult-abuse-report",
-    "court-order",
-    "subpoena-with-assurance",
-    "law-enforcement",
-    "required-by-law",
-];
-
-/// Bases whose disclosures 164.528(a)(1) excludes, with the reason given.
-pub const EXCLUDED_BASES: &[(&str, &str)] = &[
-    (
-        "right-of-access",
-        "to the individual or their personal representative (164.528(a)(1)(ii))",
-    ),
-    (
-        "patient-authorization",
-        "under the individual's authorization (164.528(a)(1)(iv))",
-    ),
-    (
-        "patient-direction",
-        "at the individual's own written direction under the right of access (164.524(c)(3)(ii); 164.528(a)(1)(ii))",
-    ),
-    (
-        "treatment",
-        "for treatment (164.506(c)(2); 164.528(a)(1)(i))",
-    ),
-    (
-        "business-associate",
-        "to a business associate for the entity's payment or operations (164.502(e); 164.528(a)(1)(i))",
-    ),
-    (
-        "medical-emergency",
-        "for treatment in a medical emergency (164.506(c); 164.528(a)(1)(i)); Part 2 records it in the patient's file (42 CFR 2.51(c))",
-    ),
-];
+use crate::rules::Rulebook;
+use crate::rules::model::Accounting as Basis;
 
 /// One entry of the accounting: the four elements of 164.528(b)(2) plus where it
 /// comes from and whether that record verifies.
@@ -126,7 +90,7 @@ pub fn six_years_before(today: NaiveDate) -> NaiveDate {
 }
 
 /// Whether a record's disclosures are accounted for: `Ok(bases)` or `Err(reason)`.
-pub fn classify(rec: &Record) -> Result<Vec<String>, String> {
+pub fn classify(rec: &Record, rb: &Rulebook) -> Result<Vec<String>, String> {
     match rec.kind {
         RecordType::Practice => {
             return Err("practice record (training, not a real disclosure)".into());
@@ -137,19 +101,23 @@ pub fn classify(rec: &Record) -> Result<Vec<String>, String> {
         }
         RecordType::Decision | RecordType::Review => {}
     }
+    let of = |g: &String| rb.ground(g).and_then(|r| r.accounting());
     let bases: Vec<String> = rec
         .grounds
         .iter()
-        .filter(|g| ACCOUNTABLE_BASES.contains(&g.as_str()))
+        .filter(|g| of(g) == Some(Basis::Included))
         .cloned()
         .collect();
     if !bases.is_empty() {
         return Ok(bases);
     }
-    let reasons: Vec<&str> = rec
+    let reasons: Vec<String> = rec
         .grounds
         .iter()
-        .filter_map(|g| EXCLUDED_BASES.iter().find(|(c, _)| c == g).map(|(_, r)| *r))
+        .filter_map(|g| match of(g) {
+            Some(Basis::Excluded(why)) => Some(why),
+            _ => None,
+        })
         .collect();
     if reasons.is_empty() {
         Ok(Vec::new())
@@ -159,7 +127,7 @@ pub fn classify(rec: &Record) -> Result<Vec<String>, String> {
 }
 
 /// The accounting over the report's records (every record, whatever the audit filter).
-pub fn accounting(report: &AuditReport, q: &Query) -> Accounting {
+pub fn accounting(report: &AuditReport, q: &Query, rb: &Rulebook) -> Accounting {
     let (from, to) = q.window();
     let mut entries = Vec::new();
     let mut excluded = Vec::new();
@@ -168,7 +136,7 @@ pub fn accounting(report: &AuditReport, q: &Query) -> Accounting {
         if q.patient.is_some() && row.patient_ref != q.patient {
             continue;
         }
-        let class = classify(rec);
+        let class = classify(rec, rb);
         for d in rec
             .disclosures
             .iter()
@@ -253,30 +221,38 @@ mod tests {
         }
     }
 
+    fn classify_builtin(r: &Record) -> Result<Vec<String>, String> {
+        classify(r, crate::rules::Rulebook::builtin())
+    }
+
     #[test]
     fn what_is_accounted_for() {
         use RecordType::*;
         assert_eq!(
-            classify(&rec(Decision, &["child-abuse-report"])),
+            classify_builtin(&rec(Decision, &["child-abuse-report"])),
             Ok(vec!["child-abuse-report".to_string()])
         );
         // A 164.512 basis wins over an excluded one.
         assert_eq!(
-            classify(&rec(Decision, &["right-of-access", "court-order"])),
+            classify_builtin(&rec(Decision, &["right-of-access", "court-order"])),
             Ok(vec!["court-order".to_string()])
         );
         // No basis shown to be excluded: accounted for.
-        assert_eq!(classify(&rec(Review, &[])), Ok(vec![]));
-        assert_eq!(classify(&rec(Decision, &["something-new"])), Ok(vec![]));
-        let r = classify(&rec(Decision, &["patient-authorization"])).unwrap_err();
+        assert_eq!(classify_builtin(&rec(Review, &[])), Ok(vec![]));
+        assert_eq!(
+            classify_builtin(&rec(Decision, &["something-new"])),
+            Ok(vec![])
+        );
+        let r = classify_builtin(&rec(Decision, &["patient-authorization"])).unwrap_err();
         assert!(r.contains("164.528(a)(1)(iv)"), "{r}");
-        let r = classify(&rec(Decision, &["right-of-access", "patient-direction"])).unwrap_err();
+        let r = classify_builtin(&rec(Decision, &["right-of-access", "patient-direction"]))
+            .unwrap_err();
         assert!(
             r.contains("(164.528(a)(1)(ii))") && r.contains("direction"),
             "{r}"
         );
-        assert!(classify(&rec(Practice, &["serious-threat"])).is_err());
-        assert!(classify(&rec(Countersign, &["serious-threat"])).is_err());
+        assert!(classify_builtin(&rec(Practice, &["serious-threat"])).is_err());
+        assert!(classify_builtin(&rec(Countersign, &["serious-threat"])).is_err());
     }
 
     #[test]
@@ -287,21 +263,26 @@ mod tests {
     }
 
     #[test]
-    fn bases_are_rulebook_disclosure_grounds() {
-        let rb = crate::rules::Rulebook::builtin();
-        for code in ACCOUNTABLE_BASES
-            .iter()
-            .chain(EXCLUDED_BASES.iter().map(|(c, _)| c))
-        {
-            let g = rb
-                .ground(code)
-                .unwrap_or_else(|| panic!("{code} not in rulebook"));
-            assert_eq!(g.kind, crate::rules::GroundKind::Disclosure, "{code}");
-        }
-        // Every 164.512 disclosure basis in the rulebook is accountable.
-        for g in rb.grounds() {
+    fn the_accounting_follows_the_rulebook() {
+        use RecordType::*;
+        // People involved in care: 164.528(a)(1)(v).
+        let r = classify_builtin(&rec(Decision, &["family-involved-in-care"])).unwrap_err();
+        assert!(r.contains("164.528(a)(1)(v)"), "{r}");
+        // Counsel's rulebook that accounts for disclosures to the family too.
+        let line = "accounting: { excluded: \"to a person involved in the individual's care (164.510(b); 164.528(a)(1)(v))\" }";
+        let src = crate::rules::Rulebook::builtin_source();
+        assert!(src.contains(line));
+        let rb =
+            crate::rules::Rulebook::from_yaml(&src.replace(line, "accounting: included"), "test")
+                .unwrap();
+        assert_eq!(
+            classify(&rec(Decision, &["family-involved-in-care"]), &rb),
+            Ok(vec!["family-involved-in-care".to_string()])
+        );
+        // Every 164.512 disclosure ground of the built-in rulebook is accounted for.
+        for g in crate::rules::Rulebook::builtin().grounds() {
             if g.kind == crate::rules::GroundKind::Disclosure && g.citation.contains("164.512") {
-                assert!(ACCOUNTABLE_BASES.contains(&g.code.as_str()), "{}", g.code);
+                assert_eq!(g.accounting(), Some(Basis::Included), "{}", g.code);
             }
         }
     }

@@ -49,9 +49,18 @@ pub fn rows_table(rows: &[&AuditRow]) -> String {
     table(rows, false)
 }
 
-/// [`rows_table`] of several sites' records: a SITE column first (`audit --sites`).
-pub fn rows_table_by_site(rows: &[&AuditRow]) -> String {
-    table(rows, true)
+/// The header line of [`rows_table`] of several sites' records, a SITE column first
+/// (`audit --sites`); [`table_by_site_rows`] the rows under it: a report written one
+/// site at a time. The columns have fixed widths, so the parts line up.
+pub fn table_by_site_header() -> String {
+    table(&[], true)
+}
+
+/// See [`table_by_site_header`].
+pub fn table_by_site_rows(rows: &[&AuditRow]) -> String {
+    let t = table(rows, true);
+    t.split_once('\n')
+        .map_or(t.clone(), |(_, rest)| rest.to_string())
 }
 
 /// The site cell of a row (`-` when the row has none).
@@ -153,25 +162,30 @@ pub fn rows_csv(rows: &[&AuditRow]) -> String {
 /// [`rows_csv`] written line by line to `out` (a report of 100,000 records is never
 /// held as one string).
 pub fn write_rows_csv(out: &mut dyn std::io::Write, rows: &[&AuditRow]) -> std::io::Result<()> {
-    write_csv(out, rows, false)
+    write_csv(out, rows, false, true)
 }
 
-/// [`write_rows_csv`] of several sites' records: a `site` column first.
-pub fn write_rows_csv_by_site(
+/// [`write_rows_csv`] of several sites' records, a `site` column first, in parts (one
+/// site at a time, `audit --sites`): the header only with `header`.
+pub fn write_rows_csv_by_site_part(
     out: &mut dyn std::io::Write,
     rows: &[&AuditRow],
+    header: bool,
 ) -> std::io::Result<()> {
-    write_csv(out, rows, true)
+    write_csv(out, rows, true, header)
 }
 
 fn write_csv(
     out: &mut dyn std::io::Write,
     rows: &[&AuditRow],
     by_site: bool,
+    with_header: bool,
 ) -> std::io::Result<()> {
     let site: &[&str] = if by_site { &["site"] } else { &[] };
     let header: Vec<&str> = site.iter().chain(ROWS_CSV_HEADER).copied().collect();
-    out.write_all(line(&header).as_bytes())?;
+    if with_header {
+        out.write_all(line(&header).as_bytes())?;
+    }
     for r in rows {
         let site = by_site.then(|| opt(&r.site));
         out.write_all(

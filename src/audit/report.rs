@@ -11,10 +11,10 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::case::CaseSet;
 use crate::record::model::{Action, Record, RecordType};
 use crate::record::reviewers::{self, Reviewers};
 use crate::record::verify::{LogIssue, LogReport, Severity, State, verify_log};
+use crate::rules::CaseSet;
 
 /// A record's verification state as the audit shows it: always a word, never a colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

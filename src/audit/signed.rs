@@ -15,10 +15,11 @@ use super::notice::{NoticeFormat, render};
 use super::notice_input;
 use super::report::{AuditReport, AuditRow, Verification};
 use super::review_notice::{ReviewInfo, render_review};
+use crate::case::Outcome;
 use crate::case::settings::{Settings, load_settings};
-use crate::case::{CaseSet, Outcome};
 use crate::record::log::{MAX_RECORD_BYTES, Paths, read_index, record_name, sig_name};
 use crate::record::model::{Record, RecordType};
+use crate::rules::CaseSet;
 use crate::rules::Rulebook;
 use crate::store::safe_open::SafeDir;
 

@@ -12,8 +12,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::report::{AuditReport, FirstBad};
-use crate::case::CaseSet;
 use crate::record::reviewers;
+use crate::rules::CaseSet;
 use crate::sites::verify::{SiteResult, verify_sites};
 
 /// What a mirror says in place of the case-binding check, in the reports' own words.
@@ -49,9 +49,35 @@ impl SitesAudit {
     }
 }
 
-/// Verifies every site mirrored in `dir` and builds the audit. An error only when `dir`
+/// Verifies every site mirrored in `dir` and builds the audit, keeping each row's
+/// parsed record (the workbench's detail view shows it). An error only when `dir`
 /// holds no site (an empty mirror must not pass as an audited one) or cannot be read.
 pub fn build_sites(dir: &Path) -> Result<SitesAudit, String> {
+    build_sites_with(dir, true)
+}
+
+/// [`build_sites`]; `keep_records: false` drops each row's parsed record once its
+/// columns are filled (the headless reports print only the columns). Sites are
+/// verified one at a time (see [`each_site`]): what stays is the rows.
+pub fn build_sites_with(dir: &Path, keep_records: bool) -> Result<SitesAudit, String> {
+    let mut rows = Vec::new();
+    let mut audit = each_site(dir, keep_records, |mut site_rows| {
+        rows.append(&mut site_rows);
+        Ok::<(), String>(())
+    })??;
+    audit.report.rows = rows;
+    Ok(audit)
+}
+
+/// Verifies each site mirrored in `dir` in turn and hands its rows (labelled with the
+/// site; parsed records kept only with `keep_records`) to `each` before the next site
+/// is read: a report written as it goes holds one site at a time. Returns the audit
+/// without rows (every site's state, the warnings, the verdict), or `each`'s error.
+pub fn each_site<E>(
+    dir: &Path,
+    keep_records: bool,
+    mut each: impl FnMut(Vec<super::AuditRow>) -> Result<(), E>,
+) -> Result<Result<SitesAudit, E>, String> {
     let results = verify_sites(dir)?;
     let empty = CaseSet::default();
     let mut all = AuditReport {
@@ -72,6 +98,9 @@ pub fn build_sites(dir: &Path) -> Result<SitesAudit, String> {
             Ok(mut rep) => {
                 for row in &mut rep.rows {
                     row.site = Some(site.clone());
+                    if !keep_records {
+                        row.record = None;
+                    }
                 }
                 let state = SiteState {
                     site: site.clone(),
@@ -82,9 +111,11 @@ pub fn build_sites(dir: &Path) -> Result<SitesAudit, String> {
                     case_binding: CASE_BINDING,
                 };
                 all.head += rep.head;
-                all.rows.append(&mut rep.rows);
                 all.warnings
                     .extend(rep.warnings.iter().map(|w| format!("site {site}: {w}")));
+                if let Err(e) = each(rep.rows) {
+                    return Ok(Err(e));
+                }
                 state
             }
             Err(message) => SiteState {
@@ -107,5 +138,5 @@ pub fn build_sites(dir: &Path) -> Result<SitesAudit, String> {
         }
         sites.push(state);
     }
-    Ok(SitesAudit { report: all, sites })
+    Ok(Ok(SitesAudit { report: all, sites }))
 }

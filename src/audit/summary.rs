@@ -12,9 +12,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::report::{AuditReport, AuditRow, decided_cases};
-use crate::case::deadline::{self, Status};
-use crate::case::{CaseKind, CaseSet, Outcome};
+use crate::case::{CaseKind, Outcome};
 use crate::record::model::RecordType;
+use crate::rules::CaseSet;
+use crate::rules::deadline::{self, Status};
 
 /// A labelled count: one bar of a chart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

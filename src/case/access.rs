@@ -106,6 +106,18 @@ pub enum FeeItemKind {
 }
 
 impl FeeItemKind {
+    /// In a sentence: "labour for copying", "supplies", ...
+    pub fn words(self) -> &'static str {
+        match self {
+            FeeItemKind::CopyingLabor => "labour for copying",
+            FeeItemKind::Supplies => "supplies",
+            FeeItemKind::Postage => "postage",
+            FeeItemKind::Summary => "a summary",
+            FeeItemKind::SearchAndRetrieval => "search and retrieval",
+            FeeItemKind::Other => "other costs",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             FeeItemKind::CopyingLabor => "copying_labor",

@@ -1,10 +1,11 @@
-//! Cases: the model (schema v1), loading with precise errors, validation, deadlines.
+//! Cases: the model (schema v1), loading one file with precise errors, validation. The
+//! directory as a whole (cases with their rulebook) and the deadlines are the rules'
+//! ([`crate::rules::library`], [`crate::rules::deadline`]).
 
 mod access;
 pub mod answer;
 pub mod arrival;
 mod concern;
-pub mod deadline;
 pub mod describe;
 pub mod evaluation;
 pub mod intake;
@@ -13,13 +14,11 @@ pub mod model;
 mod outcome;
 mod part2;
 pub mod problem;
-pub mod queue;
 pub mod schema;
 pub mod settings;
 pub(crate) mod strict_date;
 pub mod validate;
 
-pub use deadline::{Deadline, Status};
-pub use load::{CaseSet, InvalidCase, LoadOptions, LoadedCase, load_dir};
+pub use load::{InvalidCase, LoadOptions, LoadedCase};
 pub use model::*;
 pub use problem::Problem;

@@ -397,6 +397,21 @@ impl RecordItem {
     }
 }
 
+/// The wire names of [`RecordCategory`], for messages that list the allowed values.
+pub const CATEGORIES: &[&str] = &[
+    "chart",
+    "psychotherapy_notes",
+    "litigation_material",
+    "sud_program",
+    "sud_counseling_notes",
+    "research",
+    "confidential_source",
+    "references_other_person",
+    "correctional_security",
+    "billing",
+    "lab",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordCategory {
@@ -639,5 +654,14 @@ impl CaseKind {
             CaseKind::AccessRequest => "access_request",
             CaseKind::DisclosureConcern => "disclosure_concern",
         }
+    }
+}
+
+/// A value's wire name (its serde name, e.g. `personal_representative`), or "" for a
+/// value that does not serialise to a string.
+pub fn snake<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
     }
 }

@@ -381,7 +381,7 @@ fn check_requester(c: &mut Checker, case: &Case, req: &Request, today: NaiveDate
                 &at("endangerment"),
                 format!(
                     "`endangerment` records the belief that a personal representative abuses, neglects or endangers the patient (164.502(g)(5)); the requester is `{}`, not a parent, personal representative or executor",
-                    crate::rules::engine::snake(&rel)
+                    crate::case::model::snake(&rel)
                 ),
             );
         }
@@ -419,7 +419,7 @@ fn check_requester(c: &mut Checker, case: &Case, req: &Request, today: NaiveDate
             &[Key("request"), Key("instrument"), Key("return_date")],
             format!(
                 "`return_date` is the date a subpoena, court order, warrant or administrative request sets for production; the instrument is `{}`",
-                crate::rules::engine::snake(&req.instrument.kind)
+                crate::case::model::snake(&req.instrument.kind)
             ),
         );
     }

@@ -56,7 +56,7 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
             until: args.until,
             patient: args.patient.clone(),
         };
-        let a = accounting::accounting(&report, &q);
+        let a = accounting::accounting(&report, &q, &set.rules);
         match format {
             AuditFormat::Table => render::accounting_table(&a),
             AuditFormat::Csv => render::accounting_csv(&a),

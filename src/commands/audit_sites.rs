@@ -12,10 +12,10 @@ use serde_json::json;
 
 use super::audit::{exit_for, json_text};
 use super::{CommandError, CommandResult, io_out};
-use crate::audit::sites::{SiteState, build_sites};
-use crate::audit::{Filter, render, summary};
-use crate::case::CaseSet;
+use crate::audit::sites::{SiteState, build_sites_with, each_site};
+use crate::audit::{AuditRow, Filter, render, summary};
 use crate::cli::{AuditArgs, AuditFormat, Global};
+use crate::rules::CaseSet;
 use crate::text::sanitize_line;
 
 pub fn run(
@@ -25,20 +25,32 @@ pub fn run(
     format: AuditFormat,
     out: &mut dyn Write,
 ) -> CommandResult {
+    let json = format == AuditFormat::Json;
     if args.accounting {
-        return Err(CommandError::Usage(
+        let e = CommandError::Usage(
             "--accounting needs the case files (the patients), which never leave their site: \
              run it on the site"
                 .into(),
-        ));
+        );
+        return super::sync::json_error(out, json, "usage", e);
     }
-    let audit = build_sites(dir).map_err(|e| CommandError::Io(sanitize_line(&e)))?;
-    let report = &audit.report;
     let filter = Filter {
         since: args.since,
         until: args.until,
         ..Filter::default()
     };
+    if !args.summary && !json {
+        return stream(dir, format, &filter, out);
+    }
+    // The rows' columns only: each row's parsed record is dropped once read.
+    let audit = match build_sites_with(dir, false) {
+        Ok(a) => a,
+        Err(e) => {
+            let e = CommandError::Io(sanitize_line(&e));
+            return super::sync::json_error(out, json, "no_site", e);
+        }
+    };
+    let report = &audit.report;
     let rows = report.filtered(&filter);
     let today = global.today();
     let text = if args.summary {
@@ -50,46 +62,74 @@ pub fn run(
             AuditFormat::Json => json_text(&json!({ "summary": sm, "sites": audit.sites }))?,
         }
     } else {
-        match format {
-            AuditFormat::Table => {
-                let mut t = render::rows_table_by_site(&rows);
-                for w in &report.warnings {
-                    t.push_str(&format!("warning: {}\n", sanitize_line(w)));
-                }
-                t + &site_lines(&audit.sites)
-            }
-            AuditFormat::Csv => {
-                let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut *out);
-                render::write_rows_csv_by_site(&mut w, &rows)
-                    .and_then(|()| w.flush())
-                    .map_err(io_out)?;
-                String::new()
-            }
-            AuditFormat::Json => {
-                #[derive(serde::Serialize)]
-                struct Doc<'a> {
-                    today: chrono::NaiveDate,
-                    ok: bool,
-                    filter: &'a Filter,
-                    sites: &'a [SiteState],
-                    records: &'a [&'a crate::audit::AuditRow],
-                    warnings: &'a [String],
-                }
-                let doc = Doc {
-                    today,
-                    ok: report.ok,
-                    filter: &filter,
-                    sites: &audit.sites,
-                    records: &rows,
-                    warnings: &report.warnings,
-                };
-                super::output::write_json(out, &doc, true)?;
-                String::new()
-            }
+        // JSON: `sites` comes before `records`, so the document is written at the end
+        // (the table and CSV are written one site at a time: `stream`).
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            today: chrono::NaiveDate,
+            ok: bool,
+            filter: &'a Filter,
+            sites: &'a [SiteState],
+            records: &'a [&'a AuditRow],
+            warnings: &'a [String],
         }
+        let doc = Doc {
+            today,
+            ok: report.ok,
+            filter: &filter,
+            sites: &audit.sites,
+            records: &rows,
+            warnings: &report.warnings,
+        };
+        super::output::write_json(out, &doc, true)?;
+        String::new()
     };
     out.write_all(text.as_bytes()).map_err(io_out)?;
     Ok(exit_for(report))
+}
+
+/// The table or CSV of every site's records, written one site at a time as each is
+/// verified: the memory of one site, whatever the number of sites.
+fn stream(dir: &Path, format: AuditFormat, filter: &Filter, out: &mut dyn Write) -> CommandResult {
+    let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut *out);
+    let mut first = true;
+    let result = each_site(dir, false, |rows| -> std::io::Result<()> {
+        let picked: Vec<&AuditRow> = rows.iter().filter(|r| filter.matches(r)).collect();
+        match format {
+            AuditFormat::Csv => render::write_rows_csv_by_site_part(&mut w, &picked, first)?,
+            _ => {
+                if first {
+                    w.write_all(render::table_by_site_header().as_bytes())?;
+                }
+                w.write_all(render::table_by_site_rows(&picked).as_bytes())?;
+            }
+        }
+        first = false;
+        Ok(())
+    });
+    let audit = match result {
+        Ok(Ok(a)) => a,
+        Ok(Err(e)) => return Err(io_out(e)),
+        Err(e) => return Err(CommandError::Io(sanitize_line(&e))),
+    };
+    // No site had rows to write (none could be read): the header all the same.
+    if first {
+        match format {
+            AuditFormat::Csv => render::write_rows_csv_by_site_part(&mut w, &[], true),
+            _ => w.write_all(render::table_by_site_header().as_bytes()),
+        }
+        .map_err(io_out)?;
+    }
+    if format != AuditFormat::Csv {
+        for warning in &audit.report.warnings {
+            writeln!(w, "warning: {}", sanitize_line(warning)).map_err(io_out)?;
+        }
+        w.write_all(site_lines(&audit.sites).as_bytes())
+            .map_err(io_out)?;
+    }
+    w.flush().map_err(io_out)?;
+    drop(w);
+    Ok(exit_for(&audit.report))
 }
 
 /// One line per site, in the words of `verify --sites`.

@@ -144,7 +144,7 @@ fn report(out: &mut dyn Write, s: &Signed, json: bool) -> CommandResult {
     }
     if let Some(Err(e)) = &s.sync {
         crate::text::warn(&format!(
-            "the decision is recorded, but sync failed: {e}; the next `casebench sync` catches up"
+            "the decision is recorded, but sync failed (the next `casebench sync` catches up): {e}"
         ));
     }
     if let Some(w) = &a.warning {

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, io_out, load_cases, warn_invalid};
-use crate::case::queue;
 use crate::cli::Global;
+use crate::rules::queue;
 use crate::text::sanitize_line;
 
 pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
@@ -23,7 +23,7 @@ pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
         .filter(|id| set.get(id).is_some_and(|c| c.case.practice.is_none()))
         .collect();
     let status =
-        |id: &str, dl: &crate::case::Deadline| queue::log_status(id, dl, &decided, &under_review);
+        |id: &str, dl: &crate::rules::Deadline| queue::log_status(id, dl, &decided, &under_review);
     let rows = queue::entries(&set, today, &status);
     if json {
         let invalid: Vec<_> = set

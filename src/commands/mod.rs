@@ -73,6 +73,20 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
     result
 }
 
+/// The workbench's options from the command line's (`tui::Options`): the workbench never
+/// reads the command line itself. The day is fixed here, once, for the session.
+pub fn workbench(global: &Global) -> crate::tui::Options {
+    crate::tui::Options {
+        cases: global.cases.clone(),
+        today: global.today(),
+        reviewer: global.reviewer.clone(),
+        key: global.key.clone(),
+        theme: global.theme.clone(),
+        mouse: global.mouse,
+        library: global.library_as_of(),
+    }
+}
+
 /// Converts an output error (a closed pipe, a full disk) into a command error.
 pub(crate) fn io_out(e: std::io::Error) -> CommandError {
     CommandError::Io(format!("writing output: {e}"))
@@ -81,12 +95,12 @@ pub(crate) fn io_out(e: std::io::Error) -> CommandError {
 /// Entry point used by `main`: parse, run, map to an exit status.
 pub fn main_with(cli: Cli) -> i32 {
     let Some(command) = &cli.command else {
-        return crate::tui::run(&cli.global);
+        return crate::tui::start::run(&workbench(&cli.global));
     };
     if let Command::Ssh = command {
         let original = std::env::var(ssh::ORIGINAL_COMMAND).ok();
         return match ssh::interpret(&cli.global, original.as_deref()) {
-            Ok(ssh::Asked::Workbench) => crate::tui::run(&cli.global),
+            Ok(ssh::Asked::Workbench) => crate::tui::start::run(&workbench(&cli.global)),
             Ok(ssh::Asked::Run(asked)) => main_with(*asked),
             Ok(ssh::Asked::Text(text, code)) => {
                 print!("{text}");
@@ -100,7 +114,13 @@ pub fn main_with(cli: Cli) -> i32 {
         && a.tui
         && let Some(dir) = &a.sites
     {
-        return crate::tui::run_sites(&cli.global, dir);
+        // The mirror stands in for the case directory (its own day, no queue).
+        let mirror = crate::cli::Global {
+            cases: dir.clone(),
+            as_of_cache: Default::default(),
+            ..cli.global.clone()
+        };
+        return crate::tui::start::run_sites(&workbench(&mirror));
     }
     let stdout = std::io::stdout();
     // The guard sits after the buffer's owner and before the buffer: whatever a command
@@ -138,15 +158,15 @@ pub(crate) fn resolve_signer(
 }
 
 /// Loads the case directory of `global` as of its "today".
-pub(crate) fn load_cases(global: &Global) -> Result<crate::case::CaseSet, CommandError> {
+pub(crate) fn load_cases(global: &Global) -> Result<crate::rules::CaseSet, CommandError> {
     let opts = crate::case::LoadOptions::new(global.today());
-    crate::case::load_dir(&global.cases, &opts, &|_, _| {})
+    crate::rules::load_dir(&global.cases, &opts, &|_, _| {})
         .map_err(|e| CommandError::Io(e.to_string()))
 }
 
 /// A case by id, or an error that says why it is not there (invalid, or unknown).
 pub(crate) fn find_case<'a>(
-    set: &'a crate::case::CaseSet,
+    set: &'a crate::rules::CaseSet,
     id: &str,
 ) -> Result<&'a crate::case::LoadedCase, CommandError> {
     if let Some(c) = set.get(id) {
@@ -176,7 +196,7 @@ pub(crate) fn find_case<'a>(
 }
 
 /// Tells stderr how many case files were skipped, so a listing never hides them.
-pub(crate) fn warn_invalid(set: &crate::case::CaseSet) {
+pub(crate) fn warn_invalid(set: &crate::rules::CaseSet) {
     if !set.invalid.is_empty() {
         crate::text::warn(&format!(
             "{} case file(s) invalid and not listed; run `casebench check`",

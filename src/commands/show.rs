@@ -7,10 +7,11 @@ use serde_json::json;
 
 use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, find_case, io_out, load_cases};
-use crate::case::deadline;
+use crate::case::Case;
 use crate::case::describe::flag;
-use crate::case::{Case, Deadline};
 use crate::cli::Global;
+use crate::rules::Deadline;
+use crate::rules::deadline;
 use crate::text::{sanitize, sanitize_line};
 
 pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> CommandResult {

@@ -32,7 +32,10 @@ pub(crate) fn sync_settings(global: &Global) -> Result<SyncSettings, CommandErro
 }
 
 pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResult {
-    let settings = sync_settings(global)?;
+    let settings = match sync_settings(global) {
+        Ok(s) => s,
+        Err(e) => return json_error(out, args.json, "not_configured", e),
+    };
     let mut pickup = Pickup::default();
     let result = sync_with(&global.cases, &settings, &mut pickup);
     // Witness checkpoints: placed before the sync compared, so reported whatever it did.
@@ -40,6 +43,7 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
         write_pickup(&pickup, out)?;
     }
     let witness = serde_json::json!({"placed": pickup.placed, "warnings": pickup.warnings});
+    let site = settings.site.to_string();
     match result {
         Ok(r) => {
             if args.json {
@@ -47,16 +51,34 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
                     "ok": true,
                     "site": r.site,
                     "records": r.records,
+                    "already_held": r.already_held,
                     "files": r.added,
                     "head": r.head,
                     "witness": witness,
                 });
                 write_json(out, &v, false)?;
-            } else if r.added.is_empty() && r.records.is_empty() {
+                return Ok(Exit::Ok);
+            }
+            if let (Some(a), Some(b)) = (r.already_held.first(), r.already_held.last()) {
+                let why = if r.work_area_new {
+                    "this work area is new"
+                } else {
+                    "a push that landed after its connection was cut"
+                };
+                writeln!(
+                    out,
+                    "site {}: the remote already held {}, byte for byte ({why}): not \
+                     published again",
+                    r.site,
+                    range("record", *a, *b)
+                )
+                .map_err(io_out)?;
+            }
+            if r.added.is_empty() && r.records.is_empty() {
                 writeln!(out, "site {}: up to date", r.site).map_err(io_out)?;
             } else {
                 let recs = match (r.records.first(), r.records.last()) {
-                    (Some(a), Some(b)) => format!("records {a}..{b}, "),
+                    (Some(a), Some(b)) => format!("{}, ", range("record", *a, *b)),
                     _ => String::new(),
                 };
                 writeln!(
@@ -69,23 +91,63 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
             }
             Ok(Exit::Ok)
         }
-        Err(e @ (SyncError::Diverged { .. } | SyncError::Rejected(_))) => {
+        Err(e @ (SyncError::Diverged { .. } | SyncError::Refused(_))) => {
             let seq = match &e {
                 SyncError::Diverged { seq, .. } => *seq,
                 _ => None,
             };
+            let message = format!("sync {site}: {e}");
+            crate::text::warn(&message);
             if args.json {
                 let v = serde_json::json!({
-                    "ok": false, "seq": seq, "message": e.to_string(), "witness": witness,
+                    "ok": false, "site": site, "error": e.kind(), "seq": seq,
+                    "message": message, "witness": witness,
                 });
                 write_json(out, &v, false)?;
-            } else {
-                writeln!(out, "{}", sanitize_line(&e.to_string())).map_err(io_out)?;
             }
             Ok(Exit::Problems)
         }
-        Err(e) => Err(CommandError::Io(sanitize_line(&e.to_string()))),
+        Err(e) => {
+            let message = format!("sync {site}: {e}");
+            if args.json {
+                let v = serde_json::json!({
+                    "ok": false, "site": site, "error": e.kind(), "message": message,
+                    "witness": witness,
+                });
+                write_json(out, &v, false)?;
+            }
+            Err(CommandError::Io(message))
+        }
     }
+}
+
+/// `records 4..6`, or `record 4` for one.
+fn range(what: &str, a: u64, b: u64) -> String {
+    if a == b {
+        format!("{what} {a}")
+    } else {
+        format!("{what}s {a}..{b}")
+    }
+}
+
+/// An error before or instead of a result: with `--json`, also a document on standard
+/// output (`ok: false`, `error`, `message`), so a script reading it sees every outcome;
+/// the message goes to standard error with the `casebench:` prefix either way.
+pub(crate) fn json_error(
+    out: &mut dyn Write,
+    json: bool,
+    kind: &str,
+    e: CommandError,
+) -> CommandResult {
+    if json {
+        let message = e.to_string();
+        write_json(
+            out,
+            &serde_json::json!({"ok": false, "error": kind, "message": message}),
+            false,
+        )?;
+    }
+    Err(e)
 }
 
 /// One line per witness checkpoint placed, one warning per checkpoint not placed.

@@ -99,84 +99,102 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
     })
 }
 
-/// `verify --sites DIR`: one result per mirrored site; exit 1 if any fails.
+/// `verify --sites DIR`: one result per mirrored site, each written as soon as it is
+/// verified (one site's report in memory at a time); exit 1 if any fails, with a line
+/// on standard error naming the first failing site.
 fn run_sites(dir: &std::path::Path, json: bool, out: &mut dyn Write) -> CommandResult {
     use crate::sites::verify::{CASE_BINDING_HERE, verify_sites};
-    let results = verify_sites(dir).map_err(CommandError::Io)?;
-    let all_ok = results.iter().all(|r| r.first_bad().is_none());
-    if json {
-        let sites: Vec<_> = results
-            .iter()
-            .map(|r| {
-                let bad = r.first_bad();
-                let (head, link, counts) = match &r.report {
-                    Ok(rep) => (
-                        Some(rep.head),
-                        Some(rep.head_link.clone()),
-                        serde_json::json!({
-                            "records": rep.records.len(),
-                            "ok": rep.count(State::Ok),
-                            "superseded_policy": rep.count(State::SupersededPolicy),
-                            "invalid": rep.count(State::Invalid),
-                        }),
-                    ),
-                    Err(_) => (None, None, serde_json::Value::Null),
+    let results = match verify_sites(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            return super::sync::json_error(out, json, "no_site", CommandError::Io(e));
+        }
+    };
+    let mut sites = Vec::new();
+    let mut failed: Vec<(String, Option<u64>, String)> = Vec::new();
+    let mut total = 0;
+    for r in results {
+        total += 1;
+        let bad = r.first_bad();
+        if let Some((seq, msg)) = &bad {
+            failed.push((r.site.clone(), *seq, msg.clone()));
+        }
+        if json {
+            let (head, link, counts) = match &r.report {
+                Ok(rep) => (
+                    Some(rep.head),
+                    Some(rep.head_link.clone()),
+                    serde_json::json!({
+                        "records": rep.records.len(),
+                        "ok": rep.count(State::Ok),
+                        "superseded_policy": rep.count(State::SupersededPolicy),
+                        "invalid": rep.count(State::Invalid),
+                    }),
+                ),
+                Err(_) => (None, None, serde_json::Value::Null),
+            };
+            sites.push(serde_json::json!({
+                "site": r.site,
+                "ok": bad.is_none(),
+                "head": head,
+                "head_sha256": link,
+                "counts": counts,
+                "first_bad": bad.map(|(s, m)| serde_json::json!({"seq": s, "message": m})),
+                "case_binding": "not checkable here",
+            }));
+            continue;
+        }
+        let site = &r.site;
+        if let Ok(rep) = &r.report {
+            for rec in rep.records.iter().filter(|x| x.state != State::Ok) {
+                for p in &rec.problems {
+                    writeln!(out, "site {site}: {}", sanitize_line(p)).map_err(io_out)?;
+                }
+            }
+            for i in &rep.issues {
+                let tag = match i.severity {
+                    Severity::Error => "",
+                    Severity::Warning => "warning: ",
                 };
-                serde_json::json!({
-                    "site": r.site,
-                    "ok": bad.is_none(),
-                    "head": head,
-                    "head_sha256": link,
-                    "counts": counts,
-                    "first_bad": bad.map(|(s, m)| serde_json::json!({"seq": s, "message": m})),
-                    "case_binding": "not checkable here",
-                })
-            })
-            .collect();
-        let v = serde_json::json!({"ok": all_ok, "sites": sites});
+                writeln!(out, "site {site}: {tag}{}", sanitize_line(&i.message)).map_err(io_out)?;
+            }
+            writeln!(
+                out,
+                "site {site}: {} record(s): {} ok, {} superseded policy, {} invalid; case binding {CASE_BINDING_HERE}",
+                rep.records.len(),
+                rep.count(State::Ok),
+                rep.count(State::SupersededPolicy),
+                rep.count(State::Invalid)
+            )
+            .map_err(io_out)?;
+        }
+        match bad {
+            Some((Some(seq), msg)) => writeln!(
+                out,
+                "site {site}: FAILED: first bad record {seq}: {}",
+                sanitize_line(&msg)
+            )
+            .map_err(io_out)?,
+            Some((None, msg)) => {
+                writeln!(out, "site {site}: FAILED: {}", sanitize_line(&msg)).map_err(io_out)?
+            }
+            None => writeln!(out, "site {site}: ok").map_err(io_out)?,
+        }
+    }
+    if json {
+        let v = serde_json::json!({"ok": failed.is_empty(), "sites": sites});
         write_json(out, &v, false)?;
     } else {
-        for r in &results {
-            let site = &r.site;
-            if let Ok(rep) = &r.report {
-                for rec in rep.records.iter().filter(|x| x.state != State::Ok) {
-                    for p in &rec.problems {
-                        writeln!(out, "site {site}: {}", sanitize_line(p)).map_err(io_out)?;
-                    }
-                }
-                for i in &rep.issues {
-                    let tag = match i.severity {
-                        Severity::Error => "",
-                        Severity::Warning => "warning: ",
-                    };
-                    writeln!(out, "site {site}: {tag}{}", sanitize_line(&i.message))
-                        .map_err(io_out)?;
-                }
-                writeln!(
-                    out,
-                    "site {site}: {} record(s): {} ok, {} superseded policy, {} invalid; case binding {CASE_BINDING_HERE}",
-                    rep.records.len(),
-                    rep.count(State::Ok),
-                    rep.count(State::SupersededPolicy),
-                    rep.count(State::Invalid)
-                )
-                .map_err(io_out)?;
-            }
-            match r.first_bad() {
-                Some((Some(seq), msg)) => writeln!(
-                    out,
-                    "site {site}: FAILED: first bad record {seq}: {}",
-                    sanitize_line(&msg)
-                )
-                .map_err(io_out)?,
-                Some((None, msg)) => {
-                    writeln!(out, "site {site}: FAILED: {}", sanitize_line(&msg)).map_err(io_out)?
-                }
-                None => writeln!(out, "site {site}: ok").map_err(io_out)?,
-            }
-        }
-        let failed = results.iter().filter(|r| r.first_bad().is_some()).count();
-        writeln!(out, "{} site(s): {failed} failed", results.len()).map_err(io_out)?;
+        writeln!(out, "{total} site(s): {} failed", failed.len()).map_err(io_out)?;
     }
-    Ok(if all_ok { Exit::Ok } else { Exit::Problems })
+    if let Some((site, seq, msg)) = failed.first() {
+        let at = seq.map_or_else(String::new, |s| format!(" at record {s}"));
+        crate::text::warn(&format!(
+            "{} of {total} site(s) failed verification; first: site {site}{at}: {}",
+            failed.len(),
+            sanitize_line(msg)
+        ));
+        return Ok(Exit::Problems);
+    }
+    Ok(Exit::Ok)
 }

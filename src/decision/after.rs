@@ -4,9 +4,11 @@
 
 use std::path::Path;
 
-use crate::case::{CaseSet, LoadedCase};
+use crate::case::LoadedCase;
+
 use crate::practice::{Feedback, feedback};
 use crate::record::model::Record;
+use crate::rules::CaseSet;
 use crate::rules::{Related, Rulebook};
 
 /// What follows a signed practice record.

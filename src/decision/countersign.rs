@@ -7,10 +7,11 @@
 use chrono::Utc;
 
 use super::{DecideError, Setting};
-use crate::case::{CaseSet, LoadedCase};
+use crate::case::LoadedCase;
 use crate::practice::countersign;
 use crate::record::model::{OverriddenFinding, Record, RecordType};
 use crate::record::{AppendError, Appended, Log, signer};
+use crate::rules::CaseSet;
 use crate::text::sanitize_line;
 
 /// A countersignature written to the log.

@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::Setting;
-use crate::case::{CaseSet, LoadedCase, Outcome};
+use crate::case::{LoadedCase, Outcome};
 use crate::record::Draft;
 use crate::record::model::{Action, Notice, OverriddenFinding, RecordType};
+use crate::rules::CaseSet;
 use crate::rules::{self, Finding, Related, ReviewerFacts, Rulebook};
 use crate::text::sanitize_line;
 

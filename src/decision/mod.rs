@@ -22,6 +22,7 @@ use crate::rules::Finding;
 
 pub mod after;
 pub mod countersign;
+pub mod draft;
 pub mod facts;
 pub mod gate;
 pub mod preview;

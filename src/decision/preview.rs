@@ -12,10 +12,11 @@ use chrono::{DateTime, Utc};
 use super::gate::{self, Inputs};
 use super::stated::Stated;
 use super::{DecideError, Setting};
-use crate::case::{CaseSet, LoadedCase, Outcome};
+use crate::case::{LoadedCase, Outcome};
 use crate::record::Stamp;
 use crate::record::model::{NONE, RecordType};
 use crate::record::proposal::build_draft;
+use crate::rules::CaseSet;
 use crate::rules::{self, Finding, Related, ReviewerFacts, Rulebook};
 
 /// The fields fixed only at signing, shown as placeholders in a preview.

@@ -6,10 +6,11 @@ use chrono::Utc;
 
 use super::after::{AfterPractice, after_practice};
 use super::{DecideError, Setting};
-use crate::case::{CaseSet, LoadedCase};
+use crate::case::LoadedCase;
 use crate::record::model::{OverriddenFinding, RecordType};
 use crate::record::proposal::{Proposal, build_draft};
 use crate::record::{Appended, signer};
+use crate::rules::CaseSet;
 
 /// A signed and appended decision.
 #[derive(Debug)]

@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::case::{Case, CaseKind, ConcernKind, Outcome};
+use crate::decision::draft::Draft;
 use crate::record::model::{Disclosure, OverriddenFinding, RecordType};
 use crate::record::proposal::Proposal;
-use crate::store::drafts::Draft;
 
 /// A stated decision: the proposal and the overrides of advisor findings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +124,7 @@ pub fn outcomes_for(case: &Case) -> Vec<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::drafts::DraftRecord;
+    use crate::decision::draft::DraftRecord;
 
     fn draft(outcome: Outcome) -> Draft {
         Draft {

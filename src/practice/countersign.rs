@@ -13,12 +13,14 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::case::{Case, CaseSet};
+use crate::case::Case;
+
 use crate::record::append::{AppendError, Draft};
 use crate::record::log::CaseHistory;
 use crate::record::log::{self, Paths};
 use crate::record::model::{DeadlineInfo, OverriddenFinding, Record, RecordAction, RecordType};
 use crate::record::verify::{LogReport, State};
+use crate::rules::CaseSet;
 use crate::store::safe_open::SafeDir;
 
 /// A trainee's proposal awaiting a supervisor's countersignature.
@@ -146,7 +148,7 @@ pub fn countersign_draft(
             "the rationale must not be empty".into(),
         ));
     }
-    let dl = crate::case::deadline::for_case(case, rules, today);
+    let dl = crate::rules::deadline::for_case(case, rules, today);
     Ok(Draft {
         kind: RecordType::Countersign,
         reviewer: supervisor.to_string(),

@@ -13,10 +13,10 @@ use serde::Serialize;
 
 use super::feedback::{Feedback, feedback};
 use super::topics::TopicMap;
-use crate::case::CaseSet;
 use crate::record::model::RecordType;
 use crate::record::reviewers::{Reviewers, Role};
 use crate::record::verify::{LogReport, State};
+use crate::rules::CaseSet;
 use crate::rules::{Related, Rulebook};
 
 /// A topic's average below this is worth studying again.

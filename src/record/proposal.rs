@@ -48,7 +48,7 @@ fn is_code(s: &str) -> bool {
 }
 
 /// Checks the proposal against the case and builds the draft signed by `reviewer` on
-/// `today`; the deadline is the one every surface shows ([`crate::case::deadline::for_case`]
+/// `today`; the deadline is the one every surface shows ([`crate::rules::deadline::for_case`]
 /// under the directory's rulebook `rules`). Errors are usage errors, worded for the person who typed the proposal.
 pub fn build_draft(
     case: &Case,
@@ -101,7 +101,7 @@ pub fn build_draft(
                 .any(|r| r.grounds.iter().any(|g| REVIEWABLE.contains(&g.as_str()))),
         complaint_routes: denial,
     };
-    let dl = crate::case::deadline::for_case(case, rules, today);
+    let dl = crate::rules::deadline::for_case(case, rules, today);
     Ok(Draft {
         kind: p.kind.unwrap_or(RecordType::Decision),
         reviewer: reviewer.to_string(),

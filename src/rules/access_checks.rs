@@ -14,8 +14,14 @@ use crate::case::model::{
     cents,
 };
 
-/// OCR's flat-fee option for electronic copies of records kept electronically, in cents.
-pub const FLAT_FEE_CAP_CENTS: i64 = 650;
+/// "a, b, c and d".
+fn and_list(words: &[&str]) -> String {
+    match words.split_last() {
+        None => "nothing".into(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
 
 fn dollars(c: i64) -> String {
     format!("${}.{:02}", c / 100, c % 100)
@@ -35,20 +41,26 @@ pub(super) fn fee_findings(eng: &Engine, out: &mut Out) {
     if !case.requester_is_individual() || req.instrument.kind == InstrumentKind::PatientDirection {
         return;
     }
+    let rule = &eng.rb.file.fees;
     let summary_agreed = req.form.as_ref().is_some_and(|f| f.summary_agreed);
+    let allowed = {
+        let mut words: Vec<&str> = rule.may_charge.iter().map(|k| k.words()).collect();
+        if rule.summary_if_agreed {
+            words.push("an agreed summary");
+        }
+        and_list(&words)
+    };
     for item in &fee.items {
         let why = match item.item {
-            FeeItemKind::CopyingLabor | FeeItemKind::Supplies | FeeItemKind::Postage => None,
-            FeeItemKind::Summary if summary_agreed => None,
-            FeeItemKind::Summary => Some(
-                "a summary may be charged for only if the individual agreed in advance to the summary and its fee (164.524(c)(2)(iii), (c)(4)(iv))",
+            k if rule.may_charge.contains(&k) => None,
+            FeeItemKind::Summary if rule.summary_if_agreed && summary_agreed => None,
+            FeeItemKind::Summary if rule.summary_if_agreed => Some(
+                "a summary may be charged for only if the individual agreed in advance to the summary and its fee (164.524(c)(2)(iii), (c)(4)(iv))".to_string(),
             ),
-            FeeItemKind::SearchAndRetrieval => Some(
-                "search and retrieval may never be charged; the fee may include only labour for copying, supplies, postage and an agreed summary",
-            ),
-            FeeItemKind::Other => Some(
-                "the fee may include only labour for copying, supplies, postage and an agreed summary",
-            ),
+            FeeItemKind::SearchAndRetrieval => Some(format!(
+                "search and retrieval may never be charged; the fee may include only {allowed}"
+            )),
+            _ => Some(format!("the fee may include only {allowed}")),
         };
         if let Some(why) = why {
             out.add(
@@ -67,13 +79,14 @@ pub(super) fn fee_findings(eng: &Engine, out: &mut Out) {
             && f.offered.unwrap_or(f.requested) == AccessForm::ElectronicCopy
     });
     let total = fee.total_cents();
-    if fee.method == FeeMethod::Flat && electronic_of_electronic && total > FLAT_FEE_CAP_CENTS {
+    if fee.method == FeeMethod::Flat && electronic_of_electronic && total > rule.flat_fee_cap_cents
+    {
         out.add(
             "fee-not-permitted",
             format!(
                 "a flat fee of {} for an electronic copy of records kept electronically is more than the {} OCR allows as a flat fee (all labour, supplies and postage included); charge actual or average allowable costs instead",
                 dollars(total),
-                dollars(FLAT_FEE_CAP_CENTS)
+                dollars(rule.flat_fee_cap_cents)
             ),
             None,
         );

@@ -1,8 +1,8 @@
 //! Required actions and notice elements for a recommended decision. Pure.
 
 use super::engine::{Action, Engine, NoticeElement, Recommended, threat_citation};
-use crate::case::deadline::Deadline;
 use crate::case::model::{ConcernKind, Outcome};
+use crate::rules::deadline::Deadline;
 
 fn act(code: &str, text: String, citation: &str) -> Action {
     Action {
@@ -280,11 +280,7 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
             &m.citation,
         ));
     }
-    let disclosure_512 = matches!(rec.outcome, Outcome::Report | Outcome::WarnAndProtect)
-        || (!matches!(rec.outcome, Outcome::Deny | Outcome::RequestInformation)
-            && ["court-order", "subpoena-with-assurance", "law-enforcement"]
-                .iter()
-                .any(|c| has(c)));
+    let disclosure_512 = eng.rb.discloses_under_512(rec.outcome, &rec.grounds);
     if disclosure_512 {
         out.push(act(
             "minimum-necessary",

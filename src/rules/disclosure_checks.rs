@@ -7,13 +7,13 @@ use super::engine::{Engine, report_mandatory};
 use super::facts::Value;
 use super::findings::{Out, Proposal};
 use super::model::GroundKind;
-use crate::case::deadline::{ExtensionProblem, Status};
-use crate::case::model::{CaseKind, ConcernKind, Outcome, RecordCategory, RecordItem};
+use crate::case::model::{ConcernKind, Outcome, RecordCategory, RecordItem};
+use crate::rules::deadline::{ExtensionProblem, Status};
 
 pub(super) fn deadline_findings(eng: &Engine, today: NaiveDate, out: &mut Out) {
     let dl = eng.deadline(today);
     let period = match dl.access_days {
-        Some(days) if days != crate::case::deadline::ACCESS_DAYS || dl.day_unit != "calendar" => {
+        Some(days) if days != crate::rules::deadline::ACCESS_DAYS || dl.day_unit != "calendar" => {
             format!(" ({} allows {days} {} days)", eng.state.name, dl.day_unit)
         }
         _ => String::new(),
@@ -130,16 +130,7 @@ pub(super) fn blocking_findings(
 pub(super) fn disclosure_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
     let case = eng.case();
     let concern = case.concern.as_ref().map(|c| c.kind);
-    let cites = |c: &str| p.grounds.iter().any(|g| g == c);
-    let releases = !matches!(
-        p.outcome,
-        Outcome::Deny | Outcome::RequestInformation | Outcome::MaintainConfidentiality
-    );
-    let legal_process = ["court-order", "subpoena-with-assurance", "law-enforcement"];
-    let disclosure_512 = matches!(p.outcome, Outcome::Report | Outcome::WarnAndProtect)
-        || (releases
-            && case.kind == CaseKind::AccessRequest
-            && legal_process.iter().any(|c| cites(c)));
+    let disclosure_512 = eng.rb.discloses_under_512(p.outcome, &p.grounds);
     if disclosure_512 {
         out.add(
             "accounting-required",

@@ -12,8 +12,8 @@ use super::findings::{self, Finding, Proposal, ReviewerFacts};
 use super::model::{GroundKind, GroundRule, Review};
 use super::overlay::StateOverlay;
 use super::unknowns::{MAX_COMBINED, UnknownFact, unknown_facts};
-use crate::case::deadline::{self, Deadline};
 use crate::case::model::{Assumed, Case, CaseKind, ConcernKind, Outcome, RecordItem};
+use crate::rules::deadline::{self, Deadline};
 use std::sync::{Arc, OnceLock};
 
 /// A ground as shown to the reviewer: code, citation, review right, what it means.
@@ -508,12 +508,7 @@ fn common_recommendation(recs: &[Recommended]) -> Option<Recommended> {
     })
 }
 
-pub(crate) fn snake<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
+pub(crate) use crate::case::model::snake;
 
 /// What a threat disclosure cites (RULEBOOK R30): for a threat to others, the state's
 /// duty-to-warn law (164.512(j) where the state has none); for a threat to the patient's

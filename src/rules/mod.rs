@@ -13,12 +13,15 @@
 
 mod access_checks;
 mod actions;
+pub mod deadline;
 mod disclosure_checks;
 pub mod engine;
 pub mod facts;
 pub mod findings;
+pub mod library;
 pub mod model;
 pub mod overlay;
+pub mod queue;
 mod recommendation;
 pub mod references;
 mod release_checks;
@@ -30,6 +33,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 pub use actions::notice_elements;
+pub use deadline::{Deadline, Status};
 pub use engine::{
     Action, Advice, DeadlineInfo, GroundRef, NoticeElement, Recommended, RecordGrounds, StateInfo,
     advise,
@@ -39,7 +43,8 @@ pub use findings::{
     Finding, NoticeStatement, OverriddenFinding, Proposal, ReviewerFacts, check, gate,
     generated_notice,
 };
-pub use model::{GroundKind, GroundRule, Review, Severity};
+pub use library::{CaseSet, load_dir};
+pub use model::{Accounting, GroundKind, GroundRule, Review, Severity};
 pub use overlay::{AccessPeriod, DayUnit, StateOverlay};
 
 use model::{Cond, RulebookFile};
@@ -188,6 +193,24 @@ impl Rulebook {
         self.file.grounds.iter().find(|g| g.code == code)
     }
 
+    /// Whether disclosures on `code` enter the accounting of disclosures (164.528).
+    pub fn accounted(&self, code: &str) -> bool {
+        self.ground(code).and_then(|g| g.accounting()) == Some(Accounting::Included)
+    }
+
+    /// Whether a decision discloses under 164.512 (so it is accounted for, and the
+    /// minimum necessary applies): a report or a warning, or a release resting on a
+    /// ground whose disclosures the rulebook accounts for. One function for the
+    /// `accounting-required` finding and the actions.
+    pub fn discloses_under_512(&self, outcome: crate::case::Outcome, grounds: &[String]) -> bool {
+        use crate::case::Outcome::*;
+        match outcome {
+            Report | WarnAndProtect => true,
+            Deny | RequestInformation | MaintainConfidentiality => false,
+            ReleaseFull | ReleasePartial => grounds.iter().any(|g| self.accounted(g)),
+        }
+    }
+
     pub(crate) fn cond(&self, code: &str) -> Option<&Cond> {
         let i = self.file.grounds.iter().position(|g| g.code == code)?;
         self.conds.get(i)
@@ -205,7 +228,7 @@ impl Rulebook {
     /// The state's own period for this case's access request: the shortest of the
     /// overlay's `access_days` (every request) and of its conditional `access_periods`
     /// whose condition holds. The deadline takes whichever of it and the federal 30 days
-    /// ends first ([`crate::case::deadline::for_case`]).
+    /// ends first ([`crate::rules::deadline::for_case`]).
     pub fn access_period(&self, case: &crate::case::Case) -> Option<AccessPeriod> {
         let state = self.state(&case.jurisdiction);
         let view = facts::FactView {
@@ -235,7 +258,7 @@ impl Rulebook {
             .state_access_period()
             .into_iter()
             .chain(conditional)
-            .min_by_key(|p| crate::case::deadline::add_days(case.received, p.days, p.unit))
+            .min_by_key(|p| crate::rules::deadline::add_days(case.received, p.days, p.unit))
     }
 
     /// Was the state's own access period for this case researched: a period applies, or
@@ -321,7 +344,27 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
                 "{at}: `meaning` is one line; the full text goes in `describe`"
             ));
         }
+        match (&g.accounting, g.kind) {
+            (Some(_), k) if k != GroundKind::Disclosure => {
+                return Err(format!(
+                    "{at}: `accounting` is for disclosure grounds only (nothing is disclosed on a withholding ground)"
+                ));
+            }
+            (Some(Accounting::Excluded(why)), _) if why.trim().is_empty() => {
+                return Err(format!(
+                    "{at}: `accounting: {{ excluded: ... }}` needs the reason, with its citation in 164.528(a)(1)"
+                ));
+            }
+            _ => {}
+        }
         conds.push(g.valid_when.compile(&at)?);
+    }
+    let fees = &file.fees;
+    if fees.citation.trim().is_empty() || fees.flat_fee_citation.trim().is_empty() {
+        return Err("fees: `citation` and `flat_fee_citation` are required".into());
+    }
+    if fees.flat_fee_cap_cents < 0 {
+        return Err("fees: `flat_fee_cap_cents` is an amount in cents, 0 or more".into());
     }
     for code in ENGINE_GROUNDS {
         if !seen.contains(code) {
@@ -356,7 +399,7 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
             return Err(format!("{at}: defined twice"));
         }
         if let Some(days) = s.access_days
-            && !(1..=crate::case::deadline::ACCESS_DAYS).contains(&days)
+            && !(1..=crate::rules::deadline::ACCESS_DAYS).contains(&days)
         {
             return Err(format!(
                 "{at}: access_days {days}; expected 1 to 30 (a state may only shorten the federal 30)"
@@ -368,7 +411,7 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
                     "{at}: access_extension_days without access_days; the extension belongs to a state period"
                 ));
             }
-            if !(1..=crate::case::deadline::EXTENSION_DAYS).contains(&n) {
+            if !(1..=crate::rules::deadline::EXTENSION_DAYS).contains(&n) {
                 return Err(format!("{at}: access_extension_days {n}; expected 1 to 30"));
             }
         }
@@ -378,7 +421,7 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
             }
         }
         for (i, p) in s.access_periods.iter().enumerate() {
-            if !(1..=crate::case::deadline::ACCESS_DAYS).contains(&p.days) {
+            if !(1..=crate::rules::deadline::ACCESS_DAYS).contains(&p.days) {
                 return Err(format!(
                     "{at}: access period {}: days {}; expected 1 to 30 (a state may only shorten the federal 30)",
                     i + 1,
@@ -386,7 +429,7 @@ fn check_file(file: &RulebookFile) -> Result<Compiled, String> {
                 ));
             }
             if let Some(n) = p.extension_days
-                && !(1..=crate::case::deadline::EXTENSION_DAYS).contains(&n)
+                && !(1..=crate::rules::deadline::EXTENSION_DAYS).contains(&n)
             {
                 return Err(format!(
                     "{at}: access period {}: extension_days {n}; expected 1 to 30",

@@ -22,6 +22,40 @@ pub struct RulebookFile {
     pub release_limits: Vec<ReleaseLimit>,
     pub findings: Vec<FindingRule>,
     pub states: Vec<StateOverlay>,
+    /// RULEBOOK R35: what an individual's own copy may cost. Left out of a clinic's
+    /// rulebook: the federal rule below ([`FeeRule::federal`]).
+    #[serde(default = "FeeRule::federal")]
+    pub fees: FeeRule,
+}
+
+/// What the fee for an individual's own copy may include (45 CFR 164.524(c)(4)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeRule {
+    pub citation: String,
+    /// The items a fee may charge for; anything else draws `fee-not-permitted`.
+    pub may_charge: Vec<crate::case::model::FeeItemKind>,
+    /// A summary may be charged for when the individual agreed in advance to it and its
+    /// fee (164.524(c)(2)(iii), (c)(4)(iv)).
+    pub summary_if_agreed: bool,
+    /// The flat fee OCR allows for an electronic copy of records kept electronically, in
+    /// cents (all labour, supplies and postage included).
+    pub flat_fee_cap_cents: i64,
+    pub flat_fee_citation: String,
+}
+
+impl FeeRule {
+    /// 164.524(c)(4) and OCR's flat-fee option, as the built-in rulebook states them.
+    pub fn federal() -> FeeRule {
+        use crate::case::model::FeeItemKind::*;
+        FeeRule {
+            citation: "45 CFR 164.524(c)(4)".into(),
+            may_charge: vec![CopyingLabor, Supplies, Postage],
+            summary_if_agreed: true,
+            flat_fee_cap_cents: 650,
+            flat_fee_citation: "HHS OCR access guidance on fees (2016): a flat fee of at most $6.50 for electronic copies of records kept electronically".into(),
+        }
+    }
 }
 
 /// A rule that forbids releasing a record item (RULEBOOK R27): when `forbidden_when`
@@ -95,6 +129,21 @@ pub struct GroundRule {
     /// Why the ground fails, for the `invalid-ground` message.
     pub invalid_reason: String,
     pub valid_when: Condition,
+    /// Disclosure grounds only: whether a disclosure on this ground enters the
+    /// accounting of disclosures (45 CFR 164.528). Left out: included, since the
+    /// exclusions of 164.528(a)(1) are an enumerated list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting: Option<Accounting>,
+}
+
+/// Whether disclosures on a ground enter the accounting of disclosures (164.528).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Accounting {
+    /// Every disclosure on the ground is entered (a 164.512 disclosure).
+    Included,
+    /// 164.528(a)(1) leaves it out, for the reason given (with its citation).
+    Excluded(String),
 }
 
 fn yes() -> bool {
@@ -113,6 +162,15 @@ impl GroundRule {
 
     pub fn reviewable(&self) -> bool {
         self.review == Review::Reviewable
+    }
+
+    /// For a disclosure ground, whether its disclosures are accounted for; `None` for a
+    /// withholding ground (nothing is disclosed on it).
+    pub fn accounting(&self) -> Option<Accounting> {
+        match self.kind {
+            GroundKind::Disclosure => Some(self.accounting.clone().unwrap_or(Accounting::Included)),
+            _ => None,
+        }
     }
 }
 

@@ -146,19 +146,7 @@ const FORMS: &[&str] = &[
 const PART2_ORDERS: &[&str] = &["none", "unspecified", "2.64", "2.65", "2.66", "2.67"];
 const MANDATED: &[&str] = &["mandatory", "permissive", "none", "unknown"];
 /// The record categories of case files (`record.category`, `instrument.covers`).
-pub const CATEGORIES: &[&str] = &[
-    "chart",
-    "psychotherapy_notes",
-    "litigation_material",
-    "sud_program",
-    "sud_counseling_notes",
-    "research",
-    "confidential_source",
-    "references_other_person",
-    "correctional_security",
-    "billing",
-    "lab",
-];
+pub use crate::case::model::CATEGORIES;
 const HARM_TYPES: &[&str] = &[
     "none",
     "emotional_distress",
@@ -593,7 +581,4 @@ pub const FACTS: &[FactSpec] = &[
     ),
 ];
 
-/// "(did you mean `x`?)" when a close candidate exists, else "".
-pub fn did_you_mean<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    crate::yaml::hint(given, candidates)
-}
+pub use crate::yaml::suggest as did_you_mean;

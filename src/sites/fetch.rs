@@ -2,13 +2,19 @@
 //! site's branch into `DIR/<site>/` (its `decisions/` and `reviewers/allowed_signers`),
 //! through a bare repository in `DIR/.git`.
 //!
-//! Each site's directory is rebuilt whole from its branch beside the old one, then put
-//! in its place, so a mirror never mixes two heads; a rewound branch is mirrored as it
-//! now is (fetch follows it: `verify --sites` and `witness` are what notice).
+//! Only what changed is touched ([`super::mirror`]): a site whose branch did not move
+//! is not opened at all, so a fetch with nothing new costs one `git fetch` and one
+//! listing of refs, whatever the number of records; a site whose branch grew gets its
+//! new files; one rewound or rewritten is rebuilt whole and swapped in. A rewound
+//! branch is mirrored as it now is (`verify --sites` and `witness` are what notice).
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 
-use super::git::{self, Git, nul_fields};
+use super::failure::RemoteError;
+use super::git::{self, Git};
+pub use super::mirror::{FetchedSite, Mirrored};
+use super::mirror::{MIRRORED_PREFIX, mirror_site};
 use super::{SITES_PREFIX, remote_arg};
 use crate::case::settings::{Remote, SiteId};
 
@@ -16,74 +22,116 @@ use crate::case::settings::{Remote, SiteId};
 const MIRROR_PREFIX: &str = "refs/sites/";
 pub const GIT_DIR: &str = ".git";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FetchedSite {
-    pub site: String,
-    pub commit: String,
-    pub files: usize,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct FetchReport {
     pub sites: Vec<FetchedSite>,
     /// Branches whose name is not a valid site id (not mirrored).
     pub skipped: Vec<String>,
+    /// Sites mirrored before whose branch the remote no longer has: their directory is
+    /// kept as it was.
+    pub gone: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     #[error("{0}")]
     Usage(String),
-    #[error("remote unreachable: {0}")]
-    Unreachable(String),
+    /// The remote could not be reached or read.
+    #[error("nothing was mirrored: {0}")]
+    Remote(RemoteError),
+    /// The remote holds no site's branch.
+    #[error("{0}")]
+    Empty(String),
     #[error("{0}")]
     Failed(String),
 }
 
+impl FetchError {
+    /// The cause, for `--json`.
+    pub fn kind(&self) -> String {
+        match self {
+            FetchError::Usage(_) => "usage".into(),
+            FetchError::Remote(e) => serde_json::to_value(e.failure)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| "other".into()),
+            FetchError::Empty(_) => "no_site".into(),
+            FetchError::Failed(_) => "failed".into(),
+        }
+    }
+}
+
 /// Mirrors every `casebench/sites/*` branch of `remote` into `into/<site>/`. A relative
-/// remote path is taken from `base` (the current directory on the command line).
+/// remote path is taken from `base` (the current directory on the command line), a
+/// relative `into` from the current directory.
 pub fn fetch(remote: &str, into: &Path, base: &Path) -> Result<FetchReport, FetchError> {
     let remote = Remote::try_from(remote.to_string()).map_err(FetchError::Usage)?;
     git::check_version().map_err(|e| FetchError::Failed(e.to_string()))?;
+    let into = &git::absolute(into).map_err(FetchError::Failed)?;
+    let base = &git::absolute(base).map_err(FetchError::Failed)?;
     std::fs::create_dir_all(into)
         .map_err(|e| FetchError::Failed(format!("{}: {e}", into.display())))?;
     let git_dir = into.join(GIT_DIR);
     git::init_bare(&git_dir).map_err(|e| FetchError::Failed(e.to_string()))?;
-    let g = Git {
-        git_dir: git_dir.clone(),
-        work_tree: Some(into.to_path_buf()),
-        cwd: into.to_path_buf(),
-        index: None,
-    };
+    let g = Git::new(&git_dir, Some(into)).map_err(FetchError::Failed)?;
     let failed = |e: git::GitError| FetchError::Failed(e.to_string());
+    let remote_os = remote_arg(&remote, base);
     let refspec = format!("+{SITES_PREFIX}*:{MIRROR_PREFIX}*");
-    let fetch: Vec<std::ffi::OsString> = vec![
-        "fetch".into(),
-        "--quiet".into(),
-        "--no-tags".into(),
-        "--prune".into(),
-        "--no-write-fetch-head".into(),
-        "--".into(),
-        remote_arg(&remote, base),
-        refspec.into(),
-    ];
-    g.run("fetch", &fetch, None)
-        .map_err(|e| FetchError::Unreachable(e.to_string()))?;
-    record_remote(&git_dir, &remote_arg(&remote, base))?;
+    g.fetch(&remote_os, &[&refspec], true)
+        .map_err(FetchError::Remote)?;
+    record_remote(&git_dir, &remote_os)?;
     let refs = g
         .run(
             "for-each-ref",
-            ["for-each-ref", "--format=%(refname)", MIRROR_PREFIX],
+            [
+                "for-each-ref",
+                "--format=%(objectname) %(refname)",
+                MIRROR_PREFIX,
+                MIRRORED_PREFIX,
+            ],
             None,
         )
         .map_err(failed)?;
-    let mut report = FetchReport::default();
+    let mut branches = BTreeMap::new();
+    let mut mirrored = BTreeMap::new();
     for line in String::from_utf8_lossy(&refs.stdout).lines() {
-        let name = line.strip_prefix(MIRROR_PREFIX).unwrap_or(line);
-        match SiteId::try_from(name.to_string()) {
-            Ok(site) => report.sites.push(mirror_site(&g, into, &site)?),
+        let Some((id, name)) = line.split_once(' ') else {
+            continue;
+        };
+        if let Some(site) = name.strip_prefix(MIRROR_PREFIX) {
+            branches.insert(site.to_string(), id.to_string());
+        } else if let Some(site) = name.strip_prefix(MIRRORED_PREFIX) {
+            mirrored.insert(site.to_string(), id.to_string());
+        }
+    }
+    let mut report = FetchReport::default();
+    for (name, commit) in &branches {
+        match SiteId::try_from(name.clone()) {
+            Ok(site) => {
+                let before = mirrored.get(name).map(String::as_str);
+                report.sites.push(
+                    mirror_site(&g, into, &site, commit, before).map_err(FetchError::Failed)?,
+                );
+            }
             Err(_) => report.skipped.push(crate::text::sanitize_line(name)),
         }
+    }
+    report.gone = mirrored
+        .keys()
+        .filter(|s| !branches.contains_key(*s))
+        .cloned()
+        .collect();
+    if report.sites.is_empty() && report.gone.is_empty() {
+        return Err(FetchError::Empty(format!(
+            "{}: no site has published yet (no casebench/sites/<site> branch{}): nothing \
+             was mirrored",
+            crate::text::sanitize_line(remote.as_str()),
+            if report.skipped.is_empty() {
+                String::new()
+            } else {
+                format!("; skipped, not site ids: {}", report.skipped.join(", "))
+            }
+        )));
     }
     Ok(report)
 }
@@ -98,6 +146,9 @@ fn record_remote(git_dir: &Path, remote: &std::ffi::OsStr) -> Result<(), FetchEr
     let path = git_dir.join(REMOTE_FILE);
     let mut bytes = remote.as_bytes().to_vec();
     bytes.push(b'\n');
+    if std::fs::read(&path).is_ok_and(|b| b == bytes) {
+        return Ok(());
+    }
     crate::sites::write_atomic(&path, &bytes).map_err(FetchError::Failed)
 }
 
@@ -118,70 +169,6 @@ pub fn recorded_remote(dir: &Path) -> Result<Remote, String> {
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
     Remote::try_from(text.trim_end_matches('\n').to_string())
         .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Rebuilds `into/<site>/` from the fetched branch.
-fn mirror_site(g: &Git, into: &Path, site: &SiteId) -> Result<FetchedSite, FetchError> {
-    let failed = |e: git::GitError| FetchError::Failed(e.to_string());
-    let refname = format!("{MIRROR_PREFIX}{site}");
-    let commit = g
-        .rev(&refname)
-        .map_err(failed)?
-        .ok_or_else(|| FetchError::Failed(format!("{refname}: vanished while mirroring")))?;
-    let gs = Git {
-        index: Some(g.git_dir.join(format!("index-{site}"))),
-        ..g.clone()
-    };
-    gs.run("read-tree", ["read-tree", &commit], None)
-        .map_err(failed)?;
-    let listed = gs
-        .run("ls-files", ["ls-files", "-z", "--cached"], None)
-        .map_err(failed)?;
-    // Only what a site publishes is mirrored, whatever else its branch holds.
-    let mut wanted = Vec::new();
-    let mut files = 0;
-    for f in nul_fields(&listed.stdout) {
-        if f.starts_with(b"decisions/") || f == b"reviewers/allowed_signers" {
-            wanted.extend_from_slice(f);
-            wanted.push(0);
-            files += 1;
-        }
-    }
-    let fresh: PathBuf = into.join(format!(".new-{site}"));
-    let old: PathBuf = into.join(format!(".old-{site}"));
-    let dest = into.join(site.as_str());
-    for leftover in [&fresh, &old] {
-        remove_dir(leftover)?;
-    }
-    std::fs::create_dir_all(&fresh)
-        .map_err(|e| FetchError::Failed(format!("{}: {e}", fresh.display())))?;
-    let prefix = format!("--prefix=.new-{site}/");
-    gs.run(
-        "checkout-index",
-        ["checkout-index", "--force", "-z", "--stdin", &prefix],
-        Some(&wanted),
-    )
-    .map_err(failed)?;
-    if dest.exists() {
-        std::fs::rename(&dest, &old)
-            .map_err(|e| FetchError::Failed(format!("{}: {e}", dest.display())))?;
-    }
-    std::fs::rename(&fresh, &dest)
-        .map_err(|e| FetchError::Failed(format!("{}: {e}", dest.display())))?;
-    remove_dir(&old)?;
-    Ok(FetchedSite {
-        site: site.to_string(),
-        commit,
-        files,
-    })
-}
-
-fn remove_dir(p: &Path) -> Result<(), FetchError> {
-    match std::fs::remove_dir_all(p) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(FetchError::Failed(format!("{}: {e}", p.display()))),
-    }
 }
 
 /// The sites mirrored in `dir`: its subdirectories named as site ids, sorted.

@@ -14,15 +14,17 @@ use std::process::{Command, Stdio};
 /// The oldest git whose behaviour we rely on (`--pathspec-from-file`, `ls-remote --`).
 pub const MIN_VERSION: (u32, u32) = (2, 34);
 
-/// A git repository (bare, `git_dir`), optionally with a work tree elsewhere.
+/// A git repository (bare, `git_dir`), optionally with a work tree elsewhere. Every
+/// path is absolute ([`Git::new`]): git runs in `cwd`, so a relative `GIT_DIR` would be
+/// taken from there, not from where casebench was started.
 #[derive(Debug, Clone)]
 pub struct Git {
-    pub git_dir: PathBuf,
-    pub work_tree: Option<PathBuf>,
-    /// Where relative remote paths are resolved from.
-    pub cwd: PathBuf,
+    git_dir: PathBuf,
+    work_tree: Option<PathBuf>,
+    /// Where git runs.
+    cwd: PathBuf,
     /// An index file other than the repository's own.
-    pub index: Option<PathBuf>,
+    index: Option<PathBuf>,
 }
 
 /// What git printed, when it succeeded.
@@ -40,12 +42,15 @@ pub struct GitError {
 }
 
 impl std::fmt::Display for GitError {
+    /// `git WHAT failed`, then git's own lines, one per line (see [`super::failure::said`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let said = self.stderr.trim();
-        match (self.status, said.is_empty()) {
-            (None, _) => write!(f, "git {}: {said}", self.what),
-            (Some(c), true) => write!(f, "git {} failed (exit {c})", self.what),
-            (Some(c), false) => write!(f, "git {} failed (exit {c}): {said}", self.what),
+        match self.status {
+            // Not run at all: the reason is the whole message.
+            None => write!(f, "git {}: {}", self.what, self.stderr.trim()),
+            Some(_) => {
+                write!(f, "git {} failed", self.what)?;
+                super::failure::write_said(f, self)
+            }
         }
     }
 }
@@ -143,7 +148,39 @@ pub fn init_bare(dir: &Path) -> Result<(), GitError> {
     }
 }
 
+/// `path` made absolute against the current directory (not resolving symlinks): the
+/// one place where a relative `--cases`, `--into` or `--sites` is made absolute, at
+/// each entry point of this module.
+pub fn absolute(path: &Path) -> Result<PathBuf, String> {
+    std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 impl Git {
+    /// The repository `git_dir`, with `work_tree` (if any) as its work tree; git runs in
+    /// the work tree, or in `git_dir` without one.
+    pub fn new(git_dir: &Path, work_tree: Option<&Path>) -> Result<Git, String> {
+        let git_dir = absolute(git_dir)?;
+        let work_tree = work_tree.map(absolute).transpose()?;
+        Ok(Git {
+            cwd: work_tree.clone().unwrap_or_else(|| git_dir.clone()),
+            git_dir,
+            work_tree,
+            index: None,
+        })
+    }
+
+    /// The same repository with its own index file (absolute, like every path here).
+    pub fn with_index(&self, index: &Path) -> Result<Git, String> {
+        Ok(Git {
+            index: Some(absolute(index)?),
+            ..self.clone()
+        })
+    }
+
+    pub fn git_dir(&self) -> &Path {
+        &self.git_dir
+    }
+
     /// Runs `git <args>` with `input` on standard input. `what` names the command in
     /// errors (fixed text, never user input).
     pub fn run<I, S>(&self, what: &str, args: I, input: Option<&[u8]>) -> Result<Output, GitError>
@@ -209,13 +246,12 @@ impl Git {
     }
 
     /// Pushes `commit` to `branch` of `remote`, fast-forward only (no `+`, no force).
-    /// `Err((rejected, error))`: `rejected` when the remote refused a non-fast-forward.
     pub fn push_commit(
         &self,
         remote: &OsStr,
         commit: &str,
         branch: &str,
-    ) -> Result<(), (bool, GitError)> {
+    ) -> Result<(), super::failure::RemoteError> {
         let push: Vec<&OsStr> = vec![
             OsStr::new("push"),
             OsStr::new("--quiet"),
@@ -226,13 +262,55 @@ impl Git {
         let args = push
             .into_iter()
             .chain(std::iter::once(OsStr::new(&refspec)));
-        self.run("push", args, None).map(|_| ()).map_err(|e| {
-            let said = e.stderr.to_ascii_lowercase();
-            (
-                said.contains("rejected") || said.contains("non-fast-forward"),
-                e,
-            )
-        })
+        self.run("push", args, None)
+            .map(|_| ())
+            .map_err(|e| super::failure::RemoteError::new(remote, e))
+    }
+
+    /// `git fetch` of `refspecs` from `remote` (quiet, no tags, no FETCH_HEAD; with
+    /// `prune`, local refs the remote no longer has are removed).
+    pub fn fetch(
+        &self,
+        remote: &OsStr,
+        refspecs: &[&str],
+        prune: bool,
+    ) -> Result<(), super::failure::RemoteError> {
+        let mut args: Vec<&OsStr> = vec![
+            OsStr::new("fetch"),
+            OsStr::new("--quiet"),
+            OsStr::new("--no-tags"),
+            OsStr::new("--no-write-fetch-head"),
+        ];
+        if prune {
+            args.push(OsStr::new("--prune"));
+        }
+        args.extend([OsStr::new("--"), remote]);
+        args.extend(refspecs.iter().map(OsStr::new));
+        self.run("fetch", args, None)
+            .map(|_| ())
+            .map_err(|e| super::failure::RemoteError::new(remote, e))
+    }
+
+    /// The commit of `branch` on `remote` (`git ls-remote`), `None` when it has none.
+    pub fn remote_head(
+        &self,
+        remote: &OsStr,
+        branch: &str,
+    ) -> Result<Option<String>, super::failure::RemoteError> {
+        let args = [
+            OsStr::new("ls-remote"),
+            OsStr::new("--"),
+            remote,
+            OsStr::new(branch),
+        ];
+        let out = self
+            .run("ls-remote", args, None)
+            .map_err(|e| super::failure::RemoteError::new(remote, e))?;
+        Ok(String::from_utf8_lossy(&out.stdout).lines().find_map(|l| {
+            let mut f = l.split_whitespace();
+            let (id, name) = (f.next()?, f.next()?);
+            (name == branch).then(|| id.to_string())
+        }))
     }
 
     /// The commit a local ref points at, `None` when there is no such ref.

@@ -11,8 +11,11 @@
 //!
 //! Case files never travel: they hold the clinical text and stay on site.
 
+pub mod failure;
 pub mod fetch;
 pub mod git;
+pub mod mirror;
+pub mod officer;
 pub mod pickup;
 pub mod sync;
 pub mod verify;
@@ -31,8 +34,9 @@ pub fn site_branch(site: &SiteId) -> String {
     format!("{SITES_PREFIX}{site}")
 }
 
-/// The remote as git is given it: a relative path is taken from the case directory
-/// (where `casebench.yaml` is), whatever the current directory.
+/// The remote as git is given it: a relative path is taken from `base` (for `sync`, the
+/// case directory where `casebench.yaml` is), whatever the current directory. `base`
+/// is absolute (see [`git::absolute`]), so the result does not depend on where git runs.
 pub fn remote_arg(remote: &Remote, base: &Path) -> std::ffi::OsString {
     let s = remote.as_str();
     if s.starts_with("file://") || s.starts_with("ssh://") || s.starts_with('/') {

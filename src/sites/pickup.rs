@@ -39,21 +39,11 @@ pub struct Pickup {
 /// Never fails: what cannot be done is a warning, and the sync goes on.
 pub fn pick_up(g: &Git, remote: &OsString, cases: &Path, site: &SiteId) -> Pickup {
     let mut out = Pickup::default();
-    let fetch: Vec<OsString> = vec![
-        "fetch".into(),
-        "--quiet".into(),
-        "--no-tags".into(),
-        "--prune".into(),
-        "--no-write-fetch-head".into(),
-        "--".into(),
-        remote.clone(),
-        format!(
-            "+{}*:{WITNESS_REFS}*",
-            super::witness_branch::WITNESS_PREFIX
-        )
-        .into(),
-    ];
-    if let Err(e) = g.run("fetch", &fetch, None) {
+    let refspec = format!(
+        "+{}*:{WITNESS_REFS}*",
+        super::witness_branch::WITNESS_PREFIX
+    );
+    if let Err(e) = g.fetch(remote, &[&refspec], true) {
         out.warn(format!("witness checkpoints not fetched: {e}"));
         return out;
     }

@@ -14,8 +14,10 @@
 //! `reviewers/allowed_signers` may change between syncs (the policy in force evolves;
 //! each version is also kept in `decisions/policies/`).
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use super::failure::{Failure, RemoteError};
 use super::git::{self, Git, GitError, nul_fields};
 use super::pickup::{Pickup, pick_up};
 use super::{remote_arg, site_branch};
@@ -28,6 +30,10 @@ pub const WORK_DIR: &str = "sync";
 /// Where the last fetched remote head is kept in the work area.
 const REMOTE_REF: &str = "refs/casebench/remote";
 const ALLOWED_SIGNERS: &str = "reviewers/allowed_signers";
+/// A push refused because the branch moved (another run of this site pushed, or an
+/// earlier push landed after its connection was cut) is tried again on top of the new
+/// head this often, each time compared with the log first.
+const ATTEMPTS: usize = 3;
 
 /// What a sync did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,8 +41,15 @@ pub struct SyncReport {
     pub site: String,
     /// Files published by this run (relative to the case directory).
     pub added: Vec<String>,
-    /// Seqs of the records published by this run.
+    /// Seqs of the records published by this run, each once, in order.
     pub records: Vec<u64>,
+    /// Seqs of this log's records that the remote already held, byte for byte, though
+    /// this work area had not seen them published: a push that landed after its
+    /// connection was cut (its answer never came back), or another run of this site.
+    pub already_held: Vec<u64>,
+    /// This work area had never fetched the remote before this run (it is new, or was
+    /// made anew): what the remote already held was published from an earlier one.
+    pub work_area_new: bool,
     /// The remote branch's head after the run (`None`: nothing published yet).
     pub head: Option<String>,
     /// The witness checkpoints placed into `decisions/checkpoints/` by this run.
@@ -48,15 +61,31 @@ pub enum SyncError {
     /// The remote holds something this log contradicts: a fork or a rollback.
     #[error("{message}")]
     Diverged { seq: Option<u64>, message: String },
-    /// The remote refused the push (its branch moved, or it forbids this update).
-    #[error("the remote refused the update: {0}")]
-    Rejected(String),
-    /// The remote could not be reached or read.
-    #[error("remote unreachable: {0}")]
-    Unreachable(String),
+    /// The remote refused the push: a hook declined it, the server cannot write the
+    /// repository, or the branch kept moving.
+    #[error("the remote refused the update, nothing was published: {0}")]
+    Refused(RemoteError),
+    /// The remote could not be reached or read, or the connection dropped.
+    #[error("nothing was published: {0}")]
+    Remote(RemoteError),
     /// Anything else: git missing, an I/O error.
     #[error("{0}")]
     Failed(String),
+}
+
+impl SyncError {
+    /// The cause, for `--json` (`fork_or_rollback`, a [`Failure`] in snake case, or
+    /// `failed`).
+    pub fn kind(&self) -> String {
+        match self {
+            SyncError::Diverged { .. } => "fork_or_rollback".into(),
+            SyncError::Refused(e) | SyncError::Remote(e) => serde_json::to_value(e.failure)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| "other".into()),
+            SyncError::Failed(_) => "failed".into(),
+        }
+    }
 }
 
 impl From<GitError> for SyncError {
@@ -82,6 +111,8 @@ pub fn sync_with(
     pickup: &mut Pickup,
 ) -> Result<SyncReport, SyncError> {
     git::check_version()?;
+    // git runs in the case directory: every path it is given must not depend on ours.
+    let cases = &git::absolute(cases).map_err(SyncError::Failed)?;
     let paths = Paths::new(cases);
     if !paths.log.is_dir() {
         return Err(SyncError::Failed(format!(
@@ -93,24 +124,88 @@ pub fn sync_with(
         .map_err(|e| SyncError::Failed(format!("{}: cannot lock: {e}", paths.lock.display())))?;
     let work = paths.decisions.join(WORK_DIR);
     git::init_bare(&work)?;
-    let g = Git {
-        git_dir: work,
-        work_tree: Some(cases.to_path_buf()),
-        cwd: cases.to_path_buf(),
-        index: None,
-    };
+    let g = Git::new(&work, Some(cases)).map_err(SyncError::Failed)?;
     let remote = remote_arg(&settings.remote, cases);
     let branch = site_branch(&settings.site);
+    // The head this work area last saw on the remote, before this run's fetch.
+    let known = g.rev(REMOTE_REF)?;
 
-    let base = fetch_site(&g, &remote, &branch)?;
-    *pickup = pick_up(&g, &remote, cases, &settings.site);
-    match &base {
-        Some(_) => g.run("read-tree", ["read-tree", REMOTE_REF], None)?,
-        None => g.run("read-tree", ["read-tree", "--empty"], None)?,
-    };
-    let files = travelling_files(&paths)?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let base = fetch_site(&g, &remote, &branch)?;
+        if attempt == 1 {
+            *pickup = pick_up(&g, &remote, cases, &settings.site);
+        }
+        let added = stage(&g, &paths, base.is_some())?;
+        let records = record_seqs(&added);
+        let already_held = already_held(&g, known.as_deref(), base.as_deref())?;
+        let report = |head: Option<String>, added: Vec<String>, records: Vec<u64>| SyncReport {
+            site: settings.site.to_string(),
+            added,
+            records,
+            already_held: already_held.clone(),
+            work_area_new: known.is_none(),
+            head,
+            pickup: Pickup::default(),
+        };
+        if added.is_empty() && !policy_changed(&g, base.is_some())? {
+            return Ok(report(base, added, records));
+        }
+        let message = match (records.first(), records.last()) {
+            (Some(a), Some(b)) => format!("casebench sync {}: records {a}..{b}\n", settings.site),
+            _ => format!("casebench sync {}: policy and checkpoints\n", settings.site),
+        };
+        let commit = g.commit_index("casebench@sites.invalid", base.as_deref(), &message)?;
+        match g.push_commit(&remote, &commit, &branch) {
+            Ok(()) => {
+                g.run("update-ref", ["update-ref", REMOTE_REF, &commit], None)?;
+                return Ok(report(Some(commit), added, records));
+            }
+            // The branch moved since the fetch: fetch again and compare again (a fork
+            // is then refused as one; our own records are recognised as ours).
+            Err(e) if e.failure == Failure::Moved && attempt < ATTEMPTS => continue,
+            Err(e)
+                if matches!(
+                    e.failure,
+                    Failure::Moved | Failure::Declined | Failure::NotWritable
+                ) =>
+            {
+                return Err(SyncError::Refused(e));
+            }
+            Err(e) => return Err(SyncError::Remote(e)),
+        }
+    }
+}
+
+/// Fetches the site's branch into `REMOTE_REF`: `None` when the remote has no such
+/// branch yet.
+fn fetch_site(g: &Git, remote: &OsString, branch: &str) -> Result<Option<String>, SyncError> {
+    if g.remote_head(remote, branch)
+        .map_err(SyncError::Remote)?
+        .is_none()
+    {
+        // A remote without our branch: forget what we fetched before, if anything.
+        let _ = g.run("update-ref", ["update-ref", "-d", REMOTE_REF], None);
+        return Ok(None);
+    }
+    let refspec = format!("+{branch}:{REMOTE_REF}");
+    g.fetch(remote, &[&refspec], false)
+        .map_err(SyncError::Remote)?;
+    Ok(g.rev(REMOTE_REF)?)
+}
+
+/// Starts the index from the remote's tree (or empty), adds the files that travel by
+/// name, and compares: a fork or rollback is refused; otherwise the files new to the
+/// remote.
+fn stage(g: &Git, paths: &Paths, has_base: bool) -> Result<Vec<String>, SyncError> {
+    if has_base {
+        g.run("read-tree", ["read-tree", REMOTE_REF], None)?;
+    } else {
+        g.run("read-tree", ["read-tree", "--empty"], None)?;
+    }
     let mut list = Vec::new();
-    for f in &files {
+    for f in travelling_files(paths)? {
         list.extend_from_slice(f.as_bytes());
         list.push(0);
     }
@@ -125,73 +220,64 @@ pub fn sync_with(
         ],
         Some(&list),
     )?;
-    refuse_missing(&g)?;
-    let added = compare(&g, base.is_some())?;
-    let records: Vec<u64> = added.iter().filter_map(|p| record_seq(p)).collect();
-    if added.is_empty() && !policy_changed(&g, base.is_some())? {
-        return Ok(SyncReport {
-            site: settings.site.to_string(),
-            added,
-            records,
-            head: base,
-            pickup: Pickup::default(),
-        });
-    }
-    let message = match (records.first(), records.last()) {
-        (Some(a), Some(b)) => format!("casebench sync {}: records {a}..{b}\n", settings.site),
-        _ => format!("casebench sync {}: policy and checkpoints\n", settings.site),
-    };
-    let commit = g.commit_index("casebench@sites.invalid", base.as_deref(), &message)?;
-    if let Err((rejected, e)) = g.push_commit(&remote, &commit, &branch) {
-        return Err(if rejected {
-            SyncError::Rejected(e.to_string())
-        } else {
-            SyncError::Unreachable(e.to_string())
-        });
-    }
-    g.run("update-ref", ["update-ref", REMOTE_REF, &commit], None)?;
-    Ok(SyncReport {
-        site: settings.site.to_string(),
-        added,
-        records,
-        head: Some(commit),
-        pickup: Pickup::default(),
-    })
+    refuse_missing(g)?;
+    compare(g, has_base)
 }
 
-/// Fetches the site's branch into `REMOTE_REF`: `None` when the remote has no such
-/// branch yet. Any failure to talk to the remote is `Unreachable`.
-fn fetch_site(
-    g: &Git,
-    remote: &std::ffi::OsString,
-    branch: &str,
-) -> Result<Option<String>, SyncError> {
-    let mut ls: Vec<std::ffi::OsString> = vec!["ls-remote".into(), "--".into(), remote.clone()];
-    ls.push(branch.into());
-    let out = g
-        .run("ls-remote", &ls, None)
-        .map_err(|e| SyncError::Unreachable(e.to_string()))?;
-    let listed = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.split_whitespace().nth(1) == Some(branch));
-    if !listed {
-        // A remote without our branch: forget what we fetched before, if anything.
-        let _ = g.run("update-ref", ["update-ref", "-d", REMOTE_REF], None);
-        return Ok(None);
+/// The seqs of the records among `files`, each once, in order (a record travels with
+/// its signature: two files, one seq).
+fn record_seqs(files: &[String]) -> Vec<u64> {
+    let mut seqs: Vec<u64> = files.iter().filter_map(|p| record_seq(p)).collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    seqs
+}
+
+/// The records the remote's head `base` holds that the head this work area last saw,
+/// `known`, did not: published by a push whose answer never came back. Called after
+/// the comparison, so they are this log's own, byte for byte.
+fn already_held(g: &Git, known: Option<&str>, base: Option<&str>) -> Result<Vec<u64>, SyncError> {
+    let Some(base) = base else {
+        return Ok(Vec::new());
+    };
+    if known == Some(base) {
+        return Ok(Vec::new());
     }
-    let refspec = format!("+{branch}:{REMOTE_REF}");
-    let mut fetch: Vec<std::ffi::OsString> = vec![
-        "fetch".into(),
-        "--quiet".into(),
-        "--no-tags".into(),
-        "--no-write-fetch-head".into(),
-        "--".into(),
-        remote.clone(),
-    ];
-    fetch.push(refspec.into());
-    g.run("fetch", &fetch, None)
-        .map_err(|e| SyncError::Unreachable(e.to_string()))?;
-    Ok(g.rev(REMOTE_REF)?)
+    let out = match known {
+        Some(k) => g.run(
+            "diff-tree",
+            [
+                "diff-tree",
+                "-r",
+                "-z",
+                "--no-renames",
+                "--name-only",
+                "--diff-filter=A",
+                k,
+                base,
+                "--",
+                "decisions/log",
+            ],
+            None,
+        )?,
+        None => g.run(
+            "ls-tree",
+            [
+                "ls-tree",
+                "-r",
+                "-z",
+                "--name-only",
+                base,
+                "--",
+                "decisions/log",
+            ],
+            None,
+        )?,
+    };
+    let files: Vec<String> = nul_fields(&out.stdout)
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    Ok(record_seqs(&files))
 }
 
 /// The files that travel, relative to the case directory: records and signatures (by

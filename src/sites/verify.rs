@@ -27,29 +27,59 @@ impl SiteResult {
     }
 }
 
-/// Verifies every site mirrored in `dir` (see [`super::fetch`]). An error when `dir`
+/// Why a directory is not a mirror to verify: it holds no site.
+pub fn no_site_message(dir: &Path) -> String {
+    format!(
+        "{}: no mirrored site; run `casebench sites fetch --remote URL --into {}` first",
+        dir.display(),
+        dir.display()
+    )
+}
+
+/// The sites mirrored in `dir` (see [`super::fetch`]), each verified only when the
+/// iterator reaches it: a caller that handles one result before taking the next holds
+/// one site's report at a time, whatever the number of sites. An error when `dir`
 /// holds no site at all: an empty mirror must not pass as a verified one.
-pub fn verify_sites(dir: &Path) -> Result<Vec<SiteResult>, String> {
+pub fn verify_sites(dir: &Path) -> Result<SiteResults, String> {
     let sites = mirrored_sites(dir)?;
     if sites.is_empty() {
-        return Err(format!(
-            "{}: no mirrored site; run `casebench sites fetch --remote URL --into {}` first",
-            dir.display(),
-            dir.display()
-        ));
+        return Err(no_site_message(dir));
     }
-    let opts = Options {
-        no_case_binding: true,
-        ..Options::default()
-    };
-    Ok(sites
-        .into_iter()
-        .map(|site| SiteResult {
-            report: verify_with(&dir.join(site.as_str()), &opts)
-                .map(|r| against_witness(dir, site.as_str(), r)),
+    Ok(SiteResults {
+        dir: dir.to_path_buf(),
+        sites: sites.into_iter(),
+    })
+}
+
+/// The iterator of [`verify_sites`].
+#[derive(Debug)]
+pub struct SiteResults {
+    dir: std::path::PathBuf,
+    sites: std::vec::IntoIter<crate::case::settings::SiteId>,
+}
+
+impl SiteResults {
+    /// How many sites are left to verify.
+    pub fn remaining(&self) -> usize {
+        self.sites.len()
+    }
+}
+
+impl Iterator for SiteResults {
+    type Item = SiteResult;
+
+    fn next(&mut self) -> Option<SiteResult> {
+        let site = self.sites.next()?;
+        let opts = Options {
+            no_case_binding: true,
+            ..Options::default()
+        };
+        Some(SiteResult {
+            report: verify_with(&self.dir.join(site.as_str()), &opts)
+                .map(|r| against_witness(&self.dir, site.as_str(), r)),
             site: site.to_string(),
         })
-        .collect())
+    }
 }
 
 /// A mirror that a witness cosigned before: a head that does not extend the cosigned

@@ -14,6 +14,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use super::failure::{Failure, RemoteError};
 use super::fetch::{GIT_DIR, mirrored_sites, recorded_remote};
 use super::git::{Git, GitError, nul_fields};
 use super::remote_arg;
@@ -65,38 +66,50 @@ pub struct Published {
 }
 
 /// Publishes the witness checkpoints of the mirror `dir` on the branch of `principal`.
+/// A push refused because the branch moved (another run of the same officer) is tried
+/// again on top of it; any other failure is final at once.
 pub fn publish(dir: &Path, principal: &str) -> Result<Published, String> {
     let branch = witness_branch(principal)?;
+    let dir = &super::git::absolute(dir)?;
     let remote = recorded_remote(dir)?;
     let remote = remote_arg(&remote, dir);
     let files = local_files(dir)?;
-    let g = Git {
-        git_dir: dir.join(GIT_DIR),
-        work_tree: Some(dir.to_path_buf()),
-        cwd: dir.to_path_buf(),
-        index: Some(dir.join(GIT_DIR).join("index-witness")),
-    };
-    let mut last = String::new();
-    for _ in 0..ATTEMPTS {
-        match attempt(&g, &remote, &branch, &files) {
+    let g = Git::new(&dir.join(GIT_DIR), Some(dir))?
+        .with_index(&dir.join(GIT_DIR).join("index-witness"))?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match attempt_once(&g, &remote, &branch, &files) {
             Ok(p) => return Ok(p),
-            Err(Attempt::Rejected(e)) => last = e,
+            Err(Attempt::Moved(_)) if attempt < ATTEMPTS => continue,
+            Err(Attempt::Moved(e)) => {
+                return Err(format!(
+                    "the branch moved on the remote {ATTEMPTS} times while this run pushed: {e}"
+                ));
+            }
             Err(Attempt::Failed(e)) => return Err(e),
         }
     }
-    Err(format!(
-        "the remote refused the witness branch {ATTEMPTS} times: {last}"
-    ))
 }
 
 enum Attempt {
-    Rejected(String),
+    /// The branch moved between the fetch and the push: worth another attempt.
+    Moved(RemoteError),
     Failed(String),
 }
 
 impl From<GitError> for Attempt {
     fn from(e: GitError) -> Attempt {
         Attempt::Failed(e.to_string())
+    }
+}
+
+impl From<RemoteError> for Attempt {
+    fn from(e: RemoteError) -> Attempt {
+        match e.failure {
+            Failure::Moved => Attempt::Moved(e),
+            _ => Attempt::Failed(e.to_string()),
+        }
     }
 }
 
@@ -127,34 +140,14 @@ fn local_files(dir: &Path) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
-fn attempt(
+fn attempt_once(
     g: &Git,
     remote: &OsString,
     branch: &str,
     files: &[(String, String)],
 ) -> Result<Published, Attempt> {
-    let unreachable = |e: GitError| Attempt::Failed(format!("remote unreachable: {e}"));
-    let ls: Vec<OsString> = vec![
-        "ls-remote".into(),
-        "--".into(),
-        remote.clone(),
-        branch.into(),
-    ];
-    let out = g.run("ls-remote", &ls, None).map_err(unreachable)?;
-    let listed = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.split_whitespace().nth(1) == Some(branch));
-    let base = if listed {
-        let fetch: Vec<OsString> = vec![
-            "fetch".into(),
-            "--quiet".into(),
-            "--no-tags".into(),
-            "--no-write-fetch-head".into(),
-            "--".into(),
-            remote.clone(),
-            format!("+{branch}:{OWN_REF}").into(),
-        ];
-        g.run("fetch", &fetch, None).map_err(unreachable)?;
+    let base = if g.remote_head(remote, branch)?.is_some() {
+        g.fetch(remote, &[&format!("+{branch}:{OWN_REF}")], false)?;
         g.rev(OWN_REF)?
     } else {
         None
@@ -225,13 +218,7 @@ fn attempt(
         published.added.len()
     );
     let commit = g.commit_index("casebench@witness.invalid", base.as_deref(), &message)?;
-    if let Err((rejected, e)) = g.push_commit(remote, &commit, branch) {
-        return Err(if rejected {
-            Attempt::Rejected(e.to_string())
-        } else {
-            Attempt::Failed(format!("remote unreachable: {e}"))
-        });
-    }
+    g.push_commit(remote, &commit, branch)?;
     published.head = Some(commit);
     Ok(published)
 }

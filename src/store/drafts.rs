@@ -1,4 +1,5 @@
-//! Drafts of unfinished decisions: one file per case, private to the user.
+//! Where drafts of unfinished decisions are kept: one file per case, private to the
+//! user. What a draft holds is the decision form's ([`crate::decision::draft`]).
 //!
 //! Where: `$CASEBENCH_DATA_DIR/drafts/` when that variable is set (tests), otherwise the
 //! platform data directory of `directories::ProjectDirs` (on Linux
@@ -17,9 +18,9 @@ use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use crate::case::Outcome;
 use crate::store::safe_open::{ReadError, SafeDir};
 
 /// Environment variable that overrides the data directory (used by tests).
@@ -28,63 +29,11 @@ pub const DATA_DIR_ENV: &str = "CASEBENCH_DATA_DIR";
 /// Drafts larger than this are refused when read back (a draft is a few kilobytes).
 const MAX_DRAFT_BYTES: u64 = 4 * 1024 * 1024;
 
-/// A half-written decision, exactly as the decision form holds it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Draft {
-    pub case: String,
-    /// The case file the reviewer was looking at; a changed case is pointed out on resume.
-    #[serde(default)]
-    pub case_sha256: String,
-    /// When it was saved, RFC 3339 UTC.
-    #[serde(default)]
-    pub saved: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Outcome>,
-    /// Case-level ground codes as typed (comma or space separated).
-    #[serde(default)]
-    pub grounds: String,
-    #[serde(default)]
-    pub records: Vec<DraftRecord>,
-    #[serde(default)]
-    pub disclosures: Vec<DraftDisclosure>,
-    /// Advisor findings the reviewer overrides, each with a justification.
-    #[serde(default)]
-    pub overrides: Vec<DraftOverride>,
-    #[serde(default)]
-    pub rationale: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DraftOverride {
-    #[serde(default)]
-    pub code: String,
-    #[serde(default)]
-    pub justification: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DraftRecord {
-    pub id: String,
-    pub withhold: bool,
-    /// Ground codes as typed (comma or space separated).
-    #[serde(default)]
-    pub grounds: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DraftDisclosure {
-    #[serde(default)]
-    pub recipient: String,
-    #[serde(default)]
-    pub address: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub purpose: String,
+/// What is saved as a draft: one value per case, which knows its case (a draft read back
+/// under another case's name is refused). The decision form's draft is
+/// [`crate::decision::draft::Draft`]; this module knows only how drafts are kept.
+pub trait PerCase: Serialize + DeserializeOwned {
+    fn case_id(&self) -> &str;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,13 +58,13 @@ pub fn drafts_dir() -> Result<PathBuf, DraftError> {
         .ok_or(DraftError::NoDataDir)
 }
 
-/// Saves `draft` (stamping nothing: the caller sets `saved`). Returns the file's path.
-pub fn save(draft: &Draft) -> Result<PathBuf, DraftError> {
+/// Saves `draft` (stamping nothing: the caller sets the time). Returns the file's path.
+pub fn save<D: PerCase>(draft: &D) -> Result<PathBuf, DraftError> {
     save_in(&drafts_dir()?, draft)
 }
 
 /// The draft of `case_id`, if there is one.
-pub fn load(case_id: &str) -> Result<Option<Draft>, DraftError> {
+pub fn load<D: PerCase>(case_id: &str) -> Result<Option<D>, DraftError> {
     load_in(&drafts_dir()?, case_id)
 }
 
@@ -171,8 +120,8 @@ fn file_name(case_id: &str) -> Result<String, DraftError> {
     }
 }
 
-pub fn save_in(dir: &Path, draft: &Draft) -> Result<PathBuf, DraftError> {
-    let name = file_name(&draft.case)?;
+pub fn save_in<D: PerCase>(dir: &Path, draft: &D) -> Result<PathBuf, DraftError> {
+    let name = file_name(draft.case_id())?;
     let io_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| DraftError::Io { path, source }
@@ -232,7 +181,7 @@ fn write_sync(mut f: &File, bytes: &[u8]) -> io::Result<()> {
     f.sync_all()
 }
 
-pub fn load_in(dir: &Path, case_id: &str) -> Result<Option<Draft>, DraftError> {
+pub fn load_in<D: PerCase>(dir: &Path, case_id: &str) -> Result<Option<D>, DraftError> {
     let name = file_name(case_id)?;
     let path = dir.join(&name);
     let safe = match SafeDir::open(dir) {
@@ -254,11 +203,11 @@ pub fn load_in(dir: &Path, case_id: &str) -> Result<Option<Draft>, DraftError> {
         path: path.clone(),
         message: "not UTF-8".into(),
     })?;
-    let draft: Draft = crate::yaml::from_str(text).map_err(|e| DraftError::Invalid {
+    let draft: D = crate::yaml::from_str(text).map_err(|e| DraftError::Invalid {
         path: path.clone(),
         message: format!("{}:{}: {}", e.line, e.column, e.message),
     })?;
-    if draft.case != case_id {
+    if draft.case_id() != case_id {
         return Err(DraftError::Invalid {
             path,
             message: "draft belongs to another case".into(),
@@ -281,26 +230,22 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    fn sample() -> Draft {
-        Draft {
+    /// A stand-in for what a form saves.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Note {
+        case: String,
+        rationale: String,
+    }
+
+    impl PerCase for Note {
+        fn case_id(&self) -> &str {
+            &self.case
+        }
+    }
+
+    fn sample() -> Note {
+        Note {
             case: "AR-2026-0101".into(),
-            case_sha256: "ab".repeat(32),
-            saved: "2026-11-23T18:00:00Z".into(),
-            outcome: Some(Outcome::ReleasePartial),
-            grounds: "right-of-access".into(),
-            records: vec![DraftRecord {
-                id: "notes".into(),
-                withhold: true,
-                grounds: "psychotherapy-notes".into(),
-            }],
-            disclosures: vec![DraftDisclosure {
-                recipient: "M. Reyes".into(),
-                ..DraftDisclosure::default()
-            }],
-            overrides: vec![DraftOverride {
-                code: "R12".into(),
-                justification: "the court order covers it".into(),
-            }],
             rationale: "line one\nline: two # not a comment\n".into(),
         }
     }
@@ -343,7 +288,7 @@ mod tests {
         assert_eq!(load_in(&dir, &d.case).unwrap(), Some(d2));
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
         remove_in(&dir, &d.case).unwrap();
-        assert_eq!(load_in(&dir, &d.case).unwrap(), None);
+        assert_eq!(load_in::<Note>(&dir, &d.case).unwrap(), None);
         remove_in(&dir, &d.case).unwrap();
     }
 
@@ -353,7 +298,10 @@ mod tests {
         let mut d = sample();
         d.case = "../escape".into();
         assert!(matches!(save_in(tmp.path(), &d), Err(DraftError::BadId(_))));
-        assert_eq!(load_in(&tmp.path().join("none"), "AR-1").unwrap(), None);
+        assert_eq!(
+            load_in::<Note>(&tmp.path().join("none"), "AR-1").unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -366,6 +314,6 @@ mod tests {
             tmp.path().join("OTHER.yaml"),
         )
         .unwrap();
-        assert!(load_in(tmp.path(), "OTHER").is_err());
+        assert!(load_in::<Note>(tmp.path(), "OTHER").is_err());
     }
 }

@@ -1,135 +1,37 @@
-//! The workbench (DESIGN.md section 6): queue, case view, decision form, help.
+//! The workbench (DESIGN.md section 6): queue, case view, decision form, audit, help.
 //!
-//! Shape: `app` (state, messages, effects), `update` (the pure state machine), `views`
-//! (pure drawing), `event_loop` (threads, channel, effects, drawing on change),
-//! `signals` (hang-ups and the watchdog), `terminal` (enter/restore), `theme`, `keymap`.
+//! Rooms, from the top (docs/ARCHITECTURE.md, "The workbench (src/tui)"):
+//! - `start`: opening the workbench (`start::run`), then the loop;
+//! - `event_loop/`: the threads, the terminal, the workers, and `effects`, the one place
+//!   where each effect is carried out; it calls the root's `update` and `draw`;
+//! - `app/`: the root. Its state holds the screens' states side by side; `update` routes
+//!   messages and keys to the screens and does what crosses them; `view` draws;
+//! - `screens/`: one folder per screen (state, update, view); a screen never imports
+//!   the root;
+//! - below them, shared by all: `step` (a screen's `Ctx` and `Step`), `effect`,
+//!   `widgets`, `layout`, `scroll`, `fit`, `labels`, `prose`, `advisor`, `theme`,
+//!   `palette`, `keymap`, `options`.
+//!
 //! The TUI parses no file format itself: themes and keys go through `crate::yaml` in
-//! their loaders, cases through `crate::case`, drafts through `crate::store::drafts`.
+//! their loaders, cases through `crate::case`, drafts through `crate::store::drafts`. It
+//! reads no command-line option: the command layer builds its [`Options`].
 
-pub mod advice;
+pub mod advisor;
 pub mod app;
-pub mod audit;
-pub mod content;
-pub mod countersign;
+pub mod effect;
 pub mod event_loop;
 pub mod fit;
-pub mod form;
 pub mod keymap;
+pub mod labels;
 pub mod layout;
-mod loader;
-pub mod notice_preview;
+mod options;
 pub mod palette;
-pub mod picker;
-pub mod practice;
-pub mod preview;
-pub mod record;
+pub mod prose;
+pub mod screens;
 pub mod scroll;
-pub mod search;
-pub mod sign;
-pub mod signals;
-pub mod terminal;
+pub mod start;
+pub mod step;
 pub mod theme;
-pub mod update;
-pub mod views;
-pub mod watch;
+pub mod widgets;
 
-use std::path::PathBuf;
-
-use crate::cli::Global;
-
-/// Environment variable that overrides the config directory (themes/, keys.yaml).
-pub const CONFIG_DIR_ENV: &str = "CASEBENCH_CONFIG_DIR";
-
-/// Where user themes and keys.yaml live: `$CASEBENCH_CONFIG_DIR`, else the platform's
-/// config directory (on Linux `~/.config/casebench/`).
-pub fn config_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d));
-    }
-    directories::ProjectDirs::from("", "", "casebench").map(|p| p.config_dir().to_path_buf())
-}
-
-/// Opens the workbench on `global.cases`. Returns the process exit status.
-pub fn run(global: &Global) -> i32 {
-    match prepare(global) {
-        Ok(state) => event_loop::run_loop(global, state, global.mouse),
-        Err(code) => code,
-    }
-}
-
-/// Opens the workbench on the audit screen of the `--sites` mirror `dir` (read-only;
-/// leaving the screen leaves the workbench). The mirror stands in for the case
-/// directory: it holds no case file, so the queue is empty and nothing is watched but it.
-pub fn run_sites(global: &Global, dir: &std::path::Path) -> i32 {
-    let global = Global {
-        cases: dir.to_path_buf(),
-        ..global.clone()
-    };
-    match prepare(&global) {
-        Ok(mut state) => {
-            // The loop starts the load itself (`audit::startup`).
-            let _ = audit::open_sites(&mut state, dir.to_path_buf());
-            event_loop::run_loop(&global, state, global.mouse)
-        }
-        Err(code) => code,
-    }
-}
-
-/// The workbench's state before the loop starts, or the exit status when it cannot
-/// start (a terminal that cannot draw, a broken theme, no terminal).
-fn prepare(global: &Global) -> Result<app::State, i32> {
-    use std::io::IsTerminal;
-    // Before anything touches the terminal: a terminal that cannot draw is told so.
-    if let Some(why) = palette::unusable_terminal(std::env::var("TERM").ok().as_deref()) {
-        crate::text::warn(&why);
-        return Err(2);
-    }
-    let config = config_dir();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = match theme::select(global.theme.as_deref(), no_color, config.as_deref()) {
-        Ok(t) => t.for_depth(palette::ColorDepth::from_env()),
-        Err(e) => {
-            crate::text::warn(&e);
-            return Err(2);
-        }
-    };
-    // A broken keys.yaml must not lock anyone out: defaults, and say why.
-    let (keymap, key_problem) = match keymap::Keymap::load(config.as_deref()) {
-        Ok(k) => (k, None),
-        Err(e) => (keymap::Keymap::default(), Some(e)),
-    };
-    if !std::io::stdout().is_terminal() {
-        eprintln!(
-            "casebench: the workbench needs a terminal; for text output use `casebench list` or `casebench show ID`"
-        );
-        return Err(2);
-    }
-    let mut state = app::State::new(
-        global.today(),
-        &global.cases.display().to_string(),
-        theme,
-        keymap,
-    );
-    state.set_signer(global.reviewer.as_deref(), global.key.as_deref());
-    state.library_note = global
-        .library_as_of()
-        .map(|(day, kind)| app::library_note(kind, day));
-    if let Ok(d) = crate::store::drafts::drafts_dir() {
-        state.drafts_dir = crate::text::sanitize_line(&d.display().to_string());
-    }
-    let (practice, practice_problem) = practice::Practice::load(global);
-    state.practice = practice;
-    if let Some(e) = practice_problem {
-        state.message = Some((
-            theme::Role::Error,
-            format!("practice: {}", crate::text::sanitize_line(&e)),
-        ));
-    }
-    if let Some(e) = key_problem {
-        state.message = Some((
-            theme::Role::Error,
-            format!("keys.yaml ignored: {}", crate::text::sanitize_line(&e)),
-        ));
-    }
-    Ok(state)
-}
+pub use options::Options;

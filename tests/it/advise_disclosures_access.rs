@@ -291,6 +291,41 @@ fn a_flat_fee_above_six_fifty_for_an_electronic_copy() {
     assert!(!codes_of(&advice_on(&capped, "2026-06-06").findings).contains(&"fee-not-permitted"));
 }
 
+/// The fee rule is rulebook data: counsel's rulebook with a lower flat fee (a state's
+/// own cap, say) refuses what the federal one allows, and one that lets search be charged
+/// stops refusing it.
+#[test]
+fn the_fee_rule_is_the_rulebooks() {
+    use casebench::rules::{Related, Rulebook, advise};
+    let src = Rulebook::builtin_source();
+    let on = |rb: &Rulebook, c: &Case| {
+        advise(rb, c, Related::default(), day("2026-06-06"))
+            .findings
+            .iter()
+            .any(|f| f.code == "fee-not-permitted")
+    };
+    let c = worked("access-facts", "R35-flat-fee");
+    let six = with(&c, |c| req(c).fee.as_mut().unwrap().items[0].amount = 6.0);
+    assert!(!on(Rulebook::builtin(), &six));
+    let lower = Rulebook::from_yaml(
+        &src.replace("flat_fee_cap_cents: 650", "flat_fee_cap_cents: 500"),
+        "counsel",
+    )
+    .unwrap();
+    assert!(on(&lower, &six));
+    let search = worked("access-facts", "R35-fee-search");
+    assert!(on(Rulebook::builtin(), &search));
+    let lenient = Rulebook::from_yaml(
+        &src.replace(
+            "may_charge: [copying_labor, supplies, postage]",
+            "may_charge: [copying_labor, supplies, postage, search_and_retrieval]",
+        ),
+        "counsel",
+    )
+    .unwrap();
+    assert!(!on(&lenient, &search));
+}
+
 #[test]
 fn a_patients_direction_to_a_third_party_is_not_fee_capped() {
     let c = worked("access-facts", "R35-direction-fee");

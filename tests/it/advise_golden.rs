@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use casebench::case::{CaseSet, LoadOptions, load_dir};
+use casebench::case::LoadOptions;
+
+use casebench::rules::{CaseSet, load_dir};
 use casebench::rules::{Related, Rulebook, advise};
 use chrono::NaiveDate;
 

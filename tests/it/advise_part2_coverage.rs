@@ -9,8 +9,9 @@ use std::path::Path;
 
 use crate::support::advisor as support;
 
+use casebench::case::LoadOptions;
 use casebench::case::model::*;
-use casebench::case::{LoadOptions, load_dir};
+use casebench::rules::load_dir;
 use casebench::rules::{Advice, Finding, Related, Rulebook, Severity, advise};
 use support::*;
 

@@ -62,7 +62,7 @@ fn without_recommended_grounds_the_rulebook_citation_is_given() {
 fn the_sample_case_dc_2026_0016_warns_on_maintain_confidentiality() {
     let dir = crate::support::common::sample_library().to_path_buf();
     let on = day("2026-11-23");
-    let set = casebench::case::load_dir(&dir, &casebench::case::LoadOptions::new(on), &|_, _| {})
+    let set = casebench::rules::load_dir(&dir, &casebench::case::LoadOptions::new(on), &|_, _| {})
         .unwrap();
     let c = &set.get("DC-2026-0016").unwrap().case;
     let who = casebench::rules::ReviewerFacts::default();

@@ -7,8 +7,8 @@
 
 use crate::support::advisor as support;
 
-use casebench::case::deadline::{Clock, ExtensionProblem};
 use casebench::case::model::*;
+use casebench::rules::deadline::{Clock, ExtensionProblem};
 use casebench::rules::{Advice, Finding, Related, Rulebook, Severity, advise};
 use support::*;
 

@@ -73,7 +73,7 @@ fn sign(
         .unwrap();
 }
 
-fn fixed_log() -> (Env, AuditReport, casebench::case::CaseSet) {
+fn fixed_log() -> (Env, AuditReport, casebench::rules::CaseSet) {
     let env = Env::new();
     // 3 days after receipt, on time, March.
     sign(
@@ -117,7 +117,7 @@ fn fixed_log() -> (Env, AuditReport, casebench::case::CaseSet) {
     );
     sign(&env, B, "DC-2026-0305", "2026-03-27", "report", &[], &[]);
     let set =
-        casebench::case::load_dir(&env.cases, &LoadOptions::new(day(TODAY)), &|_, _| {}).unwrap();
+        casebench::rules::load_dir(&env.cases, &LoadOptions::new(day(TODAY)), &|_, _| {}).unwrap();
     let report = AuditReport::build(&env.cases, &set).unwrap();
     (env, report, set)
 }

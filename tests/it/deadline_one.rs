@@ -9,10 +9,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use casebench::case::deadline::for_case;
-use casebench::case::{CaseSet, LoadOptions, load_dir};
+use casebench::case::LoadOptions;
 use casebench::record::proposal::{Proposal, build_draft};
 use casebench::rules::Rulebook;
+use casebench::rules::deadline::for_case;
+use casebench::rules::{CaseSet, load_dir};
 use chrono::NaiveDate;
 use serde_json::Value;
 
@@ -93,9 +94,10 @@ fn assert_one_deadline(dir: &Path) -> usize {
             day(TODAY),
         )
         .unwrap();
-        let header = casebench::tui::content::case_view(0, &lc.case, &set.rules, day(TODAY))
-            .clock
-            .0;
+        let header =
+            casebench::tui::screens::case::content::case_view(0, &lc.case, &set.rules, day(TODAY))
+                .clock
+                .0;
         let mut seen = vec![
             ("list --json", listed.get(id).cloned().flatten()),
             ("advise --json", due_of(&advise["deadline"]["due"])),

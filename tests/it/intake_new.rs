@@ -227,11 +227,11 @@ fn every_flag_lands_in_a_case_check_accepts() {
     // 2026-11-25; its `assigned_on` is the day of the intake, so it loads as of a later
     // day).
     let late = casebench::case::LoadOptions::new(chrono::NaiveDate::MAX);
-    let set = casebench::case::load_dir(&tmp.path().join("cases"), &late, &|_, _| {}).unwrap();
+    let set = casebench::rules::load_dir(&tmp.path().join("cases"), &late, &|_, _| {}).unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-    let rows = casebench::case::queue::entries(&set, day, &|_, dl| dl.status);
+    let rows = casebench::rules::queue::entries(&set, day, &|_, dl| dl.status);
     assert_eq!(rows[0].id, "AR-2026-0001");
-    assert_eq!(rows[0].status, casebench::case::Status::WaitingOnClinician);
+    assert_eq!(rows[0].status, casebench::rules::Status::WaitingOnClinician);
     assert_eq!(rows[0].due.unwrap().to_string(), "2026-12-05");
     assert_eq!(rows[0].days_left, Some(10));
 }

@@ -55,11 +55,100 @@ fn the_workbench_never_imports_the_command_line_commands() {
 fn the_domain_imports_neither_the_workbench_nor_the_command_line() {
     let domain = [
         "case", "rules", "record", "store", "audit", "practice", "decision", "text", "sites",
+        "intake",
     ];
     let bad = offenders(&domain, &["crate::tui", "crate::commands", "crate::cli"]);
     assert!(
         bad.is_empty(),
         "the domain reaches out:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_workbench_never_reads_the_command_line_options() {
+    // It is opened with a `tui::Options` that the command layer builds.
+    let bad = offenders(&["tui"], &["crate::cli", "clap::"]);
+    assert!(
+        bad.is_empty(),
+        "src/tui uses the command line:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// The workbench's rooms (docs/ARCHITECTURE.md, "The workbench"), from the top: the
+/// entry, the event loop, the root, the screens, and the shared pieces below them.
+const TUI_SHARED: [&str; 13] = [
+    "tui/advisor",
+    "tui/effect",
+    "tui/fit",
+    "tui/keymap",
+    "tui/labels",
+    "tui/layout",
+    "tui/options",
+    "tui/palette",
+    "tui/prose",
+    "tui/scroll",
+    "tui/step",
+    "tui/theme",
+    "tui/widgets",
+];
+const TUI_SCREENS: [&str; 9] = [
+    "audit",
+    "case",
+    "countersign",
+    "form",
+    "help",
+    "invalid",
+    "practice",
+    "queue",
+    "record",
+];
+
+#[test]
+fn a_workbench_screen_never_imports_the_root_the_loop_or_another_screen() {
+    for screen in TUI_SCREENS {
+        let mut forbidden = vec![
+            "tui::app".to_string(),
+            "tui::event_loop".to_string(),
+            "tui::start".to_string(),
+        ];
+        forbidden.extend(
+            TUI_SCREENS
+                .iter()
+                .filter(|s| **s != screen)
+                .map(|s| format!("screens::{s}")),
+        );
+        let forbidden: Vec<&str> = forbidden.iter().map(String::as_str).collect();
+        let bad = offenders(&[&format!("tui/screens/{screen}")], &forbidden);
+        assert!(
+            bad.is_empty(),
+            "the {screen} screen reaches out of its room:\n{}",
+            bad.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_workbench_s_shared_pieces_know_no_screen_root_or_loop() {
+    let bad = offenders(
+        &TUI_SHARED,
+        &["tui::screens", "tui::app", "tui::event_loop", "tui::start"],
+    );
+    assert!(
+        bad.is_empty(),
+        "a shared piece of the workbench imports a room above it:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_workbench_s_root_never_runs_an_effect_itself() {
+    // The root returns effects; the event loop carries them out, in one place.
+    let bad = offenders(&["tui/app"], &["tui::event_loop", "tui::start"]);
+    assert!(
+        bad.is_empty(),
+        "the workbench's root reaches into the event loop:\n{}",
         bad.join("\n")
     );
 }

@@ -121,7 +121,7 @@ fn the_workbench_header_says_sample_library_as_of() {
     );
     s.library_note = Some(note);
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-    term.draw(|f| casebench::tui::views::draw(&s, f)).unwrap();
+    term.draw(|f| casebench::tui::app::draw(&s, f)).unwrap();
     let first: String = (0..80)
         .map(|x| term.backend().buffer()[(x, 0)].symbol().to_string())
         .collect();

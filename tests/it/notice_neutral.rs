@@ -11,8 +11,9 @@ use std::path::Path;
 use casebench::audit::notice::{NoticeFormat, render};
 use casebench::audit::notice_input::{Decision, from_decision};
 use casebench::case::settings::load_settings;
-use casebench::case::{Case, LoadOptions, load_dir};
+use casebench::case::{Case, LoadOptions};
 use casebench::record::model::{Action, RecordAction};
+use casebench::rules::load_dir;
 use casebench::rules::{Related, advise};
 use chrono::NaiveDate;
 

@@ -6,9 +6,11 @@
 
 use crate::support::practice as practice_support;
 
-use casebench::case::{LoadOptions, load_dir};
+use casebench::case::LoadOptions;
+
 use casebench::practice::countersign;
 use casebench::record::model::{Action, Record, RecordType};
+use casebench::rules::load_dir;
 use practice_support::*;
 
 fn propose(env: &Env, who: &str) -> u64 {

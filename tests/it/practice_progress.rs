@@ -280,7 +280,7 @@ fn every_sample_practice_case_has_a_topic() {
     let dir = crate::support::common::sample_library().to_path_buf();
     let opts =
         casebench::case::LoadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
-    let set = casebench::case::load_dir(&dir, &opts, &|_, _| {}).unwrap();
+    let set = casebench::rules::load_dir(&dir, &opts, &|_, _| {}).unwrap();
     let map = TopicMap::builtin();
     let mut n = 0;
     for c in &set.cases {

@@ -4,9 +4,11 @@ use crate::support::common;
 
 use std::collections::BTreeSet;
 
-use casebench::case::{CaseKind, LoadOptions, load_dir};
+use casebench::case::{CaseKind, LoadOptions};
 
-fn sample() -> casebench::case::CaseSet {
+use casebench::rules::load_dir;
+
+fn sample() -> casebench::rules::CaseSet {
     let dir = crate::support::common::sample_library().to_path_buf();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     load_dir(&dir, &LoadOptions::new(today), &|_, _| {}).unwrap()
@@ -78,7 +80,7 @@ fn as_of() -> chrono::NaiveDate {
 /// docs/CASE-FORMAT.md, "A sample or training library's day").
 #[test]
 fn the_sample_queue_looks_current_at_its_as_of() {
-    use casebench::case::deadline::{Status, for_case};
+    use casebench::rules::deadline::{Status, for_case};
     let day = as_of();
     let set = sample();
     let mut overdue = Vec::new();

@@ -84,8 +84,14 @@ fn a_site_copied_to_a_second_server_is_refused_as_a_fork() {
     append(&copy, "release_full");
     let o = sync(&copy);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("record 3"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("fork"), "{}", stdout(&o));
+    // A refusal is said on standard error, with the prefix; nothing on standard output.
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("casebench: sync lakeside: refusing to sync: record 3"),
+        "{err}"
+    );
+    assert!(err.contains("fork"), "{err}");
+    assert_eq!(stdout(&o), "");
     assert_eq!(head(&remote, "lakeside").unwrap(), before, "remote changed");
 }
 
@@ -104,14 +110,14 @@ fn a_newest_record_deleted_and_decided_again_is_refused() {
     let _ = std::fs::remove_file(env.cases.join("decisions/cache/verified-head"));
     let o = sync(&env);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("record 3"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("lacks"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("record 3"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("lacks"), "{}", stderr(&o));
 
     append(&env, "release_full");
     let o = sync(&env);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("record 3"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("other bytes"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("record 3"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("other bytes"), "{}", stderr(&o));
     assert_eq!(head(&remote, "lakeside").unwrap(), before, "remote changed");
 }
 
@@ -124,7 +130,16 @@ fn an_unreachable_remote_is_exit_2_and_the_log_untouched_then_sync_catches_up() 
     let snapshot = log_snapshot(&env);
     let o = sync(&env);
     assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
-    assert!(stderr(&o).contains("unreachable"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("casebench: sync lakeside: nothing was published: file://"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("no git repository there"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(log_snapshot(&env), snapshot, "the log changed");
     // Deciding still works while the remote is away.
     env.fill(1);
@@ -213,9 +228,25 @@ fn the_compliance_office_fetches_every_site_and_verifies_each_on_its_own() {
     );
     assert!(out.contains("site north: ok"), "{out}");
 
-    // A later fetch rebuilds the site from its branch: the mirror is whole again.
+    // A fetch with nothing new leaves a site's directory alone (it reads nothing
+    // there): the altered copy stays altered, and verify --sites keeps saying so.
     let o = fetch(&north, &url, &mirror);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("site south: unchanged at"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(verify_sites(&north, &mirror).status.code(), Some(1));
+    // Removed, the site's directory is built again from its branch: whole again.
+    std::fs::remove_dir_all(mirror.join("south")).unwrap();
+    let o = fetch(&north, &url, &mirror);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("(1 new, 0 updated, 1 unchanged)"),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(verify_sites(&north, &mirror).status.code(), Some(0));
 }
 
@@ -229,7 +260,11 @@ fn fetch_from_an_unreachable_remote_and_verify_of_an_empty_mirror_are_errors() {
         &mirror,
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unreachable"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no git repository there"),
+        "{}",
+        stderr(&o)
+    );
     let o = fetch(&env, "ext::sh -c id", &mirror);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("remote"), "{}", stderr(&o));
@@ -317,9 +352,13 @@ fn the_witness_cosigns_each_head_and_reports_a_branch_rewound_on_the_server() {
     assert!(fetch(&env, &url, &mirror).status.success());
     let o = witness(&env, &mirror);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
-    let out = stdout(&o);
-    assert!(out.contains("site north: REFUSED: rollback"), "{out}");
-    assert!(out.contains("record 4"), "{out}");
+    let err = stderr(&o);
+    assert!(
+        err.contains("casebench: site north: REFUSED: rollback"),
+        "{err}"
+    );
+    assert!(err.contains("record 4"), "{err}");
+    assert!(!stdout(&o).contains("site north"), "{}", stdout(&o));
     // verify --sites says it too, by site and seq.
     let o = verify_sites(&env, &mirror);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));

@@ -12,19 +12,21 @@ use std::sync::mpsc;
 use audit_support::{A, B, C, Env};
 use casebench::audit::report::{AuditReport, record_text};
 use casebench::audit::signed::Which;
-use casebench::case::{CaseSet, LoadOptions, load_dir};
-use casebench::cli::Global;
+use casebench::case::LoadOptions;
 use casebench::record::append::{Draft, sign_and_append};
 use casebench::record::model::{
     Action as RecAction, DeadlineInfo, Notice, OverriddenFinding, RecordAction, RecordType,
 };
 use casebench::record::signer::Signer;
+use casebench::rules::{CaseSet, load_dir};
+use casebench::tui::Options;
+use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, Screen, State};
-use casebench::tui::audit::{AuditEffect, AuditMsg};
+use casebench::tui::effect::AuditEffect;
+use casebench::tui::event_loop::read_record as read;
 use casebench::tui::keymap::Keymap;
-use casebench::tui::record::read;
+use casebench::tui::screens::audit::AuditMsg;
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::KeyCode;
 use tui_support::{code, key, render, send};
@@ -339,24 +341,20 @@ fn hostile_text_in_a_record_is_sanitised() {
     );
 }
 
-fn run(global: &Global, set: &CaseSet, effect: AuditEffect) -> AuditMsg {
+fn run(options: &Options, set: &CaseSet, effect: AuditEffect) -> AuditMsg {
     let (tx, rx) = mpsc::channel();
-    casebench::tui::audit::run_effect(global, Some(Arc::new(set.clone())), effect, tx);
+    casebench::tui::event_loop::run_audit_effect(options, Some(Arc::new(set.clone())), effect, tx);
     match rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap() {
         Msg::Audit(m) => m,
         other => panic!("{other:?}"),
     }
 }
 
-fn global(env: &Env, who: &str) -> Global {
-    Global {
-        cases: env.cases.clone(),
+fn options(env: &Env, who: &str) -> Options {
+    Options {
         reviewer: Some(who.to_string()),
         key: Some(env.key(who)),
-        theme: None,
-        today: Some(today()),
-        mouse: false,
-        as_of_cache: Default::default(),
+        ..Options::new(&env.cases, today())
     }
 }
 
@@ -369,7 +367,7 @@ fn checkpoint_from_the_audit_screen() {
         vec![Effect::Audit(AuditEffect::Checkpoint)]
     );
     // A reviewer without the audit namespace is refused, and the screen says why, whole.
-    let msg = run(&global(&env, A), &set, AuditEffect::Checkpoint);
+    let msg = run(&options(&env, A), &set, AuditEffect::Checkpoint);
     send(&mut s, [Msg::Audit(msg)]);
     let b = s.banner.clone().unwrap();
     assert_eq!(b.title, "Checkpoint refused");
@@ -380,7 +378,7 @@ fn checkpoint_from_the_audit_screen() {
     assert!(s.banner.is_none());
     // The compliance officer's key signs; the box says what was written and where, and
     // the report is verified again.
-    let msg = run(&global(&env, C), &set, AuditEffect::Checkpoint);
+    let msg = run(&options(&env, C), &set, AuditEffect::Checkpoint);
     let fx = send(&mut s, [Msg::Audit(msg)]);
     assert_eq!(fx, vec![Effect::Audit(AuditEffect::Load)]);
     let b = s.banner.clone().unwrap();
@@ -396,7 +394,7 @@ fn checkpoint_from_the_audit_screen() {
         .unwrap()
         .count();
     // A second `c` on the unchanged head writes nothing and says so.
-    let msg = run(&global(&env, C), &set, AuditEffect::Checkpoint);
+    let msg = run(&options(&env, C), &set, AuditEffect::Checkpoint);
     assert!(send(&mut s, [Msg::Audit(msg)]).is_empty());
     let b = s.banner.clone().unwrap();
     assert_eq!(b.title, "No checkpoint written");
@@ -410,7 +408,7 @@ fn checkpoint_from_the_audit_screen() {
 #[test]
 fn the_worker_builds_the_report_and_reads_records() {
     let (env, set) = build(true);
-    let AuditMsg::Loaded(Ok(report)) = run(&global(&env, C), &set, AuditEffect::Load) else {
+    let AuditMsg::Loaded(Ok(report)) = run(&options(&env, C), &set, AuditEffect::Load) else {
         panic!("no report");
     };
     assert_eq!(report.rows.len(), 5);

@@ -8,12 +8,14 @@ use crate::support::tui as tui_support;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use casebench::cli::Global;
+use casebench::tui::Options;
+use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, Screen, State};
-use casebench::tui::audit::{AuditEffect, AuditMsg, open_sites, startup};
+use casebench::tui::app::{open_sites, startup};
+use casebench::tui::effect::AuditEffect;
 use casebench::tui::keymap::Keymap;
+use casebench::tui::screens::audit::AuditMsg;
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyCode;
 use record_support::Env;
@@ -49,22 +51,15 @@ fn mirror() -> (Env, Env, PathBuf) {
     (north, south, dir)
 }
 
-fn global(dir: &Path) -> Global {
-    Global {
-        cases: dir.to_path_buf(),
-        reviewer: None,
-        key: None,
-        theme: None,
-        today: None,
-        mouse: false,
-        as_of_cache: Default::default(),
-    }
+fn options(dir: &Path) -> Options {
+    // The mirror's own day: no `--today`, no library day, so the local date.
+    Options::new(dir, chrono::Local::now().date_naive())
 }
 
 /// Runs an audit effect on the worker, as the event loop would.
 fn run(dir: &Path, effect: AuditEffect) -> AuditMsg {
     let (tx, rx) = mpsc::channel();
-    casebench::tui::audit::run_effect(&global(dir), None, effect, tx);
+    casebench::tui::event_loop::run_audit_effect(&options(dir), None, effect, tx);
     match rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap() {
         Msg::Audit(m) => m,
         other => panic!("{other:?}"),

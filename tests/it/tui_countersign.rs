@@ -4,13 +4,15 @@
 use crate::support::practice as practice_support;
 use crate::support::tui as tui_support;
 
-use casebench::case::Status;
-use casebench::case::{LoadOptions, load_dir};
-use casebench::cli::Global;
+use casebench::case::LoadOptions;
 use casebench::record::model::RecordType;
 use casebench::record::verify::{State as VState, verify_log};
+use casebench::rules::Status;
+use casebench::rules::load_dir;
+use casebench::tui::Options;
 use casebench::tui::app::{Effect, Msg, Screen, State};
-use casebench::tui::countersign::{self, PendingView};
+use casebench::tui::event_loop::{countersign, load_pending};
+use casebench::tui::screens::countersign::PendingView;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 
@@ -41,7 +43,7 @@ fn c_opens_the_screen_only_for_a_supervisor_on_a_case_with_a_pending_proposal() 
     // A supervisor on the case with the proposal: the screen opens with it.
     let mut s = with_pending(false);
     open(&mut s, CASE);
-    assert!(countersign::for_case(&s).is_some());
+    assert!(casebench::tui::app::pending_for_case(&s).is_some());
     s.message = None;
     let text = render(&mut s, 130, 30);
     assert!(
@@ -77,7 +79,7 @@ fn c_opens_the_screen_only_for_a_supervisor_on_a_case_with_a_pending_proposal() 
     // A trainee: no key, no screen.
     let mut s = with_pending(true);
     open(&mut s, CASE);
-    assert!(countersign::for_case(&s).is_none());
+    assert!(casebench::tui::app::pending_for_case(&s).is_none());
     s.message = None;
     assert!(!render(&mut s, 130, 30).contains("C countersign"));
     send(&mut s, [key('C')]);
@@ -241,7 +243,7 @@ fn a_signed_countersignature_decides_the_case_and_a_refusal_stays_open() {
     );
     assert!(s.countersign.open.is_none());
     assert!(s.decided.contains(CASE));
-    assert!(countersign::for_case(&s).is_none());
+    assert!(casebench::tui::app::pending_for_case(&s).is_none());
     let row = s.rows.iter().find(|r| r.id == CASE).unwrap();
     assert_eq!(row.status, Status::Decided);
 }
@@ -269,23 +271,19 @@ fn the_effects_sign_function_writes_a_countersign_record_that_verifies() {
     let seq = v["seq"].as_u64().unwrap();
     let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
     let set = load_dir(&env.cases, &LoadOptions::new(today), &|_, _| {}).unwrap();
-    let pending = countersign::load_pending(&env.cases, &set).unwrap();
+    let pending = load_pending(&env.cases, &set).unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!((pending[0].seq, pending[0].case_id.as_str()), (seq, REAL));
 
-    let global = |who: &str| Global {
-        cases: env.cases.clone(),
+    let options = |who: &str| Options {
         reviewer: Some(who.into()),
         key: Some(env.key(who)),
-        theme: None,
-        today: Some(today),
-        mouse: false,
-        as_of_cache: Default::default(),
+        ..Options::new(&env.cases, today)
     };
     // An empty rationale is refused; so is a trainee.
-    assert!(countersign::sign(&global(A), &set, REAL, seq, " ").is_err());
-    assert!(countersign::sign(&global(T2), &set, REAL, seq, "Agreed.").is_err());
-    let msg = countersign::sign(&global(A), &set, REAL, seq, "Agreed.").unwrap();
+    assert!(countersign(&options(A), &set, REAL, seq, " ").is_err());
+    assert!(countersign(&options(T2), &set, REAL, seq, "Agreed.").is_err());
+    let msg = countersign(&options(A), &set, REAL, seq, "Agreed.").unwrap();
     assert!(msg.contains("is decided"), "{msg}");
 
     let log = verify_log(&env.cases, None).unwrap();
@@ -298,12 +296,8 @@ fn the_effects_sign_function_writes_a_countersign_record_that_verifies() {
         (A, "release_partial")
     );
     assert!(log.records.iter().all(|r| r.state == VState::Ok));
-    assert!(
-        countersign::load_pending(&env.cases, &set)
-            .unwrap()
-            .is_empty()
-    );
+    assert!(load_pending(&env.cases, &set).unwrap().is_empty());
     assert!(env.verify().status.success());
     // Twice: refused (the case is decided).
-    assert!(countersign::sign(&global(B), &set, REAL, seq, "Again.").is_err());
+    assert!(countersign(&options(B), &set, REAL, seq, "Again.").is_err());
 }

@@ -5,8 +5,8 @@ use crate::support::tui as tui_support;
 
 use std::collections::HashMap;
 
+use casebench::decision::draft::Draft;
 use casebench::record::log::DecidedBy;
-use casebench::store::drafts::Draft;
 use casebench::tui::app::{Effect, Msg, Screen};
 use chrono::TimeZone;
 use ratatui::crossterm::event::KeyCode;

@@ -8,11 +8,13 @@ use crate::support::tui as tui_support;
 
 use std::collections::HashMap;
 
-use casebench::case::{LoadOptions, Status, load_dir};
+use casebench::case::LoadOptions;
+
 use casebench::record::log::DecidedBy;
+use casebench::rules::{Status, load_dir};
 use casebench::tui::app::{Effect, LogLoad, Msg, Screen, State};
-use casebench::tui::countersign::{self, PendingView};
 use casebench::tui::event_loop::read_log;
+use casebench::tui::screens::countersign::PendingView;
 use chrono::TimeZone;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
@@ -87,7 +89,7 @@ fn the_queue_is_usable_before_the_log_and_fills_in_as_its_messages_arrive() {
 
     // Meanwhile no proposal is offered: `C` says why and opens nothing.
     open(&mut s, CASE);
-    assert!(countersign::for_case(&s).is_none());
+    assert!(casebench::tui::app::pending_for_case(&s).is_none());
     send(&mut s, [key('C')]);
     assert!(s.countersign.open.is_none());
     let msg = &s.message.as_ref().unwrap().1;

@@ -5,7 +5,7 @@
 use crate::support::tui as tui_support;
 
 use casebench::tui::app::{Msg, State};
-use casebench::tui::form::Field;
+use casebench::tui::screens::form::Field;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 
@@ -25,7 +25,7 @@ fn form() -> State {
     s
 }
 
-fn picker(s: &State) -> &casebench::tui::picker::Picker {
+fn picker(s: &State) -> &casebench::tui::screens::form::picker::Picker {
     s.form.as_ref().unwrap().picker.as_ref().unwrap()
 }
 
@@ -111,7 +111,7 @@ fn typing_filters_fuzzily_and_enter_adds_the_code() {
     settled(&mut s, [key('g')]);
     settled(&mut s, "right-of-access".chars().map(key));
     let p = picker(&s);
-    assert!(casebench::tui::picker::present(
+    assert!(casebench::tui::screens::form::pick::present(
         s.form.as_ref().unwrap(),
         p.target,
         "right-of-access"

@@ -7,18 +7,20 @@ use crate::support::tui as tui_support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use casebench::case::{CaseSet, Outcome};
+use casebench::case::Outcome;
+
 use casebench::practice::feedback::{GroundNote, NoticeGiven};
 use casebench::practice::hints::PracticeSettings;
 use casebench::practice::{Attempt, Feedback, compare};
 use casebench::record::model::RecordType;
+use casebench::rules::CaseSet;
 use casebench::rules::{NoticeElement, Rulebook};
+use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, Screen, State};
-use casebench::tui::form::Field;
 use casebench::tui::keymap::Keymap;
-use casebench::tui::practice::Practice;
+use casebench::tui::screens::form::Field;
+use casebench::tui::screens::practice::Practice;
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 
@@ -166,7 +168,7 @@ fn signed_practice_record_shows_the_comparison_and_esc_returns_to_the_queue() {
     assert_eq!(s.screen, Screen::Case);
     // A practice attempt does not mark the case decided.
     assert!(!s.decided.contains(CASE));
-    assert_ne!(s.rows[0].status, casebench::case::Status::Decided);
+    assert_ne!(s.rows[0].status, casebench::rules::Status::Decided);
     send(&mut s, [Msg::Feedback(Ok(Box::new(feedback())))]);
     assert_eq!(s.screen, Screen::Practice);
     let c = s.practice.comparison.as_ref().unwrap();
@@ -332,7 +334,7 @@ fn the_practice_filter_is_in_the_queue_help() {
 
 /// The comparison's lines as plain text.
 fn comparison_text() -> Vec<String> {
-    let v = casebench::tui::practice::comparison_view(&feedback());
+    let v = casebench::tui::screens::practice::comparison_view(&feedback());
     v.lines
         .iter()
         .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
@@ -357,7 +359,7 @@ fn the_explanation_flows_as_paragraphs_even_where_a_line_starts_with_a_citation(
 fn wrapping_leaves_no_word_that_would_have_fitted_on_the_line_before() {
     use casebench::tui::scroll::wrap_line;
     use unicode_width::UnicodeWidthStr;
-    let v = casebench::tui::practice::comparison_view(&feedback());
+    let v = casebench::tui::screens::practice::comparison_view(&feedback());
     for w in [8, 12, 20, 33, 40, 78, 118] {
         for logical in &v.lines {
             // Single spaces between words, so "fits after" is one space plus the word.
@@ -398,7 +400,7 @@ fn every_rule_the_explanation_cites_is_explained_on_the_screen() {
     let lines = comparison_text();
     let at = lines
         .iter()
-        .position(|l| l == casebench::tui::practice::RULES_HEADING)
+        .position(|l| l == casebench::tui::screens::practice::RULES_HEADING)
         .expect("the rules section");
     let listed: Vec<&str> = lines[at + 1..]
         .iter()
@@ -418,7 +420,7 @@ fn every_rule_the_explanation_cites_is_explained_on_the_screen() {
 #[test]
 fn every_rule_number_in_the_sample_explanations_is_known() {
     let dir = crate::support::common::sample_library().to_path_buf();
-    let set = casebench::case::load_dir(
+    let set = casebench::rules::load_dir(
         &dir,
         &casebench::case::LoadOptions::new(today()),
         &|_, _| {},

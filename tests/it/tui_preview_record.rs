@@ -8,7 +8,7 @@ use crate::support::tui as tui_support;
 
 use casebench::tui::app::{Effect, Msg, State};
 use casebench::tui::event_loop::Answers;
-use casebench::tui::form::Field;
+use casebench::tui::screens::form::Field;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 
@@ -106,14 +106,14 @@ fn without_signing_lines(text: &str) -> Vec<String> {
 fn check(states: &[FormState], reviewer: &str) {
     let tmp = sample_copy();
     let cases = tmp.path().join("cases");
-    let global = global_for(&cases, Some(reviewer));
+    let options = options_for(&cases, Some(reviewer));
     for st in states {
         let mut s = state_on(&cases, 120, 40);
-        let (practice, problem) = casebench::tui::practice::Practice::load(&global);
+        let (practice, problem) = casebench::tui::screens::practice::Practice::load(&options);
         assert!(problem.is_none(), "{problem:?}");
         s.practice = practice;
-        s.set_signer(global.reviewer.as_deref(), global.key.as_deref());
-        let mut answers = Answers::new(&global);
+        s.set_signer(options.reviewer.as_deref(), options.key.as_deref());
+        let mut answers = Answers::new(&options);
         fill(&mut s, &mut answers, st);
         let p = s.form.as_ref().unwrap().preview.clone().expect("a preview");
         assert!(p.not_yet.is_none(), "{}: {:?}", st.case, p.not_yet);
@@ -136,8 +136,9 @@ fn check(states: &[FormState], reviewer: &str) {
         // Sign, as `[ Sign ]` does, and read the record written.
         let set = s.set.clone().unwrap();
         let draft = s.form.as_ref().unwrap().to_draft();
-        let (msg, _) = casebench::tui::sign::sign(&global, &set, &draft, s.practice.record_kind())
-            .unwrap_or_else(|e| panic!("{}: {e}", st.case));
+        let (msg, _) =
+            casebench::tui::event_loop::sign(&options, &set, &draft, s.practice.record_kind())
+                .unwrap_or_else(|e| panic!("{}: {e}", st.case));
         let seq: u64 = msg
             .split_whitespace()
             .find_map(|w| w.parse().ok())
@@ -259,9 +260,9 @@ fn the_preview_is_the_signed_record_for_a_trainee() {
 fn without_a_signer_the_preview_says_what_is_not_known_yet() {
     let tmp = sample_copy();
     let cases = tmp.path().join("cases");
-    let global = global_for(&cases, None);
+    let options = options_for(&cases, None);
     let mut s = state_on(&cases, 120, 40);
-    let mut answers = Answers::new(&global);
+    let mut answers = Answers::new(&options);
     fill(
         &mut s,
         &mut answers,

@@ -12,18 +12,20 @@ use std::path::PathBuf;
 use audit_support::{A, Env};
 use casebench::audit::Verification;
 use casebench::audit::signed::{SignedRecord, Which};
-use casebench::case::{CaseSet, LoadOptions, load_dir};
+use casebench::case::LoadOptions;
 use casebench::record::append::{Draft, sign_and_append};
 use casebench::record::log::{DecidedBy, read_index};
 use casebench::record::model::{
     Action as RecAction, DeadlineInfo, Notice, RecordAction, RecordType,
 };
 use casebench::record::signer::Signer;
+use casebench::rules::{CaseSet, load_dir};
+use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, Screen, State};
+use casebench::tui::event_loop::read_record as read;
 use casebench::tui::keymap::Keymap;
-use casebench::tui::record::{BYTES_HEADING, NOTICE_HEADING, read};
+use casebench::tui::screens::record::{BYTES_HEADING, NOTICE_HEADING};
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
@@ -87,7 +89,7 @@ fn state_on(env: &Env, set: CaseSet) -> State {
     s
 }
 
-fn plain(lines: &[casebench::tui::app::PaneLine]) -> Vec<String> {
+fn plain(lines: &[casebench::tui::scroll::Styled]) -> Vec<String> {
     lines
         .iter()
         .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
@@ -168,7 +170,7 @@ fn v_on_a_decided_case_shows_the_exact_bytes_verified_with_the_notice() {
     let notice_at = lines.iter().position(|l| l == NOTICE_HEADING).unwrap() + 1;
     let shown: Vec<&String> = lines[notice_at..]
         .iter()
-        .take_while(|l| l.as_str() != casebench::tui::record::SIGNATURE_HEADING)
+        .take_while(|l| l.as_str() != casebench::tui::screens::record::SIGNATURE_HEADING)
         .collect();
     let cli_text = String::from_utf8(cli.stdout).unwrap();
     let cli_lines: Vec<&str> = cli_text.lines().collect();

@@ -10,10 +10,10 @@ use std::cell::Cell;
 use std::io::Write;
 use std::rc::Rc;
 
-use casebench::case::CaseSet;
+use casebench::rules::CaseSet;
 use casebench::tui::app::Msg;
+use casebench::tui::app::update;
 use casebench::tui::event_loop::{byte_terminal, draw_frame};
-use casebench::tui::update::update;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 

@@ -136,7 +136,9 @@ fn the_evaluation_of_harm_pane_shows_its_last_line_at_any_size() {
         let screen = render(&mut s, w, h);
         let ctx = format!("round {round}: {w}x{h}\n{screen}");
         // The pane's last wrapped line is on screen, right above the bottom border.
-        let (wrapped, height) = casebench::tui::layout::case_focus(&s).unwrap();
+        let (wrapped, height) =
+            casebench::tui::screens::case::layout::case_focus(s.case.as_ref().unwrap(), s.size)
+                .unwrap();
         let last = plain(wrapped.last().unwrap());
         let rows: Vec<&str> = screen.lines().collect();
         let bottom = rows

@@ -5,7 +5,14 @@
 use crate::support::tui as tui_support;
 
 use casebench::tui::app::{Msg, Screen, State};
-use casebench::tui::search::{Hit, hits};
+use casebench::tui::screens::case::{Hit, search};
+
+/// Every match of the open case's search, at the state's size.
+fn hits(s: &State) -> Vec<Hit> {
+    s.case
+        .as_ref()
+        .map_or_else(Vec::new, |v| search::hits(v, s.size))
+}
 use casebench::tui::theme::Theme;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Modifier;
@@ -28,7 +35,7 @@ fn case(w: u16, h: u16) -> State {
 }
 
 fn update_size(s: &mut State, w: u16, h: u16) {
-    casebench::tui::update::update(s, Msg::Resize(w, h));
+    casebench::tui::app::update(s, Msg::Resize(w, h));
 }
 
 fn search(s: &mut State, q: &str) {

@@ -199,7 +199,8 @@ fn too_small_says_so() {
 
 #[test]
 fn form_preview_shows_the_notice_the_decision_sends() {
-    use casebench::tui::app::{Msg, PreviewView};
+    use casebench::tui::app::Msg;
+    use casebench::tui::screens::form::preview::PreviewView;
     let mut s = form();
     let view = PreviewView {
         record: vec!["record: casebench-decision/1".into()],

@@ -2,12 +2,12 @@
 
 use crate::support::tui as tui_support;
 
-use casebench::store::drafts::Draft;
+use casebench::decision::draft::Draft;
+use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Load, Msg, Screen, State};
-use casebench::tui::form::Field;
 use casebench::tui::keymap::Keymap;
+use casebench::tui::screens::form::Field;
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_support::*;
 
@@ -387,7 +387,7 @@ fn resize_keeps_the_selection_on_screen() {
 
 #[test]
 fn advisor_seam_fills_the_fourth_area_for_the_open_case_only() {
-    use casebench::tui::app::AdvisorView;
+    use casebench::tui::advisor::AdvisorView;
     let mut s = state();
     open(&mut s, "AR-2026-0101");
     let view = AdvisorView {
@@ -505,12 +505,12 @@ fn decided_cases_from_the_log_and_from_signing_sort_last() {
     assert_eq!(ids(&s), ["DC-2026-0007", "AR-2026-0150", "AR-2026-0101"]);
     assert_eq!(
         s.rows[s.queue.visible[2]].status,
-        casebench::case::Status::Decided
+        casebench::rules::Status::Decided
     );
     let mut s = form_state();
     send(&mut s, [Msg::Signed(Ok("signed record 1".into()))]);
     let row = s.rows.iter().find(|r| r.id == "AR-2026-0101").unwrap();
-    assert_eq!(row.status, casebench::case::Status::Decided);
+    assert_eq!(row.status, casebench::rules::Status::Decided);
 }
 
 #[test]

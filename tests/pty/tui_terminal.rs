@@ -69,7 +69,8 @@ impl Run {
 fn term_dumb_is_refused_before_the_terminal_is_touched() {
     let mut r = run(&[("TERM", "dumb")], &[]);
     let code = r.exit_code();
-    let out = r.output();
+    // The reader thread may still hold the last bytes when the process has ended.
+    let out = r.pty.wait_for_output("casebench list");
     assert_eq!(code, Some(2), "{out:?}");
     assert!(
         out.contains("TERM=dumb: this terminal cannot show the workbench"),

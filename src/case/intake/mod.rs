@@ -122,7 +122,7 @@ impl RecordLine {
             return Err(format!(
                 "unknown category `{}`{}; expected one of: {}",
                 crate::text::sanitize_line(cat),
-                crate::yaml::hint(cat, schema::CATEGORIES.iter().copied()),
+                crate::yaml::suggest(cat, schema::CATEGORIES.iter().copied()),
                 schema::CATEGORIES.join(", ")
             ));
         };
@@ -311,7 +311,7 @@ impl Intake {
         let all = questions::all_keys();
         format!(
             "no such question{}, or it does not apply to this case; the questions are: {}",
-            crate::yaml::hint(key, all.iter().map(String::as_str)),
+            crate::yaml::suggest(key, all.iter().map(String::as_str)),
             all.join(", ")
         )
     }
@@ -426,7 +426,7 @@ impl Intake {
                     return Err(format!(
                         "unknown value `{}`{}; expected one of: {}",
                         crate::text::sanitize_line(raw),
-                        crate::yaml::hint(&v, values.iter().copied()),
+                        crate::yaml::suggest(&v, values.iter().copied()),
                         values.join(", ")
                     ));
                 }
@@ -473,7 +473,7 @@ impl Intake {
                         return Err(format!(
                             "unknown fee item `{}`{}; expected one of: {}",
                             crate::text::sanitize_line(item),
-                            crate::yaml::hint(item, schema::FEE_ITEMS.iter().copied()),
+                            crate::yaml::suggest(item, schema::FEE_ITEMS.iter().copied()),
                             schema::FEE_ITEMS.join(", ")
                         ));
                     }

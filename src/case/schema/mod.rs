@@ -113,19 +113,8 @@ pub const INSTRUMENTS: &[&str] = &[
     "administrative_request",
     "statute",
 ];
-pub const CATEGORIES: &[&str] = &[
-    "chart",
-    "psychotherapy_notes",
-    "litigation_material",
-    "sud_program",
-    "sud_counseling_notes",
-    "research",
-    "confidential_source",
-    "references_other_person",
-    "correctional_security",
-    "billing",
-    "lab",
-];
+/// The record categories: the model's one list.
+pub use crate::case::model::CATEGORIES;
 pub const CONCERNS: &[&str] = &[
     "threat_to_others",
     "threat_to_self",

@@ -273,7 +273,7 @@ impl Walker<'_> {
                     format!(
                         "unknown value `{}`{}; expected one of: {list}",
                         crate::text::sanitize_line(&t),
-                        crate::yaml::hint(&t, values.iter().copied())
+                        crate::yaml::suggest(&t, values.iter().copied())
                     ),
                 );
                 None
@@ -321,7 +321,7 @@ impl Walker<'_> {
             let mut p = path.to_vec();
             p.push(Step::Key(kt.clone()));
             let Some(field) = shape.field(&kt) else {
-                let hint = crate::yaml::hint(&kt, shape.fields.iter().map(|f| f.key));
+                let hint = crate::yaml::suggest(&kt, shape.fields.iter().map(|f| f.key));
                 if let Some(f) = shape
                     .fields
                     .iter()

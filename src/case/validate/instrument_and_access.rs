@@ -8,12 +8,13 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::Checker;
+use crate::case::model::CATEGORIES;
 use crate::case::model::{
     Case, Concern, ConcernKind, ConcernRecipient, InstrumentKind, Relationship, Request,
 };
-use crate::rules::vocabulary::{CATEGORIES, did_you_mean};
 use crate::text::sanitize_line;
 use crate::yaml::Seg;
+use crate::yaml::suggest as did_you_mean;
 
 /// The instrument types whose coverage the advisor reads (`covers`).
 const COVERING: &[InstrumentKind] = &[
@@ -43,12 +44,12 @@ pub(super) fn check_request(
             &[Key("request"), Key("requester"), Key("agreement")],
             format!(
                 "`agreement` is a business associate or qualified service organization agreement (164.504(e); 42 CFR 2.11); the requester is `{}`, not `business_associate` or `qualified_service_organization`",
-                crate::rules::engine::snake(&req.requester.relationship)
+                crate::case::model::snake(&req.requester.relationship)
             ),
         );
     }
     let ins = &req.instrument;
-    let kind = crate::rules::engine::snake(&ins.kind);
+    let kind = crate::case::model::snake(&ins.kind);
     if let Some(covers) = &ins.covers {
         if !COVERING.contains(&ins.kind) {
             c.at(
@@ -190,7 +191,7 @@ pub(super) fn check_request(
 
 pub(super) fn check_concern(c: &mut Checker, case: &Case, con: &Concern) {
     use Seg::Key;
-    let kind = crate::rules::engine::snake(&con.kind);
+    let kind = crate::case::model::snake(&con.kind);
     if !con.agreement.is_no() && con.kind != ConcernKind::BusinessAssociate {
         c.at(
             &[Key("concern"), Key("agreement")],

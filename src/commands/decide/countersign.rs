@@ -6,12 +6,13 @@ use std::io::Write;
 use serde_json::json;
 
 use super::super::{CommandError, CommandResult, Exit, io_out};
-use crate::case::{CaseSet, LoadedCase};
+use crate::case::LoadedCase;
 use crate::cli::{DecideArgs, Global};
 use crate::decision::DecideError;
 use crate::decision::countersign::countersign;
 use crate::record::AppendError;
 use crate::record::model::{OverriddenFinding, RecordType};
+use crate::rules::CaseSet;
 use crate::text::sanitize_line;
 
 pub(super) fn run(

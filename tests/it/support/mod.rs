@@ -9,4 +9,5 @@ pub mod practice;
 pub mod pty;
 pub mod record;
 pub mod sites;
+pub mod sshd;
 pub mod tui;

@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use casebench::case::{Case, CaseSet, InvalidCase, LoadedCase, Problem};
+use casebench::case::{Case, InvalidCase, LoadedCase, Problem};
+
+use casebench::rules::CaseSet;
+use casebench::tui::app::update;
 use casebench::tui::app::{Effect, Msg, State};
 use casebench::tui::keymap::Keymap;
 use casebench::tui::theme::Theme;
-use casebench::tui::update::update;
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -100,7 +102,7 @@ pub fn open(s: &mut State, id: &str) -> Vec<Effect> {
 pub fn buffer(s: &mut State, w: u16, h: u16) -> Buffer {
     update(s, Msg::Resize(w, h));
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| casebench::tui::views::draw(s, f)).unwrap();
+    t.draw(|f| casebench::tui::app::draw(s, f)).unwrap();
     t.backend().buffer().clone()
 }
 
@@ -202,7 +204,7 @@ pub fn sample_dir() -> PathBuf {
 /// A state on the case directory `dir`, loaded as of [`TODAY`], at `w`×`h`.
 pub fn state_on(dir: &Path, w: u16, h: u16) -> State {
     let set =
-        casebench::case::load_dir(dir, &casebench::case::LoadOptions::new(today()), &|_, _| {})
+        casebench::rules::load_dir(dir, &casebench::case::LoadOptions::new(today()), &|_, _| {})
             .unwrap();
     let mut s = State::new(today(), "cases", Theme::default_theme(), Keymap::default());
     update(&mut s, Msg::Loaded(Box::new(set)));
@@ -211,18 +213,14 @@ pub fn state_on(dir: &Path, w: u16, h: u16) -> State {
 }
 
 /// The options of a session on `cases` signing as `reviewer` with that demo key.
-pub fn global_for(cases: &Path, reviewer: Option<&str>) -> casebench::cli::Global {
-    casebench::cli::Global {
-        cases: cases.to_path_buf(),
+pub fn options_for(cases: &Path, reviewer: Option<&str>) -> casebench::tui::Options {
+    casebench::tui::Options {
         reviewer: reviewer.map(str::to_string),
         key: reviewer.map(|r| {
             let name = r.split('@').next().unwrap_or(r);
             cases.join("reviewers/demo-keys").join(name)
         }),
-        theme: None,
-        today: Some(today()),
-        mouse: false,
-        as_of_cache: Default::default(),
+        ..casebench::tui::Options::new(cases, today())
     }
 }
 
@@ -234,7 +232,7 @@ pub fn sample_copy() -> tempfile::TempDir {
 /// The advisor's answers for the fixture states, as the event loop gives them: rulebook
 /// and settings of the sample directory, signed as `reviewer` (with that demo key).
 pub fn fixture_answers(reviewer: Option<&str>) -> casebench::tui::event_loop::Answers<'static> {
-    let g: &'static casebench::cli::Global =
-        Box::leak(Box::new(global_for(&sample_dir(), reviewer)));
+    let g: &'static casebench::tui::Options =
+        Box::leak(Box::new(options_for(&sample_dir(), reviewer)));
     casebench::tui::event_loop::Answers::new(g)
 }

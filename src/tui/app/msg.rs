@@ -1,0 +1,73 @@
+//! What happens to the workbench: keys, a resize, and the answers of the event loop's
+//! workers. The root's `update` routes each to the screen it concerns.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::decision::draft::Draft;
+use crate::rules::CaseSet;
+use crate::tui::advisor::AdvisorView;
+use crate::tui::screens::audit::AuditMsg;
+use crate::tui::screens::countersign::PendingView;
+use crate::tui::screens::form::preview::PreviewView;
+use crate::tui::screens::queue::LogLoad;
+
+/// Something that happened: a key, a resize, a result from the worker, a hang-up.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// Files loaded so far, of how many.
+    Progress(usize, usize),
+    Loaded(Box<CaseSet>),
+    LoadFailed(String),
+    DraftLoaded {
+        case: String,
+        result: Result<Option<Draft>, String>,
+    },
+    /// The path it was saved to, or why not.
+    DraftSaved(Result<String, String>),
+    /// The typing pause after an edit has passed: time to save the draft.
+    DraftDue,
+    Signed(Result<String, String>),
+    /// A signed practice record's comparison with the reference (or why there is none).
+    Feedback(Result<Box<crate::practice::Feedback>, String>),
+    /// The advisor's findings for a case (the answer to `Effect::Advise`).
+    Advice {
+        case: String,
+        view: AdvisorView,
+    },
+    /// The form's decision on `case` as it would be recorded, with the findings on it.
+    Preview {
+        case: String,
+        view: PreviewView,
+    },
+    /// Cases the decision log holds a decision (or review) for.
+    Decided(Vec<String>),
+    /// Who signed each decided case's record in force, and when (`Index::decided_by`).
+    DecidedBy(std::collections::HashMap<String, crate::record::log::DecidedBy>),
+    /// The decision log changed on disk (another process signed): read its index again.
+    LogChanged,
+    /// The case ids with a saved draft (`drafts::list`), or why they cannot be listed.
+    Drafts(Result<Vec<String>, String>),
+    /// Something went wrong in the background (removing a draft...): shown, not fatal.
+    Error(String),
+    /// SIGHUP, SIGTERM or a terminal read error: save and leave now.
+    Hangup(String),
+    /// The audit screen's worker answers.
+    Audit(AuditMsg),
+    /// Trainee proposals awaiting a countersignature (from the log's reader, verified).
+    Pending(Vec<PendingView>),
+    /// Where the reading of the decision log stands (the queue is usable meanwhile).
+    Log(LogLoad),
+    /// A countersignature of a proposal on `case` was signed, or why not.
+    Countersigned {
+        case: String,
+        result: Result<String, String>,
+    },
+    /// A signed record, read and verified for the record view (or why it cannot be).
+    SignedRecord {
+        which: crate::audit::signed::Which,
+        result: Result<Box<crate::audit::signed::SignedRecord>, String>,
+    },
+}

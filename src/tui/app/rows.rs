@@ -1,0 +1,68 @@
+//! The queue's rows from the case set and the log's facts (decided, under review,
+//! drafts, practice), and the open case's "decided by" line: kept current as those
+//! facts arrive.
+
+use std::sync::Arc;
+
+use super::state::State;
+use crate::rules::queue::entries;
+use crate::tui::screens::invalid;
+use crate::tui::screens::queue::Load;
+use crate::tui::screens::queue::filter::refilter;
+use crate::tui::screens::queue::{self, Row};
+
+pub(super) fn loaded(state: &mut State, set: crate::rules::CaseSet) {
+    state.invalid = invalid::invalid_rows(&set);
+    state.set = Some(Arc::new(set));
+    state.load = Load::Ready;
+    rebuild_rows(state);
+}
+
+/// The queue rows from the set: status from the deadline, or `decided` / `under_review`
+/// from the decision log (`queue::log_status`; those sort last).
+pub(super) fn rebuild_rows(state: &mut State) {
+    let Some(set) = state.set.as_ref() else {
+        return;
+    };
+    let decided = &state.decided;
+    // Pending proposals are found on real cases only (practice::countersign::pending).
+    let under_review: std::collections::HashSet<String> = state
+        .countersign
+        .pending
+        .iter()
+        .map(|p| p.case_id.clone())
+        .collect();
+    let status = |id: &str, dl: &crate::rules::Deadline| {
+        crate::rules::queue::log_status(id, dl, decided, &under_review)
+    };
+    let rows = entries(set, state.today, &status);
+    state.rows = rows
+        .iter()
+        .map(|e| Row {
+            draft: set
+                .cases
+                .get(e.index)
+                .is_some_and(|c| state.drafts.contains(&c.case.id)),
+            practice: set
+                .cases
+                .get(e.index)
+                .is_some_and(|c| c.case.practice.is_some()),
+            ..Row::from_entry(e)
+        })
+        .collect();
+    refilter(&mut state.queue, &state.rows, queue::page(state.size));
+}
+
+/// The open case's "decided by X at T" (the text `drafts::decided_by` made from the log's
+/// index), or plain "decided" for a decision signed here that the index has not caught up
+/// with yet.
+pub(super) fn case_decided(state: &mut State) {
+    if let Some(view) = state.case.as_mut() {
+        view.decided = state.decided_by.get(&view.case_id).cloned().or_else(|| {
+            state
+                .decided
+                .contains(&view.case_id)
+                .then(|| "decided".to_string())
+        });
+    }
+}

@@ -1,0 +1,55 @@
+//! What the workbench is opened with. The command layer builds it from its own options
+//! (`workbench` in src/commands), so the workbench never reads the command line: the same
+//! workbench could be opened by anything that can fill in these fields.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::case::settings::Library;
+
+/// The workbench's options: the case directory, the day, who signs with which key, the
+/// theme, the mouse.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The case directory (or, for `audit --sites DIR --tui`, the mirror).
+    pub cases: PathBuf,
+    /// The day deadlines are computed against, fixed for the session.
+    pub today: NaiveDate,
+    /// The signer: an allowed_signers principal.
+    pub reviewer: Option<String>,
+    /// A private key file, or a `.pub` file naming a key held by ssh-agent.
+    pub key: Option<PathBuf>,
+    /// A theme name (built in, or from the config directory's themes/).
+    pub theme: Option<String>,
+    /// Capture the mouse (the wheel scrolls); off by default so selection works.
+    pub mouse: bool,
+    /// The sample or training library's `as_of` day and kind, when it is in effect
+    /// (for the header's "sample library as of ..." note).
+    pub library: Option<(NaiveDate, Library)>,
+}
+
+impl Options {
+    /// Options on `cases` as of `today`, with no signer, the default theme, no mouse.
+    pub fn new(cases: impl Into<PathBuf>, today: NaiveDate) -> Options {
+        Options {
+            cases: cases.into(),
+            today,
+            reviewer: None,
+            key: None,
+            theme: None,
+            mouse: false,
+            library: None,
+        }
+    }
+
+    /// The options a decision is made under (the decision workflow's view of these).
+    pub fn setting(&self) -> crate::decision::Setting<'_> {
+        crate::decision::Setting {
+            cases: &self.cases,
+            today: self.today,
+            reviewer: self.reviewer.as_deref(),
+            key: self.key.as_deref(),
+        }
+    }
+}
