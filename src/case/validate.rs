@@ -146,7 +146,12 @@ pub fn validate(
         );
     }
 
-    c.not_future(&[Key("received")], Some(case.received), today);
+    // A request that arrived after hours may count from the next business day, which
+    // can be ahead: then the day it arrived (`arrival.on`) is the one never in the future
+    // (validate/arrival.rs holds the two together).
+    if case.arrival.as_ref().and_then(|a| a.on).is_none() {
+        c.not_future(&[Key("received")], Some(case.received), today);
+    }
     c.not_empty(
         &[Key("patient"), Key("ref")],
         &case.patient.reference,

@@ -64,11 +64,23 @@ pub fn run(global: &Global, a: &NewArgs, out: &mut dyn Write) -> CommandResult {
             Ok(Exit::Ok)
         }
         Err(NewCaseError::Unanswered(keys)) => Err(unanswered(&intake, &keys)),
-        Err(NewCaseError::Invalid(problems)) => {
+        Err(NewCaseError::Invalid { problems, text }) => {
             for p in &problems {
                 writeln!(out, "{p}").map_err(io_out)?;
             }
-            writeln!(out, "nothing was written").map_err(io_out)?;
+            // The answers are never lost: the file is kept where the user's edits live.
+            let kept = crate::intake::edit::edits_dir()
+                .ok()
+                .and_then(|d| crate::intake::new_case::keep_unwritten(&d, &text).ok());
+            match kept {
+                Some(p) => writeln!(
+                    out,
+                    "nothing was written to the case directory; the case as answered is kept at {}: mend it and move it in under its id, or run `casebench new` again",
+                    p.display()
+                ),
+                None => writeln!(out, "nothing was written"),
+            }
+            .map_err(io_out)?;
             Ok(Exit::Problems)
         }
         Err(NewCaseError::Io(e)) => Err(CommandError::Io(e)),

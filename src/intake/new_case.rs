@@ -20,11 +20,26 @@ const MAX_TRIES: u32 = 1000;
 pub enum NewCaseError {
     #[error("questions left unanswered: {}", .0.join(", "))]
     Unanswered(Vec<String>),
-    /// The written file would not load: never written.
-    #[error("the case file would not load:\n{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-    Invalid(Vec<Problem>),
+    /// The written file would not load: never written into the case directory.
+    #[error("the case file would not load:\n{}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        problems: Vec<Problem>,
+        text: String,
+    },
     #[error("{0}")]
     Io(String),
+}
+
+/// Keeps the text of a case that would not load in `dir` (the user's own edits
+/// directory, mode 0600), so that no answer is lost; returns its path.
+pub fn keep_unwritten(dir: &Path, text: &str) -> std::io::Result<PathBuf> {
+    crate::store::publish::ensure_dir(dir, 0o700)?;
+    let name = format!(
+        "new-{}-{}.yaml",
+        chrono::Local::now().format("%Y%m%d-%H%M%S"),
+        std::process::id()
+    );
+    crate::store::publish::write_exclusive(dir, &name, text.as_bytes(), 0o600)
 }
 
 /// The id prefix of a kind: `AR` for a request, `DC` for a concern.
@@ -92,7 +107,12 @@ pub fn write_new_case(
             .map_err(|m| NewCaseError::Unanswered(m.into_iter().map(|q| q.key).collect()))?;
         let name = format!("{id}.yaml");
         let path = dir.join(&name);
-        load::parse(&path, text.as_bytes(), &name, dir, opts).map_err(NewCaseError::Invalid)?;
+        load::parse(&path, text.as_bytes(), &name, dir, opts).map_err(|problems| {
+            NewCaseError::Invalid {
+                problems,
+                text: text.clone(),
+            }
+        })?;
         match crate::store::publish::publish_bytes(dir, dir, &name, text.as_bytes(), CASE_FILE_MODE)
         {
             Ok(()) => return Ok((id, path)),

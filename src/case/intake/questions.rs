@@ -287,12 +287,24 @@ fn request_questions(intake: &Intake, out: &mut Vec<Question>, minor: bool) {
         AnswerType::Text,
         true,
     ));
-    out.push(q(
-        "requester.relationship",
-        "Requester",
-        "Their relationship to the patient",
-        AnswerType::Choice(schema::RELATIONSHIPS),
-        true,
+    out.push(with_check(
+        q(
+            "requester.relationship",
+            "Requester",
+            "Their relationship to the patient",
+            AnswerType::Choice(schema::RELATIONSHIPS),
+            true,
+        ),
+        |i, rel| {
+            let died = i.text("patient.date_of_death");
+            match (rel, died) {
+                ("executor", None) => Err("an `executor` acts for a deceased patient's estate, and no date of death was given; for a living patient: `personal_representative`".into()),
+                ("self", Some(d)) if Some(d) < i.text("received") => Err(format!(
+                    "the patient died on {d}, before the request arrived: it comes from an `executor`, a `personal_representative` or `family`"
+                )),
+                _ => Ok(()),
+            }
+        },
     ));
     out.push(q(
         "requester.address",
@@ -674,12 +686,22 @@ fn concern_questions(intake: &Intake, out: &mut Vec<Question>) {
         t,
         "treatment" | "business_associate" | "medical_emergency" | "required_by_law"
     ) {
-        out.push(q(
-            "concern.recipient",
-            "Concern",
-            "Who would receive the information?",
-            AnswerType::Choice(schema::RECIPIENTS),
-            true,
+        out.push(with_check(
+            q(
+                "concern.recipient",
+                "Concern",
+                "Who would receive the information?",
+                AnswerType::Choice(schema::RECIPIENTS),
+                true,
+            ),
+            |i, r| {
+                let to_associate = matches!(r, "business_associate" | "qualified_service_organization");
+                if i.text("concern.type") == Some("business_associate") && !to_associate {
+                    Err("a `business_associate` disclosure goes to a `business_associate` or a `qualified_service_organization`".into())
+                } else {
+                    Ok(())
+                }
+            },
         ));
     }
 }

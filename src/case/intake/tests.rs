@@ -213,6 +213,9 @@ fn a_bad_answer_says_what_is_allowed() {
             .contains("expected one of: self, personal_representative, parent,"),
         "{e}"
     );
+    // Answers that would not load together are refused when given.
+    let e = i.answer("requester.relationship", "executor").unwrap_err();
+    assert!(e.message.contains("no date of death was given"), "{e}");
     let e = i.answer("concern.type", "threat_to_self").unwrap_err();
     assert!(e.message.contains("does not apply to this case"), "{e}");
     let e = i.answer("jurisdiction", "Ohio").unwrap_err();
@@ -312,6 +315,40 @@ fn after_hours_counts_from_the_next_business_day_only_where_the_clinic_says_so()
         after_hours_next_business_day: true,
     });
     assert_eq!(i.counting_day().unwrap().to_string(), "2026-03-09");
+    // The case file it writes counts from Monday, which is ahead of the clock on Friday
+    // evening, and loads: the day it arrived is the one never in the future.
+    answer_all(
+        &mut i,
+        &[
+            ("arrival.channel", "email"),
+            ("jurisdiction", "US-OH"),
+            ("patient.ref", "P-1"),
+            ("patient.age", "40"),
+            ("requester.name", "The patient"),
+            ("requester.relationship", "self"),
+            ("requester.identity_verified", "no"),
+            ("instrument.type", "none"),
+            ("records", "chart chart Chart"),
+            ("evaluation.assigned_to", "Dr. X"),
+        ],
+    );
+    i.fill_defaults();
+    let text = i.case_text("AR-2026-0001").unwrap();
+    assert!(
+        text.contains("received: 2026-03-09\n") && text.contains("  on: 2026-03-06\n"),
+        "{text}"
+    );
+    let mut opts = crate::case::LoadOptions::new(friday_evening.date());
+    opts.intake = i.after_hours.clone();
+    let dir = tempfile::tempdir().unwrap();
+    crate::case::load::parse(
+        std::path::Path::new("AR-2026-0001.yaml"),
+        text.as_bytes(),
+        "AR-2026-0001.yaml",
+        dir.path(),
+        &opts,
+    )
+    .unwrap_or_else(|p| panic!("{text}\n{p:#?}"));
     i.answer("arrival.time", "16:59").unwrap();
     assert_eq!(i.counting_day().unwrap().to_string(), "2026-03-06");
 }
@@ -331,5 +368,184 @@ fn scalars_are_quoted_only_where_needed() {
         let back: std::collections::BTreeMap<String, String> =
             crate::yaml::from_str(&format!("k: {}\n", write::scalar(s))).unwrap();
         assert_eq!(back["k"], s);
+    }
+}
+
+/// A valid answer for every kind of question, varied by key where the questions that
+/// follow depend on it.
+fn sample_answer(q: &Question, i: &Intake, instrument: &str, concern: &str) -> String {
+    match (q.key.as_str(), q.answer) {
+        ("kind", _) => unreachable_kind(),
+        ("instrument.type", _) => instrument.into(),
+        ("concern.type", _) => concern.into(),
+        // A parent on the patient's own kinds of request, an attorney on legal process.
+        ("requester.relationship", _) => {
+            if matches!(instrument, "written_request" | "patient_direction" | "none") {
+                "parent".into()
+            } else {
+                "attorney".into()
+            }
+        }
+        ("patient.age", _) => "15".into(),
+        ("concern.recipient", _) => "business_associate".into(),
+        ("records", _) => match i.records().len() {
+            0 => "notes psychotherapy_notes Process notes".into(),
+            1 => "chart chart Outpatient chart".into(),
+            _ => String::new(),
+        },
+        (_, AnswerType::Date { .. }) => "2026-03-02".into(),
+        (_, AnswerType::Time) => "09:05".into(),
+        (_, AnswerType::Text) => format!("text of {}", q.key),
+        (_, AnswerType::Int { min, .. }) => min.to_string(),
+        (_, AnswerType::Choice(values)) => values[values.len() - 1].to_string(),
+        (_, AnswerType::YesNoUnknown) if q.key.starts_with("records.") => "unknown".into(),
+        (_, AnswerType::YesNoUnknown | AnswerType::YesNo) => "yes".into(),
+        (_, AnswerType::Jurisdiction) => "US-CA".into(),
+        (_, AnswerType::CaseId) => "AR-2026-0001".into(),
+        (_, AnswerType::Expiry) => "end of the lawsuit".into(),
+        (_, AnswerType::Fee) => "copying_labor=6.50 postage=2".into(),
+        (_, AnswerType::Record) => String::new(),
+    }
+}
+
+fn unreachable_kind() -> String {
+    panic!("kind is answered first")
+}
+
+/// Where a question's answer lives in the case, as a JSON path.
+fn json_path(key: &str, case: &serde_json::Value) -> Option<serde_json::Value> {
+    let mut parts: Vec<String> = key.split('.').map(str::to_string).collect();
+    let root = parts[0].as_str();
+    let prefix: &[&str] = match root {
+        "requester" | "instrument" | "form" | "fee" | "delivery" | "urgency" => &["request"],
+        "evaluation" => {
+            parts[0] = "harm_evaluation".into();
+            &[]
+        }
+        "records" => {
+            let id = parts[1].clone();
+            let recs = case["request"]["records"].as_array()?;
+            let rec = recs.iter().find(|r| r["id"] == id.as_str())?;
+            return rec.get(&parts[2]).cloned();
+        }
+        "patient" if parts[1] == "ref" => return case["patient"].get("ref").cloned(),
+        _ => &[],
+    };
+    let mut v = case;
+    for p in prefix.iter().map(|s| s.to_string()).chain(parts) {
+        v = v.get(&p)?;
+    }
+    Some(v.clone())
+}
+
+/// The canonical answer as the case file holds it.
+fn as_json(q: &Question, text: &str) -> serde_json::Value {
+    use serde_json::json;
+    match q.answer {
+        AnswerType::YesNoUnknown | AnswerType::YesNo => match text {
+            "true" => json!(true),
+            "false" => json!(false),
+            _ => json!("unknown"),
+        },
+        AnswerType::Int { .. } => json!(text.parse::<u64>().unwrap()),
+        AnswerType::Expiry => match text.strip_prefix("event: ") {
+            Some(e) => json!({ "event": e }),
+            None => json!(text),
+        },
+        AnswerType::Fee => json!([
+            { "item": "copying_labor", "amount": 6.5 },
+            { "item": "postage", "amount": 2.0 }
+        ]),
+        _ => json!(text),
+    }
+}
+
+#[test]
+fn every_question_of_every_path_lands_in_the_case_file() {
+    let mut asked = std::collections::BTreeSet::new();
+    let paths: Vec<(&str, &str, &str)> = schema::INSTRUMENTS
+        .iter()
+        .map(|t| ("access_request", *t, ""))
+        .chain(
+            schema::CONCERNS
+                .iter()
+                .map(|c| ("disclosure_concern", "", *c)),
+        )
+        .collect();
+    for (kind, instrument, concern) in paths {
+        let mut i = Intake::new(now());
+        i.answer("kind", kind).unwrap();
+        i.answer("follows", "AR-2026-0001").unwrap();
+        while let Some(q) = i.next() {
+            let a = sample_answer(&q, &i, instrument, concern);
+            i.answer(&q.key, &a)
+                .unwrap_or_else(|e| panic!("{kind}/{instrument}{concern}: {e}"));
+        }
+        let text = i.case_text("AR-2026-0009").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let case = crate::case::load::parse(
+            std::path::Path::new("AR-2026-0009.yaml"),
+            text.as_bytes(),
+            "AR-2026-0009.yaml",
+            dir.path(),
+            &crate::case::LoadOptions::new(now().date()),
+        )
+        .unwrap_or_else(|p| panic!("{text}\n{p:#?}"));
+        let json = serde_json::to_value(&case).unwrap();
+        for q in i.questions() {
+            let Some(value) = i.text(&q.key) else {
+                continue;
+            };
+            if q.key == "fee.items" {
+                assert_eq!(
+                    json["request"]["fee"]["items"],
+                    as_json(&q, value),
+                    "{text}"
+                );
+            } else {
+                let want = as_json(&q, value);
+                match json_path(&q.key, &json) {
+                    Some(got) => assert_eq!(got, want, "{}\n{text}", q.key),
+                    // The model leaves a default out when it writes itself back (an
+                    // unknown fact whose default is unknown): the intake's file says it.
+                    None => {
+                        let field = q.key.rsplit('.').next().unwrap_or("");
+                        assert!(
+                            want == serde_json::json!("unknown")
+                                && text.contains(&format!("{field}: unknown")),
+                            "{}: not in the file\n{text}",
+                            q.key
+                        );
+                    }
+                }
+            }
+            let generic: Vec<&str> = q
+                .key
+                .split('.')
+                .map(|p| {
+                    if p == "notes" || p == "chart" {
+                        "<id>"
+                    } else {
+                        p
+                    }
+                })
+                .collect();
+            asked.insert(generic.join("."));
+        }
+        for r in i.records() {
+            asked.insert("records".to_string());
+            let recs = json["request"]["records"].as_array().unwrap();
+            assert!(
+                recs.iter().any(|x| x["id"] == r.id.as_str()
+                    && x["category"] == r.category
+                    && x["description"] == r.description.as_str()),
+                "{}: {text}",
+                r.id
+            );
+        }
+    }
+    // Every question there is was asked on some path.
+    for q in catalogue() {
+        assert!(asked.contains(&q.key), "{} never asked", q.key);
     }
 }

@@ -11,12 +11,17 @@ use crate::yaml::Seg::Key;
 
 pub(super) fn check(c: &mut Checker, case: &Case, opts: &LoadOptions) {
     // --today looks "as of" a day; it never makes a future receipt past.
-    if case.received > opts.real_today && case.received <= opts.today {
+    let arrived = case
+        .arrival
+        .as_ref()
+        .and_then(|a| a.on)
+        .unwrap_or(case.received);
+    if arrived > opts.real_today && arrived <= opts.today {
         c.at(
             &[Key("received")],
             format!(
-                "date {} is in the future (the calendar says {}); a request cannot be received before it arrives",
-                case.received, opts.real_today
+                "date {arrived} is in the future (the calendar says {}); a request cannot be received before it arrives",
+                opts.real_today
             ),
         );
     }
