@@ -1,6 +1,6 @@
 //! `casebench edit ID`: the case file's copy in `$VISUAL`/`$EDITOR` (else `vi`), checked
 //! when the editor closes; the case file is replaced only by a valid copy
-//! (`case::edit`). A decided case is refused: a new case follows it.
+//! (`intake::edit`). A decided case is refused: a new case follows it.
 
 use std::io::Write;
 

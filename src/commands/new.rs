@@ -1,7 +1,7 @@
 //! `casebench new`: the intake (issue 22). Answers come from `--answers FILE`, then the
 //! flags, then the terminal: every question still open is asked on standard input, in
 //! the clerk's order, with a clear re-ask on a bad answer. The case file is written under
-//! the next free id, exclusively and atomically (`case::intake::file`).
+//! the next free id, exclusively and atomically (`intake::new_case`).
 
 use std::io::{BufRead, Write};
 
