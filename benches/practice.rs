@@ -83,7 +83,7 @@ fn main() {
         ("release_full", &["right-of-access"], &[]),
     ];
     let mut signer = Signer::from_file(&key).unwrap();
-    let mut log = Log::open(&cases);
+    let mut log = Log::open(&cases, &support::state(tmp.path(), "trainee"));
     let time: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-20T10:00:00Z")
         .unwrap()
         .with_timezone(&Utc);

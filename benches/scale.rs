@@ -9,13 +9,13 @@
 //! directly, signed, then `sync`: `support/records.rs`), best of `--runs` (default 2):
 //!
 //! - `load`: loading the case directory (every command starts with it);
-//! - `list`: `casebench list` (`commands::run`, output to a sink): load, the log's
-//!   index, the queue statuses; once without the persistent index
-//!   (`decisions/cache/index`: every record read), then with the one `casebench verify`
-//!   leaves (the workbench's reader below runs with it too);
+//! - `list`: `casebench list` (`commands::run`, output to a sink): load, this user's
+//!   memory of the log brought up to date, the queue statuses; once as a user new to
+//!   the log (their memory is new: every record verified once), then again (nothing new
+//!   to verify; the workbench's reader below runs with that memory too);
 //! - `workbench log`: the workbench's background read of the log
 //!   (`tui::event_loop::read_log`), split into the statuses (until `DecidedBy`) and the
-//!   verified pending proposals (until the end);
+//!   pending proposals (until the end: each read from the log as it was verified);
 //! - `verify` + `pending`: `verify_log`, then `practice::countersign::pending` alone;
 //! - `audit --summary`: `casebench audit --summary` (`commands::run`).
 //!
@@ -41,9 +41,10 @@ fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap()
 }
 
-/// Runs `casebench --cases DIR ARGS…` in this process, output to a sink, as the binary
-/// does (parsing included, process start excluded).
-fn command(cases: &Path, args: &[&str]) {
+/// Runs `casebench --cases DIR ARGS…` in this process as the user whose memory is
+/// `state`, output to a sink, as the binary does (parsing included, process start
+/// excluded).
+fn command(cases: &Path, state: &Path, args: &[&str]) {
     let mut argv = vec![
         "casebench".to_string(),
         "--cases".into(),
@@ -52,7 +53,8 @@ fn command(cases: &Path, args: &[&str]) {
         records::today().to_string(),
     ];
     argv.extend(args.iter().map(|a| a.to_string()));
-    let cli = Cli::try_parse_from(&argv).unwrap();
+    let mut cli = Cli::try_parse_from(&argv).unwrap();
+    cli.global.state_dir = Some(state.to_path_buf());
     let command = cli.command.as_ref().unwrap();
     casebench::commands::run(&cli.global, command, &mut std::io::sink()).unwrap();
 }
@@ -95,19 +97,17 @@ impl Round {
 fn round(cases: &Path, expect: usize) -> Round {
     let (load, set) =
         timed(|| load_dir(cases, &LoadOptions::new(records::today()), &|_, _| {}).unwrap());
-    // Without the log's index (a log written directly, or restored): every record read.
-    let _ = std::fs::remove_file(cases.join("decisions/cache/index"));
-    let (list_cold, ()) = timed(|| command(cases, &["list"]));
-    // `casebench verify` leaves the index (as every append does); then with it.
-    command(cases, &["verify"]);
-    assert!(
-        cases.join("decisions/cache/index").exists(),
-        "verify leaves the index"
-    );
-    let (list, ()) = timed(|| command(cases, &["list"]));
+    // A user new to the log: their first `list` verifies every record once.
+    let base = cases.parent().unwrap();
+    let _ = std::fs::remove_dir_all(base.join("state"));
+    let newcomer = base.join("state/newcomer");
+    let (list_cold, ()) = timed(|| command(cases, &newcomer, &["list"]));
+    // The same user again: nothing new to verify.
+    let (list, ()) = timed(|| command(cases, &newcomer, &["list"]));
+    let state = casebench::record::StateDir::at(&newcomer);
     let t = Instant::now();
     let (mut statuses, mut found) = (0.0, usize::MAX);
-    casebench::tui::event_loop::read_log(cases, &set, &mut |m| match m {
+    casebench::tui::event_loop::read_log(cases, &state, &set, &mut |m| match m {
         Msg::DecidedBy(_) => statuses = t.elapsed().as_secs_f64(),
         Msg::Pending(p) => found = p.len(),
         Msg::Error(e) => panic!("{e}"),
@@ -121,7 +121,7 @@ fn round(cases: &Path, expect: usize) -> Round {
     let (verify, report) = timed(|| casebench::record::verify::verify_log(cases, None).unwrap());
     let (pending, p) = timed(|| casebench::practice::countersign::pending(&set, &report));
     assert_eq!(p.len(), expect);
-    let (summary, ()) = timed(|| command(cases, &["audit", "--summary"]));
+    let (summary, ()) = timed(|| command(cases, &newcomer, &["audit", "--summary"]));
     Round {
         load,
         list_cold,
@@ -144,14 +144,14 @@ fn shape(name: &str, cases: &Path, expect: usize, runs: usize) {
     let ms = |s: f64| format!("{:.1} ms", s * 1e3);
     println!("{name} (best of {runs}):");
     println!("  load the cases             {}", ms(b.load));
-    println!("  list, no index             {}", ms(b.list_cold));
-    println!("  list, index                {}", ms(b.list));
+    println!("  list, a user's first       {}", ms(b.list_cold));
+    println!("  list, known to the user    {}", ms(b.list));
     println!(
         "  workbench log: statuses    {}  (after the cases are loaded)",
         ms(b.statuses)
     );
     println!(
-        "  workbench log: proposals   {}  (statuses + verify + pending, {expect} found)",
+        "  workbench log: proposals   {}  (statuses + the proposals read, {expect} found)",
         ms(b.workbench)
     );
     println!("  verify_log                 {}", ms(b.verify));

@@ -70,7 +70,7 @@ fn main() {
     }
     // One site grows by one record.
     let (cases, settings) = &sites[0];
-    let mut log = Log::open(cases);
+    let mut log = Log::open(cases, &support::state(cases.parent().unwrap(), "writer"));
     let case = records::load(cases, &format!("{}.yaml", records::CASE));
     let mut signer = Signer::from_file(&cases.join("reviewers/key")).unwrap();
     log.append(

@@ -44,6 +44,11 @@ pub struct Global {
     /// The directory's `as_of` day, read once (see [`Global::today`]).
     #[arg(skip)]
     pub as_of_cache: std::sync::OnceLock<Option<(NaiveDate, crate::case::settings::Library)>>,
+    /// Where this user's memory of each decision log is kept; `None`: the platform's
+    /// state directory (`$XDG_STATE_HOME/casebench`, docs/RECORDS.md). Set by callers
+    /// that run as several users at once (tests), never from the command line.
+    #[arg(skip)]
+    pub state_dir: Option<PathBuf>,
 }
 
 impl Global {
@@ -77,7 +82,13 @@ impl Global {
             today: self.today(),
             reviewer: self.reviewer.as_deref(),
             key: self.key.as_deref(),
+            state_dir: self.state_dir.as_deref(),
         }
+    }
+
+    /// This user's state directory (their memory of each log).
+    pub fn state(&self) -> Result<crate::record::StateDir, String> {
+        crate::record::StateDir::resolve(self.state_dir.as_deref())
     }
 }
 
@@ -104,8 +115,8 @@ pub enum Command {
     Edit(EditArgs),
     /// Verify every record: signature, signer, namespace, chain, case binding.
     Verify(VerifyArgs),
-    /// Sign the current log head (compliance officers).
-    Checkpoint(JsonFlag),
+    /// Sign the current log head (compliance officers); with --rewind, a rewind notice.
+    Checkpoint(CheckpointArgs),
     /// The decision log with verification state; accounting of disclosures; summary.
     Audit(AuditArgs),
     /// The written notice (denial letter) for a decision record.
@@ -172,6 +183,20 @@ pub enum CompletionShell {
 
 #[derive(Debug, Clone, Args)]
 pub struct JsonFlag {
+    /// Machine-readable output (stable fields, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckpointArgs {
+    /// Sign a rewind notice instead: the log was restored from a backup on purpose, and
+    /// every member's client should accept it (docs/RECORDS.md, "Restoring a backup").
+    #[arg(long, requires = "reason")]
+    pub rewind: bool,
+    /// Why the log was rewound (with --rewind): one line, kept in the notice.
+    #[arg(long, requires = "rewind")]
+    pub reason: Option<String>,
     /// Machine-readable output (stable fields, documented in docs/CLI.md).
     #[arg(long)]
     pub json: bool,

@@ -15,6 +15,12 @@ pub fn arg(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// The memory of the log kept by the user `who` (their state directory), under `dir`:
+/// never the real home.
+pub fn state(dir: &Path, who: &str) -> casebench::record::StateDir {
+    casebench::record::StateDir::at(&dir.join("state").join(who))
+}
+
 /// `dir/cases` holding the case files of `fixture` (a directory under tests/fixtures)
 /// and a fresh ed25519 key (`reviewers/key`) that `principal` may use in `namespace`.
 pub fn signing_cases(dir: &Path, fixture: &str, principal: &str, namespace: &str) -> PathBuf {

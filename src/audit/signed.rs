@@ -17,7 +17,8 @@ use super::report::{AuditReport, AuditRow, Verification};
 use super::review_notice::{ReviewInfo, render_review};
 use crate::case::Outcome;
 use crate::case::settings::{Settings, load_settings};
-use crate::record::log::{MAX_RECORD_BYTES, Paths, read_index, record_name, sig_name};
+use crate::record::StateDir;
+use crate::record::log::{MAX_RECORD_BYTES, Paths, record_name, sig_name};
 use crate::record::model::{Record, RecordType};
 use crate::rules::CaseSet;
 use crate::rules::Rulebook;
@@ -62,16 +63,18 @@ pub struct SignedRecord {
 }
 
 /// Reads and verifies record `which` of the log of `cases` (loaded as `set`), with its
-/// notice dated `today`.
+/// notice dated `today`; the record in force on a case is the one this user's memory of
+/// the log (`state`) holds.
 pub fn load(
     cases: &Path,
+    state: &StateDir,
     set: &CaseSet,
     which: &Which,
     today: NaiveDate,
 ) -> Result<SignedRecord, String> {
     let seq = match which {
         Which::Seq(s) => *s,
-        Which::InForce(case) => in_force(cases, case)?,
+        Which::InForce(case) => in_force(cases, state, case)?,
     };
     let report = AuditReport::build(cases, set).map_err(|e| e.to_string())?;
     let row = report
@@ -107,9 +110,9 @@ pub fn load(
     })
 }
 
-/// The seq of the record in force on `case`, from the log's index.
-pub fn in_force(cases: &Path, case: &str) -> Result<u64, String> {
-    let index = read_index(cases).map_err(|e| format!("decision log: {e}"))?;
+/// The seq of the record in force on `case`, from this user's memory of the log.
+pub fn in_force(cases: &Path, state: &StateDir, case: &str) -> Result<u64, String> {
+    let index = crate::record::memory::recall(cases, state).unwrap_or_default();
     index
         .cases
         .get(case)

@@ -47,8 +47,13 @@ pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandRes
     }
     let set = load_cases(global)?;
     let today = global.today();
-    let report =
-        AuditReport::build(&global.cases, &set).map_err(|e| CommandError::Io(e.to_string()))?;
+    let log = crate::record::verify::verify_log(&global.cases, None).map_err(CommandError::Io)?;
+    // The log must still extend what this user verified before (exit 1 otherwise).
+    if let Err(e) = super::trusted::remember(global, &log)? {
+        return super::trusted::refuse(out, &e, format == AuditFormat::Json);
+    }
+    let people = crate::record::reviewers::load(&global.cases).map_err(CommandError::Io)?;
+    let report = AuditReport::from_log(log, &set, &people);
     let text = if args.accounting {
         let q = Query {
             today,

@@ -24,6 +24,11 @@ mod countersign;
 pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandResult {
     let set = super::load_cases(global)?;
     let case = super::find_case(&set, &args.id)?;
+    // This user's memory of the log first, with progress on a first use of a long log
+    // (the append checks it again under the lock, with nothing new left to verify).
+    if let Err(e) = super::trusted::catch_up(global)? {
+        return super::trusted::refuse(out, &e, args.json);
+    }
     let today = global.today();
     let overrides = parse_overrides(&args.overrides)?;
     if let Some(seq) = args.countersigns {

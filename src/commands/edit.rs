@@ -11,7 +11,8 @@ use crate::intake::edit::{self, EditError, Outcome};
 
 pub fn run(global: &Global, a: &EditArgs, out: &mut dyn Write) -> CommandResult {
     let edits = edit::edits_dir().map_err(refused)?;
-    let e = edit::begin(&global.cases, &a.id, &edits, a.discard).map_err(refused)?;
+    let state = global.state().map_err(CommandError::Io)?;
+    let e = edit::begin(&global.cases, &a.id, &edits, a.discard, &state).map_err(refused)?;
     if e.reopened {
         writeln!(
             out,
@@ -37,7 +38,7 @@ pub fn run(global: &Global, a: &EditArgs, out: &mut dyn Write) -> CommandResult 
         .ok()
         .flatten()
         .and_then(|s| s.intake);
-    match e.finish(&opts).map_err(refused)? {
+    match e.finish(&opts, &state).map_err(refused)? {
         Outcome::Unchanged => {
             writeln!(out, "{}: no change", e.case_path.display()).map_err(io_out)?;
             Ok(Exit::Ok)

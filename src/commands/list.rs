@@ -5,7 +5,7 @@ use std::io::Write;
 use serde_json::json;
 
 use super::output::write_json;
-use super::{CommandError, CommandResult, Exit, io_out, load_cases, warn_invalid};
+use super::{CommandResult, Exit, io_out, load_cases, warn_invalid};
 use crate::cli::Global;
 use crate::rules::queue;
 use crate::text::sanitize_line;
@@ -13,9 +13,12 @@ use crate::text::sanitize_line;
 pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
     let set = load_cases(global)?;
     let today = global.today();
-    // Decided and proposed cases come from the decision log (a missing log is empty).
-    let index = crate::record::log::read_index(&global.cases)
-        .map_err(|e| CommandError::Io(format!("decision log: {e}")))?;
+    // Decided and proposed cases come from this user's verified memory of the decision
+    // log (a missing log is empty); a log that no longer supports it is said, exit 1.
+    let index = match super::trusted::catch_up(global)? {
+        Ok(t) => t.index,
+        Err(e) => return super::trusted::refuse(out, &e, json),
+    };
     let decided = index.decided_cases();
     let under_review: std::collections::HashSet<String> = index
         .proposed_cases()

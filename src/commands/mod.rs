@@ -22,6 +22,7 @@ mod show;
 mod sites;
 pub mod ssh;
 mod sync;
+mod trusted;
 mod verify;
 mod witness;
 
@@ -84,6 +85,7 @@ pub fn workbench(global: &Global) -> crate::tui::Options {
         theme: global.theme.clone(),
         mouse: global.mouse,
         library: global.library_as_of(),
+        state_dir: global.state_dir.clone(),
     }
 }
 

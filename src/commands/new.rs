@@ -45,8 +45,12 @@ pub fn run(global: &Global, a: &NewArgs, out: &mut dyn Write) -> CommandResult {
     }
     let mut opts = LoadOptions::new(now.date());
     opts.intake = intake.after_hours.clone();
-    match write_new_case(&global.cases, &intake, &opts) {
-        Ok((id, path)) => {
+    let state = global.state().map_err(CommandError::Io)?;
+    match write_new_case(&global.cases, &intake, &opts, &state) {
+        Ok(crate::intake::new_case::Written { id, path, warning }) => {
+            if let Some(w) = warning {
+                crate::text::warn(&w);
+            }
             let set = super::load_cases(global)?;
             let due = set
                 .get(&id)

@@ -19,8 +19,13 @@ pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandRe
     let usage = CommandError::Usage;
     let settings = notice_settings(&global.cases).map_err(|e| usage(e.to_string()))?;
     let set = load_cases(global)?;
-    let report =
-        AuditReport::build(&global.cases, &set).map_err(|e| CommandError::Io(e.to_string()))?;
+    let log = crate::record::verify::verify_log(&global.cases, None).map_err(CommandError::Io)?;
+    // The log must still extend what this user verified before (exit 1 otherwise).
+    if let Err(e) = super::trusted::remember(global, &log)? {
+        return super::trusted::refuse(out, &e, false);
+    }
+    let people = crate::record::reviewers::load(&global.cases).map_err(CommandError::Io)?;
+    let report = AuditReport::from_log(log, &set, &people);
     let row = report.row(args.seq).ok_or_else(|| {
         usage(format!(
             "no record {} in the log (head is {})",

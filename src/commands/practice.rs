@@ -25,6 +25,10 @@ pub fn run(global: &Global, args: &PracticeArgs, out: &mut dyn Write) -> Command
     let set = super::load_cases(global)?;
     let rb = rulebook(global)?;
     let log = crate::record::verify::verify_log(&global.cases, None).map_err(CommandError::Io)?;
+    // The log must still extend what this user verified before (exit 1 otherwise).
+    if let Err(e) = super::trusted::remember(global, &log)? {
+        return super::trusted::refuse(out, &e, args.json);
+    }
     let people = reviewers::load(&global.cases).map_err(CommandError::Io)?;
     let attempts = progress::collect(&set, &log, &rb);
     let trainee = args.trainee.clone().or_else(|| {

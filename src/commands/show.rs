@@ -17,7 +17,33 @@ use crate::text::{sanitize, sanitize_line};
 pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> CommandResult {
     let set = load_cases(global)?;
     let lc = find_case(&set, id)?;
-    let dl = deadline::for_case(&lc.case, &set.rules, global.today());
+    let mut dl = deadline::for_case(&lc.case, &set.rules, global.today());
+    // The case's status and decision from this user's verified memory of the log; a log
+    // that no longer supports it is said, exit 1.
+    let trusted = match super::trusted::catch_up(global)? {
+        Ok(t) => t,
+        Err(e) => return super::trusted::refuse(out, &e, json),
+    };
+    let history = trusted.index.cases.get(&lc.case.id);
+    let in_force = history.and_then(|h| h.final_record());
+    let proposal = if in_force.is_none() && lc.case.practice.is_none() {
+        trusted
+            .proposals()
+            .map_err(CommandError::Io)?
+            .into_iter()
+            .find(|p| p.case == lc.case.id)
+    } else {
+        None
+    };
+    let proposal = proposal.as_ref();
+    let deadline_status = dl.status;
+    dl.status = if in_force.is_some() {
+        crate::rules::Status::Decided
+    } else if proposal.is_some() {
+        crate::rules::Status::UnderReview
+    } else {
+        dl.status
+    };
     if json {
         // The practice reference stays hidden: trainees decide before they see it.
         let mut case = serde_json::to_value(&lc.case)
@@ -27,16 +53,53 @@ pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> Comman
         {
             obj.insert("practice".into(), json!({ "reference": "hidden" }));
         }
+        let mut deadline = serde_json::to_value(&dl)
+            .map_err(|e| CommandError::Io(format!("encoding JSON: {e}")))?;
+        if let Some(obj) = deadline.as_object_mut() {
+            obj.insert("status".into(), json!(deadline_status));
+        }
         let report = json!({
             "path": lc.path.display().to_string(),
             "sha256": lc.sha256_hex(),
-            "deadline": dl,
+            "status": dl.status,
+            "deadline": deadline,
+            "decision": in_force.map(|e| json!({
+                "seq": e.seq,
+                "type": e.kind.as_str(),
+                "reviewer": e.reviewer,
+                "time": crate::record::model::format_time(&e.time),
+                "outcome": e.outcome,
+            })),
+            "proposal": proposal.map(|p| p.seq),
             "case": case,
         });
         write_json(out, &report, true)?;
     } else {
-        out.write_all(render(&lc.case, &dl).as_bytes())
-            .map_err(io_out)?;
+        let mut text = render(&lc.case, &dl);
+        let line = match (in_force, proposal) {
+            (Some(e), _) => Some(format!(
+                "decision: record {} ({} by {} at {}): {}\n",
+                e.seq,
+                e.kind.as_str(),
+                sanitize_line(&e.reviewer),
+                crate::record::model::format_time(&e.time),
+                sanitize_line(&e.outcome)
+            )),
+            (None, Some(p)) => Some(format!(
+                "proposal: record {} awaits a supervisor's countersignature\n",
+                p.seq
+            )),
+            _ => None,
+        };
+        if let Some(line) = line {
+            // After the due line (the third line of the header).
+            let at = text
+                .match_indices('\n')
+                .nth(2)
+                .map_or(text.len(), |(i, _)| i + 1);
+            text.insert_str(at, &line);
+        }
+        out.write_all(text.as_bytes()).map_err(io_out)?;
     }
     Ok(Exit::Ok)
 }

@@ -36,6 +36,13 @@ pub fn run(global: &Global, args: &JsonFlag, out: &mut dyn Write) -> CommandResu
         Ok(s) => s,
         Err(e) => return json_error(out, args.json, "not_configured", e),
     };
+    // Nothing is published from a log that no longer extends what this user verified,
+    // or whose new records fail (exit 1).
+    match super::trusted::catch_up(global) {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return super::trusted::refuse(out, &e, args.json),
+        Err(e) => return json_error(out, args.json, "io", e),
+    }
     let mut pickup = Pickup::default();
     let result = sync_with(&global.cases, &settings, &mut pickup);
     // Witness checkpoints: placed before the sync compared, so reported whatever it did.

@@ -1,7 +1,10 @@
 //! `casebench verify [--checkpoint FILE] [--json]`: exit 0 when every record checks,
 //! 1 naming the first bad record otherwise (a case file changed after its decision
-//! counts: the record no longer matches the facts on disk), 2 on usage or I/O errors.
-//! Leftovers of interrupted writes are reported as warnings and do not fail.
+//! counts: the record no longer matches the facts on disk; a rule of the log broken; a
+//! log directory a member owns), or when the log no longer extends what this user
+//! verified before (their memory: never laundered); 2 on usage or I/O errors. Leftovers
+//! of interrupted writes are reported as warnings and do not fail. A whole log is
+//! remembered as this user's newest verified head.
 
 use std::io::Write;
 
@@ -16,13 +19,19 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
     if let Some(dir) = &args.sites {
         return run_sites(dir, args.json, out);
     }
-    let mut report =
-        verify_log(&global.cases, args.checkpoint.as_deref()).map_err(CommandError::Io)?;
-    crate::record::witness::after_verify(&global.cases, &mut report);
+    let report = verify_log(&global.cases, args.checkpoint.as_deref()).map_err(CommandError::Io)?;
+    // This user's memory: the log must still extend what they verified (a rollback is
+    // an error, never a new normal), and a whole log is remembered.
+    let memory = super::trusted::remember(global, &report)?;
+    let diverged = memory.as_ref().err();
     let first_bad = report.first_bad();
     if args.json {
         let v = serde_json::json!({
-            "ok": first_bad.is_none(),
+            "ok": first_bad.is_none() && diverged.is_none(),
+            "memory": match diverged {
+                None => serde_json::json!({"ok": true}),
+                Some(e) => super::trusted::json_of(e),
+            },
             "first_bad": first_bad.as_ref().map(|(s, m)| serde_json::json!({"seq": s, "message": m})),
             "head": report.head,
             "head_sha256": report.head_link,
@@ -91,8 +100,11 @@ pub fn run(global: &Global, args: &VerifyArgs, out: &mut dyn Write) -> CommandRe
             Some((None, msg)) => writeln!(out, "FAILED: {}", sanitize_line(msg)).map_err(io_out)?,
             None => {}
         }
+        if let Some(e) = diverged {
+            writeln!(out, "FAILED: {}", sanitize_line(&e.to_string())).map_err(io_out)?;
+        }
     }
-    Ok(if first_bad.is_none() {
+    Ok(if first_bad.is_none() && diverged.is_none() {
         Exit::Ok
     } else {
         Exit::Problems

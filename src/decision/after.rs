@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::case::LoadedCase;
 
 use crate::practice::{Feedback, feedback};
-use crate::record::model::Record;
+use crate::record::Appended;
 use crate::rules::CaseSet;
 use crate::rules::{Related, Rulebook};
 
@@ -28,18 +28,17 @@ pub enum AfterPractice {
     Unscored(String),
 }
 
-/// What the practice record `rec`, just appended to the log of `cases`, leads to.
+/// What the practice record just appended to the log of `cases` leads to (the case's
+/// history after it comes from the appender's verified memory).
 pub fn after_practice(
     cases: &Path,
     set: &CaseSet,
     case: &LoadedCase,
-    rec: &Record,
+    appended: &Appended,
 ) -> AfterPractice {
+    let rec = &appended.record;
     if case.case.practice.is_none() {
-        let decided = crate::record::log::read_index(cases)
-            .ok()
-            .and_then(|ix| ix.cases.get(&case.case.id).cloned())
-            .and_then(|h| h.final_record().cloned());
+        let decided = appended.history.final_record().cloned();
         if let Some(f) = decided {
             return AfterPractice::AlreadyDecided {
                 case: case.case.id.clone(),

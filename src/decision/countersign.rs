@@ -71,7 +71,8 @@ pub fn countersign(
     .map_err(DecideError::Refused)?;
     // The countersignature makes the decision final: the advisor's gate applies.
     super::gate::apply(setting, set, case, &mut draft)?;
-    let appended = Log::open(setting.cases)
+    let state = setting.state().map_err(DecideError::Usage)?;
+    let appended = Log::open(setting.cases, &state)
         .append_countersign(case, &draft, &mut signer, time, seq)
         .map_err(DecideError::Refused)?;
     Ok(Countersigned {

@@ -20,12 +20,20 @@ pub fn for_advice(cases: &Path, principal: Option<&str>) -> ReviewerFacts {
 }
 
 /// What the gate knows of the signer: licensed or not (reviewers.yaml), whether this is
-/// a review, and who signed this case's earlier records (164.524(a)(4)).
-pub fn for_signer(cases: &Path, principal: &str, kind: RecordType, case_id: &str) -> ReviewerFacts {
-    let history = crate::record::log::read_index(cases)
+/// a review, and who signed this case's earlier records (164.524(a)(4)), from this
+/// user's memory of the log (the append checks it again under the lock).
+pub fn for_signer(
+    setting: &super::Setting,
+    principal: &str,
+    kind: RecordType,
+    case_id: &str,
+) -> ReviewerFacts {
+    let history = setting
+        .state()
         .ok()
-        .and_then(|idx| idx.cases.get(case_id).cloned());
-    for_signer_in(cases, principal, kind, history.as_ref())
+        .and_then(|state| crate::record::memory::recall(setting.cases, &state))
+        .and_then(|mut idx| idx.cases.remove(case_id));
+    for_signer_in(setting.cases, principal, kind, history.as_ref())
 }
 
 /// [`for_signer`] with the case's history already read from the log's index.

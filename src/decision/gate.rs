@@ -58,7 +58,7 @@ pub fn apply(
     draft: &mut Draft,
 ) -> Result<(), GateError> {
     let rb = Rulebook::for_case_dir(setting.cases).map_err(|e| GateError::Usage(e.to_string()))?;
-    let facts = super::facts::for_signer(setting.cases, &draft.reviewer, draft.kind, &case.case.id);
+    let facts = super::facts::for_signer(setting, &draft.reviewer, draft.kind, &case.case.id);
     let inputs = Inputs {
         rulebook: &rb,
         today: setting.today,

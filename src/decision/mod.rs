@@ -30,13 +30,22 @@ pub mod sign;
 pub mod stated;
 
 /// Where and as whom a decision is made: the case directory, the day deadlines are
-/// computed against, and the signer as configured (`--reviewer`, `--key`).
+/// computed against, the signer as configured (`--reviewer`, `--key`), and where this
+/// user's memory of the log is (`None`: the platform's state directory).
 #[derive(Debug, Clone, Copy)]
 pub struct Setting<'a> {
     pub cases: &'a Path,
     pub today: NaiveDate,
     pub reviewer: Option<&'a str>,
     pub key: Option<&'a Path>,
+    pub state_dir: Option<&'a Path>,
+}
+
+impl Setting<'_> {
+    /// This user's state directory.
+    pub fn state(&self) -> Result<crate::record::StateDir, String> {
+        crate::record::StateDir::resolve(self.state_dir)
+    }
 }
 
 /// Why a decision was not signed.

@@ -61,10 +61,12 @@ pub fn context(setting: &Setting, case_id: &str, kind: RecordType) -> Context {
             .map(|p| p.policy_link())
             .map_err(|e| format!("reviewers/{e}"))
     });
-    // The log's index, read once: the case's last link and who signed its records.
-    let history = crate::record::log::read_index(setting.cases)
-        .map(|mut ix| ix.cases.remove(case_id))
-        .map_err(|e| e.to_string());
+    // This user's memory of the log, read once: the case's last link and who signed its
+    // records (the append checks them again under the lock).
+    let history = setting.state().map(|state| {
+        crate::record::memory::recall(setting.cases, &state)
+            .and_then(|mut ix| ix.cases.remove(case_id))
+    });
     let case_prev = history
         .as_ref()
         .map(|h| h.as_ref().map_or(NONE, |h| h.last_link()).to_string())

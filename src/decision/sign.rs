@@ -56,12 +56,14 @@ pub fn decide(
     )
     .map_err(DecideError::Usage)?;
     super::gate::apply(setting, set, case, &mut draft)?;
-    let appended = crate::record::sign_and_append(setting.cases, case, &draft, &mut signer, time)
-        .map_err(DecideError::Refused)?;
+    let state = setting.state().map_err(DecideError::Usage)?;
+    let appended =
+        crate::record::sign_and_append(setting.cases, &state, case, &draft, &mut signer, time)
+            .map_err(DecideError::Refused)?;
     // A practice record: the comparison with the reference (only now that it is
     // signed), or, on a real case, how to have the proposal countersigned.
     let after = (appended.record.kind == RecordType::Practice)
-        .then(|| after_practice(setting.cases, set, case, &appended.record));
+        .then(|| after_practice(setting.cases, set, case, &appended));
     Ok(Signed {
         appended,
         signer: signer.describe(),

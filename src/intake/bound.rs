@@ -2,13 +2,17 @@
 //! case file the reviewer saw, so a case with any record is never edited in place, and a
 //! new case never takes the id of one the log knows (its file may have been removed).
 //!
-//! The one place the intake and `edit` read the log, read-only, through its public index
-//! (`record::log::read_index`): the log's own code may change beneath without these
-//! commands changing.
+//! The one place the intake and `edit` read the log, read-only: this user's verified
+//! memory of it (`record::memory::catch_up`, what every command that reads the log does
+//! first), so a record file someone planted proves nothing, and a log that can no longer
+//! be believed is said rather than guessed around.
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+
+use crate::record::StateDir;
+use crate::record::log::Index;
 
 /// The newest record the log holds for a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,11 +26,25 @@ pub struct Bound {
     pub time: DateTime<Utc>,
 }
 
-/// The log's newest record for case `id` in the case directory `cases`, if it holds any.
-/// A directory without a log holds none.
-pub fn log_binds(cases: &Path, id: &str) -> Result<Option<Bound>, String> {
-    let index = crate::record::log::read_index(cases).map_err(|e| format!("decision log: {e}"))?;
-    Ok(index.cases.get(id).and_then(|h| {
+/// This user's verified view of which cases the log of a case directory binds.
+pub struct LogView {
+    index: Index,
+}
+
+/// Reads (and, for records new to this user, verifies) the log of `cases` through the
+/// memory kept in `state`. A directory without a log binds nothing.
+pub fn read(cases: &Path, state: &StateDir) -> Result<LogView, String> {
+    let trusted = crate::record::memory::catch_up(cases, state, &mut |_, _| {})
+        .map_err(|e| format!("decision log: {e}"))?;
+    Ok(LogView {
+        index: trusted.index,
+    })
+}
+
+impl LogView {
+    /// The log's newest record for case `id`, if it holds any.
+    pub fn binds(&self, id: &str) -> Option<Bound> {
+        let h = self.index.cases.get(id)?;
         let last = h.last.as_ref()?;
         Some(Bound {
             records: h.count,
@@ -35,5 +53,5 @@ pub fn log_binds(cases: &Path, id: &str) -> Result<Option<Bound>, String> {
             reviewer: last.reviewer.clone(),
             time: last.time,
         })
-    }))
+    }
 }

@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::bound::{Bound, log_binds};
+use super::bound::Bound;
 use crate::case::load::{self, LoadOptions};
 use crate::case::problem::Problem;
+use crate::record::StateDir;
 use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, SafeDir};
 
 /// An edit in progress.
@@ -100,9 +101,13 @@ fn read_case(cases: &Path, id: &str) -> Result<Vec<u8>, EditError> {
         })
 }
 
-/// Refuses a case the log binds.
-pub fn refuse_if_decided(cases: &Path, id: &str) -> Result<(), EditError> {
-    match log_binds(cases, id).map_err(EditError::Io)? {
+/// Refuses a case the log binds (or a log that cannot be believed: then nobody can say
+/// the case is undecided).
+pub fn refuse_if_decided(cases: &Path, id: &str, state: &StateDir) -> Result<(), EditError> {
+    match super::bound::read(cases, state)
+        .map_err(EditError::Io)?
+        .binds(id)
+    {
         Some(bound) => Err(EditError::Decided {
             id: id.to_string(),
             bound,
@@ -113,12 +118,18 @@ pub fn refuse_if_decided(cases: &Path, id: &str) -> Result<(), EditError> {
 
 /// Starts (or re-opens) an edit of case `id` in `cases`, copies under `edits`. With
 /// `discard`, an earlier copy is thrown away first.
-pub fn begin(cases: &Path, id: &str, edits: &Path, discard: bool) -> Result<Edit, EditError> {
+pub fn begin(
+    cases: &Path,
+    id: &str,
+    edits: &Path,
+    discard: bool,
+    state: &StateDir,
+) -> Result<Edit, EditError> {
     if !crate::case::validate::is_valid_case_id(id) {
         return Err(EditError::BadId(crate::text::sanitize_line(id)));
     }
     let bytes = read_case(cases, id)?;
-    refuse_if_decided(cases, id)?;
+    refuse_if_decided(cases, id, state)?;
     crate::store::publish::ensure_dir(edits, 0o700).map_err(|e| io(edits, e))?;
     let copy = edits.join(format!("{id}.yaml"));
     let base = edits.join(format!("{id}.base"));
@@ -195,7 +206,7 @@ pub enum Outcome {
 
 impl Edit {
     /// Checks the copy and, when it is valid, replaces the case file with it.
-    pub fn finish(&self, opts: &LoadOptions) -> Result<Outcome, EditError> {
+    pub fn finish(&self, opts: &LoadOptions, state: &StateDir) -> Result<Outcome, EditError> {
         let name = format!("{}.yaml", self.id);
         let new = crate::store::safe_open::read_path(&self.copy, DEFAULT_MAX_FILE_BYTES)
             .map_err(|e| io(&self.copy, e))?;
@@ -209,7 +220,7 @@ impl Edit {
             return Ok(Outcome::Invalid(problems));
         }
         // A decision signed while the editor was open binds the file as it was.
-        refuse_if_decided(&self.cases, &self.id)?;
+        refuse_if_decided(&self.cases, &self.id, state)?;
         self.replace(&new, &old_sha)?;
         self.forget();
         Ok(Outcome::Replaced {

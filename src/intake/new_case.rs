@@ -72,6 +72,16 @@ pub fn next_number(dir: &Path, stem: &str) -> Result<u32, String> {
     Ok(max + 1)
 }
 
+/// A case written: its id, its file, and what to tell the clerk besides.
+#[derive(Debug)]
+pub struct Written {
+    pub id: String,
+    pub path: PathBuf,
+    /// The decision log could not be believed, so the id was checked against the case
+    /// files only (an intake is never blocked by a damaged log: the clock runs).
+    pub warning: Option<String>,
+}
+
 /// Writes the intake's case into `dir` under the next free id (`AR-YYYY-NNNN` or
 /// `DC-YYYY-NNNN`, the year of the day its clock counts from). The file is checked by
 /// the loader's rules first; an id the decision log already knows is skipped.
@@ -79,7 +89,8 @@ pub fn write_new_case(
     dir: &Path,
     intake: &Intake,
     opts: &LoadOptions,
-) -> Result<(String, PathBuf), NewCaseError> {
+    state: &crate::record::StateDir,
+) -> Result<Written, NewCaseError> {
     let missing = intake.missing();
     if !missing.is_empty() {
         return Err(NewCaseError::Unanswered(
@@ -94,12 +105,18 @@ pub fn write_new_case(
     };
     let stem = format!("{}-{}-", prefix(kind), chrono::Datelike::year(&day));
     let first = next_number(dir, &stem).map_err(NewCaseError::Io)?;
+    let (log, warning) = match super::bound::read(dir, state) {
+        Ok(view) => (Some(view), None),
+        Err(e) => (
+            None,
+            Some(format!(
+                "{e}; the new case's id was checked against the case files only"
+            )),
+        ),
+    };
     for n in first..first.saturating_add(MAX_TRIES) {
         let id = format!("{stem}{n:04}");
-        if super::bound::log_binds(dir, &id)
-            .map_err(NewCaseError::Io)?
-            .is_some()
-        {
+        if log.as_ref().is_some_and(|l| l.binds(&id).is_some()) {
             continue;
         }
         let text = intake
@@ -115,7 +132,9 @@ pub fn write_new_case(
         })?;
         match crate::store::publish::publish_bytes(dir, dir, &name, text.as_bytes(), CASE_FILE_MODE)
         {
-            Ok(()) => return Ok((id, path)),
+            Ok(()) => {
+                return Ok(Written { id, path, warning });
+            }
             // Another clerk took this id a moment ago: the next one.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => {

@@ -85,6 +85,62 @@ pub fn pending(set: &CaseSet, log: &LogReport) -> Vec<PendingProposal> {
         .collect()
 }
 
+/// The proposals this user verified (`proposals`: on cases with no record in force,
+/// oldest first) that are on real cases of `set`: each record is read from the log of
+/// `cases` and must hash as it did when this user verified it (one that does not is left
+/// out, and named in the second list). O(proposals), not O(log).
+pub fn pending_in(
+    cases: &Path,
+    set: &CaseSet,
+    proposals: &[crate::record::memory::ProposalRef],
+) -> (Vec<PendingProposal>, Vec<String>) {
+    let refs: Vec<(u64, &str, &str)> = proposals
+        .iter()
+        .filter(|p| set.get(&p.case).is_some_and(|c| c.case.practice.is_none()))
+        .map(|p| (p.seq, p.case.as_str(), p.link.as_str()))
+        .collect();
+    let Ok(dir) = SafeDir::open(&Paths::new(cases).log) else {
+        return (Vec::new(), Vec::new());
+    };
+    // Read in parallel (a log of 100,000 proposals is 100,000 files), kept in seq order.
+    use rayon::prelude::*;
+    let read: Vec<Result<PendingProposal, String>> = refs
+        .par_iter()
+        .map(|&(seq, id, link)| {
+            let rec = dir
+                .read_file(&log::record_name(seq), log::MAX_RECORD_BYTES)
+                .ok()
+                .filter(|b| crate::record::model::sha256_link(b) == link)
+                .and_then(|b| Record::from_bytes(&b).ok());
+            match (rec, set.get(id)) {
+                (Some(rec), Some(case)) => Ok(PendingProposal {
+                    seq: rec.seq,
+                    case: rec.case.clone(),
+                    title: case.case.title.clone(),
+                    trainee: rec.reviewer.clone(),
+                    time: crate::record::model::format_time(&rec.time),
+                    outcome: rec.outcome,
+                    grounds: rec.grounds,
+                    records: rec.records,
+                    rationale: rec.rationale,
+                }),
+                _ => Err(format!(
+                    "record {seq} is not the proposal you verified (changed or gone since): not offered"
+                )),
+            }
+        })
+        .collect();
+    let mut out = Vec::with_capacity(read.len());
+    let mut changed = Vec::new();
+    for r in read {
+        match r {
+            Ok(p) => out.push(p),
+            Err(e) => changed.push(e),
+        }
+    }
+    (out, changed)
+}
+
 /// Reads record `seq` of the log of `cases` (unverified: the append re-checks it under
 /// the lock, and `verify` checks its signature).
 pub fn read_record(cases: &Path, seq: u64) -> Result<Record, AppendError> {

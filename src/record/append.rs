@@ -1,8 +1,11 @@
-//! Appending a signed record: take the lock, pass the gate (the log it extends is whole:
-//! [`super::gate`]), check the case file is the one the reviewer saw and that the
-//! signer may sign it, apply the "already decided" rule, build, sign, then publish the
-//! signature and then the record, each through an exclusive temporary file in the
-//! staging directory, fsynced, `link()`ed into the log, with the directory fsynced.
+//! Appending a signed record: take the lock, bring this user's memory of the log up to
+//! date (the log still extends what they verified, and every record new to them
+//! verifies: [`super::memory`]; an interrupted append completed, older records
+//! spot-checked: [`super::gate`]), check the case file is the one the reviewer saw and
+//! that the signer may sign it, apply the log's rules ([`super::log_rules`]) against
+//! this user's verified index, build, sign, then publish the signature and then the
+//! record, each through an exclusive temporary file in the staging directory, fsynced,
+//! `link()`ed into the log, with the directory fsynced; then remember the new head.
 
 use std::path::{Path, PathBuf};
 
@@ -10,14 +13,15 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::allowed_signers::AllowedSigners;
-use super::log::{
-    self, DIR_MODE, FILE_MODE, Index, LOCK_MODE, Paths, ReadLogError, SHARED_DIR_MODE,
-};
+use super::dirs::{self, Need};
+use super::log::{self, FILE_MODE, LOCK_MODE, Paths, ReadLogError};
+use super::log_rules::{self, Broken, Target};
+use super::memory::{self, StateDir, TrustError};
 use super::model::{
     DeadlineInfo, Disclosure, Notice, OverriddenFinding, RECORD_TAG, Record, RecordAction,
     RecordType, sha256_link,
 };
-use super::reviewers::{self, Reviewers};
+use super::reviewers;
 use super::signer::Signer;
 use super::sshsig;
 use crate::case::LoadedCase;
@@ -95,6 +99,11 @@ pub struct Appended {
     /// Set when the record was published but something after it failed (the directory
     /// fsync): the record is in the log; the caller says so, and must not decide again.
     pub warning: Option<String>,
+    /// What the user is told besides: a rewind notice honoured on the way, an
+    /// interrupted append seen.
+    pub notes: Vec<String>,
+    /// The case's history after this record (from this user's verified memory).
+    pub history: log::CaseHistory,
 }
 
 /// Why a record was not written. Everything but `Io` is a refusal the user can act on.
@@ -129,26 +138,44 @@ impl From<ReadLogError> for AppendError {
     }
 }
 
+impl From<TrustError> for AppendError {
+    fn from(e: TrustError) -> Self {
+        match e {
+            TrustError::Io(m) => AppendError::Io(m),
+            e => AppendError::Damaged(e.to_string()),
+        }
+    }
+}
+
+impl From<Broken> for AppendError {
+    fn from(b: Broken) -> Self {
+        match b {
+            Broken::AlreadyDecided { case, by, at, .. } => {
+                AppendError::AlreadyDecided { case, by, at }
+            }
+            b if b.is_about_the_signer() => AppendError::NotAllowed(b.to_string()),
+            b => AppendError::Refused(b.to_string()),
+        }
+    }
+}
+
 fn io(what: &Path, e: impl std::fmt::Display) -> AppendError {
     AppendError::Io(format!("{}: {e}", what.display()))
 }
 
-/// A writer's handle on the log. Between its own appends it remembers what it last
-/// wrote, so that when nothing else touched the log its next append costs O(1) reads;
-/// otherwise the next append passes the whole gate again.
-#[derive(Debug)]
+/// A writer's handle on the log, as one user: the case directory, and the state
+/// directory holding that user's memory of the log ([`super::memory`]).
+#[derive(Debug, Clone)]
 pub struct Log {
     paths: Paths,
-    known: Option<Known>,
+    state: StateDir,
 }
 
-use super::index_file::{self, DirStamp, Known};
-
 impl Log {
-    pub fn open(cases: &Path) -> Log {
+    pub fn open(cases: &Path, state: &StateDir) -> Log {
         Log {
             paths: Paths::new(cases),
-            known: None,
+            state: state.clone(),
         }
     }
 
@@ -190,16 +217,41 @@ impl Log {
         target: Option<u64>,
     ) -> Result<Appended, AppendError> {
         let p = self.paths.clone();
-        for d in [&p.decisions, &p.log, &p.policies] {
-            publish::ensure_dir(d, DIR_MODE).map_err(|e| io(d, e))?;
-        }
-        publish::ensure_dir(&p.staging, SHARED_DIR_MODE).map_err(|e| io(&p.staging, e))?;
+        dirs::ensure(&p, &[Need::Log, Need::Policies, Need::Staging]).map_err(AppendError::Io)?;
         let _guard = LockGuard::exclusive(&p.lock, LOCK_MODE).map_err(|e| io(&p.lock, e))?;
         let policy_bytes = reviewers::read_allowed_signers(&p.cases).map_err(AppendError::Io)?;
         let policy = AllowedSigners::parse(&policy_bytes)
             .map_err(|e| AppendError::Refused(format!("reviewers/{e}")))?;
-        let (index, signatures, window) = self.pass_gate(&policy)?;
-        let next = index.head + 1;
+        // This user's memory, brought up to date under the lock: the log still extends
+        // what they verified, and every record new to them verifies.
+        let mut session = memory::open(&p.cases, &self.state, &mut |_, _| {})?;
+        if super::gate::complete_interrupted(&p, &policy, session.index().head)? {
+            session.save().map_err(AppendError::Io)?;
+            drop(session);
+            session = memory::open(&p.cases, &self.state, &mut |_, _| {})?;
+        }
+        super::gate::sweep(&p, session.log_temps())?;
+        let head = (session.index().head, session.index().head_link.clone());
+        let window = super::gate::spot_check(
+            &p,
+            &policy,
+            &session.policies(),
+            session.window(),
+            (head.0, &head.1),
+        )
+        .map_err(|(seq, msg)| {
+            AppendError::from(TrustError::Damaged {
+                seq: Some(seq),
+                message: msg,
+            })
+        })?;
+        session.set_window(window);
+        let mut notes: Vec<String> = session
+            .rewound()
+            .map(|r| r.describe())
+            .into_iter()
+            .collect();
+        let next = head.0 + 1;
 
         check_case_unchanged(case)?;
         let namespace = draft.kind.namespace();
@@ -208,17 +260,29 @@ impl Log {
             .check(&draft.reviewer, signer.public_key(), namespace, time)
             .map_err(|d| AppendError::NotAllowed(format!("cannot sign: {d}")))?;
         let people = reviewers::load(&p.cases).map_err(AppendError::Io)?;
-        let history = index.cases.get(&case.case.id).cloned().unwrap_or_default();
-        let (reviews, countersigns) = match target {
-            None => rules(&case.case.id, draft, &history, &people)?,
-            Some(t) => pointed_countersign(&p, case, draft, &history, &people, t)?,
+        let history = session
+            .index()
+            .cases
+            .get(&case.case.id)
+            .cloned()
+            .unwrap_or_default();
+        // The proposal a countersignature names, as this user verified it.
+        let verified = match target {
+            Some(t) => session.proposal(t).map_err(AppendError::Io)?,
+            None => None,
         };
+        let (reviews, countersigns) =
+            pointers(&p, case, draft, &history, target, head.0, verified.as_ref())?;
+        if draft.kind == RecordType::Review {
+            log_rules::licensed_for_review(&draft.reviewer, &people)
+                .map_err(AppendError::NotAllowed)?;
+        }
 
         let record = draft.to_record(
             case,
             Stamp {
                 seq: next,
-                prev: index.head_link.clone(),
+                prev: head.1.clone(),
                 case_prev: history.last_link().to_string(),
                 reviews,
                 countersigns,
@@ -227,6 +291,9 @@ impl Log {
                 time,
             },
         );
+        // The log's rules, as `verify` applies them, from this user's verified index.
+        let lookup = |s: u64| target_of(&p, &history, verified.as_ref(), s);
+        log_rules::check(&record, &history, &people, &lookup)?;
         record.check_fields().map_err(AppendError::Refused)?;
         let bytes = record.to_bytes();
         let sig = signer
@@ -238,55 +305,36 @@ impl Log {
         let (path, sig_path, warning) = publish_pair(&p, next, &bytes, pem.as_bytes())?;
         let link = sha256_link(&bytes);
         let sig_link = sha256_link(pem.as_bytes());
-        let head = super::witness::VerifiedHead {
-            seq: next,
-            record: link.clone(),
-            signatures: super::witness::chain_signatures(
-                Some(&signatures),
-                std::iter::once(sig_link.as_str()),
-            ),
-            signature: sig_link,
-        };
-        // A cache: failing to write it costs the next writer time, nothing else.
-        let _ = super::witness::write(&p, &head);
-        let mut index = index;
-        index.add(&record, link);
-        self.known = DirStamp::of(&p.log).map(|stamp| Known {
-            index,
-            head,
-            stamp,
-            checkpoints: DirStamp::of(&p.checkpoints),
-            window,
-        });
-        if let Some(k) = &self.known {
-            // A cache for the next process: failing to write it costs time only.
-            let _ = index_file::store(&p, k);
+        let remembered = session
+            .appended(
+                &record,
+                &link,
+                &sig_link,
+                &policy.policy_link(),
+                memory::DirStamp::of(&p.log),
+            )
+            .and_then(|()| session.save());
+        if let Err(e) = remembered {
+            // The record is in the log; the next command verifies it as new.
+            notes.push(format!(
+                "record {next} is in the log, but your memory of it could not be saved: {e}"
+            ));
         }
+        let history = session
+            .index()
+            .cases
+            .get(&case.case.id)
+            .cloned()
+            .unwrap_or_default();
         Ok(Appended {
             record,
             bytes,
             path,
             sig_path,
             warning,
+            notes,
+            history,
         })
-    }
-
-    /// Under the lock: the index of a log fit to extend, the chained hash of its
-    /// signatures, and where the next spot-check starts. When this handle or the index
-    /// file ([`index_file`]) describes the log as it is (nothing added, removed or
-    /// renamed since the last append, its head unchanged) and the spot-check of a window
-    /// of older records passes, that costs O(1) reads; otherwise the whole gate runs.
-    fn pass_gate(&mut self, policy: &AllowedSigners) -> Result<(Index, String, u64), AppendError> {
-        let p = &self.paths;
-        let known = self.known.take().or_else(|| index_file::load(p));
-        if let Some(k) = known
-            && index_file::untouched_since(p, &k)
-            && let Some(window) = super::gate::spot_check(p, policy, &k)
-        {
-            return Ok((k.index, k.head.signatures, window));
-        }
-        let passed = super::gate::check(p, policy)?;
-        Ok((passed.index, passed.signatures, 1))
     }
 }
 
@@ -301,16 +349,17 @@ impl SecondsOnly for DateTime<Utc> {
     }
 }
 
-/// Signs and appends one record: the function the workbench's Sign button and
-/// `casebench decide` both call.
+/// Signs and appends one record as the user whose memory `state` holds: the function
+/// the workbench's Sign button and `casebench decide` both call.
 pub fn sign_and_append(
     cases: &Path,
+    state: &StateDir,
     case: &LoadedCase,
     draft: &Draft,
     signer: &mut Signer,
     time: DateTime<Utc>,
 ) -> Result<Appended, AppendError> {
-    Log::open(cases).append(case, draft, signer, time)
+    Log::open(cases, state).append(case, draft, signer, time)
 }
 
 /// Free text is stored as given, with exactly one final newline.
@@ -340,95 +389,27 @@ fn check_case_unchanged(case: &LoadedCase) -> Result<(), AppendError> {
     Ok(())
 }
 
-/// The "already decided" rule and what reviews and countersignatures point to.
-fn rules(
-    case: &str,
-    draft: &Draft,
-    history: &log::CaseHistory,
-    people: &Reviewers,
-) -> Result<(Option<u64>, Option<u64>), AppendError> {
-    let final_rec = history.final_record();
-    let who = crate::text::sanitize_line(&draft.reviewer);
-    match draft.kind {
-        RecordType::Practice => Ok((None, None)),
-        RecordType::Decision => match final_rec {
-            Some(f) => Err(AppendError::AlreadyDecided {
-                case: case.to_string(),
-                by: f.reviewer.clone(),
-                at: super::model::format_time(&f.time),
-            }),
-            None => Ok((None, None)),
-        },
-        RecordType::Review => {
-            let f = final_rec.ok_or_else(|| {
-                AppendError::Refused(format!("case {case} has no decision to review"))
-            })?;
-            if f.kind == RecordType::Review {
-                return Err(AppendError::Refused(format!(
-                    "case {case} already reviewed by {} at {}",
-                    f.reviewer,
-                    super::model::format_time(&f.time)
-                )));
-            }
-            if !matches!(f.outcome.as_str(), "deny" | "release_partial") {
-                return Err(AppendError::Refused(format!(
-                    "only a denial can be reviewed; record {} decided `{}`",
-                    f.seq, f.outcome
-                )));
-            }
-            let licensed = people.get(&draft.reviewer).is_some_and(|r| r.licensed);
-            if !licensed {
-                return Err(AppendError::NotAllowed(format!(
-                    "{who} is not a licensed health care professional in reviewers.yaml; a review of a denial needs one (45 CFR 164.524(a)(4))"
-                )));
-            }
-            if history.took_part_in_decision(&draft.reviewer) {
-                return Err(AppendError::NotAllowed(format!(
-                    "{who} took part in the original decision and may not review it (45 CFR 164.524(a)(4))"
-                )));
-            }
-            Ok((Some(f.seq), None))
-        }
-        RecordType::Countersign => {
-            let f = final_rec.ok_or_else(|| {
-                AppendError::Refused(format!("case {case} has no decision to countersign"))
-            })?;
-            if f.reviewer == draft.reviewer {
-                return Err(AppendError::NotAllowed(format!(
-                    "{who} signed record {} and cannot countersign it",
-                    f.seq
-                )));
-            }
-            if history.countersigned_final(&draft.reviewer) {
-                return Err(AppendError::Refused(format!(
-                    "{who} already countersigned record {}",
-                    f.seq
-                )));
-            }
-            if f.outcome != draft.outcome {
-                return Err(AppendError::Refused(format!(
-                    "a countersignature agrees with the decision: record {} decided `{}`, not `{}`",
-                    f.seq,
-                    f.outcome,
-                    crate::text::sanitize_line(&draft.outcome)
-                )));
-            }
-            Ok((None, Some(f.seq)))
-        }
-    }
-}
-
-/// A countersignature that names its record. A trainee's proposal (a `practice`
-/// record on a case without a reference) becomes final when a supervisor countersigns
-/// it unchanged; a decision is countersigned under the ordinary rules.
-fn pointed_countersign(
+/// What a review or countersignature points to (`reviews`, `countersigns`): the record
+/// in force on the case, or the record named with `--countersigns`. What the log's rules
+/// then say of it is [`log_rules::check`]'s; here only what needs the case file or the
+/// named record's existence.
+fn pointers(
     p: &Paths,
     case: &LoadedCase,
     draft: &Draft,
     history: &log::CaseHistory,
-    people: &Reviewers,
-    target: u64,
+    target: Option<u64>,
+    head: u64,
+    verified: Option<&memory::ProposalRef>,
 ) -> Result<(Option<u64>, Option<u64>), AppendError> {
+    let in_force = history.final_record().map(|f| f.seq);
+    let Some(t) = target else {
+        return Ok(match draft.kind {
+            RecordType::Review => (in_force, None),
+            RecordType::Countersign => (None, in_force),
+            RecordType::Decision | RecordType::Practice => (None, None),
+        });
+    };
     let id = &case.case.id;
     if draft.kind != RecordType::Countersign {
         return Err(AppendError::Refused(format!(
@@ -436,53 +417,47 @@ fn pointed_countersign(
             draft.kind.as_str()
         )));
     }
-    // The named record, read from the log (the history keeps no list of records).
+    let no_such = || AppendError::Refused(format!("there is no record {t} of case {id}"));
+    if t == 0 || t > head {
+        return Err(no_such());
+    }
     let dir = crate::store::safe_open::SafeDir::open(&p.log).map_err(|e| io(&p.log, e))?;
-    let no_such = || AppendError::Refused(format!("there is no record {target} of case {id}"));
-    if target == 0 || !p.log.join(log::record_name(target)).exists() {
+    let (bytes, named) = log::read_record(&dir, t).map_err(|_| no_such())?;
+    if named.case != *id {
         return Err(no_such());
     }
-    let (_, proposal) = log::read_record(&dir, target)?;
-    if proposal.case != *id {
-        return Err(no_such());
+    if let Some(proposal) = verified
+        && proposal.link != sha256_link(&bytes)
+    {
+        return Err(AppendError::Damaged(format!(
+            "the decision log is damaged: record {t}: it is not the proposal you verified (rewritten since); nothing was written. Run `casebench verify` to see every problem"
+        )));
     }
-    if proposal.kind != RecordType::Practice {
-        return match history.final_record() {
-            Some(f) if f.seq == target => rules(id, draft, history, people),
-            _ => Err(AppendError::Refused(format!(
-                "record {target} is a {} but not the current decision of case {id}; countersign a trainee's proposal or the current decision",
-                proposal.kind.as_str()
-            ))),
-        };
-    }
-    if case.case.practice.is_some() {
+    if named.kind == RecordType::Practice && case.case.practice.is_some() {
         return Err(AppendError::Refused(format!(
             "case {id} is a practice case: attempts are scored, not countersigned"
         )));
     }
-    if let Some(f) = history.final_record() {
-        return Err(AppendError::AlreadyDecided {
-            case: id.clone(),
-            by: f.reviewer.clone(),
-            at: super::model::format_time(&f.time),
-        });
+    Ok((None, Some(t)))
+}
+
+/// Record `seq` as the rules see it: a proposal this user verified (`verified`) must
+/// hash as it did; a practice record of an undecided case this user did not verify as a
+/// proposal is none; any other record is read for what it is (only to say why it is
+/// refused).
+fn target_of(
+    p: &Paths,
+    history: &log::CaseHistory,
+    verified: Option<&memory::ProposalRef>,
+    seq: u64,
+) -> Option<Target> {
+    let dir = crate::store::safe_open::SafeDir::open(&p.log).ok()?;
+    let (bytes, rec) = log::read_record(&dir, seq).ok()?;
+    match verified.filter(|v| v.seq == seq) {
+        Some(v) if v.link != sha256_link(&bytes) => None,
+        None if rec.kind == RecordType::Practice && history.final_record().is_none() => None,
+        _ => Some(Target::of(&rec)),
     }
-    if proposal.reviewer == draft.reviewer {
-        return Err(AppendError::NotAllowed(format!(
-            "{} proposed record {target} and cannot countersign it",
-            crate::text::sanitize_line(&draft.reviewer)
-        )));
-    }
-    if proposal.outcome != draft.outcome
-        || proposal.grounds != draft.grounds
-        || proposal.records != draft.records
-    {
-        return Err(AppendError::Refused(format!(
-            "a countersignature makes proposal {target} final as it stands (outcome `{}`); to decide otherwise, sign a decision",
-            proposal.outcome
-        )));
-    }
-    Ok((None, Some(target)))
 }
 
 /// Keeps a copy of the allowed_signers in force, named by its hash, so records signed

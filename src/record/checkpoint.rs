@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::allowed_signers::AllowedSigners;
-use super::log::{DIR_MODE, FILE_MODE, LOCK_MODE, Paths, SHARED_DIR_MODE};
+use super::log::{FILE_MODE, LOCK_MODE, Paths};
 use super::model::{NS_AUDIT, format_time};
 use super::signer::Signer;
 use super::sshsig;
@@ -113,11 +113,11 @@ pub fn write_checkpoint(
     time: DateTime<Utc>,
 ) -> Result<(PathBuf, Checkpoint), String> {
     let p = Paths::new(cases);
-    for d in [&p.decisions, &p.checkpoints] {
-        publish::ensure_dir(d, DIR_MODE).map_err(|e| format!("{}: {e}", d.display()))?;
-    }
-    publish::ensure_dir(&p.staging, SHARED_DIR_MODE)
-        .map_err(|e| format!("{}: {e}", p.staging.display()))?;
+    // The directories are the administrator's in a shared case directory.
+    super::dirs::ensure(
+        &p,
+        &[super::dirs::Need::Checkpoints, super::dirs::Need::Staging],
+    )?;
     // Under the log's lock: the head cannot move while it is checked and signed, and
     // no appender sweeps the staging directory under our temporaries.
     let _guard = LockGuard::exclusive(&p.lock, LOCK_MODE)
@@ -190,10 +190,13 @@ pub struct CheckpointReport {
 }
 
 /// The newest checkpoint of `decisions/checkpoints/` whose signature and signer check,
-/// and what was passed over on the way (newer files that do not check).
+/// and what was passed over on the way (newer files that do not check, and checkpoints
+/// a later rewind notice superseded).
 #[derive(Debug, Default)]
 pub struct Found {
     pub newest: Option<PathBuf>,
+    /// Its content.
+    pub checkpoint: Option<Checkpoint>,
     pub skipped: Vec<String>,
 }
 
@@ -226,11 +229,34 @@ pub fn newest_valid(p: &Paths, policy: &AllowedSigners) -> Result<Found, String>
     }
     // Newest first: highest seq, then latest time (the name's second part).
     names.sort_by(|a, b| b.cmp(a));
+    // A checkpoint signed before a rewind notice, above the head it restored, is
+    // superseded: the records it covers were given up on purpose.
+    let rewinds = if names.is_empty() {
+        Vec::new()
+    } else {
+        super::rewind::find(p, policy)?.valid
+    };
     for (_, name) in names {
         let path = p.checkpoints.join(&name);
         match read_and_verify(&path, policy) {
-            Ok(_) => {
+            Ok(cp) => {
+                if let Some(r) = rewinds.iter().find(|r| {
+                    r.rewind.time > cp.time && (r.rewind.seq == 0 || cp.seq > r.rewind.seq)
+                }) {
+                    found.skipped.push(format!(
+                        "checkpoint {} (record {}) is superseded by the rewind notice {} (the log was restored to record {})",
+                        crate::text::sanitize_line(&name),
+                        cp.seq,
+                        r.file
+                            .file_name()
+                            .map(|f| f.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        r.rewind.seq
+                    ));
+                    continue;
+                }
                 found.newest = Some(path);
+                found.checkpoint = Some(cp);
                 break;
             }
             Err(e) => found.skipped.push(format!(

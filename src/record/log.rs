@@ -1,22 +1,24 @@
-//! The decision log on disk: `decisions/log/NNNNNNNN.yaml` + `.yaml.sig`, and an index
-//! of it (head, and each case's history) rebuilt by reading the records.
+//! The decision log on disk: `decisions/log/NNNNNNNN.yaml` + `.yaml.sig`, and the
+//! index of it (head, and each case's history) that each user's memory keeps
+//! ([`super::memory`]).
 //!
-//! Layout and modes (explicit, whatever the umask):
+//! Layout and modes (explicit, whatever the umask; the directories are the
+//! administrator's, [`super::dirs`]):
 //! - `decisions/`, `decisions/log/`, `decisions/checkpoints/`, `decisions/policies/`:
-//!   3770 (group may add files; setgid keeps the group; sticky: nobody may delete or
-//!   rename another's file; others: nothing);
+//!   3770, owned by root (group may add files; setgid keeps the group; sticky: nobody may
+//!   delete or rename another's file; others: nothing);
 //! - records, signatures, checkpoints, policy copies: 0640 (nobody may rewrite them);
 //! - `decisions/LOCK`: 0660;
-//! - `decisions/staging/` and `decisions/cache/`: 2770 (group may add and remove any
-//!   file: no sticky bit), for the temporaries of writers (a crashed writer's leftovers
-//!   are removed by the next writer of any member) and the verified head
-//!   ([`super::witness`]), a cache any member may replace.
+//! - `decisions/staging/`: 2770 (group may add and remove any file: no sticky bit), for
+//!   the temporaries of writers (a crashed writer's leftovers are removed by the next
+//!   writer of any member).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::model::{NONE, Record, RecordType, sha256_link};
 use crate::store::safe_open::SafeDir;
@@ -27,11 +29,11 @@ pub const CHECKPOINTS_DIR: &str = "checkpoints";
 pub const POLICIES_DIR: &str = "policies";
 pub const LOCK_FILE: &str = "LOCK";
 pub const STAGING_DIR: &str = "staging";
+/// Left by casebench before each member kept their own memory: ignored.
 pub const CACHE_DIR: &str = "cache";
 pub const DIR_MODE: u32 = 0o3770;
-/// Staging and cache: setgid, group-writable, no sticky bit.
+/// Staging: setgid, group-writable, no sticky bit.
 pub const SHARED_DIR_MODE: u32 = 0o2770;
-pub const CACHE_FILE_MODE: u32 = 0o660;
 pub const FILE_MODE: u32 = 0o640;
 pub const LOCK_MODE: u32 = 0o660;
 /// Records are small; anything larger is not one of ours.
@@ -89,7 +91,7 @@ impl Paths {
 }
 
 /// What the index remembers of one record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub seq: u64,
     pub kind: RecordType,
@@ -104,7 +106,7 @@ pub struct Entry {
 /// without keeping every record: the rules need the record in force, the case's last
 /// link, and who took part, never the whole history, so a case with 100,000 records
 /// costs no more to look up than one with a single record.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseHistory {
     /// How many records of the case the log holds.
     pub count: u64,
@@ -193,7 +195,7 @@ pub struct DecidedBy {
 }
 
 /// The head of the log and every case's history.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Index {
     pub head: u64,
     /// `none` for an empty log.
@@ -202,6 +204,14 @@ pub struct Index {
 }
 
 impl Index {
+    /// The index of an empty log.
+    pub fn empty() -> Index {
+        Index {
+            head_link: NONE.to_string(),
+            ..Index::default()
+        }
+    }
+
     /// The ids of the cases with a decision in force (decision, review or countersign):
     /// the queue shows them as decided.
     pub fn decided_cases(&self) -> std::collections::HashSet<String> {
@@ -323,8 +333,10 @@ pub fn read_record(dir: &SafeDir, seq: u64) -> Result<(Vec<u8>, Record), ReadLog
     Ok((bytes, rec))
 }
 
-/// Builds the index from every record (in parallel). Signatures are not checked here:
-/// that is `verify`'s job; this only needs the chain's head and the cases' histories.
+/// Builds an index from every record (in parallel), **unverified**: signatures are not
+/// checked and nothing here is trusted. For tools and tests that look at a log as it
+/// is; statuses and the append rules come from each user's verified memory
+/// ([`super::memory`]).
 pub fn build_index(log_dir: &Path) -> Result<Index, ReadLogError> {
     let seqs = list_records(log_dir)?;
     let mut index = Index {
@@ -345,36 +357,6 @@ pub fn build_index(log_dir: &Path) -> Result<Index, ReadLogError> {
     Ok(index)
 }
 
-/// Brings `index` up to date with records appended since it was built: O(new records).
-pub fn catch_up(index: &mut Index, log_dir: &Path) -> Result<(), ReadLogError> {
-    let dir = SafeDir::open(log_dir).map_err(|e| io_err(log_dir, e))?;
-    // The log under a long-lived handle may have been replaced (restored, moved): if
-    // the remembered head is not there unchanged, read everything again.
-    if index.head > 0 {
-        let same = dir
-            .read_file(&record_name(index.head), MAX_RECORD_BYTES)
-            .is_ok_and(|b| sha256_link(&b) == index.head_link);
-        if !same {
-            *index = build_index(log_dir)?;
-            return Ok(());
-        }
-    }
-    loop {
-        let next = index.head + 1;
-        match dir.read_file(&record_name(next), MAX_RECORD_BYTES) {
-            Err(crate::store::safe_open::ReadError::Io(e))
-                if e.kind() == std::io::ErrorKind::NotFound =>
-            {
-                return Ok(());
-            }
-            _ => {
-                let (bytes, rec) = read_record(&dir, next)?;
-                index.add(&rec, sha256_link(&bytes));
-            }
-        }
-    }
-}
-
 pub(crate) fn io_err(path: &Path, e: std::io::Error) -> ReadLogError {
     let message = if crate::store::access::is_denied(&e) {
         crate::store::access::denied_message(path, 'r')
@@ -385,31 +367,6 @@ pub(crate) fn io_err(path: &Path, e: std::io::Error) -> ReadLogError {
         path: path.display().to_string(),
         message,
     }
-}
-
-/// Reads the index of the log of `cases` under a shared lock (for status and audit).
-pub fn read_index(cases: &Path) -> Result<Index, ReadLogError> {
-    let p = Paths::new(cases);
-    let present = crate::store::access::exists(&p.log).map_err(|message| ReadLogError::Io {
-        path: p.log.display().to_string(),
-        message,
-    })?;
-    if !present {
-        return Ok(Index {
-            head_link: NONE.to_string(),
-            ..Index::default()
-        });
-    }
-    // Without write access LOCK may not be creatable: read without it then.
-    let _guard = crate::store::lock::LockGuard::shared(&p.lock, LOCK_MODE).ok();
-    // The index the last append left, when it still describes the log: O(cases), not
-    // O(records). Otherwise every record is read.
-    if let Some(k) = super::index_file::load(&p)
-        && super::index_file::untouched_since(&p, &k)
-    {
-        return Ok(k.index);
-    }
-    build_index(&p.log)
 }
 
 #[cfg(test)]

@@ -1,23 +1,27 @@
 //! Decision records (DESIGN.md section 4): the record format, SSHSIG signing through a
 //! key file or ssh-agent, who may sign (allowed_signers, reviewers.yaml), the
-//! append-only log, verification and checkpoints.
+//! append-only log and its rules, each user's memory of it, verification, checkpoints
+//! and rewind notices.
 
 pub mod allowed_signers;
 pub mod append;
 pub mod checkpoint;
+pub mod dirs;
 pub mod fastread;
 mod gate;
-pub(crate) mod index_file;
 pub mod log;
+pub mod log_rules;
+pub mod memory;
 pub mod model;
 pub mod proposal;
 pub mod reviewers;
+pub mod rewind;
 pub mod signer;
 pub mod sshsig;
 pub mod verify;
-pub mod witness;
 pub mod yamlout;
 
 pub use append::{AppendError, Appended, Draft, Log, Stamp, sign_and_append};
+pub use memory::StateDir;
 pub use model::{OverriddenFinding, Record, RecordType};
 pub use signer::Signer;

@@ -1,6 +1,8 @@
 //! Verifying the log: every record's signature, that its signer was allowed for its
 //! namespace at its time and is the reviewer it names, the `prev` chain, `case_prev`,
-//! the binding to the case file, and files that should not be there.
+//! the log's rules ([`super::log_rules`]: one decision per case, reviews and
+//! countersignatures pointing where they may, namespaces by role), the binding to the
+//! case file, files that should not be there, and log directories a member owns.
 //!
 //! Records are checked in parallel (rayon); the chain is then walked in order.
 
@@ -20,6 +22,7 @@ use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, SafeDir};
 
 mod chain;
 mod read;
+mod rules;
 #[cfg(test)]
 mod tests;
 use chain::{case_binding, chain};
@@ -221,6 +224,16 @@ pub fn verify_with(cases: &Path, opts: &Options) -> Result<LogReport, String> {
         return Err(denied);
     }
     chain(&mut report, &listing);
+    let people = reviewers::load(cases)?;
+    rules::rules(&mut report, &people);
+    for (dir, message) in super::dirs::member_owned(&p) {
+        report.issues.push(LogIssue {
+            severity: Severity::Error,
+            seq: None,
+            file: Some(dir.display().to_string()),
+            message,
+        });
+    }
     if !opts.no_case_binding {
         case_binding(&mut report, cases);
     }
@@ -336,7 +349,7 @@ fn list(p: &Paths, present: bool, locked: bool) -> Result<Listing, String> {
 /// [`log::parse_name`] for the names of logs under 100,000,000 records (eight digits,
 /// not all zero, then `.yaml` or `.yaml.sig`), without allocating; `None` for any
 /// other name, which `parse_name` then judges.
-fn usual_name(name: &[u8]) -> Option<(u64, bool)> {
+pub(crate) fn usual_name(name: &[u8]) -> Option<(u64, bool)> {
     let (stem, suffix) = name.split_at_checked(8)?;
     let sig = match suffix {
         b".yaml" => false,

@@ -17,7 +17,7 @@ use super::git::{Git, nul_fields};
 use crate::case::settings::SiteId;
 use crate::record::allowed_signers::AllowedSigners;
 use crate::record::checkpoint::{parse_file_name, verify_bytes};
-use crate::record::log::{DIR_MODE, FILE_MODE, Paths, SHARED_DIR_MODE};
+use crate::record::log::{FILE_MODE, Paths};
 use crate::store::publish;
 
 /// Where the witness branches are fetched to in the site's work area.
@@ -207,9 +207,14 @@ fn place(p: &Paths, name: &str, bytes: &[u8], pem: &[u8]) -> Result<bool, String
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(format!("{}: {e}", existing.display())),
     }
-    for (d, mode) in [(&p.checkpoints, DIR_MODE), (&p.staging, SHARED_DIR_MODE)] {
-        publish::ensure_dir(d, mode).map_err(|e| format!("{}: {e}", d.display()))?;
-    }
+    // The directories are the administrator's in a shared case directory (issue 20).
+    crate::record::dirs::ensure(
+        p,
+        &[
+            crate::record::dirs::Need::Checkpoints,
+            crate::record::dirs::Need::Staging,
+        ],
+    )?;
     let err = |e: std::io::Error| format!("{}: {e}", existing.display());
     publish::publish_bytes(
         &p.staging,

@@ -27,6 +27,9 @@ pub struct Options {
     /// The sample or training library's `as_of` day and kind, when it is in effect
     /// (for the header's "sample library as of ..." note).
     pub library: Option<(NaiveDate, Library)>,
+    /// Where this user's memory of the decision log is kept (`None`: the platform's
+    /// state directory; docs/RECORDS.md, "What each member remembers").
+    pub state_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -40,7 +43,13 @@ impl Options {
             theme: None,
             mouse: false,
             library: None,
+            state_dir: None,
         }
+    }
+
+    /// This user's state directory (their memory of each log).
+    pub fn state(&self) -> Result<crate::record::StateDir, String> {
+        crate::record::StateDir::resolve(self.state_dir.as_deref())
     }
 
     /// The options a decision is made under (the decision workflow's view of these).
@@ -50,6 +59,7 @@ impl Options {
             today: self.today,
             reviewer: self.reviewer.as_deref(),
             key: self.key.as_deref(),
+            state_dir: self.state_dir.as_deref(),
         }
     }
 }

@@ -68,7 +68,7 @@ fn sign(
     )
     .unwrap();
     let mut signer = Signer::from_file(&env.key(who)).unwrap();
-    Log::open(&env.cases)
+    Log::open(&env.cases, &env.state("setup"))
         .append(&lc, &draft, &mut signer, at(date))
         .unwrap();
 }

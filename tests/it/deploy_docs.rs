@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use record_support::*;
 
 /// The code block that follows `<!-- deploy-test: NAME -->` in docs/DEPLOY.md.
-fn block(name: &str) -> String {
+pub(crate) fn block(name: &str) -> String {
     let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/DEPLOY.md"))
         .unwrap();
     let marker = format!("<!-- deploy-test: {name} -->");
@@ -71,7 +71,20 @@ fn the_setup_script_gives_the_promised_modes_and_records_inherit_the_group() {
     assert_eq!(mode(&env.cases.join("reviewers")), 0o2750);
     assert_eq!(mode(&env.allowed()), 0o640);
     assert_eq!(mode(&env.cases.join("reviewers/reviewers.yaml")), 0o640);
-    assert_eq!(mode(&env.cases.join("decisions")), 0o3770);
+    // Every directory of the log, root's (a member who owned one could delete anyone's
+    // records in it).
+    for (d, m) in [
+        ("decisions", 0o3770),
+        ("decisions/log", 0o3770),
+        ("decisions/checkpoints", 0o3770),
+        ("decisions/policies", 0o3770),
+        ("decisions/staging", 0o2770),
+    ] {
+        let p = env.cases.join(d);
+        assert_eq!(mode(&p), m, "{d}");
+        let meta = std::fs::metadata(&p).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (0, gid), "{d}");
+    }
     assert_eq!(mode(&env.cases.join("decisions/LOCK")), 0o660);
     // The script kept the policy it found (touch, not truncate): casebench still works.
     // A member with the most private umask decides: the record is still the group's.

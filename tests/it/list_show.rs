@@ -54,6 +54,7 @@ fn status_follows_today() {
     let out = crate::support::cli::casebench(crate::support::cli::shared_home())
         .args(["list", "--json"])
         .env("CASEBENCH_CASES", dir.path())
+        .env("XDG_STATE_HOME", dir.path().join(".test-state"))
         .env("CASEBENCH_TODAY", "2026-03-28")
         .output()
         .unwrap();

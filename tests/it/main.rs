@@ -31,6 +31,7 @@ mod deploy_docs;
 mod deploy_signing;
 mod deploy_sshd;
 mod edges_input;
+mod insiders;
 mod intake_edit;
 mod intake_new;
 mod layering;

@@ -95,12 +95,25 @@ fn refusals() {
     assert_eq!(code, 2);
     assert!(err.contains("no record 99 in the log (head is 5)"), "{err}");
 
-    // A record that fails verification gets no notice.
+    // A record that fails verification gets no notice: not from whoever saw it before
+    // (the log no longer holds what they verified), nor from someone new to it.
     env.tamper(1, "Chart released", "Chart Released");
     let (code, out, err) = notice(&env, &["1"]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
-    assert!(err.contains("record 1 does not verify (FAILED)"), "{err}");
+    assert!(err.contains("record 1, which you saw at"), "{err}");
+    let o = env
+        .cmd_as("newcomer", TODAY)
+        .args(["notice", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("record 1 does not verify (FAILED)"),
+        "{}",
+        stderr(&o)
+    );
 
     // Settings are required: the notice must name the privacy contact.
     std::fs::remove_file(env.cases.join("casebench.yaml")).unwrap();

@@ -138,12 +138,32 @@ fn practice_records_failing_verification_are_not_scored() {
     env.attempt(T, PA, &perfect);
     let before = env.practice_json(&["--trainee", T]);
     assert_eq!(before["trainee"]["cases"][0]["best"], 100);
-    // Record 2 re-signed with a key allowed_signers does not list for T.
+    // Record 2 re-signed with a key allowed_signers does not list for T. Whoever saw it
+    // before is refused (its signature is not the one they verified)...
     resign(&env, U, "casebench-practice", &env.record(2));
     let o = env.practice(&["--trainee", T]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("record 2, which you saw at"),
+        "{}",
+        stderr(&o)
+    );
+    // ...and someone new to the log sees it not scored.
+    let o = env
+        .cmd_as("newcomer")
+        .args(["practice", "--trainee", T])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("NOT scored"), "{}", stdout(&o));
-    let after = env.practice_json(&["--trainee", T]);
+    let after: serde_json::Value = serde_json::from_slice(
+        &env.cmd_as("newcomer2")
+            .args(["practice", "--json", "--trainee", T])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     let t = &after["trainee"];
     assert_eq!(t["attempts"].as_array().unwrap().len(), 1);
     assert_eq!(t["cases"][0]["best"], t["cases"][0]["latest"]);

@@ -220,9 +220,14 @@ fn last_three_truncated_detected_by_checkpoint() {
         "{}",
         String::from_utf8_lossy(&refused.stderr)
     );
-    // Without it (deleted by whoever truncated the log) the shorter log looks intact...
+    // Without it (deleted by whoever truncated the log) the shorter log looks intact to
+    // someone who never saw it (the auditor, who did, is not fooled)...
     std::fs::remove_dir_all(env.cases.join("decisions/checkpoints")).unwrap();
-    assert_eq!(verify_cli(&env, &[]).0, Some(0));
+    let o = env.cmd_as("newcomer").arg("verify").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let (code, out) = verify_cli(&env, &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("record 6, which you saw at"), "{out}");
     // ...with the copy kept elsewhere, the truncation is found.
     let (code, out) = verify_cli(&env, &["--checkpoint", kept.to_str().unwrap()]);
     assert_eq!(code, Some(1), "{out}");

@@ -15,13 +15,19 @@ use record_support::*;
 const CHILD_ENV: &str = "CASEBENCH_TEST_CHILD_APPEND";
 
 /// In a child process: appends N practice records to the log of the directory named
-/// by the environment. A no-op when run as an ordinary test.
+/// by the environment, as the trainee whose memory of the log is the state directory
+/// named there too. A no-op when run as an ordinary test.
 #[test]
 fn child_appender() {
     let Ok(spec) = std::env::var(CHILD_ENV) else {
         return;
     };
-    let (dir, n) = spec.split_once('|').unwrap();
+    let mut parts = spec.split('|');
+    let (dir, state, n) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
     let n: usize = n.parse().unwrap();
     let cases = std::path::PathBuf::from(dir);
     let env = Env {
@@ -30,14 +36,19 @@ fn child_appender() {
     };
     let case = env.load_case(CASE);
     let mut signer = env.signer(T);
-    let mut log = Log::open(&env.cases);
+    let state = casebench::record::StateDir::at(std::path::Path::new(state));
+    let mut log = Log::open(&env.cases, &state);
     let d = draft(RecordType::Practice, T, "deny");
     for _ in 0..n {
         log.append(&case, &d, &mut signer, now()).unwrap();
     }
 }
 
-pub fn spawn_appender(cases: &std::path::Path, n: usize) -> std::process::Child {
+pub fn spawn_appender(
+    cases: &std::path::Path,
+    state: &casebench::record::StateDir,
+    n: usize,
+) -> std::process::Child {
     Command::new(std::env::current_exe().unwrap())
         .args([
             "record_concurrency::child_appender",
@@ -45,7 +56,10 @@ pub fn spawn_appender(cases: &std::path::Path, n: usize) -> std::process::Child 
             "--test-threads=1",
             "--quiet",
         ])
-        .env(CHILD_ENV, format!("{}|{n}", cases.display()))
+        .env(
+            CHILD_ENV,
+            format!("{}|{}|{n}", cases.display(), state.path().display()),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -54,8 +68,11 @@ pub fn spawn_appender(cases: &std::path::Path, n: usize) -> std::process::Child 
 
 #[test]
 fn four_processes_two_hundred_appends_each_keep_one_chain() {
+    // The four processes are one user's: they share (and lock) one memory of the log.
     let env = Env::new();
-    let children: Vec<_> = (0..4).map(|_| spawn_appender(&env.cases, 200)).collect();
+    let children: Vec<_> = (0..4)
+        .map(|_| spawn_appender(&env.cases, &env.state(T), 200))
+        .collect();
     for c in children {
         let out = c.wait_with_output().unwrap();
         assert!(
@@ -70,6 +87,12 @@ fn four_processes_two_hundred_appends_each_keep_one_chain() {
     assert_eq!(r.count(State::Ok), 800);
     assert_eq!(r.head, 800);
     assert!(r.issues.is_empty(), "{:?}", r.issues);
+    // That user's memory never moved back: it holds the last head, with nothing left to
+    // verify, and its index counts every record.
+    let t = casebench::record::memory::catch_up(&env.cases, &env.state(T), &mut |_, _| {}).unwrap();
+    assert_eq!(t.head.map(|h| h.seq), Some(800));
+    assert_eq!(t.verified, 0);
+    assert_eq!(t.index.cases[CASE].count, 800);
 }
 
 #[test]
@@ -81,8 +104,9 @@ fn two_reviewers_deciding_the_same_case_exactly_one_wins() {
         if decisions.exists() {
             std::fs::remove_dir_all(&decisions).unwrap();
         }
+        // Each round a new log, and each reviewer a memory that never saw the last one.
         let spawn = |who: &str, outcome: &str| {
-            env.cmd()
+            env.cmd_as(&format!("{who}-{round}"))
                 .args(["--reviewer", who, "--key", env.key(who).to_str().unwrap()])
                 .args([
                     "decide",

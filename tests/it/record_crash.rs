@@ -13,19 +13,22 @@ use record_support::*;
 
 const CHILD_ENV: &str = "CASEBENCH_TEST_CHILD_FOREVER";
 
-/// In a child process: appends practice records until killed.
+/// In a child process: appends practice records until killed, as the trainee whose
+/// memory of the log is the state directory the parent names (every child the same).
 #[test]
 fn child_forever() {
-    let Ok(dir) = std::env::var(CHILD_ENV) else {
+    let Ok(spec) = std::env::var(CHILD_ENV) else {
         return;
     };
+    let (dir, state) = spec.split_once('|').unwrap();
     let env = Env {
         tmp: tempfile::tempdir().unwrap(),
         cases: dir.into(),
     };
     let case = env.load_case(CASE);
     let mut signer = env.signer(T);
-    let mut log = Log::open(&env.cases);
+    let state = casebench::record::StateDir::at(std::path::Path::new(state));
+    let mut log = Log::open(&env.cases, &state);
     let d = draft(RecordType::Practice, T, "deny");
     println!("READY");
     loop {
@@ -47,7 +50,10 @@ fn sigkill_at_random_moments_never_leaves_half_records() {
                 "--test-threads=1",
                 "--nocapture",
             ])
-            .env(CHILD_ENV, &env.cases)
+            .env(
+                CHILD_ENV,
+                format!("{}|{}", env.cases.display(), env.state(T).path().display()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -107,6 +113,10 @@ fn sigkill_at_random_moments_never_leaves_half_records() {
     let r = env.verify();
     assert!(r.ok(), "{:?}", r.first_bad());
     assert!(r.intact());
+    // The writers' memory, killed mid-write as often as the log: never half written,
+    // never ahead of the log; brought up to its head by the next read.
+    let t = casebench::record::memory::catch_up(&env.cases, &env.state(T), &mut |_, _| {}).unwrap();
+    assert_eq!(t.head.map(|h| h.seq), Some(checked_up_to));
     eprintln!(
         "{checked_up_to} records over 120 kills; leftovers seen after {leftovers_seen} kills"
     );

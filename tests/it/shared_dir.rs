@@ -6,10 +6,9 @@
 
 use crate::support::record as record_support;
 
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Once;
 
 use record_support::*;
 
@@ -19,76 +18,19 @@ const BOB: &str = "cbtest-bob";
 /// Not in the clinic group.
 const EVE: &str = "cbtest-eve";
 
-fn is_root() -> bool {
-    // SAFETY: geteuid never fails.
-    unsafe { libc::geteuid() == 0 }
-}
-
-static USERS: Once = Once::new();
-
-/// Creates the group and users once (they stay: creating them is idempotent).
+/// Creates the group and users (they stay: creating them is idempotent).
 fn users() -> bool {
-    if !is_root() || Command::new("useradd").arg("--help").output().is_err() {
-        eprintln!("SKIPPED: needs root and useradd to create a second Unix user");
+    if !crate::support::unix::can_make_users() {
         return false;
     }
-    USERS.call_once(|| {
-        let exists = |db: &str, name: &str| {
-            Command::new("getent")
-                .args([db, name])
-                .output()
-                .is_ok_and(|o| o.status.success())
-        };
-        if !exists("group", GROUP) {
-            assert!(
-                Command::new("groupadd")
-                    .arg(GROUP)
-                    .status()
-                    .unwrap()
-                    .success()
-            );
-        }
-        for (u, in_group) in [(ALICE, true), (BOB, true), (EVE, false)] {
-            if !exists("passwd", u) {
-                let mut c = Command::new("useradd");
-                c.args(["-M", "-N", "-s", "/bin/sh"]);
-                if in_group {
-                    c.args(["-G", GROUP]);
-                }
-                assert!(c.arg(u).status().unwrap().success());
-            }
-        }
-    });
+    crate::support::unix::ensure_users(GROUP, &[(ALICE, true), (BOB, true), (EVE, false)]);
     true
 }
 
-fn uid_gid(name: &str) -> (u32, u32) {
-    let id = |flag: &str| -> u32 {
-        let o = Command::new("id").args([flag, name]).output().unwrap();
-        String::from_utf8_lossy(&o.stdout).trim().parse().unwrap()
-    };
-    (id("-u"), id("-g"))
-}
+use crate::support::unix::{chmod, chown, uid_gid, walk};
 
 fn group_gid() -> u32 {
-    let o = Command::new("getent")
-        .args(["group", GROUP])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&o.stdout)
-        .split(':')
-        .nth(2)
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
-fn chown(path: &Path, uid: u32, gid: u32) {
-    std::os::unix::fs::chown(path, Some(uid), Some(gid)).unwrap();
-}
-
-fn chmod(path: &Path, mode: u32) {
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    crate::support::unix::group_gid(GROUP)
 }
 
 /// A clinic: the test's case directory made a setgid group directory, a copy of the
@@ -133,15 +75,7 @@ impl Clinic {
         chown(&root.join("cases"), 0, gid);
         chmod(&env.cases, 0o2770);
         for (u, who) in [(ALICE, A), (BOB, B), (EVE, A)] {
-            let home = root.join(format!("home-{u}"));
-            std::fs::create_dir_all(&home).unwrap();
-            let key = home.join("key");
-            std::fs::copy(env.key(who), &key).unwrap();
-            chmod(&key, 0o600);
-            let (uid, ugid) = uid_gid(u);
-            chown(&home, uid, ugid);
-            chown(&key, uid, ugid);
-            chmod(&home, 0o700);
+            crate::support::unix::home_with_key(&root, u, &env.key(who));
         }
         Clinic { env, bin, root }
     }
@@ -152,18 +86,15 @@ impl Clinic {
 
     /// `casebench --cases DIR ARGS` as `user`.
     fn run(&self, user: &str, cases: &Path, args: &[&str]) -> Output {
-        Command::new("runuser")
-            .args(["-u", user, "--"])
-            .arg("env")
-            .arg(format!("HOME={}", self.home(user).display()))
-            .arg(format!("CASEBENCH_TODAY={TODAY}"))
-            .arg(&self.bin)
-            .arg("--cases")
-            .arg(cases)
-            .args(args)
-            .env_remove("SSH_AUTH_SOCK")
-            .output()
-            .unwrap()
+        let mut all = vec!["--cases", cases.to_str().unwrap()];
+        all.extend_from_slice(args);
+        crate::support::unix::run_as(
+            user,
+            &self.home(user),
+            &self.bin,
+            &[("CASEBENCH_TODAY", TODAY)],
+            &all,
+        )
     }
 
     fn decide(&self, user: &str, who: &str, cases: &Path, args: &[&str]) -> Output {
@@ -174,24 +105,8 @@ impl Clinic {
     }
 
     fn sh(&self, user: &str, script: &str) -> Output {
-        Command::new("runuser")
-            .args(["-u", user, "--", "sh", "-c", script])
-            .output()
-            .unwrap()
+        crate::support::unix::sh_as(user, script)
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = vec![dir.to_path_buf()];
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if std::fs::symlink_metadata(&p).unwrap().is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 const CONCERN_ARGS: &[&str] = &[

@@ -104,17 +104,26 @@ fn a_newest_record_deleted_and_decided_again_is_refused() {
     env.fill(3);
     assert!(sync(&env).status.success());
     let before = head(&remote, "lakeside").unwrap();
-    // Someone with write access removes record 3 (and the local witness of it).
+    // Someone with write access removes record 3. Whoever synced it remembers it: their
+    // sync refuses at once, naming it.
     std::fs::remove_file(env.record(3)).unwrap();
     std::fs::remove_file(env.sig(3)).unwrap();
-    let _ = std::fs::remove_file(env.cases.join("decisions/cache/verified-head"));
     let o = sync(&env);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("record 3, which you saw at"),
+        "{}",
+        stderr(&o)
+    );
+    // Someone who never saw it: the remote does.
+    let newcomer = |who: &str| env.cmd_as(who).arg("sync").output().unwrap();
+    let o = newcomer("newcomer");
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     assert!(stderr(&o).contains("record 3"), "{}", stderr(&o));
     assert!(stderr(&o).contains("lacks"), "{}", stderr(&o));
 
     append(&env, "release_full");
-    let o = sync(&env);
+    let o = newcomer("newcomer2");
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     assert!(stderr(&o).contains("record 3"), "{}", stderr(&o));
     assert!(stderr(&o).contains("other bytes"), "{}", stderr(&o));

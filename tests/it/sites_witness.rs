@@ -67,19 +67,28 @@ fn a_witnessed_head_travels_to_the_site_and_its_own_verify_sees_a_truncation() {
     assert!(stdout(&o).contains("up to date"), "{}", stdout(&o));
     assert_eq!(git_text(&remote, &["rev-parse", WITNESS_BRANCH]), before);
 
-    // The site is rolled back to record 2 on its own server. Without the witness's
-    // checkpoint its own verify cannot tell.
+    // The site is rolled back to record 2 on its own server. Whoever saw record 4 there
+    // refuses the shorter log at once (their memory); someone who never did cannot tell
+    // without the witness's checkpoint.
     for seq in [3, 4] {
         std::fs::remove_file(env.record(seq)).unwrap();
         std::fs::remove_file(env.sig(seq)).unwrap();
     }
     let o = plain_verify(&env);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("record 4, which you saw at"),
+        "{}",
+        stdout(&o)
+    );
+    let newcomer = || env.cmd_as("newcomer");
+    let o = newcomer().arg("verify").output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(checkpoint_files(&env).is_empty());
 
-    // Its sync refuses (the remote holds records 3 and 4), but places the checkpoint
-    // first: from now on the site's own verify reports the truncation.
-    let o = sync(&env);
+    // The newcomer's sync refuses (the remote holds records 3 and 4), but places the
+    // checkpoint first: from now on the site's own verify reports the truncation.
+    let o = newcomer().arg("sync").output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     assert!(
         stdout(&o).contains("witness checkpoint placed: decisions/checkpoints/00000004-"),
@@ -90,7 +99,7 @@ fn a_witnessed_head_travels_to_the_site_and_its_own_verify_sees_a_truncation() {
         checkpoint_files(&env),
         vec![files[0][6..].to_string(), files[1][6..].to_string()]
     );
-    let o = plain_verify(&env);
+    let o = env.cmd_as("newcomer2").arg("verify").output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("truncated"), "{out}");

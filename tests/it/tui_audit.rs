@@ -80,6 +80,7 @@ fn build(tamper: bool) -> (Env, CaseSet) {
     let d1 = draft(B, "release", &["right-of-access"], Some("2026-03-03"), true);
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         &case("AR-2026-0302"),
         &d1,
         &mut b,
@@ -100,6 +101,7 @@ fn build(tamper: bool) -> (Env, CaseSet) {
     }];
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         &case("AR-2026-0301"),
         &d2,
         &mut a,
@@ -109,6 +111,7 @@ fn build(tamper: bool) -> (Env, CaseSet) {
     let d3 = draft(B, "report", &["child-abuse-report"], None, true);
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         &case("DC-2026-0305"),
         &d3,
         &mut b,
@@ -122,6 +125,7 @@ fn build(tamper: bool) -> (Env, CaseSet) {
     }];
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         &case("DC-2026-0304"),
         &d4,
         &mut a,
@@ -131,6 +135,7 @@ fn build(tamper: bool) -> (Env, CaseSet) {
     let d5 = draft(A, "deny", &["danger-to-life"], Some("2026-04-04"), false);
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         &case("AR-2026-0303"),
         &d5,
         &mut a,
@@ -283,7 +288,16 @@ fn enter_shows_the_record_view_with_text_and_signature() {
     assert_eq!(fx, vec![Effect::ShowRecord(Which::Seq(2))]);
     assert_eq!(s.screen, Screen::Record);
     assert!(render(&mut s, 80, 24).contains("reading and verifying the record..."));
-    send(&mut s, [read(&env.cases, &set, Which::Seq(2), today())]);
+    send(
+        &mut s,
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::Seq(2),
+            today(),
+        )],
+    );
     let out = render(&mut s, 120, 40);
     assert!(
         out.contains("Record 2 · decision · case AR-2026-0301"),
@@ -312,7 +326,13 @@ fn hostile_text_in_a_record_is_sanitised() {
     let (env, set) = build(false);
     let mut s = audit_state(&env, set.clone());
     send(&mut s, [code(KeyCode::Enter)]);
-    let Msg::SignedRecord { which, result } = read(&env.cases, &set, Which::Seq(1), today()) else {
+    let Msg::SignedRecord { which, result } = read(
+        &env.cases,
+        &env.state("setup"),
+        &set,
+        Which::Seq(1),
+        today(),
+    ) else {
         panic!("not a record message");
     };
     let mut r = result.unwrap();
@@ -354,6 +374,7 @@ fn options(env: &Env, who: &str) -> Options {
     Options {
         reviewer: Some(who.to_string()),
         key: Some(env.key(who)),
+        state_dir: Some(env.state_home(who).join("casebench")),
         ..Options::new(&env.cases, today())
     }
 }
@@ -428,7 +449,13 @@ fn no_panic_at_any_size_while_loading_in_the_table_or_in_a_record() {
     send(&mut detail, [code(KeyCode::Enter)]);
     send(
         &mut detail,
-        [read(&env.cases, &set, Which::Seq(1), today())],
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::Seq(1),
+            today(),
+        )],
     );
     for s in [&mut loading, &mut table, &mut detail] {
         for (w, h) in [

@@ -53,7 +53,10 @@ fn mirror() -> (Env, Env, PathBuf) {
 
 fn options(dir: &Path) -> Options {
     // The mirror's own day: no `--today`, no library day, so the local date.
-    Options::new(dir, chrono::Local::now().date_naive())
+    Options {
+        state_dir: Some(tui_support::state_for(dir, "auditor")),
+        ..Options::new(dir, chrono::Local::now().date_naive())
+    }
 }
 
 /// Runs an audit effect on the worker, as the event loop would.

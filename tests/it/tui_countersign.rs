@@ -271,13 +271,14 @@ fn the_effects_sign_function_writes_a_countersign_record_that_verifies() {
     let seq = v["seq"].as_u64().unwrap();
     let today = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
     let set = load_dir(&env.cases, &LoadOptions::new(today), &|_, _| {}).unwrap();
-    let pending = load_pending(&env.cases, &set).unwrap();
+    let pending = load_pending(&env.cases, &env.state(A), &set).unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!((pending[0].seq, pending[0].case_id.as_str()), (seq, REAL));
 
     let options = |who: &str| Options {
         reviewer: Some(who.into()),
         key: Some(env.key(who)),
+        state_dir: Some(env.state_home(who).join("casebench")),
         ..Options::new(&env.cases, today)
     };
     // An empty rationale is refused; so is a trainee.
@@ -296,7 +297,11 @@ fn the_effects_sign_function_writes_a_countersign_record_that_verifies() {
         (A, "release_partial")
     );
     assert!(log.records.iter().all(|r| r.state == VState::Ok));
-    assert!(load_pending(&env.cases, &set).unwrap().is_empty());
+    assert!(
+        load_pending(&env.cases, &env.state(A), &set)
+            .unwrap()
+            .is_empty()
+    );
     assert!(env.verify().status.success());
     // Twice: refused (the case is decided).
     assert!(countersign(&options(B), &set, REAL, seq, "Again.").is_err());

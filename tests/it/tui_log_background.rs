@@ -136,12 +136,13 @@ fn a_log_that_cannot_be_verified_offers_nothing_and_says_so() {
     assert!(s.countersign.open.is_none());
 }
 
-/// The real reader on a real log: its messages, in order.
-fn read(cases: &std::path::Path) -> Vec<Msg> {
+/// The real reader on a real log, as the simulated user `who`: its messages, in order.
+fn read(env: &practice_support::Env, who: &str) -> Vec<Msg> {
+    let cases = &env.cases;
     let today = chrono::NaiveDate::parse_from_str(practice_support::TODAY, "%Y-%m-%d").unwrap();
     let set = load_dir(cases, &LoadOptions::new(today), &|_, _| {}).unwrap();
     let mut msgs = Vec::new();
-    read_log(cases, &set, &mut |m| msgs.push(m));
+    read_log(cases, &env.state(who), &set, &mut |m| msgs.push(m));
     msgs
 }
 
@@ -152,6 +153,7 @@ fn shape(msgs: &[Msg]) -> Vec<String> {
             Msg::DecidedBy(by) => format!("DecidedBy({})", by.len()),
             Msg::Pending(p) => format!("Pending({})", p.len()),
             Msg::Error(_) => "Error".into(),
+            Msg::LogRefused(_) => "LogRefused".into(),
             other => format!("unexpected {other:?}"),
         })
         .collect()
@@ -163,10 +165,11 @@ fn read_log_sends_the_statuses_first_then_the_verified_proposals() {
     let env = Env::new();
     // No log yet: nothing to verify.
     assert_eq!(
-        shape(&read(&env.cases)),
+        shape(&read(&env, A)),
         ["Reading", "DecidedBy(0)", "Pending(0)", "Idle"]
     );
-    // A trainee's proposal on a real case: statuses, then verifying 1 record, then it.
+    // A trainee's proposal on a real case: statuses from the reader's verified memory,
+    // then the proposal, read from the log as it was verified.
     env.decide_json(
         T,
         &[
@@ -181,18 +184,13 @@ fn read_log_sends_the_statuses_first_then_the_verified_proposals() {
             "Nothing to withhold.",
         ],
     );
-    let msgs = read(&env.cases);
+    let msgs = read(&env, A);
     assert_eq!(
         shape(&msgs),
-        [
-            "Reading",
-            "DecidedBy(0)",
-            "Verifying { total: 1 }",
-            "Pending(1)",
-            "Idle"
-        ]
+        ["Reading", "DecidedBy(0)", "Pending(1)", "Idle"]
     );
-    // A forged proposal (its bytes changed after signing) is never offered.
+    // A forged proposal (its bytes changed after signing) is never offered: to A, who
+    // verified it, the log no longer holds what they saw; to B, new, it does not verify.
     let path = env.record(1);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
@@ -200,31 +198,68 @@ fn read_log_sends_the_statuses_first_then_the_verified_proposals() {
         text.replace("Nothing to withhold.", "Nothing to hide."),
     )
     .unwrap();
-    assert_eq!(
-        shape(&read(&env.cases)),
-        [
-            "Reading",
-            "DecidedBy(0)",
-            "Verifying { total: 1 }",
-            "Pending(0)",
-            "Idle"
-        ]
-    );
-    // A log that cannot be verified at all: no proposal, and why.
+    for who in [A, B] {
+        let msgs = read(&env, who);
+        assert_eq!(shape(&msgs)[..2], ["Reading", "LogRefused"], "{who}");
+        assert!(
+            matches!(msgs.last(), Some(Msg::Log(LogLoad::Unverified(e))) if e.contains("record 1")),
+            "{who}: {:?}",
+            msgs.last()
+        );
+    }
+    // A log that cannot be read at all: no proposal, and why.
     std::fs::remove_file(env.allowed()).unwrap();
-    let msgs = read(&env.cases);
-    assert_eq!(
-        shape(&msgs)[..4],
-        [
-            "Reading",
-            "DecidedBy(0)",
-            "Verifying { total: 1 }",
-            "Pending(0)"
-        ]
-    );
+    let msgs = read(&env, A);
+    assert_eq!(shape(&msgs)[..3], ["Reading", "Error", "Pending(0)"]);
     assert!(
         matches!(msgs.last(), Some(Msg::Log(LogLoad::Unverified(e))) if e.contains("allowed_signers")),
         "{:?}",
         msgs.last()
     );
+}
+
+#[test]
+fn a_refused_log_is_a_banner_and_takes_back_every_status_it_gave() {
+    let mut s = state();
+    let by = HashMap::from([(
+        DECIDED.to_string(),
+        DecidedBy {
+            reviewer: "dr.okafor".into(),
+            time: chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
+        },
+    )]);
+    send(&mut s, [Msg::DecidedBy(by), Msg::Pending(vec![proposal()])]);
+    assert_eq!(status(&s, DECIDED), Status::Decided);
+    assert_eq!(status(&s, CASE), Status::UnderReview);
+    // The log no longer holds what this user verified: a banner, and no status it no
+    // longer supports (decided, under review); the line says it too.
+    send(
+        &mut s,
+        [
+            Msg::LogRefused(
+                "the decision log no longer holds what you verified: record 3, which you saw at 2026-03-19T10:00:00Z, is gone\x1b[2J".into(),
+            ),
+            Msg::Log(LogLoad::Unverified("record 3 is gone".into())),
+        ],
+    );
+    assert_ne!(status(&s, DECIDED), Status::Decided);
+    assert_ne!(status(&s, CASE), Status::UnderReview);
+    assert!(s.countersign.pending.is_empty());
+    let b = s.banner.as_ref().unwrap();
+    assert_eq!(b.title, "Decision log refused");
+    assert!(
+        b.text.contains("record 3") && b.text.contains("^["),
+        "{}",
+        b.text
+    );
+    let screen = render(&mut s, 120, 30);
+    assert!(screen.contains("Decision log refused"), "{screen}");
+    // A rewind notice honoured: a banner saying so.
+    send(
+        &mut s,
+        [Msg::LogRewound(
+            "the log was rewound from record 3 to record 2 by c.audit at 2026-03-20T09:00:00Z: disk failure".into(),
+        )],
+    );
+    assert_eq!(s.banner.as_ref().unwrap().title, "Decision log restored");
 }

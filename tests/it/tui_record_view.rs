@@ -14,7 +14,7 @@ use casebench::audit::Verification;
 use casebench::audit::signed::{SignedRecord, Which};
 use casebench::case::LoadOptions;
 use casebench::record::append::{Draft, sign_and_append};
-use casebench::record::log::{DecidedBy, read_index};
+use casebench::record::log::DecidedBy;
 use casebench::record::model::{
     Action as RecAction, DeadlineInfo, Notice, RecordAction, RecordType,
 };
@@ -71,6 +71,7 @@ fn signed_log() -> (Env, CaseSet) {
     };
     sign_and_append(
         &env.cases,
+        &env.state("setup"),
         set.get(CASE).unwrap(),
         &d,
         &mut a,
@@ -84,7 +85,10 @@ fn signed_log() -> (Env, CaseSet) {
 fn state_on(env: &Env, set: CaseSet) -> State {
     let mut s = State::new(day(), "cases", Theme::default_theme(), Keymap::default());
     update(&mut s, Msg::Loaded(Box::new(set)));
-    let index = read_index(&env.cases).unwrap();
+    let index =
+        casebench::record::memory::catch_up(&env.cases, &env.state("setup"), &mut |_, _| {})
+            .unwrap()
+            .index;
     update(&mut s, Msg::DecidedBy(index.decided_by()));
     s
 }
@@ -112,7 +116,13 @@ fn v_on_a_decided_case_shows_the_exact_bytes_verified_with_the_notice() {
     assert_eq!(s.screen, Screen::Record);
     send(
         &mut s,
-        [read(&env.cases, &set, Which::InForce(CASE.into()), day())],
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::InForce(CASE.into()),
+            day(),
+        )],
     );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
 
@@ -188,13 +198,20 @@ fn v_on_a_decided_case_shows_the_exact_bytes_verified_with_the_notice() {
 #[test]
 fn an_edited_record_shows_failed_in_the_view() {
     let (env, set) = signed_log();
-    env.tamper(1, "Chart released", "Chart withheld");
+    // Edited while the workbench is open on the decided case.
     let mut s = state_on(&env, set.clone());
+    env.tamper(1, "Chart released", "Chart withheld");
     open(&mut s, CASE);
     send(&mut s, [key('v')]);
     send(
         &mut s,
-        [read(&env.cases, &set, Which::InForce(CASE.into()), day())],
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::InForce(CASE.into()),
+            day(),
+        )],
     );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
     assert!(
@@ -231,7 +248,13 @@ fn a_record_under_a_replaced_policy_points_ssh_keygen_at_the_archived_one() {
     send(&mut s, [key('v')]);
     send(
         &mut s,
-        [read(&env.cases, &set, Which::InForce(CASE.into()), day())],
+        [read(
+            &env.cases,
+            &env.state("setup"),
+            &set,
+            Which::InForce(CASE.into()),
+            day(),
+        )],
     );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
     assert!(

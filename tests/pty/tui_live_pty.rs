@@ -65,7 +65,7 @@ fn another_process_s_decision_appears_within_a_second_and_idle_writes_nothing() 
     assert_eq!(term.raw_len(), before, "output while idle");
 
     // Another reviewer decides the case from another process.
-    let out = crate::support::cli::casebench(crate::support::cli::shared_home())
+    let out = crate::support::cli::casebench(&crate::support::cli::home_in(tmp.path(), "other"))
         .env("SSH_AUTH_SOCK", "")
         .args([
             "--cases",

@@ -14,6 +14,8 @@ use super::super::{log, sshsig};
 use super::{Name, State, verify_log};
 
 const WHO: &str = "a.rivera@lakeside.example";
+/// Signs the reviews: someone who took no part in the decision (164.524(a)(4)).
+const REVIEWER: &str = "b.osei@lakeside.example";
 const NS: &str = "casebench-decision";
 
 fn key(seed: u8) -> PrivateKey {
@@ -30,11 +32,13 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
-        Fixture::custom(&[("AR-1", None), ("AR-1", None), ("AR-1", None)], |_, _| {})
+        Fixture::custom(&[("AR-1", None), ("AR-2", None), ("AR-3", None)], |_, _| {})
     }
 
     /// A log of records (case, reviews) with correct links, each changed by `tweak`
-    /// before it is signed.
+    /// before it is signed: a case's first record is a decision (a denial), a review
+    /// when it names one, and a practice record otherwise (the log's rules allow one
+    /// decision per case).
     fn custom(specs: &[(&str, Option<u64>)], tweak: impl Fn(u64, &mut Record)) -> Fixture {
         let tmp = tempfile::tempdir().unwrap();
         let cases = tmp.path().join("cases");
@@ -44,13 +48,14 @@ impl Fixture {
         std::fs::write(
             cases.join("reviewers/allowed_signers"),
             format!(
-                "{WHO} namespaces=\"{NS},casebench-review\" {}\n",
+                "{WHO},{REVIEWER} namespaces=\"{NS},casebench-review,casebench-practice\" {}\n",
                 key(1).public_key().to_openssh().unwrap()
             ),
         )
         .unwrap();
         std::fs::write(cases.join("AR-1.yaml"), "case file\n").unwrap();
         std::fs::write(cases.join("AR-2.yaml"), "case file\n").unwrap();
+        std::fs::write(cases.join("AR-3.yaml"), "case file\n").unwrap();
         let policy = sha256_link(&std::fs::read(cases.join("reviewers/allowed_signers")).unwrap());
         let mut f = Fixture {
             _tmp: tmp,
@@ -60,6 +65,7 @@ impl Fixture {
         };
         let mut prev = NONE.to_string();
         let mut case_prev: std::collections::HashMap<&str, String> = Default::default();
+        let mut decided: std::collections::HashSet<&str> = Default::default();
         for (i, (case, reviews)) in specs.iter().enumerate() {
             let seq = i as u64 + 1;
             let mut rec = f.record(seq, &prev, &policy);
@@ -68,6 +74,9 @@ impl Fixture {
             if reviews.is_some() {
                 rec.kind = RecordType::Review;
                 rec.reviews = *reviews;
+                rec.reviewer = REVIEWER.into();
+            } else if !decided.insert(case) {
+                rec.kind = RecordType::Practice;
             }
             tweak(seq, &mut rec);
             let bytes = rec.to_bytes();
@@ -100,7 +109,7 @@ impl Fixture {
             time: DateTime::parse_from_rfc3339("2026-03-20T10:00:00Z")
                 .unwrap()
                 .with_timezone(&Utc),
-            outcome: "release".into(),
+            outcome: "deny".into(),
             grounds: vec!["right-of-access".into()],
             records: vec![],
             disclosures: vec![],

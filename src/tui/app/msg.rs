@@ -48,6 +48,11 @@ pub enum Msg {
     DecidedBy(std::collections::HashMap<String, crate::record::log::DecidedBy>),
     /// The decision log changed on disk (another process signed): read its index again.
     LogChanged,
+    /// The log no longer extends what this user verified, or a record new to them fails
+    /// (why, unsanitised): a banner, and no status from the log until it is read again.
+    LogRefused(String),
+    /// A rewind notice was honoured (what it says, unsanitised): a banner.
+    LogRewound(String),
     /// The case ids with a saved draft (`drafts::list`), or why they cannot be listed.
     Drafts(Result<Vec<String>, String>),
     /// Something went wrong in the background (removing a draft...): shown, not fatal.

@@ -27,7 +27,7 @@ use crate::tui::screens::queue;
 use crate::tui::screens::queue::filter::keep_selection_visible;
 use crate::tui::screens::queue::{Load, LogLoad};
 use crate::tui::screens::{audit, case, countersign, help, invalid, practice, record};
-use crate::tui::step::Step;
+use crate::tui::step::{Banner, Step};
 use crate::tui::theme::Role;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -173,6 +173,31 @@ fn handle(state: &mut State, msg: Msg) -> Step {
             drafts::decided_by(state, by);
             rebuild_rows(state);
             case_decided(state);
+            Step::changed()
+        }
+        Msg::LogRefused(e) => {
+            // No status the log no longer supports: the queue falls back to deadlines.
+            state.decided.clear();
+            state.decided_by.clear();
+            state.countersign.pending.clear();
+            state.banner = Some(Banner::new(
+                Role::Error,
+                "Decision log refused",
+                sanitize_line(&e),
+            ));
+            rebuild_rows(state);
+            Step::changed()
+        }
+        Msg::LogRewound(what) => {
+            // The statuses follow from the restored log (`DecidedBy` comes next).
+            state.decided.clear();
+            state.decided_by.clear();
+            rebuild_rows(state);
+            state.banner = Some(Banner::new(
+                Role::Warning,
+                "Decision log restored",
+                sanitize_line(&what),
+            ));
             Step::changed()
         }
         // Nothing to draw until the index answers (Msg::DecidedBy).

@@ -135,12 +135,21 @@ impl<'a> Effects<'a> {
                 if let Some(set) = state.set.clone() {
                     let (cases, today, tx) =
                         (options.cases.clone(), options.today, self.tx.clone());
+                    let memory = options.state();
                     let spawned =
                         std::thread::Builder::new()
                             .name("record".into())
                             .spawn(move || {
-                                let _ =
-                                    tx.send(super::loader::read_record(&cases, &set, which, today));
+                                let msg = match memory {
+                                    Ok(memory) => super::loader::read_record(
+                                        &cases, &memory, &set, which, today,
+                                    ),
+                                    Err(e) => Msg::SignedRecord {
+                                        which,
+                                        result: Err(e),
+                                    },
+                                };
+                                let _ = tx.send(msg);
                             });
                     if let Err(e) = spawned {
                         pending.push_back(Msg::Error(format!("cannot read the record: {e}")));

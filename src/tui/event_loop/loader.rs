@@ -1,6 +1,7 @@
 //! The workbench's readers of the disk, each on its own worker thread: the case loader
-//! (at start and on `R`) and the decision log's reader (statuses from the index first,
-//! then the verified proposals), so the queue never waits for the log.
+//! (at start and on `R`) and the decision log's reader (this user's memory brought up to
+//! date, then the statuses and the proposals from it), so the queue never waits for the
+//! log.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
@@ -39,15 +40,21 @@ pub(super) fn spawn_log_refresh(
         *busy = Some(None);
     }
     let dir = options.cases.clone();
+    let state = options.state();
     let worker = reader.clone();
     let spawned = std::thread::Builder::new()
         .name("log-reader".into())
         .spawn(move || {
             let mut set = set;
             loop {
-                read_log(&dir, &set, &mut |m| {
-                    let _ = tx.send(m);
-                });
+                match &state {
+                    Ok(state) => read_log(&dir, state, &set, &mut |m| {
+                        let _ = tx.send(m);
+                    }),
+                    Err(e) => {
+                        let _ = tx.send(Msg::Log(LogLoad::Unverified(e.clone())));
+                    }
+                }
                 let mut busy = worker.busy.lock().unwrap_or_else(|e| e.into_inner());
                 match busy.as_mut().and_then(Option::take) {
                     Some(newer) => set = newer,
@@ -65,37 +72,55 @@ pub(super) fn spawn_log_refresh(
 }
 
 /// The log's state as messages, in the order the queue can use them: `Log(Reading)`;
-/// the decided statuses from the log's index (`DecidedBy`: cheap, so the status column
-/// fills in first); `Log(Verifying)` with the number of records; the pending proposals
-/// (`Pending`, from the verified log only: none when it cannot be verified, so nothing
-/// unverified is ever offered); and `Log(Idle)` or `Log(Unverified)`. A missing or
-/// empty log is read without verifying anything. Public so tests see the real sequence.
-pub fn read_log(dir: &std::path::Path, set: &CaseSet, send: &mut dyn FnMut(Msg)) {
+/// `Log(Verifying)` with the number of records new to this user, when there are many
+/// (a first use verifies the whole log once); a rewind notice honoured on the way
+/// (`LogRewound`); the decided statuses from this user's verified memory of the log
+/// (`DecidedBy`); the pending proposals (`Pending`: read from the log, each as verified);
+/// `Log(Idle)`. A log that no longer extends what this user saw, or whose new records
+/// fail, is `LogRefused`: a banner, and no status it no longer supports. Public so tests
+/// see the real sequence.
+pub fn read_log(
+    dir: &std::path::Path,
+    state: &crate::record::StateDir,
+    set: &CaseSet,
+    send: &mut dyn FnMut(Msg),
+) {
+    use crate::record::memory::{TrustError, catch_up};
     send(Msg::Log(LogLoad::Reading));
-    // The index's head is the number of records (seqs run 1, 2, … with no gap).
-    let total = match crate::record::log::read_index(dir) {
-        Ok(index) => {
-            let total = usize::try_from(index.head).unwrap_or(usize::MAX);
-            send(Msg::DecidedBy(index.decided_by()));
-            Some(total)
+    let mut said = false;
+    let trusted = catch_up(dir, state, &mut |_, total| {
+        if !said && total >= 1000 {
+            said = true;
+            send(Msg::Log(LogLoad::Verifying {
+                total: usize::try_from(total).unwrap_or(usize::MAX),
+            }));
+        }
+    });
+    let t = match trusted {
+        Ok(t) => t,
+        Err(TrustError::Io(e)) => {
+            send(Msg::Error(format!("decision log: {e}")));
+            send(Msg::Pending(Vec::new()));
+            send(Msg::Log(LogLoad::Unverified(e)));
+            return;
         }
         Err(e) => {
-            send(Msg::Error(format!("decision log: {e}")));
-            None
+            send(Msg::LogRefused(e.to_string()));
+            send(Msg::Log(LogLoad::Unverified(e.to_string())));
+            return;
         }
     };
-    if total == Some(0) {
-        send(Msg::Pending(Vec::new()));
-        send(Msg::Log(LogLoad::Idle));
-        return;
+    if let Some(r) = &t.rewound {
+        send(Msg::LogRewound(r.describe()));
     }
-    send(Msg::Log(LogLoad::Verifying {
-        total: total.unwrap_or(0),
-    }));
-    match load_pending(dir, set) {
-        Ok(pending) => {
+    send(Msg::DecidedBy(t.index.decided_by()));
+    match pending_views(dir, set, &t) {
+        Ok((pending, changed)) => {
             send(Msg::Pending(pending));
-            send(Msg::Log(LogLoad::Idle));
+            match changed.first() {
+                Some(e) => send(Msg::Log(LogLoad::Unverified(e.clone()))),
+                None => send(Msg::Log(LogLoad::Idle)),
+            }
         }
         Err(e) => {
             send(Msg::Pending(Vec::new()));
@@ -147,23 +172,43 @@ pub fn load_messages(
     }
 }
 
-/// The pending proposals of the log of `cases` (verified; an unreadable log has none).
-pub fn load_pending(cases: &std::path::Path, set: &CaseSet) -> Result<Vec<PendingView>, String> {
-    let log = crate::record::verify::verify_log(cases, None)?;
-    Ok(crate::practice::countersign::pending(set, &log)
-        .iter()
-        .map(PendingView::from_pending)
-        .collect())
+/// The pending proposals of the log of `cases`, from this user's verified memory of it
+/// (`state`, brought up to date first); an unreadable or refused log has none.
+pub fn load_pending(
+    cases: &std::path::Path,
+    state: &crate::record::StateDir,
+    set: &CaseSet,
+) -> Result<Vec<PendingView>, String> {
+    let t =
+        crate::record::memory::catch_up(cases, state, &mut |_, _| {}).map_err(|e| e.to_string())?;
+    Ok(pending_views(cases, set, &t)?.0)
+}
+
+/// The pending proposals this user verified (`trusted`), as the workbench shows them,
+/// and what was left out (a proposal changed since it was verified).
+pub fn pending_views(
+    cases: &std::path::Path,
+    set: &CaseSet,
+    trusted: &crate::record::memory::Trusted,
+) -> Result<(Vec<PendingView>, Vec<String>), String> {
+    let (pending, changed) =
+        crate::practice::countersign::pending_in(cases, set, &trusted.proposals()?);
+    Ok((
+        pending.iter().map(PendingView::from_pending).collect(),
+        changed,
+    ))
 }
 
 /// Reads and verifies `which` for the record view (on the caller's thread: the event
-/// loop runs it on a worker), as the answer message.
+/// loop runs it on a worker), as the answer message; the record in force on a case is
+/// the one this user's memory of the log (`state`) holds.
 pub fn read_record(
     cases: &std::path::Path,
+    state: &crate::record::StateDir,
     set: &CaseSet,
     which: Which,
     today: chrono::NaiveDate,
 ) -> Msg {
-    let result = crate::audit::signed::load(cases, set, &which, today).map(Box::new);
+    let result = crate::audit::signed::load(cases, state, set, &which, today).map(Box::new);
     Msg::SignedRecord { which, result }
 }

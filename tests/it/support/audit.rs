@@ -57,7 +57,7 @@ impl Env {
 
     /// The home of the Unix user these runs stand for (their memory of the log, drafts).
     pub fn home(&self) -> PathBuf {
-        self.tmp.path().join("home")
+        self.home_of("auditor")
     }
 
     pub fn key(&self, who: &str) -> PathBuf {
@@ -68,9 +68,35 @@ impl Env {
         self.cases.join(format!("decisions/log/{seq:08}.yaml"))
     }
 
-    /// `casebench --cases DIR` with "today" fixed.
+    /// The home of the simulated user `who`, inside this test's directory: each keeps
+    /// their own memory of the log (never the real home).
+    pub fn home_of(&self, who: &str) -> PathBuf {
+        let name: String = who
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        super::cli::home_in(self.tmp.path(), &name)
+    }
+
+    /// The `XDG_STATE_HOME` of the simulated user `who`.
+    pub fn state_home(&self, who: &str) -> PathBuf {
+        self.home_of(who).join(".local/state")
+    }
+
+    /// `who`'s memory, as the library sees it (`$XDG_STATE_HOME/casebench`).
+    pub fn state(&self, who: &str) -> casebench::record::StateDir {
+        casebench::record::StateDir::at(&self.state_home(who).join("casebench"))
+    }
+
+    /// `casebench --cases DIR` with "today" fixed, as the user "auditor".
     pub fn cmd(&self, today: &str) -> Command {
-        let mut c = super::cli::casebench(&self.home());
+        self.cmd_as("auditor", today)
+    }
+
+    /// `casebench --cases DIR` with "today" fixed, as the simulated user `who` (a home
+    /// of their own: their own memory of the log).
+    pub fn cmd_as(&self, who: &str, today: &str) -> Command {
+        let mut c = super::cli::casebench(&self.home_of(who));
         c.arg("--cases")
             .arg(&self.cases)
             .env("CASEBENCH_TODAY", today);
@@ -80,7 +106,7 @@ impl Env {
     /// `casebench decide` as `who`, on `today`; asserts success.
     pub fn decide(&self, who: &str, today: &str, args: &[&str]) {
         let o = self
-            .cmd(today)
+            .cmd_as(who, today)
             .arg("--reviewer")
             .arg(who)
             .arg("--key")

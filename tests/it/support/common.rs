@@ -42,6 +42,8 @@ pub fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 pub fn casebench(dir: &Path, args: &[&str]) -> Output {
     super::cli::casebench(super::cli::shared_home())
         .env("NO_COLOR", "1")
+        // This test's memory of the log, inside its directory (never the real home).
+        .env("XDG_STATE_HOME", dir.join(".test-state"))
         .arg("--cases")
         .arg(dir)
         .arg("--today")

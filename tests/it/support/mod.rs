@@ -11,3 +11,4 @@ pub mod record;
 pub mod sites;
 pub mod sshd;
 pub mod tui;
+pub mod unix;

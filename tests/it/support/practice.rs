@@ -63,7 +63,7 @@ impl Env {
 
     /// The home of the Unix user these runs stand for (their memory of the log, drafts).
     pub fn home(&self) -> PathBuf {
-        self.tmp.path().join("home")
+        self.home_of("auditor")
     }
 
     pub fn key(&self, who: &str) -> PathBuf {
@@ -95,9 +95,36 @@ impl Env {
             .unwrap_or(0)
     }
 
-    /// `casebench --cases DIR` with a fixed "today" and no ambient identity.
+    /// The home of the simulated user `who`, inside this test's directory: each keeps
+    /// their own memory of the log (never the real home).
+    pub fn home_of(&self, who: &str) -> PathBuf {
+        let name: String = who
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        super::cli::home_in(self.tmp.path(), &name)
+    }
+
+    /// The `XDG_STATE_HOME` of the simulated user `who`.
+    pub fn state_home(&self, who: &str) -> PathBuf {
+        self.home_of(who).join(".local/state")
+    }
+
+    /// `who`'s memory, as the library sees it (`$XDG_STATE_HOME/casebench`).
+    pub fn state(&self, who: &str) -> casebench::record::StateDir {
+        casebench::record::StateDir::at(&self.state_home(who).join("casebench"))
+    }
+
+    /// `casebench --cases DIR` with a fixed "today" and no ambient identity, as the
+    /// user "auditor".
     pub fn cmd(&self) -> Command {
-        let mut c = super::cli::casebench(&self.home());
+        self.cmd_as("auditor")
+    }
+
+    /// The same, as the simulated user `who` (a home of their own: their own memory of
+    /// the log).
+    pub fn cmd_as(&self, who: &str) -> Command {
+        let mut c = super::cli::casebench(&self.home_of(who));
         c.arg("--cases")
             .arg(&self.cases)
             .env("CASEBENCH_TODAY", TODAY);
@@ -106,7 +133,7 @@ impl Env {
 
     /// `casebench decide` as `who`, with `who`'s key file.
     pub fn decide(&self, who: &str, args: &[&str]) -> Output {
-        self.cmd()
+        self.cmd_as(who)
             .args(["--reviewer", who, "--key"])
             .arg(self.key(who))
             .arg("decide")

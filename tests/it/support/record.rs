@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use casebench::case::{LoadOptions, LoadedCase};
 use casebench::record::model::{Record, RecordType, sha256_link};
-use casebench::record::{Draft, Log, Signer};
+use casebench::record::{Draft, Log, Signer, StateDir};
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub const TODAY: &str = "2026-03-20";
@@ -19,6 +19,10 @@ pub const C: &str = "c.audit@clinic.example";
 pub const U: &str = "u.unknown";
 pub const CASE: &str = "AR-2026-0201";
 pub const CONCERN: &str = "DC-2026-0202";
+/// Whose memory `Env::fill` appends with (a user of its own).
+pub const SETUP: &str = "setup";
+/// Whose memory `Env::cmd` runs with (no `--reviewer` needed: verify, list, audit).
+pub const AUDITOR: &str = "auditor";
 
 pub struct Env {
     pub tmp: tempfile::TempDir,
@@ -85,9 +89,9 @@ impl Env {
         self.cases.join("reviewers/allowed_signers")
     }
 
-    /// The home of the Unix user these runs stand for (their memory of the log, drafts).
+    /// The home of the user `cmd` runs as (`AUDITOR`).
     pub fn home(&self) -> PathBuf {
-        self.tmp.path().join("home")
+        self.home_of(AUDITOR)
     }
 
     pub fn key(&self, who: &str) -> PathBuf {
@@ -111,9 +115,35 @@ impl Env {
         self.log().join(format!("{seq:08}.yaml.sig"))
     }
 
-    /// `casebench --cases DIR` with a fixed "today".
+    /// The home of the simulated user `who`, inside this test's directory: each keeps
+    /// their own memory of the log (never the real home).
+    pub fn home_of(&self, who: &str) -> PathBuf {
+        let name: String = who
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        super::cli::home_in(self.tmp.path(), &name)
+    }
+
+    /// The `XDG_STATE_HOME` of the simulated user `who`.
+    pub fn state_home(&self, who: &str) -> PathBuf {
+        self.home_of(who).join(".local/state")
+    }
+
+    /// `who`'s memory, as the library sees it (`$XDG_STATE_HOME/casebench`).
+    pub fn state(&self, who: &str) -> StateDir {
+        StateDir::at(&self.state_home(who).join("casebench"))
+    }
+
+    /// `casebench --cases DIR` with a fixed "today", as the user `AUDITOR`.
     pub fn cmd(&self) -> Command {
-        let mut c = super::cli::casebench(&self.home());
+        self.cmd_as(AUDITOR)
+    }
+
+    /// `casebench --cases DIR` with a fixed "today", as the simulated user `who` (a home
+    /// of their own: their own memory of the log).
+    pub fn cmd_as(&self, who: &str) -> Command {
+        let mut c = super::cli::casebench(&self.home_of(who));
         c.arg("--cases")
             .arg(&self.cases)
             .env("CASEBENCH_TODAY", TODAY);
@@ -122,7 +152,7 @@ impl Env {
 
     /// `casebench decide` as `who` with `who`'s key file.
     pub fn decide(&self, who: &str, args: &[&str]) -> Output {
-        self.cmd()
+        self.cmd_as(who)
             .arg("--reviewer")
             .arg(who)
             .arg("--key")
@@ -146,7 +176,7 @@ impl Env {
     /// Appends `n` records through the library, alternating cases and types so the
     /// log holds decisions, practice records and a review.
     pub fn fill(&self, n: usize) {
-        let mut log = Log::open(&self.cases);
+        let mut log = Log::open(&self.cases, &self.state(SETUP));
         let case = self.load_case(CASE);
         let concern = self.load_case(CONCERN);
         let mut a = self.signer(A);
@@ -260,19 +290,37 @@ pub fn forge(
     key_of: &str,
     time: DateTime<Utc>,
 ) -> u64 {
+    let (seq, bytes, pem) = forged(env, kind, reviewer, key_of, CASE, "deny", time);
+    std::fs::write(env.sig(seq), pem).unwrap();
+    std::fs::write(env.record(seq), &bytes).unwrap();
+    seq
+}
+
+/// The next record as an attacker would make it (not written): the log's next seq, with
+/// a correct chain (`prev`, `case_prev`) on `case`, signed by `key_of` in the record
+/// type's namespace. Returns (seq, record bytes, signature PEM).
+pub fn forged(
+    env: &Env,
+    kind: RecordType,
+    reviewer: &str,
+    key_of: &str,
+    case_id: &str,
+    outcome: &str,
+    time: DateTime<Utc>,
+) -> (u64, Vec<u8>, Vec<u8>) {
     let index = casebench::record::log::build_index(&env.log()).unwrap();
-    let case = env.load_case(CASE);
+    let case = env.load_case(case_id);
     let key = ssh_key::PrivateKey::read_openssh_file(&env.key(key_of)).unwrap();
-    let d = draft(kind, reviewer, "deny");
+    let d = draft(kind, reviewer, outcome);
     let rec = Record {
         record: casebench::record::model::RECORD_TAG.into(),
         seq: index.head + 1,
         prev: index.head_link.clone(),
-        case: CASE.into(),
+        case: case_id.into(),
         case_sha256: case.sha256_hex(),
         case_prev: index
             .cases
-            .get(CASE)
+            .get(case_id)
             .map_or("none".to_string(), |h| h.last_link().to_string()),
         kind,
         reviews: None,
@@ -294,13 +342,8 @@ pub fn forge(
     let sig = key
         .sign(kind.namespace(), ssh_key::HashAlg::Sha512, &bytes)
         .unwrap();
-    std::fs::write(
-        env.sig(rec.seq),
-        sig.to_pem(ssh_key::LineEnding::LF).unwrap(),
-    )
-    .unwrap();
-    std::fs::write(env.record(rec.seq), &bytes).unwrap();
-    rec.seq
+    let pem = sig.to_pem(ssh_key::LineEnding::LF).unwrap().into_bytes();
+    (rec.seq, bytes, pem)
 }
 
 /// A real `ssh-agent`, killed when dropped.

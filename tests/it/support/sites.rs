@@ -115,7 +115,7 @@ pub fn log_snapshot(env: &Env) -> BTreeMap<String, Vec<u8>> {
 /// Appends one practice record with this outcome (so two copies of a site can grow two
 /// different ways: records with the same content would be byte-identical).
 pub fn append(env: &Env, outcome: &str) {
-    let mut log = Log::open(&env.cases);
+    let mut log = Log::open(&env.cases, &env.state(T));
     let case = env.load_case(CASE);
     let mut t = env.signer(T);
     log.append(

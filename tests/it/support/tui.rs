@@ -220,8 +220,32 @@ pub fn options_for(cases: &Path, reviewer: Option<&str>) -> casebench::tui::Opti
             let name = r.split('@').next().unwrap_or(r);
             cases.join("reviewers/demo-keys").join(name)
         }),
+        state_dir: Some(state_for(cases, reviewer.unwrap_or("auditor"))),
         ..casebench::tui::Options::new(cases, today())
     }
+}
+
+/// Where the simulated user `who` keeps their memory of the log of `cases` in a test:
+/// beside a temporary case directory, else under the system's temporary directory
+/// (never the real home).
+pub fn state_for(cases: &Path, who: &str) -> std::path::PathBuf {
+    let name: String = who
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let tmp = std::env::temp_dir();
+    let base = match cases.parent() {
+        Some(parent) if cases.starts_with(&tmp) => parent.join("state"),
+        _ => {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&cases, &mut h);
+            tmp.join(format!(
+                "casebench-test-state-{:x}",
+                std::hash::Hasher::finish(&h)
+            ))
+        }
+    };
+    base.join(name).join("casebench")
 }
 
 /// A copy of the sample case directory (reviewers and demo keys included), to sign in.

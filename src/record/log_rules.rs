@@ -1,0 +1,584 @@
+//! The log's rules (docs/RECORDS.md, "Who may sign what"): what a record may say given
+//! the records of its case before it. One function for each rule; the append applies
+//! them to the record it is about to sign, against this user's verified index
+//! ([`super::memory`]), and `verify` applies the same functions to every record of the
+//! log in order ([`super::verify`]), so a log that breaks a rule fails there too,
+//! naming the record.
+//!
+//! - [`one_final_decision`]: a `decision` only on a case with no record in force;
+//! - [`review_allowed`]: a `review` only of a denial in force, once, by someone who
+//!   took no part in the decision (164.524(a)(4));
+//! - [`countersign_allowed`]: a `countersign` points to the decision in force (a second
+//!   signature on it, by someone else, with its outcome) or to a trainee's proposal that
+//!   exists on the case, unchanged, by someone else;
+//! - [`namespace_fits_role`]: each namespace is used only by the roles allowed to sign
+//!   it (reviewers.yaml);
+//! - the signer allowed by the policy: checked with the signature (verify, the memory's
+//!   admission of a record, the append's `AllowedSigners::check`).
+//!
+//! `practice` records are never final and never conflict. Whether a reviewer is
+//! licensed (reviewers.yaml, 164.524(a)(3)) is checked when a review is signed
+//! ([`licensed_for_review`]): reviewers.yaml may change after the fact, the log not.
+
+use super::log::CaseHistory;
+use super::model::{
+    NS_AUDIT, NS_DECISION, NS_PRACTICE, NS_REVIEW, Record, RecordAction, RecordType, format_time,
+};
+use super::reviewers::{Reviewers, Role};
+use crate::text::sanitize_line;
+
+/// A rule a record breaks. Its text is what `decide` refuses with and what `verify`
+/// says of the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Broken {
+    AlreadyDecided {
+        case: String,
+        seq: u64,
+        by: String,
+        at: String,
+    },
+    NoDecisionToReview {
+        case: String,
+    },
+    AlreadyReviewed {
+        case: String,
+        by: String,
+        at: String,
+    },
+    NotADenial {
+        seq: u64,
+        outcome: String,
+    },
+    TookPart {
+        who: String,
+    },
+    /// A review or countersignature that does not name the record in force.
+    PointsElsewhere {
+        what: &'static str,
+        target: Option<u64>,
+        in_force: u64,
+    },
+    NoDecisionToCountersign {
+        case: String,
+    },
+    OwnRecord {
+        who: String,
+        seq: u64,
+    },
+    AlreadyCountersigned {
+        who: String,
+        seq: u64,
+    },
+    OutcomeDiffers {
+        seq: u64,
+        outcome: String,
+        theirs: String,
+    },
+    NotTheDecisionInForce {
+        seq: u64,
+        kind: &'static str,
+        case: String,
+    },
+    NoSuchProposal {
+        seq: u64,
+        case: String,
+    },
+    OwnProposal {
+        who: String,
+        seq: u64,
+    },
+    ProposalChanged {
+        seq: u64,
+        outcome: String,
+    },
+    RoleNamespace {
+        who: String,
+        role: &'static str,
+        namespace: &'static str,
+    },
+}
+
+impl std::fmt::Display for Broken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = |t: &str| sanitize_line(t);
+        match self {
+            Broken::AlreadyDecided { case, seq, by, at } => write!(
+                f,
+                "case {} already decided by {} at {at} (record {seq})",
+                s(case),
+                s(by)
+            ),
+            Broken::NoDecisionToReview { case } => {
+                write!(f, "case {} has no decision to review", s(case))
+            }
+            Broken::AlreadyReviewed { case, by, at } => {
+                write!(f, "case {} already reviewed by {} at {at}", s(case), s(by))
+            }
+            Broken::NotADenial { seq, outcome } => write!(
+                f,
+                "only a denial can be reviewed; record {seq} decided `{}`",
+                s(outcome)
+            ),
+            Broken::TookPart { who } => write!(
+                f,
+                "{} took part in the original decision and may not review it (45 CFR 164.524(a)(4))",
+                s(who)
+            ),
+            Broken::PointsElsewhere {
+                what,
+                target,
+                in_force,
+            } => match target {
+                Some(t) => write!(
+                    f,
+                    "a {what} points to record {t}, but the record in force on its case is {in_force}"
+                ),
+                None => write!(
+                    f,
+                    "a {what} names no record; the record in force on its case is {in_force}"
+                ),
+            },
+            Broken::NoDecisionToCountersign { case } => {
+                write!(f, "case {} has no decision to countersign", s(case))
+            }
+            Broken::OwnRecord { who, seq } => write!(
+                f,
+                "{} signed record {seq} and cannot countersign it",
+                s(who)
+            ),
+            Broken::AlreadyCountersigned { who, seq } => {
+                write!(f, "{} already countersigned record {seq}", s(who))
+            }
+            Broken::OutcomeDiffers {
+                seq,
+                outcome,
+                theirs,
+            } => write!(
+                f,
+                "a countersignature agrees with the decision: record {seq} decided `{}`, not `{}`",
+                s(outcome),
+                s(theirs)
+            ),
+            Broken::NotTheDecisionInForce { seq, kind, case } => write!(
+                f,
+                "record {seq} is a {kind} but not the current decision of case {}; countersign a trainee's proposal or the current decision",
+                s(case)
+            ),
+            Broken::NoSuchProposal { seq, case } => write!(
+                f,
+                "there is no record {seq} of case {} to countersign (no trainee's proposal awaiting a countersignature)",
+                s(case)
+            ),
+            Broken::OwnProposal { who, seq } => write!(
+                f,
+                "{} proposed record {seq} and cannot countersign it",
+                s(who)
+            ),
+            Broken::ProposalChanged { seq, outcome } => write!(
+                f,
+                "a countersignature makes proposal {seq} final as it stands (outcome `{}`); to decide otherwise, sign a decision",
+                s(outcome)
+            ),
+            Broken::RoleNamespace {
+                who,
+                role,
+                namespace,
+            } => write!(
+                f,
+                "{} is a {role} in reviewers.yaml, and a {role} does not sign in namespace {namespace}",
+                s(who)
+            ),
+        }
+    }
+}
+
+/// Whether the refusal is about who signs (rather than what the log already holds).
+impl Broken {
+    pub fn is_about_the_signer(&self) -> bool {
+        matches!(
+            self,
+            Broken::TookPart { .. }
+                | Broken::OwnRecord { .. }
+                | Broken::OwnProposal { .. }
+                | Broken::RoleNamespace { .. }
+        )
+    }
+}
+
+/// What a countersignature's target is, when it is not the record in force: a record of
+/// the log read and checked against this user's memory (the append) or the verified
+/// report (`verify`).
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub case: String,
+    pub kind: RecordType,
+    pub reviewer: String,
+    pub outcome: String,
+    pub grounds: Vec<String>,
+    pub records: Vec<RecordAction>,
+}
+
+impl Target {
+    pub fn of(rec: &Record) -> Target {
+        Target {
+            case: rec.case.clone(),
+            kind: rec.kind,
+            reviewer: rec.reviewer.clone(),
+            outcome: rec.outcome.clone(),
+            grounds: rec.grounds.clone(),
+            records: rec.records.clone(),
+        }
+    }
+}
+
+/// Reads a record of the log for [`countersign_allowed`]; `None` when there is none.
+pub type TargetOf<'a> = &'a dyn Fn(u64) -> Option<Target>;
+
+/// A `decision` settles a case that nothing settles yet: a second one is refused.
+pub fn one_final_decision(case: &str, history: &CaseHistory) -> Result<(), Broken> {
+    match history.final_record() {
+        Some(f) => Err(Broken::AlreadyDecided {
+            case: case.to_string(),
+            seq: f.seq,
+            by: f.reviewer.clone(),
+            at: format_time(&f.time),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A `review` reviews the denial in force (`reviews` names it), once, by someone who
+/// neither signed nor countersigned that decision (164.524(a)(4)).
+pub fn review_allowed(
+    case: &str,
+    reviewer: &str,
+    reviews: Option<u64>,
+    history: &CaseHistory,
+) -> Result<(), Broken> {
+    let f = history
+        .final_record()
+        .ok_or_else(|| Broken::NoDecisionToReview {
+            case: case.to_string(),
+        })?;
+    if f.kind == RecordType::Review {
+        return Err(Broken::AlreadyReviewed {
+            case: case.to_string(),
+            by: f.reviewer.clone(),
+            at: format_time(&f.time),
+        });
+    }
+    if !matches!(f.outcome.as_str(), "deny" | "release_partial") {
+        return Err(Broken::NotADenial {
+            seq: f.seq,
+            outcome: f.outcome.clone(),
+        });
+    }
+    if history.took_part_in_decision(reviewer) {
+        return Err(Broken::TookPart {
+            who: reviewer.to_string(),
+        });
+    }
+    if reviews != Some(f.seq) {
+        return Err(Broken::PointsElsewhere {
+            what: "review",
+            target: reviews,
+            in_force: f.seq,
+        });
+    }
+    Ok(())
+}
+
+/// A `countersign` names its record (`countersigns`): the decision in force (a second
+/// signature on it: someone else's, with its outcome, once per person), or, while no
+/// record is in force, an earlier trainee's proposal on the case, which it makes final
+/// as it stands (same outcome, grounds and items; not by the trainee who proposed it).
+/// `target` reads a record of the log that is not the one in force (as the caller
+/// verified it: `None` when it cannot vouch for its bytes).
+pub fn countersign_allowed(
+    rec: &Record,
+    history: &CaseHistory,
+    target: TargetOf<'_>,
+) -> Result<(), Broken> {
+    let case = rec.case.as_str();
+    let who = rec.reviewer.as_str();
+    let Some(seq) = rec.countersigns else {
+        return match history.final_record() {
+            Some(f) => Err(Broken::PointsElsewhere {
+                what: "countersignature",
+                target: None,
+                in_force: f.seq,
+            }),
+            None => Err(Broken::NoDecisionToCountersign {
+                case: case.to_string(),
+            }),
+        };
+    };
+    if let Some(f) = history.final_record() {
+        if f.seq != seq {
+            return Err(match target(seq) {
+                Some(t) if t.case == case && t.kind == RecordType::Practice => {
+                    Broken::AlreadyDecided {
+                        case: case.to_string(),
+                        seq: f.seq,
+                        by: f.reviewer.clone(),
+                        at: format_time(&f.time),
+                    }
+                }
+                Some(t) if t.case == case => Broken::NotTheDecisionInForce {
+                    seq,
+                    kind: t.kind.as_str(),
+                    case: case.to_string(),
+                },
+                _ => Broken::NoSuchProposal {
+                    seq,
+                    case: case.to_string(),
+                },
+            });
+        }
+        if f.reviewer == who {
+            return Err(Broken::OwnRecord {
+                who: who.to_string(),
+                seq,
+            });
+        }
+        if history.countersigned_final(who) {
+            return Err(Broken::AlreadyCountersigned {
+                who: who.to_string(),
+                seq,
+            });
+        }
+        if f.outcome != rec.outcome {
+            return Err(Broken::OutcomeDiffers {
+                seq,
+                outcome: f.outcome.clone(),
+                theirs: rec.outcome.clone(),
+            });
+        }
+        return Ok(());
+    }
+    // No record in force: every practice record of the case is a proposal awaiting a
+    // countersignature (a case once settled stays settled).
+    let no_such = || Broken::NoSuchProposal {
+        seq,
+        case: case.to_string(),
+    };
+    let t = target(seq)
+        .filter(|t| t.case == case && seq < rec.seq)
+        .ok_or_else(no_such)?;
+    if t.kind != RecordType::Practice {
+        return Err(no_such());
+    }
+    if t.reviewer == who {
+        return Err(Broken::OwnProposal {
+            who: who.to_string(),
+            seq,
+        });
+    }
+    if t.outcome != rec.outcome || t.grounds != rec.grounds || t.records != rec.records {
+        return Err(Broken::ProposalChanged {
+            seq,
+            outcome: t.outcome.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// The namespaces a role signs in: supervisors and reviewing professionals decide,
+/// review and countersign; trainees sign practice records (their proposals); compliance
+/// officers sign checkpoints and rewind notices.
+pub fn namespaces_of(role: Role) -> &'static [&'static str] {
+    match role {
+        Role::Supervisor | Role::ReviewingProfessional => &[NS_DECISION, NS_REVIEW],
+        Role::Trainee => &[NS_PRACTICE],
+        Role::ComplianceOfficer => &[NS_AUDIT],
+    }
+}
+
+/// Each namespace only by the roles allowed to sign it. A principal reviewers.yaml does
+/// not list has no role to hold against it (allowed_signers alone decides).
+pub fn namespace_fits_role(
+    reviewer: &str,
+    namespace: &'static str,
+    people: &Reviewers,
+) -> Result<(), Broken> {
+    let Some(r) = people.get(reviewer) else {
+        return Ok(());
+    };
+    if namespaces_of(r.role).contains(&namespace) {
+        return Ok(());
+    }
+    Err(Broken::RoleNamespace {
+        who: reviewer.to_string(),
+        role: role_name(r.role),
+        namespace,
+    })
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Supervisor => "supervisor",
+        Role::ReviewingProfessional => "reviewing professional",
+        Role::Trainee => "trainee",
+        Role::ComplianceOfficer => "compliance officer",
+    }
+}
+
+/// Every rule, for one record, given its case's history before it.
+pub fn check(
+    rec: &Record,
+    history: &CaseHistory,
+    people: &Reviewers,
+    target: TargetOf<'_>,
+) -> Result<(), Broken> {
+    namespace_fits_role(&rec.reviewer, rec.kind.namespace(), people)?;
+    match rec.kind {
+        RecordType::Practice => Ok(()),
+        RecordType::Decision => one_final_decision(&rec.case, history),
+        RecordType::Review => review_allowed(&rec.case, &rec.reviewer, rec.reviews, history),
+        RecordType::Countersign => countersign_allowed(rec, history, target),
+    }
+}
+
+/// A review of a denial needs a licensed health care professional (164.524(a)(3)):
+/// checked when the review is signed, against reviewers.yaml then.
+pub fn licensed_for_review(reviewer: &str, people: &Reviewers) -> Result<(), String> {
+    if people.get(reviewer).is_some_and(|r| r.licensed) {
+        return Ok(());
+    }
+    Err(format!(
+        "{} is not a licensed health care professional in reviewers.yaml; a review of a denial needs one (45 CFR 164.524(a)(4))",
+        sanitize_line(reviewer)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::log::Index;
+    use chrono::{DateTime, Utc};
+
+    fn rec(seq: u64, kind: RecordType, who: &str, outcome: &str) -> Record {
+        Record {
+            record: crate::record::model::RECORD_TAG.into(),
+            seq,
+            prev: "none".into(),
+            case: "AR-1".into(),
+            case_sha256: "0".repeat(64),
+            case_prev: "none".into(),
+            kind,
+            reviews: None,
+            countersigns: None,
+            reviewer: who.into(),
+            key: "SHA256:x".into(),
+            policy: format!("sha256:{}", "0".repeat(64)),
+            time: DateTime::<Utc>::from_timestamp(1_790_000_000, 0).unwrap(),
+            outcome: outcome.into(),
+            grounds: vec![],
+            records: vec![],
+            disclosures: vec![],
+            notice: Default::default(),
+            deadline: crate::record::model::DeadlineInfo {
+                due: None,
+                decided_on_time: true,
+            },
+            findings_overridden: vec![],
+            rationale: "x\n".into(),
+        }
+    }
+
+    fn history(recs: &[&Record]) -> CaseHistory {
+        let mut ix = Index::empty();
+        for r in recs {
+            ix.add(r, format!("sha256:{:064x}", r.seq));
+        }
+        ix.cases.remove("AR-1").unwrap_or_default()
+    }
+
+    fn none(_: u64) -> Option<Target> {
+        None
+    }
+
+    #[test]
+    fn a_second_decision_breaks_the_first_rule() {
+        let d1 = rec(1, RecordType::Decision, "a", "deny");
+        let d2 = rec(2, RecordType::Decision, "b", "release_full");
+        let people = Reviewers::default();
+        assert!(check(&d1, &history(&[]), &people, &none).is_ok());
+        let e = check(&d2, &history(&[&d1]), &people, &none).unwrap_err();
+        assert!(matches!(e, Broken::AlreadyDecided { seq: 1, .. }), "{e}");
+    }
+
+    #[test]
+    fn a_countersignature_needs_an_existing_proposal_unchanged() {
+        let p = rec(1, RecordType::Practice, "t", "deny");
+        let h = history(&[&p]);
+        let people = Reviewers::default();
+        let target = |s: u64| (s == 1).then(|| Target::of(&p));
+        let mut c = rec(2, RecordType::Countersign, "a", "deny");
+        c.countersigns = Some(1);
+        assert!(check(&c, &h, &people, &target).is_ok());
+        c.countersigns = Some(7);
+        assert!(matches!(
+            check(&c, &h, &people, &target),
+            Err(Broken::NoSuchProposal { seq: 7, .. })
+        ));
+        c.countersigns = Some(1);
+        c.outcome = "release_full".into();
+        assert!(matches!(
+            check(&c, &h, &people, &target),
+            Err(Broken::ProposalChanged { .. })
+        ));
+        c.outcome = "deny".into();
+        c.reviewer = "t".into();
+        assert!(matches!(
+            check(&c, &h, &people, &target),
+            Err(Broken::OwnProposal { .. })
+        ));
+        // Once settled, the proposal cannot be countersigned again.
+        let mut ok = rec(2, RecordType::Countersign, "a", "deny");
+        ok.countersigns = Some(1);
+        let mut again = rec(3, RecordType::Countersign, "b", "deny");
+        again.countersigns = Some(1);
+        let e = check(&again, &history(&[&p, &ok]), &people, &target).unwrap_err();
+        assert!(matches!(e, Broken::AlreadyDecided { .. }), "{e}");
+    }
+
+    #[test]
+    fn a_trainee_does_not_sign_decisions() {
+        let people: Reviewers = crate::yaml::from_str(
+            "reviewers:\n  - { principal: t, name: T, role: trainee }\n  - { principal: a, name: A, role: supervisor }\n",
+        )
+        .unwrap();
+        let d = rec(1, RecordType::Decision, "t", "deny");
+        let e = check(&d, &history(&[]), &people, &none).unwrap_err();
+        assert!(e.to_string().contains("trainee"), "{e}");
+        let p = rec(1, RecordType::Practice, "a", "deny");
+        assert!(check(&p, &history(&[]), &people, &none).is_err());
+    }
+
+    #[test]
+    fn a_review_reviews_the_denial_in_force_once() {
+        let d = rec(1, RecordType::Decision, "a", "deny");
+        let people = Reviewers::default();
+        let mut r = rec(2, RecordType::Review, "b", "release_full");
+        r.reviews = Some(1);
+        assert!(check(&r, &history(&[&d]), &people, &none).is_ok());
+        r.reviewer = "a".into();
+        assert!(matches!(
+            check(&r, &history(&[&d]), &people, &none),
+            Err(Broken::TookPart { .. })
+        ));
+        r.reviewer = "b".into();
+        r.reviews = Some(9);
+        assert!(matches!(
+            check(&r, &history(&[&d]), &people, &none),
+            Err(Broken::PointsElsewhere { .. })
+        ));
+        let full = rec(1, RecordType::Decision, "a", "release_full");
+        r.reviews = Some(1);
+        assert!(matches!(
+            check(&r, &history(&[&full]), &people, &none),
+            Err(Broken::NotADenial { .. })
+        ));
+    }
+}
