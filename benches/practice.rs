@@ -14,9 +14,10 @@ use std::time::Instant;
 
 use casebench::case::LoadOptions;
 
+use casebench::case::Outcome;
+use casebench::decision::proposal::{Proposal, withhold_map};
 use casebench::practice::progress;
 use casebench::record::model::RecordType;
-use casebench::record::proposal::{Proposal, build_draft};
 use casebench::record::{Log, Signer};
 use casebench::rules::Rulebook;
 use casebench::rules::load_dir;
@@ -91,30 +92,16 @@ fn main() {
     for i in 0..attempts {
         let who = trainee(i % trainees);
         let (case, p) = if i % 3 == 2 {
-            let p = Proposal {
-                kind: Some(RecordType::Practice),
-                outcome: "warn_and_protect".into(),
-                grounds: vec!["serious-threat".into()],
-                rationale: "x".into(),
-                ..Proposal::default()
-            };
+            let p = practice(Outcome::WarnAndProtect, &["serious-threat"], &[]);
             (pd, p)
         } else {
             let (o, g, w) = answers[i % 4];
-            let p = Proposal {
-                kind: Some(RecordType::Practice),
-                outcome: o.into(),
-                grounds: g.iter().map(|s| s.to_string()).collect(),
-                withhold: w
-                    .iter()
-                    .map(|(a, b)| (a.to_string(), b.to_string()))
-                    .collect(),
-                rationale: "x".into(),
-                ..Proposal::default()
-            };
+            let p = practice(Outcome::parse(o).unwrap(), g, w);
             (pa, p)
         };
-        let d = build_draft(&case.case, &set.rules, &who, &p, vec![], today).unwrap();
+        let d = p
+            .unsigned(&case.case, &set.rules, &who, true, today)
+            .unwrap();
         log.append(case, &d, &mut signer, time).unwrap();
     }
     let append = t0.elapsed();
@@ -153,4 +140,20 @@ fn main() {
         "  `casebench practice` total (verify + score + build): {:.3} s",
         (verify + collect + build).as_secs_f64()
     );
+}
+
+/// A trainee's practice proposal.
+fn practice(outcome: Outcome, grounds: &[&str], withhold: &[(&str, &str)]) -> Proposal {
+    Proposal {
+        kind: RecordType::Practice,
+        judged: casebench::rules::Proposal {
+            outcome,
+            grounds: grounds.iter().map(|s| s.to_string()).collect(),
+            withhold: withhold_map(withhold.iter().map(|(a, b)| (a.to_string(), b.to_string()))),
+            notice: None,
+        },
+        disclosures: vec![],
+        rationale: "x".into(),
+        overrides: vec![],
+    }
 }

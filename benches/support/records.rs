@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use casebench::case::LoadedCase;
 use casebench::record::model::{DeadlineInfo, Notice, RECORD_TAG, Record, RecordType, sha256_link};
-use casebench::record::{Draft, sshsig};
+use casebench::record::{Unsigned, sshsig};
 use chrono::{DateTime, Utc};
 
 /// The trainee who signs the generated proposals (`casebench-practice` namespace).
@@ -23,8 +23,8 @@ pub const P: &str = "t.trainee@bench.example";
 pub const CASE: &str = "AR-2026-0201";
 
 /// A trainee's proposal (a practice record on a real case).
-pub fn draft(i: usize) -> Draft {
-    Draft {
+pub fn draft(i: usize) -> Unsigned {
+    Unsigned {
         kind: RecordType::Practice,
         reviewer: P.into(),
         outcome: "deny".into(),
@@ -86,7 +86,7 @@ impl Writer {
 
     /// Appends proposal `d` on `case`, whose previous record's link is `case_prev`;
     /// returns the new record's link.
-    fn write(&mut self, case: &LoadedCase, case_prev: &str, d: Draft) -> String {
+    fn write(&mut self, case: &LoadedCase, case_prev: &str, d: Unsigned) -> String {
         self.seq += 1;
         let rec = Record {
             record: RECORD_TAG.into(),

@@ -2,7 +2,6 @@
 //! the grounds that hold, the recommended decision, deadline, required actions, notice
 //! elements, and the findings (on the proposal when one is given).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -73,7 +72,8 @@ pub fn run(global: &Global, args: &AdviseArgs, out: &mut dyn Write) -> CommandRe
     })
 }
 
-/// Turns the command-line proposal into a [`Proposal`]; `None` when no `--outcome`.
+/// Turns the command-line proposal into a [`Proposal`]; `None` when no `--outcome`. The
+/// one parser of `--outcome`, `--ground` and `--withhold`, for `advise` and `decide`.
 /// Usage errors: an unknown outcome, a malformed or unknown `--withhold`, a ground or
 /// withhold without an outcome.
 pub fn parse_proposal(args: &ProposalArgs, case: &Case) -> Result<Option<Proposal>, CommandError> {
@@ -93,7 +93,7 @@ pub fn parse_proposal(args: &ProposalArgs, case: &Case) -> Result<Option<Proposa
             all.join(", ")
         ))
     })?;
-    let mut withhold = BTreeMap::new();
+    let mut pairs = Vec::new();
     for w in &args.withhold {
         let Some((rec, ground)) = w.split_once('=') else {
             return Err(CommandError::Usage(format!(
@@ -121,20 +121,13 @@ pub fn parse_proposal(args: &ProposalArgs, case: &Case) -> Result<Option<Proposa
                 sanitize_line(rec)
             )));
         }
-        if withhold
-            .insert(rec.to_string(), ground.to_string())
-            .is_some()
-        {
-            return Err(CommandError::Usage(format!(
-                "--withhold: `{}` given twice; an item is withheld on one ground",
-                sanitize_line(rec)
-            )));
-        }
+        // An item may be withheld on several grounds; the advisor judges each.
+        pairs.push((rec.to_string(), ground.to_string()));
     }
     Ok(Some(Proposal {
         outcome,
         grounds: args.grounds.iter().map(|g| g.trim().to_string()).collect(),
-        withhold,
+        withhold: crate::decision::proposal::withhold_map(pairs),
         notice: None,
     }))
 }
@@ -251,8 +244,8 @@ pub fn render(case: &Case, a: &Advice, proposal: Option<&Proposal>) -> String {
             section(&mut o, "Your proposal");
             let _ = writeln!(o, "  outcome: {}", p.outcome);
             let _ = writeln!(o, "  grounds: {}", join_or_none(&p.grounds, s));
-            for (rec, g) in &p.withhold {
-                let _ = writeln!(o, "  withhold: {} {}", s(rec), s(g));
+            for (rec, gs) in &p.withhold {
+                let _ = writeln!(o, "  withhold: {} {}", s(rec), join_or_none(gs, s));
             }
             section(&mut o, "Findings on your proposal");
         }

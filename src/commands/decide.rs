@@ -13,10 +13,10 @@ use super::{CommandError, CommandResult, Exit, io_out};
 use crate::cli::{DecideArgs, Global};
 use crate::decision::DecideError;
 use crate::decision::after::AfterPractice;
+use crate::decision::proposal::Proposal;
 use crate::decision::sign::{Signed, decide};
 use crate::record::AppendError;
 use crate::record::model::{Disclosure, OverriddenFinding, RecordType};
-use crate::record::proposal::Proposal;
 use crate::text::sanitize_line;
 
 mod countersign;
@@ -34,8 +34,8 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
     if let Some(seq) = args.countersigns {
         return countersign::run(global, args, &set, case, seq, overrides, out);
     }
-    let proposal = parse_proposal(args, today)?;
-    match decide(&global.setting(), &set, case, &proposal, overrides) {
+    let proposal = parse_proposal(args, &case.case, overrides, today)?;
+    match decide(&global.setting(), &set, case, &proposal) {
         Ok(signed) => report(out, &signed, args.json),
         Err(e) => refused(out, e, args.json),
     }
@@ -202,7 +202,12 @@ fn write_after(out: &mut dyn Write, a: &AfterPractice) -> std::io::Result<()> {
     }
 }
 
-fn parse_proposal(args: &DecideArgs, today: chrono::NaiveDate) -> Result<Proposal, CommandError> {
+fn parse_proposal(
+    args: &DecideArgs,
+    case: &crate::case::Case,
+    overrides: Vec<OverriddenFinding>,
+    today: chrono::NaiveDate,
+) -> Result<Proposal, CommandError> {
     let usage = |m: String| CommandError::Usage(m);
     let kind = RecordType::parse(&args.record_type).ok_or_else(|| {
         usage(format!(
@@ -210,24 +215,8 @@ fn parse_proposal(args: &DecideArgs, today: chrono::NaiveDate) -> Result<Proposa
             sanitize_line(&args.record_type)
         ))
     })?;
-    let outcome = args
-        .proposal
-        .outcome
-        .clone()
+    let judged = super::advise::parse_proposal(&args.proposal, case)?
         .ok_or_else(|| usage("--outcome is required".into()))?;
-    let mut withhold = Vec::new();
-    for w in &args.proposal.withhold {
-        let (rec, g) = w
-            .split_once('=')
-            .filter(|(r, g)| !r.is_empty() && !g.is_empty())
-            .ok_or_else(|| {
-                usage(format!(
-                    "--withhold `{}`: expected REC=GROUND",
-                    sanitize_line(w)
-                ))
-            })?;
-        withhold.push((rec.to_string(), g.to_string()));
-    }
     let mut disclosures = Vec::new();
     for d in &args.disclosures {
         let parts: Vec<&str> = d.split('|').collect();
@@ -252,12 +241,11 @@ fn parse_proposal(args: &DecideArgs, today: chrono::NaiveDate) -> Result<Proposa
         });
     }
     Ok(Proposal {
-        kind: Some(kind),
-        outcome,
-        grounds: args.proposal.grounds.clone(),
-        withhold,
+        kind,
+        judged,
         disclosures,
         rationale: args.rationale.clone(),
+        overrides,
     })
 }
 

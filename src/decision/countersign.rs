@@ -6,6 +6,7 @@
 
 use chrono::Utc;
 
+use super::proposal::Proposal;
 use super::{DecideError, Setting};
 use crate::case::LoadedCase;
 use crate::practice::countersign;
@@ -59,21 +60,18 @@ pub fn countersign(
         time,
     )
     .map_err(DecideError::Usage)?;
-    let mut draft = countersign::countersign_draft(
-        &case.case,
-        &set.rules,
-        &proposal,
-        &reviewer,
-        rationale,
-        overrides,
-        setting.today,
-    )
-    .map_err(DecideError::Refused)?;
-    // The countersignature makes the decision final: the advisor's gate applies.
-    super::gate::apply(setting, set, case, &mut draft)?;
+    // The trainee's decision as it stands, signed again by the supervisor; the
+    // countersignature makes it final, so the advisor's gate applies.
+    let stated = Proposal::from_record(&proposal, RecordType::Countersign, rationale, overrides)
+        .map_err(|e| DecideError::Refused(AppendError::Refused(e)))?;
+    let contact = crate::case::settings::privacy_contact_known(setting.cases);
+    let mut unsigned = stated
+        .unsigned(&case.case, &set.rules, &reviewer, contact, setting.today)
+        .map_err(|e| DecideError::Refused(AppendError::Refused(e)))?;
+    unsigned.findings_overridden = super::gate::apply(setting, set, case, &reviewer, &stated)?;
     let state = setting.state().map_err(DecideError::Usage)?;
     let appended = Log::open(setting.cases, &state)
-        .append_countersign(case, &draft, &mut signer, time, seq)
+        .append_countersign(case, &unsigned, &mut signer, time, seq)
         .map_err(DecideError::Refused)?;
     Ok(Countersigned {
         appended,

@@ -3,12 +3,14 @@
 //! so that both surfaces sign through the same functions.
 //!
 //! - [`gate`]: the advisor's check before signing (error findings refuse unless each is
-//!   overridden with a justification) and what it fills in (deadline, notice, overrides).
+//!   overridden with a justification).
 //! - [`facts`]: what the rules need to know of the signer.
 //! - [`sign`]: resolve the signer, build the draft, gate it, sign and append.
 //! - [`countersign`]: a supervisor's countersignature of a trainee's proposal.
 //! - [`after`]: what a signed practice record leads to (a score, or a proposal).
-//! - [`stated`]: the form's draft as a proposal; the outcomes that fit a case.
+//! - [`proposal`]: the one typed proposal (from the form's draft, the command line or a
+//!   trainee's record), what the advisor judges, and the unsigned record it becomes; the
+//!   outcomes that fit a case.
 //! - [`preview`]: the record's exact text before signing, from the same functions.
 //!
 //! Knows nothing of terminals or of the command line: callers pass a [`Setting`].
@@ -26,8 +28,8 @@ pub mod draft;
 pub mod facts;
 pub mod gate;
 pub mod preview;
+pub mod proposal;
 pub mod sign;
-pub mod stated;
 
 /// Where and as whom a decision is made: the case directory, the day deadlines are
 /// computed against, the signer as configured (`--reviewer`, `--key`), and where this

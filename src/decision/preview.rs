@@ -1,23 +1,20 @@
 //! The preview of a decision: the record's exact text as signing would write it, built by
-//! the same functions (`build_draft`, the gate's `complete`, `Draft::to_record`,
+//! the same functions (`Proposal::unsigned`, the gate's `check`, `Unsigned::to_record`,
 //! `Record::to_bytes`). Only what the log fixes at the moment of signing is left as a
 //! placeholder: `seq`, `prev` and `time`. The signer's key, the policy in force and the
 //! case's previous record are read beforehand ([`context`]); what cannot be known yet
 //! (no key found, an unreadable log) says so on its line.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 
-use super::gate::{self, Inputs};
-use super::stated::Stated;
+use super::gate::{self, Gated, Inputs};
+use super::proposal::Proposal;
 use super::{DecideError, Setting};
-use crate::case::{LoadedCase, Outcome};
+use crate::case::LoadedCase;
 use crate::record::Stamp;
 use crate::record::model::{NONE, RecordType};
-use crate::record::proposal::build_draft;
 use crate::rules::CaseSet;
-use crate::rules::{self, Finding, Related, ReviewerFacts, Rulebook};
+use crate::rules::{self, Finding, ReviewerFacts, Rulebook};
 
 /// The fields fixed only at signing, shown as placeholders in a preview.
 pub const AT_SIGNING: [&str; 3] = ["seq", "prev", "time"];
@@ -98,63 +95,69 @@ pub struct Preview {
     /// The decision as the rules see it (for the notice it would send).
     pub proposal: Option<rules::Proposal>,
     /// The record's per-item actions (empty until it is a record): the notice names what
-    /// the record withholds, computed once, by `build_draft`.
+    /// the record withholds, computed once, by `Proposal::unsigned`.
     pub actions: Vec<crate::record::model::RecordAction>,
 }
 
-/// The preview of `stated` on `case` as of `today`.
+/// The preview of `proposal` on `case` as of `today`.
 pub fn preview(
     ctx: &Context,
     today: chrono::NaiveDate,
     set: &CaseSet,
     case: &LoadedCase,
-    stated: &Stated,
+    proposal: &Proposal,
 ) -> Preview {
-    let not_yet = |why: String, (findings, proposal)| Preview {
-        record: Err(why.clone()),
-        findings,
-        refused: Some(DecideError::Usage(why)),
-        proposal,
-        actions: Vec::new(),
-    };
     let rb = match &ctx.rulebook {
         Ok(rb) => rb,
-        Err(e) => return not_yet(e.clone(), (Vec::new(), None)),
+        Err(e) => {
+            return Preview {
+                record: Err(e.clone()),
+                findings: Vec::new(),
+                refused: Some(DecideError::Usage(e.clone())),
+                proposal: None,
+                actions: Vec::new(),
+            };
+        }
     };
     let reviewer = ctx.reviewer.clone().unwrap_or_default();
     // The rationale is written last: until then the record is shown with its place
     // marked, and signing would refuse it.
-    let no_rationale = stated.proposal.rationale.trim().is_empty();
-    let mut stated = stated.clone();
+    let no_rationale = proposal.rationale.trim().is_empty();
+    let mut proposal = proposal.clone();
     if no_rationale {
-        stated.proposal.rationale = "-".into();
+        proposal.rationale = "-".into();
     }
-    let stated = &stated;
     let inputs = Inputs {
         rulebook: rb,
         today,
         facts: &ctx.facts,
         contact: ctx.contact,
     };
-    let mut draft = match build_draft(
-        &case.case,
-        &set.rules,
-        &reviewer,
-        &stated.proposal,
-        stated.overrides.clone(),
-        today,
-    ) {
-        Ok(d) => d,
-        Err(why) => return not_yet(why, loose_findings(&inputs, set, case, stated)),
-    };
-    let mut gated = gate::complete(&inputs, set, case, &mut draft);
-    if ctx.kind == RecordType::Practice
-        && let Some(p) = &gated.proposal
-    {
+    let gated = if ctx.kind == RecordType::Practice {
         // Not a gate for practice, but what the advisor would say (shown where the advisor
         // is, on real cases).
-        let related = Related::from_cases(&case.case, set.cases.iter().map(|c| &c.case));
-        gated.findings = rules::check(rb, &case.case, related, p, &ctx.facts, today);
+        Gated {
+            findings: gate::findings(&inputs, set, case, &proposal),
+            result: Ok(proposal.overrides.clone()),
+        }
+    } else {
+        gate::check(&inputs, set, case, &proposal)
+    };
+    let judged = Some(proposal.clone().with_notice(rb, ctx.contact).judged);
+    let mut unsigned = match proposal.unsigned(&case.case, rb, &reviewer, ctx.contact, today) {
+        Ok(u) => u,
+        Err(why) => {
+            return Preview {
+                record: Err(why.clone()),
+                findings: gated.findings,
+                refused: Some(DecideError::Usage(why)),
+                proposal: judged,
+                actions: Vec::new(),
+            };
+        }
+    };
+    if let Ok(accepted) = &gated.result {
+        unsigned.findings_overridden = accepted.clone();
     }
     let stamp = Stamp {
         seq: 0,
@@ -166,7 +169,7 @@ pub fn preview(
         policy: ctx.policy.clone().unwrap_or_default(),
         time: DateTime::<Utc>::UNIX_EPOCH,
     };
-    let bytes = draft.to_record(case, stamp).to_bytes();
+    let bytes = unsigned.to_record(case, stamp).to_bytes();
     let unknown = |r: &Result<String, String>| r.as_ref().err().cloned();
     let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<String> = text
@@ -200,45 +203,14 @@ pub fn preview(
             Some(DecideError::Usage("the rationale must not be empty".into()))
         }
         (Err(e), _, _) => Some(e.into()),
-        (Ok(()), Err(why), _) | (Ok(()), _, Err(why)) => Some(DecideError::Usage(why.clone())),
-        (Ok(()), Ok(_), Ok(_)) => None,
+        (Ok(_), Err(why), _) | (Ok(_), _, Err(why)) => Some(DecideError::Usage(why.clone())),
+        (Ok(_), Ok(_), Ok(_)) => None,
     };
     Preview {
         record: Ok(lines),
         findings: gated.findings,
         refused,
-        proposal: gated.proposal,
-        actions: draft.records.clone(),
+        proposal: judged,
+        actions: unsigned.records,
     }
-}
-
-/// The findings on a decision that is not a record yet (no rationale, say): the form's
-/// items withheld on their first grounds, checked like the gate checks a record.
-fn loose_findings(
-    inputs: &Inputs,
-    set: &CaseSet,
-    case: &LoadedCase,
-    s: &Stated,
-) -> (Vec<Finding>, Option<rules::Proposal>) {
-    let Some(outcome) = Outcome::parse(&s.proposal.outcome) else {
-        return (Vec::new(), None);
-    };
-    let withhold: BTreeMap<String, String> = s.proposal.withhold.iter().cloned().collect();
-    let mut p = rules::Proposal {
-        outcome,
-        grounds: s.proposal.grounds.clone(),
-        withhold,
-        notice: None,
-    };
-    p.notice = rules::generated_notice(inputs.rulebook, &p, inputs.contact);
-    let related = Related::from_cases(&case.case, set.cases.iter().map(|c| &c.case));
-    let findings = rules::check(
-        inputs.rulebook,
-        &case.case,
-        related,
-        &p,
-        inputs.facts,
-        inputs.today,
-    );
-    (findings, Some(p))
 }

@@ -1,14 +1,14 @@
-//! Signing a decision: who signs with which key (`record::signer::resolve`), the record
-//! draft (`record::proposal::build_draft`), the advisor's gate, then sign and append.
+//! Signing a decision: who signs with which key (`record::signer::resolve`), the
+//! unsigned record ([`Proposal::unsigned`]), the advisor's gate, then sign and append.
 //! The one sequence behind `casebench decide` and the workbench's `[ Sign ]`.
 
 use chrono::Utc;
 
 use super::after::{AfterPractice, after_practice};
+use super::proposal::Proposal;
 use super::{DecideError, Setting};
 use crate::case::LoadedCase;
-use crate::record::model::{OverriddenFinding, RecordType};
-use crate::record::proposal::{Proposal, build_draft};
+use crate::record::model::RecordType;
 use crate::record::{Appended, signer};
 use crate::rules::CaseSet;
 
@@ -34,9 +34,8 @@ pub fn decide(
     set: &CaseSet,
     case: &LoadedCase,
     proposal: &Proposal,
-    overrides: Vec<OverriddenFinding>,
 ) -> Result<Signed, DecideError> {
-    let kind = proposal.kind.unwrap_or(RecordType::Decision);
+    let kind = proposal.kind;
     let time = Utc::now();
     let (reviewer, mut signer) = signer::resolve(
         setting.cases,
@@ -46,19 +45,17 @@ pub fn decide(
         time,
     )
     .map_err(DecideError::Usage)?;
-    let mut draft = build_draft(
-        &case.case,
-        &set.rules,
-        &reviewer,
-        proposal,
-        overrides,
-        setting.today,
-    )
-    .map_err(DecideError::Usage)?;
-    super::gate::apply(setting, set, case, &mut draft)?;
+    if kind == RecordType::Review {
+        reviewer_may_review(setting, case, &reviewer)?;
+    }
+    let contact = crate::case::settings::privacy_contact_known(setting.cases);
+    let mut unsigned = proposal
+        .unsigned(&case.case, &set.rules, &reviewer, contact, setting.today)
+        .map_err(DecideError::Usage)?;
+    unsigned.findings_overridden = super::gate::apply(setting, set, case, &reviewer, proposal)?;
     let state = setting.state().map_err(DecideError::Usage)?;
     let appended =
-        crate::record::sign_and_append(setting.cases, &state, case, &draft, &mut signer, time)
+        crate::record::sign_and_append(setting.cases, &state, case, &unsigned, &mut signer, time)
             .map_err(DecideError::Refused)?;
     // A practice record: the comparison with the reference (only now that it is
     // signed), or, on a real case, how to have the proposal countersigned.
@@ -71,6 +68,26 @@ pub fn decide(
         after,
         sync: sync_after_decide(setting.cases),
     })
+}
+
+/// A review of a denial is signed only by a licensed professional who took no part in
+/// it: the rules' own answer ([`crate::rules::review::problems`], which the advisor's
+/// findings also report), a refusal no override lifts.
+fn reviewer_may_review(
+    setting: &Setting,
+    case: &LoadedCase,
+    reviewer: &str,
+) -> Result<(), DecideError> {
+    let facts = super::facts::for_signer(setting, reviewer, RecordType::Review, &case.case.id);
+    match crate::rules::review::problems(&case.case, &facts).first() {
+        None => Ok(()),
+        Some(p) => Err(DecideError::Refused(
+            crate::record::AppendError::NotAllowed(format!(
+                "{}: {} ({})",
+                p.code, p.message, p.citation
+            )),
+        )),
+    }
 }
 
 /// Runs `sync` when `casebench.yaml` asks for it after each decision.

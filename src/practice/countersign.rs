@@ -10,15 +10,14 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::case::Case;
 
-use crate::record::append::{AppendError, Draft};
+use crate::record::append::AppendError;
 use crate::record::log::CaseHistory;
 use crate::record::log::{self, Paths};
-use crate::record::model::{DeadlineInfo, OverriddenFinding, Record, RecordAction, RecordType};
+use crate::record::model::{Record, RecordAction, RecordType};
 use crate::record::verify::{LogReport, State};
 use crate::rules::CaseSet;
 use crate::store::safe_open::SafeDir;
@@ -177,47 +176,4 @@ pub fn check_proposal(case: &Case, proposal: &Record) -> Result<(), AppendError>
         )));
     }
     Ok(())
-}
-
-/// The countersignature of `proposal` by `supervisor`: the proposal's decision as it
-/// stands (outcome, grounds, per-item actions, disclosures, notice), with the
-/// supervisor's rationale, the deadline as of `today`, and the supervisor's own
-/// overrides of advisor findings: the countersignature makes the decision final, so it
-/// goes through the advisor's gate like any decision, and the trainee's overrides (a
-/// practice record is not gated) do not carry over.
-///
-/// Then: apply the advisor's gate to the draft (as for a decision), show it, and sign
-/// with [`crate::record::Log::append_countersign`]`(case, &draft, signer, time, seq)`,
-/// which re-checks everything under the log's lock.
-pub fn countersign_draft(
-    case: &Case,
-    rules: &crate::rules::Rulebook,
-    proposal: &Record,
-    supervisor: &str,
-    rationale: &str,
-    overrides: Vec<OverriddenFinding>,
-    today: NaiveDate,
-) -> Result<Draft, AppendError> {
-    check_proposal(case, proposal)?;
-    if rationale.trim().is_empty() {
-        return Err(AppendError::Refused(
-            "the rationale must not be empty".into(),
-        ));
-    }
-    let dl = crate::rules::deadline::for_case(case, rules, today);
-    Ok(Draft {
-        kind: RecordType::Countersign,
-        reviewer: supervisor.to_string(),
-        outcome: proposal.outcome.clone(),
-        grounds: proposal.grounds.clone(),
-        records: proposal.records.clone(),
-        disclosures: proposal.disclosures.clone(),
-        notice: proposal.notice,
-        deadline: DeadlineInfo {
-            due: dl.due,
-            decided_on_time: dl.due.is_none_or(|d| today <= d),
-        },
-        findings_overridden: overrides,
-        rationale: rationale.to_string(),
-    })
 }

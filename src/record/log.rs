@@ -176,11 +176,6 @@ impl CaseHistory {
         self.signers.iter().map(String::as_str)
     }
 
-    /// Whether `reviewer` signed a decision of the case or countersigned one.
-    pub fn took_part_in_decision(&self, reviewer: &str) -> bool {
-        self.deciders.contains(reviewer)
-    }
-
     /// Whether `reviewer` countersigned the record in force after it was signed.
     pub fn countersigned_final(&self, reviewer: &str) -> bool {
         self.countersigned_settled.contains(reviewer)

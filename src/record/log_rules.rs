@@ -6,8 +6,9 @@
 //! naming the record.
 //!
 //! - [`one_final_decision`]: a `decision` only on a case with no record in force;
-//! - [`review_allowed`]: a `review` only of a denial in force, once, by someone who
-//!   took no part in the decision (164.524(a)(4));
+//! - [`review_allowed`]: a `review` only of a denial in force, once, naming it. Who may
+//!   review (a licensed professional who took no part, 164.524(a)(3)-(4)) is the law,
+//!   not the log's: [`crate::rules::review`], checked when a review is signed;
 //! - [`countersign_allowed`]: a `countersign` points to the decision in force (a second
 //!   signature on it, by someone else, with its outcome) or to a trainee's proposal that
 //!   exists on the case, unchanged, by someone else;
@@ -16,9 +17,7 @@
 //! - the signer allowed by the policy: checked with the signature (verify, the memory's
 //!   admission of a record, the append's `AllowedSigners::check`).
 //!
-//! `practice` records are never final and never conflict. Whether a reviewer is
-//! licensed (reviewers.yaml, 164.524(a)(3)) is checked when a review is signed
-//! ([`licensed_for_review`]): reviewers.yaml may change after the fact, the log not.
+//! `practice` records are never final and never conflict.
 
 use super::log::CaseHistory;
 use super::model::{
@@ -48,9 +47,6 @@ pub enum Broken {
     NotADenial {
         seq: u64,
         outcome: String,
-    },
-    TookPart {
-        who: String,
     },
     /// A review or countersignature that does not name the record in force.
     PointsElsewhere {
@@ -118,11 +114,6 @@ impl std::fmt::Display for Broken {
                 f,
                 "only a denial can be reviewed; record {seq} decided `{}`",
                 s(outcome)
-            ),
-            Broken::TookPart { who } => write!(
-                f,
-                "{} took part in the original decision and may not review it (45 CFR 164.524(a)(4))",
-                s(who)
             ),
             Broken::PointsElsewhere {
                 what,
@@ -197,10 +188,7 @@ impl Broken {
     pub fn is_about_the_signer(&self) -> bool {
         matches!(
             self,
-            Broken::TookPart { .. }
-                | Broken::OwnRecord { .. }
-                | Broken::OwnProposal { .. }
-                | Broken::RoleNamespace { .. }
+            Broken::OwnRecord { .. } | Broken::OwnProposal { .. } | Broken::RoleNamespace { .. }
         )
     }
 }
@@ -247,11 +235,10 @@ pub fn one_final_decision(case: &str, history: &CaseHistory) -> Result<(), Broke
     }
 }
 
-/// A `review` reviews the denial in force (`reviews` names it), once, by someone who
-/// neither signed nor countersigned that decision (164.524(a)(4)).
+/// A `review` reviews the denial in force (`reviews` names it), once. Who may sign it is
+/// the rules' answer ([`crate::rules::review::problems`]), checked when it is signed.
 pub fn review_allowed(
     case: &str,
-    reviewer: &str,
     reviews: Option<u64>,
     history: &CaseHistory,
 ) -> Result<(), Broken> {
@@ -271,11 +258,6 @@ pub fn review_allowed(
         return Err(Broken::NotADenial {
             seq: f.seq,
             outcome: f.outcome.clone(),
-        });
-    }
-    if history.took_part_in_decision(reviewer) {
-        return Err(Broken::TookPart {
-            who: reviewer.to_string(),
         });
     }
     if reviews != Some(f.seq) {
@@ -434,21 +416,9 @@ pub fn check(
     match rec.kind {
         RecordType::Practice => Ok(()),
         RecordType::Decision => one_final_decision(&rec.case, history),
-        RecordType::Review => review_allowed(&rec.case, &rec.reviewer, rec.reviews, history),
+        RecordType::Review => review_allowed(&rec.case, rec.reviews, history),
         RecordType::Countersign => countersign_allowed(rec, history, target),
     }
-}
-
-/// A review of a denial needs a licensed health care professional (164.524(a)(3)):
-/// checked when the review is signed, against reviewers.yaml then.
-pub fn licensed_for_review(reviewer: &str, people: &Reviewers) -> Result<(), String> {
-    if people.get(reviewer).is_some_and(|r| r.licensed) {
-        return Ok(());
-    }
-    Err(format!(
-        "{} is not a licensed health care professional in reviewers.yaml; a review of a denial needs one (45 CFR 164.524(a)(4))",
-        sanitize_line(reviewer)
-    ))
 }
 
 #[cfg(test)]
@@ -563,11 +533,9 @@ mod tests {
         let mut r = rec(2, RecordType::Review, "b", "release_full");
         r.reviews = Some(1);
         assert!(check(&r, &history(&[&d]), &people, &none).is_ok());
+        // Who may review is the rules' (crate::rules::review), not the log's.
         r.reviewer = "a".into();
-        assert!(matches!(
-            check(&r, &history(&[&d]), &people, &none),
-            Err(Broken::TookPart { .. })
-        ));
+        assert!(check(&r, &history(&[&d]), &people, &none).is_ok());
         r.reviewer = "b".into();
         r.reviews = Some(9);
         assert!(matches!(

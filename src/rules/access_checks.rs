@@ -7,11 +7,10 @@ use chrono::NaiveDate;
 
 use super::disclosure_checks::is_ehi;
 use super::engine::Engine;
-use super::findings::{Out, Proposal};
+use super::findings::{Out, Proposal, Withheld};
 use super::model::GroundKind;
 use crate::case::model::{
-    AccessForm, CaseKind, ConcernKind, FeeItemKind, FeeMethod, InstrumentKind, Outcome, RecordItem,
-    cents,
+    AccessForm, CaseKind, ConcernKind, FeeItemKind, FeeMethod, InstrumentKind, Outcome, cents,
 };
 
 /// "a, b, c and d".
@@ -150,7 +149,7 @@ pub(super) fn form_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
 pub(super) fn planned_release_findings(
     eng: &Engine,
     p: &Proposal,
-    withheld: &[(&RecordItem, Option<&str>)],
+    withheld: &[Withheld],
     today: NaiveDate,
     out: &mut Out,
 ) {

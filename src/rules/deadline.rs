@@ -124,6 +124,14 @@ pub struct Deadline {
     pub infeasibility_reply_due: Option<NaiveDate>,
 }
 
+impl Deadline {
+    /// Whether what is done on `day` meets this deadline: no clock, or on or before the
+    /// due date. The one "on time" every record and figure uses.
+    pub fn met_on(&self, day: NaiveDate) -> bool {
+        self.due.is_none_or(|d| day <= d)
+    }
+}
+
 /// Business days the infeasibility exception gives to answer in writing (171.204(b)).
 pub const INFEASIBILITY_REPLY_BUSINESS_DAYS: i64 = 10;
 

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::engine::{Engine, report_mandatory};
 use super::facts::Value;
-use super::findings::{Out, Proposal};
+use super::findings::{Out, Proposal, Withheld};
 use super::model::GroundKind;
 use crate::case::model::{ConcernKind, Outcome, RecordCategory, RecordItem};
 use crate::rules::deadline::{ExtensionProblem, Status};
@@ -82,19 +82,15 @@ pub(super) fn is_ehi(rec: &RecordItem) -> bool {
     )
 }
 
-pub(super) fn blocking_findings(
-    eng: &Engine,
-    p: &Proposal,
-    withheld: &[(&RecordItem, Option<&str>)],
-    out: &mut Out,
-) {
+pub(super) fn blocking_findings(eng: &Engine, p: &Proposal, withheld: &[Withheld], out: &mut Out) {
     if eng.view.get("requester.third_party", None) != Some(Value::Bool(false)) {
         return;
     }
-    for (rec, code) in withheld {
-        let ground = code.and_then(|c| eng.rb.ground(c));
-        let fits =
-            ground.is_some_and(|g| g.kind == GroundKind::Withholding && eng.holds(g, Some(rec)));
+    for (rec, codes) in withheld {
+        let fits = codes
+            .iter()
+            .filter_map(|c| eng.rb.ground(c))
+            .any(|g| g.kind == GroundKind::Withholding && eng.holds(g, Some(rec)));
         if is_ehi(rec) && !fits {
             out.add(
                 "information-blocking-risk",

@@ -61,7 +61,11 @@ impl Recommended {
         Proposal {
             outcome: self.outcome,
             grounds: self.grounds.clone(),
-            withhold: self.withhold.clone(),
+            withhold: self
+                .withhold
+                .iter()
+                .map(|(item, ground)| (item.clone(), vec![ground.clone()]))
+                .collect(),
             notice: None,
         }
     }

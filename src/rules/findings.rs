@@ -39,9 +39,9 @@ pub struct Proposal {
     pub outcome: Outcome,
     #[serde(default)]
     pub grounds: Vec<String>,
-    /// Record id -> the ONE withholding ground it is withheld on.
+    /// Record id -> the grounds it is withheld on, as given (every one is judged).
     #[serde(default)]
-    pub withhold: BTreeMap<String, String>,
+    pub withhold: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub notice: Option<NoticeStatement>,
 }
@@ -80,6 +80,7 @@ pub fn generated_notice(
     let reviewable = proposal
         .withhold
         .values()
+        .flatten()
         .chain(proposal.grounds.iter())
         .filter_map(|c| rb.ground(c))
         .any(|g| g.reviewable());
@@ -476,13 +477,12 @@ fn shape_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
     }
 }
 
-/// Each withheld item with the ground it is withheld on (`None`: no ground given). A
-/// denial withholds every item; items missing from its map take the first withholding
-/// ground of the proposal's list.
-fn effective_withhold<'a>(
-    eng: &'a Engine,
-    p: &'a Proposal,
-) -> Vec<(&'a RecordItem, Option<&'a str>)> {
+/// A withheld item with the grounds it is withheld on (none given: empty).
+pub(super) type Withheld<'a> = (&'a RecordItem, Vec<&'a str>);
+
+/// Each withheld item with the grounds it is withheld on. A denial withholds every item;
+/// items missing from its map take the first withholding ground of the proposal's list.
+fn effective_withhold<'a>(eng: &'a Engine, p: &'a Proposal) -> Vec<Withheld<'a>> {
     let records = eng.case().records();
     let fallback = p
         .grounds
@@ -496,19 +496,14 @@ fn effective_withhold<'a>(
     records
         .iter()
         .filter_map(|r| match p.withhold.get(&r.id) {
-            Some(code) => Some((r, Some(code.as_str()))),
-            None if p.outcome == Outcome::Deny => Some((r, fallback)),
+            Some(codes) => Some((r, codes.iter().map(String::as_str).collect())),
+            None if p.outcome == Outcome::Deny => Some((r, fallback.into_iter().collect())),
             None => None,
         })
         .collect()
 }
 
-fn withhold_findings(
-    eng: &Engine,
-    p: &Proposal,
-    withheld: &[(&RecordItem, Option<&str>)],
-    out: &mut Out,
-) {
+fn withhold_findings(eng: &Engine, p: &Proposal, withheld: &[Withheld], out: &mut Out) {
     let records = eng.case().records();
     for id in p.withhold.keys() {
         if !records.iter().any(|r| r.id == *id) {
@@ -529,19 +524,22 @@ fn withhold_findings(
             .is_some_and(|g| g.kind == GroundKind::RequestInformation && eng.holds(g, None))
     });
     let mut item_ok = Vec::new();
-    for (rec, code) in withheld {
-        let ok = match code {
-            None => {
-                if !asks {
-                    out.add(
-                        "invalid-ground",
-                        format!("`{}` is withheld without a withholding ground", rec.id),
-                        Some("45 CFR 164.524(a), (d)(1)"),
-                    );
-                }
-                asks
+    for (rec, codes) in withheld {
+        if codes.is_empty() {
+            if !asks {
+                out.add(
+                    "invalid-ground",
+                    format!("`{}` is withheld without a withholding ground", rec.id),
+                    Some("45 CFR 164.524(a), (d)(1)"),
+                );
             }
-            Some(code) => match eng.rb.ground(code) {
+            item_ok.push(asks);
+            continue;
+        }
+        // Every ground given is judged: a wrong reason beside a right one is still cited.
+        let mut ok = false;
+        for code in codes {
+            ok |= match eng.rb.ground(code) {
                 None => {
                     out.add("invalid-ground", unknown_code(eng, code), None);
                     false
@@ -569,8 +567,8 @@ fn withhold_findings(
                     false
                 }
                 Some(_) => true,
-            },
-        };
+            };
+        }
         item_ok.push(ok);
     }
     // 164.524(d)(1): everything withheld although only some items have a ground.
@@ -601,7 +599,7 @@ fn withhold_findings(
 fn harm_and_review(
     eng: &Engine,
     p: &Proposal,
-    withheld: &[(&RecordItem, Option<&str>)],
+    withheld: &[Withheld],
     reviewer: &ReviewerFacts,
     out: &mut Out,
 ) {
@@ -611,7 +609,7 @@ fn harm_and_review(
         .grounds
         .iter()
         .map(String::as_str)
-        .chain(withheld.iter().filter_map(|(_, c)| *c))
+        .chain(withheld.iter().flat_map(|(_, c)| c.iter().copied()))
         .collect();
     // No determination by a licensed professional: the evaluation is pending, or its
     // assessor is not licensed (in this world, for an unknown licence).
@@ -649,53 +647,15 @@ fn harm_and_review(
             Some(&g.citation),
         );
     }
-    if !reviewer.is_review {
-        return;
+    for p in super::review::problems(case, reviewer) {
+        out.add(p.code, p.message, Some(p.citation));
     }
-    if reviewer.licensed == Some(false) {
-        out.add(
-            "harm-not-licensed",
-            "the reviewing official of a denial must be a licensed health care professional".into(),
-            Some("45 CFR 164.524(a)(4)"),
-        );
-    }
-    let who: Vec<String> = [reviewer.principal.as_deref(), reviewer.name.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(person_key)
-        .filter(|k| !k.is_empty())
-        .collect();
-    let mut took_part: Vec<&str> = reviewer.participants.iter().map(String::as_str).collect();
-    if let Some(e) = he.done() {
-        took_part.push(&e.assessed_by.name);
-    }
-    took_part.extend(case.consultations.iter().map(|c| c.with.name.as_str()));
-    if let Some(p) = took_part.iter().find(|p| who.contains(&person_key(p))) {
-        out.add(
-            "reviewer-participated",
-            format!(
-                "the reviewer ({}) took part in the original decision; the review must be done by a licensed professional who did not",
-                crate::text::sanitize_line(p)
-            ),
-            None,
-        );
-    }
-}
-
-/// A comparable key for a person: "Dr. K. Osei" and "k.osei@clinic" both give "k osei".
-fn person_key(s: &str) -> String {
-    let local = s.split('@').next().unwrap_or(s).to_lowercase();
-    local
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !matches!(*w, "dr" | "mr" | "ms" | "mrs" | "prof"))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn notice_findings(
     eng: &Engine,
     p: &Proposal,
-    withheld: &[(&RecordItem, Option<&str>)],
+    withheld: &[Withheld],
     reviewer: &ReviewerFacts,
     out: &mut Out,
 ) {
@@ -704,7 +664,7 @@ fn notice_findings(
     }
     let reviewable = withheld
         .iter()
-        .filter_map(|(_, c)| c.and_then(|c| eng.rb.ground(c)))
+        .flat_map(|(_, c)| c.iter().filter_map(|c| eng.rb.ground(c)))
         .any(|g| g.reviewable() && eng.case().records().iter().any(|r| eng.holds(g, Some(r))));
     let mut missing = Vec::new();
     match p.notice {

@@ -25,6 +25,7 @@ pub mod queue;
 mod recommendation;
 pub mod references;
 mod release_checks;
+pub mod review;
 pub mod unknowns;
 pub mod vocabulary;
 mod wording;

@@ -4,7 +4,7 @@
 //! `release_limits`, each with its citation). Pure.
 
 use super::engine::Engine;
-use super::findings::{Out, Proposal};
+use super::findings::{Out, Proposal, Withheld};
 use super::model::{GroundKind, Severity};
 use crate::case::model::{CaseKind, Outcome, RecordItem};
 
@@ -13,7 +13,7 @@ use crate::case::model::{CaseKind, Outcome, RecordItem};
 pub(super) fn released<'a>(
     eng: &'a Engine,
     p: &Proposal,
-    withheld: &[(&RecordItem, Option<&str>)],
+    withheld: &[Withheld],
 ) -> Vec<&'a RecordItem> {
     if eng.case().kind != CaseKind::AccessRequest
         || !matches!(p.outcome, Outcome::ReleaseFull | Outcome::ReleasePartial)
@@ -27,12 +27,7 @@ pub(super) fn released<'a>(
         .collect()
 }
 
-pub(super) fn release_findings(
-    eng: &Engine,
-    p: &Proposal,
-    withheld: &[(&RecordItem, Option<&str>)],
-    out: &mut Out,
-) {
+pub(super) fn release_findings(eng: &Engine, p: &Proposal, withheld: &[Withheld], out: &mut Out) {
     let released = released(eng, p, withheld);
     if released.is_empty() {
         return;

@@ -103,7 +103,63 @@ fn the_recommended_proposal_exits_0() {
     assert_eq!(code, 0, "{out}{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["findings_on"], "proposal");
-    assert_eq!(v["proposal"]["withhold"]["plan_notes"], "danger-to-life");
+    assert_eq!(
+        v["proposal"]["withhold"]["plan_notes"],
+        serde_json::json!(["danger-to-life"])
+    );
+}
+
+/// Every ground an item is withheld on is judged, by `advise` and by `decide` alike: a
+/// never-valid reason beside a valid one is an error, and nothing is signed.
+#[test]
+fn a_wrong_ground_beside_a_right_one_is_still_an_error() {
+    let dir = crate::support::common::sample_library_copy();
+    let cases = dir.path().join("cases");
+    let args = [
+        "AR-2026-0101",
+        "--outcome",
+        "release_partial",
+        "--ground",
+        "right-of-access",
+        "--withhold",
+        "therapy_notes=psychotherapy-notes",
+        "--withhold",
+        "therapy_notes=emotional-distress",
+    ];
+    let (code, out, err) = advise_on(&cases, "2026-11-23", &args);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("emotional-distress"), "{out}");
+    let decided = crate::support::cli::casebench(&dir.path().join("home"))
+        .arg("--cases")
+        .arg(&cases)
+        .args([
+            "--today",
+            "2026-11-23",
+            "--reviewer",
+            "k.osei@lakeside.example",
+        ])
+        .arg("--key")
+        .arg(cases.join("reviewers/demo-keys/k.osei"))
+        .arg("decide")
+        .args(args)
+        .args(["--rationale", "Both reasons."])
+        .output()
+        .unwrap();
+    assert_eq!(
+        decided.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&decided.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&decided.stderr).contains("invalid-ground"),
+        "{}",
+        String::from_utf8_lossy(&decided.stderr)
+    );
+    assert!(!cases.join("decisions/log/00000001.yaml").exists());
+    // The right reason alone is signed.
+    let (code, out, err) = advise_on(&cases, "2026-11-23", &args[..7]);
+    assert_eq!(code, 0, "{out}{err}");
 }
 
 #[test]

@@ -8,8 +8,8 @@ use audit_support::*;
 use casebench::audit::summary::summarize;
 use casebench::audit::{AuditReport, Filter, Verification};
 use casebench::case::LoadOptions;
+use casebench::decision::proposal::{Proposal, withhold_map};
 use casebench::record::model::{OverriddenFinding, RecordType};
-use casebench::record::proposal::{Proposal, build_draft};
 use casebench::record::{Log, Signer};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -41,32 +41,32 @@ fn sign(
     )
     .unwrap();
     let p = Proposal {
-        kind: Some(RecordType::Decision),
-        outcome: outcome.into(),
-        grounds: vec![],
-        withhold: withhold
-            .iter()
-            .map(|(r, g)| (r.to_string(), g.to_string()))
-            .collect(),
+        kind: RecordType::Decision,
+        judged: casebench::rules::Proposal {
+            outcome: casebench::case::Outcome::parse(outcome).unwrap(),
+            grounds: vec![],
+            withhold: withhold_map(withhold.iter().map(|(r, g)| (r.to_string(), g.to_string()))),
+            notice: None,
+        },
         disclosures: vec![],
         rationale: "Fixed-time test decision.".into(),
+        overrides: overrides
+            .iter()
+            .map(|(c, j)| OverriddenFinding {
+                code: c.to_string(),
+                justification: j.to_string(),
+            })
+            .collect(),
     };
-    let ov = overrides
-        .iter()
-        .map(|(c, j)| OverriddenFinding {
-            code: c.to_string(),
-            justification: j.to_string(),
-        })
-        .collect();
-    let draft = build_draft(
-        &lc.case,
-        casebench::rules::Rulebook::builtin(),
-        who,
-        &p,
-        ov,
-        day(date),
-    )
-    .unwrap();
+    let draft = p
+        .unsigned(
+            &lc.case,
+            casebench::rules::Rulebook::builtin(),
+            who,
+            true,
+            day(date),
+        )
+        .unwrap();
     let mut signer = Signer::from_file(&env.key(who)).unwrap();
     Log::open(&env.cases, &env.state("setup"))
         .append(&lc, &draft, &mut signer, at(date))

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use casebench::case::LoadOptions;
-use casebench::record::proposal::{Proposal, build_draft};
+use casebench::decision::proposal::Proposal;
 use casebench::rules::Rulebook;
 use casebench::rules::deadline::for_case;
 use casebench::rules::{CaseSet, load_dir};
@@ -81,16 +81,23 @@ fn assert_one_deadline(dir: &Path) -> usize {
         with_due += usize::from(truth.is_some());
         let advise = run(dir, &["advise", id, "--json"]);
         let show = run(dir, &["show", id, "--json"]);
-        let draft = build_draft(
+        let draft = Proposal {
+            kind: casebench::record::RecordType::Decision,
+            judged: casebench::rules::Proposal {
+                outcome: casebench::case::Outcome::ReleaseFull,
+                grounds: vec![],
+                withhold: Default::default(),
+                notice: None,
+            },
+            disclosures: vec![],
+            rationale: "x".into(),
+            overrides: vec![],
+        }
+        .unsigned(
             &lc.case,
             &set.rules,
             "k.osei@lakeside.example",
-            &Proposal {
-                outcome: "release_full".into(),
-                rationale: "x".into(),
-                ..Proposal::default()
-            },
-            vec![],
+            true,
             day(TODAY),
         )
         .unwrap();

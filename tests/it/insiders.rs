@@ -588,7 +588,11 @@ fn a_restore_needs_a_compliance_officer_s_rewind_notice_and_a_forged_one_is_refu
         stderr(&o)
     );
     assert!(stderr(&o).contains("disk failure"), "{}", stderr(&o));
-    let o = s.decide(TRAINEE, PRACTICE_ARGS);
+    // Another attempt (another rationale): signed within the same second as the lost
+    // record 3, the same words would give the same bytes, and nothing would have changed.
+    let mut again = PRACTICE_ARGS.to_vec();
+    *again.last_mut().unwrap() = "Practice, after the restore.";
+    let o = s.decide(TRAINEE, &again);
     ok(&o, "T practises again after the notice");
     assert!(stdout(&o).contains("signed record 3"), "{}", stdout(&o));
     // A saw the old record 3; the log holds another now: the notice covers it too.

@@ -68,14 +68,8 @@ fn reviews_and_countersignatures_follow_the_rules() {
         msg(r),
         format!("case {CASE} already decided by {A} at 2026-03-20T10:00:00Z")
     );
-    // The author cannot review or countersign their own denial.
-    let r = log.append(
-        &case,
-        &draft(RecordType::Review, A, "release_full"),
-        &mut a,
-        now(),
-    );
-    assert!(msg(r).contains("took part in the original decision"));
+    // The author cannot countersign their own denial. (Who may review is the rules'
+    // answer, checked when a review is signed: see who_may_review_is_the_rules_answer.)
     let r = log.append(
         &case,
         &draft(RecordType::Countersign, A, "deny"),
@@ -99,25 +93,6 @@ fn reviews_and_countersignatures_follow_the_rules() {
         now(),
     );
     assert!(msg(r).contains("may not sign in namespace casebench-review"));
-    // An unlicensed reviewer may not review a denial.
-    let people = env.cases.join("reviewers/reviewers.yaml");
-    let original = std::fs::read_to_string(&people).unwrap();
-    std::fs::write(
-        &people,
-        original.replace(
-            "Dr. B. Osei, credential: MD, licensed: true",
-            "Dr. B. Osei, credential: MD, licensed: false",
-        ),
-    )
-    .unwrap();
-    let r = log.append(
-        &case,
-        &draft(RecordType::Review, B, "release_full"),
-        &mut b,
-        now(),
-    );
-    assert!(msg(r).contains("not a licensed health care professional"));
-    std::fs::write(&people, original).unwrap();
     // B, licensed and not involved, reviews; it points to record 1; only once.
     let rev = log
         .append(
@@ -263,4 +238,84 @@ fn the_workbench_can_supply_its_own_passphrase_prompt() {
     assert!(prompts[0].starts_with("Passphrase for "));
     // An unencrypted key never asks.
     casebench::record::Signer::from_file_with(&env.key(A), &mut |_| Err("asked".into())).unwrap();
+}
+
+/// Who may review a denial (a licensed professional who took no part in it,
+/// 164.524(a)(3)-(4)) is one function of the rules, which both the advisor's findings and
+/// signing use: the author of the denial and an unlicensed reviewer are refused by
+/// `decide --type review`, whatever they override; a licensed outsider signs.
+#[test]
+fn who_may_review_is_the_rules_answer() {
+    let env = Env::new();
+    let case = env.load_case(CASE);
+    Log::open(&env.cases, &env.state(SETUP))
+        .append(
+            &case,
+            &draft(RecordType::Decision, A, "deny"),
+            &mut env.signer(A),
+            now(),
+        )
+        .unwrap();
+    let review = |who: &str| {
+        env.decide(
+            who,
+            &[
+                CASE,
+                "--type",
+                "review",
+                "--outcome",
+                "release_full",
+                "--ground",
+                "right-of-access",
+                "--rationale",
+                "Reviewed.",
+                "--override",
+                "reviewer-participated=we disagree",
+            ],
+        )
+    };
+    let o = review(A);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("took part in the original decision"),
+        "{}",
+        stderr(&o)
+    );
+    let people = env.cases.join("reviewers/reviewers.yaml");
+    let original = std::fs::read_to_string(&people).unwrap();
+    std::fs::write(
+        &people,
+        original.replace(
+            "Dr. B. Osei, credential: MD, licensed: true",
+            "Dr. B. Osei, credential: MD, licensed: false",
+        ),
+    )
+    .unwrap();
+    let o = review(B);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a licensed health care professional"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!env.record(2).exists());
+    std::fs::write(&people, original).unwrap();
+    let o = env.decide(
+        B,
+        &[
+            CASE,
+            "--type",
+            "review",
+            "--outcome",
+            "release_partial",
+            "--withhold",
+            "notes=psychotherapy-notes",
+            "--ground",
+            "right-of-access",
+            "--rationale",
+            "Reviewed.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(env.record(2).exists());
 }

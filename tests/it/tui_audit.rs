@@ -13,7 +13,7 @@ use audit_support::{A, B, C, Env};
 use casebench::audit::report::{AuditReport, record_text};
 use casebench::audit::signed::Which;
 use casebench::case::LoadOptions;
-use casebench::record::append::{Draft, sign_and_append};
+use casebench::record::append::{Unsigned, sign_and_append};
 use casebench::record::model::{
     Action as RecAction, DeadlineInfo, Notice, OverriddenFinding, RecordAction, RecordType,
 };
@@ -47,8 +47,8 @@ fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn draft(who: &str, outcome: &str, grounds: &[&str], due: Option<&str>, on_time: bool) -> Draft {
-    Draft {
+fn draft(who: &str, outcome: &str, grounds: &[&str], due: Option<&str>, on_time: bool) -> Unsigned {
+    Unsigned {
         kind: RecordType::Decision,
         reviewer: who.to_string(),
         outcome: outcome.to_string(),

@@ -13,7 +13,7 @@ use audit_support::{A, Env};
 use casebench::audit::Verification;
 use casebench::audit::signed::{SignedRecord, Which};
 use casebench::case::LoadOptions;
-use casebench::record::append::{Draft, sign_and_append};
+use casebench::record::append::{Unsigned, sign_and_append};
 use casebench::record::log::DecidedBy;
 use casebench::record::model::{
     Action as RecAction, DeadlineInfo, Notice, RecordAction, RecordType,
@@ -46,7 +46,7 @@ fn signed_log() -> (Env, CaseSet) {
     let env = Env::new();
     let set = load_dir(&env.cases, &LoadOptions::new(day()), &|_, _| {}).unwrap();
     let mut a = Signer::from_file(&env.key(A)).unwrap();
-    let d = Draft {
+    let d = Unsigned {
         kind: RecordType::Decision,
         reviewer: A.to_string(),
         outcome: "release_partial".into(),

@@ -116,7 +116,7 @@ pub fn compute(
             ..PreviewView::default()
         };
     };
-    let stated = match crate::decision::stated::from_draft(draft, kind, setting.today) {
+    let stated = match crate::decision::proposal::Proposal::from_draft(draft, kind, setting.today) {
         Ok(s) => s,
         Err(e) => {
             return PreviewView {

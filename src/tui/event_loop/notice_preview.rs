@@ -81,7 +81,10 @@ mod tests {
         let p = crate::rules::Proposal {
             outcome: Outcome::ReleasePartial,
             grounds: vec!["right-of-access".into()],
-            withhold: BTreeMap::from([("therapy_notes".into(), "psychotherapy-notes".into())]),
+            withhold: BTreeMap::from([(
+                "therapy_notes".into(),
+                vec!["psychotherapy-notes".into()],
+            )]),
             notice: None,
         };
         let text = lines(

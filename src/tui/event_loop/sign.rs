@@ -28,14 +28,8 @@ pub fn sign(
     let case = set
         .get(&d.case)
         .ok_or_else(|| format!("case {} is no longer loaded", sanitize_line(&d.case)))?;
-    let stated = crate::decision::stated::from_draft(d, kind, options.today)?;
-    let signed = match decide(
-        &options.setting(),
-        set,
-        case,
-        &stated.proposal,
-        stated.overrides,
-    ) {
+    let proposal = crate::decision::proposal::Proposal::from_draft(d, kind, options.today)?;
+    let signed = match decide(&options.setting(), set, case, &proposal) {
         Ok(s) => s,
         Err(e) => return Err(refusal(&e)),
     };

@@ -115,10 +115,9 @@ pub fn proposal(outcome: Outcome, grounds: &[&str], withhold: &[(&str, &str)]) -
     Proposal {
         outcome,
         grounds: grounds.iter().map(|g| g.to_string()).collect(),
-        withhold: withhold
-            .iter()
-            .map(|(r, g)| (r.to_string(), g.to_string()))
-            .collect(),
+        withhold: casebench::decision::proposal::withhold_map(
+            withhold.iter().map(|(r, g)| (r.to_string(), g.to_string())),
+        ),
         notice: None,
     }
 }

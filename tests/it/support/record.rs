@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use casebench::case::{LoadOptions, LoadedCase};
 use casebench::record::model::{Record, RecordType, sha256_link};
-use casebench::record::{Draft, Log, Signer, StateDir};
+use casebench::record::{Log, Signer, StateDir, Unsigned};
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub const TODAY: &str = "2026-03-20";
@@ -214,9 +214,9 @@ pub fn now() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-pub fn draft(kind: RecordType, who: &str, outcome: &str) -> Draft {
+pub fn draft(kind: RecordType, who: &str, outcome: &str) -> Unsigned {
     use casebench::record::model::*;
-    Draft {
+    Unsigned {
         kind,
         reviewer: who.to_string(),
         outcome: outcome.to_string(),

@@ -117,7 +117,7 @@ impl Form {
             editing: false,
             dirty: false,
             note: None,
-            offered: crate::decision::stated::outcomes_for(case),
+            offered: crate::decision::proposal::outcomes_for(case),
             preview: None,
             preview_scroll: Scroll::default(),
             findings_open: false,

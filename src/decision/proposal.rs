@@ -1,0 +1,523 @@
+//! The one typed proposal: a decision as the reviewer states it, built once (from the
+//! decision form's draft, from the command line, or from a trainee's proposal being
+//! countersigned), judged by the advisor by reference ([`Proposal::judged`] is the
+//! rules' own view, not a copy made from text), and turned into the unsigned record by
+//! one function ([`Proposal::unsigned`]).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::draft::Draft;
+use crate::case::{Case, CaseKind, ConcernKind, Outcome};
+use crate::record::Unsigned;
+use crate::record::model::{
+    Action, DeadlineInfo, Disclosure, Notice, OverriddenFinding, Record, RecordAction, RecordType,
+};
+use crate::rules::{self, Rulebook};
+use crate::text::sanitize_line;
+
+/// A proposed decision, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub kind: RecordType,
+    /// What the advisor judges: the outcome, the decision's grounds, each withheld item
+    /// with every ground it is withheld on, and the notice (filled in by
+    /// [`Proposal::with_notice`]).
+    pub judged: rules::Proposal,
+    pub disclosures: Vec<Disclosure>,
+    pub rationale: String,
+    /// Advisor findings the reviewer overrides, each with its justification.
+    pub overrides: Vec<OverriddenFinding>,
+}
+
+/// Ground codes typed as "a, b c".
+pub fn codes(s: &str) -> Vec<String> {
+    s.split([',', ' '])
+        .filter(|g| !g.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `(item, ground)` pairs as given (the command line's `--withhold`, the form's items)
+/// as the map the rules judge: each item with its grounds in the order given, each once.
+pub fn withhold_map<I, S>(pairs: I) -> BTreeMap<String, Vec<String>>
+where
+    I: IntoIterator<Item = (S, S)>,
+    S: Into<String>,
+{
+    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (item, ground) in pairs {
+        let grounds = map.entry(item.into()).or_default();
+        let ground = ground.into();
+        if !grounds.contains(&ground) {
+            grounds.push(ground);
+        }
+    }
+    map
+}
+
+fn is_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+impl Proposal {
+    /// The form's draft `d` as a `kind` proposal, disclosures dated `today`. `Err` until
+    /// an outcome is chosen. The per-item actions follow the outcome: the form's withhold
+    /// toggles count for a partial release and a denial (an item withheld on every ground
+    /// code typed for it; a denial withholds the others on the decision's grounds), and
+    /// are set aside for every other outcome (a full release releases every item).
+    /// Overrides without a code are left out (an empty row of the form).
+    pub fn from_draft(d: &Draft, kind: RecordType, today: NaiveDate) -> Result<Proposal, String> {
+        let outcome = d.outcome.ok_or("choose an outcome first")?;
+        let toggles_count = matches!(outcome, Outcome::ReleasePartial | Outcome::Deny);
+        let withhold = withhold_map(
+            d.records
+                .iter()
+                .filter(|r| toggles_count && r.withhold)
+                .flat_map(|r| {
+                    let typed = codes(&r.grounds);
+                    // An item toggled without a code is still withheld (the advisor then
+                    // says it has no ground).
+                    let typed = if typed.is_empty() {
+                        vec![String::new()]
+                    } else {
+                        typed
+                    };
+                    typed.into_iter().map(|g| (r.id.clone(), g))
+                }),
+        );
+        let withhold = withhold
+            .into_iter()
+            .map(|(id, gs)| (id, gs.into_iter().filter(|g| !g.is_empty()).collect()))
+            .collect();
+        Ok(Proposal {
+            kind,
+            judged: rules::Proposal {
+                outcome,
+                grounds: codes(&d.grounds),
+                withhold,
+                notice: None,
+            },
+            disclosures: d
+                .disclosures
+                .iter()
+                .map(|x| Disclosure {
+                    date: today,
+                    recipient: x.recipient.trim().to_string(),
+                    address: x.address.trim().to_string(),
+                    description: x.description.trim().to_string(),
+                    purpose: x.purpose.trim().to_string(),
+                })
+                .collect(),
+            rationale: d.rationale.clone(),
+            overrides: d
+                .overrides
+                .iter()
+                .filter(|o| !o.code.trim().is_empty())
+                .map(|o| OverriddenFinding {
+                    code: o.code.trim().to_string(),
+                    justification: o.justification.trim().to_string(),
+                })
+                .collect(),
+        })
+    }
+
+    /// A signed record's decision as a `kind` proposal (a trainee's proposal that a
+    /// supervisor countersigns as it stands): its outcome, grounds, withheld items and
+    /// disclosures, with the countersigner's rationale and overrides.
+    pub fn from_record(
+        rec: &Record,
+        kind: RecordType,
+        rationale: &str,
+        overrides: Vec<OverriddenFinding>,
+    ) -> Result<Proposal, String> {
+        let outcome = Outcome::parse(&rec.outcome).ok_or_else(|| {
+            format!(
+                "record {} has an outcome casebench does not know (`{}`)",
+                rec.seq,
+                sanitize_line(&rec.outcome)
+            )
+        })?;
+        let withhold = rec
+            .records
+            .iter()
+            .filter(|r| r.action == Action::Withhold)
+            .map(|r| (r.id.clone(), r.grounds.clone()))
+            .collect();
+        Ok(Proposal {
+            kind,
+            judged: rules::Proposal {
+                outcome,
+                grounds: rec.grounds.clone(),
+                withhold,
+                notice: None,
+            },
+            disclosures: rec.disclosures.clone(),
+            rationale: rationale.to_string(),
+            overrides,
+        })
+    }
+
+    /// The same proposal with the notice casebench writes for it (the rulebook says
+    /// which grounds carry review rights; `contact`: casebench.yaml names the privacy
+    /// contact, so the notice can give the complaint routes).
+    pub fn with_notice(mut self, rb: &Rulebook, contact: bool) -> Proposal {
+        self.judged.notice = rules::generated_notice(rb, &self.judged, contact);
+        self
+    }
+
+    /// The record this proposal becomes, unsigned, for `reviewer` on `today`: its
+    /// per-item actions, the notice and the deadline (the one every surface shows,
+    /// [`rules::deadline::for_case`] under `rb`). Errors are usage errors, worded for the
+    /// person who stated the proposal.
+    pub fn unsigned(
+        &self,
+        case: &Case,
+        rb: &Rulebook,
+        reviewer: &str,
+        contact: bool,
+        today: NaiveDate,
+    ) -> Result<Unsigned, String> {
+        let p = &self.judged;
+        for g in p.grounds.iter().chain(p.withhold.values().flatten()) {
+            if !is_code(g) {
+                return Err(format!("`{}` is not a ground code", sanitize_line(g)));
+            }
+        }
+        for o in &self.overrides {
+            if !is_code(&o.code) {
+                return Err(format!(
+                    "`{}` is not a finding code",
+                    sanitize_line(&o.code)
+                ));
+            }
+            if o.justification.trim().is_empty() {
+                return Err(format!("override of `{}` needs a justification", o.code));
+            }
+        }
+        if self.rationale.trim().is_empty() {
+            return Err("the rationale must not be empty".into());
+        }
+        let records = self.record_actions(case)?;
+        let notice = rules::generated_notice(rb, p, contact)
+            .map(|n| Notice {
+                basis: n.basis,
+                review_rights: n.review_rights,
+                complaint_routes: n.complaint_routes,
+            })
+            .unwrap_or_default();
+        let dl = rules::deadline::for_case(case, rb, today);
+        Ok(Unsigned {
+            kind: self.kind,
+            reviewer: reviewer.to_string(),
+            outcome: p.outcome.as_str().to_string(),
+            grounds: dedup(p.grounds.clone()),
+            records,
+            disclosures: self.disclosures.clone(),
+            notice,
+            deadline: DeadlineInfo {
+                due: dl.due,
+                decided_on_time: dl.met_on(today),
+            },
+            findings_overridden: self.overrides.clone(),
+            rationale: self.rationale.clone(),
+        })
+    }
+
+    /// Items not withheld are released when the outcome releases; for `deny` every item
+    /// is withheld (on its own grounds, or the decision's).
+    fn record_actions(&self, case: &Case) -> Result<Vec<RecordAction>, String> {
+        let p = &self.judged;
+        let items = case
+            .request
+            .as_ref()
+            .map(|r| r.records.as_slice())
+            .unwrap_or(&[]);
+        for id in p.withhold.keys() {
+            if !items.iter().any(|i| &i.id == id) {
+                let known: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+                return Err(format!(
+                    "--withhold: case {} has no record item `{}` (items: {})",
+                    case.id,
+                    sanitize_line(id),
+                    if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+            }
+        }
+        let releases = matches!(p.outcome, Outcome::ReleaseFull | Outcome::ReleasePartial);
+        let deny = p.outcome == Outcome::Deny;
+        if !releases && !deny {
+            if !p.withhold.is_empty() {
+                return Err(format!(
+                    "--withhold does not apply to outcome `{}`",
+                    p.outcome
+                ));
+            }
+            return Ok(Vec::new());
+        }
+        if p.outcome == Outcome::ReleaseFull && !p.withhold.is_empty() {
+            return Err("release_full withholds nothing; use release_partial".into());
+        }
+        let mut out = Vec::new();
+        for item in items {
+            let action = match p.withhold.get(&item.id) {
+                Some(own) if !own.is_empty() => RecordAction {
+                    id: item.id.clone(),
+                    action: Action::Withhold,
+                    grounds: own.clone(),
+                },
+                Some(_) if !deny => {
+                    return Err(format!(
+                        "`{}` is withheld without a ground: give it (--withhold {}=GROUND)",
+                        item.id, item.id
+                    ));
+                }
+                _ if deny => {
+                    if p.grounds.is_empty() {
+                        return Err(format!(
+                            "{}: give the ground for `{}` with --withhold {}=GROUND or --ground GROUND",
+                            p.outcome, item.id, item.id
+                        ));
+                    }
+                    RecordAction {
+                        id: item.id.clone(),
+                        action: Action::Withhold,
+                        grounds: dedup(p.grounds.clone()),
+                    }
+                }
+                _ => RecordAction {
+                    id: item.id.clone(),
+                    action: Action::Release,
+                    grounds: Vec::new(),
+                },
+            };
+            out.push(action);
+        }
+        if p.outcome == Outcome::ReleasePartial {
+            let withheld = out.iter().filter(|r| r.action == Action::Withhold).count();
+            if withheld == 0 || withheld == out.len() {
+                return Err(
+                    "release_partial releases some items and withholds others (--withhold REC=GROUND)"
+                        .into(),
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|x| seen.insert(x.clone()));
+    v
+}
+
+/// The outcomes that fit `case`: an access request is released, partly released, denied,
+/// answered with a request for information, or kept confidential (a third party's
+/// request); warning or reporting only where the case holds a concern. A disclosure
+/// concern is warned about, reported, kept confidential, or answered with a request for
+/// information; a court order or a law-enforcement request may also be complied with
+/// (`release_full`).
+pub fn outcomes_for(case: &Case) -> Vec<Outcome> {
+    use Outcome::*;
+    let concern = case.concern.as_ref();
+    let wanted: Vec<Outcome> = match case.kind {
+        CaseKind::AccessRequest => {
+            let mut v = vec![
+                ReleaseFull,
+                ReleasePartial,
+                Deny,
+                RequestInformation,
+                MaintainConfidentiality,
+            ];
+            if concern.is_some() {
+                v.extend([WarnAndProtect, Report]);
+            }
+            v
+        }
+        CaseKind::DisclosureConcern => {
+            let mut v = vec![
+                WarnAndProtect,
+                Report,
+                MaintainConfidentiality,
+                RequestInformation,
+            ];
+            if concern.is_some_and(|c| {
+                matches!(
+                    c.kind,
+                    ConcernKind::CourtOrder | ConcernKind::LawEnforcementRequest
+                )
+            }) {
+                v.push(ReleaseFull);
+            }
+            v
+        }
+    };
+    // In the order of DESIGN.md section 3.
+    Outcome::ALL
+        .into_iter()
+        .filter(|o| wanted.contains(o))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::draft::DraftRecord;
+
+    fn case() -> Case {
+        let src = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/records/cases/AR-2026-0201.yaml"
+        ))
+        .unwrap();
+        crate::yaml::from_str(&src).unwrap()
+    }
+
+    fn proposal(outcome: Outcome, grounds: &[&str], withhold: &[(&str, &str)]) -> Proposal {
+        Proposal {
+            kind: RecordType::Decision,
+            judged: rules::Proposal {
+                outcome,
+                grounds: grounds.iter().map(|g| g.to_string()).collect(),
+                withhold: withhold_map(withhold.iter().map(|(r, g)| (*r, *g))),
+                notice: None,
+            },
+            disclosures: vec![],
+            rationale: "why".into(),
+            overrides: vec![],
+        }
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn unsigned(p: &Proposal, on: &str) -> Result<Unsigned, String> {
+        p.unsigned(&case(), Rulebook::builtin(), "a@x", true, day(on))
+    }
+
+    #[test]
+    fn partial_release_withholds_named_items_and_sets_notice() {
+        use Outcome::*;
+        let p = proposal(
+            ReleasePartial,
+            &["right-of-access"],
+            &[("notes", "danger-to-life")],
+        );
+        let d = unsigned(&p, "2026-03-20").unwrap();
+        assert_eq!(d.records[0].action, Action::Release);
+        assert_eq!(d.records[1].action, Action::Withhold);
+        assert_eq!(d.records[1].grounds, vec!["danger-to-life".to_string()]);
+        // Review rights come from the rulebook (`review: reviewable`), not from a list.
+        assert!(d.notice.basis && d.notice.review_rights && d.notice.complaint_routes);
+        assert_eq!(d.deadline.due, Some(day("2026-04-01")));
+        assert!(d.deadline.decided_on_time);
+        assert!(!unsigned(&p, "2026-04-02").unwrap().deadline.decided_on_time);
+        // Without a privacy contact the notice cannot give the complaint routes.
+        let d = p
+            .unsigned(
+                &case(),
+                Rulebook::builtin(),
+                "a@x",
+                false,
+                day("2026-03-20"),
+            )
+            .unwrap();
+        assert!(d.notice.basis && !d.notice.complaint_routes);
+    }
+
+    #[test]
+    fn an_item_keeps_every_ground_it_is_withheld_on() {
+        let p = proposal(
+            Outcome::ReleasePartial,
+            &["right-of-access"],
+            &[
+                ("notes", "danger-to-life"),
+                ("notes", "psychotherapy-notes"),
+            ],
+        );
+        let d = unsigned(&p, "2026-03-20").unwrap();
+        assert_eq!(
+            d.records[1].grounds,
+            vec![
+                "danger-to-life".to_string(),
+                "psychotherapy-notes".to_string()
+            ]
+        );
+        assert_eq!(p.judged.withhold["notes"].len(), 2);
+    }
+
+    #[test]
+    fn deny_withholds_everything_on_the_decision_grounds() {
+        let p = proposal(Outcome::Deny, &["psychotherapy-notes"], &[]);
+        let d = unsigned(&p, "2026-03-20").unwrap();
+        assert!(d.records.iter().all(|r| r.action == Action::Withhold));
+        assert!(d.notice.basis && !d.notice.review_rights);
+        let e = unsigned(&proposal(Outcome::Deny, &[], &[]), "2026-03-20");
+        assert!(e.unwrap_err().contains("give the ground"));
+    }
+
+    #[test]
+    fn refuses_inconsistent_proposals() {
+        use Outcome::*;
+        let err = |p: Proposal| unsigned(&p, "2026-03-20").unwrap_err();
+        assert!(err(proposal(ReleaseFull, &[], &[("notes", "x")])).contains("release_partial"));
+        assert!(err(proposal(ReleasePartial, &[], &[])).contains("withholds others"));
+        assert!(err(proposal(Deny, &[], &[("nope", "x")])).contains("no record item `nope`"));
+        assert!(err(proposal(Deny, &["Bad Code"], &[])).contains("not a ground code"));
+        let mut p = proposal(ReleaseFull, &[], &[]);
+        p.rationale = "  ".into();
+        assert!(err(p).contains("rationale"));
+        let mut p = proposal(ReleaseFull, &[], &[]);
+        p.overrides = vec![OverriddenFinding {
+            code: "x".into(),
+            justification: " ".into(),
+        }];
+        assert!(err(p).contains("justification"));
+    }
+
+    fn draft(outcome: Outcome) -> Draft {
+        Draft {
+            case: "X".into(),
+            outcome: Some(outcome),
+            records: vec![
+                DraftRecord {
+                    id: "a".into(),
+                    withhold: true,
+                    grounds: "psychotherapy-notes, other".into(),
+                },
+                DraftRecord {
+                    id: "b".into(),
+                    withhold: false,
+                    grounds: String::new(),
+                },
+            ],
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn the_form_s_items_withheld_follow_the_outcome_with_every_code_typed() {
+        let day = day("2026-11-23");
+        let w = |o| {
+            Proposal::from_draft(&draft(o), RecordType::Decision, day)
+                .map(|p| p.judged.withhold)
+                .unwrap_or_default()
+        };
+        let a = withhold_map([("a", "psychotherapy-notes"), ("a", "other")]);
+        assert_eq!(w(Outcome::ReleasePartial), a);
+        assert_eq!(w(Outcome::Deny), a);
+        assert!(w(Outcome::ReleaseFull).is_empty());
+        assert!(w(Outcome::RequestInformation).is_empty());
+        assert!(Proposal::from_draft(&Draft::default(), RecordType::Decision, day).is_err());
+    }
+}
