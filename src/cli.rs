@@ -109,6 +109,10 @@ pub enum Command {
     Advise(AdviseArgs),
     /// Write a signed decision record.
     Decide(DecideArgs),
+    /// Open a new case: the intake's questions, on the terminal or as flags (docs/CLI.md).
+    New(NewArgs),
+    /// Edit a case file in $VISUAL/$EDITOR: it replaces the file only when valid.
+    Edit(EditArgs),
     /// Verify every record: signature, signer, namespace, chain, case binding.
     Verify(VerifyArgs),
     /// Sign the current log head (compliance officers); with --rewind, a rewind notice.
@@ -366,4 +370,43 @@ pub struct PracticeArgs {
     pub case: Option<String>,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NewArgs {
+    /// access_request or disclosure_concern (the same as `--set kind=...`).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// The day the request arrived, YYYY-MM-DD (`--set received=...`).
+    #[arg(long)]
+    pub received: Option<String>,
+    /// The patient's pseudonymous reference (`--set patient.ref=...`).
+    #[arg(long = "patient-ref")]
+    pub patient_ref: Option<String>,
+    /// The earlier case this one follows (a decided case is never edited).
+    #[arg(long)]
+    pub follows: Option<String>,
+    /// Answer a question: KEY=VALUE (repeatable; `--list-questions` lists the keys).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// A record item: "ID CATEGORY DESCRIPTION[; FACT=VALUE ...]" (repeatable).
+    #[arg(long = "record", value_name = "LINE")]
+    pub records: Vec<String>,
+    /// Answers from a YAML file: one `key: value` per question, `records:` a list of lines.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Never ask on the terminal: fail, naming every question left unanswered.
+    #[arg(long = "no-input")]
+    pub no_input: bool,
+    /// Print every question (key, what it takes, the question) and exit.
+    #[arg(long = "list-questions")]
+    pub list_questions: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EditArgs {
+    pub id: String,
+    /// Throw away your copy from an earlier edit and start again from the case file.
+    #[arg(long)]
+    pub discard: bool,
 }

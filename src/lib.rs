@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod decision;
+pub mod intake;
 pub mod practice;
 pub mod record;
 pub mod rules;

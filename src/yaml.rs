@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 mod subset;
 mod subset_de;
+pub mod tree;
 
 /// A YAML or schema error at a position in the source (1-based line and column).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +31,7 @@ const MAX_SCALAR_BYTES: usize = 8 * 1024 * 1024;
 const MAX_REPLAYED_EVENTS: usize = 20_000;
 const MAX_REPLAY_DEPTH: usize = 16;
 
-fn options() -> serde_saphyr::Options {
+pub(crate) fn options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = MAX_DEPTH;
     budget.max_documents = 1;
@@ -124,7 +125,7 @@ pub fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
     serde_saphyr::to_string(value).map_err(|e| e.to_string())
 }
 
-fn convert(e: &serde_saphyr::Error) -> YamlError {
+pub(crate) fn convert(e: &serde_saphyr::Error) -> YamlError {
     let (line, column) = e
         .location()
         .map(|l| (clamp(l.line()), clamp(l.column())))

@@ -288,6 +288,7 @@ mod tests {
             sync: None,
             library: Default::default(),
             as_of: None,
+            intake: None,
         }
     }
 

@@ -4,9 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-fn is_false(b: &bool) -> bool {
-    !*b
-}
+use super::answer::Answer;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -15,26 +13,26 @@ pub struct Concern {
     pub kind: ConcernKind,
     pub statement: String,
     #[serde(default)]
-    pub identifiable_victim: bool,
+    pub identifiable_victim: Answer,
     #[serde(default)]
-    pub means: bool,
+    pub means: Answer,
     #[serde(default)]
-    pub imminent: bool,
+    pub imminent: Answer,
     #[serde(default)]
-    pub patient_agrees_to_report: bool,
+    pub patient_agrees_to_report: Answer,
     /// Who the disclosure would go to (disclosures without a request).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<ConcernRecipient>,
     /// The information to disclose includes Part 2 records (42 CFR Part 2).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub part2_records: bool,
+    #[serde(default, skip_serializing_if = "Answer::is_no")]
+    pub part2_records: Answer,
     /// The patient's written Part 2 consent covers this disclosure (42 CFR 2.31, 2.33).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub part2_consent: bool,
+    #[serde(default, skip_serializing_if = "Answer::is_no")]
+    pub part2_consent: Answer,
     /// A business associate agreement (164.504(e)) or qualified service organization
     /// agreement (42 CFR 2.11) is in place with the recipient.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub agreement: bool,
+    #[serde(default, skip_serializing_if = "Answer::is_no")]
+    pub agreement: Answer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

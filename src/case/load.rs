@@ -18,14 +18,22 @@ pub const SETTINGS_FILE: &str = "casebench.yaml";
 pub struct LoadOptions {
     /// Dates after this day are errors.
     pub today: NaiveDate,
+    /// The real calendar day: a case is never received after it, whatever `today` says
+    /// (`--today` looks at deadlines "as of" a day; it cannot make the future past).
+    pub real_today: NaiveDate,
     pub max_file_bytes: u64,
+    /// The directory's after-hours rule (`casebench.yaml` `intake:`); [`crate::rules::library::load_dir`] reads
+    /// it when not given.
+    pub intake: Option<super::settings::IntakeSettings>,
 }
 
 impl LoadOptions {
     pub fn new(today: NaiveDate) -> LoadOptions {
         LoadOptions {
             today,
+            real_today: chrono::Local::now().date_naive(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            intake: None,
         }
     }
 }
@@ -114,25 +122,72 @@ pub fn parse(
     opts: &LoadOptions,
 ) -> Result<Case, Vec<Problem>> {
     let src = utf8(path, bytes)?;
-    let case: Case = crate::yaml::from_str(src).map_err(|e| {
-        vec![Problem::at(
-            path.to_path_buf(),
-            src,
-            e.line,
-            e.column,
-            e.message,
-        )]
-    })?;
     let stem = name.strip_suffix(".yaml").unwrap_or(name);
-    let problems = validate::validate(&case, src, stem, dir, opts.today);
+    let at =
+        |v: validate::Violation| Problem::at(path.to_path_buf(), src, v.line, v.column, v.message);
+    let case: Case = match crate::yaml::from_str(src) {
+        Ok(case) => case,
+        Err(e) => {
+            return Err(every_problem(src, stem, dir, opts, e)
+                .into_iter()
+                .map(at)
+                .collect());
+        }
+    };
+    let problems = validate::validate(&case, src, stem, dir, opts);
     if problems.is_empty() {
         Ok(case)
     } else {
-        Err(problems
-            .into_iter()
-            .map(|v| Problem::at(path.to_path_buf(), src, v.line, v.column, v.message))
-            .collect())
+        Err(problems.into_iter().map(at).collect())
     }
+}
+
+/// Every problem of a file that did not load (issue 22): the schema walk over its tree
+/// (`schema::walk`), and, where what passed still reads as a case, the other rules of
+/// `validate`. Never fewer than the one error the loader met (`first`).
+fn every_problem(
+    src: &str,
+    stem: &str,
+    dir: &Path,
+    opts: &LoadOptions,
+    first: crate::yaml::YamlError,
+) -> Vec<validate::Violation> {
+    let first = validate::Violation {
+        line: first.line,
+        column: first.column,
+        message: first.message,
+    };
+    let tree = match crate::yaml::tree::parse(src) {
+        Ok(t) => t,
+        Err(e) => {
+            return vec![validate::Violation {
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            }];
+        }
+    };
+    let walked = super::schema::walk::check(src, &tree);
+    let mut found = walked.problems;
+    if found.is_empty() {
+        return vec![first];
+    }
+    if let Ok(case) = serde_json::from_value::<Case>(walked.passed) {
+        let speaks_of_dropped = |v: &validate::Violation| {
+            walked
+                .dropped
+                .iter()
+                .any(|k| v.message.contains(&format!("`{k}`")))
+        };
+        found.extend(
+            validate::validate(&case, src, stem, dir, opts)
+                .into_iter()
+                .filter(|v| !speaks_of_dropped(v)),
+        );
+        found.sort_by_key(|v| (v.line, v.column));
+        found.dedup();
+    }
+    found
 }
 
 /// Checks UTF-8 ourselves so that the error can say where the bad byte is.

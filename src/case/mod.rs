@@ -3,15 +3,20 @@
 //! ([`crate::rules::library`], [`crate::rules::deadline`]).
 
 mod access;
+pub mod answer;
+pub mod arrival;
 mod concern;
 pub mod describe;
+pub mod evaluation;
+pub mod intake;
 pub mod load;
 pub mod model;
 mod outcome;
 mod part2;
 pub mod problem;
+pub mod schema;
 pub mod settings;
-mod strict_date;
+pub(crate) mod strict_date;
 pub mod validate;
 
 pub use load::{InvalidCase, LoadOptions, LoadedCase};

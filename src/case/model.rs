@@ -10,7 +10,16 @@ pub use super::access::{
     AccessForm, FeeItem, FeeItemKind, FeeMethod, FeeQuote, FormRequest, Infeasibility,
     PlannedRelease, RequestPurpose, cents,
 };
+pub use super::answer::{Answer, Assumed, Slot};
+pub use super::arrival::{
+    Arrival, Authority, AuthorityDocument, Channel, Delivery, DeliveryMethod, IdentityCheck,
+    IdentityMethod, Urgency,
+};
 pub use super::concern::{Concern, ConcernKind, ConcernRecipient};
+pub use super::evaluation::{
+    Assessor, AtRisk, EVALUATION_QUESTIONS, Evaluation, HarmEvaluation, HarmType, Imminence,
+    Likelihood, PendingEvaluation,
+};
 pub use super::outcome::{Outcome, Recommendation};
 pub use super::part2::{Part2ConsentKind, Part2OrderSection, Part2Source};
 use super::strict_date;
@@ -25,6 +34,13 @@ pub struct Case {
     #[serde(deserialize_with = "strict_date::required")]
     pub received: NaiveDate,
     pub jurisdiction: String,
+    /// How and when exactly it arrived (issue 22).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival: Option<Arrival>,
+    /// The earlier case this one continues (a decided case is never edited: a new case
+    /// follows it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follows: Option<String>,
     #[serde(default)]
     pub entity: Entity,
     pub patient: Patient,
@@ -68,11 +84,11 @@ pub struct Patient {
     pub reference: String,
     pub age: u32,
     #[serde(default)]
-    pub emancipated: bool,
+    pub emancipated: Answer,
     #[serde(default)]
-    pub incarcerated: bool,
+    pub incarcerated: Answer,
     #[serde(default)]
-    pub research_suspension_agreed: bool,
+    pub research_suspension_agreed: Answer,
     /// The patient has died (164.502(f): PHI stays protected for 50 years after death).
     #[serde(
         default,
@@ -81,12 +97,8 @@ pub struct Patient {
     )]
     pub date_of_death: Option<NaiveDate>,
     /// A deceased patient had said that family should not be told (164.510(b)(5)).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub objected_to_family_disclosure: bool,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
+    #[serde(default, skip_serializing_if = "Answer::is_no")]
+    pub objected_to_family_disclosure: Answer,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,8 +116,8 @@ pub struct Request {
     pub purpose: Option<RequestPurpose>,
     /// The patient (a minor, for a parent's request), told of the request, objects to it
     /// (state law may let that stop a parent's access: the overlay's `minor_objection`).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub patient_objects: bool,
+    #[serde(default, skip_serializing_if = "Answer::is_no")]
+    pub patient_objects: Answer,
     /// The form and format asked for (164.524(c)(2)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<FormRequest>,
@@ -120,6 +132,12 @@ pub struct Request {
     /// within 10 business days of receipt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infeasible: Option<Infeasibility>,
+    /// How the records are to reach the requester (issue 22).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+    /// The requester's own date or urgency: not a legal deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -127,20 +145,31 @@ pub struct Request {
 pub struct Requester {
     pub name: String,
     pub relationship: Relationship,
+    /// `unknown` counts as not verified: verifying is knowing who asks (164.514(h)).
     #[serde(default)]
-    pub identity_verified: bool,
+    pub identity_verified: Answer,
+    /// How, by whom and when identity was checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_check: Option<IdentityCheck>,
+    /// The requester's authority to act for the patient, and whether it was shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<Authority>,
+    /// Postal or email address: the recipient's address that the accounting of
+    /// disclosures needs (164.528(b)(2)(ii)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
     /// Family or another person involved in a deceased patient's care or its payment
     /// (164.510(b)(5)).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub involved_in_care: bool,
+    #[serde(default, skip_serializing_if = "Answer::is_no")]
+    pub involved_in_care: Answer,
     /// The provider's documented belief that this representative abuses, neglects or
     /// endangers the patient (164.502(g)(5)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endangerment: Option<Endangerment>,
     /// A business associate or qualified service organization agreement is in place with
     /// the requester (164.504(e); 42 CFR 2.11).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub agreement: bool,
+    #[serde(default, skip_serializing_if = "Answer::is_no")]
+    pub agreement: Answer,
 }
 
 /// 164.502(g)(5): the provider may decline to treat a person as personal representative
@@ -215,7 +244,7 @@ pub struct Instrument {
     #[serde(rename = "type")]
     pub kind: InstrumentKind,
     #[serde(default)]
-    pub signed: bool,
+    pub signed: Answer,
     #[serde(
         default,
         deserialize_with = "strict_date::optional",
@@ -225,22 +254,22 @@ pub struct Instrument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<Expiry>,
     #[serde(default)]
-    pub judge_signed: bool,
+    pub judge_signed: Answer,
     #[serde(default)]
-    pub patient_notified: bool,
+    pub patient_notified: Answer,
     #[serde(default)]
-    pub protective_order: bool,
+    pub protective_order: Answer,
     #[serde(default)]
-    pub covers_psychotherapy_notes: bool,
+    pub covers_psychotherapy_notes: Answer,
     #[serde(default)]
-    pub part2_court_order: bool,
+    pub part2_court_order: Answer,
     /// The section of 42 CFR Part 2 the court order was made under; `part2_court_order:
     /// true` without it means 2.64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part2_order: Option<Part2OrderSection>,
     /// A separate consent for SUD counseling notes was presented (42 CFR 2.31(b)).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub covers_sud_counseling_notes: bool,
+    #[serde(default, skip_serializing_if = "Answer::is_no")]
+    pub covers_sud_counseling_notes: Answer,
     /// What the instrument covers, as record ids or categories, separately from what the
     /// request asks for (`records`). Absent: it covers every item asked for, except
     /// psychotherapy notes and SUD counseling notes unless it names them.
@@ -292,17 +321,34 @@ pub struct RecordItem {
     pub id: String,
     pub description: String,
     pub category: RecordCategory,
-    #[serde(default)]
-    pub kept_separately: bool,
-    #[serde(default)]
-    pub minor_consented_alone: bool,
+    /// Psychotherapy notes kept apart from the chart (164.501). Left out, it is unknown:
+    /// "ask the therapist", never "release the notes".
+    #[serde(
+        default = "Answer::unknown",
+        skip_serializing_if = "Answer::is_unknown"
+    )]
+    pub kept_separately: Answer,
+    /// The three facts by which a minor, not the parent, controls this care
+    /// (164.502(g)(3)(i)(A)-(C)). Left out, each is unknown: it matters only on a
+    /// parent's request for a minor's record, where the advisor then asks.
+    #[serde(
+        default = "Answer::unknown",
+        skip_serializing_if = "Answer::is_unknown"
+    )]
+    pub minor_consented_alone: Answer,
     /// Care of a minor that a court ordered or consented to (164.502(g)(3)(i)(B)).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub court_ordered_care: bool,
+    #[serde(
+        default = "Answer::unknown",
+        skip_serializing_if = "Answer::is_unknown"
+    )]
+    pub court_ordered_care: Answer,
     /// Care the parent agreed to keep confidential between the minor and the provider
     /// (164.502(g)(3)(i)(C)).
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub parent_agreed_confidentiality: bool,
+    #[serde(
+        default = "Answer::unknown",
+        skip_serializing_if = "Answer::is_unknown"
+    )]
+    pub parent_agreed_confidentiality: Answer,
     /// The item came from a Part 2 program: it stays protected in this holder's hands
     /// (42 CFR 2.12(d)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -310,9 +356,25 @@ pub struct RecordItem {
 }
 
 impl RecordItem {
-    /// Care the minor, not the parent, controls (164.502(g)(3)(i)(A)-(C)).
-    pub fn minor_controls(&self) -> bool {
-        self.minor_consented_alone || self.court_ordered_care || self.parent_agreed_confidentiality
+    /// Care the minor, not the parent, controls (164.502(g)(3)(i)(A)-(C)), under
+    /// `assumed` for unknown answers.
+    pub fn minor_controls(&self, assumed: &Assumed) -> bool {
+        let id = self.id.as_str();
+        self.minor_consented_alone
+            .under(assumed, Slot::record("record.minor_consented_alone", id))
+            || self
+                .court_ordered_care
+                .under(assumed, Slot::record("record.court_ordered_care", id))
+            || self.parent_agreed_confidentiality.under(
+                assumed,
+                Slot::record("record.parent_agreed_confidentiality", id),
+            )
+    }
+
+    /// Kept separately from the chart, under `assumed`.
+    pub fn kept_separately(&self, assumed: &Assumed) -> bool {
+        self.kept_separately
+            .under(assumed, Slot::record("record.kept_separately", &self.id))
     }
 
     /// Protected by 42 CFR Part 2, whoever holds it: a program's record (its SUD records
@@ -326,9 +388,9 @@ impl RecordItem {
 
     /// Notes that need their own authorization or consent: psychotherapy notes kept
     /// separately (164.508(a)(2), (b)(3)(ii)) and SUD counseling notes (42 CFR 2.31(b)).
-    pub fn separate_notes(&self) -> bool {
+    pub fn separate_notes(&self, assumed: &Assumed) -> bool {
         match self.category {
-            RecordCategory::PsychotherapyNotes => self.kept_separately,
+            RecordCategory::PsychotherapyNotes => self.kept_separately(assumed),
             RecordCategory::SudCounselingNotes => true,
             _ => false,
         }
@@ -399,74 +461,6 @@ pub struct Extension {
     pub new_due: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HarmEvaluation {
-    pub assessed_by: Assessor,
-    #[serde(deserialize_with = "strict_date::required")]
-    pub assessed_on: NaiveDate,
-    pub at_risk: AtRisk,
-    pub harm_type: HarmType,
-    pub likelihood: Likelihood,
-    pub imminence: Imminence,
-    #[serde(default)]
-    pub records: Vec<String>,
-    #[serde(default)]
-    pub factors: Vec<String>,
-    #[serde(default)]
-    pub summary: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Assessor {
-    pub name: String,
-    #[serde(default)]
-    pub credential: String,
-    #[serde(default)]
-    pub licensed: bool,
-    #[serde(default)]
-    pub treating: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AtRisk {
-    Patient,
-    OtherPerson,
-    Both,
-    None,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HarmType {
-    LifeOrPhysicalSafety,
-    SubstantialHarm,
-    EmotionalDistress,
-    None,
-}
-
-/// Ordered from least to most likely, so `>=` compares likelihoods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Likelihood {
-    Remote,
-    Possible,
-    ReasonablyLikely,
-    NearCertain,
-}
-
-/// Ordered from not at all to immediate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Imminence {
-    None,
-    Weeks,
-    Days,
-    Immediate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -563,9 +557,19 @@ impl Case {
         self.request.as_ref().map(|r| r.requester.name.as_str())
     }
 
-    /// Under 18 and not emancipated.
+    /// Under 18 and not emancipated (an unknown `emancipated` read as "no": the
+    /// parent's clock runs).
     pub fn patient_is_minor(&self) -> bool {
-        self.patient.age < 18 && !self.patient.emancipated
+        self.patient_is_minor_under(&Assumed::none())
+    }
+
+    /// Under 18 and not emancipated, under `assumed` for an unknown `emancipated`.
+    pub fn patient_is_minor_under(&self, assumed: &Assumed) -> bool {
+        self.patient.age < 18
+            && !self
+                .patient
+                .emancipated
+                .under(assumed, Slot::case("patient.emancipated"))
     }
 
     pub fn patient_is_deceased(&self) -> bool {
@@ -584,7 +588,8 @@ impl Case {
     /// A personal representative (164.502(g)): someone with authority to act for the
     /// patient, the parent of an unemancipated minor ((g)(3)), or the executor or
     /// administrator of a deceased patient ((g)(4)). A parent of an adult, or an executor
-    /// of a living patient, is not.
+    /// of a living patient, is not. Taken as the relationship states it: the deadline and
+    /// the checks of the file read it so (the clock runs while the authority is checked).
     pub fn requester_is_representative(&self) -> bool {
         match self.request.as_ref().map(|r| r.requester.relationship) {
             Some(Relationship::PersonalRepresentative) => true,
@@ -594,9 +599,38 @@ impl Case {
         }
     }
 
+    /// As [`Case::requester_is_representative`], for the advisor: under `assumed` for an
+    /// unknown `emancipated`, and only with the authority shown where the case records
+    /// one (`requester.authority.shown`: `false` is no representative, `unknown` is
+    /// asked about).
+    pub fn requester_is_representative_under(&self, assumed: &Assumed) -> bool {
+        let Some(req) = self.request.as_ref() else {
+            return false;
+        };
+        let by_relationship = match req.requester.relationship {
+            Relationship::PersonalRepresentative => true,
+            Relationship::Parent => self.patient_is_minor_under(assumed),
+            Relationship::Executor => self.patient_is_deceased(),
+            _ => false,
+        };
+        by_relationship
+            && req.requester.authority.as_ref().is_none_or(|a| {
+                a.shown
+                    .under(assumed, Slot::case("requester.authority_shown"))
+            })
+    }
+
     /// The patient, or someone treated as the patient (164.502(g)).
     pub fn requester_is_individual(&self) -> bool {
         self.requester_is_representative()
+            || self.request.as_ref().map(|r| r.requester.relationship)
+                == Some(Relationship::SelfPatient)
+    }
+
+    /// As [`Case::requester_is_individual`], for the advisor (see
+    /// [`Case::requester_is_representative_under`]).
+    pub fn requester_is_individual_under(&self, assumed: &Assumed) -> bool {
+        self.requester_is_representative_under(assumed)
             || self.request.as_ref().map(|r| r.requester.relationship)
                 == Some(Relationship::SelfPatient)
     }

@@ -28,6 +28,51 @@ pub struct Settings {
     /// directory, whose deadlines always run on the calendar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<chrono::NaiveDate>,
+    /// How the intake counts a request that arrives after hours (issue 22).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intake: Option<IntakeSettings>,
+}
+
+/// `intake:` in casebench.yaml. 164.524(b) counts from receipt, so by default the day a
+/// request arrives counts, whatever the hour. A clinic whose policy (and counsel) says a
+/// request received after the close of business, or on a Saturday or Sunday, is received
+/// on the next business day writes so here; only then may a case's `received` be later
+/// than the day in `arrival.on`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeSettings {
+    /// The close of business, local time `HH:MM`.
+    pub closes_at: String,
+    #[serde(default)]
+    pub after_hours_next_business_day: bool,
+}
+
+impl IntakeSettings {
+    /// Minutes after midnight of the close of business (`None`: not a valid `HH:MM`).
+    pub fn closes_at_minutes(&self) -> Option<u32> {
+        super::arrival::parse_time(&self.closes_at).ok()
+    }
+
+    /// The day the clock counts from for a request that arrived on `on` at `time`
+    /// (minutes after midnight): the next business day (Monday to Friday; holidays are
+    /// not modelled) when the policy says so and it arrived after closing or on a
+    /// weekend; otherwise `on` itself.
+    pub fn counting_day(&self, on: chrono::NaiveDate, time: Option<u32>) -> chrono::NaiveDate {
+        use chrono::{Datelike, Weekday};
+        let weekend = matches!(on.weekday(), Weekday::Sat | Weekday::Sun);
+        let late = match (time, self.closes_at_minutes()) {
+            (Some(t), Some(close)) => t >= close,
+            _ => false,
+        };
+        if !self.after_hours_next_business_day || !(weekend || late) {
+            return on;
+        }
+        let mut d = on.succ_opt().unwrap_or(on);
+        while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            d = d.succ_opt().unwrap_or(d);
+        }
+        d
+    }
 }
 
 /// `sync: { site, remote, after_decide }`.
@@ -290,6 +335,21 @@ pub fn load_settings(dir: &Path) -> Result<Option<Settings>, Problem> {
         .map_err(|_| Problem::file_level(path.clone(), "invalid UTF-8; expected UTF-8 text"))?;
     let settings: Settings = crate::yaml::from_str(src)
         .map_err(|e| Problem::at(path.clone(), src, e.line, e.column, e.message))?;
+    if let Some(i) = &settings.intake
+        && let Err(msg) = super::arrival::parse_time(&i.closes_at)
+    {
+        let line = src
+            .lines()
+            .position(|l| l.trim_start().starts_with("closes_at:"))
+            .map_or(1, |i| i as u32 + 1);
+        return Err(Problem::at(
+            path,
+            src,
+            line,
+            1,
+            format!("intake.closes_at: {msg}"),
+        ));
+    }
     if settings.as_of.is_some() && settings.library == Library::Real {
         // A real clinic's deadlines must never run on a fixed date.
         let line = src

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use super::model::{Case, CaseKind, InstrumentKind, Relationship, Request};
 use crate::yaml::{Seg, locate};
 
+mod arrival;
 mod instrument_and_access;
 
 /// A rule broken at a position in the source.
@@ -84,19 +85,22 @@ impl Checker<'_> {
     }
 }
 
-/// Checks `case` (parsed from `src`, file stem `stem`, in directory `dir`) as of `today`.
+/// Checks `case` (parsed from `src`, file stem `stem`, in directory `dir`) as of
+/// `opts.today`.
 pub fn validate(
     case: &Case,
     src: &str,
     stem: &str,
     dir: &Path,
-    today: NaiveDate,
+    opts: &super::load::LoadOptions,
 ) -> Vec<Violation> {
     use Seg::{Index, Key};
+    let today = opts.today;
     let mut c = Checker {
         src,
         out: Vec::new(),
     };
+    arrival::check(&mut c, case, opts);
 
     if !is_valid_case_id(&case.id) {
         c.at(
@@ -142,7 +146,12 @@ pub fn validate(
         );
     }
 
-    c.not_future(&[Key("received")], Some(case.received), today);
+    // A request that arrived after hours may count from the next business day, which
+    // can be ahead: then the day it arrived (`arrival.on`) is the one never in the future
+    // (validate/arrival.rs holds the two together).
+    if case.arrival.as_ref().and_then(|a| a.on).is_none() {
+        c.not_future(&[Key("received")], Some(case.received), today);
+    }
     c.not_empty(
         &[Key("patient"), Key("ref")],
         &case.patient.reference,
@@ -258,10 +267,25 @@ pub fn validate(
     let he = &case.harm_evaluation;
     c.not_future(
         &[Key("harm_evaluation"), Key("assessed_on")],
-        Some(he.assessed_on),
+        he.done().map(|e| e.assessed_on),
         today,
     );
-    for (i, rec) in he.records.iter().enumerate() {
+    c.not_future(
+        &[Key("harm_evaluation"), Key("assigned_on")],
+        match he {
+            crate::case::model::HarmEvaluation::Pending(p) => p.assigned_on,
+            crate::case::model::HarmEvaluation::Done(e) => e.assigned_on,
+        },
+        today,
+    );
+    if let Some(p) = he.pending() {
+        c.not_empty(
+            &[Key("harm_evaluation"), Key("assigned_to")],
+            &p.assigned_to,
+            "assigned_to",
+        );
+    }
+    for (i, rec) in he.records().iter().enumerate() {
         if !ids.contains(rec.as_str()) {
             let known = known_ids(&ids);
             c.at(
@@ -321,7 +345,7 @@ fn check_deceased(c: &mut Checker, case: &Case, today: NaiveDate) {
         p.date_of_death,
         today,
     );
-    if p.date_of_death.is_none() && p.objected_to_family_disclosure {
+    if p.date_of_death.is_none() && !p.objected_to_family_disclosure.is_no() {
         c.at(
             &[Key("patient"), Key("objected_to_family_disclosure")],
             "`objected_to_family_disclosure` is about a deceased patient (164.510(b)(5)); give `date_of_death`, or leave it out for a living patient",
@@ -347,7 +371,7 @@ fn check_requester(c: &mut Checker, case: &Case, req: &Request, today: NaiveDate
         ),
         _ => {}
     }
-    if req.requester.involved_in_care && case.patient.date_of_death.is_none() {
+    if !req.requester.involved_in_care.is_no() && case.patient.date_of_death.is_none() {
         c.at(
             &at("involved_in_care"),
             "`involved_in_care` is about a deceased patient's family or friends (164.510(b)(5)); give `patient.date_of_death`, or leave it out for a living patient (a living patient's own agreement governs, 164.510(b)(1)-(3))",

@@ -40,7 +40,7 @@ pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
     }
     writeln!(
         out,
-        "{:<16} {:<18} {:<10} {:<10} {:>5}  {:<12} TITLE",
+        "{:<16} {:<18} {:<10} {:<10} {:>5}  {:<20} TITLE",
         "ID", "KIND", "RECEIVED", "DUE", "LEFT", "STATUS"
     )
     .map_err(io_out)?;
@@ -51,7 +51,7 @@ pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
             .map_or_else(|| "-".to_string(), |d| d.to_string());
         writeln!(
             out,
-            "{:<16} {:<18} {:<10} {:<10} {:>5}  {:<12} {}",
+            "{:<16} {:<18} {:<10} {:<10} {:>5}  {:<20} {}",
             sanitize_line(&r.id),
             r.kind.as_str(),
             r.received,

@@ -13,7 +13,9 @@ mod check;
 mod checkpoint;
 mod decide;
 mod docs;
+mod edit;
 mod list;
+mod new;
 mod notice;
 pub mod output;
 mod practice;
@@ -52,6 +54,8 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Show(a) => show::run(global, &a.id, a.json, out),
         Command::Advise(a) => advise::run(global, a, out),
         Command::Decide(a) => decide::run(global, a, out),
+        Command::New(a) => new::run(global, a, out),
+        Command::Edit(a) => edit::run(global, a, out),
         Command::Verify(a) => verify::run(global, a, out),
         Command::Checkpoint(a) => checkpoint::run(global, a, out),
         Command::Audit(a) => audit::run(global, a, out),

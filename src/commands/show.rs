@@ -8,6 +8,7 @@ use serde_json::json;
 use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, find_case, io_out, load_cases};
 use crate::case::Case;
+use crate::case::describe::flag;
 use crate::cli::Global;
 use crate::rules::Deadline;
 use crate::rules::deadline;
@@ -151,19 +152,27 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
     if !flags.is_empty() {
         let _ = writeln!(o, "entity is: {}", flags.join(", "));
     }
+    for (label, text) in crate::case::describe::arrival_facts(c) {
+        let _ = writeln!(o, "{label}: {}", s(&text));
+    }
     let p = &c.patient;
     let _ = writeln!(
         o,
-        "patient: {}, age {}{}{}{}",
+        "patient: {}, age {}{}",
         s(&p.reference),
         p.age,
-        if p.emancipated { ", emancipated" } else { "" },
-        if p.incarcerated { ", incarcerated" } else { "" },
-        if p.research_suspension_agreed {
-            ", agreed to research suspension"
-        } else {
-            ""
-        },
+        [
+            flag("emancipated", p.emancipated),
+            flag("incarcerated", p.incarcerated),
+            flag(
+                "agreed to research suspension",
+                p.research_suspension_agreed
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|f| format!(", {f}"))
+        .collect::<String>(),
     );
 
     if let Some(r) = &c.request {
@@ -173,28 +182,28 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
             "requester: {} ({}), identity {}",
             s(&r.requester.name),
             snake(&r.requester.relationship),
-            if r.requester.identity_verified {
-                "verified"
-            } else {
-                "NOT verified"
+            match r.requester.identity_verified {
+                crate::case::model::Answer::Yes => "verified",
+                crate::case::model::Answer::Unknown => "unknown (NOT verified)",
+                crate::case::model::Answer::No => "NOT verified",
             }
         );
         let i = &r.instrument;
         let mut facts = vec![snake(&i.kind)];
+        let part2 = if i.part2_order.is_none() {
+            i.part2_court_order
+        } else {
+            crate::case::model::Answer::No
+        };
         for (on, what) in [
             (i.signed, "signed"),
             (i.judge_signed, "signed by a judge"),
             (i.patient_notified, "patient notified"),
             (i.protective_order, "protective order"),
             (i.covers_psychotherapy_notes, "covers psychotherapy notes"),
-            (
-                i.part2_court_order && i.part2_order.is_none(),
-                "Part 2 court order",
-            ),
+            (part2, "Part 2 court order"),
         ] {
-            if on {
-                facts.push(what.to_string());
-            }
+            facts.extend(flag(what, on));
         }
         if let Some(d) = i.dated {
             facts.push(format!("dated {d}"));
@@ -216,12 +225,16 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
         let _ = writeln!(o, "records:");
         for rec in &r.records {
             let mut notes = Vec::new();
-            if rec.kept_separately {
-                notes.push("kept separately");
+            if rec.category == crate::case::model::RecordCategory::PsychotherapyNotes {
+                notes.extend(flag("kept separately", rec.kept_separately));
             }
-            if rec.minor_consented_alone {
-                notes.push("minor consented alone");
-            }
+            // Unknown by default: worth saying only on a parent's request for a minor.
+            let parent_of_minor = c.patient.age < 18
+                && r.requester.relationship == crate::case::model::Relationship::Parent;
+            notes.extend(
+                flag("minor consented alone", rec.minor_consented_alone)
+                    .filter(|_| parent_of_minor || rec.minor_consented_alone.is_yes()),
+            );
             let notes = if notes.is_empty() {
                 String::new()
             } else {
@@ -266,42 +279,46 @@ pub fn render(c: &Case, dl: &Deadline) -> String {
         }
     }
 
-    let he = &c.harm_evaluation;
     section(&mut o, "Evaluation of harm");
-    let a = &he.assessed_by;
-    let _ = writeln!(
-        o,
-        "assessed by {}{} on {}{}{}",
-        s(&a.name),
-        if a.credential.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", s(&a.credential))
-        },
-        he.assessed_on,
-        if a.licensed {
-            ", licensed"
-        } else {
-            ", NOT licensed"
-        },
-        if a.treating { ", treating" } else { "" }
-    );
-    let _ = writeln!(
-        o,
-        "at risk: {}   harm: {}   likelihood: {}   imminence: {}",
-        snake(&he.at_risk),
-        snake(&he.harm_type),
-        snake(&he.likelihood),
-        snake(&he.imminence)
-    );
-    if !he.records.is_empty() {
-        let recs: Vec<String> = he.records.iter().map(|r| s(r)).collect();
-        let _ = writeln!(o, "concerns records: {}", recs.join(", "));
+    match &c.harm_evaluation {
+        crate::case::model::HarmEvaluation::Pending(p) => {
+            for (label, text) in crate::case::describe::pending_evaluation(p) {
+                let _ = writeln!(o, "{label}: {}", s(&text));
+            }
+            paragraph(&mut o, &p.summary);
+        }
+        crate::case::model::HarmEvaluation::Done(he) => {
+            let a = &he.assessed_by;
+            let _ = writeln!(
+                o,
+                "assessed by {}{} on {}{}",
+                s(&a.name),
+                if a.credential.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", s(&a.credential))
+                },
+                he.assessed_on,
+                crate::case::describe::assessor_flags(a.licensed, a.treating)
+            );
+            let _ = writeln!(
+                o,
+                "at risk: {}   harm: {}   likelihood: {}   imminence: {}",
+                snake(&he.at_risk),
+                snake(&he.harm_type),
+                snake(&he.likelihood),
+                snake(&he.imminence)
+            );
+            if !he.records.is_empty() {
+                let recs: Vec<String> = he.records.iter().map(|r| s(r)).collect();
+                let _ = writeln!(o, "concerns records: {}", recs.join(", "));
+            }
+            for f in &he.factors {
+                let _ = writeln!(o, "  * {}", s(f));
+            }
+            paragraph(&mut o, &he.summary);
+        }
     }
-    for f in &he.factors {
-        let _ = writeln!(o, "  * {}", s(f));
-    }
-    paragraph(&mut o, &he.summary);
 
     section(&mut o, "Consultation notes");
     if c.consultations.is_empty() {
@@ -355,8 +372,8 @@ fn paragraph(o: &mut String, text: &str) {
     }
 }
 
-fn yes(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
+fn yes(a: crate::case::model::Answer) -> &'static str {
+    a.words()
 }
 
 /// The snake_case file spelling of an enum value, for display.

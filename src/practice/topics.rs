@@ -183,7 +183,7 @@ pub fn features_of(case: &Case) -> Vec<&'static str> {
             "information_blocking",
         );
     }
-    add(case.patient.age < 18 && !case.patient.emancipated, "minor");
+    add(case.patient_is_minor(), "minor");
     let has = |c: RecordCategory| case.records().iter().any(|r| r.category == c);
     add(
         has(RecordCategory::PsychotherapyNotes),
@@ -192,7 +192,10 @@ pub fn features_of(case: &Case) -> Vec<&'static str> {
     add(
         case.entity.part2_program
             || case.records().iter().any(|r| r.part2())
-            || case.concern.as_ref().is_some_and(|c| c.part2_records),
+            || case
+                .concern
+                .as_ref()
+                .is_some_and(|c| !c.part2_records.is_no()),
         "part2",
     );
     if let Some(c) = &case.concern {
@@ -231,7 +234,11 @@ pub fn features_of(case: &Case) -> Vec<&'static str> {
         );
     }
     add(
-        case.request.is_some() && case.harm_evaluation.harm_type != HarmType::None,
+        case.request.is_some()
+            && case
+                .harm_evaluation
+                .done()
+                .is_some_and(|h| h.harm_type != HarmType::None),
         "harm_evaluated",
     );
     let mut seen = std::collections::HashSet::new();
@@ -268,7 +275,7 @@ mod tests {
         let mut minor = access.clone();
         minor.patient.age = 15;
         assert!(features_of(&minor).contains(&"minor"));
-        minor.patient.emancipated = true;
+        minor.patient.emancipated = crate::case::Answer::Yes;
         assert!(!features_of(&minor).contains(&"minor"));
     }
 

@@ -16,6 +16,36 @@ fn list(ids: &[&str]) -> String {
     ids.join(", ")
 }
 
+/// Issue 22: what to find out first. The pending evaluation of harm always; each other
+/// unknown fact where its answer changes the recommendation.
+fn unknown_actions(eng: &Engine, out: &mut Vec<Action>) {
+    let id = crate::text::sanitize_line(&eng.case().id);
+    if let Some(p) = eng.case().harm_evaluation.pending() {
+        out.push(act(
+            "obtain-evaluation",
+            format!(
+                "Obtain the evaluation of harm from {}: it must decide {}. Then write it in the case (`casebench edit {id}`)",
+                crate::text::sanitize_line(&p.assigned_to),
+                crate::case::model::EVALUATION_QUESTIONS
+            ),
+            "45 CFR 164.524(a)(3)",
+        ));
+    }
+    for (u, _, _) in eng.open_questions() {
+        if u.fact == super::unknowns::EVALUATION {
+            continue;
+        }
+        out.push(act(
+            "find-out",
+            format!(
+                "Find out before deciding: {} Then write the answer in the case (`casebench edit {id}`)",
+                u.sentence()
+            ),
+            u.citation,
+        ));
+    }
+}
+
 /// What the reviewer must do to carry out `rec` (RULEBOOK sections 1-6).
 pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<Action> {
     let mut out = Vec::new();
@@ -40,6 +70,7 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
         .and_then(|g| eng.rb.ground(g))
         .filter(|g| g.kind == super::model::GroundKind::Disclosure);
     let concern_kind = case.concern.as_ref().map(|c| c.kind);
+    unknown_actions(eng, &mut out);
     // RULEBOOK R36: each overlay says who may see the records under the state's own law.
     if own && let Some(who) = &eng.state.access_who {
         out.push(act(
@@ -185,6 +216,7 @@ pub fn required_actions(eng: &Engine, rec: &Recommended, dl: &Deadline) -> Vec<A
             ),
             "incomplete-request" => "Verify identity or ask which records are wanted, without making it a barrier and without asking why".into(),
             "law-enforcement-process-required" => "Confirm nothing, not even that the person is a patient; ask for a warrant, a court order or judge-issued subpoena, a grand-jury subpoena, or a written administrative request that is relevant, specific and limited; release nothing until then".into(),
+            super::engine::FACTS_UNKNOWN => "Release and withhold nothing until the facts above are known; the time to act keeps running".into(),
             _ => "Ask for a valid authorization, the patient's written direction, or legal process (order, warrant, qualifying administrative request); release nothing until then".into(),
         };
         out.push(act("request-information", text, cite));
@@ -409,7 +441,7 @@ pub fn authorization_defects(eng: &Engine) -> Vec<&'static str> {
     let Some(i) = eng.case().request.as_ref().map(|r| &r.instrument) else {
         return out;
     };
-    if !i.signed {
+    if !i.signed.is_yes() {
         out.push("not signed");
     }
     if i.dated.is_none() {

@@ -35,6 +35,8 @@ pub enum Status {
     Overdue,
     DueSoon,
     Open,
+    /// The evaluation of harm is pending (issue 22); the clock runs as for any case.
+    WaitingOnClinician,
     UnderReview,
     Decided,
 }
@@ -45,6 +47,7 @@ impl Status {
             Status::Overdue => "overdue",
             Status::DueSoon => "due_soon",
             Status::Open => "open",
+            Status::WaitingOnClinician => "waiting_on_clinician",
             Status::UnderReview => "under_review",
             Status::Decided => "decided",
         }

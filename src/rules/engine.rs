@@ -11,8 +11,10 @@ use super::facts::{FactView, Related};
 use super::findings::{self, Finding, Proposal, ReviewerFacts};
 use super::model::{GroundKind, GroundRule, Review};
 use super::overlay::StateOverlay;
-use crate::case::model::{Case, CaseKind, ConcernKind, Outcome, RecordItem};
+use super::unknowns::{MAX_COMBINED, UnknownFact, unknown_facts};
+use crate::case::model::{Assumed, Case, CaseKind, ConcernKind, Outcome, RecordItem};
 use crate::rules::deadline::{self, Deadline};
+use std::sync::{Arc, OnceLock};
 
 /// A ground as shown to the reviewer: code, citation, review right, what it means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -120,11 +122,26 @@ pub struct Advice {
 }
 
 /// The engine's view of one case under one rulebook.
+///
+/// A case with unknown facts (`rules::unknowns`) is looked at in every combination of
+/// their answers, each a "world" (an engine whose view assumes some of them "yes"). The
+/// engine made by [`Engine::new`] is the root: its recommendation holds in every world,
+/// or it asks (`facts-unknown`); its findings are those that hold whatever the answers,
+/// plus `decided-on-unknown` where a decision is right for one answer only.
 pub struct Engine<'a> {
     pub rb: &'a Rulebook,
     pub view: FactView<'a>,
     pub state: &'a StateOverlay,
+    /// The unknown facts of the case, shared by every world.
+    pub unknowns: Arc<Vec<UnknownFact>>,
+    /// This engine is one world (its unknowns fixed), not the root.
+    world: bool,
+    /// The recommendation of each world, by mask, computed once (root only).
+    world_recs: OnceLock<Vec<Recommended>>,
 }
+
+/// The ground the engine recommends while facts it turns on are unknown.
+pub const FACTS_UNKNOWN: &str = "facts-unknown";
 
 impl<'a> Engine<'a> {
     pub fn new(
@@ -139,9 +156,80 @@ impl<'a> Engine<'a> {
                 case,
                 state,
                 related,
+                assumed: Assumed::none(),
             },
             state,
+            unknowns: Arc::new(unknown_facts(case)),
+            world: false,
+            world_recs: OnceLock::new(),
         }
+    }
+
+    /// The world of `self`'s case where the unknowns whose bits are set in `mask` are
+    /// "yes" (for a pending evaluation: the gravest harm) and the others "no".
+    pub fn in_world(&self, mask: u32) -> Engine<'a> {
+        Engine {
+            rb: self.rb,
+            view: FactView {
+                case: self.view.case,
+                state: self.view.state,
+                related: self.view.related,
+                assumed: super::unknowns::assumed(&self.unknowns, mask),
+            },
+            state: self.state,
+            unknowns: Arc::clone(&self.unknowns),
+            world: true,
+            world_recs: OnceLock::new(),
+        }
+    }
+
+    /// Whether this engine looks at the case in every world (the root, with unknowns
+    /// few enough to combine).
+    pub fn combines_worlds(&self) -> bool {
+        !self.world && !self.unknowns.is_empty() && self.unknowns.len() <= MAX_COMBINED
+    }
+
+    /// How many worlds there are: 2^(unknowns), at most 2^MAX_COMBINED.
+    pub fn world_count(&self) -> u32 {
+        1 << self.unknowns.len().min(MAX_COMBINED)
+    }
+
+    /// The recommendation in each world, by mask (root only; one entry otherwise).
+    pub fn world_recommendations(&self) -> &[Recommended] {
+        self.world_recs.get_or_init(|| {
+            if self.combines_worlds() {
+                (0..self.world_count())
+                    .map(|m| self.in_world(m).recommend_here())
+                    .collect()
+            } else {
+                vec![self.recommend_here()]
+            }
+        })
+    }
+
+    /// The unknowns whose answer changes the recommendation, each with the
+    /// recommendation if it is "yes" and if "no" (the other unknowns "no").
+    pub fn open_questions(&self) -> Vec<(&UnknownFact, Recommended, Recommended)> {
+        if !self.world && self.unknowns.len() > MAX_COMBINED {
+            let rec = self.recommend_here();
+            return self
+                .unknowns
+                .iter()
+                .map(|u| (u, rec.clone(), rec.clone()))
+                .collect();
+        }
+        if !self.combines_worlds() {
+            return Vec::new();
+        }
+        let recs = self.world_recommendations();
+        self.unknowns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                (0..self.world_count()).any(|m| recs[m as usize] != recs[(m ^ (1 << i)) as usize])
+            })
+            .map(|(i, u)| (u, recs[1 << i].clone(), recs[0].clone()))
+            .collect()
     }
 
     pub fn case(&self) -> &'a Case {
@@ -195,7 +283,29 @@ impl<'a> Engine<'a> {
         deadline::for_case(self.case(), self.rb, today)
     }
 
+    /// The recommendation: the same in every world of the case's unknowns, or, where
+    /// their answers lead to different decisions, `request_information` on
+    /// `facts-unknown` (ask before deciding). An unknown never releases what a "no" would
+    /// withhold, and never withholds what a "yes" would release.
     pub fn recommend(&self) -> Recommended {
+        if self.world || self.unknowns.is_empty() {
+            return self.recommend_here();
+        }
+        let recs = self.world_recommendations();
+        if self.unknowns.len() <= MAX_COMBINED
+            && let Some(common) = common_recommendation(recs)
+        {
+            return common;
+        }
+        Recommended {
+            outcome: Outcome::RequestInformation,
+            grounds: vec![FACTS_UNKNOWN.to_string()],
+            withhold: BTreeMap::new(),
+        }
+    }
+
+    /// The recommendation of this one world (its unknowns as assumed).
+    fn recommend_here(&self) -> Recommended {
         match self.case().kind {
             CaseKind::AccessRequest => self.recommend_access(),
             CaseKind::DisclosureConcern => self.recommend_concern(),
@@ -372,6 +482,34 @@ pub fn advise_with(
         records,
         findings,
     }
+}
+
+/// The decision every world agrees on: the same outcome and the same items withheld on
+/// the same grounds, resting on the grounds that hold in every world (a duty that holds
+/// in some worlds only is a question, not a ground). `None` when they disagree, or when
+/// no ground is common to a decision that needs one.
+fn common_recommendation(recs: &[Recommended]) -> Option<Recommended> {
+    let first = recs.first()?;
+    if recs
+        .iter()
+        .any(|r| r.outcome != first.outcome || r.withhold != first.withhold)
+    {
+        return None;
+    }
+    let grounds: Vec<String> = first
+        .grounds
+        .iter()
+        .filter(|g| recs.iter().all(|r| r.grounds.contains(g)))
+        .cloned()
+        .collect();
+    if grounds.is_empty() && !first.grounds.is_empty() {
+        return None;
+    }
+    Some(Recommended {
+        outcome: first.outcome,
+        grounds,
+        withhold: first.withhold.clone(),
+    })
 }
 
 pub(crate) use crate::case::model::snake;

@@ -10,8 +10,9 @@ use serde::Serialize;
 use super::model::Cond;
 use super::overlay::StateOverlay;
 use crate::case::model::{
-    Case, ConcernKind, Expiry, InstrumentKind, Part2ConsentKind, RecordCategory, RecordItem,
-    Relationship, RequestPurpose,
+    Answer, Assessor, Assumed, AtRisk, Case, ConcernKind, Evaluation, Expiry, HarmEvaluation,
+    HarmType, Imminence, InstrumentKind, Likelihood, Part2ConsentKind, RecordCategory, RecordItem,
+    Relationship, RequestPurpose, Slot,
 };
 
 pub use super::vocabulary::{FACTS, FactSpec, FactType, Value, did_you_mean};
@@ -53,6 +54,50 @@ pub struct FactView<'a> {
     pub case: &'a Case,
     pub state: &'a StateOverlay,
     pub related: Related,
+    /// How unknown answers are read in this view: "no" unless assumed "yes" (the
+    /// advisor tries every combination: `engine::Engine::worlds`).
+    pub assumed: Assumed,
+}
+
+/// What a pending evaluation is read as: no harm found ...
+static NO_HARM_FOUND: std::sync::LazyLock<Evaluation> =
+    std::sync::LazyLock::new(|| assumed_evaluation(false));
+/// ... or, in the worlds that assume it, the gravest harm a licensed professional could
+/// find. The harm conditions grow with severity, so the two bound every answer.
+static GRAVE_HARM_FOUND: std::sync::LazyLock<Evaluation> =
+    std::sync::LazyLock::new(|| assumed_evaluation(true));
+
+fn assumed_evaluation(grave: bool) -> Evaluation {
+    Evaluation {
+        assessed_by: Assessor {
+            name: "(pending)".into(),
+            credential: String::new(),
+            licensed: Answer::Yes,
+            treating: Answer::Yes,
+        },
+        assessed_on: chrono::NaiveDate::MIN,
+        at_risk: if grave { AtRisk::Both } else { AtRisk::None },
+        harm_type: if grave {
+            HarmType::LifeOrPhysicalSafety
+        } else {
+            HarmType::None
+        },
+        likelihood: if grave {
+            Likelihood::NearCertain
+        } else {
+            Likelihood::Remote
+        },
+        imminence: if grave {
+            Imminence::Immediate
+        } else {
+            Imminence::None
+        },
+        records: Vec::new(),
+        factors: Vec::new(),
+        summary: String::new(),
+        assigned_to: None,
+        assigned_on: None,
+    }
 }
 
 fn snake<T: Serialize>(v: &T) -> String {
@@ -71,39 +116,60 @@ impl FactView<'_> {
         let req = c.request.as_ref();
         let ins = req.map(|r| &r.instrument);
         let con = c.concern.as_ref();
-        let he = &c.harm_evaluation;
+        let he = self.evaluation();
         let rel = req.map(|r| r.requester.relationship);
-        let b = |f: &dyn Fn(&crate::case::model::Instrument) -> bool| Bool(ins.is_some_and(f));
+        let a = &self.assumed;
+        let yes = |x: Answer, fact: &'static str| x.under(a, Slot::case(fact));
+        let b = |f: &dyn Fn(&crate::case::model::Instrument) -> Answer, fact: &'static str| {
+            Bool(ins.is_some_and(|i| yes(f(i), fact)))
+        };
+        let k = |f: &dyn Fn(&crate::case::model::Concern) -> Answer, fact: &'static str| {
+            Bool(con.is_some_and(|x| yes(f(x), fact)))
+        };
         Some(match name {
             "case.kind" => Value::s(c.kind.as_str()),
             "case.jurisdiction" => Value::Str(c.jurisdiction.clone()),
+            "case.facts_unknown" => Bool(!super::unknowns::unknown_facts(c).is_empty()),
+            "requester.authority_shown" => Bool(req.is_none_or(|r| {
+                r.requester
+                    .authority
+                    .as_ref()
+                    .is_none_or(|x| yes(x.shown, "requester.authority_shown"))
+            })),
             "entity.federal_agency" => Bool(c.entity.federal_agency),
             "entity.correctional" => Bool(c.entity.correctional),
             "entity.part2_program" => Bool(c.entity.part2_program),
             "patient.age" => Int(i64::from(c.patient.age)),
-            "patient.minor" => Bool(c.patient_is_minor()),
-            "patient.incarcerated" => Bool(c.patient.incarcerated),
-            "patient.research_suspension_agreed" => Bool(c.patient.research_suspension_agreed),
+            "patient.minor" => Bool(c.patient_is_minor_under(a)),
+            "patient.incarcerated" => Bool(yes(c.patient.incarcerated, name_of(name))),
+            "patient.research_suspension_agreed" => {
+                Bool(yes(c.patient.research_suspension_agreed, name_of(name)))
+            }
             "patient.abuse_concern_on_file" => Bool(self.related.abuse_concern_on_file),
             "patient.deceased" => Bool(c.patient_is_deceased()),
             "patient.deceased_over_50_years" => Bool(c.deceased_over_50_years()),
             "patient.objected_to_family_disclosure" => {
-                Bool(c.patient.objected_to_family_disclosure)
+                Bool(yes(c.patient.objected_to_family_disclosure, name_of(name)))
             }
             "requester.relationship" => match rel {
                 Some(r) => Value::Str(snake(&r)),
                 None => Value::s("other"),
             },
+            // `unknown` is not verified: verifying is knowing who asks (164.514(h)).
             "requester.identity_verified" => {
-                Bool(req.is_some_and(|r| r.requester.identity_verified))
+                Bool(req.is_some_and(|r| r.requester.identity_verified.is_yes()))
             }
             "requester.third_party" => Bool(rel.is_some() && !self.patient_side()),
             "requester.representative" => Bool(self.representative()),
-            "requester.involved_in_care" => Bool(req.is_some_and(|r| r.requester.involved_in_care)),
+            "requester.involved_in_care" => {
+                Bool(req.is_some_and(|r| yes(r.requester.involved_in_care, name_of(name))))
+            }
             "requester.endangerment_documented" => {
                 Bool(req.is_some_and(|r| r.requester.endangerment.is_some()))
             }
-            "requester.agreement" => Bool(req.is_some_and(|r| r.requester.agreement)),
+            "requester.agreement" => {
+                Bool(req.is_some_and(|r| yes(r.requester.agreement, name_of(name))))
+            }
             "requester.declined_as_representative" => Bool(req.is_some_and(|r| {
                 r.requester
                     .endangerment
@@ -123,7 +189,9 @@ impl FactView<'_> {
             "request.purpose" => Value::s(self.purpose().map_or("none", purpose_name)),
             "request.purpose_stated" => Bool(req.is_some_and(|r| r.purpose.is_some())),
             "request.legal_process" => Bool(self.legal_process()),
-            "request.patient_objects" => Bool(req.is_some_and(|r| r.patient_objects)),
+            "request.patient_objects" => {
+                Bool(req.is_some_and(|r| yes(r.patient_objects, name_of(name))))
+            }
             "request.form" => Value::s(
                 req.and_then(|r| r.form.as_ref())
                     .map_or("none", |f| f.requested.as_str()),
@@ -133,23 +201,31 @@ impl FactView<'_> {
                     .is_some_and(|f| f.maintained_electronically),
             ),
             "instrument.type" => Value::Str(ins.map_or("none".into(), |i| snake(&i.kind))),
-            "instrument.signed" => b(&|i| i.signed),
-            "instrument.dated" => b(&|i| i.dated.is_some()),
-            "instrument.has_expiry" => b(&|i| i.expires.is_some()),
+            "instrument.signed" => b(&|i| i.signed, "instrument.signed"),
+            "instrument.dated" => Bool(ins.is_some_and(|i| i.dated.is_some())),
+            "instrument.has_expiry" => Bool(ins.is_some_and(|i| i.expires.is_some())),
             "instrument.expired" => Bool(self.expired()),
-            "instrument.judge_signed" => b(&|i| i.judge_signed),
-            "instrument.patient_notified" => b(&|i| i.patient_notified),
-            "instrument.protective_order" => b(&|i| i.protective_order),
-            "instrument.covers_psychotherapy_notes" => b(&|i| i.covers_psychotherapy_notes),
-            "instrument.part2_court_order" => {
-                b(&|i| i.part2_court_order || i.part2_order.is_some())
+            "instrument.judge_signed" => b(&|i| i.judge_signed, "instrument.judge_signed"),
+            "instrument.patient_notified" => {
+                b(&|i| i.patient_notified, "instrument.patient_notified")
             }
+            "instrument.protective_order" => {
+                b(&|i| i.protective_order, "instrument.protective_order")
+            }
+            "instrument.covers_psychotherapy_notes" => b(
+                &|i| i.covers_psychotherapy_notes,
+                "instrument.covers_psychotherapy_notes",
+            ),
+            "instrument.part2_court_order" => Bool(self.part2_court_order()),
             "instrument.part2_order" => Value::s(self.part2_order()),
-            "instrument.covers_sud_counseling_notes" => b(&|i| i.covers_sud_counseling_notes),
+            "instrument.covers_sud_counseling_notes" => b(
+                &|i| i.covers_sud_counseling_notes,
+                "instrument.covers_sud_counseling_notes",
+            ),
             "instrument.compound" => Bool(self.compound()),
             "instrument.authorization_valid" => Bool(self.authorization_valid()),
             "instrument.order" => Bool(self.is_order()),
-            "instrument.law_enforcement_process" => b(&|i| {
+            "instrument.law_enforcement_process" => Bool(ins.is_some_and(|i| {
                 matches!(
                     i.kind,
                     InstrumentKind::Warrant
@@ -158,8 +234,8 @@ impl FactView<'_> {
                 ) || (matches!(
                     i.kind,
                     InstrumentKind::Subpoena | InstrumentKind::CourtOrder
-                ) && i.judge_signed)
-            }),
+                ) && yes(i.judge_signed, "instrument.judge_signed"))
+            })),
             "instrument.releases_psychotherapy_notes" => Bool(match rec {
                 Some(r) => self.releases_notes(r),
                 None => self
@@ -170,23 +246,28 @@ impl FactView<'_> {
                     .any(|r| self.releases_notes(r)),
             }),
             "concern.type" => Value::Str(con.map_or("none".into(), |k| snake(&k.kind))),
-            "concern.identifiable_victim" => Bool(con.is_some_and(|k| k.identifiable_victim)),
-            "concern.means" => Bool(con.is_some_and(|k| k.means)),
-            "concern.imminent" => Bool(con.is_some_and(|k| k.imminent)),
-            "concern.patient_agrees_to_report" => {
-                Bool(con.is_some_and(|k| k.patient_agrees_to_report))
+            "concern.identifiable_victim" => {
+                k(&|x| x.identifiable_victim, "concern.identifiable_victim")
             }
+            "concern.means" => k(&|x| x.means, "concern.means"),
+            "concern.imminent" => k(&|x| x.imminent, "concern.imminent"),
+            "concern.patient_agrees_to_report" => k(
+                &|x| x.patient_agrees_to_report,
+                "concern.patient_agrees_to_report",
+            ),
             "concern.recipient" => Value::Str(
                 con.and_then(|k| k.recipient)
                     .map_or("none".into(), |r| snake(&r)),
             ),
             "concern.part2_records" => Bool(
-                con.is_some() && (c.entity.part2_program || con.is_some_and(|k| k.part2_records)),
+                con.is_some()
+                    && (c.entity.part2_program
+                        || con.is_some_and(|x| yes(x.part2_records, "concern.part2_records"))),
             ),
-            "concern.part2_consent" => Bool(con.is_some_and(|k| k.part2_consent)),
-            "concern.agreement" => Bool(con.is_some_and(|k| k.agreement)),
-            "harm.licensed" => Bool(he.assessed_by.licensed),
-            "harm.treating" => Bool(he.assessed_by.treating),
+            "concern.part2_consent" => k(&|x| x.part2_consent, "concern.part2_consent"),
+            "concern.agreement" => k(&|x| x.agreement, "concern.agreement"),
+            "harm.licensed" => Bool(yes(he.assessed_by.licensed, "harm.licensed")),
+            "harm.treating" => Bool(yes(he.assessed_by.treating, "harm.treating")),
             "harm.type" => Value::Str(snake(&he.harm_type)),
             "harm.likelihood" => Value::Str(snake(&he.likelihood)),
             "harm.imminence" => Value::Str(snake(&he.imminence)),
@@ -211,18 +292,37 @@ impl FactView<'_> {
             ),
             "record.id" => Value::Str(rec?.id.clone()),
             "record.category" => Value::Str(snake(&rec?.category)),
-            "record.kept_separately" => Bool(rec?.kept_separately),
-            "record.minor_consented_alone" => Bool(rec?.minor_consented_alone),
-            "record.court_ordered_care" => Bool(rec?.court_ordered_care),
-            "record.parent_agreed_confidentiality" => Bool(rec?.parent_agreed_confidentiality),
-            "record.minor_controls" => Bool(rec?.minor_controls()),
+            "record.kept_separately" => Bool(rec?.kept_separately(a)),
+            "record.minor_consented_alone" => {
+                let r = rec?;
+                Bool(
+                    r.minor_consented_alone
+                        .under(a, Slot::record(name_of(name), &r.id)),
+                )
+            }
+            "record.court_ordered_care" => {
+                let r = rec?;
+                Bool(
+                    r.court_ordered_care
+                        .under(a, Slot::record(name_of(name), &r.id)),
+                )
+            }
+            "record.parent_agreed_confidentiality" => {
+                let r = rec?;
+                Bool(
+                    r.parent_agreed_confidentiality
+                        .under(a, Slot::record(name_of(name), &r.id)),
+                )
+            }
+            "record.minor_controls" => Bool(rec?.minor_controls(a)),
+            // A pending evaluation, read as no harm or as the gravest, covers every item.
             "record.evaluated" => {
                 let id = &rec?.id;
-                Bool(he.records.iter().any(|r| r == id))
+                Bool(c.harm_evaluation.is_pending() || he.records.iter().any(|r| r == id))
             }
             "record.named_in_scope" => Bool(self.named_in_scope(rec?)),
             "record.covered" => Bool(self.covered(rec?)),
-            "record.separate_notes" => Bool(rec?.separate_notes()),
+            "record.separate_notes" => Bool(rec?.separate_notes(a)),
             "record.part2" => Bool(rec?.part2()),
             "record.part2_consent" => {
                 let r = rec?;
@@ -236,6 +336,31 @@ impl FactView<'_> {
                         .is_some_and(|s| s.consent == Part2ConsentKind::Tpo),
             ),
             _ => return None,
+        })
+    }
+
+    /// The evaluation the harm facts read: the clinician's, or for a pending one the
+    /// assumed extreme of this view (no harm found, or the gravest).
+    fn evaluation(&self) -> &Evaluation {
+        match &self.case.harm_evaluation {
+            HarmEvaluation::Done(e) => e,
+            HarmEvaluation::Pending(_) if self.assumed.grave_harm => &GRAVE_HARM_FOUND,
+            HarmEvaluation::Pending(_) => &NO_HARM_FOUND,
+        }
+    }
+
+    /// An answer of the case as yes or no in this view.
+    fn yes(&self, answer: Answer, fact: &'static str) -> bool {
+        answer.under(&self.assumed, Slot::case(fact))
+    }
+
+    /// A Part 2 court order was made (its section given or not).
+    fn part2_court_order(&self) -> bool {
+        self.case.request.as_ref().is_some_and(|r| {
+            self.yes(
+                r.instrument.part2_court_order,
+                "instrument.part2_court_order",
+            ) || r.instrument.part2_order.is_some()
         })
     }
 
@@ -268,12 +393,12 @@ impl FactView<'_> {
     /// A personal representative, a parent of a minor (164.502(g)(3)) or the executor of a
     /// deceased patient ((g)(4)): the case model's one definition.
     fn representative(&self) -> bool {
-        self.case.requester_is_representative()
+        self.case.requester_is_representative_under(&self.assumed)
     }
 
     /// The patient or someone treated as the patient.
     fn patient_side(&self) -> bool {
-        self.case.requester_is_individual()
+        self.case.requester_is_individual_under(&self.assumed)
     }
 
     fn includes_psychotherapy_notes(&self) -> bool {
@@ -295,7 +420,7 @@ impl FactView<'_> {
             return false;
         };
         i.kind == InstrumentKind::Authorization
-            && i.signed
+            && self.yes(i.signed, "instrument.signed")
             && i.dated.is_some()
             && i.expires.is_some()
             && !self.expired()
@@ -345,7 +470,7 @@ impl FactView<'_> {
         };
         match i.part2_order {
             Some(s) => s.as_str(),
-            None if i.part2_court_order => "unspecified",
+            None if self.yes(i.part2_court_order, "instrument.part2_court_order") => "unspecified",
             None => "none",
         }
     }
@@ -357,8 +482,14 @@ impl FactView<'_> {
             return false;
         };
         match rec.category {
-            RecordCategory::PsychotherapyNotes => i.covers_psychotherapy_notes,
-            RecordCategory::SudCounselingNotes => i.covers_sud_counseling_notes,
+            RecordCategory::PsychotherapyNotes => self.yes(
+                i.covers_psychotherapy_notes,
+                "instrument.covers_psychotherapy_notes",
+            ),
+            RecordCategory::SudCounselingNotes => self.yes(
+                i.covers_sud_counseling_notes,
+                "instrument.covers_sud_counseling_notes",
+            ),
             _ => false,
         }
     }
@@ -389,7 +520,7 @@ impl FactView<'_> {
         if self.case.request.is_none() {
             return false;
         }
-        if rec.separate_notes() {
+        if rec.separate_notes(&self.assumed) {
             return self.separate_instrument(rec) || self.instrument_names(rec);
         }
         let has_list = self
@@ -414,11 +545,17 @@ impl FactView<'_> {
         let notes_kinds = [
             (
                 RecordCategory::PsychotherapyNotes,
-                i.covers_psychotherapy_notes,
+                self.yes(
+                    i.covers_psychotherapy_notes,
+                    "instrument.covers_psychotherapy_notes",
+                ),
             ),
             (
                 RecordCategory::SudCounselingNotes,
-                i.covers_sud_counseling_notes,
+                self.yes(
+                    i.covers_sud_counseling_notes,
+                    "instrument.covers_sud_counseling_notes",
+                ),
             ),
         ];
         // What the instrument itself covers, by category: its list, or its scope.
@@ -430,7 +567,7 @@ impl FactView<'_> {
                         records
                             .iter()
                             .find(|r| r.id == *e)
-                            .map(|r| (r.category, r.separate_notes()))
+                            .map(|r| (r.category, r.separate_notes(&self.assumed)))
                             .or_else(|| category_named(e).map(|c| (c, separates(c))))
                     })
                     .collect();
@@ -441,9 +578,11 @@ impl FactView<'_> {
             }
             None => {
                 let notes = records.iter().any(|r| {
-                    r.separate_notes() && !self.separate_instrument(r) && self.instrument_names(r)
+                    r.separate_notes(&self.assumed)
+                        && !self.separate_instrument(r)
+                        && self.instrument_names(r)
                 });
-                let other = records.iter().any(|r| !r.separate_notes())
+                let other = records.iter().any(|r| !r.separate_notes(&self.assumed))
                     || i.scope.as_deref().is_some_and(scope_reaches_other_records);
                 (notes, other)
             }
@@ -459,7 +598,11 @@ impl FactView<'_> {
             return false;
         };
         (self.authorization_valid() && self.covered(rec))
-            || (self.is_order() && (i.covers_psychotherapy_notes || self.instrument_names(rec)))
+            || (self.is_order()
+                && (self.yes(
+                    i.covers_psychotherapy_notes,
+                    "instrument.covers_psychotherapy_notes",
+                ) || self.instrument_names(rec)))
     }
 
     /// A court order signed by a judge, or a subpoena a judge signed (a court's order).
@@ -468,7 +611,7 @@ impl FactView<'_> {
             matches!(
                 r.instrument.kind,
                 InstrumentKind::CourtOrder | InstrumentKind::Subpoena
-            ) && r.instrument.judge_signed
+            ) && self.yes(r.instrument.judge_signed, "instrument.judge_signed")
         })
     }
 
@@ -507,4 +650,12 @@ fn purpose_name(p: RequestPurpose) -> &'static str {
         RequestPurpose::MedicalEmergency => "medical_emergency",
         RequestPurpose::Other => "other",
     }
+}
+
+/// The `&'static` spelling of a fact name the vocabulary defines (slots are keyed by it).
+fn name_of(name: &str) -> &'static str {
+    FACTS
+        .iter()
+        .find(|f| f.name == name)
+        .map_or("unknown-fact", |f| f.name)
 }

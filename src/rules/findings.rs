@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use super::Rulebook;
 use super::access_checks;
 use super::disclosure_checks;
-use super::engine::Engine;
+use super::engine::{Engine, Recommended};
 use super::facts::{Related, did_you_mean};
 use super::model::{GroundKind, GroundRule, Severity};
 use super::release_checks;
-use crate::case::model::{Case, CaseKind, Outcome, RecordItem};
+use crate::case::model::{Case, CaseKind, HarmEvaluation, Outcome, RecordItem, Slot};
 
 /// One finding. Plain strings, ready to render or serialize.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,11 +174,187 @@ impl Out<'_> {
     }
 }
 
+/// The findings against `p`. For a case with unknown facts (`rules::unknowns`): the
+/// errors that hold in every world of their answers, the warnings of the world where
+/// every unknown is "no", a `decided-on-unknown` error for each unknown on whose answer
+/// the proposal's errors turn, and a `question-open` warning (or `evaluation-pending`)
+/// for each unknown the recommendation turns on.
 pub(crate) fn check_engine(
     eng: &Engine,
     p: &Proposal,
     reviewer: &ReviewerFacts,
     today: NaiveDate,
+) -> Vec<Finding> {
+    let top = eng.recommend();
+    if !eng.combines_worlds() {
+        let mut list = check_world(eng, p, reviewer, today, &top);
+        if !eng.unknowns.is_empty() {
+            // Too many unknowns to combine: every one is an open question.
+            let mut out = Out {
+                rb: eng.rb,
+                list: Vec::new(),
+            };
+            question_findings(eng, &mut out);
+            list.extend(out.list);
+            list.sort_by_key(|f| f.severity);
+        }
+        return list;
+    }
+    let worlds: Vec<Vec<Finding>> = (0..eng.world_count())
+        .map(|m| check_world(&eng.in_world(m), p, reviewer, today, &top))
+        .collect();
+    let errors = |fs: &[Finding]| -> Vec<Finding> {
+        fs.iter()
+            .filter(|f| f.severity == Severity::Error)
+            .cloned()
+            .collect()
+    };
+    let certain: Vec<Finding> = errors(&worlds[0])
+        .into_iter()
+        .filter(|f| worlds.iter().all(|w| w.contains(f)))
+        .collect();
+    let mut out = Out {
+        rb: eng.rb,
+        list: certain.clone(),
+    };
+    for f in worlds[0].iter().filter(|f| f.severity != Severity::Error) {
+        if !out.list.contains(f) {
+            out.list.push(f.clone());
+        }
+    }
+    let uncertain = |fs: &[Finding]| -> Vec<Finding> {
+        errors(fs)
+            .into_iter()
+            .filter(|f| !certain.contains(f))
+            .collect()
+    };
+    let mut explained = false;
+    for (i, u) in eng.unknowns.iter().enumerate() {
+        let if_no = uncertain(&worlds[0]);
+        let if_yes = uncertain(&worlds[1 << i]);
+        if if_no == if_yes {
+            continue;
+        }
+        explained = true;
+        let say = |fs: &[Finding]| -> String {
+            if fs.is_empty() {
+                "it may be decided so".to_string()
+            } else {
+                fs.iter()
+                    .map(|f| format!("{}: {}", f.code, f.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        };
+        out.add(
+            "decided-on-unknown",
+            format!(
+                "this decision is right for one answer only: {} If {}: {}. If {}: {}.",
+                u.sentence(),
+                yes_word(u),
+                say(&if_yes),
+                no_word(u),
+                say(&if_no)
+            ),
+            Some(u.citation),
+        );
+    }
+    let any_uncertain = worlds.iter().any(|w| !uncertain(w).is_empty());
+    if any_uncertain && !explained {
+        let all: Vec<String> = eng.unknowns.iter().map(|u| u.sentence()).collect();
+        out.add(
+            "decided-on-unknown",
+            format!(
+                "this decision is right only for some answers of these unknown facts together: {}",
+                all.join("; ")
+            ),
+            None,
+        );
+    }
+    question_findings(eng, &mut out);
+    let mut list = out.list;
+    list.sort_by_key(|f| f.severity);
+    list
+}
+
+/// "yes", or for a pending evaluation what the gravest world assumes.
+fn yes_word(u: &super::unknowns::UnknownFact) -> &'static str {
+    if u.fact == super::unknowns::EVALUATION {
+        "the evaluation finds grave harm"
+    } else {
+        "yes"
+    }
+}
+
+fn no_word(u: &super::unknowns::UnknownFact) -> &'static str {
+    if u.fact == super::unknowns::EVALUATION {
+        "it finds none"
+    } else {
+        "no"
+    }
+}
+
+/// `question-open` for each unknown the recommendation turns on (with what each answer
+/// leads to), and `evaluation-pending` for a pending evaluation of harm, always.
+fn question_findings(eng: &Engine, out: &mut Out) {
+    let pending = eng
+        .unknowns
+        .iter()
+        .find(|u| u.fact == super::unknowns::EVALUATION);
+    if let Some(u) = pending {
+        out.add(
+            "evaluation-pending",
+            format!(
+                "{} Until then no harm determination exists: none is assumed, and no reviewable ground (danger-to-life, harm-to-referenced-person, harm-via-representative) holds.",
+                u.question
+            ),
+            None,
+        );
+    }
+    let rec_words = |r: &Recommended| -> String {
+        let mut t = r.outcome.to_string();
+        if !r.withhold.is_empty() {
+            let w: Vec<String> = r
+                .withhold
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            t.push_str(&format!(" (withhold {})", w.join(", ")));
+        } else if !r.grounds.is_empty() {
+            t.push_str(&format!(" on {}", r.grounds.join(", ")));
+        }
+        t
+    };
+    for (u, if_yes, if_no) in eng.open_questions() {
+        if u.fact == super::unknowns::EVALUATION {
+            continue;
+        }
+        let consequence = if if_yes == if_no {
+            String::new()
+        } else {
+            format!(
+                " If {}, the advisor would recommend {}; if {}, {}.",
+                yes_word(u),
+                rec_words(&if_yes),
+                no_word(u),
+                rec_words(&if_no)
+            )
+        };
+        out.add(
+            "question-open",
+            format!("{}{consequence}", u.sentence()),
+            Some(u.citation),
+        );
+    }
+}
+
+/// The findings against `p` in one world of the case's unknowns (or the only one).
+fn check_world(
+    eng: &Engine,
+    p: &Proposal,
+    reviewer: &ReviewerFacts,
+    today: NaiveDate,
+    top: &Recommended,
 ) -> Vec<Finding> {
     let mut out = Out {
         rb: eng.rb,
@@ -203,7 +379,7 @@ pub(crate) fn check_engine(
     access_checks::form_findings(eng, p, &mut out);
     access_checks::planned_release_findings(eng, p, &withheld, today, &mut out);
     access_checks::infeasibility_findings(eng, today, &mut out);
-    super::recommendation::outcome_findings(eng, p, &mut out);
+    super::recommendation::outcome_findings(eng, p, top, &mut out);
     access_checks::state_law_findings(eng, &mut out);
     let mut list = out.list;
     list.sort_by_key(|f| f.severity);
@@ -435,7 +611,28 @@ fn harm_and_review(
         .map(String::as_str)
         .chain(withheld.iter().flat_map(|(_, c)| c.iter().copied()))
         .collect();
-    if !he.assessed_by.licensed
+    // No determination by a licensed professional: the evaluation is pending, or its
+    // assessor is not licensed (in this world, for an unknown licence).
+    let lacking = match he {
+        HarmEvaluation::Pending(p) => Some(format!(
+            "the evaluation of harm is pending (assigned to {}): no determination exists yet",
+            crate::text::sanitize_line(&p.assigned_to)
+        )),
+        HarmEvaluation::Done(e)
+            if !e
+                .assessed_by
+                .licensed
+                .under(&eng.view.assumed, Slot::case("harm.licensed")) =>
+        {
+            Some(format!(
+                "the harm evaluation is by {} ({}), not licensed",
+                crate::text::sanitize_line(&e.assessed_by.name),
+                crate::text::sanitize_line(&e.assessed_by.credential)
+            ))
+        }
+        HarmEvaluation::Done(_) => None,
+    };
+    if let Some(why) = lacking
         && let Some(g) = used
             .iter()
             .filter_map(|c| eng.rb.ground(c))
@@ -444,10 +641,8 @@ fn harm_and_review(
         out.add(
             "harm-not-licensed",
             format!(
-                "`{}` needs a licensed health care professional's determination; the harm evaluation is by {} ({}), not licensed",
+                "`{}` needs a licensed health care professional's determination; {why}",
                 g.code,
-                crate::text::sanitize_line(&he.assessed_by.name),
-                crate::text::sanitize_line(&he.assessed_by.credential)
             ),
             Some(&g.citation),
         );

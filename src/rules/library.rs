@@ -88,6 +88,20 @@ pub fn load_dir(
         source,
     })?;
     let rules = Arc::new(Rulebook::for_case_dir(dir)?);
+    // The directory's after-hours rule (`casebench.yaml` `intake:`), for `received`.
+    let own;
+    let opts = if opts.intake.is_none() {
+        own = LoadOptions {
+            intake: crate::case::settings::load_settings(dir)
+                .ok()
+                .flatten()
+                .and_then(|s| s.intake),
+            ..opts.clone()
+        };
+        &own
+    } else {
+        opts
+    };
     let total = names.len();
     let done = AtomicUsize::new(0);
     let results: Vec<Result<LoadedCase, InvalidCase>> = names

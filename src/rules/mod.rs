@@ -26,6 +26,7 @@ mod recommendation;
 pub mod references;
 mod release_checks;
 pub mod review;
+pub mod unknowns;
 pub mod vocabulary;
 mod wording;
 
@@ -64,6 +65,7 @@ pub const ENGINE_GROUNDS: &[&str] = &[
     "adult-abuse-report",
     "no-valid-authorization",
     "lack-of-consent",
+    "facts-unknown",
 ];
 
 /// Finding codes the engine emits; a rulebook must define each (severity, citation).
@@ -85,6 +87,9 @@ pub const ENGINE_FINDINGS: &[&str] = &[
     "state-law-unchecked",
     "release-not-permitted",
     "release-against-advice",
+    "question-open",
+    "decided-on-unknown",
+    "evaluation-pending",
 ];
 
 /// A checked rulebook: the file's rules plus their compiled conditions.
@@ -231,6 +236,7 @@ impl Rulebook {
             case,
             state: &state,
             related: Related::default(),
+            assumed: crate::case::model::Assumed::none(),
         };
         let conds = self
             .period_conds

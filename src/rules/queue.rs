@@ -46,7 +46,7 @@ pub fn entries(
                 index,
                 id: c.id.clone(),
                 kind: c.kind,
-                status: status_of(&c.id, &dl),
+                status: waiting_on_clinician(c, status_of(&c.id, &dl)),
                 received: c.received,
                 due: dl.due,
                 days_left: dl.days_left,
@@ -61,6 +61,18 @@ pub fn entries(
         key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
     });
     rows
+}
+
+/// A case whose evaluation of harm is pending waits on its clinician (issue 22): an open
+/// or due-soon case shows so; an overdue one stays overdue (late is late, whoever it
+/// waits on), and a decided one decided. Its due date and days left stay as they are.
+pub fn waiting_on_clinician(case: &crate::case::model::Case, status: Status) -> Status {
+    match status {
+        Status::Open | Status::DueSoon if case.harm_evaluation.is_pending() => {
+            Status::WaitingOnClinician
+        }
+        s => s,
+    }
 }
 
 /// A case's status once the decision log is consulted: `decided` while a decision is in

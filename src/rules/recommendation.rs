@@ -6,11 +6,12 @@
 //! The finding is optional in a rulebook: an override rulebook written before it existed
 //! stays valid and simply does not report it.
 
-use super::engine::Engine;
+use super::engine::{Engine, Recommended};
 use super::findings::{Out, Proposal};
 
-pub(super) fn outcome_findings(eng: &Engine, p: &Proposal, out: &mut Out) {
-    let rec = eng.recommend();
+/// `rec` is the root engine's recommendation (the same in every world of the case's
+/// unknowns, or the request to find them out).
+pub(super) fn outcome_findings(eng: &Engine, p: &Proposal, rec: &Recommended, out: &mut Out) {
     if rec.outcome == p.outcome {
         return;
     }

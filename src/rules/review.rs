@@ -47,7 +47,10 @@ pub fn problems(case: &Case, reviewer: &ReviewerFacts) -> Vec<ReviewProblem> {
         .filter(|k| !k.is_empty())
         .collect();
     let mut took_part: Vec<&str> = reviewer.participants.iter().map(String::as_str).collect();
-    took_part.push(&case.harm_evaluation.assessed_by.name);
+    // A pending evaluation has no assessor yet.
+    if let Some(e) = case.harm_evaluation.done() {
+        took_part.push(&e.assessed_by.name);
+    }
     took_part.extend(case.consultations.iter().map(|c| c.with.name.as_str()));
     if let Some(p) = took_part.iter().find(|p| who.contains(&person_key(p))) {
         out.push(ReviewProblem {

@@ -184,6 +184,11 @@ pub const FACTS: &[FactSpec] = &[
         "access_request or disclosure_concern"
     ),
     fact!(
+        "case.facts_unknown",
+        FactType::Bool,
+        "the case has a fact written `unknown` (or left out where that means unknown) or a pending evaluation of harm (rules::unknowns)"
+    ),
+    fact!(
         "case.jurisdiction",
         FactType::Text,
         "US or US-XX as written in the case"
@@ -248,6 +253,11 @@ pub const FACTS: &[FactSpec] = &[
         "requester.identity_verified",
         FactType::Bool,
         "identity verified (164.514(h))"
+    ),
+    fact!(
+        "requester.authority_shown",
+        FactType::Bool,
+        "the requester's authority to act for the patient was shown (`requester.authority.shown`; true when the case records no authority)"
     ),
     fact!(
         "requester.third_party",

@@ -13,6 +13,9 @@ pub fn days_left_text(status: Status, days_left: Option<i64>) -> (String, Role) 
         (Status::UnderReview, _) => ("review".into(), Role::Muted),
         (Status::Overdue, Some(d)) => (format!("!! {d}d"), Role::Overdue),
         (Status::DueSoon, Some(d)) => (format!("! {d}d"), Role::DueSoon),
+        (Status::WaitingOnClinician, Some(d)) if d <= crate::rules::deadline::DUE_SOON_DAYS => {
+            (format!("! {d}d"), Role::DueSoon)
+        }
         (_, Some(d)) => (format!("{d}d"), Role::Ok),
         (_, None) => ("! now".into(), Role::DueSoon),
     }
@@ -23,6 +26,8 @@ pub fn status_text(s: Status) -> (&'static str, Role) {
         Status::Overdue => ("OVERDUE", Role::Overdue),
         Status::DueSoon => ("due soon", Role::DueSoon),
         Status::Open => ("open", Role::Normal),
+        // "waiting on clinician", in the 8 columns the queue gives a status.
+        Status::WaitingOnClinician => ("waiting", Role::Normal),
         Status::UnderReview => ("review", Role::Muted),
         Status::Decided => ("decided", Role::Muted),
     }

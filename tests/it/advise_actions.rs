@@ -28,7 +28,7 @@ fn every_action_and_notice_element_is_cited() {
         access(|_| {}),
         concern(|_| {}),
         concern(|c| con(c).kind = ConcernKind::ChildAbuse),
-        access(|c| req(c).requester.identity_verified = false),
+        access(|c| req(c).requester.identity_verified = Answer::No),
     ];
     for c in &cases {
         let a = advice(c);
@@ -45,7 +45,7 @@ fn every_action_and_notice_element_is_cited() {
 #[test]
 fn reviewable_denial_offers_review_and_says_so_in_the_notice() {
     let c = access(|c| {
-        let h = &mut c.harm_evaluation;
+        let h = c.harm_evaluation.done_mut().unwrap();
         h.at_risk = AtRisk::Patient;
         h.harm_type = HarmType::LifeOrPhysicalSafety;
         h.likelihood = Likelihood::ReasonablyLikely;
@@ -160,8 +160,8 @@ fn a_defective_authorization_is_returned_with_its_defects() {
 fn a_police_phone_call_gets_nothing_but_a_request_for_process() {
     let c = concern(|c| {
         con(c).kind = ConcernKind::LawEnforcementRequest;
-        con(c).imminent = false;
-        con(c).identifiable_victim = false;
+        con(c).imminent = Answer::No;
+        con(c).identifiable_victim = Answer::No;
     });
     let a = advice(&c);
     assert_eq!(a.recommended.outcome, Outcome::MaintainConfidentiality);
@@ -181,7 +181,7 @@ fn part2_cautions() {
         c.entity.part2_program = true;
         req(c).requester.relationship = Relationship::Attorney;
         req(c).instrument.kind = InstrumentKind::Subpoena;
-        req(c).instrument.protective_order = true;
+        req(c).instrument.protective_order = Answer::Yes;
         req(c).records.push(item("otp", RecordCategory::SudProgram));
     }));
     assert_eq!(

@@ -88,7 +88,7 @@ fn treatment_with_another_provider_needs_no_request() {
             .starts_with("45 CFR 164.506(c)(2)")
     );
     // Part 2 records without the patient's consent: not yet, and a release is refused.
-    let part2 = with(&c, |c| con(c).part2_records = true);
+    let part2 = with(&c, |c| con(c).part2_records = Answer::Yes);
     let a = advice_on(&part2, "2026-06-11");
     assert_eq!(a.recommended.outcome, MaintainConfidentiality);
     let not_yet = action(&a, "not-yet");
@@ -104,7 +104,7 @@ fn treatment_with_another_provider_needs_no_request() {
         (Severity::Error, "42 CFR 2.31, 2.33(a)")
     );
     // With the consent it goes.
-    let consented = with(&part2, |c| con(c).part2_consent = true);
+    let consented = with(&part2, |c| con(c).part2_consent = Answer::Yes);
     assert_eq!(
         advice_on(&consented, "2026-06-11").recommended.outcome,
         ReleaseFull
@@ -135,13 +135,13 @@ fn a_business_associate_gets_what_the_agreement_covers_not_a_refusal() {
     assert!(errors(&a.findings).is_empty(), "{:#?}", a.findings);
     assert!(action(&a, "disclose").text.contains("minimum necessary"));
     // No agreement: not yet.
-    let none = with(&c, |c| con(c).agreement = false);
+    let none = with(&c, |c| con(c).agreement = Answer::No);
     assert_eq!(
         advice_on(&none, "2026-06-12").recommended.outcome,
         MaintainConfidentiality
     );
     // Part 2 records need a qualified service organization agreement (2.12(c)(4)).
-    let part2 = with(&c, |c| con(c).part2_records = true);
+    let part2 = with(&c, |c| con(c).part2_records = Answer::Yes);
     let fs = findings(&part2, &proposal(ReleaseFull, &["business-associate"], &[]));
     let f = fs.iter().find(|f| f.code == "part2-restriction").unwrap();
     assert_eq!(f.severity, Severity::Error);
@@ -171,7 +171,7 @@ fn a_medical_emergency_at_a_part2_program() {
     assert!(w.message.contains("documented"));
     assert!(action(&a, "disclose").citation.starts_with("42 CFR 2.51"));
     // Not an emergency now: the ground does not hold.
-    let later = with(&c, |c| con(c).imminent = false);
+    let later = with(&c, |c| con(c).imminent = Answer::No);
     assert!(!holds(&later, "medical-emergency", None));
 }
 
@@ -196,7 +196,9 @@ fn new_yorks_mandated_report_is_required_by_law() {
         (Severity::Error, "N.Y. Mental Hygiene Law 9.46(b)")
     );
     // Not found likely to cause serious harm: no mandate.
-    let remote = with(&c, |c| c.harm_evaluation.likelihood = Likelihood::Possible);
+    let remote = with(&c, |c| {
+        c.harm_evaluation.done_mut().unwrap().likelihood = Likelihood::Possible
+    });
     assert!(!holds(&remote, "required-by-law", None));
     // A state whose mandated reports were not researched: said so, nothing invented.
     let ohio = with(&c, |c| c.jurisdiction = "US-OH".into());
@@ -437,7 +439,9 @@ fn texas_names_its_own_review_of_a_denial() {
             .starts_with("Tell the requester of Texas's own review")
     );
     // A full release has no denial notice and no state review to name.
-    let fine = with(&c, |c| c.harm_evaluation.records.clear());
+    let fine = with(&c, |c| {
+        c.harm_evaluation.done_mut().unwrap().records.clear()
+    });
     assert!(advice_on(&fine, "2026-06-09").notice.is_empty());
 }
 
@@ -483,7 +487,7 @@ fn an_illinois_minor_of_12_or_more_can_stop_a_parents_access() {
     assert_eq!(f.len(), 1, "{fs:#?}");
     assert!(f[0].citation.contains("164.502(g)(3)(ii)(B)"));
     // No objection, or a child under 12: the parent has access.
-    let no = with(&c, |c| req(c).patient_objects = false);
+    let no = with(&c, |c| req(c).patient_objects = Answer::No);
     assert_eq!(
         advice_on(&no, "2026-06-18").recommended.outcome,
         ReleaseFull
@@ -541,7 +545,7 @@ fn a_planned_release_date_is_judged_like_a_denial() {
     assert!(about(&a.findings, "information-blocking-risk", "chart").is_empty());
     // A Preventing Harm ground for the delayed item: the delay is excepted.
     let harm = with(&c, |c| {
-        let h = &mut c.harm_evaluation;
+        let h = c.harm_evaluation.done_mut().unwrap();
         h.at_risk = AtRisk::Patient;
         h.harm_type = HarmType::LifeOrPhysicalSafety;
         h.likelihood = Likelihood::ReasonablyLikely;
@@ -587,7 +591,7 @@ fn the_infeasibility_reply_is_due_in_ten_business_days() {
 fn a_business_associate_or_an_emergency_asking_is_not_refused() {
     let ba = access(|c| {
         req(c).requester.relationship = Relationship::BusinessAssociate;
-        req(c).requester.agreement = true;
+        req(c).requester.agreement = Answer::Yes;
         req(c).records.push(item("otp", RecordCategory::SudProgram));
     });
     assert!(!holds(&ba, "no-valid-authorization", None));
@@ -607,12 +611,12 @@ fn a_business_associate_or_an_emergency_asking_is_not_refused() {
     });
     assert!(!holds(&qso, "part2-consent-required", Some("otp")));
     // Without the agreement it is a third party like any other.
-    let none = with(&ba, |c| req(c).requester.agreement = false);
+    let none = with(&ba, |c| req(c).requester.agreement = Answer::No);
     assert!(holds(&none, "no-valid-authorization", None));
     // A provider in a bona fide medical emergency gets the Part 2 record (2.51).
     let er = with(&ba, |c| {
         req(c).requester.relationship = Relationship::Provider;
-        req(c).requester.agreement = false;
+        req(c).requester.agreement = Answer::No;
         req(c).purpose = Some(RequestPurpose::MedicalEmergency);
     });
     let a = advice_on(&er, "2026-03-03");

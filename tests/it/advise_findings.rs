@@ -89,7 +89,7 @@ fn whole_record_denial_not_when_every_item_has_a_ground() {
 #[test]
 fn harm_not_licensed_and_not() {
     let mut c = access(|c| {
-        let h = &mut c.harm_evaluation;
+        let h = c.harm_evaluation.done_mut().unwrap();
         h.at_risk = AtRisk::Patient;
         h.harm_type = HarmType::LifeOrPhysicalSafety;
         h.likelihood = Likelihood::ReasonablyLikely;
@@ -101,7 +101,7 @@ fn harm_not_licensed_and_not() {
         &[("chart", "danger-to-life")],
     );
     assert!(!has(&findings(&c, &p), "harm-not-licensed"));
-    c.harm_evaluation.assessed_by.licensed = false;
+    c.harm_evaluation.done_mut().unwrap().assessed_by.licensed = false.into();
     let fs = findings(&c, &p);
     assert!(
         get(&fs, "harm-not-licensed")
@@ -109,7 +109,7 @@ fn harm_not_licensed_and_not() {
             .contains("164.524(a)(3)")
     );
     // An unlicensed reviewer of a denial.
-    c.harm_evaluation.assessed_by.licensed = true;
+    c.harm_evaluation.done_mut().unwrap().assessed_by.licensed = true.into();
     let who = ReviewerFacts {
         is_review: true,
         licensed: Some(false),
@@ -226,7 +226,7 @@ fn notice_incomplete_and_not() {
 
 fn danger_case() -> Case {
     access(|c| {
-        let h = &mut c.harm_evaluation;
+        let h = c.harm_evaluation.done_mut().unwrap();
         h.at_risk = AtRisk::Patient;
         h.harm_type = HarmType::LifeOrPhysicalSafety;
         h.likelihood = Likelihood::ReasonablyLikely;
@@ -326,7 +326,7 @@ fn accounting_and_minimum_necessary_and_not() {
     let order = access(|c| {
         req(c).requester.relationship = Relationship::Court;
         req(c).instrument.kind = InstrumentKind::CourtOrder;
-        req(c).instrument.judge_signed = true;
+        req(c).instrument.judge_signed = Answer::Yes;
         req(c).instrument.scope = Some("the outpatient chart".into());
     });
     let fs = findings(
@@ -431,7 +431,7 @@ fn part2_restriction_and_not() {
         c.entity.part2_program = true;
         req(c).requester.relationship = Relationship::Attorney;
         req(c).instrument.kind = InstrumentKind::Subpoena;
-        req(c).instrument.protective_order = true;
+        req(c).instrument.protective_order = Answer::Yes;
         req(c).records.push(item("otp", RecordCategory::SudProgram));
     });
     let fs = findings(
@@ -544,8 +544,8 @@ fn a_disclosure_needs_a_basis_and_the_outcome_must_fit_the_withhold_map() {
     );
     // Warning without any ground where the threat is not imminent.
     let calm = concern(|c| {
-        con(c).imminent = false;
-        con(c).means = false;
+        con(c).imminent = Answer::No;
+        con(c).means = Answer::No;
     });
     let fs = findings(&calm, &proposal(WarnAndProtect, &[], &[]));
     assert!(
@@ -588,7 +588,7 @@ fn a_mandatory_state_duty_arises_before_imminence() {
     // California: a communicated threat, a victim, the means; not imminent.
     let ca = concern(|c| {
         c.jurisdiction = "US-CA".into();
-        con(c).imminent = false;
+        con(c).imminent = Answer::No;
     });
     let a = casebench::rules::advise(
         casebench::rules::Rulebook::builtin(),
@@ -605,8 +605,8 @@ fn a_mandatory_state_duty_arises_before_imminence() {
     // Without means or imminence, no duty and no permission: keep confidentiality.
     let vague = concern(|c| {
         c.jurisdiction = "US-CA".into();
-        con(c).imminent = false;
-        con(c).means = false;
+        con(c).imminent = Answer::No;
+        con(c).means = Answer::No;
     });
     let a = casebench::rules::advise(
         casebench::rules::Rulebook::builtin(),

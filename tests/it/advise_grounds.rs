@@ -13,11 +13,18 @@ type Build = fn() -> Case;
 fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
     vec![
         (
+            // Issue 22: a fact written `unknown` (here: whether the notes are kept apart).
+            "facts-unknown",
+            None,
+            || access(|c| req(c).records[1].kept_separately = Answer::Unknown),
+            || access(|_| {}),
+        ),
+        (
             "psychotherapy-notes",
             Some("notes"),
             || access(|_| {}),
             // Notes kept inside the chart are part of the record (164.501).
-            || access(|c| req(c).records[1].kept_separately = false),
+            || access(|c| req(c).records[1].kept_separately = Answer::No),
         ),
         (
             "litigation-material",
@@ -37,7 +44,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             || {
                 access(|c| {
                     c.entity.correctional = true;
-                    c.patient.incarcerated = true;
+                    c.patient.incarcerated = Answer::Yes;
                     req(c)
                         .records
                         .push(item("sec", RecordCategory::CorrectionalSecurity));
@@ -56,7 +63,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             Some("study"),
             || {
                 access(|c| {
-                    c.patient.research_suspension_agreed = true;
+                    c.patient.research_suspension_agreed = Answer::Yes;
                     req(c).records.push(item("study", RecordCategory::Research));
                 })
             },
@@ -93,7 +100,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             // The same determination, but not by a licensed professional.
             || {
                 let mut c = danger();
-                c.harm_evaluation.assessed_by.licensed = false;
+                c.harm_evaluation.done_mut().unwrap().assessed_by.licensed = false.into();
                 c
             },
         ),
@@ -105,7 +112,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
                     req(c)
                         .records
                         .push(item("other", RecordCategory::ReferencesOtherPerson));
-                    let h = &mut c.harm_evaluation;
+                    let h = c.harm_evaluation.done_mut().unwrap();
                     h.harm_type = HarmType::SubstantialHarm;
                     h.at_risk = AtRisk::OtherPerson;
                     h.likelihood = Likelihood::ReasonablyLikely;
@@ -117,7 +124,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
                     req(c)
                         .records
                         .push(item("other", RecordCategory::ReferencesOtherPerson));
-                    let h = &mut c.harm_evaluation;
+                    let h = c.harm_evaluation.done_mut().unwrap();
                     h.harm_type = HarmType::SubstantialHarm;
                     h.at_risk = AtRisk::Patient; // harm to the patient, not the other person
                     h.likelihood = Likelihood::ReasonablyLikely;
@@ -177,14 +184,14 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             || part2(InstrumentKind::Subpoena),
             || {
                 let mut c = part2(InstrumentKind::Subpoena);
-                req(&mut c).instrument.part2_court_order = true;
+                req(&mut c).instrument.part2_court_order = Answer::Yes;
                 c
             },
         ),
         (
             "incomplete-request",
             None,
-            || access(|c| req(c).requester.identity_verified = false),
+            || access(|c| req(c).requester.identity_verified = Answer::No),
             || access(|_| {}),
         ),
         (
@@ -199,7 +206,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             || attorney(InstrumentKind::Authorization),
             || {
                 let mut c = attorney(InstrumentKind::Authorization);
-                req(&mut c).instrument.signed = false;
+                req(&mut c).instrument.signed = Answer::No;
                 c
             },
         ),
@@ -209,7 +216,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             || attorney(InstrumentKind::PatientDirection),
             || {
                 let mut c = attorney(InstrumentKind::PatientDirection);
-                req(&mut c).instrument.signed = false;
+                req(&mut c).instrument.signed = Answer::No;
                 c
             },
         ),
@@ -258,7 +265,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             "serious-threat",
             None,
             || concern(|_| {}),
-            || concern(|c| con(c).imminent = false),
+            || concern(|c| con(c).imminent = Answer::No),
         ),
         (
             "state-duty-to-warn",
@@ -299,7 +306,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
                     .records
                     .push(item("billing", RecordCategory::Billing));
                 req(&mut c).instrument.covers = Some(vec!["chart".into(), "notes".into()]);
-                req(&mut c).instrument.covers_psychotherapy_notes = true;
+                req(&mut c).instrument.covers_psychotherapy_notes = Answer::Yes;
                 c
             },
             // The patient's own request has no coverage to check.
@@ -326,7 +333,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             // Part 2 records without the patient's consent (42 CFR 2.31, 2.33).
             || {
                 disclosure(ConcernKind::Treatment, |k| {
-                    k.part2_records = true;
+                    k.part2_records = Answer::Yes;
                 })
             },
         ),
@@ -335,7 +342,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             None,
             || {
                 disclosure(ConcernKind::BusinessAssociate, |k| {
-                    k.agreement = true;
+                    k.agreement = Answer::Yes;
                     k.recipient = Some(ConcernRecipient::BusinessAssociate);
                 })
             },
@@ -357,7 +364,7 @@ fn table() -> Vec<(&'static str, Option<&'static str>, Build, Build)> {
             // Not a present emergency.
             || {
                 disclosure(ConcernKind::MedicalEmergency, |k| {
-                    k.imminent = false;
+                    k.imminent = Answer::No;
                     k.recipient = Some(ConcernRecipient::MedicalPersonnel);
                 })
             },
@@ -385,14 +392,14 @@ fn minor_objects(state: &str, age: u32) -> Case {
         c.jurisdiction = state.into();
         c.patient.age = age;
         req(c).requester.relationship = Relationship::Parent;
-        req(c).patient_objects = true;
+        req(c).patient_objects = Answer::Yes;
     })
 }
 
 fn disclosure(kind: ConcernKind, f: impl FnOnce(&mut Concern)) -> Case {
     concern(|c| {
         con(c).kind = kind;
-        con(c).identifiable_victim = false;
+        con(c).identifiable_victim = Answer::No;
         con(c).recipient = Some(ConcernRecipient::Provider);
         f(con(c));
     })
@@ -402,13 +409,13 @@ fn required_by_law(state: &str) -> Case {
     concern(|c| {
         c.jurisdiction = state.into();
         con(c).kind = ConcernKind::RequiredByLaw;
-        con(c).imminent = false;
+        con(c).imminent = Answer::No;
     })
 }
 
 fn danger() -> Case {
     access(|c| {
-        let h = &mut c.harm_evaluation;
+        let h = c.harm_evaluation.done_mut().unwrap();
         h.at_risk = AtRisk::Patient;
         h.harm_type = HarmType::LifeOrPhysicalSafety;
         h.likelihood = Likelihood::ReasonablyLikely;
@@ -420,7 +427,7 @@ fn via_rep(rel: Relationship) -> Case {
     access(|c| {
         c.patient.age = 12;
         req(c).requester.relationship = rel;
-        let h = &mut c.harm_evaluation;
+        let h = c.harm_evaluation.done_mut().unwrap();
         h.at_risk = AtRisk::Patient;
         h.harm_type = HarmType::SubstantialHarm;
         h.likelihood = Likelihood::ReasonablyLikely;
@@ -433,7 +440,7 @@ fn minor(state: &str, rel: Relationship) -> Case {
         c.jurisdiction = state.into();
         c.patient.age = 15;
         req(c).requester.relationship = rel;
-        req(c).records[0].minor_consented_alone = true;
+        req(c).records[0].minor_consented_alone = Answer::Yes;
     })
 }
 
@@ -444,7 +451,7 @@ fn attorney(kind: InstrumentKind) -> Case {
         i.kind = kind;
         i.dated = Some(day("2026-03-01"));
         i.expires = Some(Expiry::Date(day("2027-03-01")));
-        i.covers_psychotherapy_notes = true;
+        i.covers_psychotherapy_notes = Answer::Yes;
     })
 }
 
@@ -453,9 +460,9 @@ fn subpoena(judge: bool, notified: bool, protective: bool) -> Case {
         req(c).requester.relationship = Relationship::Attorney;
         let i = &mut req(c).instrument;
         i.kind = InstrumentKind::Subpoena;
-        i.judge_signed = judge;
-        i.patient_notified = notified;
-        i.protective_order = protective;
+        i.judge_signed = Answer::from(judge);
+        i.patient_notified = Answer::from(notified);
+        i.protective_order = Answer::from(protective);
     })
 }
 
@@ -464,7 +471,7 @@ fn order(scope: &str) -> Case {
         req(c).requester.relationship = Relationship::Court;
         let i = &mut req(c).instrument;
         i.kind = InstrumentKind::CourtOrder;
-        i.judge_signed = true;
+        i.judge_signed = Answer::Yes;
         i.scope = Some(scope.into());
         req(c).records[0].description = "Outpatient chart".into();
     })
@@ -491,9 +498,9 @@ fn police(kind: InstrumentKind) -> Case {
 fn deceased_family(involved: bool, objected: bool) -> Case {
     access(|c| {
         c.patient.date_of_death = Some(day(if involved { "2025-10-01" } else { "1970-05-01" }));
-        c.patient.objected_to_family_disclosure = objected;
+        c.patient.objected_to_family_disclosure = Answer::from(objected);
         req(c).requester.relationship = Relationship::Family;
-        req(c).requester.involved_in_care = involved;
+        req(c).requester.involved_in_care = Answer::from(involved);
     })
 }
 
@@ -599,7 +606,7 @@ fn minor_controls_record_follows_the_state_overlay() {
         Some("chart")
     ));
     let mut c = minor("US-CA", Relationship::Parent);
-    req(&mut c).records[0].minor_consented_alone = false;
+    req(&mut c).records[0].minor_consented_alone = Answer::No;
     assert!(!holds(&c, "minor-controls-record", Some("chart")));
 }
 
@@ -608,7 +615,7 @@ fn authorization_defects_each_make_it_defective() {
     let cases: Vec<(&str, Case)> = vec![
         ("unsigned", {
             let mut c = attorney(InstrumentKind::Authorization);
-            req(&mut c).instrument.signed = false;
+            req(&mut c).instrument.signed = Answer::No;
             c
         }),
         ("undated", {
@@ -625,13 +632,13 @@ fn authorization_defects_each_make_it_defective() {
         // authorization for the notes, is compound.
         ("compound: notes joined with the record", {
             let mut c = attorney(InstrumentKind::Authorization);
-            req(&mut c).instrument.covers_psychotherapy_notes = false;
+            req(&mut c).instrument.covers_psychotherapy_notes = Answer::No;
             req(&mut c).instrument.scope = Some("all records including psychotherapy notes".into());
             c
         }),
         ("compound, by its covers list", {
             let mut c = attorney(InstrumentKind::Authorization);
-            req(&mut c).instrument.covers_psychotherapy_notes = false;
+            req(&mut c).instrument.covers_psychotherapy_notes = Answer::No;
             req(&mut c).instrument.covers = Some(vec!["chart".into(), "notes".into()]);
             c
         }),
@@ -652,7 +659,7 @@ fn authorization_defects_each_make_it_defective() {
         "all records excluding psychotherapy notes",
     ] {
         let mut silent = attorney(InstrumentKind::Authorization);
-        req(&mut silent).instrument.covers_psychotherapy_notes = false;
+        req(&mut silent).instrument.covers_psychotherapy_notes = Answer::No;
         req(&mut silent).instrument.scope = Some(scope.into());
         assert!(!holds(&silent, "authorization-defective", None), "{scope}");
         assert!(holds(&silent, "patient-authorization", None), "{scope}");
@@ -667,7 +674,7 @@ fn authorization_defects_each_make_it_defective() {
     }
     // A separate authorization for the notes alone is not compound either.
     let mut notes_only = attorney(InstrumentKind::Authorization);
-    req(&mut notes_only).instrument.covers_psychotherapy_notes = false;
+    req(&mut notes_only).instrument.covers_psychotherapy_notes = Answer::No;
     req(&mut notes_only).instrument.covers = Some(vec!["psychotherapy_notes".into()]);
     req(&mut notes_only).records.remove(0);
     assert!(holds(&notes_only, "patient-authorization", None));
@@ -699,7 +706,7 @@ fn a_parent_of_an_adult_is_a_third_party() {
     assert!(holds(&minor, "right-of-access", None));
     let emancipated = access(|c| {
         c.patient.age = 17;
-        c.patient.emancipated = true;
+        c.patient.emancipated = Answer::Yes;
         req(c).requester.relationship = Relationship::Parent;
     });
     assert!(!holds(&emancipated, "right-of-access", None));

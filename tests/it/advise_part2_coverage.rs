@@ -128,7 +128,7 @@ fn the_police_are_taken_to_investigate_the_patient_unless_the_case_says_otherwis
 #[test]
 fn an_order_of_unstated_section() {
     let base = with(&worked("cases", "R32-hospital-warrant"), |c| {
-        req(c).instrument.part2_court_order = true;
+        req(c).instrument.part2_court_order = Answer::Yes;
     });
     let unstated = with(&base, |c| req(c).purpose = None);
     assert!(!holds(
@@ -229,7 +229,7 @@ fn a_tpo_consent_lets_a_covered_entity_redisclose_for_treatment_never_for_procee
     let subpoena = with(&c, |c| {
         req(c).requester.relationship = Relationship::LawEnforcement;
         req(c).instrument.kind = InstrumentKind::Subpoena;
-        req(c).instrument.judge_signed = true;
+        req(c).instrument.judge_signed = Answer::Yes;
         req(c).purpose = Some(RequestPurpose::InvestigateOrProsecutePatient);
     });
     assert!(holds(
@@ -266,7 +266,7 @@ fn a_civil_subpoena_with_assurance_still_needs_a_2_64_order_for_part2_records() 
             .contains("2.64")
     );
     // With a 2.64 order the records go (the subpoena compels, 2.61).
-    let ordered = with(&c, |c| req(c).instrument.part2_court_order = true);
+    let ordered = with(&c, |c| req(c).instrument.part2_court_order = Answer::Yes);
     assert!(!holds(
         &ordered,
         "part2-consent-required",
@@ -311,7 +311,9 @@ fn sud_counseling_notes_need_their_own_consent() {
     assert!(f[0].message.contains("2.31(b)"), "{f:?}");
     assert!(about(&fs, "part2-restriction", "program_records").is_empty());
     // Their own separate consent covers them.
-    let separate = with(&c, |c| req(c).instrument.covers_sud_counseling_notes = true);
+    let separate = with(&c, |c| {
+        req(c).instrument.covers_sud_counseling_notes = Answer::Yes
+    });
     let fs = findings(
         &separate,
         &proposal(ReleaseFull, &["patient-authorization"], &[]),

@@ -14,7 +14,7 @@ fn keeping_confidence_against_a_recommended_warning_is_a_warning_finding() {
     // California: the state duty to warn holds; the advisor recommends warn_and_protect.
     let ca = concern(|c| {
         c.jurisdiction = "US-CA".into();
-        con(c).imminent = false;
+        con(c).imminent = Answer::No;
     });
     let a = advise(Rulebook::builtin(), &ca, Default::default(), today());
     assert_eq!(a.recommended.outcome, WarnAndProtect);
@@ -36,7 +36,7 @@ fn keeping_confidence_against_a_recommended_warning_is_a_warning_finding() {
 fn the_recommended_outcome_has_no_such_finding() {
     let ca = concern(|c| {
         c.jurisdiction = "US-CA".into();
-        con(c).imminent = false;
+        con(c).imminent = Answer::No;
     });
     let fs = findings(&ca, &proposal(WarnAndProtect, &["state-duty-to-warn"], &[]));
     assert!(!has(&fs, "outcome-not-recommended"), "{:?}", codes(&fs));
@@ -47,8 +47,8 @@ fn without_recommended_grounds_the_rulebook_citation_is_given() {
     // Without means or imminence the advisor keeps confidentiality (no grounds).
     let vague = concern(|c| {
         c.jurisdiction = "US-CA".into();
-        con(c).imminent = false;
-        con(c).means = false;
+        con(c).imminent = Answer::No;
+        con(c).means = Answer::No;
     });
     let fs = findings(&vague, &proposal(Report, &[], &[]));
     let f = get(&fs, "outcome-not-recommended");

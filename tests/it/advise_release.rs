@@ -43,6 +43,12 @@ fn minor_ca(f: impl FnOnce(&mut RecordItem)) -> Case {
         c.jurisdiction = "US-CA".into();
         c.patient.age = 15;
         req(c).requester.relationship = Relationship::Parent;
+        // The mother consented to the rest of the care (facts a parent's request turns on).
+        for r in &mut req(c).records {
+            r.minor_consented_alone = Answer::No;
+            r.court_ordered_care = Answer::No;
+            r.parent_agreed_confidentiality = Answer::No;
+        }
         req(c).records.push(item("therapy", RecordCategory::Chart));
         f(req(c).records.last_mut().unwrap());
     })
@@ -93,7 +99,7 @@ fn psychotherapy_notes_need_a_separate_authorization_never_a_direction() {
         let i = &mut req(c).instrument;
         i.kind = InstrumentKind::Authorization;
         i.expires = Some(Expiry::Date(day("2027-03-01")));
-        i.covers_psychotherapy_notes = true;
+        i.covers_psychotherapy_notes = Answer::Yes;
     });
     let fs = findings(
         &separate,
@@ -107,7 +113,7 @@ fn psychotherapy_notes_need_a_separate_authorization_never_a_direction() {
 
 #[test]
 fn a_parent_gets_no_care_the_minor_consented_to_alone_where_the_state_restricts() {
-    let c = minor_ca(|r| r.minor_consented_alone = true);
+    let c = minor_ca(|r| r.minor_consented_alone = Answer::Yes);
     let p = proposal(
         ReleasePartial,
         &["right-of-access", "psychotherapy-notes"],
@@ -135,8 +141,8 @@ fn a_parent_gets_no_care_the_minor_consented_to_alone_where_the_state_restricts(
 #[test]
 fn care_a_court_ordered_or_kept_confidential_is_the_minors() {
     for c in [
-        minor_ca(|r| r.court_ordered_care = true),
-        minor_ca(|r| r.parent_agreed_confidentiality = true),
+        minor_ca(|r| r.court_ordered_care = Answer::Yes),
+        minor_ca(|r| r.parent_agreed_confidentiality = Answer::Yes),
     ] {
         assert!(holds(&c, "minor-controls-record", Some("therapy")));
         let a = assert_recommendation_clean(&c);
@@ -146,7 +152,7 @@ fn care_a_court_ordered_or_kept_confidential_is_the_minors() {
         );
     }
     // Neither for a patient of 19: the parent is a third party anyway.
-    let mut adult = minor_ca(|r| r.court_ordered_care = true);
+    let mut adult = minor_ca(|r| r.court_ordered_care = Answer::Yes);
     adult.patient.age = 19;
     assert!(!holds(&adult, "minor-controls-record", Some("therapy")));
 }
@@ -157,7 +163,7 @@ fn an_order_releases_only_what_it_names() {
         req(c).requester.relationship = Relationship::Court;
         let i = &mut req(c).instrument;
         i.kind = InstrumentKind::CourtOrder;
-        i.judge_signed = true;
+        i.judge_signed = Answer::Yes;
         i.scope = Some("the outpatient chart".into());
         req(c).records[0].description = "Outpatient chart".into();
         req(c)
@@ -263,7 +269,7 @@ fn the_police_without_process_get_nothing() {
 
 #[test]
 fn an_unverified_requester_or_a_third_party_without_a_basis() {
-    let unverified = access(|c| req(c).requester.identity_verified = false);
+    let unverified = access(|c| req(c).requester.identity_verified = Answer::No);
     let fs = findings(
         &unverified,
         &proposal(
@@ -292,7 +298,7 @@ fn an_unverified_requester_or_a_third_party_without_a_basis() {
 #[test]
 fn releasing_despite_a_discretionary_ground_is_lawful_but_never_silent() {
     let c = access(|c| {
-        let h = &mut c.harm_evaluation;
+        let h = c.harm_evaluation.done_mut().unwrap();
         h.at_risk = AtRisk::Patient;
         h.harm_type = HarmType::LifeOrPhysicalSafety;
         h.likelihood = Likelihood::ReasonablyLikely;
@@ -336,7 +342,7 @@ fn a_listed_request_without_a_scope_text_is_complete() {
     assert!(has(&fs, "information-blocking-risk"));
     // Only an unverified identity makes it incomplete.
     let mut unverified = c.clone();
-    req(&mut unverified).requester.identity_verified = false;
+    req(&mut unverified).requester.identity_verified = Answer::No;
     assert!(holds(&unverified, "incomplete-request", None));
 }
 
@@ -363,7 +369,7 @@ fn the_executor_is_the_personal_representative() {
 fn family_involved_in_care_gets_what_is_relevant_unless_the_patient_objected() {
     let c = deceased(|c| {
         req(c).requester.relationship = Relationship::Family;
-        req(c).requester.involved_in_care = true;
+        req(c).requester.involved_in_care = Answer::Yes;
     });
     let a = assert_recommendation_clean(&c);
     assert_eq!(a.recommended.outcome, ReleasePartial);
@@ -386,7 +392,7 @@ fn family_involved_in_care_gets_what_is_relevant_unless_the_patient_objected() {
     // No access clock for the family.
     assert_eq!(a.deadline.clock, Clock::None);
     let mut objected = c.clone();
-    objected.patient.objected_to_family_disclosure = true;
+    objected.patient.objected_to_family_disclosure = Answer::Yes;
     let a = advice(&objected);
     assert_eq!(a.recommended.grounds, vec!["no-valid-authorization"]);
 }
@@ -465,8 +471,8 @@ fn a_threat_to_self_cites_164_512_j_and_family_may_be_told() {
         concern(|c| {
             c.jurisdiction = state.into();
             con(c).kind = ConcernKind::ThreatToSelf;
-            con(c).identifiable_victim = false;
-            c.harm_evaluation.at_risk = AtRisk::Patient;
+            con(c).identifiable_victim = Answer::No;
+            c.harm_evaluation.done_mut().unwrap().at_risk = AtRisk::Patient;
         })
     };
     let a = assert_recommendation_clean(&self_threat("US-CA"));

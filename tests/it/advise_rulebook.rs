@@ -77,6 +77,7 @@ fn every_rulebook_code_is_defined() {
         "no-valid-authorization",
         "authorization-defective",
         "incomplete-request",
+        "facts-unknown",
     ];
     let disclosure = [
         "right-of-access",
@@ -108,7 +109,7 @@ fn every_rulebook_code_is_defined() {
             assert_eq!(g.kind, kind, "{code}");
         }
     }
-    assert_eq!(rb.grounds().len(), 39);
+    assert_eq!(rb.grounds().len(), 40);
     for code in [
         "invalid-ground",
         "deadline-missed",
@@ -126,6 +127,9 @@ fn every_rulebook_code_is_defined() {
         "part2-restriction",
         "release-not-permitted",
         "release-against-advice",
+        "question-open",
+        "decided-on-unknown",
+        "evaluation-pending",
         "fee-not-permitted",
         "fee-not-disclosed-in-advance",
         "form-format-not-provided",

@@ -34,10 +34,10 @@ fn wrong_reason_consent_demanded_for_own_request() {
 #[test]
 fn wrong_reason_emotional_distress_as_danger() {
     let c = access(|c| {
-        c.harm_evaluation.harm_type = HarmType::EmotionalDistress;
-        c.harm_evaluation.at_risk = AtRisk::Patient;
-        c.harm_evaluation.likelihood = Likelihood::NearCertain;
-        c.harm_evaluation.records = vec!["chart".into()];
+        c.harm_evaluation.done_mut().unwrap().harm_type = HarmType::EmotionalDistress;
+        c.harm_evaluation.done_mut().unwrap().at_risk = AtRisk::Patient;
+        c.harm_evaluation.done_mut().unwrap().likelihood = Likelihood::NearCertain;
+        c.harm_evaluation.done_mut().unwrap().records = vec!["chart".into()];
     });
     for p in [
         proposal(

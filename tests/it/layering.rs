@@ -55,6 +55,7 @@ fn the_workbench_never_imports_the_command_line_commands() {
 fn the_domain_imports_neither_the_workbench_nor_the_command_line() {
     let domain = [
         "case", "rules", "record", "store", "audit", "practice", "decision", "text", "sites",
+        "intake",
     ];
     let bad = offenders(&domain, &["crate::tui", "crate::commands", "crate::cli"]);
     assert!(

@@ -37,8 +37,8 @@ fn rewritten(c: &Case, withheld: &[String]) -> Case {
             i.description = "Rewritten".into();
         }
     }
-    c.harm_evaluation.summary = "Rewritten".into();
-    c.harm_evaluation.factors = vec!["Rewritten".into()];
+    c.harm_evaluation.done_mut().unwrap().summary = "Rewritten".into();
+    c.harm_evaluation.done_mut().unwrap().factors = vec!["Rewritten".into()];
     for k in &mut c.consultations {
         k.summary = "Rewritten".into();
     }
@@ -100,7 +100,7 @@ fn check_dir(dir: &Path) -> usize {
         for item in case.records().iter().filter(|i| withheld.contains(&i.id)) {
             let label = words(item.category.neutral_label());
             let mut secret = words(&item.description);
-            secret.extend(words(&case.harm_evaluation.summary));
+            secret.extend(words(case.harm_evaluation.summary()));
             let leaked: Vec<&String> = secret
                 .iter()
                 .filter(|w| !label.contains(*w) && shown.contains(*w) && !template.contains(*w))

@@ -53,7 +53,7 @@ fn sample_library_is_broad_enough() {
     assert!(
         set.cases
             .iter()
-            .any(|c| c.case.entity.correctional && c.case.patient.incarcerated),
+            .any(|c| c.case.entity.correctional && c.case.patient.incarcerated.is_yes()),
         "no inmate"
     );
     let access = set

@@ -29,7 +29,7 @@ fn sample(w: u16, h: u16) -> State {
 /// The last words of a case's evaluation of harm (the clinician's conclusion).
 fn conclusion(s: &State, id: &str) -> String {
     let set = s.set.as_ref().unwrap();
-    let summary = &set.get(id).unwrap().case.harm_evaluation.summary;
+    let summary = &set.get(id).unwrap().case.harm_evaluation.summary();
     let words: Vec<&str> = summary.split_whitespace().collect();
     words[words.len().saturating_sub(3)..].join(" ")
 }

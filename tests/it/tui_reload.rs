@@ -20,7 +20,10 @@ fn r_asks_the_loader_and_the_answer_keeps_selection_and_filters() {
     send(&mut s, [key('s')]);
     let status = s.queue.status;
     assert!(status.is_some());
-    send(&mut s, [key('s'), key('s'), key('s'), key('s'), key('s')]);
+    send(
+        &mut s,
+        [key('s'), key('s'), key('s'), key('s'), key('s'), key('s')],
+    );
     assert_eq!(s.queue.status, None);
     send(&mut s, [key('/'), key('A'), key('R'), code(KeyCode::Enter)]);
     assert_eq!(s.queue.filter, "AR");

@@ -122,7 +122,12 @@ fn the_evaluation_of_harm_pane_shows_its_last_line_at_any_size() {
         let h = 10 + r.below(51) as u16;
         let mut set = fixture_set();
         let summary = text(&mut r);
-        set.cases[0].case.harm_evaluation.summary = summary.clone();
+        set.cases[0]
+            .case
+            .harm_evaluation
+            .done_mut()
+            .unwrap()
+            .summary = summary.clone();
         let id = set.cases[0].case.id.clone();
         let mut s = state_with(set, Theme::default_theme());
         send(&mut s, [Msg::Resize(w, h)]);

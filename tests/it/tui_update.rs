@@ -92,6 +92,8 @@ fn status_filter_cycles() {
     assert!(ids(&s).is_empty()); // due soon
     send(&mut s, [key('s')]);
     assert_eq!(ids(&s), ["DC-2026-0007", "AR-2026-0150"]); // open
+    send(&mut s, [key('s')]);
+    assert!(ids(&s).is_empty()); // waiting on clinician
     send(&mut s, [key('s'), key('s'), key('s')]);
     assert_eq!(ids(&s).len(), 3);
 }

@@ -34,7 +34,7 @@ pub(super) fn check_request(
     today: NaiveDate,
 ) {
     use Seg::{Index, Key};
-    if req.requester.agreement
+    if !req.requester.agreement.is_no()
         && !matches!(
             req.requester.relationship,
             Relationship::BusinessAssociate | Relationship::QualifiedServiceOrganization
@@ -86,7 +86,7 @@ pub(super) fn check_request(
             );
         }
     }
-    if ins.covers_sud_counseling_notes && ins.kind != InstrumentKind::Authorization {
+    if !ins.covers_sud_counseling_notes.is_no() && ins.kind != InstrumentKind::Authorization {
         c.at(
             &[Key("request"), Key("instrument"), Key("covers_sud_counseling_notes")],
             format!(
@@ -192,7 +192,7 @@ pub(super) fn check_request(
 pub(super) fn check_concern(c: &mut Checker, case: &Case, con: &Concern) {
     use Seg::Key;
     let kind = crate::case::model::snake(&con.kind);
-    if con.agreement && con.kind != ConcernKind::BusinessAssociate {
+    if !con.agreement.is_no() && con.kind != ConcernKind::BusinessAssociate {
         c.at(
             &[Key("concern"), Key("agreement")],
             format!(
@@ -200,7 +200,7 @@ pub(super) fn check_concern(c: &mut Checker, case: &Case, con: &Concern) {
             ),
         );
     }
-    if con.part2_consent && !con.part2_records && !case.entity.part2_program {
+    if !con.part2_consent.is_no() && con.part2_records.is_no() && !case.entity.part2_program {
         c.at(
             &[Key("concern"), Key("part2_consent")],
             "`part2_consent` is the patient's consent to disclose Part 2 records; say that the disclosure includes them (`part2_records: true`) or that the entity is a Part 2 program",

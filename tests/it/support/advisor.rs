@@ -87,10 +87,10 @@ pub fn item(id: &str, category: RecordCategory) -> RecordItem {
         id: id.into(),
         description: format!("{id} item"),
         category,
-        kept_separately: false,
-        minor_consented_alone: false,
-        court_ordered_care: false,
-        parent_agreed_confidentiality: false,
+        kept_separately: Answer::No,
+        minor_consented_alone: Answer::No,
+        court_ordered_care: Answer::No,
+        parent_agreed_confidentiality: Answer::No,
         received_from_part2: None,
     }
 }

@@ -94,26 +94,36 @@ fn snake<T: serde::Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-fn yes(b: bool) -> String {
-    if b { "yes" } else { "no" }.into()
+fn yes(a: crate::case::model::Answer) -> String {
+    a.words().into()
 }
 
 fn harm(c: &Case) -> Vec<PaneLine> {
-    let h = &c.harm_evaluation;
+    let h = match &c.harm_evaluation {
+        crate::case::model::HarmEvaluation::Done(h) => h,
+        crate::case::model::HarmEvaluation::Pending(p) => {
+            let mut out: Vec<PaneLine> = crate::case::describe::pending_evaluation(p)
+                .into_iter()
+                .map(|(l, t)| label(l, sanitize_line(&t)))
+                .collect();
+            concern_lines(c, &mut out);
+            if !p.summary.is_empty() {
+                out.push(Vec::new());
+                out.push(heading("Summary".into()));
+                text(&mut out, &p.summary);
+            }
+            return out;
+        }
+    };
     let a = &h.assessed_by;
     let mut out = vec![
         label(
             "assessed by",
             format!(
-                "{}, {}{}{}",
+                "{}, {}{}",
                 sanitize_line(&a.name),
                 sanitize_line(&a.credential),
-                if a.licensed {
-                    ", licensed"
-                } else {
-                    ", NOT licensed"
-                },
-                if a.treating { ", treating" } else { "" }
+                crate::case::describe::assessor_flags(a.licensed, a.treating)
             ),
         ),
         label("on", h.assessed_on.to_string()),
@@ -126,23 +136,7 @@ fn harm(c: &Case) -> Vec<PaneLine> {
         let recs: Vec<String> = h.records.iter().map(|r| sanitize_line(r)).collect();
         out.push(label("records", recs.join(", ")));
     }
-    if let Some(con) = &c.concern {
-        out.push(Vec::new());
-        out.push(heading(format!("Concern: {}", snake(&con.kind))));
-        text(&mut out, &con.statement);
-        out.push(label(
-            "victim identifiable / means / imminent",
-            format!(
-                "{} / {} / {}",
-                yes(con.identifiable_victim),
-                yes(con.means),
-                yes(con.imminent)
-            ),
-        ));
-        for (l, t) in crate::case::describe::concern_facts(con) {
-            out.push(label(l, sanitize_line(&t)));
-        }
-    }
+    concern_lines(c, &mut out);
     if !h.factors.is_empty() {
         out.push(Vec::new());
         out.push(heading("Factors".into()));
@@ -156,6 +150,27 @@ fn harm(c: &Case) -> Vec<PaneLine> {
         text(&mut out, &h.summary);
     }
     out
+}
+
+/// The concern under the evaluation in the first pane.
+fn concern_lines(c: &Case, out: &mut Vec<PaneLine>) {
+    if let Some(con) = &c.concern {
+        out.push(Vec::new());
+        out.push(heading(format!("Concern: {}", snake(&con.kind))));
+        text(out, &con.statement);
+        out.push(label(
+            "victim identifiable / means / imminent",
+            format!(
+                "{} / {} / {}",
+                yes(con.identifiable_victim),
+                yes(con.means),
+                yes(con.imminent)
+            ),
+        ));
+        for (l, t) in crate::case::describe::concern_facts(con) {
+            out.push(label(l, sanitize_line(&t)));
+        }
+    }
 }
 
 fn consultations(c: &Case) -> Vec<PaneLine> {
@@ -194,7 +209,7 @@ fn documentation(c: &Case) -> Vec<PaneLine> {
                 "{} ({}, identity {})",
                 sanitize_line(&r.requester.name),
                 snake(&r.requester.relationship),
-                if r.requester.identity_verified {
+                if r.requester.identity_verified.is_yes() {
                     "verified"
                 } else {
                     "NOT verified"
@@ -206,7 +221,11 @@ fn documentation(c: &Case) -> Vec<PaneLine> {
             format!(
                 "{}{}",
                 snake(&i.kind),
-                if i.signed { ", signed" } else { ", unsigned" }
+                match i.signed {
+                    crate::case::model::Answer::Yes => ", signed",
+                    crate::case::model::Answer::No => ", unsigned",
+                    crate::case::model::Answer::Unknown => ", signed: unknown",
+                }
             ),
         ));
         if let Some(s) = &i.scope {

@@ -25,11 +25,12 @@ pub enum Ask {
     Quit,
 }
 
-const STATUS_CYCLE: [Option<Status>; 6] = [
+const STATUS_CYCLE: [Option<Status>; 7] = [
     None,
     Some(Status::Overdue),
     Some(Status::DueSoon),
     Some(Status::Open),
+    Some(Status::WaitingOnClinician),
     Some(Status::UnderReview),
     Some(Status::Decided),
 ];
