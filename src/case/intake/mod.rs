@@ -307,6 +307,52 @@ impl Intake {
         Ok(())
     }
 
+    /// Drops every answer whose question no longer applies (an earlier answer changed:
+    /// another instrument, a relationship, a record taken back), until none is left, so
+    /// the case file never holds a fact nobody was asked for. Returns the keys dropped.
+    /// (A surface that lets the clerk go back and change an answer calls this after
+    /// each answer; the command line never changes an answer.)
+    pub fn forget_inapplicable(&mut self) -> Vec<String> {
+        let mut dropped = Vec::new();
+        loop {
+            let keys: Vec<String> = self.questions().into_iter().map(|q| q.key).collect();
+            let before = self.answers.len();
+            self.answers.retain(|(k, _)| {
+                let keep = keys.contains(k);
+                if !keep {
+                    dropped.push(k.clone());
+                }
+                keep
+            });
+            if self.answers.len() == before {
+                return dropped;
+            }
+        }
+    }
+
+    /// Takes the last record item back off the list (to correct it), opening the list
+    /// again; its line as it was given. The facts asked about it go with it.
+    pub fn take_last_record(&mut self) -> Option<String> {
+        let Some(Given::Records { lines, .. }) = self.given("records") else {
+            return None;
+        };
+        let mut lines = lines.clone();
+        let last = lines.pop()?;
+        if lines.is_empty() {
+            self.answers.retain(|(k, _)| k != "records");
+        } else {
+            self.set(
+                "records",
+                Given::Records {
+                    lines,
+                    closed: false,
+                },
+            );
+        }
+        self.forget_inapplicable();
+        Some(last)
+    }
+
     fn unknown_key_message(&self, key: &str) -> String {
         let all = questions::all_keys();
         format!(
