@@ -141,7 +141,7 @@ impl RecordLine {
 }
 
 /// An intake in progress.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Intake {
     answers: Vec<(String, Given)>,
     /// The real clock (local time): a date or time that has happened is never later.
