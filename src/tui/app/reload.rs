@@ -11,10 +11,12 @@ use crate::tui::theme::Role;
 /// many files were read.
 pub(super) fn reloaded(state: &mut State, set: crate::rules::CaseSet) {
     state.reloading = false;
-    let selected = state
-        .selected_row()
-        .and_then(|r| state.set.as_ref()?.cases.get(r.index))
-        .map(|c| c.case.id.clone());
+    let selected = state.reload_select.take().or_else(|| {
+        state
+            .selected_row()
+            .and_then(|r| state.set.as_ref()?.cases.get(r.index))
+            .map(|c| c.case.id.clone())
+    });
     let (valid, invalid) = (set.cases.len(), set.invalid.len());
     loaded(state, set);
     if let Some(id) = selected {
