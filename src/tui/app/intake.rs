@@ -34,6 +34,8 @@ pub(super) fn begun(state: &mut State, result: Result<Box<Intake>, String>) -> S
             state.intake = Some(IntakeScreen::new(*intake));
             state.screen = Screen::Intake;
             state.message = None;
+            // The box of an earlier case opened is done with: Enter is the answer's now.
+            state.banner = None;
         }
         Err(e) => {
             state.message = Some((
