@@ -117,9 +117,10 @@ pub fn resume_after_program(term: &mut Term) -> io::Result<()> {
         MOUSE.store(true, Ordering::SeqCst);
         execute!(out, EnableMouseCapture)?;
     }
+    // `resize` clears the screen and the buffers (never asking the terminal where its
+    // cursor is, which a slow link may not answer in time).
     let size = term.size()?;
-    term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
-    term.clear()
+    term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
 /// Puts the terminal back. Safe to call any number of times, from any thread.
