@@ -317,3 +317,50 @@ fn n_writes_a_case_check_accepts_into_the_queue_and_twice_never_overwrites() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn e_on_a_decided_case_is_refused_with_the_command_line_s_words() {
+    let env = crate::support::record::Env::new();
+    env.fill(1); // a decision on AR-2026-0201
+    let case = env.cases.join("AR-2026-0201.yaml");
+    let before = std::fs::read(&case).unwrap();
+    let options = casebench::tui::Options {
+        state_dir: Some(env.tmp.path().join("workbench-state")),
+        ..casebench::tui::Options::new(&env.cases, today())
+    };
+    let msg = casebench::tui::event_loop::edit_case(&options, "AR-2026-0201", &mut |_| {
+        panic!("the editor must not open on a decided case")
+    });
+    let Msg::CaseEdited { id, report } = &msg else {
+        panic!("{msg:?}");
+    };
+    assert_eq!(id, "AR-2026-0201");
+    assert_eq!(report.outcome, casebench::tui::app::EditOutcome::Refused);
+    let said = report.lines.join("\n");
+    assert!(
+        said.contains("AR-2026-0201 is decided: the log holds 1 record of it")
+            && said.contains("casebench new --follows AR-2026-0201"),
+        "{said}"
+    );
+    // The same words as `casebench edit`.
+    let out = env
+        .cmd()
+        .env("CASEBENCH_DATA_DIR", env.tmp.path().join("data"))
+        .args(["edit", "AR-2026-0201"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        crate::support::cli::stderr(&out).contains(&said),
+        "{said}\n{}",
+        crate::support::cli::stderr(&out)
+    );
+    assert_eq!(std::fs::read(&case).unwrap(), before);
+    // In a box on the screen, the queue left as it was.
+    let mut s = state();
+    send(&mut s, [msg]);
+    let banner = s.banner.clone().unwrap();
+    assert_eq!(banner.title, "Not edited");
+    assert!(banner.text.contains("never edited in place"), "{banner:?}");
+    assert!(!s.reloading);
+}
