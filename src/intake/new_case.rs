@@ -82,6 +82,22 @@ pub fn keep_in_edits(text: &str) -> Option<PathBuf> {
     keep_unwritten(&dir, text).ok()
 }
 
+/// Keeps the answers of an intake that was cut off (the terminal hung up) in this
+/// user's edits directory, mode 0600, as an answers file (`Intake::answers_text`):
+/// `casebench new --answers PATH` goes on from there. Its path, or why not.
+pub fn keep_answers(intake: &Intake) -> Result<PathBuf, String> {
+    let dir = super::edit::edits_dir().map_err(|e| e.to_string())?;
+    crate::store::publish::ensure_dir(&dir, 0o700)
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let name = format!(
+        "answers-{}-{}.yaml",
+        chrono::Local::now().format("%Y%m%d-%H%M%S"),
+        std::process::id()
+    );
+    crate::store::publish::write_exclusive(&dir, &name, intake.answers_text().as_bytes(), 0o600)
+        .map_err(|e| format!("{}: {e}", dir.join(&name).display()))
+}
+
 /// The id prefix of a kind: `AR` for a request, `DC` for a concern.
 pub fn prefix(kind: Kind) -> &'static str {
     match kind {

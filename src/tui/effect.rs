@@ -55,6 +55,9 @@ pub enum Effect {
     BeginIntake,
     /// Write the intake's case file under the next free id (`casebench new`'s function).
     WriteCase(Box<crate::case::intake::Intake>),
+    /// Keep the answers of an intake the workbench leaves unfinished (a hang-up) as an
+    /// answers file for `casebench new --answers`.
+    KeepIntake(Box<crate::case::intake::Intake>),
     /// `e`: case `id` in `$VISUAL`/`$EDITOR` (`casebench edit`'s flow), the terminal
     /// handed to the editor meanwhile.
     EditCase(String),

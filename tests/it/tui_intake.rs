@@ -364,3 +364,51 @@ fn e_on_a_decided_case_is_refused_with_the_command_line_s_words() {
     assert!(banner.text.contains("never edited in place"), "{banner:?}");
     assert!(!s.reloading);
 }
+
+#[test]
+fn a_hang_up_keeps_the_intake_s_answers_for_casebench_new() {
+    let mut s = at_intake();
+    answer_through(&mut s, ANSWERS);
+    let fx = send(&mut s, [Msg::Hangup("SIGHUP".into())]);
+    let [Effect::KeepIntake(intake), Effect::Quit] = fx.as_slice() else {
+        panic!("{fx:?}");
+    };
+    // What the loop keeps, given to `casebench new --answers`: the same case.
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = clinic(tmp.path());
+    let answers = tmp.path().join("answers.yaml");
+    std::fs::write(&answers, intake.answers_text()).unwrap();
+    let out = casebench(&tmp.path().join("home"))
+        .arg("--cases")
+        .arg(&cases)
+        .arg("new")
+        .arg("--answers")
+        .arg(&answers)
+        .arg("--no-input")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        crate::support::cli::stderr(&out)
+    );
+    let written = std::fs::read_to_string(cases.join("AR-2026-0001.yaml")).unwrap();
+    let from_screen = intake.case_text("AR-2026-0001").unwrap();
+    // The same file but for the intake's own time (its first line, and the day the
+    // evaluation was assigned: the screen here ran on a fixed clock).
+    let body = |t: &str| {
+        t.lines()
+            .skip(1)
+            .filter(|l| !l.starts_with("  assigned_on:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(body(&written), body(&from_screen));
+
+    // Nothing answered: nothing to keep.
+    let mut s = at_intake();
+    let fx = send(&mut s, [Msg::Hangup("SIGHUP".into())]);
+    assert_eq!(fx, vec![Effect::Quit]);
+}

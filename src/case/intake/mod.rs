@@ -562,6 +562,13 @@ impl Intake {
         })
     }
 
+    /// The answers given so far as an answers file (`casebench new --answers FILE` reads
+    /// it): one `key: "answer"` line each in the order asked, the record items as a list;
+    /// for an intake cut off (a terminal that hung up) to go on from where it was.
+    pub fn answers_text(&self) -> String {
+        write::answers_text(self)
+    }
+
     /// The case file's text for case `id`: every answer in its place, the evaluation of
     /// harm pending. `Err`: the required questions still unanswered.
     pub fn case_text(&self, id: &str) -> Result<String, Vec<Question>> {

@@ -604,3 +604,38 @@ fn the_last_record_item_can_be_taken_back() {
     assert!(i.take_last_record().is_none());
     assert!(i.missing().iter().any(|q| q.key == "records"));
 }
+
+#[test]
+fn the_answers_so_far_read_back_as_an_answers_file() {
+    let mut i = Intake::new(now());
+    answer_all(&mut i, &PARENT[..25]);
+    i.answer("instrument.type", "authorization").unwrap();
+    i.answer("instrument.expires", "end of the lawsuit")
+        .unwrap();
+    let text = i.answers_text();
+    assert!(text.starts_with("# The answers of an intake begun on 2026-03-04 at 10:30"));
+    assert!(text.contains("arrival.time: \"17:45\"\n"), "{text}");
+    assert!(text.contains("patient.date_of_death: \"\"\n"), "{text}");
+    assert!(
+        text.contains("records:\n  - \"chart chart Outpatient chart 2025\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("instrument.expires: \"end of the lawsuit\"\n"),
+        "{text}"
+    );
+    let tree = crate::yaml::tree::parse(&text).unwrap();
+    let crate::yaml::tree::Value::Map(entries) = &tree.value else {
+        panic!("{text}");
+    };
+    let scope = entries
+        .iter()
+        .find(|(k, _)| k.value.scalar_text().as_deref() == Some("instrument.scope"))
+        .map(|(_, v)| v.value.clone());
+    assert_eq!(
+        scope,
+        Some(crate::yaml::tree::Value::Str(
+            "all of my daughter's records: notes too".into()
+        ))
+    );
+}

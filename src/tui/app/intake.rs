@@ -85,6 +85,13 @@ pub(super) fn ctrl_c(state: &mut State) -> Option<Step> {
     Some(asked(state, step))
 }
 
+/// The workbench leaves with the intake open (a hang-up): its answers are kept, if any.
+pub(super) fn keep_on_leaving(state: &mut State) -> Option<Effect> {
+    let v = state.intake.take()?;
+    v.has_answers()
+        .then(|| Effect::KeepIntake(Box::new(v.intake)))
+}
+
 /// What the intake screen asked for.
 fn asked(state: &mut State, step: Step<intake::Ask>) -> Step {
     let (step, ask) = step.take_ask();

@@ -257,10 +257,12 @@ fn handle(state: &mut State, msg: Msg) -> Step {
     }
 }
 
-/// Leaving the workbench: the form's unsaved edits are saved first.
+/// Leaving the workbench: the form's unsaved edits are saved first, and an unfinished
+/// intake's answers are kept (only a hang-up leaves one: Ctrl-C asks first).
 fn quit(state: &mut State) -> Step {
     state.quit = true;
     let mut fx = save_if_dirty(state);
+    fx.extend(intake::keep_on_leaving(state));
     fx.push(Effect::Quit);
     Step::effects(fx)
 }

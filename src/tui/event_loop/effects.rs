@@ -37,6 +37,9 @@ pub(super) struct Effects<'a> {
     gate: Arc<InputGate>,
     /// When the typing pause after the last edit ends (the draft is then saved).
     pub draft_due: Option<Instant>,
+    /// Where an unfinished intake's answers were kept on leaving (or why not), to say
+    /// once the terminal is given back.
+    pub kept_intake: Option<Result<std::path::PathBuf, String>>,
 }
 
 impl<'a> Effects<'a> {
@@ -48,6 +51,7 @@ impl<'a> Effects<'a> {
             tx,
             gate,
             draft_due: None,
+            kept_intake: None,
         }
     }
 
@@ -153,6 +157,9 @@ impl<'a> Effects<'a> {
                         pending.push_back(Msg::Error(format!("cannot write the letter: {e}")));
                     }
                 }
+            }
+            Effect::KeepIntake(intake) => {
+                self.kept_intake = Some(crate::intake::new_case::keep_answers(&intake));
             }
             Effect::BeginIntake => pending.push_back(super::intake::begin_intake(options)),
             Effect::WriteCase(intake) => {

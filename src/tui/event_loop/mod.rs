@@ -131,6 +131,17 @@ pub fn run_loop(options: &Options, mut state: State) -> i32 {
         let _ = effects::save(f.to_draft());
     }
     terminal::restore();
+    match effects.kept_intake.take() {
+        Some(Ok(path)) => crate::text::warn(&format!(
+            "the unfinished intake's answers are kept at {}: `casebench new --answers {}` goes on from there",
+            path.display(),
+            path.display()
+        )),
+        Some(Err(e)) => crate::text::warn(&format!(
+            "the unfinished intake's answers could not be kept: {e}"
+        )),
+        None => {}
+    }
     code
 }
 
