@@ -412,3 +412,22 @@ fn a_hang_up_keeps_the_intake_s_answers_for_casebench_new() {
     let fx = send(&mut s, [Msg::Hangup("SIGHUP".into())]);
     assert_eq!(fx, vec![Effect::Quit]);
 }
+
+#[test]
+fn the_intake_draws_at_every_size_without_panicking() {
+    let mut s = at_intake();
+    answer_through(&mut s, &ANSWERS[..21]);
+    typed(&mut s, "bad");
+    assert!(s.intake.as_ref().unwrap().refusal.is_some());
+    let sizes = (0..=90)
+        .step_by(7)
+        .flat_map(|w| (0..=30).step_by(3).map(move |h| (w, h)));
+    for (w, h) in sizes.clone() {
+        let _ = render(&mut s, w, h);
+    }
+    send(&mut s, (0..3).map(|_| code(KeyCode::Backspace)));
+    answer_through(&mut s, &ANSWERS[21..]);
+    for (w, h) in sizes {
+        let _ = render(&mut s, w, h);
+    }
+}
