@@ -431,3 +431,40 @@ fn the_intake_draws_at_every_size_without_panicking() {
         let _ = render(&mut s, w, h);
     }
 }
+
+#[test]
+fn a_case_written_that_does_not_load_as_of_the_workbench_s_day_is_said() {
+    // The workbench "as of" a day before the real one (`--today`, a library's `as_of`):
+    // the new case's evaluation is assigned on the real day, later than that, so its
+    // file does not load as of the workbench's day.
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = clinic(tmp.path());
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    assert!(chrono::Local::now().date_naive() > day);
+    let options = casebench::tui::Options {
+        state_dir: Some(tmp.path().join("state")),
+        ..casebench::tui::Options::new(&cases, day)
+    };
+    let mut s = State::new(
+        day,
+        "cases",
+        casebench::tui::theme::Theme::default_theme(),
+        casebench::tui::keymap::Keymap::default(),
+    );
+    run(&mut s, &options, vec![Effect::LoadCases]);
+    let fx = send(&mut s, [key('N')]);
+    run(&mut s, &options, fx);
+    for a in ANSWERS {
+        let fx = typed(&mut s, a);
+        run(&mut s, &options, fx);
+    }
+    let fx = send(&mut s, [key('y')]);
+    run(&mut s, &options, fx);
+    assert!(cases.join("AR-2026-0001.yaml").exists());
+    assert!(s.rows.is_empty());
+    let (_, said) = s.message.clone().unwrap();
+    assert_eq!(
+        said,
+        "AR-2026-0001 is not in the queue: its file does not load as of 2026-11-21 (i lists why)"
+    );
+}

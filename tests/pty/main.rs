@@ -6,6 +6,7 @@
 mod support;
 
 mod tui_edit_pty;
+mod tui_intake_pty;
 mod tui_live_pty;
 mod tui_practice_pty;
 mod tui_pty;
