@@ -7,9 +7,8 @@ use std::io::{BufRead, Write};
 
 use super::{CommandError, CommandResult, Exit, io_out};
 use crate::case::intake::{AnswerType, Intake, catalogue};
-use crate::case::load::LoadOptions;
 use crate::cli::{Global, NewArgs};
-use crate::intake::new_case::{NewCaseError, write_new_case};
+use crate::intake::new_case::{NewCaseError, begin, load_options, write_new_case};
 use crate::text::sanitize_line;
 
 /// One given answer and where it came from (for messages).
@@ -23,17 +22,10 @@ pub fn run(global: &Global, a: &NewArgs, out: &mut dyn Write) -> CommandResult {
     if a.list_questions {
         return list_questions(out);
     }
-    let settings = crate::case::settings::load_settings(&global.cases)
-        .map_err(|p| CommandError::Usage(p.headline()))?;
     // The intake runs on the real clock: `--today` looks at deadlines "as of" a day,
     // but a request cannot be received in the future of the calendar.
     let now = chrono::Local::now().naive_local();
-    let mut intake = Intake::new(now);
-    intake.after_hours = settings.as_ref().and_then(|s| s.intake.clone());
-    intake.home_state = settings
-        .as_ref()
-        .map(|s| s.entity.state.clone())
-        .filter(|s| crate::case::validate::is_valid_jurisdiction(s));
+    let mut intake = begin(&global.cases, now).map_err(CommandError::Usage)?;
     let given = gather(a)?;
     apply(&mut intake, given)?;
     let stdin = std::io::stdin();
@@ -43,8 +35,7 @@ pub fn run(global: &Global, a: &NewArgs, out: &mut dyn Write) -> CommandResult {
     } else {
         ask(&mut intake, &mut input, out)?;
     }
-    let mut opts = LoadOptions::new(now.date());
-    opts.intake = intake.after_hours.clone();
+    let opts = load_options(&intake);
     let state = global.state().map_err(CommandError::Io)?;
     match write_new_case(&global.cases, &intake, &opts, &state) {
         Ok(crate::intake::new_case::Written { id, path, warning }) => {
@@ -73,9 +64,7 @@ pub fn run(global: &Global, a: &NewArgs, out: &mut dyn Write) -> CommandResult {
                 writeln!(out, "{p}").map_err(io_out)?;
             }
             // The answers are never lost: the file is kept where the user's edits live.
-            let kept = crate::intake::edit::edits_dir()
-                .ok()
-                .and_then(|d| crate::intake::new_case::keep_unwritten(&d, &text).ok());
+            let kept = crate::intake::new_case::keep_in_edits(&text);
             match kept {
                 Some(p) => writeln!(
                     out,

@@ -282,3 +282,85 @@ impl Edit {
         let _ = fs::remove_file(&self.base);
     }
 }
+
+impl Edit {
+    /// What to say after the editor closed, one line each (every problem first, with the
+    /// copy's file:line:col): the same words on the command line and in the workbench.
+    pub fn report(&self, outcome: &Outcome) -> Vec<String> {
+        match outcome {
+            Outcome::Unchanged => vec![format!("{}: no change", self.case_path.display())],
+            Outcome::Replaced {
+                old_sha256,
+                new_sha256,
+            } => vec![format!(
+                "{}: saved (sha256 {} -> {})",
+                self.case_path.display(),
+                old_sha256.get(..12).unwrap_or(old_sha256),
+                new_sha256.get(..12).unwrap_or(new_sha256)
+            )],
+            Outcome::Invalid(problems) => {
+                let mut out: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                out.push(format!(
+                    "{} problem{}; {} was not changed. Your copy is kept at {}: run `casebench edit {}` to open it again, or `casebench edit {} --discard` to start again from the case file",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" },
+                    self.case_path.display(),
+                    self.copy.display(),
+                    self.id,
+                    self.id
+                ));
+                out
+            }
+        }
+    }
+
+    /// The note when the copy was left by an earlier edit, if it was.
+    pub fn reopened_note(&self) -> Option<String> {
+        self.reopened.then(|| {
+            format!(
+                "re-opening your copy from an earlier edit: {}{}",
+                self.copy.display(),
+                if self.changed_since {
+                    " (the case file changed since it was made: it cannot replace it; `--discard` starts again from the case file)"
+                } else {
+                    ""
+                }
+            )
+        })
+    }
+}
+
+/// Runs `$VISUAL`, else `$EDITOR`, else `vi` on `path`, on this terminal, and waits for
+/// it. The variable may hold arguments (`code --wait`); it is split as a shell would,
+/// never run by one. `Err`: why the edit did not happen (the copy is kept either way).
+pub fn run_editor(path: &Path) -> Result<(), String> {
+    let spec = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    let words = shlex::split(&spec)
+        .filter(|w| !w.is_empty())
+        .ok_or_else(|| format!("cannot read the editor command `{spec}`"))?;
+    let status = std::process::Command::new(&words[0])
+        .args(&words[1..])
+        .arg(path)
+        .status()
+        .map_err(|e| format!("cannot start the editor `{}`: {e}", words[0]))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the editor `{}` exited with {status}", words[0]))
+    }
+}
+
+/// The loader's options an edited copy is checked with: the day deadlines are computed
+/// against and the directory's after-hours rule.
+pub fn check_options(cases: &Path, today: chrono::NaiveDate) -> LoadOptions {
+    let mut opts = LoadOptions::new(today);
+    opts.intake = crate::case::settings::load_settings(cases)
+        .ok()
+        .flatten()
+        .and_then(|s| s.intake);
+    opts
+}

@@ -30,6 +30,39 @@ pub enum NewCaseError {
     Io(String),
 }
 
+/// An intake for the case directory `dir` on the real clock `now`: the directory's
+/// after-hours rule and its home state (the jurisdiction's default) from
+/// `casebench.yaml`. The one start of every intake (`casebench new`, the workbench's `N`).
+pub fn begin(dir: &Path, now: chrono::NaiveDateTime) -> Result<Intake, String> {
+    let settings = crate::case::settings::load_settings(dir).map_err(|p| p.headline())?;
+    let mut intake = Intake::new(now);
+    intake.after_hours = settings.as_ref().and_then(|s| s.intake.clone());
+    intake.home_state = settings
+        .as_ref()
+        .map(|s| s.entity.state.clone())
+        .filter(|s| crate::case::validate::is_valid_jurisdiction(s));
+    Ok(intake)
+}
+
+/// The loader's options a new case is checked with: the intake's own day and its
+/// after-hours rule.
+pub fn load_options(intake: &Intake) -> LoadOptions {
+    let mut opts = LoadOptions::new(intake.now.date());
+    opts.intake = intake.after_hours.clone();
+    opts
+}
+
+/// The id a new case of this intake will take the next free number of
+/// (`AR-2026-`), once its kind and received day are answered.
+pub fn id_stem(intake: &Intake) -> Option<String> {
+    let (kind, day) = (intake.kind()?, intake.counting_day()?);
+    Some(format!(
+        "{}-{}-",
+        prefix(kind),
+        chrono::Datelike::year(&day)
+    ))
+}
+
 /// Keeps the text of a case that would not load in `dir` (the user's own edits
 /// directory, mode 0600), so that no answer is lost; returns its path.
 pub fn keep_unwritten(dir: &Path, text: &str) -> std::io::Result<PathBuf> {
@@ -40,6 +73,29 @@ pub fn keep_unwritten(dir: &Path, text: &str) -> std::io::Result<PathBuf> {
         std::process::id()
     );
     crate::store::publish::write_exclusive(dir, &name, text.as_bytes(), 0o600)
+}
+
+/// Keeps the text of a case that would not load in this user's edits directory
+/// (`keep_unwritten`); its path, or `None` when even that cannot be written.
+pub fn keep_in_edits(text: &str) -> Option<PathBuf> {
+    let dir = super::edit::edits_dir().ok()?;
+    keep_unwritten(&dir, text).ok()
+}
+
+/// Keeps the answers of an intake that was cut off (the terminal hung up) in this
+/// user's edits directory, mode 0600, as an answers file (`Intake::answers_text`):
+/// `casebench new --answers PATH` goes on from there. Its path, or why not.
+pub fn keep_answers(intake: &Intake) -> Result<PathBuf, String> {
+    let dir = super::edit::edits_dir().map_err(|e| e.to_string())?;
+    crate::store::publish::ensure_dir(&dir, 0o700)
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    let name = format!(
+        "answers-{}-{}.yaml",
+        chrono::Local::now().format("%Y%m%d-%H%M%S"),
+        std::process::id()
+    );
+    crate::store::publish::write_exclusive(&dir, &name, intake.answers_text().as_bytes(), 0o600)
+        .map_err(|e| format!("{}: {e}", dir.join(&name).display()))
 }
 
 /// The id prefix of a kind: `AR` for a request, `DC` for a concern.
@@ -97,13 +153,12 @@ pub fn write_new_case(
             missing.into_iter().map(|q| q.key).collect(),
         ));
     }
-    let (Some(kind), Some(day)) = (intake.kind(), intake.counting_day()) else {
+    let Some(stem) = id_stem(intake) else {
         return Err(NewCaseError::Unanswered(vec![
             "kind".into(),
             "received".into(),
         ]));
     };
-    let stem = format!("{}-{}-", prefix(kind), chrono::Datelike::year(&day));
     let first = next_number(dir, &stem).map_err(NewCaseError::Io)?;
     let (log, warning) = match super::bound::read(dir, state) {
         Ok(view) => (Some(view), None),

@@ -51,6 +51,16 @@ pub enum Effect {
     ShowRecord(Which),
     /// Write the letter of record `seq` (a PDF) to a new file in the current folder.
     WriteLetter(u64),
+    /// Start an intake (`N`): the directory's settings read, the real clock's time.
+    BeginIntake,
+    /// Write the intake's case file under the next free id (`casebench new`'s function).
+    WriteCase(Box<crate::case::intake::Intake>),
+    /// Keep the answers of an intake the workbench leaves unfinished (a hang-up) as an
+    /// answers file for `casebench new --answers`.
+    KeepIntake(Box<crate::case::intake::Intake>),
+    /// `e`: case `id` in `$VISUAL`/`$EDITOR` (`casebench edit`'s flow), the terminal
+    /// handed to the editor meanwhile.
+    EditCase(String),
     Quit,
 }
 

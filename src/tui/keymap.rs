@@ -18,10 +18,14 @@ pub enum Context {
     Practice,
     /// A signed record: its bytes, verification and notice.
     Record,
+    /// The intake (`N`): a question, its answer typed (every printable key is text).
+    Intake,
+    /// The intake's summary of the answers, before the case file is written.
+    IntakeSummary,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 9] = [
         Context::Queue,
         Context::Case,
         Context::Form,
@@ -29,6 +33,8 @@ impl Context {
         Context::Audit,
         Context::Practice,
         Context::Record,
+        Context::Intake,
+        Context::IntakeSummary,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +46,8 @@ impl Context {
             Context::Audit => "audit",
             Context::Practice => "practice",
             Context::Record => "record",
+            Context::Intake => "intake",
+            Context::IntakeSummary => "intake_summary",
         }
     }
 }
@@ -109,6 +117,12 @@ actions! {
     ReloadCases => "reload_cases", "read the case files again (after an edit)";
     Record => "record", "the signed record in force: exact bytes, verification, notice";
     WriteLetter => "write_letter", "write the record's letter as a PDF in the current folder";
+    NewCase => "new_case", "a new case: the intake's questions, then the case file";
+    EditCase => "edit_case", "edit the case file in $VISUAL/$EDITOR (checked before it replaces the file)";
+    Answer => "answer", "give the answer typed (empty: skip, take the default, or end the records)";
+    PrevQuestion => "previous_question", "the previous question (answers are kept)";
+    LeaveIntake => "leave_intake", "leave the intake (asks first: y discards the answers)";
+    WriteCase => "write_case", "write the case file under the next free id";
 }
 
 /// One key, as written in keys.yaml and shown in help.
@@ -225,6 +239,8 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (PracticeOnly, &["p"]),
             (ShowInvalid, &["i"]),
             (ReloadCases, &["R"]),
+            (NewCase, &["N"]),
+            (EditCase, &["e"]),
             (Audit, &["A"]),
             (Back, &["Esc"]),
             (Help, &["?", "F1"]),
@@ -250,6 +266,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (NextMatch, &["n"]),
             (PrevMatch, &["N"]),
             (Record, &["v"]),
+            (EditCase, &["e"]),
             (Back, &["Esc", "q"]),
             (Help, &["?", "F1"]),
         ],
@@ -313,6 +330,25 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Bottom, &["G", "End"]),
             (WriteLetter, &["w"]),
             (Back, &["Esc", "q"]),
+            (Help, &["?", "F1"]),
+        ],
+        // Every printable key is the answer's text: only keys that type nothing.
+        Context::Intake => &[
+            (Answer, &["Enter"]),
+            (PrevQuestion, &["Esc", "Up"]),
+            (LeaveIntake, &["F10"]),
+            (Help, &["F1"]),
+        ],
+        Context::IntakeSummary => &[
+            (WriteCase, &["y"]),
+            (PrevQuestion, &["Esc", "Left", "h"]),
+            (Down, &["j", "Down"]),
+            (Up, &["k", "Up"]),
+            (PageDown, &["PageDown", "Space"]),
+            (PageUp, &["PageUp", "b"]),
+            (Top, &["g", "Home"]),
+            (Bottom, &["G", "End"]),
+            (LeaveIntake, &["q"]),
             (Help, &["?", "F1"]),
         ],
         // Scroll and back, like the invalid-files list, each with its own help.

@@ -188,6 +188,12 @@ fn short(a: Action) -> &'static str {
         Action::NextMatch => "next match",
         Action::Record => "record",
         Action::ReloadCases => "reload",
+        Action::NewCase => "new case",
+        Action::EditCase => "edit",
+        Action::Answer => "answer",
+        Action::PrevQuestion => "previous",
+        Action::LeaveIntake => "leave",
+        Action::WriteCase => "write the case",
         other => other.name(),
     }
 }

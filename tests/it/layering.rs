@@ -93,12 +93,13 @@ const TUI_SHARED: [&str; 13] = [
     "tui/theme",
     "tui/widgets",
 ];
-const TUI_SCREENS: [&str; 9] = [
+const TUI_SCREENS: [&str; 10] = [
     "audit",
     "case",
     "countersign",
     "form",
     "help",
+    "intake",
     "invalid",
     "practice",
     "queue",

@@ -69,6 +69,7 @@ mod tui_audit_sites;
 mod tui_cli;
 mod tui_countersign;
 mod tui_drafts;
+mod tui_intake;
 mod tui_log_background;
 mod tui_long_text;
 mod tui_picker;

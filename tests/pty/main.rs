@@ -5,6 +5,8 @@
 #[path = "../it/support/mod.rs"]
 mod support;
 
+mod tui_edit_pty;
+mod tui_intake_pty;
 mod tui_live_pty;
 mod tui_practice_pty;
 mod tui_pty;

@@ -141,7 +141,7 @@ impl RecordLine {
 }
 
 /// An intake in progress.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Intake {
     answers: Vec<(String, Given)>,
     /// The real clock (local time): a date or time that has happened is never later.
@@ -305,6 +305,52 @@ impl Intake {
         let value = self.check(&q, raw).map_err(refuse)?;
         self.set(key, Given::One(value));
         Ok(())
+    }
+
+    /// Drops every answer whose question no longer applies (an earlier answer changed:
+    /// another instrument, a relationship, a record taken back), until none is left, so
+    /// the case file never holds a fact nobody was asked for. Returns the keys dropped.
+    /// (A surface that lets the clerk go back and change an answer calls this after
+    /// each answer; the command line never changes an answer.)
+    pub fn forget_inapplicable(&mut self) -> Vec<String> {
+        let mut dropped = Vec::new();
+        loop {
+            let keys: Vec<String> = self.questions().into_iter().map(|q| q.key).collect();
+            let before = self.answers.len();
+            self.answers.retain(|(k, _)| {
+                let keep = keys.contains(k);
+                if !keep {
+                    dropped.push(k.clone());
+                }
+                keep
+            });
+            if self.answers.len() == before {
+                return dropped;
+            }
+        }
+    }
+
+    /// Takes the last record item back off the list (to correct it), opening the list
+    /// again; its line as it was given. The facts asked about it go with it.
+    pub fn take_last_record(&mut self) -> Option<String> {
+        let Some(Given::Records { lines, .. }) = self.given("records") else {
+            return None;
+        };
+        let mut lines = lines.clone();
+        let last = lines.pop()?;
+        if lines.is_empty() {
+            self.answers.retain(|(k, _)| k != "records");
+        } else {
+            self.set(
+                "records",
+                Given::Records {
+                    lines,
+                    closed: false,
+                },
+            );
+        }
+        self.forget_inapplicable();
+        Some(last)
     }
 
     fn unknown_key_message(&self, key: &str) -> String {
@@ -514,6 +560,13 @@ impl Intake {
             (Some(p), Some(Kind::Access)) => p.counting_day(on, time),
             _ => on,
         })
+    }
+
+    /// The answers given so far as an answers file (`casebench new --answers FILE` reads
+    /// it): one `key: "answer"` line each in the order asked, the record items as a list;
+    /// for an intake cut off (a terminal that hung up) to go on from where it was.
+    pub fn answers_text(&self) -> String {
+        write::answers_text(self)
     }
 
     /// The case file's text for case `id`: every answer in its place, the evaluation of

@@ -549,3 +549,93 @@ fn every_question_of_every_path_lands_in_the_case_file() {
         assert!(asked.contains(&q.key), "{} never asked", q.key);
     }
 }
+
+#[test]
+fn a_changed_answer_drops_the_answers_that_no_longer_apply() {
+    let mut i = Intake::new(now());
+    answer_all(&mut i, PARENT);
+    assert!(i.forget_inapplicable().is_empty(), "nothing to drop yet");
+    // Another instrument: its own follow-ups, not the written request's.
+    i.answer("instrument.type", "subpoena").unwrap();
+    let dropped = i.forget_inapplicable();
+    assert!(
+        dropped.contains(&"instrument.signed".to_string()),
+        "{dropped:?}"
+    );
+    assert!(i.text("instrument.signed").is_none());
+    assert_eq!(
+        i.next().map(|q| q.key).as_deref(),
+        Some("instrument.judge_signed")
+    );
+    // A patient of age: the minor's questions go, with the per-record facts.
+    i.answer("patient.age", "40").unwrap();
+    let dropped = i.forget_inapplicable();
+    for k in [
+        "patient.emancipated",
+        "records.chart.minor_consented_alone",
+        "records.notes.parent_agreed_confidentiality",
+    ] {
+        assert!(dropped.contains(&k.to_string()), "{k}: {dropped:?}");
+    }
+    assert_eq!(
+        i.text("records.notes.kept_separately"),
+        Some("unknown"),
+        "a fact that still applies stays"
+    );
+}
+
+#[test]
+fn the_last_record_item_can_be_taken_back() {
+    let mut i = Intake::new(now());
+    answer_all(&mut i, PARENT);
+    assert_eq!(
+        i.take_last_record().as_deref(),
+        Some("notes psychotherapy_notes Therapist's \"process\" notes")
+    );
+    assert_eq!(i.records().len(), 1);
+    assert!(
+        i.text("records.notes.kept_separately").is_none(),
+        "its facts go with it"
+    );
+    // The list is open again: the next question is the records one.
+    assert_eq!(i.next().map(|q| q.key).as_deref(), Some("records"));
+    assert!(i.take_last_record().is_some());
+    assert!(i.given("records").is_none());
+    assert!(i.take_last_record().is_none());
+    assert!(i.missing().iter().any(|q| q.key == "records"));
+}
+
+#[test]
+fn the_answers_so_far_read_back_as_an_answers_file() {
+    let mut i = Intake::new(now());
+    answer_all(&mut i, &PARENT[..25]);
+    i.answer("instrument.type", "authorization").unwrap();
+    i.answer("instrument.expires", "end of the lawsuit")
+        .unwrap();
+    let text = i.answers_text();
+    assert!(text.starts_with("# The answers of an intake begun on 2026-03-04 at 10:30"));
+    assert!(text.contains("arrival.time: \"17:45\"\n"), "{text}");
+    assert!(text.contains("patient.date_of_death: \"\"\n"), "{text}");
+    assert!(
+        text.contains("records:\n  - \"chart chart Outpatient chart 2025\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("instrument.expires: \"end of the lawsuit\"\n"),
+        "{text}"
+    );
+    let tree = crate::yaml::tree::parse(&text).unwrap();
+    let crate::yaml::tree::Value::Map(entries) = &tree.value else {
+        panic!("{text}");
+    };
+    let scope = entries
+        .iter()
+        .find(|(k, _)| k.value.scalar_text().as_deref() == Some("instrument.scope"))
+        .map(|(_, v)| v.value.clone());
+    assert_eq!(
+        scope,
+        Some(crate::yaml::tree::Value::Str(
+            "all of my daughter's records: notes too".into()
+        ))
+    );
+}

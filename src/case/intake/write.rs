@@ -282,6 +282,46 @@ fn quoted(s: &str) -> String {
     }
 }
 
+/// `s` double-quoted, as the answers file reads it back (never a YAML word or number).
+fn quoted_answer(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub(super) fn answers_text(i: &Intake) -> String {
+    let mut out = format!(
+        "# The answers of an intake begun on {} and not finished. To go on:\n\
+         #   casebench new --answers THIS-FILE\n",
+        i.now.format("%Y-%m-%d at %H:%M")
+    );
+    for (key, given) in &i.answers {
+        match given {
+            Given::One(v) => {
+                // An expiry event is answered in words, without its `event: ` mark.
+                let v = v.strip_prefix("event: ").unwrap_or(v);
+                out.push_str(&format!("{key}: {}\n", quoted_answer(v)));
+            }
+            Given::Skipped => out.push_str(&format!("{key}: \"\"\n")),
+            Given::Records { lines, .. } => {
+                out.push_str(&format!("{key}:\n"));
+                for l in lines {
+                    out.push_str(&format!("  - {}\n", quoted_answer(l)));
+                }
+            }
+        }
+    }
+    out
+}
+
 impl Given {
     /// The answer as one line of text, for showing the answers back.
     pub fn shown(&self) -> String {

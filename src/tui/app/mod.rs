@@ -11,6 +11,7 @@
 
 mod decision;
 mod drafts;
+mod intake;
 mod msg;
 mod navigate;
 mod reload;
@@ -20,7 +21,7 @@ mod too_small;
 mod update;
 mod view;
 
-pub use msg::Msg;
+pub use msg::{EditOutcome, EditReport, Msg};
 pub use navigate::{open_sites, pending_for_case, startup};
 pub use state::{Screen, State, library_note};
 pub use update::update;

@@ -77,4 +77,35 @@ pub enum Msg {
     },
     /// The record view's letter, written (its file) or not (why).
     LetterWritten(Result<std::path::PathBuf, String>),
+    /// An intake started (`Effect::BeginIntake`), or why not (unsanitised).
+    IntakeBegun(Result<Box<crate::case::intake::Intake>, String>),
+    /// The intake's case file written, or why not (lines, unsanitised).
+    IntakeWritten(Result<crate::tui::screens::intake::Written, Vec<String>>),
+    /// What became of `e` on case `id`.
+    CaseEdited {
+        id: String,
+        report: EditReport,
+    },
+}
+
+/// What became of an edit (`Effect::EditCase`), and what to say (lines, unsanitised:
+/// the copy's problems with file:line:col, where the copy is kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditReport {
+    pub outcome: EditOutcome,
+    pub lines: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditOutcome {
+    /// The case file was replaced by the valid copy.
+    Replaced,
+    /// The copy equals the case file.
+    Unchanged,
+    /// The copy does not load: kept, the case file unchanged.
+    Invalid,
+    /// The editor failed, or the file changed meanwhile: the copy kept.
+    NotSaved,
+    /// Not opened: a decided case, no such case, a log that cannot be believed.
+    Refused,
 }

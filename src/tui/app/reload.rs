@@ -11,10 +11,13 @@ use crate::tui::theme::Role;
 /// many files were read.
 pub(super) fn reloaded(state: &mut State, set: crate::rules::CaseSet) {
     state.reloading = false;
-    let selected = state
-        .selected_row()
-        .and_then(|r| state.set.as_ref()?.cases.get(r.index))
-        .map(|c| c.case.id.clone());
+    let written = state.reload_select.take();
+    let selected = written.clone().or_else(|| {
+        state
+            .selected_row()
+            .and_then(|r| state.set.as_ref()?.cases.get(r.index))
+            .map(|c| c.case.id.clone())
+    });
     let (valid, invalid) = (set.cases.len(), set.invalid.len());
     loaded(state, set);
     if let Some(id) = selected {
@@ -50,6 +53,29 @@ pub(super) fn reloaded(state: &mut State, set: crate::rules::CaseSet) {
     } else {
         Role::Warning
     };
+    // A case just written or edited that did not load (its file is checked as of the
+    // workbench's day, which `--today` or a library's `as_of` may set before the real
+    // one): said, rather than silently missing from the queue.
+    if let Some(id) = written.filter(|id| {
+        state
+            .set
+            .as_ref()
+            .is_none_or(|s| s.cases.iter().all(|c| &c.case.id != id))
+    }) {
+        let key = state.keymap.first_key(
+            crate::tui::keymap::Context::Queue,
+            crate::tui::keymap::Action::ShowInvalid,
+        );
+        state.message = Some((
+            Role::Warning,
+            format!(
+                "{} is not in the queue: its file does not load as of {} ({key} lists why)",
+                crate::text::sanitize_line(&id),
+                state.today
+            ),
+        ));
+        return;
+    }
     state.message = Some((
         role,
         format!(

@@ -13,6 +13,7 @@ use crate::tui::screens::audit::AuditView;
 use crate::tui::screens::case::CaseView;
 use crate::tui::screens::countersign::Countersign;
 use crate::tui::screens::form::Form;
+use crate::tui::screens::intake::IntakeScreen;
 use crate::tui::screens::invalid::InvalidRow;
 use crate::tui::screens::practice::Practice;
 use crate::tui::screens::queue::{Load, LogLoad, QueueState, Row};
@@ -48,6 +49,8 @@ pub enum Screen {
     Audit,
     /// A signed record (`State::record`).
     Record,
+    /// The intake of a new case (`State::intake`).
+    Intake,
 }
 
 impl Screen {
@@ -60,6 +63,7 @@ impl Screen {
             Screen::Practice => Context::Practice,
             Screen::Audit => Context::Audit,
             Screen::Record => Context::Record,
+            Screen::Intake => Context::Intake,
         }
     }
 }
@@ -114,6 +118,10 @@ pub struct State {
     pub record_from: Screen,
     /// `R` in the queue asked for the case files again; the answer says how many.
     pub reloading: bool,
+    /// The intake screen, while open (`N`).
+    pub intake: Option<IntakeScreen>,
+    /// The case to select once the case files are read again (a case just written).
+    pub reload_select: Option<String>,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub needs_draw: bool,
 }
@@ -154,6 +162,8 @@ impl State {
             record: None,
             record_from: Screen::Queue,
             reloading: false,
+            intake: None,
+            reload_select: None,
             needs_draw: true,
         }
     }
@@ -179,7 +189,10 @@ impl State {
     }
 
     pub fn context(&self) -> Context {
-        self.screen.context()
+        match (self.screen, &self.intake) {
+            (Screen::Intake, Some(i)) => i.context(),
+            (screen, _) => screen.context(),
+        }
     }
 }
 

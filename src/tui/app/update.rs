@@ -13,6 +13,7 @@ use super::decision::{
 };
 use super::drafts;
 use super::drafts::save_if_dirty;
+use super::intake;
 use super::msg::Msg;
 use super::navigate::{countersign_key, open_case, open_in_force, open_record};
 use super::reload::reloaded;
@@ -249,22 +250,28 @@ fn handle(state: &mut State, msg: Msg) -> Step {
             None => Step::unchanged(),
         },
         Msg::LetterWritten(result) => record::letter_written(&mut ctx!(state), result),
+        Msg::IntakeBegun(result) => intake::begun(state, result),
+        Msg::IntakeWritten(result) => intake::written(state, result),
+        Msg::CaseEdited { id, report } => intake::edited(state, id, report),
         Msg::Hangup(_) => quit(state),
     }
 }
 
-/// Leaving the workbench: the form's unsaved edits are saved first.
+/// Leaving the workbench: the form's unsaved edits are saved first, and an unfinished
+/// intake's answers are kept (only a hang-up leaves one: Ctrl-C asks first).
 fn quit(state: &mut State) -> Step {
     state.quit = true;
     let mut fx = save_if_dirty(state);
+    fx.extend(intake::keep_on_leaving(state));
     fx.push(Effect::Quit);
     Step::effects(fx)
 }
 
 fn key(state: &mut State, k: KeyEvent) -> Step {
     // Ctrl-C always leaves (saving the draft), whatever the keymap says.
+    // On the intake screen it asks first: its answers are not saved anywhere yet.
     if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
-        return quit(state);
+        return intake::ctrl_c(state).unwrap_or_else(|| quit(state));
     }
     if let Some(step) = drafts::confirm_key(state, &k) {
         return step;
@@ -317,6 +324,8 @@ fn key(state: &mut State, k: KeyEvent) -> Step {
                 None => Step::unchanged(),
             }
         }
+        // Every printable key is the answer's text there.
+        Screen::Intake => intake::key(state, k),
         Screen::Audit if state.audit.as_ref().is_some_and(audit::input::typing) => {
             match state.audit.as_mut() {
                 Some(v) => audit::input::input_key(v, &mut ctx!(state), k),
@@ -418,6 +427,8 @@ fn screen_action(state: &mut State, action: Action) -> Step {
                 }
             }
         }
+        // Its keys are routed before the keymap (`intake::key`).
+        Screen::Intake => Step::unchanged(),
         Screen::Record => {
             let Some(v) = state.record.as_mut() else {
                 state.screen = Screen::Queue;
@@ -467,6 +478,14 @@ fn queue_asked(state: &mut State, step: Step<queue::update::Ask>) -> Step {
             state.quit = true;
             Step::effect(Effect::Quit)
         }
+        Ask::NewCase => intake::begin(state),
+        Ask::Edit => {
+            let id = state
+                .selected_row()
+                .and_then(|r| state.set.as_ref()?.cases.get(r.index))
+                .map(|c| c.case.id.clone());
+            intake::edit(state, id)
+        }
     })
 }
 
@@ -479,6 +498,10 @@ fn case_asked(state: &mut State, ask: case::update::Ask) -> Step {
             Step::changed()
         }
         Ask::Record => open_in_force(state),
+        Ask::Edit => {
+            let id = state.case.as_ref().map(|v| v.case_id.clone());
+            intake::edit(state, id)
+        }
         Ask::Decide => decide(state),
         Ask::Back => {
             let fx = save_if_dirty(state);
@@ -519,6 +542,9 @@ fn form_asked(state: &mut State, step: Step<form::Ask>) -> Step {
 }
 
 fn paste(state: &mut State, text: &str) -> Step {
+    if state.screen == Screen::Intake {
+        return intake::paste(state, text);
+    }
     if countersign::paste(&mut state.countersign, text) {
         return Step::changed();
     }

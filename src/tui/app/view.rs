@@ -10,7 +10,9 @@ use super::state::{Screen, State};
 use super::too_small;
 use crate::tui::keymap::Action;
 use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
-use crate::tui::screens::{audit, case, countersign, form, help, invalid, practice, queue, record};
+use crate::tui::screens::{
+    audit, case, countersign, form, help, intake, invalid, practice, queue, record,
+};
 use crate::tui::widgets::{self, Look};
 
 pub fn draw(state: &State, frame: &mut Frame) {
@@ -61,6 +63,11 @@ pub fn draw(state: &State, frame: &mut Frame) {
         }
         Screen::Audit => audit::view::draw(look, state.audit.as_ref(), frame, area),
         Screen::Record => record::view::draw(look, state.record.as_ref(), frame, area),
+        Screen::Intake => {
+            if let Some(v) = &state.intake {
+                intake::view::draw(look, v, frame, area);
+            }
+        }
     }
     if let Some(v) = &state.countersign.open {
         countersign::view::draw(look, v, frame, area);

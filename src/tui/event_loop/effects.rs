@@ -37,6 +37,9 @@ pub(super) struct Effects<'a> {
     gate: Arc<InputGate>,
     /// When the typing pause after the last edit ends (the draft is then saved).
     pub draft_due: Option<Instant>,
+    /// Where an unfinished intake's answers were kept on leaving (or why not), to say
+    /// once the terminal is given back.
+    pub kept_intake: Option<Result<std::path::PathBuf, String>>,
 }
 
 impl<'a> Effects<'a> {
@@ -48,6 +51,7 @@ impl<'a> Effects<'a> {
             tx,
             gate,
             draft_due: None,
+            kept_intake: None,
         }
     }
 
@@ -154,6 +158,26 @@ impl<'a> Effects<'a> {
                     }
                 }
             }
+            Effect::KeepIntake(intake) => {
+                self.kept_intake = Some(crate::intake::new_case::keep_answers(&intake));
+            }
+            Effect::BeginIntake => pending.push_back(super::intake::begin_intake(options)),
+            Effect::WriteCase(intake) => {
+                // The "writing" box first; the answer is next in line, ahead of any key.
+                let _ = draw_frame(terminal, state);
+                pending.push_back(super::intake::write_intake(options, &intake));
+            }
+            Effect::EditCase(id) => {
+                let gate = &self.gate;
+                let msg = super::intake::edit_case(options, &id, &mut |copy| {
+                    with_program(gate, terminal, || crate::intake::edit::run_editor(copy))
+                });
+                // The terminal may have been resized while the editor had it.
+                if let Ok(size) = terminal.size() {
+                    pending.push_back(Msg::Resize(size.width, size.height));
+                }
+                pending.push_back(msg);
+            }
             Effect::ShowRecord(which) => {
                 if let Some(set) = state.set.clone() {
                     let (cases, today, tx) =
@@ -190,6 +214,26 @@ pub(super) fn save(mut d: drafts::Draft) -> Result<String, String> {
     drafts::save(&d)
         .map(|p| p.display().to_string())
         .map_err(|e| e.to_string())
+}
+
+/// Runs `f` (a program that takes the whole terminal: the editor) with the workbench's
+/// screen left and the terminal's modes put back, the input thread held off, then takes
+/// the terminal back and draws everything again.
+fn with_program<T>(
+    gate: &InputGate,
+    term: &mut Term,
+    f: impl FnOnce() -> Result<T, String>,
+) -> Result<T, String> {
+    gate.set(true);
+    let away = terminal::suspend_for_program();
+    let result = match away {
+        Ok(()) => f(),
+        Err(e) => Err(format!("cannot hand the terminal to the editor: {e}")),
+    };
+    let back = terminal::resume_after_program(term);
+    gate.set(false);
+    back.map_err(|e| format!("terminal: {e}"))?;
+    result
 }
 
 /// Runs `f` with the terminal in line mode (a key's passphrase may be asked for on it,

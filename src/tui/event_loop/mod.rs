@@ -13,6 +13,7 @@ mod audit;
 mod effects;
 mod frame;
 mod input;
+mod intake;
 mod loader;
 mod notice_preview;
 mod sign;
@@ -29,6 +30,7 @@ pub use answers::{Answers, compute as compute_preview};
 pub use audit::run_effect as run_audit_effect;
 pub use effects::DRAFT_PAUSE;
 pub use frame::{byte_terminal, draw_frame};
+pub use intake::{begin_intake, edit_case, write_intake};
 pub use loader::{load_messages, load_pending, read_log, read_record, write_letter};
 pub use sign::{countersign, refusal, sign};
 pub use terminal::restore as restore_terminal;
@@ -129,6 +131,17 @@ pub fn run_loop(options: &Options, mut state: State) -> i32 {
         let _ = effects::save(f.to_draft());
     }
     terminal::restore();
+    match effects.kept_intake.take() {
+        Some(Ok(path)) => crate::text::warn(&format!(
+            "the unfinished intake's answers are kept at {}: `casebench new --answers {}` goes on from there",
+            path.display(),
+            path.display()
+        )),
+        Some(Err(e)) => crate::text::warn(&format!(
+            "the unfinished intake's answers could not be kept: {e}"
+        )),
+        None => {}
+    }
     code
 }
 

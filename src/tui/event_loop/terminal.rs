@@ -81,6 +81,48 @@ pub fn resume_after_prompt(term: &mut Term) -> io::Result<()> {
     term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
+/// For a program that takes the whole terminal (the editor of `e`): the workbench's
+/// alternate screen is left and the terminal's modes are put back as the shell had them
+/// (line mode, cursor shown, no bracketed paste, no mouse), so the program starts on an
+/// ordinary terminal, and what it leaves there is not the workbench's concern.
+pub fn suspend_for_program() -> io::Result<()> {
+    let mut out = io::stdout();
+    if MOUSE.swap(false, Ordering::SeqCst) {
+        execute!(out, DisableMouseCapture)?;
+    }
+    execute!(
+        out,
+        EndSynchronizedUpdate,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    )?;
+    out.flush()?;
+    disable_raw_mode()
+}
+
+/// Takes the terminal back after [`suspend_for_program`]: raw mode, the alternate
+/// screen, bracketed paste, the mouse if it was asked for; the next frame draws every
+/// cell (the buffers are cleared).
+pub fn resume_after_program(term: &mut Term) -> io::Result<()> {
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    execute!(
+        out,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
+    if MOUSE_WANTED.load(Ordering::SeqCst) {
+        MOUSE.store(true, Ordering::SeqCst);
+        execute!(out, EnableMouseCapture)?;
+    }
+    // `resize` clears the screen and the buffers (never asking the terminal where its
+    // cursor is, which a slow link may not answer in time).
+    let size = term.size()?;
+    term.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+}
+
 /// Puts the terminal back. Safe to call any number of times, from any thread.
 pub fn restore() {
     if !ENTERED.swap(false, Ordering::SeqCst) {

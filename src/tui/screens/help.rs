@@ -49,10 +49,6 @@ pub fn lines(keymap: &Keymap, ctx: Context) -> Vec<Styled> {
                 key(Action::PickGround)
             ),
         )]),
-        Context::Queue => out.push(vec![(
-            Role::Muted,
-            "Marks before the id: D a saved draft, P a practice case.".into(),
-        )]),
         Context::Practice => out.push(vec![(
             Role::Muted,
             "Rule numbers in the explanation (R1, R12 ...) are listed with what each says and \
@@ -64,6 +60,29 @@ pub fn lines(keymap: &Keymap, ctx: Context) -> Vec<Styled> {
             "The record's exact bytes, its verification (as casebench verify), the \
              ssh-keygen command that checks it, the notice a denial sends, the signature. \
              w writes the letter as a PDF in the current folder."
+                .into(),
+        )]),
+        Context::Intake => out.push(vec![(
+            Role::Muted,
+            "The questions of casebench new, in the clerk's order. Type the answer: Left/Right, \
+             Home/End, Backspace/Delete edit it. A refused answer is asked again with what is \
+             allowed. Record items: one line each (ID CATEGORY DESCRIPTION), an empty line ends \
+             them, Backspace on an empty line takes the last item back. Going back keeps every \
+             answer; Ctrl-C asks before the answers are discarded."
+                .into(),
+        )]),
+        Context::IntakeSummary => out.push(vec![(
+            Role::Muted,
+            "Every answer, as the case file will hold it. The file is written under the next \
+             free id, never over another file; the case then waits in the queue for its \
+             clinician's evaluation."
+                .into(),
+        )]),
+        Context::Queue => out.push(vec![(
+            Role::Muted,
+            "Marks before the id: D a saved draft, P a practice case. N opens a new case (the \
+             intake); e edits the selected case's file in $VISUAL/$EDITOR, checked before it \
+             replaces the file (a decided case is never edited in place)."
                 .into(),
         )]),
         _ => {}

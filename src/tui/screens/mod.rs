@@ -9,6 +9,7 @@ pub mod case;
 pub mod countersign;
 pub mod form;
 pub mod help;
+pub mod intake;
 pub mod invalid;
 pub mod practice;
 pub mod queue;

@@ -18,6 +18,8 @@ pub enum Ask {
     Countersign,
     /// Esc or `q`: back to the queue (saving the form's draft).
     Back,
+    /// `e`: edit the case file.
+    Edit,
 }
 
 /// A key's action on the case view.
@@ -66,6 +68,7 @@ pub fn action(v: &mut CaseView, ctx: &mut Ctx, action: Action) -> Step<Ask> {
         Action::Decide => return Step::ask(Ask::Decide),
         Action::Back => return Step::ask(Ask::Back),
         Action::Countersign => return Step::ask(Ask::Countersign),
+        Action::EditCase => return Step::ask(Ask::Edit),
         _ => return Step::unchanged(),
     }
     Step::changed()

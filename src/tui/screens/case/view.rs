@@ -74,6 +74,7 @@ pub fn draw(
         &[
             Action::NextPane,
             Action::Decide,
+            Action::EditCase,
             Action::Advisor,
             Action::Back,
         ]

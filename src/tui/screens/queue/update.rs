@@ -23,6 +23,10 @@ pub enum Ask {
     ShowInvalid,
     /// `q`: leave the workbench.
     Quit,
+    /// `N`: a new case (the intake screen).
+    NewCase,
+    /// `e`: edit the selected case's file.
+    Edit,
 }
 
 const STATUS_CYCLE: [Option<Status>; 7] = [
@@ -85,6 +89,8 @@ pub fn action(q: &mut QueueState, rows: &[Row], ctx: &mut Ctx, action: Action) -
         Action::ReloadCases => return Step::ask(Ask::Reload),
         Action::ShowInvalid => return Step::ask(Ask::ShowInvalid),
         Action::Quit => return Step::ask(Ask::Quit),
+        Action::NewCase => return Step::ask(Ask::NewCase),
+        Action::EditCase => return Step::ask(Ask::Edit),
         Action::Filter => q.filtering = true,
         Action::StatusFilter => {
             let pos = STATUS_CYCLE.iter().position(|s| *s == q.status);

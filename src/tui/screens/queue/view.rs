@@ -165,6 +165,8 @@ pub fn draw(
         Context::Queue,
         &[
             Action::Open,
+            Action::NewCase,
+            Action::EditCase,
             Action::Filter,
             Action::StatusFilter,
             Action::ShowInvalid,
