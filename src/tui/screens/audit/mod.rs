@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use crate::audit::report::{AuditReport, AuditRow, Filter};
 use crate::text::sanitize_line;
-use crate::tui::labels::mark_role;
 use crate::tui::theme::Role;
 
 pub mod filter;
@@ -96,7 +95,7 @@ impl AuditLine {
                 _ => opt(&r.outcome),
             },
             mark: r.verification.mark(),
-            mark_role: mark_role(r.verification),
+            mark_role: Role::of(crate::present::record::verification(r.verification).1),
             days: r.days_to_decision.map_or("-".into(), |d| d.to_string()),
             timely: match r.decided_on_time {
                 Some(true) => "on time".into(),

@@ -8,9 +8,9 @@ use ratatui::widgets::Paragraph;
 
 use super::filter::match_positions;
 use super::{Heading, Load, LogLoad, QueueState, Row};
+use crate::present::words;
 use crate::tui::fit::distinct;
 use crate::tui::keymap::{Action, Context};
-use crate::tui::labels::{days_left_text, kind_text, status_text};
 use crate::tui::layout::{rows, split_footer};
 use crate::tui::theme::{Role, Theme};
 use crate::tui::widgets::{Look, footer, span};
@@ -104,7 +104,7 @@ pub fn draw(
         title.push(span(
             t,
             Role::Focus,
-            format!(" · status: {}", status_text(s).0),
+            format!(" · status: {}", words::status(s).0),
         ));
     }
     if q.practice_only {
@@ -284,16 +284,16 @@ fn table(t: &Theme, load: &Load, q: &QueueState, all: &[Row], frame: &mut Frame,
                 }
                 Col::Id if selected => (r.id.as_str(), t.selected()),
                 Col::Id => (r.id.as_str(), normal),
-                Col::Kind => (kind_text(r.kind), normal),
+                Col::Kind => (words::kind(r.kind), normal),
                 Col::Status => {
-                    let (s, role) = status_text(r.status);
-                    (s, t.style(role))
+                    let (s, tone) = words::status(r.status);
+                    (s, t.style(Role::of_deadline(tone)))
                 }
                 Col::Received => (r.received.as_str(), normal),
                 Col::Due => (r.due.as_str(), normal),
                 Col::Left => {
-                    let (s, role) = days_left_text(r.status, r.days_left);
-                    buf.set_stringn(x, y, &s, w as usize, t.style(role));
+                    let (s, tone) = words::days_left(r.status, r.days_left, r.kind);
+                    buf.set_stringn(x, y, &s, w as usize, t.style(Role::of_deadline(tone)));
                     continue;
                 }
                 Col::Requester => (requesters[n].as_str(), normal),
