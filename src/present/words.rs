@@ -2,8 +2,6 @@
 //! one function per fact, each with its tone. `list`, `show`, `advise`, the queue, the
 //! case header and the audit screen call these, so they say the same.
 
-use chrono::NaiveDate;
-
 use super::{Row, Tone};
 use crate::case::CaseKind;
 use crate::rules::deadline::{Clock, DUE_SOON_DAYS};
@@ -94,17 +92,6 @@ pub fn days_in_words(left: i64) -> String {
         format!("{} day(s) late", -left)
     } else {
         format!("{left} day(s) left")
-    }
-}
-
-/// Whether a decision made on `day` was on time, in words: `on time`, `LATE`, or `-`
-/// when the case has no due date (nothing to be late for). The one wording of
-/// `Deadline::met_on` and of a record's `decided_on_time`.
-pub fn on_time(due: Option<NaiveDate>, on_time: Option<bool>) -> (&'static str, Tone) {
-    match (due, on_time) {
-        (None, _) | (_, None) => ("-", Tone::Muted),
-        (Some(_), Some(true)) => ("on time", Tone::Good),
-        (Some(_), Some(false)) => ("LATE", Tone::Error),
     }
 }
 

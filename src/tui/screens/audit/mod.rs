@@ -97,10 +97,11 @@ impl AuditLine {
             mark: r.verification.mark(),
             mark_role: Role::of(crate::present::record::verification(r.verification).1),
             days: r.days_to_decision.map_or("-".into(), |d| d.to_string()),
-            timely: match r.decided_on_time {
-                Some(true) => "on time".into(),
-                Some(false) => "LATE".into(),
-                None => "-".into(),
+            // The table's word (`audit::render::deadline_word`): `-` where the case
+            // had no due date, never "on time" (issue 23).
+            timely: match crate::audit::render::deadline_word(r) {
+                "" => "-".into(),
+                w => w.into(),
             },
             overrides: r.overrides.len(),
             problems: r.problems.iter().map(|p| sanitize_line(p)).collect(),

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::filter::match_positions;
 use super::{Heading, Load, LogLoad, QueueState, Row};
 use crate::present::words;
-use crate::tui::fit::distinct;
+use crate::tui::fit::{distinct, fit, width};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::layout::{rows, split_footer};
 use crate::tui::theme::{Role, Theme};
@@ -88,10 +88,9 @@ pub fn draw(
     let parts = rows(body, &[1, 1]);
 
     // Title line: where we are and what is filtered.
-    let mut title = vec![
-        span(t, Role::Title, "casebench"),
-        span(t, Role::Muted, format!(" · {} · ", head.cases_dir)),
-    ];
+    // What is filtered comes first: at 80 columns the directory's path is cut with `…`,
+    // never the status filter or the `/` pattern being typed.
+    let mut title = Vec::new();
     if let Some(note) = head.library_note {
         title.push(span(t, Role::Warning, format!("{note} · ")));
     }
@@ -124,7 +123,18 @@ pub fn draw(
             title.push(span(t, Role::Marker, "▏"));
         }
     }
-    frame.render_widget(Paragraph::new(Line::from(title)), parts[0]);
+    let rest: usize = title.iter().map(|s| width(&s.content)).sum();
+    let room = (parts[0].width as usize).saturating_sub(rest + width("casebench ·  · "));
+    let mut line = vec![
+        span(t, Role::Title, "casebench"),
+        span(
+            t,
+            Role::Muted,
+            format!(" · {} · ", fit(&head.cases_dir, room.max(1))),
+        ),
+    ];
+    line.extend(title);
+    frame.render_widget(Paragraph::new(Line::from(line)), parts[0]);
 
     // Status line: loading progress, or the decision log being read (first: it passes)
     // and the invalid files one key away.
