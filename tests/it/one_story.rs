@@ -411,3 +411,56 @@ fn the_queue_puts_overdue_first_and_requests_without_a_clock_last_with_a_dash() 
         }
     }
 }
+
+/// `audit --summary` counts the overdue cases the queue shows, and says how many
+/// practice cases it leaves out (docs/AUDIT.md, "Overdue open cases").
+#[test]
+fn the_audit_summary_and_the_queue_agree_on_what_is_overdue() {
+    let tmp = crate::support::common::sample_library_copy();
+    let cases = tmp.path().join("cases");
+    let home = tmp.path().join("home");
+    let run = |args: &[&str]| {
+        let o = crate::support::cli::casebench(&home)
+            .arg("--cases")
+            .arg(&cases)
+            .args(["--today", "2027-03-01"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let list: Value = serde_json::from_str(&run(&["list", "--json"])).unwrap();
+    let overdue = |practice: bool| {
+        list["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "overdue")
+            .filter(|c| {
+                let file = cases.join(format!("{}.yaml", c["id"].as_str().unwrap()));
+                std::fs::read_to_string(file)
+                    .unwrap()
+                    .contains("\npractice:")
+                    == practice
+            })
+            .count()
+    };
+    let (real, practice) = (overdue(false), overdue(true));
+    assert!(
+        practice > 0,
+        "the sample library has overdue practice cases then"
+    );
+    let summary: Value =
+        serde_json::from_str(&run(&["audit", "--summary", "--format", "json"])).unwrap();
+    let sm = &summary["summary"];
+    assert_eq!(sm["overdue_open"].as_array().unwrap().len(), real);
+    assert_eq!(sm["overdue_practice_not_counted"], practice);
+    let table = run(&["audit", "--summary"]);
+    assert!(
+        table.contains(&format!(
+            ": {real} (practice cases not counted: {practice})"
+        )),
+        "{table}"
+    );
+}

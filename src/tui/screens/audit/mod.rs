@@ -120,6 +120,8 @@ pub struct Charts {
     pub on_time: usize,
     pub late: usize,
     pub overdue_open: usize,
+    /// ` (practice cases not counted: N)`, or empty.
+    pub practice_left_out: String,
     pub failing: usize,
 }
 

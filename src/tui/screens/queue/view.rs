@@ -130,7 +130,7 @@ pub fn draw(
         span(
             t,
             Role::Muted,
-            format!(" · {} · ", fit(&head.cases_dir, room.max(1))),
+            format!(" · {} · ", fit(head.cases_dir, room.max(1))),
         ),
     ];
     line.extend(title);
