@@ -11,6 +11,7 @@ pub mod config;
 pub mod decision;
 pub mod intake;
 pub mod practice;
+pub mod present;
 pub mod record;
 pub mod rules;
 pub mod sites;

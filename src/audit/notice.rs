@@ -132,8 +132,21 @@ pub(crate) fn withheld_line(w: &WithheldItem) -> String {
 pub(crate) fn footer(n: &NoticeInput, what: &str) -> String {
     format!(
         "{} · {} · case {} · {what} {}",
-        n.settings.entity.name, n.date, n.case_id, n.record_seq
+        n.settings.entity.name,
+        n.date,
+        n.case_id,
+        seq_text(n.record_seq)
     )
+}
+
+/// A record's number in a letter; a preview before signing (seq 0) has none yet, and
+/// never says "record 0".
+pub(crate) fn seq_text(seq: u64) -> String {
+    if seq == 0 {
+        "(numbered when signed)".to_string()
+    } else {
+        seq.to_string()
+    }
 }
 
 /// The denial letter as a document: every element of 164.524(d)(2), for its addressee.
@@ -142,7 +155,9 @@ pub fn compose(n: &NoticeInput) -> Document {
         n,
         format!(
             "records of patient {} (our reference {}, decision record {})",
-            n.patient_ref, n.case_id, n.record_seq
+            n.patient_ref,
+            n.case_id,
+            seq_text(n.record_seq)
         ),
     )];
     let intro = match n.addressee {

@@ -373,9 +373,10 @@ pub fn summary_table(sm: &Summary) -> String {
     }
     let _ = writeln!(
         o,
-        "\nOverdue open cases as of {}: {}",
+        "\nOverdue open cases as of {}: {}{}",
         sm.today,
-        sm.overdue_open.len()
+        sm.overdue_open.len(),
+        practice_left_out(sm)
     );
     for c in &sm.overdue_open {
         let _ = writeln!(
@@ -432,6 +433,11 @@ pub fn summary_csv(sm: &Summary) -> String {
         row("late", &m.month, m.late);
     }
     row("overdue_open", "", sm.overdue_open.len());
+    row(
+        "overdue_practice_not_counted",
+        "",
+        sm.overdue_practice_not_counted,
+    );
     for c in &sm.overdue_open {
         row("overdue_case", &c.case, c.days_overdue.max(0) as usize);
     }
@@ -442,4 +448,13 @@ pub fn summary_csv(sm: &Summary) -> String {
         row("override", &c.label, c.count);
     }
     o
+}
+
+/// ` (practice cases not counted: N)` when the queue shows overdue practice cases that
+/// the summary leaves out; nothing otherwise.
+pub fn practice_left_out(sm: &crate::audit::summary::Summary) -> String {
+    match sm.overdue_practice_not_counted {
+        0 => String::new(),
+        n => format!(" (practice cases not counted: {n})"),
+    }
 }

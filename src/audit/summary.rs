@@ -82,6 +82,10 @@ pub struct Summary {
     pub on_time: usize,
     pub late: usize,
     pub overdue_open: Vec<Overdue>,
+    /// Practice cases the queue shows overdue, which `overdue_open` leaves out (a
+    /// training case has no real requester waiting): said beside the count, so the
+    /// summary and the queue agree (docs/AUDIT.md).
+    pub overdue_practice_not_counted: usize,
     /// Rows that fail verification or are missing.
     pub failing_verification: usize,
     /// Rows that verify but not cleanly (case changed, old policy).
@@ -193,6 +197,7 @@ pub fn summarize(
         late: by_month.iter().map(|m| m.late).sum(),
         by_month,
         overdue_open: overdue_open(report, set, today),
+        overdue_practice_not_counted: overdue_practice(report, set, today),
         failing_verification: rows.iter().filter(|r| r.verification.is_broken()).count(),
         needing_attention: rows
             .iter()
@@ -254,6 +259,18 @@ fn by_reviewer(decisions: &[&AuditRow]) -> Vec<ReviewerCount> {
         }
     }
     out
+}
+
+/// Practice cases past due as of `today` with no decision or review in the log: the
+/// queue shows them overdue; the summary says how many it leaves out.
+pub fn overdue_practice(report: &AuditReport, set: &CaseSet, today: NaiveDate) -> usize {
+    let decided = decided_cases(report);
+    set.cases
+        .iter()
+        .map(|lc| &lc.case)
+        .filter(|c| c.practice.is_some() && !decided.contains_key(&c.id))
+        .filter(|c| deadline::for_case(c, &set.rules, today).status == Status::Overdue)
+        .count()
 }
 
 /// Access requests past due as of `today` with no decision or review in the log.

@@ -2,7 +2,6 @@
 //! the grounds that hold, the recommended decision, deadline, required actions, notice
 //! elements, and the findings (on the proposal when one is given).
 
-use std::fmt::Write as _;
 use std::io::Write;
 
 use serde_json::json;
@@ -11,6 +10,7 @@ use super::output::write_json;
 use super::{CommandError, CommandResult, Exit, find_case, io_out, load_cases};
 use crate::case::model::{Case, Outcome};
 use crate::cli::{AdviseArgs, Global, Proposal as ProposalArgs};
+use crate::present;
 use crate::rules::{self, Advice, Proposal, Related, Rulebook, Severity};
 use crate::text::sanitize_line;
 
@@ -46,7 +46,7 @@ pub fn run(global: &Global, args: &AdviseArgs, out: &mut dyn Write) -> CommandRe
     let proposal = parse_proposal(&args.proposal, &lc.case)?;
     let related = Related::from_cases(&lc.case, set.cases.iter().map(|c| &c.case));
     let reviewer = crate::decision::facts::for_advice(&global.cases, global.reviewer.as_deref());
-    let advice = rules::engine::advise_with(
+    let mut advice = rules::engine::advise_with(
         &rb,
         &lc.case,
         related,
@@ -54,6 +54,14 @@ pub fn run(global: &Global, args: &AdviseArgs, out: &mut dyn Write) -> CommandRe
         &reviewer,
         global.today(),
     );
+    // The status the log gives (decided, under review), as `list` and `show` say it.
+    let trusted = match super::trusted::catch_up(global)? {
+        Ok(t) => t,
+        Err(e) => return super::trusted::refuse(out, &e, args.json),
+    };
+    advice.deadline.status = super::standing::of(&trusted, &set, &lc.case, &advice.deadline)
+        .map_err(CommandError::Io)?
+        .status;
     if args.json {
         let v = to_json(&advice, proposal.as_ref())?;
         write_json(out, &v, true)?;
@@ -152,133 +160,10 @@ fn to_json(a: &Advice, proposal: Option<&Proposal>) -> Result<serde_json::Value,
     Ok(v)
 }
 
-/// The advice as text. Every string, from the case or the rulebook, is sanitised: an
-/// override rulebook comes from the case directory too.
+/// The advice as text: the presenter's sections (`crate::present::advice`), which
+/// sanitise every string, from the case or the rulebook.
 pub fn render(case: &Case, a: &Advice, proposal: Option<&Proposal>) -> String {
-    let s = |t: &str| sanitize_line(t);
-    let mut o = String::new();
-    let _ = writeln!(o, "{}  {}", s(&case.id), s(&case.title));
-    let _ = writeln!(
-        o,
-        "kind: {}   jurisdiction: {} ({}{})   rulebook: {}",
-        a.kind,
-        s(&case.jurisdiction),
-        s(&a.state.name),
-        if a.state.checked {
-            ""
-        } else {
-            "; state law not checked"
-        },
-        s(&a.rulebook)
-    );
-    let d = &a.deadline;
-    match (d.due, d.days_left) {
-        (Some(due), Some(left)) => {
-            let _ = writeln!(
-                o,
-                "deadline: received {}, due {due}{}, {} ({})   [{}]",
-                d.received,
-                if d.extended { " (extended)" } else { "" },
-                if left < 0 {
-                    format!("{} day(s) late", -left)
-                } else {
-                    format!("{left} day(s) left")
-                },
-                d.status.as_str(),
-                s(&d.citation)
-            );
-        }
-        _ => {
-            let _ = writeln!(o, "deadline: received {}; {}", d.received, s(&d.citation));
-        }
-    }
-    let r = &a.recommended;
-    let _ = writeln!(o, "\nRecommended: {}", r.outcome);
-    let _ = writeln!(o, "  grounds: {}", join_or_none(&r.grounds, s));
-    if !r.withhold.is_empty() {
-        let _ = writeln!(o, "  withhold:");
-        for (rec, g) in &r.withhold {
-            let _ = writeln!(o, "    {}  {}", s(rec), s(g));
-        }
-    }
-    section(&mut o, "Grounds that hold");
-    if a.bases.is_empty() {
-        let _ = writeln!(o, "  case: (none)");
-    }
-    for g in &a.bases {
-        let _ = writeln!(o, "  case: {}  [{}]", s(&g.code), s(&g.citation));
-    }
-    for rg in &a.records {
-        if rg.valid.is_empty() {
-            let _ = writeln!(
-                o,
-                "  {} ({}): no withholding ground",
-                s(&rg.record),
-                rg.category
-            );
-        }
-        for g in &rg.valid {
-            let _ = writeln!(
-                o,
-                "  {} ({}): {}{}  [{}]",
-                s(&rg.record),
-                rg.category,
-                s(&g.code),
-                if g.reviewable { " (reviewable)" } else { "" },
-                s(&g.citation)
-            );
-        }
-    }
-    section(&mut o, "Required actions");
-    for act in &a.required_actions {
-        let _ = writeln!(o, "  - {}  [{}]", s(&act.text), s(&act.citation));
-    }
-    if !a.notice.is_empty() {
-        section(&mut o, "Notice: the written denial must carry");
-        for n in &a.notice {
-            let _ = writeln!(o, "  - {}  [{}]", s(&n.text), s(&n.citation));
-        }
-    }
-    match proposal {
-        Some(p) => {
-            section(&mut o, "Your proposal");
-            let _ = writeln!(o, "  outcome: {}", p.outcome);
-            let _ = writeln!(o, "  grounds: {}", join_or_none(&p.grounds, s));
-            for (rec, gs) in &p.withhold {
-                let _ = writeln!(o, "  withhold: {} {}", s(rec), join_or_none(gs, s));
-            }
-            section(&mut o, "Findings on your proposal");
-        }
-        None => section(&mut o, "Findings on the recommendation"),
-    }
-    if a.findings.is_empty() {
-        let _ = writeln!(o, "  (none)");
-    }
-    for f in &a.findings {
-        let _ = writeln!(
-            o,
-            "  {:<7} {}: {}  [{}]",
-            f.severity.as_str(),
-            s(&f.code),
-            s(&f.message),
-            s(&f.citation)
-        );
-    }
-    let _ = writeln!(
-        o,
-        "\nResearch notes for decision support, not legal advice (docs/RULES.md)."
-    );
-    o
-}
-
-fn join_or_none(items: &[String], s: impl Fn(&str) -> String) -> String {
-    if items.is_empty() {
-        "(none)".to_string()
-    } else {
-        items.iter().map(|g| s(g)).collect::<Vec<_>>().join(", ")
-    }
-}
-
-fn section(o: &mut String, title: &str) {
-    let _ = writeln!(o, "\n{title}");
+    let mut sections = vec![present::advice::head(case, a)];
+    sections.extend(present::advice::sections(a, proposal));
+    present::text::render(&sections)
 }

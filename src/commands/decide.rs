@@ -37,8 +37,34 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
     let proposal = parse_proposal(args, &case.case, overrides, today)?;
     match decide(&global.setting(), &set, case, &proposal) {
         Ok(signed) => report(out, &signed, args.json),
-        Err(e) => refused(out, e, args.json),
+        Err(e) => {
+            let result = refused(out, e, args.json);
+            if let Some(hint) = trainee_hint(global, &proposal) {
+                crate::text::warn(&hint);
+            }
+            result
+        }
     }
+}
+
+/// A trainee (reviewers.yaml `role: trainee`) whose decision was refused: the way to do
+/// it (`--type practice`), after the refusal (allowed_signers stays the judge of who may
+/// sign what).
+fn trainee_hint(global: &Global, proposal: &crate::decision::proposal::Proposal) -> Option<String> {
+    use crate::record::model::RecordType;
+    let who = global.reviewer.as_deref()?;
+    if proposal.kind != RecordType::Decision
+        || !crate::record::reviewers::load(&global.cases).is_ok_and(|r| r.is_trainee(who))
+    {
+        return None;
+    }
+    Some(format!(
+        "hint: {} is a trainee (reviewers.yaml, role: trainee): a trainee signs practice \
+         records, not decisions; add --type practice (on a practice case you then see the \
+         reference and your score; on a real case it is a proposal for a supervisor to \
+         countersign)",
+        sanitize_line(who)
+    ))
 }
 
 /// A decision not signed: usage and I/O errors stop the command (exit 2); findings and

@@ -23,6 +23,7 @@ mod practice;
 mod show;
 mod sites;
 pub mod ssh;
+mod standing;
 mod sync;
 mod trusted;
 mod verify;

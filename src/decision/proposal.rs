@@ -241,7 +241,7 @@ impl Proposal {
             if !items.iter().any(|i| &i.id == id) {
                 let known: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
                 return Err(format!(
-                    "--withhold: case {} has no record item `{}` (items: {})",
+                    "case {} has no record item `{}` to withhold (items: {})",
                     case.id,
                     sanitize_line(id),
                     if known.is_empty() {
@@ -256,10 +256,7 @@ impl Proposal {
         let deny = p.outcome == Outcome::Deny;
         if !releases && !deny {
             if !p.withhold.is_empty() {
-                return Err(format!(
-                    "--withhold does not apply to outcome `{}`",
-                    p.outcome
-                ));
+                return Err(format!("outcome `{}` withholds no record item", p.outcome));
             }
             return Ok(Vec::new());
         }
@@ -276,15 +273,15 @@ impl Proposal {
                 },
                 Some(_) if !deny => {
                     return Err(format!(
-                        "`{}` is withheld without a ground: give it (--withhold {}=GROUND)",
-                        item.id, item.id
+                        "`{}` is withheld without a ground: give the ground it is withheld on",
+                        item.id
                     ));
                 }
                 _ if deny => {
                     if p.grounds.is_empty() {
                         return Err(format!(
-                            "{}: give the ground for `{}` with --withhold {}=GROUND or --ground GROUND",
-                            p.outcome, item.id, item.id
+                            "{}: give the ground `{}` is withheld on (for the item, or for the whole decision)",
+                            p.outcome, item.id
                         ));
                     }
                     RecordAction {
@@ -305,7 +302,7 @@ impl Proposal {
             let withheld = out.iter().filter(|r| r.action == Action::Withhold).count();
             if withheld == 0 || withheld == out.len() {
                 return Err(
-                    "release_partial releases some items and withholds others (--withhold REC=GROUND)"
+                    "release_partial releases some items and withholds others: withhold at least one item, not all"
                         .into(),
                 );
             }

@@ -26,9 +26,7 @@ pub struct QueueEntry {
     pub title: String,
 }
 
-/// The queue of `set` as of `today`, most urgent first: by due date (a case without a
-/// clock, such as a disclosure concern or a third party's request that gives no date,
-/// counts from the day it was received: the oldest unanswered first), then id.
+/// The queue of `set` as of `today`, most urgent first ([`urgency`]), then id.
 /// `status_of` lets the decision log override the deadline status (decided, under review).
 pub fn entries(
     set: &CaseSet,
@@ -46,7 +44,7 @@ pub fn entries(
                 index,
                 id: c.id.clone(),
                 kind: c.kind,
-                status: waiting_on_clinician(c, status_of(&c.id, &dl)),
+                status: case_status(c, &dl, status_of),
                 received: c.received,
                 due: dl.due,
                 days_left: dl.days_left,
@@ -57,10 +55,50 @@ pub fn entries(
         })
         .collect();
     rows.sort_by(|a, b| {
-        let key = |e: &QueueEntry| (e.status >= Status::UnderReview, e.due.unwrap_or(e.received));
+        let key = |e: &QueueEntry| urgency(set, e);
         key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
     });
     rows
+}
+
+/// THE status of a case given the log (`status_of`, e.g. [`log_status`]): every surface
+/// (`list`, `show`, `advise`, the workbench) shows this one.
+pub fn case_status(
+    case: &crate::case::model::Case,
+    dl: &Deadline,
+    status_of: &dyn Fn(&str, &Deadline) -> Status,
+) -> Status {
+    waiting_on_clinician(case, status_of(&case.id, dl))
+}
+
+/// Where a row sorts, most urgent first (docs/WORKBENCH.md, "The queue's order"):
+/// 1. open cases before decided ones (a proposal awaiting countersignature is open: it
+///    keeps its days left and its place);
+/// 2. cases with a due date, by that date: the overdue first, then the nearest;
+/// 3. then disclosure concerns, by the harm evaluation's imminence (immediate, days,
+///    weeks; a pending evaluation, whose imminence nobody has judged yet, before
+///    `none`), the oldest first within one;
+/// 4. then requests without a legal clock (a third party's request that gives no
+///    date), by received date, the oldest first.
+fn urgency(set: &CaseSet, e: &QueueEntry) -> (bool, u8, u8, NaiveDate) {
+    use crate::case::model::{HarmEvaluation, Imminence};
+    let decided = e.status == Status::Decided;
+    if let Some(due) = e.due {
+        return (decided, 0, 0, due);
+    }
+    if e.kind == CaseKind::DisclosureConcern {
+        let rank = match set.cases.get(e.index).map(|lc| &lc.case.harm_evaluation) {
+            Some(HarmEvaluation::Done(h)) => match h.imminence {
+                Imminence::Immediate => 0,
+                Imminence::Days => 1,
+                Imminence::Weeks => 2,
+                Imminence::None => 4,
+            },
+            _ => 3,
+        };
+        return (decided, 1, rank, e.received);
+    }
+    (decided, 2, 0, e.received)
 }
 
 /// A case whose evaluation of harm is pending waits on its clinician (issue 22): an open

@@ -32,68 +32,30 @@ pub struct AdvisorView {
     pub holds_record: Vec<(String, Vec<String>)>,
 }
 
-/// The advice as the panel shows it. `proposal`: the findings are on the reviewer's own
+/// The advice as the panel shows it: the presenter's rows (`crate::present::advice`),
+/// as `casebench advise` prints them. `proposal`: the findings are on the reviewer's own
 /// decision (from the form) rather than on the recommendation.
 pub fn view(a: &Advice, proposal: bool) -> AdvisorView {
+    use crate::present::advice;
     let s = |t: &str| sanitize_line(t);
     let r = &a.recommended;
-    let mut recommended = r.outcome.to_string();
-    if !r.grounds.is_empty() {
-        let g: Vec<String> = r.grounds.iter().map(|g| s(g)).collect();
-        recommended.push_str(&format!(" on {}", g.join(", ")));
-    }
-    let d = &a.deadline;
-    let deadline = match (d.due, d.days_left) {
-        (Some(due), Some(left)) if left < 0 => {
-            format!("due {due}: !! {} day(s) late  [{}]", -left, s(&d.citation))
-        }
-        (Some(due), Some(left)) => format!("due {due}: {left} day(s) left  [{}]", s(&d.citation)),
-        _ => format!("received {}: {}", d.received, s(&d.citation)),
-    };
     let mut lines: Vec<(Role, String)> = Vec::new();
-    for (rec, g) in &r.withhold {
-        lines.push((Role::Normal, format!("withhold {} on {}", s(rec), s(g))));
-    }
-    lines.push((Role::Header, "Grounds that hold".into()));
-    if a.bases.is_empty() && a.records.iter().all(|r| r.valid.is_empty()) {
-        lines.push((Role::Muted, "(none)".into()));
-    }
-    for g in &a.bases {
-        lines.push((
-            Role::Normal,
-            format!("• {}  [{}]", s(&g.code), s(&g.citation)),
-        ));
-    }
-    for rg in &a.records {
-        for g in &rg.valid {
-            let review = if g.reviewable { " (reviewable)" } else { "" };
-            lines.push((
-                Role::Normal,
-                format!(
-                    "• {}: {}{review}  [{}]",
-                    s(&rg.record),
-                    s(&g.code),
-                    s(&g.citation)
-                ),
-            ));
+    let sections = advice::sections(a, None);
+    for sec in &sections {
+        // The recommendation and the deadline are the panel's first lines; the
+        // findings are kept apart (the form replaces them with its own).
+        if sec.title == advice::FINDINGS_ON_RECOMMENDATION {
+            continue;
         }
-    }
-    if !a.required_actions.is_empty() {
-        lines.push((Role::Header, "Required actions".into()));
-        for act in &a.required_actions {
-            lines.push((
-                Role::Normal,
-                format!("- {}  [{}]", s(&act.text), s(&act.citation)),
-            ));
+        if sec.title.is_empty() {
+            for row in sec.rows.iter().skip(2) {
+                lines.push((Role::of(row.tone), flat(row)));
+            }
+            continue;
         }
-    }
-    if !a.notice.is_empty() {
-        lines.push((Role::Header, "The written notice must carry".into()));
-        for n in &a.notice {
-            lines.push((
-                Role::Normal,
-                format!("- {}  [{}]", s(&n.text), s(&n.citation)),
-            ));
+        lines.push((Role::Header, sec.title.clone()));
+        for row in &sec.rows {
+            lines.push((Role::of(row.tone), flat(row)));
         }
     }
     let (findings, errors, warnings) = finding_lines(&a.findings);
@@ -122,8 +84,8 @@ pub fn view(a: &Advice, proposal: bool) -> AdvisorView {
     AdvisorView {
         holds_case,
         holds_record,
-        recommended,
-        deadline,
+        recommended: advice::recommended(a),
+        deadline: flat(&advice::deadline(a)),
         lines,
         findings,
         errors,
@@ -133,34 +95,29 @@ pub fn view(a: &Advice, proposal: bool) -> AdvisorView {
     }
 }
 
+/// A row on one line, as the panel shows it: items with `• `.
+fn flat(row: &crate::present::Row) -> String {
+    match row.shape {
+        crate::present::Shape::Item => format!("• {}", row.joined(" · ")),
+        _ => row.joined("   "),
+    }
+}
+
 /// Findings as lines (`!! error code: message  [citation]`), sanitised, with the counts
 /// of errors and warnings.
 pub fn finding_lines(fs: &[Finding]) -> (Vec<(Role, String)>, usize, usize) {
-    let s = |t: &str| sanitize_line(t);
-    let (mut errors, mut warnings) = (0, 0);
-    let mut lines = Vec::new();
-    for f in fs {
-        let (role, mark) = match f.severity {
-            Severity::Error => {
-                errors += 1;
-                (Role::Error, "!! error")
-            }
-            Severity::Warning => {
-                warnings += 1;
-                (Role::Warning, "! warning")
-            }
-            Severity::Info => (Role::Muted, "info"),
-        };
-        lines.push((
-            role,
-            format!(
-                "{mark} {}: {}  [{}]",
-                s(&f.code),
-                s(&f.message),
-                s(&f.citation)
-            ),
-        ));
-    }
+    let errors = fs.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = fs
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    let lines = fs
+        .iter()
+        .map(|f| {
+            let row = crate::present::advice::finding(f);
+            (Role::of(row.tone), row.joined(""))
+        })
+        .collect();
     (lines, errors, warnings)
 }
 
@@ -197,7 +154,7 @@ pub fn panel_lines(a: Option<&AdvisorView>) -> Vec<Styled> {
     l.extend(a.findings.iter().map(|x| vec![x.clone()]));
     l.push(vec![(
         Role::Muted,
-        "Research notes for decision support, not legal advice (docs/RULES.md).".into(),
+        crate::present::advice::DISCLAIMER.into(),
     )]);
     l
 }

@@ -64,6 +64,35 @@ impl Role {
     }
 }
 
+impl Role {
+    /// The role a presenter's tone is drawn in (`crate::present::Tone`).
+    pub fn of(tone: crate::present::Tone) -> Role {
+        use crate::present::Tone;
+        match tone {
+            Tone::Normal => Role::Normal,
+            Tone::Muted => Role::Muted,
+            Tone::Good => Role::Ok,
+            Tone::Warning => Role::Warning,
+            Tone::Error => Role::Error,
+        }
+    }
+}
+
+impl Role {
+    /// The role a deadline's tone is drawn in (the queue's status and days left): the
+    /// themes' own overdue and due-soon styles.
+    pub fn of_deadline(tone: crate::present::Tone) -> Role {
+        use crate::present::Tone;
+        match tone {
+            Tone::Error => Role::Overdue,
+            Tone::Warning => Role::DueSoon,
+            Tone::Muted => Role::Muted,
+            Tone::Good => Role::Ok,
+            Tone::Normal => Role::Normal,
+        }
+    }
+}
+
 /// The built-in themes, in the order `--theme` lists them.
 pub const BUILTIN: [(&str, &str); 4] = [
     ("default", include_str!("../../themes/default.yaml")),

@@ -49,7 +49,8 @@ pub fn footer(
             let mut used = 0;
             for a in keys.iter().chain([Action::Help].iter()) {
                 let k = look.keymap.first_key(ctx, *a);
-                let label = format!(" {}  ", short(*a));
+                // In words: a keys.yaml name (`reviewer_filter`) never reaches the footer.
+                let label = format!(" {}  ", short(*a).replace('_', " "));
                 let w = width(&k) + width(&label);
                 if used + w > room {
                     break;
@@ -194,6 +195,11 @@ fn short(a: Action) -> &'static str {
         Action::PrevQuestion => "previous",
         Action::LeaveIntake => "leave",
         Action::WriteCase => "write the case",
+        Action::ReviewerFilter => "reviewer",
+        Action::OutcomeFilter => "outcome",
+        Action::ProblemsOnly => "problems",
+        Action::OverriddenOnly => "overridden",
+        Action::ClearFilters => "clear filters",
         other => other.name(),
     }
 }

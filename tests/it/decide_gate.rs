@@ -360,3 +360,33 @@ fn releasing_despite_a_discretionary_ground_passes_with_a_warning_on_the_advice(
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn a_trainee_deciding_without_type_practice_is_told_how() {
+    let env = Env::new();
+    let o = env.decide(
+        T,
+        &[
+            CASE,
+            "--outcome",
+            "release_partial",
+            "--ground",
+            "right-of-access",
+            "--withhold",
+            "notes=psychotherapy-notes",
+            "--rationale",
+            "Practice attempt.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("may not sign in namespace casebench-decision"),
+        "{err}"
+    );
+    assert!(
+        err.contains("is a trainee") && err.contains("add --type practice"),
+        "{err}"
+    );
+    assert!(!written(&env), "nothing is signed");
+}

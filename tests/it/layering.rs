@@ -52,6 +52,31 @@ fn the_workbench_never_imports_the_command_line_commands() {
 }
 
 #[test]
+fn the_presenter_sits_below_the_command_line_and_the_workbench() {
+    // src/present turns the domain into rows; the commands and the workbench draw them.
+    let bad = offenders(
+        &["present"],
+        &["crate::tui", "crate::commands", "crate::cli"],
+    );
+    assert!(
+        bad.is_empty(),
+        "src/present reaches up:\n{}",
+        bad.join("\n")
+    );
+    // ... and the domain never reaches up to it.
+    let domain = [
+        "case", "rules", "record", "store", "audit", "practice", "decision", "text", "sites",
+        "intake",
+    ];
+    let bad = offenders(&domain, &["crate::present"]);
+    assert!(
+        bad.is_empty(),
+        "the domain imports the presenter:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
 fn the_domain_imports_neither_the_workbench_nor_the_command_line() {
     let domain = [
         "case", "rules", "record", "store", "audit", "practice", "decision", "text", "sites",
@@ -83,12 +108,12 @@ const TUI_SHARED: [&str; 13] = [
     "tui/effect",
     "tui/fit",
     "tui/keymap",
-    "tui/labels",
     "tui/layout",
     "tui/options",
     "tui/palette",
     "tui/prose",
     "tui/scroll",
+    "tui/sections",
     "tui/step",
     "tui/theme",
     "tui/widgets",
@@ -220,21 +245,26 @@ const ROOMS: &[(&str, &[&str])] = &[
             "case", "decision", "practice", "record", "rules", "sites", "store", "text", "yaml",
         ],
     ),
+    // The one presenter (issue 23): the domain as sections of labelled rows.
+    (
+        "present",
+        &["audit", "case", "practice", "record", "rules", "text"],
+    ),
     // The clap tree, and the global options' own resolution (the directory's `as_of`,
     // the user's state directory, the paper size): the values of its arguments.
     ("cli", &["audit", "case", "decision", "record"]),
     (
         "tui",
         &[
-            "audit", "case", "config", "decision", "intake", "practice", "record", "rules",
-            "sites", "store", "text", "yaml",
+            "audit", "case", "config", "decision", "intake", "practice", "present", "record",
+            "rules", "sites", "store", "text", "yaml",
         ],
     ),
     (
         "commands",
         &[
-            "audit", "case", "cli", "config", "decision", "intake", "practice", "record", "rules",
-            "sites", "store", "text", "tui", "yaml",
+            "audit", "case", "cli", "config", "decision", "intake", "practice", "present",
+            "record", "rules", "sites", "store", "text", "tui", "yaml",
         ],
     ),
 ];

@@ -44,6 +44,7 @@ mod log_gate;
 mod log_index;
 mod notice_cli;
 mod notice_neutral;
+mod one_story;
 mod practice_countersign;
 mod practice_progress;
 mod practice_scoring;

@@ -83,10 +83,16 @@ fn q_with_an_unsaved_draft_saves_it_and_says_where() {
     let msg = &s.message.as_ref().unwrap().1;
     assert_eq!(
         msg,
-        "the draft of case AR-2026-0101 is kept in \
-         /home/sam/.local/share/casebench/drafts/AR-2026-0101.yaml; d on the case resumes it"
+        "d on case AR-2026-0101 resumes its draft, kept in \
+         /home/sam/.local/share/casebench/drafts/AR-2026-0101.yaml"
     );
-    assert!(render(&mut s, 120, 24).contains("is kept in /home/sam"));
+    assert!(render(&mut s, 120, 24).contains("kept in /home/sam"));
+    // At 80 columns the instruction stays whole; the path is cut.
+    assert!(
+        render(&mut s, 80, 24).contains("d on case AR-2026-0101 resumes its draft"),
+        "{}",
+        render(&mut s, 80, 24)
+    );
     // Ctrl-C or a hangup in the form: saved, and the save's answer names the file.
     let mut s = state();
     open(&mut s, CASE);
@@ -117,6 +123,10 @@ fn the_queue_marks_cases_with_a_draft() {
     open(&mut s, CASE);
     send(&mut s, [key('d'), key('l'), Msg::DraftDue]);
     assert!(s.drafts.contains(CASE));
+    assert!(
+        s.rows.iter().any(|r| r.id == CASE && r.draft),
+        "the D mark at once"
+    );
     send(&mut s, [code(KeyCode::Esc), key('x'), key('y')]);
     assert!(!s.drafts.contains(CASE));
     assert!(!s.rows.iter().any(|r| r.draft));
@@ -148,18 +158,26 @@ fn a_draft_of_a_case_decided_since_names_who_and_when() {
     )]);
     send(&mut s, [Msg::DecidedBy(by.clone())]);
     offered(&mut s);
-    let msg = &s.message.as_ref().unwrap().1;
+    // Whole, in a box (never cut at 80 columns), and a short line under it.
+    let msg = &s.banner.as_ref().unwrap().text;
     assert!(
         msg.contains("decided by dr.okafor^[[2J at 2026-11-24 09:30 UTC"),
         "{msg}"
     );
     assert!(msg.contains("d resumes it anyway"), "{msg}");
+    assert!(
+        s.message
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("d resumes it anyway")
+    );
     // Decided while the draft was on offer (another reviewer won the race): said at once.
     let mut s = state();
     offered(&mut s);
-    assert!(!s.message.as_ref().unwrap().1.contains("decided by"));
+    assert!(s.banner.is_none());
     send(&mut s, [Msg::DecidedBy(by)]);
-    let msg = &s.message.as_ref().unwrap().1;
+    let msg = &s.banner.as_ref().unwrap().text;
     assert!(msg.contains("decided by dr.okafor"), "{msg}");
 }
 

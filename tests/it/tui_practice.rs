@@ -176,11 +176,10 @@ fn signed_practice_record_shows_the_comparison_and_esc_returns_to_the_queue() {
     let all: String = c
         .lines
         .iter()
-        .flatten()
-        .map(|(_, t)| t.as_str())
+        .map(|l| l.iter().map(|(_, t)| t.as_str()).collect::<String>())
         .collect::<Vec<_>>()
         .join("\n");
-    assert!(all.contains("Outcome right"), "{all}");
+    assert!(all.contains("Outcome: right"), "{all}");
     assert!(all.contains("missed psychotherapy-notes"), "{all}");
     assert!(
         all.contains("wrong emotional-distress (never valid)"),

@@ -218,10 +218,7 @@ fn an_edited_record_shows_failed_in_the_view() {
         lines.iter().any(|l| l.starts_with("verification: FAILED")),
         "{lines:?}"
     );
-    assert!(
-        lines.iter().any(|l| l.starts_with("  problem:")),
-        "{lines:?}"
-    );
+    assert!(lines.iter().any(|l| l.starts_with("problem:")), "{lines:?}");
     // No notice is written from a record that does not verify.
     assert!(
         lines

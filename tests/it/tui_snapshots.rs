@@ -227,3 +227,32 @@ fn form_preview_shows_the_notice_the_decision_sends() {
         "{screen}"
     );
 }
+
+/// 80 columns (issue 23): with a long case directory, the queue's title line keeps the
+/// status filter in words and the `/` pattern being typed; the path is cut with `…`.
+#[test]
+fn the_queue_title_keeps_the_filters_at_80_and_120_columns() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = casebench::tui::app::State::new(
+            today(),
+            "/srv/clinic/lakeside-behavioral-health/casebench/cases",
+            Theme::default_theme(),
+            casebench::tui::keymap::Keymap::default(),
+        );
+        casebench::tui::app::update(
+            &mut s,
+            casebench::tui::app::Msg::Loaded(Box::new(fixture_set())),
+        );
+        send(
+            &mut s,
+            [key('s'), key('s'), key('s'), key('/'), key('c'), key('h')],
+        );
+        let screen = render(&mut s, w, h);
+        let title = screen.lines().next().unwrap();
+        assert!(title.contains("status: open"), "{title}");
+        assert!(title.contains("/ch▏"), "{title}");
+        // The path is what gives way, with `…`, where the line would not fit.
+        assert_eq!(title.contains('…'), w == 80, "{title}");
+        insta::assert_snapshot!(format!("queue_filters_{w}x{h}"), screen);
+    }
+}

@@ -27,7 +27,8 @@ fn loading_then_queue_sorted_overdue_first() {
     assert_eq!(s.load, Load::Loading { done: 1, total: 3 });
     update(&mut s, Msg::Loaded(Box::new(fixture_set())));
     assert_eq!(s.load, Load::Ready);
-    assert_eq!(ids(&s), ["AR-2026-0101", "DC-2026-0007", "AR-2026-0150"]);
+    // Overdue first, then by due date, then concerns (issue 23).
+    assert_eq!(ids(&s), ["AR-2026-0101", "AR-2026-0150", "DC-2026-0007"]);
     assert_eq!(s.invalid.len(), 1);
     // A late progress message does not send it back to "loading".
     update(&mut s, Msg::Progress(2, 3));
@@ -91,7 +92,7 @@ fn status_filter_cycles() {
     send(&mut s, [key('s')]);
     assert!(ids(&s).is_empty()); // due soon
     send(&mut s, [key('s')]);
-    assert_eq!(ids(&s), ["DC-2026-0007", "AR-2026-0150"]); // open
+    assert_eq!(ids(&s), ["AR-2026-0150", "DC-2026-0007"]); // open
     send(&mut s, [key('s')]);
     assert!(ids(&s).is_empty()); // waiting on clinician
     send(&mut s, [key('s'), key('s'), key('s')]);
@@ -502,7 +503,7 @@ fn overrides_are_added_edited_saved_and_deleted() {
 fn decided_cases_from_the_log_and_from_signing_sort_last() {
     let mut s = state();
     send(&mut s, [Msg::Decided(vec!["AR-2026-0101".into()])]);
-    assert_eq!(ids(&s), ["DC-2026-0007", "AR-2026-0150", "AR-2026-0101"]);
+    assert_eq!(ids(&s), ["AR-2026-0150", "DC-2026-0007", "AR-2026-0101"]);
     assert_eq!(
         s.rows[s.queue.visible[2]].status,
         casebench::rules::Status::Decided

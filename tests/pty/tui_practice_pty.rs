@@ -83,12 +83,12 @@ fn a_trainee_signs_a_practice_record_then_sees_the_comparison() {
     s.keys("\r");
     // Wait for the whole comparison: the emulator may be seen half way through a frame.
     let cmp = s.wait_for("the comparison", |t| {
-        t.contains("Score ")
-            && t.contains("Outcome right")
+        t.contains("Score: ")
+            && t.contains("Outcome: right")
             && t.contains("found psychotherapy-notes")
             && t.contains("Release in part.")
     });
-    assert!(cmp.contains("Outcome right"), "{cmp}");
+    assert!(cmp.contains("Outcome: right"), "{cmp}");
     assert!(cmp.contains("found psychotherapy-notes"), "{cmp}");
     assert!(cmp.contains("Release in part."), "{cmp}");
     let log = tmp.path().join("cases/decisions/log/00000001.yaml");

@@ -221,7 +221,7 @@ fn idle_means_silent() {
     let mut s = start(120, 40);
     s.wait_for("the queue", |s| s.contains("of 3 cases"));
     s.keys("j");
-    s.wait_for("the selection", |s| s.contains(">   DC-2026-0007"));
+    s.wait_for("the selection", |s| s.contains(">   AR-2026-0150"));
     std::thread::sleep(Duration::from_millis(300));
     let before = s.raw_len();
     // Longer than the draft pause: nothing is pending, so nothing may be drawn.
@@ -305,15 +305,18 @@ fn the_advisor_panel_and_the_findings_on_the_form() {
     s.open("AR-2026-0101");
     s.keys("a");
     let screen = s.wait_for("the advisor", |t| {
-        t.contains("recommended:")
-            && t.contains("Findings on the recommendation")
-            && t.contains("Grounds that hold")
+        t.contains("recommended:") && t.contains("Grounds that hold")
+    });
+    assert!(screen.contains("Grounds that hold"), "{screen}");
+    // The findings are further down the panel: its end is one key away.
+    s.keys("G");
+    let screen = s.wait_for("the advisor's findings", |t| {
+        t.contains("Findings on the recommendation")
     });
     assert!(
         screen.contains("Findings on the recommendation"),
         "{screen}"
     );
-    assert!(screen.contains("Grounds that hold"), "{screen}");
     s.keys("d");
     s.wait_for("the form", |t| t.contains("Outcome"));
     s.keys("l");
@@ -339,7 +342,7 @@ fn keys_yaml_from_the_config_dir_rebinds_and_help_shows_it() {
     s.wait_for("the queue", |t| t.contains("of 3 cases"));
     s.keys("j"); // no longer bound
     s.keys("n");
-    s.wait_for("the moved selection", |t| t.contains(">   DC-2026-0007"));
+    s.wait_for("the moved selection", |t| t.contains(">   AR-2026-0150"));
     s.keys("?");
     let help = s.wait_for("the help", |t| {
         t.contains("Keys: queue") && t.contains("move down") && t.contains("this help")

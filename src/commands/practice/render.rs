@@ -5,15 +5,7 @@ use std::io::{Result, Write};
 
 use crate::practice::Feedback;
 use crate::practice::progress::{Attempts, TraineeProgress, TraineeRow};
-use crate::text::{sanitize, sanitize_line};
-
-fn indented(s: &str, pad: &str) -> String {
-    sanitize(s.trim_end())
-        .lines()
-        .map(|l| format!("{pad}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use crate::text::sanitize_line;
 
 fn list(v: &[String]) -> String {
     if v.is_empty() {
@@ -23,113 +15,11 @@ fn list(v: &[String]) -> String {
     }
 }
 
-fn yes(b: bool) -> &'static str {
-    if b { "yes" } else { "NO" }
-}
-
-/// The comparison of one signed attempt with the reference, and the score.
+/// The comparison of one signed attempt with the reference, and the score: the
+/// presenter's sections (`crate::present::practice`), as text.
 pub fn write_feedback(out: &mut dyn Write, f: &Feedback) -> Result<()> {
-    let c = &f.comparison;
-    writeln!(
-        out,
-        "Practice case {}: {}",
-        sanitize_line(&f.case),
-        sanitize_line(&f.title)
-    )?;
-    writeln!(
-        out,
-        "Attempt: record {} by {} at {}",
-        f.seq,
-        sanitize_line(&f.trainee),
-        f.time
-    )?;
-    writeln!(
-        out,
-        "Score: {}/100  (outcome {:.0} + grounds {:.0} + record items {:.0} - penalties {:.0})",
-        c.score, c.points_outcome, c.points_grounds, c.points_items, c.penalties
-    )?;
-    if c.outcome_right {
-        writeln!(out, "Outcome: RIGHT ({})", c.outcome_given)?;
-    } else {
-        writeln!(
-            out,
-            "Outcome: WRONG (you: {}; reference: {})",
-            c.outcome_given, c.outcome_expected
-        )?;
-    }
-    writeln!(out, "Grounds found:  {}", list(&c.grounds_found))?;
-    writeln!(out, "Grounds missed: {}", list(&c.grounds_missed))?;
-    writeln!(out, "Grounds wrong:  {}", list(&c.grounds_wrong))?;
-    if !c.never_valid_used.is_empty() {
-        writeln!(
-            out,
-            "  NEVER VALID: {} (each costs more than a missed ground)",
-            list(&c.never_valid_used)
-        )?;
-    }
-    for w in &f.wrong_grounds {
-        writeln!(
-            out,
-            "  - {}: {}{}",
-            sanitize_line(&w.code),
-            sanitize_line(&w.text),
-            if w.citation.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", sanitize_line(&w.citation))
-            }
-        )?;
-    }
-    if !c.items.is_empty() {
-        writeln!(out, "Record items (withhold map):")?;
-        let show = |g: &Option<String>| match g {
-            Some(g) => format!("withhold: {}", sanitize_line(g)),
-            None => "release".to_string(),
-        };
-        for i in &c.items {
-            writeln!(
-                out,
-                "  {} {:<20} you: {:<36} reference: {}",
-                if i.right { "ok   " } else { "WRONG" },
-                sanitize_line(&i.id),
-                show(&i.given),
-                show(&i.expected)
-            )?;
-        }
-    }
-    if !f.notice_needed.is_empty() {
-        writeln!(out, "Notice elements the denial needs (in your record?):")?;
-        for n in &f.notice_needed {
-            let given = match n.code.as_str() {
-                "basis" => f.notice_given.basis,
-                "review_rights" => f.notice_given.review_rights,
-                "complaint_routes" => f.notice_given.complaint_routes,
-                _ => false,
-            };
-            writeln!(
-                out,
-                "  {:<3} {} [{}]",
-                yes(given),
-                sanitize_line(&n.text),
-                sanitize_line(&n.citation)
-            )?;
-        }
-    }
-    writeln!(out, "Reference: {}", c.outcome_expected)?;
-    for g in &f.reference_grounds {
-        writeln!(
-            out,
-            "  - {}: {} [{}]",
-            sanitize_line(&g.code),
-            sanitize_line(&g.text),
-            sanitize_line(&g.citation)
-        )?;
-    }
-    if !c.explanation.trim().is_empty() {
-        writeln!(out, "Explanation:")?;
-        writeln!(out, "{}", indented(&c.explanation, "  "))?;
-    }
-    writeln!(out, "Topics: {}", list(&f.topics))
+    let text = crate::present::text::render(&crate::present::practice::sections(f));
+    out.write_all(text.as_bytes())
 }
 
 fn avg(a: Option<f64>) -> String {

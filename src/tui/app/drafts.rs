@@ -41,26 +41,39 @@ pub(super) fn offer(state: &mut State) {
     let resume = state.keymap.first_key(ctx, Action::Decide);
     let discard = state.keymap.first_key(ctx, Action::DiscardDraft);
     let saved = sanitize_line(&d.saved);
-    state.message = Some(match state.decided_by.get(&view.case_id) {
-        Some(by) => (
-            Role::Error,
-            format!(
-                "!! A draft saved {saved} exists, but this case was {by} since: \
-                 {resume} resumes it anyway, {discard} discards it"
-            ),
-        ),
-        None if state.decided.contains(&view.case_id) => (
-            Role::Error,
-            format!(
-                "!! A draft saved {saved} exists, but this case has been decided since: \
-                 {resume} resumes it anyway, {discard} discards it"
-            ),
-        ),
-        None => (
-            Role::Warning,
-            format!("A draft saved {saved} exists: {resume} resumes it, {discard} discards it"),
-        ),
-    });
+    // A draft of a case decided since is a warning that must be read whole (at 80
+    // columns too): an outcome box, not the one-line message.
+    let stale = match state.decided_by.get(&view.case_id) {
+        Some(by) => Some(format!("this case was {by}")),
+        None if state.decided.contains(&view.case_id) => {
+            Some("this case has been decided".to_string())
+        }
+        None => None,
+    };
+    match stale {
+        Some(what) => {
+            state.banner = Some(crate::tui::step::Banner::new(
+                Role::Error,
+                "A draft of a case decided since",
+                format!(
+                    "!! A draft saved {saved} exists, but {what} since: {resume} resumes it \
+                     anyway, {discard} discards it"
+                ),
+            ));
+            state.message = Some((
+                Role::Error,
+                format!(
+                    "!! decided since the draft: {resume} resumes it anyway, {discard} discards it"
+                ),
+            ));
+        }
+        None => {
+            state.message = Some((
+                Role::Warning,
+                format!("draft saved {saved}: {resume} resumes it, {discard} discards it"),
+            ));
+        }
+    }
 }
 
 /// `x` on a case with a draft: nothing is removed yet; a box asks first.
@@ -123,14 +136,12 @@ pub(super) fn left_with_draft(state: &mut State) {
         String::new()
     } else {
         // The file name is the case id (drafts::file_name), which the id column shows.
-        format!(" in {}/{}.yaml", state.drafts_dir, view.id)
+        format!(", kept in {}/{}.yaml", state.drafts_dir, view.id)
     };
+    // The instruction first: at 80 columns the path is what gets cut (with `…`).
     state.message = Some((
         Role::Ok,
-        format!(
-            "the draft of case {} is kept{at}; {resume} on the case resumes it",
-            view.id
-        ),
+        format!("{resume} on case {} resumes its draft{at}", view.id),
     ));
 }
 
@@ -142,6 +153,14 @@ pub(super) fn save_if_dirty(state: &mut State) -> Vec<Effect> {
             f.dirty = false;
             let d = f.to_draft();
             state.drafts.insert(d.case.clone());
+            // Its `D` mark in the queue at once, not at the next start.
+            if let Some(set) = state.set.as_ref() {
+                for r in state.rows.iter_mut() {
+                    if set.cases.get(r.index).is_some_and(|c| c.case.id == d.case) {
+                        r.draft = true;
+                    }
+                }
+            }
             if let Some(view) = state.case.as_mut() {
                 view.draft = Some(d.clone());
             }

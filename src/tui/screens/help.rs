@@ -14,6 +14,16 @@ use crate::tui::step::Step;
 use crate::tui::theme::Role;
 use crate::tui::widgets::{Look, scrolled, span};
 
+/// An action's help line on the screen `ctx`: "back / clear filter" only where the
+/// screen has a filter (the queue, the case view's search, the audit screen).
+fn help_in(a: Action, ctx: Context) -> &'static str {
+    match (a, ctx) {
+        (Action::Back, Context::Queue | Context::Case | Context::Audit) => a.help(),
+        (Action::Back, _) => "back",
+        _ => a.help(),
+    }
+}
+
 /// The overlay's lines: each action with its keys, then the note on Ctrl-C.
 pub fn lines(keymap: &Keymap, ctx: Context) -> Vec<Styled> {
     let mut out: Vec<Styled> = keymap
@@ -23,7 +33,7 @@ pub fn lines(keymap: &Keymap, ctx: Context) -> Vec<Styled> {
             let k: Vec<String> = keys.iter().map(|k| k.label()).collect();
             vec![
                 (Role::Key, format!("{:<20}", k.join(" "))),
-                (Role::Normal, a.help().to_string()),
+                (Role::Normal, help_in(*a, ctx).to_string()),
             ]
         })
         .collect();

@@ -64,6 +64,7 @@ pub fn refilter(view: &mut AuditView, ctx: &Ctx) {
         on_time: s.on_time,
         late: s.late,
         overdue_open: s.overdue_open.len(),
+        practice_left_out: crate::audit::render::practice_left_out(&s),
         failing: s.failing_verification,
     };
     keep_visible(view, table_page(ctx.size));

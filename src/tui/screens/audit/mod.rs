@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use crate::audit::report::{AuditReport, AuditRow, Filter};
 use crate::text::sanitize_line;
-use crate::tui::labels::mark_role;
 use crate::tui::theme::Role;
 
 pub mod filter;
@@ -96,12 +95,13 @@ impl AuditLine {
                 _ => opt(&r.outcome),
             },
             mark: r.verification.mark(),
-            mark_role: mark_role(r.verification),
+            mark_role: Role::of(crate::present::record::verification(r.verification).1),
             days: r.days_to_decision.map_or("-".into(), |d| d.to_string()),
-            timely: match r.decided_on_time {
-                Some(true) => "on time".into(),
-                Some(false) => "LATE".into(),
-                None => "-".into(),
+            // The table's word (`audit::render::deadline_word`): `-` where the case
+            // had no due date, never "on time" (issue 23).
+            timely: match crate::audit::render::deadline_word(r) {
+                "" => "-".into(),
+                w => w.into(),
             },
             overrides: r.overrides.len(),
             problems: r.problems.iter().map(|p| sanitize_line(p)).collect(),
@@ -120,6 +120,8 @@ pub struct Charts {
     pub on_time: usize,
     pub late: usize,
     pub overdue_open: usize,
+    /// ` (practice cases not counted: N)`, or empty.
+    pub practice_left_out: String,
     pub failing: usize,
 }
 

@@ -9,7 +9,6 @@ use crate::audit::report::{AuditRow, Filter};
 use crate::text::{sanitize, sanitize_line};
 use crate::tui::effect::{AuditEffect, Effect};
 use crate::tui::keymap::Action;
-use crate::tui::labels::mark_role;
 use crate::tui::step::{Banner, Ctx, Step};
 use crate::tui::theme::Role;
 
@@ -118,7 +117,7 @@ fn detail_lines(
             out.push((Role::Normal, format!("site: {}", sanitize_line(site))));
         }
         out.push((
-            mark_role(r.verification),
+            Role::of(crate::present::record::verification(r.verification).1),
             format!(
                 "verification: {} ({})",
                 r.verification.mark(),

@@ -126,7 +126,7 @@ fn heading(t: &Theme, view: &AuditView, frame: &mut Frame, area: Rect) {
         } else {
             Role::Ok
         },
-        format!("overdue open: {}", c.overdue_open),
+        format!("overdue open: {}{}", c.overdue_open, c.practice_left_out),
     ));
     first.push(span(
         t,

@@ -1,8 +1,8 @@
 //! The case view's header lines (the view draws them, the layout measures them).
 
 use super::CaseView;
+use crate::present::words::kind as kind_text;
 use crate::tui::fit::{fit, width};
-use crate::tui::labels::kind_text;
 use crate::tui::scroll::{self, Styled};
 use crate::tui::theme::Role;
 

@@ -112,7 +112,7 @@ impl Form {
                 .collect(),
             disclosures: Vec::new(),
             overrides: Vec::new(),
-            rationale: TextArea::default(),
+            rationale: wrapping(TextArea::default()),
             focus: 0,
             editing: false,
             dirty: false,
@@ -156,12 +156,12 @@ impl Form {
             .iter()
             .map(|o| [sanitize_line(&o.code), sanitize_line(&o.justification)])
             .collect();
-        f.rationale = TextArea::new(
+        f.rationale = wrapping(TextArea::new(
             sanitize(&d.rationale)
                 .split('\n')
                 .map(str::to_string)
                 .collect(),
-        );
+        ));
         f.note = Some(if d.case_sha256.is_empty() || d.case_sha256 == sha256 {
             (
                 Role::Ok,
@@ -406,4 +406,11 @@ fn cycle(offered: &[Outcome], o: Option<Outcome>, forward: bool) -> Option<Outco
         (Some(p), false) => (p + all.len() - 1) % all.len(),
     };
     Some(all[next])
+}
+
+/// The rationale editor wraps its lines at word boundaries (long words at any
+/// character), so a long sentence stays readable at 80 columns.
+fn wrapping(mut t: TextArea<'static>) -> TextArea<'static> {
+    t.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    t
 }

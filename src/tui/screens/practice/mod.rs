@@ -6,12 +6,11 @@
 
 pub mod view;
 
+use crate::practice::Feedback;
 use crate::practice::hints::{PracticeSettings, advisor_visible};
-use crate::practice::{Feedback, ItemComparison};
 use crate::record::model::RecordType;
 use crate::record::reviewers;
 use crate::rules::CaseSet;
-use crate::text::sanitize_line;
 use crate::tui::Options;
 use crate::tui::advisor::AdvisorView;
 use crate::tui::keymap::Action;
@@ -154,180 +153,14 @@ pub fn action(c: &mut ComparisonView, size: (u16, u16), action: Action) -> Step<
 }
 
 /// The heading of the comparison's list of the rules its explanation cites.
-pub const RULES_HEADING: &str = "The rules cited above (R1, R2 ... of the rulebook)";
+pub const RULES_HEADING: &str = crate::present::practice::RULES_HEADING;
 
-/// `text  [citation]`, without empty brackets when the rulebook has no citation.
-fn cited(text: &str, citation: &str) -> String {
-    let (t, c) = (sanitize_line(text), sanitize_line(citation));
-    if c.is_empty() {
-        t
-    } else {
-        format!("{t}  [{}]", whole_citations(&c))
-    }
-}
-
-/// "45 CFR 164.501" stays on one line when wrapped (no-break spaces around `CFR`), so a
-/// line never ends with a stray "[45".
-fn whole_citations(s: &str) -> String {
-    s.replace(" CFR ", "\u{a0}CFR\u{a0}")
-}
-
-fn line(role: Role, text: impl Into<String>) -> PaneLine {
-    vec![(role, text.into())]
-}
-
-fn mark(right: bool) -> (Role, String) {
-    if right {
-        (Role::Ok, "✓ ".into())
-    } else {
-        (Role::Error, "✗ ".into())
-    }
-}
-
-fn on_or_release(g: &Option<String>) -> String {
-    match g {
-        Some(g) => format!("withhold on {}", sanitize_line(g)),
-        None => "release".into(),
-    }
-}
-
-fn item_line(i: &ItemComparison) -> PaneLine {
-    vec![
-        mark(i.right),
-        (Role::Normal, format!("{}: ", sanitize_line(&i.id))),
-        (
-            Role::Muted,
-            format!(
-                "reference {} · yours {}",
-                on_or_release(&i.expected),
-                on_or_release(&i.given)
-            ),
-        ),
-    ]
-}
-
-/// The comparison as lines, every string from the case, record or rulebook sanitised.
+/// The comparison as lines: the presenter's sections (`crate::present::practice`), as
+/// `casebench practice` prints them.
 pub fn comparison_view(f: &Feedback) -> ComparisonView {
-    let c = &f.comparison;
-    let s = |t: &str| sanitize_line(t);
-    let mut l: Vec<PaneLine> = Vec::new();
-    l.push(vec![
-        (Role::Header, format!("Score {}/100", c.score)),
-        (
-            Role::Muted,
-            format!(
-                "  (outcome {:.0} + grounds {:.0} + record items {:.0} − penalties {:.0})",
-                c.points_outcome, c.points_grounds, c.points_items, c.penalties
-            ),
-        ),
-    ]);
-    l.push(vec![
-        mark(c.outcome_right),
-        (
-            Role::Normal,
-            format!(
-                "Outcome {}: yours {}, reference {}",
-                if c.outcome_right { "right" } else { "wrong" },
-                c.outcome_given.as_str(),
-                c.outcome_expected.as_str()
-            ),
-        ),
-    ]);
-    l.push(Vec::new());
-    l.push(line(Role::Header, "Grounds"));
-    if c.grounds_found.is_empty() && c.grounds_missed.is_empty() && c.grounds_wrong.is_empty() {
-        l.push(line(Role::Muted, "(none expected, none cited)"));
-    }
-    for g in &c.grounds_found {
-        l.push(vec![mark(true), (Role::Normal, format!("found {}", s(g)))]);
-    }
-    for g in &c.grounds_missed {
-        l.push(vec![
-            mark(false),
-            (Role::Normal, format!("missed {}", s(g))),
-        ]);
-    }
-    for g in &f.wrong_grounds {
-        let never = if c.never_valid_used.contains(&g.code) {
-            " (never valid)"
-        } else {
-            ""
-        };
-        l.push(vec![
-            mark(false),
-            (Role::Normal, format!("wrong {}{never}: ", s(&g.code))),
-            (Role::Muted, cited(&g.text, &g.citation)),
-        ]);
-    }
-    if !c.items.is_empty() {
-        l.push(Vec::new());
-        l.push(line(Role::Header, "Record items (withhold map)"));
-        l.extend(c.items.iter().map(item_line));
-    }
-    if !f.notice_needed.is_empty() {
-        l.push(Vec::new());
-        l.push(line(Role::Header, "The written notice must carry"));
-        let given = &f.notice_given;
-        for n in &f.notice_needed {
-            let has = match n.code.as_str() {
-                "basis" => Some(given.basis),
-                "review_rights" => Some(given.review_rights),
-                "complaint_routes" => Some(given.complaint_routes),
-                _ => None,
-            };
-            let mut row = match has {
-                Some(h) => vec![mark(h)],
-                None => vec![(Role::Muted, "- ".into())],
-            };
-            row.push((
-                Role::Normal,
-                format!("{}  [{}]", s(&n.text), s(&n.citation)),
-            ));
-            l.push(row);
-        }
-    }
-    l.push(Vec::new());
-    l.push(line(Role::Header, "Reference grounds"));
-    if f.reference_grounds.is_empty() {
-        l.push(line(Role::Muted, "(none)"));
-    }
-    for g in &f.reference_grounds {
-        l.push(vec![
-            (Role::Normal, format!("• {}: ", s(&g.code))),
-            (Role::Muted, cited(&g.text, &g.citation)),
-        ]);
-    }
-    l.push(Vec::new());
-    l.push(line(Role::Header, "Why (the reference explanation)"));
-    // Hard-wrapped in the file: reflowed into paragraphs, like the case's panes.
-    crate::tui::prose::text(&mut l, &whole_citations(&c.explanation));
-    // The explanation cites the rulebook's rules by number: each is explained here.
-    let rules = crate::rules::references::RuleRefs::builtin().cited_in(&c.explanation);
-    if !rules.is_empty() {
-        l.push(Vec::new());
-        l.push(line(Role::Header, RULES_HEADING));
-        for r in rules {
-            l.push(vec![
-                (Role::Key, format!("{} ", s(&r.id))),
-                (Role::Normal, format!("{}: ", s(&r.title))),
-                (Role::Muted, cited(&r.says, &r.citation)),
-            ]);
-        }
-    }
-    if !f.topics.is_empty() {
-        l.push(Vec::new());
-        let topics: Vec<String> = f.topics.iter().map(|t| s(t)).collect();
-        l.push(line(Role::Muted, format!("Topics: {}", topics.join(", "))));
-    }
     ComparisonView {
-        title: format!(
-            "Practice · {} · {} · record {} by {}",
-            s(&f.case),
-            s(&f.title),
-            f.seq,
-            s(&f.trainee)
-        ),
-        lines: l,
+        title: crate::present::practice::title(f),
+        lines: crate::tui::sections::lines(&crate::present::practice::sections(f)),
         scroll: Default::default(),
     }
 }

@@ -8,9 +8,9 @@ use ratatui::widgets::Paragraph;
 
 use super::filter::match_positions;
 use super::{Heading, Load, LogLoad, QueueState, Row};
-use crate::tui::fit::distinct;
+use crate::present::words;
+use crate::tui::fit::{distinct, fit, width};
 use crate::tui::keymap::{Action, Context};
-use crate::tui::labels::{days_left_text, kind_text, status_text};
 use crate::tui::layout::{rows, split_footer};
 use crate::tui::theme::{Role, Theme};
 use crate::tui::widgets::{Look, footer, span};
@@ -88,10 +88,9 @@ pub fn draw(
     let parts = rows(body, &[1, 1]);
 
     // Title line: where we are and what is filtered.
-    let mut title = vec![
-        span(t, Role::Title, "casebench"),
-        span(t, Role::Muted, format!(" · {} · ", head.cases_dir)),
-    ];
+    // What is filtered comes first: at 80 columns the directory's path is cut with `…`,
+    // never the status filter or the `/` pattern being typed.
+    let mut title = Vec::new();
     if let Some(note) = head.library_note {
         title.push(span(t, Role::Warning, format!("{note} · ")));
     }
@@ -104,7 +103,7 @@ pub fn draw(
         title.push(span(
             t,
             Role::Focus,
-            format!(" · status: {}", status_text(s).0),
+            format!(" · status: {}", words::status(s).0),
         ));
     }
     if q.practice_only {
@@ -124,7 +123,18 @@ pub fn draw(
             title.push(span(t, Role::Marker, "▏"));
         }
     }
-    frame.render_widget(Paragraph::new(Line::from(title)), parts[0]);
+    let rest: usize = title.iter().map(|s| width(&s.content)).sum();
+    let room = (parts[0].width as usize).saturating_sub(rest + width("casebench ·  · "));
+    let mut line = vec![
+        span(t, Role::Title, "casebench"),
+        span(
+            t,
+            Role::Muted,
+            format!(" · {} · ", fit(head.cases_dir, room.max(1))),
+        ),
+    ];
+    line.extend(title);
+    frame.render_widget(Paragraph::new(Line::from(line)), parts[0]);
 
     // Status line: loading progress, or the decision log being read (first: it passes)
     // and the invalid files one key away.
@@ -286,16 +296,16 @@ fn table(t: &Theme, load: &Load, q: &QueueState, all: &[Row], frame: &mut Frame,
                 }
                 Col::Id if selected => (r.id.as_str(), t.selected()),
                 Col::Id => (r.id.as_str(), normal),
-                Col::Kind => (kind_text(r.kind), normal),
+                Col::Kind => (words::kind(r.kind), normal),
                 Col::Status => {
-                    let (s, role) = status_text(r.status);
-                    (s, t.style(role))
+                    let (s, tone) = words::status(r.status);
+                    (s, t.style(Role::of_deadline(tone)))
                 }
                 Col::Received => (r.received.as_str(), normal),
                 Col::Due => (r.due.as_str(), normal),
                 Col::Left => {
-                    let (s, role) = days_left_text(r.status, r.days_left);
-                    buf.set_stringn(x, y, &s, w as usize, t.style(role));
+                    let (s, tone) = words::days_left(r.status, r.days_left, r.kind);
+                    buf.set_stringn(x, y, &s, w as usize, t.style(Role::of_deadline(tone)));
                     continue;
                 }
                 Col::Requester => (requesters[n].as_str(), normal),

@@ -8,7 +8,7 @@
 pub mod view;
 
 use crate::audit::signed::{SignedRecord, Which};
-use crate::text::{sanitize, sanitize_line};
+use crate::text::sanitize_line;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
 use crate::tui::layout;
@@ -19,9 +19,7 @@ use crate::tui::theme::Role;
 type PaneLine = Styled;
 
 /// Headings of the view's sections (tests find the record's bytes between them).
-pub const BYTES_HEADING: &str = "The record: the exact bytes that were signed";
-pub const NOTICE_HEADING: &str = "The written notice this decision must send";
-pub const SIGNATURE_HEADING: &str = "Signature";
+pub use crate::present::record::{BYTES_HEADING, NOTICE_HEADING, SIGNATURE_HEADING};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordView {
@@ -62,7 +60,7 @@ pub fn arrived(
     }
     match result {
         Ok(r) => {
-            v.title = title(&r);
+            v.title = crate::present::record::title(&r);
             v.lines = Some(lines(&r));
             v.letter = matches!(r.notice, Some(Ok(_))).then_some(r.seq);
         }
@@ -128,104 +126,7 @@ pub fn letter_written(ctx: &mut Ctx, result: Result<std::path::PathBuf, String>)
     Step::changed()
 }
 
-fn title(r: &SignedRecord) -> String {
-    let opt = |s: &Option<String>| s.as_deref().map_or("-".into(), sanitize_line);
-    format!(
-        "Record {} · {} · case {} · {}",
-        r.seq,
-        r.kind.map_or("record", |k| k.as_str()),
-        opt(&r.case),
-        opt(&r.outcome)
-    )
-}
-
-fn line(role: Role, text: impl Into<String>) -> PaneLine {
-    vec![(role, text.into())]
-}
-
-/// The view's text, every string from the log or a case sanitised.
+/// The view's lines: the presenter's sections (`crate::present::record::signed`).
 pub fn lines(r: &SignedRecord) -> Vec<PaneLine> {
-    let mut out: Vec<PaneLine> = Vec::new();
-    let role = crate::tui::labels::mark_role(r.verification);
-    out.push(vec![
-        (Role::Muted, "verification: ".into()),
-        (role, r.verification.mark().to_string()),
-        (
-            Role::Muted,
-            if r.problems.is_empty() {
-                "  (signature, signer and namespace, chain and case binding checked, as \
-                 casebench verify does)"
-                    .to_string()
-            } else {
-                String::new()
-            },
-        ),
-    ]);
-    for p in &r.problems {
-        out.push(line(
-            Role::Error,
-            format!("  problem: {}", sanitize_line(p)),
-        ));
-    }
-    let who = match (&r.reviewer, &r.reviewer_name) {
-        (Some(p), Some(n)) => format!("{} ({})", sanitize_line(p), sanitize_line(n)),
-        (Some(p), None) => sanitize_line(p),
-        (None, _) => "-".into(),
-    };
-    out.push(vec![
-        (Role::Muted, "signed by: ".into()),
-        (Role::Normal, who),
-    ]);
-    out.push(vec![
-        (Role::Muted, "at: ".into()),
-        (
-            Role::Normal,
-            r.time.as_deref().map_or("-".into(), sanitize_line),
-        ),
-    ]);
-    out.push(vec![
-        (Role::Muted, "file: ".into()),
-        (Role::Normal, sanitize_line(&r.file.display().to_string())),
-    ]);
-    out.push(vec![
-        (Role::Muted, "signature file: ".into()),
-        (
-            Role::Normal,
-            sanitize_line(&r.sig_file.display().to_string()),
-        ),
-    ]);
-    if let Some(cmd) = &r.verify_command {
-        out.push(line(Role::Muted, "check it with OpenSSH alone:"));
-        out.push(line(Role::Key, sanitize_line(cmd)));
-    }
-    out.push(Vec::new());
-    out.push(line(Role::Header, BYTES_HEADING));
-    match &r.bytes {
-        Ok(b) => {
-            let text = sanitize(&String::from_utf8_lossy(b));
-            out.extend(text.lines().map(|l| line(Role::Normal, l)));
-        }
-        Err(e) => out.push(line(
-            Role::Error,
-            format!("cannot read: {}", sanitize_line(e)),
-        )),
-    }
-    if let Some(n) = &r.notice {
-        out.push(Vec::new());
-        out.push(line(Role::Header, NOTICE_HEADING));
-        match n {
-            Ok(text) => out.extend(sanitize(text).lines().map(|l| line(Role::Normal, l))),
-            Err(e) => out.push(line(
-                Role::Error,
-                format!("no notice can be written: {}", sanitize_line(e)),
-            )),
-        }
-    }
-    out.push(Vec::new());
-    out.push(line(Role::Header, SIGNATURE_HEADING));
-    match &r.signature {
-        Some(s) => out.extend(sanitize(s).lines().map(|l| line(Role::Muted, l))),
-        None => out.push(line(Role::Error, "MISSING: no readable signature file")),
-    }
-    out
+    crate::tui::sections::lines(&crate::present::record::signed(r))
 }

@@ -47,8 +47,19 @@ pub fn draw(t: &Theme, p: &Picker, present: &dyn Fn(&str) -> bool, frame: &mut F
             ]),
             cols,
         ),
-        fit_line(legend(t, p), cols),
+        fit_line(legend(t), cols),
     ];
+    // The picker's status (why there are no marks) on a line of its own, wrapped: at 80
+    // columns it is never cut behind the legend.
+    if let Some(note) = &p.note {
+        for l in crate::tui::scroll::wrap_line(&[(Role::Warning, note.clone())], cols.max(1)) {
+            lines.push(Line::from(
+                l.into_iter()
+                    .map(|(role, text)| span(t, role, text))
+                    .collect::<Vec<_>>(),
+            ));
+        }
+    }
     let list_h = (inner.height as usize).saturating_sub(lines.len());
     let code_w = p
         .choices
@@ -178,9 +189,9 @@ pub fn draw(t: &Theme, p: &Picker, present: &dyn Fn(&str) -> bool, frame: &mut F
     );
 }
 
-/// What the marks mean, or why there are none.
-fn legend<'a>(t: &Theme, p: &'a Picker) -> Line<'a> {
-    let mut v = vec![
+/// What the marks mean.
+fn legend<'a>(t: &Theme) -> Line<'a> {
+    let v = vec![
         span(t, Role::Marker, HOLDS),
         span(
             t,
@@ -190,8 +201,5 @@ fn legend<'a>(t: &Theme, p: &'a Picker) -> Line<'a> {
         span(t, Role::Ok, PRESENT),
         span(t, Role::Muted, " already there"),
     ];
-    if let Some(note) = &p.note {
-        v.push(span(t, Role::Warning, format!(" · {note}")));
-    }
     Line::from(v)
 }
