@@ -35,13 +35,14 @@ pub struct Global {
     /// Theme name (built in, or from the config directory's themes/).
     #[arg(long, global = true)]
     pub theme: Option<String>,
-    /// The day deadlines are computed against (default: the local date).
+    /// The day deadlines are computed against (default: the local date). Deadline
+    /// arithmetic only: anything signed carries the real date.
     #[arg(long, global = true, env = "CASEBENCH_TODAY", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
     /// Capture the mouse in the workbench (off by default so terminal selection works).
     #[arg(long)]
     pub mouse: bool,
-    /// The directory's `as_of` day, read once (see [`Global::today`]).
+    /// The directory's `as_of` day, read once (see [`Global::clock`]).
     #[arg(skip)]
     pub as_of_cache: std::sync::OnceLock<Option<(NaiveDate, crate::case::settings::Library)>>,
     /// Where this user's memory of each decision log is kept; `None`: the platform's
@@ -52,15 +53,18 @@ pub struct Global {
 }
 
 impl Global {
-    /// The effective "today": the override, or the local calendar date.
-    ///
-    /// In order: `--today` / `CASEBENCH_TODAY`; the `as_of` day of a sample or training
-    /// library (`casebench.yaml`); the local calendar date. Every command and the
-    /// workbench call this one function, so they agree on the day.
-    pub fn today(&self) -> NaiveDate {
-        self.today
-            .or_else(|| self.library_as_of().map(|(d, _)| d))
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    /// The one clock of this run ([`crate::clock::Clock`]): deadlines are computed
+    /// against `--today` / `CASEBENCH_TODAY`, else the `as_of` day of a sample or training
+    /// library (`casebench.yaml`), else the real day; anything signed carries the real
+    /// day. Every command and the workbench call this one function.
+    pub fn clock(&self) -> crate::clock::Clock {
+        crate::clock::Clock::system()
+            .with_deadline_day(self.today.or_else(|| self.library_as_of().map(|(d, _)| d)))
+    }
+
+    /// The day deadlines are computed against ([`crate::clock::Clock::deadline_day`]).
+    pub fn deadline_day(&self) -> NaiveDate {
+        self.clock().deadline_day()
     }
 
     /// The `as_of` day and kind of library when it is in effect (no `--today`), for the
@@ -79,7 +83,7 @@ impl Global {
     pub fn setting(&self) -> crate::decision::Setting<'_> {
         crate::decision::Setting {
             cases: &self.cases,
-            today: self.today(),
+            clock: self.clock(),
             reviewer: self.reviewer.as_deref(),
             key: self.key.as_deref(),
             state_dir: self.state_dir.as_deref(),

@@ -318,7 +318,14 @@ fn bar(n: usize, max: usize, width: usize) -> String {
 
 pub fn summary_table(sm: &Summary) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "Decision log summary as of {}", sm.today);
+    let _ = match sm.deadlines_as_of {
+        Some(d) => writeln!(
+            o,
+            "Decision log summary as of {} (deadlines as of {d})",
+            sm.today
+        ),
+        None => writeln!(o, "Decision log summary as of {}", sm.today),
+    };
     let _ = writeln!(
         o,
         "{} record(s); {} verified decision(s); {} failing verification; {} needing attention (case changed or old policy)",

@@ -52,7 +52,7 @@ pub fn run(global: &Global, args: &AdviseArgs, out: &mut dyn Write) -> CommandRe
         related,
         proposal.as_ref(),
         &reviewer,
-        global.today(),
+        global.deadline_day(),
     );
     if args.json {
         let v = to_json(&advice, proposal.as_ref())?;

@@ -33,7 +33,7 @@ pub fn run(global: &Global, a: &EditArgs, out: &mut dyn Write) -> CommandResult 
             e.copy.display()
         ))
     })?;
-    let mut opts = LoadOptions::new(global.today());
+    let mut opts = LoadOptions::new(global.deadline_day());
     opts.intake = crate::case::settings::load_settings(&global.cases)
         .ok()
         .flatten()

@@ -12,7 +12,7 @@ use crate::text::sanitize_line;
 
 pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
     let set = load_cases(global)?;
-    let today = global.today();
+    let today = global.deadline_day();
     // Decided and proposed cases come from this user's verified memory of the decision
     // log (a missing log is empty); a log that no longer supports it is said, exit 1.
     let index = match super::trusted::catch_up(global)? {

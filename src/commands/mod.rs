@@ -80,7 +80,7 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
 pub fn workbench(global: &Global) -> crate::tui::Options {
     crate::tui::Options {
         cases: global.cases.clone(),
-        today: global.today(),
+        clock: global.clock(),
         reviewer: global.reviewer.clone(),
         key: global.key.clone(),
         theme: global.theme.clone(),
@@ -177,7 +177,7 @@ pub(crate) fn resolve_signer(
 
 /// Loads the case directory of `global` as of its "today".
 pub(crate) fn load_cases(global: &Global) -> Result<crate::rules::CaseSet, CommandError> {
-    let opts = crate::case::LoadOptions::new(global.today());
+    let opts = crate::case::LoadOptions::new(global.deadline_day());
     crate::rules::load_dir(&global.cases, &opts, &|_, _| {})
         .map_err(|e| CommandError::Io(e.to_string()))
 }

@@ -62,13 +62,12 @@ pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandRe
     }
     // The same functions the workbench's record view calls.
     let bytes = match (text_format, paper_format) {
-        (Some(f), _) => notice_with(&global.cases, &settings, &set, row, global.today(), f)
+        (Some(f), _) => notice_with(&global.cases, &settings, &set, row, f)
             .map(String::into_bytes),
         (None, Some(f)) => letter_bytes(
             &global.cases,
             &set,
             row,
-            global.today(),
             f,
             args.paper.paper(),
         ),

@@ -4,7 +4,6 @@
 //! log's lock. Behind `casebench decide --type countersign --countersigns SEQ` and the
 //! workbench's countersign screen.
 
-use chrono::Utc;
 
 use super::proposal::Proposal;
 use super::{DecideError, Setting};
@@ -51,7 +50,11 @@ pub fn countersign(
             sanitize_line(o)
         ))));
     }
-    let time = Utc::now();
+    let time = setting.clock.now();
+    let days = super::proposal::Days {
+        deadline: setting.deadline_day(),
+        signing: crate::clock::Clock::day_of(time),
+    };
     let (reviewer, mut signer) = signer::resolve(
         setting.cases,
         setting.key,
@@ -66,7 +69,7 @@ pub fn countersign(
         .map_err(|e| DecideError::Refused(AppendError::Refused(e)))?;
     let contact = crate::case::settings::privacy_contact_known(setting.cases);
     let mut unsigned = stated
-        .unsigned(&case.case, &set.rules, &reviewer, contact, setting.today)
+        .unsigned(&case.case, &set.rules, &reviewer, contact, days)
         .map_err(|e| DecideError::Refused(AppendError::Refused(e)))?;
     unsigned.findings_overridden = super::gate::apply(setting, set, case, &reviewer, &stated)?;
     let state = setting.state().map_err(DecideError::Usage)?;

@@ -27,6 +27,7 @@ macro_rules! ctx {
     ($s:ident) => {
         crate::tui::step::Ctx {
             today: $s.today,
+            clock: $s.clock,
             size: $s.size,
             keymap: &$s.keymap,
             set: $s.set.as_ref(),
@@ -65,7 +66,10 @@ impl Screen {
 }
 
 pub struct State {
+    /// The day deadlines are computed against, fixed when the workbench opens.
     pub today: NaiveDate,
+    /// The one clock: the real day records, notices and periods run to.
+    pub clock: crate::clock::Clock,
     pub cases_dir: String,
     pub theme: Theme,
     pub keymap: Keymap,
@@ -122,6 +126,7 @@ impl State {
     pub fn new(today: NaiveDate, cases_dir: &str, theme: Theme, keymap: Keymap) -> State {
         State {
             today,
+            clock: crate::clock::Clock::system().with_deadline_day(Some(today)),
             cases_dir: sanitize_line(cases_dir),
             theme,
             keymap,
