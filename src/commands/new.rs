@@ -27,7 +27,11 @@ pub fn run(global: &Global, a: &NewArgs, out: &mut dyn Write) -> CommandResult {
         .map_err(|p| CommandError::Usage(p.headline()))?;
     // The intake runs on the real clock: `--today` looks at deadlines "as of" a day,
     // but a request cannot be received in the future of the calendar.
-    let now = chrono::Local::now().naive_local();
+    let now = global
+        .clock()
+        .now()
+        .with_timezone(&chrono::Local)
+        .naive_local();
     let mut intake = Intake::new(now);
     intake.after_hours = settings.as_ref().and_then(|s| s.intake.clone());
     intake.home_state = settings

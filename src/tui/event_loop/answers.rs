@@ -126,7 +126,13 @@ pub fn compute(
         }
     };
     let p = preview(ctx, &setting.clock, set, lc, &stated);
-    let mut view = PreviewView::default();
+    let mut view = PreviewView {
+        built_entry: p
+            .built_entry
+            .as_ref()
+            .map(|e| e.parts().map(|part| sanitize_line(&part))),
+        ..PreviewView::default()
+    };
     if let (Ok(who), Ok(key)) = (&ctx.reviewer, &ctx.key) {
         view.signer = Some(sanitize_line(&format!("{who}, key {key}")));
     }
