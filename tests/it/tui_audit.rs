@@ -295,7 +295,6 @@ fn enter_shows_the_record_view_with_text_and_signature() {
             &env.state("setup"),
             &set,
             Which::Seq(2),
-            today(),
         )],
     );
     let out = render(&mut s, 120, 40);
@@ -331,7 +330,6 @@ fn hostile_text_in_a_record_is_sanitised() {
         &env.state("setup"),
         &set,
         Which::Seq(1),
-        today(),
     ) else {
         panic!("not a record message");
     };
@@ -454,7 +452,6 @@ fn no_panic_at_any_size_while_loading_in_the_table_or_in_a_record() {
             &env.state("setup"),
             &set,
             Which::Seq(1),
-            today(),
         )],
     );
     for s in [&mut loading, &mut table, &mut detail] {

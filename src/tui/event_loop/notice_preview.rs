@@ -69,7 +69,7 @@ mod tests {
         let g = global();
         let set = crate::rules::load_dir(
             &g.cases,
-            &crate::case::LoadOptions::new(g.today),
+            &crate::case::LoadOptions::new(g.deadline_day()),
             &|_, _| {},
         )
         .unwrap();
@@ -90,7 +90,7 @@ mod tests {
         };
         let text = lines(
             &global().cases,
-            global().today,
+            global().deadline_day(),
             crate::rules::Rulebook::builtin(),
             &c,
             &p,
@@ -121,7 +121,7 @@ mod tests {
         assert!(
             lines(
                 &global().cases,
-                global().today,
+                global().deadline_day(),
                 crate::rules::Rulebook::builtin(),
                 &c,
                 &p,
@@ -172,7 +172,7 @@ mod tests {
             .collect();
         let released = lines(
             &global().cases,
-            global().today,
+            global().deadline_day(),
             crate::rules::Rulebook::builtin(),
             &c,
             &p,
@@ -181,7 +181,7 @@ mod tests {
         .join("\n");
         let withheld = lines(
             &global().cases,
-            global().today,
+            global().deadline_day(),
             crate::rules::Rulebook::builtin(),
             &c,
             &p,
