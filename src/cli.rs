@@ -107,6 +107,9 @@ pub enum Command {
     Check(JsonFlag),
     /// The queue: id, kind, received, due, days left, status, title.
     List(JsonFlag),
+    /// What is overdue, due within the window, or awaiting provision, most urgent first;
+    /// exit 1 when anything is overdue (for cron and monitoring).
+    Due(DueArgs),
     /// One case, all panes, as text.
     Show(ShowArgs),
     /// Applicable grounds, recommended outcome, deadline, required actions and notices.
@@ -139,9 +142,48 @@ pub enum Command {
     /// Print the manual page (roff) to standard output: `casebench man | man -l -`.
     Man,
     /// For sshd's ForceCommand: the workbench, or the read-only command the client asked
-    /// for in SSH_ORIGINAL_COMMAND (check, list, show, advise, verify, audit, notice,
+    /// for in SSH_ORIGINAL_COMMAND (check, list, due, show, advise, verify, audit, notice,
     /// practice); anything else is refused (docs/DEPLOY.md).
     Ssh,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DueFormat {
+    Text,
+    Json,
+    /// iCalendar (RFC 5545): one all-day event per deadline.
+    Ics,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DueArgs {
+    /// The window: cases due within this many days (`7d`, `2w`, or a number of days).
+    #[arg(long, default_value = "7d", value_parser = parse_days)]
+    pub within: i64,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DueFormat,
+    /// Same as --format json.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A window in days: `N`, `Nd` or `Nw`, from 0 to 366 days.
+pub fn parse_days(s: &str) -> Result<i64, String> {
+    let t = s.trim();
+    let (n, unit) = match t.strip_suffix(['d', 'D']) {
+        Some(n) => (n, 1),
+        None => match t.strip_suffix(['w', 'W']) {
+            Some(n) => (n, 7),
+            None => (t, 1),
+        },
+    };
+    n.parse::<i64>()
+        .ok()
+        .map(|n| n * unit)
+        .filter(|d| (0..=366).contains(d))
+        .ok_or_else(|| {
+            format!("`{s}` is not a window; expected days such as 7d, 14d or 2w (0 to 366 days)")
+        })
 }
 
 #[derive(Debug, Clone, Args)]

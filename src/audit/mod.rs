@@ -22,6 +22,7 @@ pub mod board;
 pub mod csv;
 pub mod document;
 pub mod fhir;
+pub mod ics;
 pub mod html;
 pub mod letterhead;
 pub mod letters;

@@ -13,6 +13,7 @@ mod check;
 mod checkpoint;
 mod decide;
 mod docs;
+mod due;
 mod edit;
 mod list;
 mod new;
@@ -51,6 +52,7 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
     let result = match command {
         Command::Check(a) => check::run(global, a.json, out),
         Command::List(a) => list::run(global, a.json, out),
+        Command::Due(a) => due::run(global, a, out),
         Command::Show(a) => show::run(global, &a.id, a.json, out),
         Command::Advise(a) => advise::run(global, a, out),
         Command::Decide(a) => decide::run(global, a, out),
