@@ -381,7 +381,7 @@ pub fn summary_table(sm: &Summary) -> String {
     let _ = writeln!(
         o,
         "\nOverdue open cases as of {}: {}",
-        sm.today,
+        sm.deadlines_as_of.unwrap_or(sm.today),
         sm.overdue_open.len()
     );
     for c in &sm.overdue_open {

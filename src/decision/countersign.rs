@@ -71,6 +71,9 @@ pub fn countersign(
     let mut unsigned = stated
         .unsigned(&case.case, &set.rules, &reviewer, contact, days)
         .map_err(|e| DecideError::Refused(AppendError::Refused(e)))?;
+    if let Some(why) = stated.accounting_problem(&set.rules, &unsigned) {
+        return Err(DecideError::Refused(AppendError::Refused(why)));
+    }
     unsigned.findings_overridden = super::gate::apply(setting, set, case, &reviewer, &stated)?;
     let state = setting.state().map_err(DecideError::Usage)?;
     let appended = Log::open(setting.cases, &state)

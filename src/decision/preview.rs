@@ -164,6 +164,7 @@ pub fn preview(
         }
     };
     let built_entry = super::entry::from_case(&case.case, rb, &proposal.judged, &unsigned.records);
+    let accounting = proposal.accounting_problem(rb, &unsigned);
     if let Ok(accepted) = &gated.result {
         unsigned.findings_overridden = accepted.clone();
     }
@@ -210,6 +211,7 @@ pub fn preview(
         (_, _, _) if no_rationale => {
             Some(DecideError::Usage("the rationale must not be empty".into()))
         }
+        (_, _, _) if accounting.is_some() => accounting.map(DecideError::Usage),
         (Err(e), _, _) => Some(e.into()),
         (Ok(_), Err(why), _) | (Ok(_), _, Err(why)) => Some(DecideError::Usage(why.clone())),
         (Ok(_), Ok(_), Ok(_)) => None,

@@ -189,8 +189,8 @@ impl Proposal {
     /// The record this proposal becomes, unsigned, for `reviewer`: its per-item actions,
     /// the notice, the deadline as of `days.deadline` (the one every surface shows,
     /// [`rules::deadline::for_case`] under `rb`), and its accounting entries dated
-    /// `days.signing` (an accountable decision without one is refused). Errors are usage
-    /// errors, worded for the person who stated the proposal.
+    /// `days.signing` (signing also asks [`Proposal::accounting_problem`]). Errors are
+    /// usage errors, worded for the person who stated the proposal.
     pub fn unsigned(
         &self,
         case: &Case,
@@ -227,7 +227,7 @@ impl Proposal {
                 complaint_routes: n.complaint_routes,
             })
             .unwrap_or_default();
-        let disclosures = self.entries(case, rb, &records)?;
+        let disclosures = self.entries(case, rb, &records);
         let dl = rules::deadline::for_case(case, rb, days.deadline);
         Ok(Unsigned {
             kind: self.kind,
@@ -255,31 +255,38 @@ impl Proposal {
         })
     }
 
-    /// The accounting entries the record carries: as stated, or the one the case gives.
-    /// An accountable decision (the rulebook's `accounting: included` grounds, a warning, a
-    /// report) without a complete entry is refused (45 CFR 164.528(b)(2)).
-    pub fn entries(
-        &self,
-        case: &Case,
-        rb: &Rulebook,
-        actions: &[RecordAction],
-    ) -> Result<Vec<Entry>, String> {
-        let stated = match &self.disclosures {
+    /// The accounting entries the record carries: as stated, or the one the case gives
+    /// (none when the decision is not accountable).
+    pub fn entries(&self, case: &Case, rb: &Rulebook, actions: &[RecordAction]) -> Vec<Entry> {
+        match &self.disclosures {
             Some(v) => v.clone(),
             None => entry::from_case(case, rb, &self.judged, actions)
                 .into_iter()
                 .collect(),
+        }
+    }
+
+    /// Why the record `unsigned` (this proposal's, [`Proposal::unsigned`]) cannot be
+    /// signed for want of its accounting: an accountable decision (the rulebook's
+    /// `accounting: included` grounds, a warning, a report) without an entry, or an entry
+    /// without all four parts (45 CFR 164.528(b)(2)). Signing refuses it, no override
+    /// lifts it; the preview shows the record and says why.
+    pub fn accounting_problem(&self, rb: &Rulebook, unsigned: &Unsigned) -> Option<String> {
+        let parts = |d: &Disclosure| {
+            [&d.recipient, &d.address, &d.description, &d.purpose]
+                .iter()
+                .all(|s| !s.trim().is_empty())
         };
-        if let Some(i) = stated.iter().position(|e| !e.is_complete()) {
-            return Err(format!(
+        if let Some(i) = unsigned.disclosures.iter().position(|d| !parts(d)) {
+            return Some(format!(
                 "disclosure {}: the accounting needs all four parts (recipient, address, \
                  description, purpose); write \"{}\" when the address is not known",
                 i + 1,
                 entry::ADDRESS_NOT_KNOWN
             ));
         }
-        if stated.is_empty() && entry::accountable(rb, &self.judged) {
-            return Err(format!(
+        (unsigned.disclosures.is_empty() && entry::accountable(rb, &self.judged)).then(|| {
+            format!(
                 "`{}` on {} is an accountable disclosure (45 CFR 164.528): the record needs \
                  its accounting entry (recipient and address, description, purpose); leave \
                  out --disclosure to take the one built from the case, or give it with \
@@ -290,9 +297,8 @@ impl Proposal {
                 } else {
                     self.judged.grounds.join(", ")
                 }
-            ));
-        }
-        Ok(stated)
+            )
+        })
     }
 
     /// Items not withheld are released when the outcome releases; for `deny` every item
@@ -648,31 +654,35 @@ mod tests {
 
     #[test]
     fn an_accountable_release_without_an_entry_is_refused() {
+        let rb = Rulebook::builtin();
+        let problem = |p: &Proposal| {
+            let u = p
+                .unsigned(
+                    &sample("AR-2026-0127"),
+                    rb,
+                    "a@x",
+                    true,
+                    Days::same(day("2026-11-23")),
+                )
+                .unwrap();
+            p.accounting_problem(rb, &u)
+        };
         let mut p = court_ordered_release();
+        assert_eq!(problem(&p), None, "the entry the case gives");
         p.disclosures = Some(vec![]);
-        let e = p
-            .unsigned(
-                &sample("AR-2026-0127"),
-                Rulebook::builtin(),
-                "a@x",
-                true,
-                Days::same(day("2026-11-23")),
-            )
-            .unwrap_err();
+        let e = problem(&p).unwrap();
         assert!(e.contains("accountable disclosure (45 CFR 164.528)"), "{e}");
         p.disclosures = Some(vec![Entry {
             recipient: "Court".into(),
             ..Entry::default()
         }]);
-        let e = p
-            .unsigned(
-                &sample("AR-2026-0127"),
-                Rulebook::builtin(),
-                "a@x",
-                true,
-                Days::same(day("2026-11-23")),
-            )
-            .unwrap_err();
-        assert!(e.contains("all four parts"), "{e}");
+        assert!(problem(&p).unwrap().contains("all four parts"));
+        // Not accountable: no entry needed.
+        let mut own = proposal(Outcome::ReleaseFull, &["right-of-access"], &[]);
+        own.disclosures = Some(vec![]);
+        let u = own
+            .unsigned(&case(), rb, "a@x", true, Days::same(day("2026-03-20")))
+            .unwrap();
+        assert_eq!(own.accounting_problem(rb, &u), None);
     }
 }

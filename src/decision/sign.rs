@@ -55,6 +55,9 @@ pub fn decide(
     let mut unsigned = proposal
         .unsigned(&case.case, &set.rules, &reviewer, contact, days)
         .map_err(DecideError::Usage)?;
+    if let Some(why) = proposal.accounting_problem(&set.rules, &unsigned) {
+        return Err(DecideError::Usage(why));
+    }
     unsigned.findings_overridden = super::gate::apply(setting, set, case, &reviewer, proposal)?;
     let state = setting.state().map_err(DecideError::Usage)?;
     let appended =
