@@ -78,8 +78,7 @@ impl Clock {
 
     /// The day deadlines are computed against: the pinned day, or the real day.
     pub fn deadline_day(&self) -> NaiveDate {
-        self.pinned_deadline_day
-            .unwrap_or_else(|| self.real_day())
+        self.pinned_deadline_day.unwrap_or_else(|| self.real_day())
     }
 
     /// The pinned deadline day, when one is in effect.
@@ -141,10 +140,7 @@ mod tests {
         let today = Clock::day_of(real);
         assert_eq!(clock.period_end(None), today);
         assert_eq!(clock.period_end(Some(day("2026-11-30"))), today);
-        assert_eq!(
-            clock.period_end(Some(day("2027-01-02"))),
-            day("2027-01-02")
-        );
+        assert_eq!(clock.period_end(Some(day("2027-01-02"))), day("2027-01-02"));
         // The pinned deadline day never moves a period.
         assert_ne!(clock.period_end(None), day("2026-11-23"));
     }

@@ -9,7 +9,6 @@
 
 use std::path::{Path, PathBuf};
 
-
 use super::document::{Document, to_text};
 use super::letters::{self, PaperFormat, with_logo};
 use super::notice::{NoticeFormat, compose};

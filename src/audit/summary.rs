@@ -148,12 +148,7 @@ fn bucket_label(from: i64, to: Option<i64>) -> String {
 /// overdue cases from the queue of `set` as of `as_of.deadline_day` (a case is open while
 /// the log holds no decision or review for it, whatever the filter; practice cases
 /// never count).
-pub fn summarize(
-    rows: &[&AuditRow],
-    report: &AuditReport,
-    set: &CaseSet,
-    as_of: AsOf,
-) -> Summary {
+pub fn summarize(rows: &[&AuditRow], report: &AuditReport, set: &CaseSet, as_of: AsOf) -> Summary {
     let decisions: Vec<&AuditRow> = rows
         .iter()
         .copied()

@@ -56,7 +56,12 @@ pub fn run(
     let today = clock.period_end(report.newest_day());
     let text = if args.summary {
         // No case file is here: no case can be counted overdue from a mirror.
-        let sm = summary::summarize(&rows, report, &CaseSet::default(), summary::AsOf::of(&clock, report));
+        let sm = summary::summarize(
+            &rows,
+            report,
+            &CaseSet::default(),
+            summary::AsOf::of(&clock, report),
+        );
         match format {
             AuditFormat::Table => render::summary_table(&sm) + &site_lines(&audit.sites),
             AuditFormat::Csv => render::summary_csv(&sm),

@@ -13,10 +13,10 @@ use super::{CommandError, CommandResult, Exit, io_out};
 use crate::cli::{DecideArgs, Global};
 use crate::decision::DecideError;
 use crate::decision::after::AfterPractice;
+use crate::decision::entry::Entry;
 use crate::decision::proposal::Proposal;
 use crate::decision::sign::{Signed, decide};
 use crate::record::AppendError;
-use crate::decision::entry::Entry;
 use crate::record::model::{OverriddenFinding, RecordType};
 use crate::text::sanitize_line;
 

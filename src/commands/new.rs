@@ -58,7 +58,9 @@ pub fn run(global: &Global, a: &NewArgs, out: &mut dyn Write) -> CommandResult {
             let set = super::load_cases(global)?;
             let due = set
                 .get(&id)
-                .map(|c| crate::rules::deadline::for_case(&c.case, &set.rules, global.deadline_day()))
+                .map(|c| {
+                    crate::rules::deadline::for_case(&c.case, &set.rules, global.deadline_day())
+                })
                 .and_then(|d| d.due)
                 .map(|d| format!(", due {d}"))
                 .unwrap_or_default();

@@ -4,7 +4,6 @@
 //! log's lock. Behind `casebench decide --type countersign --countersigns SEQ` and the
 //! workbench's countersign screen.
 
-
 use super::proposal::Proposal;
 use super::{DecideError, Setting};
 use crate::case::LoadedCase;

@@ -203,8 +203,14 @@ mod tests {
         assert!(e.description.starts_with("Discharge summary"));
         assert!(e.description.contains("; Medication administration record"));
         assert!(!e.description.contains("Outpatient"));
-        assert!(e.purpose.starts_with("In answer to a court order dated 2026-10-29"));
-        assert!(e.purpose.contains("basis: court-order, 45 CFR 164.512(e)(1)(i)"));
+        assert!(
+            e.purpose
+                .starts_with("In answer to a court order dated 2026-10-29")
+        );
+        assert!(
+            e.purpose
+                .contains("basis: court-order, 45 CFR 164.512(e)(1)(i)")
+        );
         assert!(e.is_complete());
     }
 

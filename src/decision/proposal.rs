@@ -502,7 +502,13 @@ mod tests {
     }
 
     fn unsigned(p: &Proposal, on: &str) -> Result<Unsigned, String> {
-        p.unsigned(&case(), Rulebook::builtin(), "a@x", true, Days::same(day(on)))
+        p.unsigned(
+            &case(),
+            Rulebook::builtin(),
+            "a@x",
+            true,
+            Days::same(day(on)),
+        )
     }
 
     #[test]
@@ -629,7 +635,10 @@ mod tests {
         let mut p = proposal(
             Outcome::ReleasePartial,
             &["court-order"],
-            &[("inpatient_notes", "court-order"), ("outpatient_chart", "court-order")],
+            &[
+                ("inpatient_notes", "court-order"),
+                ("outpatient_chart", "court-order"),
+            ],
         );
         p.rationale = "only what the order names".into();
         p
@@ -642,7 +651,13 @@ mod tests {
             signing: day("2026-12-07"),
         };
         let u = court_ordered_release()
-            .unsigned(&sample("AR-2026-0127"), Rulebook::builtin(), "a@x", true, days)
+            .unsigned(
+                &sample("AR-2026-0127"),
+                Rulebook::builtin(),
+                "a@x",
+                true,
+                days,
+            )
             .unwrap();
         assert_eq!(u.disclosures.len(), 1);
         let d = &u.disclosures[0];

@@ -157,7 +157,11 @@ fn accounting_entries_field_by_field() {
     // The window runs to the newest record or the real day (never `--today`), from six
     // years before it.
     let (from, end) = env.period();
-    assert_eq!(a["from"], from.as_str(), "six years before the period's end");
+    assert_eq!(
+        a["from"],
+        from.as_str(),
+        "six years before the period's end"
+    );
     assert_eq!(a["to"], end.as_str());
     let e = a["entries"].as_array().unwrap();
     assert_eq!(e.len(), 3, "{a:#}");

@@ -139,9 +139,7 @@ impl<'a> Effects<'a> {
                             .name("letter".into())
                             .spawn(move || {
                                 let msg = match std::env::current_dir() {
-                                    Ok(dir) => {
-                                        super::loader::write_letter(&cases, &set, seq, &dir)
-                                    }
+                                    Ok(dir) => super::loader::write_letter(&cases, &set, seq, &dir),
                                     Err(e) => {
                                         Msg::LetterWritten(Err(format!("the current folder: {e}")))
                                     }
@@ -162,9 +160,9 @@ impl<'a> Effects<'a> {
                             .name("record".into())
                             .spawn(move || {
                                 let msg = match memory {
-                                    Ok(memory) => super::loader::read_record(
-                                        &cases, &memory, &set, which,
-                                    ),
+                                    Ok(memory) => {
+                                        super::loader::read_record(&cases, &memory, &set, which)
+                                    }
                                     Err(e) => Msg::SignedRecord {
                                         which,
                                         result: Err(e),
