@@ -260,3 +260,24 @@ fn the_ics_output_is_rfc_5545_one_all_day_event_per_deadline() {
     };
     assert_eq!(uid_lines(&again.stdout), uid_lines(&raw));
 }
+
+/// The workbench's header shows `due`'s counts over a week, from the same function, on
+/// one line at 80 and 120 columns.
+#[test]
+fn the_workbench_header_shows_the_counts_of_due() {
+    use crate::support::tui::{render, state_on};
+    let dir = generated(&spread());
+    let v = json(&casebench(dir.path(), &["due", "--json"]));
+    let want = format!(
+        "{} overdue · {} due this week",
+        v["counts"]["overdue"], v["counts"]["due_soon"]
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = state_on(dir.path(), w, h);
+        let screen = render(&mut s, w, h);
+        let line = screen.lines().nth(1).unwrap();
+        assert!(line.starts_with(&want), "{w}x{h}: {line}");
+        assert!(line.contains("all case files valid"), "{line}");
+        assert!(line.chars().count() <= usize::from(w));
+    }
+}

@@ -78,6 +78,8 @@ pub struct State {
     pub log: LogLoad,
     pub set: Option<Arc<CaseSet>>,
     pub rows: Vec<Row>,
+    /// What is overdue, due this week, awaiting provision (the queue header's counts).
+    pub reminders: crate::rules::queue::ReminderCounts,
     pub invalid: Vec<InvalidRow>,
     pub invalid_scroll: Scroll,
     pub queue: QueueState,
@@ -133,6 +135,7 @@ impl State {
             load: Load::Loading { done: 0, total: 0 },
             log: LogLoad::Idle,
             set: None,
+            reminders: Default::default(),
             rows: Vec::new(),
             invalid: Vec::new(),
             invalid_scroll: Scroll::default(),
