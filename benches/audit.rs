@@ -186,7 +186,7 @@ fn main() {
         summary::summarize(&all, &report, &set, summary::AsOf::same(day("2026-03-20"))).decisions
     });
     let q = Query {
-        today: day("2026-03-20"),
+        period_end: day("2026-03-20"),
         since: None,
         until: None,
         patient: None,

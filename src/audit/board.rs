@@ -316,7 +316,7 @@ pub fn compose(b: &BoardReport, letterhead: Letterhead) -> Document {
         blocks.push(Block::Para(format!(
             "{} open access request(s) past their due date as of {}:",
             sm.overdue_open.len(),
-            b.today
+            sm.deadlines_as_of.unwrap_or(b.today)
         )));
         blocks.push(Block::Table(Table {
             header: vec![

@@ -88,7 +88,7 @@ fn run_to(
     let today = clock.period_end(report.newest_day());
     let text = if args.accounting {
         let q = Query {
-            today,
+            period_end: today,
             since: args.since,
             until: args.until,
             patient: args.patient.clone(),
