@@ -183,10 +183,10 @@ fn main() {
     });
     let all = report.filtered(&Filter::default());
     time("summary figures", &mut || {
-        summary::summarize(&all, &report, &set, day("2026-03-20")).decisions
+        summary::summarize(&all, &report, &set, summary::AsOf::same(day("2026-03-20"))).decisions
     });
     let q = Query {
-        today: day("2026-03-20"),
+        period_end: day("2026-03-20"),
         since: None,
         until: None,
         patient: None,

@@ -100,7 +100,13 @@ fn main() {
             (pa, p)
         };
         let d = p
-            .unsigned(&case.case, &set.rules, &who, true, today)
+            .unsigned(
+                &case.case,
+                &set.rules,
+                &who,
+                true,
+                casebench::decision::proposal::Days::same(today),
+            )
             .unwrap();
         log.append(case, &d, &mut signer, time).unwrap();
     }
@@ -152,7 +158,7 @@ fn practice(outcome: Outcome, grounds: &[&str], withhold: &[(&str, &str)]) -> Pr
             withhold: withhold_map(withhold.iter().map(|(a, b)| (a.to_string(), b.to_string()))),
             notice: None,
         },
-        disclosures: vec![],
+        disclosures: None,
         rationale: "x".into(),
         overrides: vec![],
     }

@@ -35,13 +35,14 @@ pub struct Global {
     /// Theme name (built in, or from the config directory's themes/).
     #[arg(long, global = true)]
     pub theme: Option<String>,
-    /// The day deadlines are computed against (default: the local date).
+    /// The day deadlines are computed against (default: the local date). Deadline
+    /// arithmetic only: anything signed carries the real date.
     #[arg(long, global = true, env = "CASEBENCH_TODAY", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
     /// Capture the mouse in the workbench (off by default so terminal selection works).
     #[arg(long)]
     pub mouse: bool,
-    /// The directory's `as_of` day, read once (see [`Global::today`]).
+    /// The directory's `as_of` day, read once (see [`Global::clock`]).
     #[arg(skip)]
     pub as_of_cache: std::sync::OnceLock<Option<(NaiveDate, crate::case::settings::Library)>>,
     /// Where this user's memory of each decision log is kept; `None`: the platform's
@@ -52,15 +53,18 @@ pub struct Global {
 }
 
 impl Global {
-    /// The effective "today": the override, or the local calendar date.
-    ///
-    /// In order: `--today` / `CASEBENCH_TODAY`; the `as_of` day of a sample or training
-    /// library (`casebench.yaml`); the local calendar date. Every command and the
-    /// workbench call this one function, so they agree on the day.
-    pub fn today(&self) -> NaiveDate {
-        self.today
-            .or_else(|| self.library_as_of().map(|(d, _)| d))
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    /// The one clock of this run ([`crate::clock::Clock`]): deadlines are computed
+    /// against `--today` / `CASEBENCH_TODAY`, else the `as_of` day of a sample or training
+    /// library (`casebench.yaml`), else the real day; anything signed carries the real
+    /// day. Every command and the workbench call this one function.
+    pub fn clock(&self) -> crate::clock::Clock {
+        crate::clock::Clock::system()
+            .with_deadline_day(self.today.or_else(|| self.library_as_of().map(|(d, _)| d)))
+    }
+
+    /// The day deadlines are computed against ([`crate::clock::Clock::deadline_day`]).
+    pub fn deadline_day(&self) -> NaiveDate {
+        self.clock().deadline_day()
     }
 
     /// The `as_of` day and kind of library when it is in effect (no `--today`), for the
@@ -79,7 +83,7 @@ impl Global {
     pub fn setting(&self) -> crate::decision::Setting<'_> {
         crate::decision::Setting {
             cases: &self.cases,
-            today: self.today(),
+            clock: self.clock(),
             reviewer: self.reviewer.as_deref(),
             key: self.key.as_deref(),
             state_dir: self.state_dir.as_deref(),
@@ -103,6 +107,9 @@ pub enum Command {
     Check(JsonFlag),
     /// The queue: id, kind, received, due, days left, status, title.
     List(JsonFlag),
+    /// What is overdue, due within the window, or awaiting provision, most urgent first;
+    /// exit 1 when anything is overdue (for cron and monitoring).
+    Due(DueArgs),
     /// One case, all panes, as text.
     Show(ShowArgs),
     /// Applicable grounds, recommended outcome, deadline, required actions and notices.
@@ -135,9 +142,48 @@ pub enum Command {
     /// Print the manual page (roff) to standard output: `casebench man | man -l -`.
     Man,
     /// For sshd's ForceCommand: the workbench, or the read-only command the client asked
-    /// for in SSH_ORIGINAL_COMMAND (check, list, show, advise, verify, audit, notice,
+    /// for in SSH_ORIGINAL_COMMAND (check, list, due, show, advise, verify, audit, notice,
     /// practice); anything else is refused (docs/DEPLOY.md).
     Ssh,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DueFormat {
+    Text,
+    Json,
+    /// iCalendar (RFC 5545): one all-day event per deadline.
+    Ics,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DueArgs {
+    /// The window: cases due within this many days (`7d`, `2w`, or a number of days).
+    #[arg(long, default_value = "7d", value_parser = parse_days)]
+    pub within: i64,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DueFormat,
+    /// Same as --format json.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A window in days: `N`, `Nd` or `Nw`, from 0 to 366 days.
+pub fn parse_days(s: &str) -> Result<i64, String> {
+    let t = s.trim();
+    let (n, unit) = match t.strip_suffix(['d', 'D']) {
+        Some(n) => (n, 1),
+        None => match t.strip_suffix(['w', 'W']) {
+            Some(n) => (n, 7),
+            None => (t, 1),
+        },
+    };
+    n.parse::<i64>()
+        .ok()
+        .map(|n| n * unit)
+        .filter(|d| (0..=366).contains(d))
+        .ok_or_else(|| {
+            format!("`{s}` is not a window; expected days such as 7d, 14d or 2w (0 to 366 days)")
+        })
 }
 
 #[derive(Debug, Clone, Args)]

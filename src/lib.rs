@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod case;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod decision;

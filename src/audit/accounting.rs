@@ -15,7 +15,8 @@
 //! - practice records are training, never real disclosures, and are left out; so are
 //!   countersignatures, whose disclosures are the countersigned record's.
 //!
-//! The default window is the six years before "today" (164.528(a)).
+//! The default window is the six years before the period's end: the newest record's day
+//! or the real day, whichever is later (164.528(a)).
 
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
@@ -69,10 +70,12 @@ pub struct Accounting {
 /// What to account for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
-    pub today: NaiveDate,
-    /// Default: six years before `today`.
+    /// Where the period ends by default: the newest record's day or the real day,
+    /// whichever is later ([`crate::clock::Clock::period_end`]).
+    pub period_end: NaiveDate,
+    /// Default: six years before `period_end`.
     pub since: Option<NaiveDate>,
-    /// Default: `today`.
+    /// Default: `period_end`.
     pub until: Option<NaiveDate>,
     /// Only this patient reference.
     pub patient: Option<String>,
@@ -80,8 +83,10 @@ pub struct Query {
 
 impl Query {
     pub fn window(&self) -> (NaiveDate, NaiveDate) {
-        let from = self.since.unwrap_or_else(|| six_years_before(self.today));
-        (from, self.until.unwrap_or(self.today))
+        let from = self
+            .since
+            .unwrap_or_else(|| six_years_before(self.period_end));
+        (from, self.until.unwrap_or(self.period_end))
     }
 }
 

@@ -43,16 +43,18 @@ pub struct BoardReport {
     pub warnings: Vec<String>,
 }
 
-/// Builds the report over `report`'s rows in the date range of `filter`, as of `today`.
+/// Builds the report over `report`'s rows in the date range of `filter`, as of
+/// `as_of.period_end` (overdue cases as of `as_of.deadline_day`).
 pub fn build(
     report: &AuditReport,
     set: &CaseSet,
     filter: &Filter,
-    today: NaiveDate,
+    as_of: super::summary::AsOf,
     sites: &[SiteState],
 ) -> BoardReport {
     let rows = report.filtered(filter);
-    let summary = summarize(&rows, report, set, today);
+    let summary = summarize(&rows, report, set, as_of);
+    let today = as_of.period_end;
     let problems = rows
         .iter()
         .filter(|r| r.verification != Verification::Ok)
@@ -314,7 +316,7 @@ pub fn compose(b: &BoardReport, letterhead: Letterhead) -> Document {
         blocks.push(Block::Para(format!(
             "{} open access request(s) past their due date as of {}:",
             sm.overdue_open.len(),
-            b.today
+            sm.deadlines_as_of.unwrap_or(b.today)
         )));
         blocks.push(Block::Table(Table {
             header: vec![

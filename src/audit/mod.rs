@@ -23,6 +23,7 @@ pub mod csv;
 pub mod document;
 pub mod fhir;
 pub mod html;
+pub mod ics;
 pub mod letterhead;
 pub mod letters;
 pub mod notice;

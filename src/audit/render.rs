@@ -318,7 +318,14 @@ fn bar(n: usize, max: usize, width: usize) -> String {
 
 pub fn summary_table(sm: &Summary) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "Decision log summary as of {}", sm.today);
+    let _ = match sm.deadlines_as_of {
+        Some(d) => writeln!(
+            o,
+            "Decision log summary as of {} (deadlines as of {d})",
+            sm.today
+        ),
+        None => writeln!(o, "Decision log summary as of {}", sm.today),
+    };
     let _ = writeln!(
         o,
         "{} record(s); {} verified decision(s); {} failing verification; {} needing attention (case changed or old policy)",
@@ -374,7 +381,7 @@ pub fn summary_table(sm: &Summary) -> String {
     let _ = writeln!(
         o,
         "\nOverdue open cases as of {}: {}{}",
-        sm.today,
+        sm.deadlines_as_of.unwrap_or(sm.today),
         sm.overdue_open.len(),
         practice_left_out(sm)
     );

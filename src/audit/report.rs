@@ -133,6 +133,13 @@ pub struct AuditRow {
     pub record: Option<Record>,
 }
 
+impl AuditReport {
+    /// The day of the newest record that can be read (UTC, as [`AuditRow::date`]).
+    pub fn newest_day(&self) -> Option<NaiveDate> {
+        self.rows.iter().filter_map(|r| r.date).max()
+    }
+}
+
 impl AuditRow {
     /// The first problem, or "" when there is none.
     pub fn reason(&self) -> &str {

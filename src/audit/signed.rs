@@ -9,8 +9,6 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
-
 use super::document::{Document, to_text};
 use super::letters::{self, PaperFormat, with_logo};
 use super::notice::{NoticeFormat, compose};
@@ -66,14 +64,13 @@ pub struct SignedRecord {
 }
 
 /// Reads and verifies record `which` of the log of `cases` (loaded as `set`), with its
-/// notice dated `today`; the record in force on a case is the one this user's memory of
+/// notice (dated the record's day); the record in force on a case is the one this user's memory of
 /// the log (`state`) holds.
 pub fn load(
     cases: &Path,
     state: &StateDir,
     set: &CaseSet,
     which: &Which,
-    today: NaiveDate,
 ) -> Result<SignedRecord, String> {
     let seq = match which {
         Which::Seq(s) => *s,
@@ -86,7 +83,7 @@ pub fn load(
     let paths = Paths::new(cases);
     let (bytes, signature) = read_files(&paths.log, seq);
     let notice = denial(row)
-        .then(|| notice_of(cases, set, row, today, NoticeFormat::Text).map_err(|e| e.to_string()));
+        .then(|| notice_of(cases, set, row, NoticeFormat::Text).map_err(|e| e.to_string()));
     let verify_command = row.record.as_ref().map(|r| {
         verify_command(
             &paths.log.join(record_name(seq)),
@@ -242,16 +239,17 @@ pub fn notice_settings(cases: &Path) -> Result<Settings, NoticeFailure> {
 }
 
 /// The written notice for the record of `row` (a denial letter, or a review's result),
-/// dated `today`: what `casebench notice SEQ` prints.
+/// dated the day the record was signed (the local calendar day of its `time`, the one
+/// clock's [`crate::clock::Clock::day_of`]; never a pinned `--today` or `as_of`), so that
+/// printing it again gives the same letter: what `casebench notice SEQ` prints.
 pub fn notice_of(
     cases: &Path,
     set: &CaseSet,
     row: &AuditRow,
-    today: NaiveDate,
     format: NoticeFormat,
 ) -> Result<String, NoticeFailure> {
     let settings = notice_settings(cases)?;
-    notice_with(cases, &settings, set, row, today, format)
+    notice_with(cases, &settings, set, row, format)
 }
 
 /// [`notice_of`] with the settings already read.
@@ -260,10 +258,9 @@ pub fn notice_with(
     settings: &Settings,
     set: &CaseSet,
     row: &AuditRow,
-    today: NaiveDate,
     format: NoticeFormat,
 ) -> Result<String, NoticeFailure> {
-    let letter = letter_with(cases, settings, set, row, today)?;
+    let letter = letter_with(cases, settings, set, row)?;
     Ok(to_text(&letter, format == NoticeFormat::Markdown))
 }
 
@@ -274,7 +271,6 @@ pub fn letter_with(
     settings: &Settings,
     set: &CaseSet,
     row: &AuditRow,
-    today: NaiveDate,
 ) -> Result<Document, NoticeFailure> {
     let Some(rec) = row
         .record
@@ -295,7 +291,13 @@ pub fn letter_with(
         ))
     })?;
     let rb = Rulebook::for_case_dir(cases).map_err(|e| NoticeFailure::Rulebook(e.to_string()))?;
-    let input = notice_input::from_record(rec, &case.case, settings, &rb, today)?;
+    let input = notice_input::from_record(
+        rec,
+        &case.case,
+        settings,
+        &rb,
+        crate::clock::Clock::day_of(rec.time),
+    )?;
     Ok(match rec.reviews {
         Some(reviewed_seq) if rec.kind == RecordType::Review => {
             let reviewer = row
@@ -318,12 +320,11 @@ pub fn letter_bytes(
     cases: &Path,
     set: &CaseSet,
     row: &AuditRow,
-    today: NaiveDate,
     format: PaperFormat,
     paper: Paper,
 ) -> Result<Vec<u8>, NoticeFailure> {
     let settings = notice_settings(cases)?;
-    let letter = letter_with(cases, &settings, set, row, today)?;
+    let letter = letter_with(cases, &settings, set, row)?;
     let letter = with_logo(letter, cases, &settings).map_err(NoticeFailure::Settings)?;
     letters::render(&letter, format, paper).map_err(NoticeFailure::Render)
 }

@@ -67,9 +67,42 @@ pub struct Overdue {
     pub days_overdue: i64,
 }
 
+/// The days a summary is made on (the one clock, [`crate::clock::Clock`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf {
+    /// Where the period ends: the newest record's day or the real day, whichever is
+    /// later ([`crate::clock::Clock::period_end`]). What "as of" says.
+    pub period_end: NaiveDate,
+    /// The day overdue cases are counted on ([`crate::clock::Clock::deadline_day`]).
+    pub deadline_day: NaiveDate,
+}
+
+impl AsOf {
+    /// The days of `clock` for the log of `report`.
+    pub fn of(clock: &crate::clock::Clock, report: &AuditReport) -> AsOf {
+        AsOf {
+            period_end: clock.period_end(report.newest_day()),
+            deadline_day: clock.deadline_day(),
+        }
+    }
+
+    /// One day for both (tests, a report replayed on a known day).
+    pub fn same(day: NaiveDate) -> AsOf {
+        AsOf {
+            period_end: day,
+            deadline_day: day,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// The end of the period the figures cover ([`AsOf::period_end`]).
     pub today: NaiveDate,
+    /// The day overdue open cases are counted on, when it is not `today` (a pinned
+    /// `--today` or a sample library's `as_of`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadlines_as_of: Option<NaiveDate>,
     /// Rows considered (after the filter), of every type.
     pub records: usize,
     /// Decision records among them that verify: what the figures count.
@@ -115,15 +148,11 @@ fn bucket_label(from: i64, to: Option<i64>) -> String {
     }
 }
 
-/// Computes the figures over `rows` (already filtered), with overdue cases from the
-/// queue of `set` as of `today` (a case is open while the log holds no decision or
-/// review for it, whatever the filter; practice cases never count).
-pub fn summarize(
-    rows: &[&AuditRow],
-    report: &AuditReport,
-    set: &CaseSet,
-    today: NaiveDate,
-) -> Summary {
+/// Computes the figures over `rows` (already filtered), as of `as_of.period_end`, with
+/// overdue cases from the queue of `set` as of `as_of.deadline_day` (a case is open while
+/// the log holds no decision or review for it, whatever the filter; practice cases
+/// never count).
+pub fn summarize(rows: &[&AuditRow], report: &AuditReport, set: &CaseSet, as_of: AsOf) -> Summary {
     let decisions: Vec<&AuditRow> = rows
         .iter()
         .copied()
@@ -188,7 +217,8 @@ pub fn summarize(
     }
     let by_month: Vec<Month> = months.into_values().collect();
     Summary {
-        today,
+        today: as_of.period_end,
+        deadlines_as_of: (as_of.deadline_day != as_of.period_end).then_some(as_of.deadline_day),
         records: rows.len(),
         decisions: decisions.len(),
         by_outcome,
@@ -196,8 +226,8 @@ pub fn summarize(
         on_time: by_month.iter().map(|m| m.on_time).sum(),
         late: by_month.iter().map(|m| m.late).sum(),
         by_month,
-        overdue_open: overdue_open(report, set, today),
-        overdue_practice_not_counted: overdue_practice(report, set, today),
+        overdue_open: overdue_open(report, set, as_of.deadline_day),
+        overdue_practice_not_counted: overdue_practice(report, set, as_of.deadline_day),
         failing_verification: rows.iter().filter(|r| r.verification.is_broken()).count(),
         needing_attention: rows
             .iter()

@@ -23,7 +23,7 @@ impl LoadOptions {
     pub fn new(today: NaiveDate) -> LoadOptions {
         LoadOptions {
             today,
-            real_today: chrono::Local::now().date_naive(),
+            real_today: crate::clock::Clock::system().real_day(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             intake: None,
         }

@@ -52,7 +52,7 @@ pub fn run(global: &Global, args: &AdviseArgs, out: &mut dyn Write) -> CommandRe
         related,
         proposal.as_ref(),
         &reviewer,
-        global.today(),
+        global.deadline_day(),
     );
     // The status the log gives (decided, under review), as `list` and `show` say it.
     let trusted = match super::trusted::catch_up(global)? {

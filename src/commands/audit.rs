@@ -72,7 +72,7 @@ fn run_to(
         return super::audit_sites::run(global, args, dir, format, out);
     }
     let set = load_cases(global)?;
-    let today = global.today();
+    let clock = global.clock();
     let log = crate::record::verify::verify_log(&global.cases, None).map_err(CommandError::Io)?;
     // The log must still extend what this user verified before (exit 1 otherwise).
     if let Err(e) = super::trusted::remember(global, &log)? {
@@ -80,9 +80,11 @@ fn run_to(
     }
     let people = crate::record::reviewers::load(&global.cases).map_err(CommandError::Io)?;
     let report = AuditReport::from_log(log, &set, &people);
+    // Periods run to the newest record or the real day, whichever is later.
+    let today = clock.period_end(report.newest_day());
     let text = if args.accounting {
         let q = Query {
-            today,
+            period_end: today,
             since: args.since,
             until: args.until,
             patient: args.patient.clone(),
@@ -112,7 +114,7 @@ fn run_to(
         };
         let rows = report.filtered(&filter);
         if args.summary {
-            let sm = summary::summarize(&rows, &report, &set, today);
+            let sm = summary::summarize(&rows, &report, &set, summary::AsOf::of(&clock, &report));
             match format {
                 AuditFormat::Table => render::summary_table(&sm),
                 AuditFormat::Csv => render::summary_csv(&sm),

@@ -82,7 +82,7 @@ pub(super) fn report(global: &Global, args: &AuditArgs, format: AuditFormat) -> 
         until: args.until,
         ..Filter::default()
     };
-    let today = global.today();
+    let clock = global.clock();
     let (report, set, sites, letterhead) = match &args.sites {
         Some(dir) => {
             let audit = build_sites(dir).map_err(|e| CommandError::Io(sanitize_line(&e)))?;
@@ -119,7 +119,8 @@ pub(super) fn report(global: &Global, args: &AuditArgs, format: AuditFormat) -> 
             (report, set, Vec::new(), letterhead)
         }
     };
-    let b = board::build(&report, &set, &filter, today, &sites);
+    let as_of = crate::audit::summary::AsOf::of(&clock, &report);
+    let b = board::build(&report, &set, &filter, as_of, &sites);
     let doc = board::compose(&b, letterhead);
     let bytes =
         letters::render(&doc, paper_format, args.paper.paper()).map_err(CommandError::Io)?;
@@ -146,7 +147,7 @@ pub(super) fn accounting_letter(
         ));
     }
     let name = a.patient.as_deref().and_then(|p| patient_name(set, p));
-    let doc = match accounting_letter::compose(a, &settings, name, global.today()) {
+    let doc = match accounting_letter::compose(a, &settings, name, global.clock().signing_day()) {
         Ok(d) => d,
         Err(e @ accounting_letter::AccountingLetterError::Unverified(_)) => {
             crate::text::warn(&e.to_string());
@@ -194,7 +195,7 @@ pub(super) fn fhir(
             signature: sig?.into_bytes(),
         })
     };
-    let export = fhir::export(&ex, report, scope, global.today(), &files);
+    let export = fhir::export(&ex, report, scope, global.clock().signing_day(), &files);
     out.write_all(json_text(&export.bundle)?.as_bytes())
         .map_err(io_out)?;
     if !export.skipped_unverified.is_empty() {

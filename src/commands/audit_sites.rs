@@ -52,10 +52,16 @@ pub fn run(
     };
     let report = &audit.report;
     let rows = report.filtered(&filter);
-    let today = global.today();
+    let clock = global.clock();
+    let today = clock.period_end(report.newest_day());
     let text = if args.summary {
         // No case file is here: no case can be counted overdue from a mirror.
-        let sm = summary::summarize(&rows, report, &CaseSet::default(), today);
+        let sm = summary::summarize(
+            &rows,
+            report,
+            &CaseSet::default(),
+            summary::AsOf::of(&clock, report),
+        );
         match format {
             AuditFormat::Table => render::summary_table(&sm) + &site_lines(&audit.sites),
             AuditFormat::Csv => render::summary_csv(&sm),

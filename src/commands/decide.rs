@@ -13,10 +13,11 @@ use super::{CommandError, CommandResult, Exit, io_out};
 use crate::cli::{DecideArgs, Global};
 use crate::decision::DecideError;
 use crate::decision::after::AfterPractice;
+use crate::decision::entry::Entry;
 use crate::decision::proposal::Proposal;
 use crate::decision::sign::{Signed, decide};
 use crate::record::AppendError;
-use crate::record::model::{Disclosure, OverriddenFinding, RecordType};
+use crate::record::model::{OverriddenFinding, RecordType};
 use crate::text::sanitize_line;
 
 mod countersign;
@@ -29,12 +30,11 @@ pub fn run(global: &Global, args: &DecideArgs, out: &mut dyn Write) -> CommandRe
     if let Err(e) = super::trusted::catch_up(global)? {
         return super::trusted::refuse(out, &e, args.json);
     }
-    let today = global.today();
     let overrides = parse_overrides(&args.overrides)?;
     if let Some(seq) = args.countersigns {
         return countersign::run(global, args, &set, case, seq, overrides, out);
     }
-    let proposal = parse_proposal(args, &case.case, overrides, today)?;
+    let proposal = parse_proposal(args, &case.case, overrides)?;
     match decide(&global.setting(), &set, case, &proposal) {
         Ok(signed) => report(out, &signed, args.json),
         Err(e) => {
@@ -232,7 +232,6 @@ fn parse_proposal(
     args: &DecideArgs,
     case: &crate::case::Case,
     overrides: Vec<OverriddenFinding>,
-    today: chrono::NaiveDate,
 ) -> Result<Proposal, CommandError> {
     let usage = |m: String| CommandError::Usage(m);
     let kind = RecordType::parse(&args.record_type).ok_or_else(|| {
@@ -258,8 +257,7 @@ fn parse_proposal(
         {
             return Err(usage("--disclosure: all four parts are required".into()));
         }
-        disclosures.push(Disclosure {
-            date: today,
+        disclosures.push(Entry {
             recipient: recipient.trim().to_string(),
             address: address.trim().to_string(),
             description: description.trim().to_string(),
@@ -269,9 +267,10 @@ fn parse_proposal(
     Ok(Proposal {
         kind,
         judged,
-        disclosures,
         rationale: args.rationale.clone(),
         overrides,
+        // No --disclosure: the entry the case gives (an accountable decision needs one).
+        disclosures: (!disclosures.is_empty()).then_some(disclosures),
     })
 }
 

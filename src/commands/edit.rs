@@ -22,7 +22,7 @@ pub fn run(global: &Global, a: &EditArgs, out: &mut dyn Write) -> CommandResult 
             e.copy.display()
         ))
     })?;
-    let opts = edit::check_options(&global.cases, global.today());
+    let opts = edit::check_options(&global.cases, global.deadline_day());
     let outcome = e.finish(&opts, &state).map_err(refused)?;
     for line in e.report(&outcome) {
         writeln!(out, "{line}").map_err(io_out)?;

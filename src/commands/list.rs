@@ -5,23 +5,38 @@ use std::io::Write;
 use serde_json::json;
 
 use super::output::write_json;
-use super::{CommandResult, Exit, io_out, load_cases, warn_invalid};
+use super::{CommandError, CommandResult, Exit, io_out, load_cases, warn_invalid};
 use crate::cli::Global;
-use crate::rules::queue;
+use crate::record::memory::TrustError;
+use crate::rules::{CaseSet, queue};
 use crate::text::sanitize_line;
+
+/// The queue of `set` as of `today`, each case's status from this user's verified
+/// memory of the decision log (a missing log is empty): what `list` and `due` show.
+/// `Err`: the log no longer supports this user's memory (said by the caller, exit 1).
+pub(crate) fn rows(
+    global: &Global,
+    set: &CaseSet,
+    today: chrono::NaiveDate,
+) -> Result<Result<Vec<queue::QueueEntry>, TrustError>, CommandError> {
+    let index = match super::trusted::catch_up(global)? {
+        Ok(t) => t.index,
+        Err(e) => return Ok(Err(e)),
+    };
+    let facts = super::standing::LogFacts::of(&index, set);
+    let status = |id: &str, dl: &crate::rules::Deadline| facts.log_status(id, dl);
+    Ok(Ok(queue::entries(set, today, &status)))
+}
 
 pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
     let set = load_cases(global)?;
-    let today = global.today();
+    let today = global.deadline_day();
     // Decided and proposed cases come from this user's verified memory of the decision
-    // log (a missing log is empty); a log that no longer supports it is said, exit 1.
-    let index = match super::trusted::catch_up(global)? {
-        Ok(t) => t.index,
+    // log; a log that no longer supports it is said, exit 1.
+    let rows = match rows(global, &set, today)? {
+        Ok(rows) => rows,
         Err(e) => return super::trusted::refuse(out, &e, json),
     };
-    let facts = super::standing::LogFacts::of(&index, &set);
-    let status = |id: &str, dl: &crate::rules::Deadline| facts.log_status(id, dl);
-    let rows = queue::entries(&set, today, &status);
     if json {
         let invalid: Vec<_> = set
             .invalid

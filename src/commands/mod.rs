@@ -14,6 +14,7 @@ mod check;
 mod checkpoint;
 mod decide;
 mod docs;
+mod due;
 mod edit;
 mod list;
 mod new;
@@ -53,6 +54,7 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
     let result = match command {
         Command::Check(a) => check::run(global, a.json, out),
         Command::List(a) => list::run(global, a.json, out),
+        Command::Due(a) => due::run(global, a, out),
         Command::Show(a) => show::run(global, &a.id, a.json, out),
         Command::Advise(a) => advise::run(global, a, out),
         Command::Decide(a) => decide::run(global, a, out),
@@ -82,7 +84,7 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
 pub fn workbench(global: &Global) -> crate::tui::Options {
     crate::tui::Options {
         cases: global.cases.clone(),
-        today: global.today(),
+        clock: global.clock(),
         reviewer: global.reviewer.clone(),
         key: global.key.clone(),
         theme: global.theme.clone(),
@@ -179,7 +181,7 @@ pub(crate) fn resolve_signer(
 
 /// Loads the case directory of `global` as of its "today".
 pub(crate) fn load_cases(global: &Global) -> Result<crate::rules::CaseSet, CommandError> {
-    let opts = crate::case::LoadOptions::new(global.today());
+    let opts = crate::case::LoadOptions::new(global.deadline_day());
     crate::rules::load_dir(&global.cases, &opts, &|_, _| {})
         .map_err(|e| CommandError::Io(e.to_string()))
 }

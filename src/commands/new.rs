@@ -24,7 +24,11 @@ pub fn run(global: &Global, a: &NewArgs, out: &mut dyn Write) -> CommandResult {
     }
     // The intake runs on the real clock: `--today` looks at deadlines "as of" a day,
     // but a request cannot be received in the future of the calendar.
-    let now = chrono::Local::now().naive_local();
+    let now = global
+        .clock()
+        .now()
+        .with_timezone(&chrono::Local)
+        .naive_local();
     let mut intake = begin(&global.cases, now).map_err(CommandError::Usage)?;
     let given = gather(a)?;
     apply(&mut intake, given)?;
@@ -45,7 +49,9 @@ pub fn run(global: &Global, a: &NewArgs, out: &mut dyn Write) -> CommandResult {
             let set = super::load_cases(global)?;
             let due = set
                 .get(&id)
-                .map(|c| crate::rules::deadline::for_case(&c.case, &set.rules, global.today()))
+                .map(|c| {
+                    crate::rules::deadline::for_case(&c.case, &set.rules, global.deadline_day())
+                })
                 .and_then(|d| d.due)
                 .map(|d| format!(", due {d}"))
                 .unwrap_or_default();

@@ -62,16 +62,8 @@ pub fn run(global: &Global, args: &NoticeArgs, out: &mut dyn Write) -> CommandRe
     }
     // The same functions the workbench's record view calls.
     let bytes = match (text_format, paper_format) {
-        (Some(f), _) => notice_with(&global.cases, &settings, &set, row, global.today(), f)
-            .map(String::into_bytes),
-        (None, Some(f)) => letter_bytes(
-            &global.cases,
-            &set,
-            row,
-            global.today(),
-            f,
-            args.paper.paper(),
-        ),
+        (Some(f), _) => notice_with(&global.cases, &settings, &set, row, f).map(String::into_bytes),
+        (None, Some(f)) => letter_bytes(&global.cases, &set, row, f, args.paper.paper()),
         (None, None) => unreachable!("every format is text or paper"),
     };
     match bytes {

@@ -14,7 +14,7 @@ use crate::rules::deadline;
 pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> CommandResult {
     let set = load_cases(global)?;
     let lc = find_case(&set, id)?;
-    let mut dl = deadline::for_case(&lc.case, &set.rules, global.today());
+    let mut dl = deadline::for_case(&lc.case, &set.rules, global.deadline_day());
     // The case's status and decision from this user's verified memory of the log; a log
     // that no longer supports it is said, exit 1.
     let trusted = match super::trusted::catch_up(global)? {

@@ -19,7 +19,7 @@ pub const ORIGINAL_COMMAND: &str = "SSH_ORIGINAL_COMMAND";
 /// Commands a client may run through the forced command: each only reads the case
 /// directory and the log (and `verify` advances the user's own memory of the log).
 pub const READ_ONLY: &[&str] = &[
-    "check", "list", "show", "advise", "verify", "audit", "notice", "practice",
+    "check", "list", "due", "show", "advise", "verify", "audit", "notice", "practice",
 ];
 
 /// Options a client may not pass: the directory and the key are the server's.

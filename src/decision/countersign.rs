@@ -4,8 +4,6 @@
 //! log's lock. Behind `casebench decide --type countersign --countersigns SEQ` and the
 //! workbench's countersign screen.
 
-use chrono::Utc;
-
 use super::proposal::Proposal;
 use super::{DecideError, Setting};
 use crate::case::LoadedCase;
@@ -51,7 +49,11 @@ pub fn countersign(
             sanitize_line(o)
         ))));
     }
-    let time = Utc::now();
+    let time = setting.clock.now();
+    let days = super::proposal::Days {
+        deadline: setting.deadline_day(),
+        signing: crate::clock::Clock::day_of(time),
+    };
     let (reviewer, mut signer) = signer::resolve(
         setting.cases,
         setting.key,
@@ -66,8 +68,11 @@ pub fn countersign(
         .map_err(|e| DecideError::Refused(AppendError::Refused(e)))?;
     let contact = crate::case::settings::privacy_contact_known(setting.cases);
     let mut unsigned = stated
-        .unsigned(&case.case, &set.rules, &reviewer, contact, setting.today)
+        .unsigned(&case.case, &set.rules, &reviewer, contact, days)
         .map_err(|e| DecideError::Refused(AppendError::Refused(e)))?;
+    if let Some(why) = stated.accounting_problem(&set.rules, &unsigned) {
+        return Err(DecideError::Refused(AppendError::Refused(why)));
+    }
     unsigned.findings_overridden = super::gate::apply(setting, set, case, &reviewer, &stated)?;
     let state = setting.state().map_err(DecideError::Usage)?;
     let appended = Log::open(setting.cases, &state)

@@ -57,7 +57,7 @@ pub fn apply(
     let facts = super::facts::for_signer(setting, reviewer, proposal.kind, &case.case.id);
     let inputs = Inputs {
         rulebook: &set.rules,
-        today: setting.today,
+        today: setting.deadline_day(),
         facts: &facts,
         contact: crate::case::settings::privacy_contact_known(setting.cases),
     };

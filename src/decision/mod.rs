@@ -25,25 +25,31 @@ use crate::rules::Finding;
 pub mod after;
 pub mod countersign;
 pub mod draft;
+pub mod entry;
 pub mod facts;
 pub mod gate;
 pub mod preview;
 pub mod proposal;
 pub mod sign;
 
-/// Where and as whom a decision is made: the case directory, the day deadlines are
-/// computed against, the signer as configured (`--reviewer`, `--key`), and where this
+/// Where and as whom a decision is made: the case directory, the clock (the day deadlines
+/// are computed against, and the real day a record is dated by), the signer as configured (`--reviewer`, `--key`), and where this
 /// user's memory of the log is (`None`: the platform's state directory).
 #[derive(Debug, Clone, Copy)]
 pub struct Setting<'a> {
     pub cases: &'a Path,
-    pub today: NaiveDate,
+    pub clock: crate::clock::Clock,
     pub reviewer: Option<&'a str>,
     pub key: Option<&'a Path>,
     pub state_dir: Option<&'a Path>,
 }
 
 impl Setting<'_> {
+    /// The day deadlines are computed against.
+    pub fn deadline_day(&self) -> NaiveDate {
+        self.clock.deadline_day()
+    }
+
     /// This user's state directory.
     pub fn state(&self) -> Result<crate::record::StateDir, String> {
         crate::record::StateDir::resolve(self.state_dir)

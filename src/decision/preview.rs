@@ -44,7 +44,7 @@ pub fn context(setting: &Setting, case_id: &str, kind: RecordType) -> Context {
         setting.key,
         setting.reviewer,
         kind.namespace(),
-        Utc::now(),
+        setting.clock.now(),
     );
     let (reviewer, key) = match found {
         Ok((who, k)) => (Ok(who), Ok(crate::record::sshsig::fingerprint(&k))),
@@ -97,12 +97,16 @@ pub struct Preview {
     /// The record's per-item actions (empty until it is a record): the notice names what
     /// the record withholds, computed once, by `Proposal::unsigned`.
     pub actions: Vec<crate::record::model::RecordAction>,
+    /// The accounting entry the case gives for this decision, when it is accountable
+    /// (what the form's first disclosure row starts from).
+    pub built_entry: Option<super::entry::Entry>,
 }
 
-/// The preview of `proposal` on `case` as of `today`.
+/// The preview of `proposal` on `case` on the days of `clock` (deadlines as of its
+/// deadline day, the record's own dates its signing day).
 pub fn preview(
     ctx: &Context,
-    today: chrono::NaiveDate,
+    clock: &crate::clock::Clock,
     set: &CaseSet,
     case: &LoadedCase,
     proposal: &Proposal,
@@ -116,6 +120,7 @@ pub fn preview(
                 refused: Some(DecideError::Usage(e.clone())),
                 proposal: None,
                 actions: Vec::new(),
+                built_entry: None,
             };
         }
     };
@@ -127,9 +132,10 @@ pub fn preview(
     if no_rationale {
         proposal.rationale = "-".into();
     }
+    let days = super::proposal::Days::of(clock);
     let inputs = Inputs {
         rulebook: rb,
-        today,
+        today: days.deadline,
         facts: &ctx.facts,
         contact: ctx.contact,
     };
@@ -144,7 +150,7 @@ pub fn preview(
         gate::check(&inputs, set, case, &proposal)
     };
     let judged = Some(proposal.clone().with_notice(rb, ctx.contact).judged);
-    let mut unsigned = match proposal.unsigned(&case.case, rb, &reviewer, ctx.contact, today) {
+    let mut unsigned = match proposal.unsigned(&case.case, rb, &reviewer, ctx.contact, days) {
         Ok(u) => u,
         Err(why) => {
             return Preview {
@@ -153,9 +159,12 @@ pub fn preview(
                 refused: Some(DecideError::Usage(why)),
                 proposal: judged,
                 actions: Vec::new(),
+                built_entry: None,
             };
         }
     };
+    let built_entry = super::entry::from_case(&case.case, rb, &proposal.judged, &unsigned.records);
+    let accounting = proposal.accounting_problem(rb, &unsigned);
     if let Ok(accepted) = &gated.result {
         unsigned.findings_overridden = accepted.clone();
     }
@@ -202,6 +211,7 @@ pub fn preview(
         (_, _, _) if no_rationale => {
             Some(DecideError::Usage("the rationale must not be empty".into()))
         }
+        (_, _, _) if accounting.is_some() => accounting.map(DecideError::Usage),
         (Err(e), _, _) => Some(e.into()),
         (Ok(_), Err(why), _) | (Ok(_), _, Err(why)) => Some(DecideError::Usage(why.clone())),
         (Ok(_), Ok(_), Ok(_)) => None,
@@ -212,5 +222,6 @@ pub fn preview(
         refused,
         proposal: judged,
         actions: unsigned.records,
+        built_entry,
     }
 }

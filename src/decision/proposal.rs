@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::draft::Draft;
+use super::entry::{self, Entry};
 use crate::case::{Case, CaseKind, ConcernKind, Outcome};
 use crate::record::Unsigned;
 use crate::record::model::{
@@ -25,7 +26,10 @@ pub struct Proposal {
     /// with every ground it is withheld on, and the notice (filled in by
     /// [`Proposal::with_notice`]).
     pub judged: rules::Proposal,
-    pub disclosures: Vec<Disclosure>,
+    /// The accounting-of-disclosures entries as stated (`--disclosure`, the form's rows):
+    /// `None` takes the entry the case gives ([`entry::from_case`]) when the decision is
+    /// accountable. The record dates them by the signing day.
+    pub disclosures: Option<Vec<Entry>>,
     pub rationale: String,
     /// Advisor findings the reviewer overrides, each with its justification.
     pub overrides: Vec<OverriddenFinding>,
@@ -65,13 +69,14 @@ fn is_code(s: &str) -> bool {
 }
 
 impl Proposal {
-    /// The form's draft `d` as a `kind` proposal, disclosures dated `today`. `Err` until
+    /// The form's draft `d` as a `kind` proposal (no disclosure rows: the entry the case
+    /// gives, when the decision is accountable). `Err` until
     /// an outcome is chosen. The per-item actions follow the outcome: the form's withhold
     /// toggles count for a partial release and a denial (an item withheld on every ground
     /// code typed for it; a denial withholds the others on the decision's grounds), and
     /// are set aside for every other outcome (a full release releases every item).
     /// Overrides without a code are left out (an empty row of the form).
-    pub fn from_draft(d: &Draft, kind: RecordType, today: NaiveDate) -> Result<Proposal, String> {
+    pub fn from_draft(d: &Draft, kind: RecordType) -> Result<Proposal, String> {
         let outcome = d.outcome.ok_or("choose an outcome first")?;
         let toggles_count = matches!(outcome, Outcome::ReleasePartial | Outcome::Deny);
         let withhold = withhold_map(
@@ -102,17 +107,17 @@ impl Proposal {
                 withhold,
                 notice: None,
             },
-            disclosures: d
-                .disclosures
-                .iter()
-                .map(|x| Disclosure {
-                    date: today,
-                    recipient: x.recipient.trim().to_string(),
-                    address: x.address.trim().to_string(),
-                    description: x.description.trim().to_string(),
-                    purpose: x.purpose.trim().to_string(),
-                })
-                .collect(),
+            disclosures: (!d.disclosures.is_empty()).then(|| {
+                d.disclosures
+                    .iter()
+                    .map(|x| Entry {
+                        recipient: x.recipient.trim().to_string(),
+                        address: x.address.trim().to_string(),
+                        description: x.description.trim().to_string(),
+                        purpose: x.purpose.trim().to_string(),
+                    })
+                    .collect()
+            }),
             rationale: d.rationale.clone(),
             overrides: d
                 .overrides
@@ -128,7 +133,8 @@ impl Proposal {
 
     /// A signed record's decision as a `kind` proposal (a trainee's proposal that a
     /// supervisor countersigns as it stands): its outcome, grounds, withheld items and
-    /// disclosures, with the countersigner's rationale and overrides.
+    /// disclosures (none: the entry the case gives), with the countersigner's rationale
+    /// and overrides.
     pub fn from_record(
         rec: &Record,
         kind: RecordType,
@@ -156,7 +162,17 @@ impl Proposal {
                 withhold,
                 notice: None,
             },
-            disclosures: rec.disclosures.clone(),
+            disclosures: (!rec.disclosures.is_empty()).then(|| {
+                rec.disclosures
+                    .iter()
+                    .map(|d| Entry {
+                        recipient: d.recipient.clone(),
+                        address: d.address.clone(),
+                        description: d.description.clone(),
+                        purpose: d.purpose.clone(),
+                    })
+                    .collect()
+            }),
             rationale: rationale.to_string(),
             overrides,
         })
@@ -170,17 +186,18 @@ impl Proposal {
         self
     }
 
-    /// The record this proposal becomes, unsigned, for `reviewer` on `today`: its
-    /// per-item actions, the notice and the deadline (the one every surface shows,
-    /// [`rules::deadline::for_case`] under `rb`). Errors are usage errors, worded for the
-    /// person who stated the proposal.
+    /// The record this proposal becomes, unsigned, for `reviewer`: its per-item actions,
+    /// the notice, the deadline as of `days.deadline` (the one every surface shows,
+    /// [`rules::deadline::for_case`] under `rb`), and its accounting entries dated
+    /// `days.signing` (signing also asks [`Proposal::accounting_problem`]). Errors are
+    /// usage errors, worded for the person who stated the proposal.
     pub fn unsigned(
         &self,
         case: &Case,
         rb: &Rulebook,
         reviewer: &str,
         contact: bool,
-        today: NaiveDate,
+        days: Days,
     ) -> Result<Unsigned, String> {
         let p = &self.judged;
         for g in p.grounds.iter().chain(p.withhold.values().flatten()) {
@@ -210,21 +227,77 @@ impl Proposal {
                 complaint_routes: n.complaint_routes,
             })
             .unwrap_or_default();
-        let dl = rules::deadline::for_case(case, rb, today);
+        let disclosures = self.entries(case, rb, &records);
+        let dl = rules::deadline::for_case(case, rb, days.deadline);
         Ok(Unsigned {
             kind: self.kind,
             reviewer: reviewer.to_string(),
             outcome: p.outcome.as_str().to_string(),
             grounds: dedup(p.grounds.clone()),
             records,
-            disclosures: self.disclosures.clone(),
+            disclosures: disclosures
+                .into_iter()
+                .map(|e| Disclosure {
+                    date: days.signing,
+                    recipient: e.recipient,
+                    address: e.address,
+                    description: e.description,
+                    purpose: e.purpose,
+                })
+                .collect(),
             notice,
             deadline: DeadlineInfo {
                 due: dl.due,
-                decided_on_time: dl.met_on(today),
+                decided_on_time: dl.met_on(days.deadline),
             },
             findings_overridden: self.overrides.clone(),
             rationale: self.rationale.clone(),
+        })
+    }
+
+    /// The accounting entries the record carries: as stated, or the one the case gives
+    /// (none when the decision is not accountable).
+    pub fn entries(&self, case: &Case, rb: &Rulebook, actions: &[RecordAction]) -> Vec<Entry> {
+        match &self.disclosures {
+            Some(v) => v.clone(),
+            None => entry::from_case(case, rb, &self.judged, actions)
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    /// Why the record `unsigned` (this proposal's, [`Proposal::unsigned`]) cannot be
+    /// signed for want of its accounting: an accountable decision (the rulebook's
+    /// `accounting: included` grounds, a warning, a report) without an entry, or an entry
+    /// without all four parts (45 CFR 164.528(b)(2)). Signing refuses it, no override
+    /// lifts it; the preview shows the record and says why.
+    pub fn accounting_problem(&self, rb: &Rulebook, unsigned: &Unsigned) -> Option<String> {
+        let parts = |d: &Disclosure| {
+            [&d.recipient, &d.address, &d.description, &d.purpose]
+                .iter()
+                .all(|s| !s.trim().is_empty())
+        };
+        if let Some(i) = unsigned.disclosures.iter().position(|d| !parts(d)) {
+            return Some(format!(
+                "disclosure {}: the accounting needs all four parts (recipient, address, \
+                 description, purpose); write \"{}\" when the address is not known",
+                i + 1,
+                entry::ADDRESS_NOT_KNOWN
+            ));
+        }
+        (unsigned.disclosures.is_empty() && entry::accountable(rb, &self.judged)).then(|| {
+            format!(
+                "`{}` on {} is an accountable disclosure (45 CFR 164.528): the record needs \
+                 its accounting entry (recipient and address, description, purpose); leave \
+                 out --disclosure to take the one built from the case, or give it with \
+                 --disclosure RECIPIENT|ADDRESS|DESCRIPTION|PURPOSE",
+                self.judged.outcome,
+                if self.judged.grounds.is_empty() {
+                    "these grounds".to_string()
+                } else {
+                    self.judged.grounds.join(", ")
+                }
+            )
         })
     }
 
@@ -311,6 +384,33 @@ impl Proposal {
     }
 }
 
+/// The days a record is made on: deadlines are computed as of `deadline`
+/// ([`crate::clock::Clock::deadline_day`]); the record's own dates (its accounting
+/// entries) are `signing` ([`crate::clock::Clock::signing_day`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Days {
+    pub deadline: NaiveDate,
+    pub signing: NaiveDate,
+}
+
+impl Days {
+    /// The days of `clock` now.
+    pub fn of(clock: &crate::clock::Clock) -> Days {
+        Days {
+            deadline: clock.deadline_day(),
+            signing: clock.signing_day(),
+        }
+    }
+
+    /// One day for both (tests, and records replayed on a known day).
+    pub fn same(day: NaiveDate) -> Days {
+        Days {
+            deadline: day,
+            signing: day,
+        }
+    }
+}
+
 fn dedup(mut v: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     v.retain(|x| seen.insert(x.clone()));
@@ -388,7 +488,7 @@ mod tests {
                 withhold: withhold_map(withhold.iter().map(|(r, g)| (*r, *g))),
                 notice: None,
             },
-            disclosures: vec![],
+            disclosures: None,
             rationale: "why".into(),
             overrides: vec![],
         }
@@ -399,7 +499,13 @@ mod tests {
     }
 
     fn unsigned(p: &Proposal, on: &str) -> Result<Unsigned, String> {
-        p.unsigned(&case(), Rulebook::builtin(), "a@x", true, day(on))
+        p.unsigned(
+            &case(),
+            Rulebook::builtin(),
+            "a@x",
+            true,
+            Days::same(day(on)),
+        )
     }
 
     #[test]
@@ -426,7 +532,7 @@ mod tests {
                 Rulebook::builtin(),
                 "a@x",
                 false,
-                day("2026-03-20"),
+                Days::same(day("2026-03-20")),
             )
             .unwrap();
         assert!(d.notice.basis && !d.notice.complaint_routes);
@@ -504,9 +610,8 @@ mod tests {
 
     #[test]
     fn the_form_s_items_withheld_follow_the_outcome_with_every_code_typed() {
-        let day = day("2026-11-23");
         let w = |o| {
-            Proposal::from_draft(&draft(o), RecordType::Decision, day)
+            Proposal::from_draft(&draft(o), RecordType::Decision)
                 .map(|p| p.judged.withhold)
                 .unwrap_or_default()
         };
@@ -515,6 +620,81 @@ mod tests {
         assert_eq!(w(Outcome::Deny), a);
         assert!(w(Outcome::ReleaseFull).is_empty());
         assert!(w(Outcome::RequestInformation).is_empty());
-        assert!(Proposal::from_draft(&Draft::default(), RecordType::Decision, day).is_err());
+        assert!(Proposal::from_draft(&Draft::default(), RecordType::Decision).is_err());
+    }
+
+    fn sample(id: &str) -> Case {
+        let path = format!("{}/cases/{id}.yaml", env!("CARGO_MANIFEST_DIR"));
+        crate::yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn court_ordered_release() -> Proposal {
+        let mut p = proposal(
+            Outcome::ReleasePartial,
+            &["court-order"],
+            &[
+                ("inpatient_notes", "court-order"),
+                ("outpatient_chart", "court-order"),
+            ],
+        );
+        p.rationale = "only what the order names".into();
+        p
+    }
+
+    #[test]
+    fn an_accountable_release_carries_the_entry_the_case_gives_dated_the_signing_day() {
+        let days = Days {
+            deadline: day("2026-11-23"),
+            signing: day("2026-12-07"),
+        };
+        let u = court_ordered_release()
+            .unsigned(
+                &sample("AR-2026-0127"),
+                Rulebook::builtin(),
+                "a@x",
+                true,
+                days,
+            )
+            .unwrap();
+        assert_eq!(u.disclosures.len(), 1);
+        let d = &u.disclosures[0];
+        assert_eq!(d.date, day("2026-12-07"));
+        assert!(d.recipient.starts_with("L. Okafor-Benn"));
+        assert!(d.description.starts_with("Discharge summary"));
+        assert!(d.purpose.contains("court order dated 2026-10-29"));
+    }
+
+    #[test]
+    fn an_accountable_release_without_an_entry_is_refused() {
+        let rb = Rulebook::builtin();
+        let problem = |p: &Proposal| {
+            let u = p
+                .unsigned(
+                    &sample("AR-2026-0127"),
+                    rb,
+                    "a@x",
+                    true,
+                    Days::same(day("2026-11-23")),
+                )
+                .unwrap();
+            p.accounting_problem(rb, &u)
+        };
+        let mut p = court_ordered_release();
+        assert_eq!(problem(&p), None, "the entry the case gives");
+        p.disclosures = Some(vec![]);
+        let e = problem(&p).unwrap();
+        assert!(e.contains("accountable disclosure (45 CFR 164.528)"), "{e}");
+        p.disclosures = Some(vec![Entry {
+            recipient: "Court".into(),
+            ..Entry::default()
+        }]);
+        assert!(problem(&p).unwrap().contains("all four parts"));
+        // Not accountable: no entry needed.
+        let mut own = proposal(Outcome::ReleaseFull, &["right-of-access"], &[]);
+        own.disclosures = Some(vec![]);
+        let u = own
+            .unsigned(&case(), rb, "a@x", true, Days::same(day("2026-03-20")))
+            .unwrap();
+        assert_eq!(own.accounting_problem(rb, &u), None);
     }
 }

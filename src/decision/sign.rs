@@ -2,8 +2,6 @@
 //! unsigned record ([`Proposal::unsigned`]), the advisor's gate, then sign and append.
 //! The one sequence behind `casebench decide` and the workbench's `[ Sign ]`.
 
-use chrono::Utc;
-
 use super::after::{AfterPractice, after_practice};
 use super::proposal::Proposal;
 use super::{DecideError, Setting};
@@ -36,7 +34,12 @@ pub fn decide(
     proposal: &Proposal,
 ) -> Result<Signed, DecideError> {
     let kind = proposal.kind;
-    let time = Utc::now();
+    // The record's time, and the day its own dates carry (never a pinned day).
+    let time = setting.clock.now();
+    let days = super::proposal::Days {
+        deadline: setting.deadline_day(),
+        signing: crate::clock::Clock::day_of(time),
+    };
     let (reviewer, mut signer) = signer::resolve(
         setting.cases,
         setting.key,
@@ -50,8 +53,11 @@ pub fn decide(
     }
     let contact = crate::case::settings::privacy_contact_known(setting.cases);
     let mut unsigned = proposal
-        .unsigned(&case.case, &set.rules, &reviewer, contact, setting.today)
+        .unsigned(&case.case, &set.rules, &reviewer, contact, days)
         .map_err(DecideError::Usage)?;
+    if let Some(why) = proposal.accounting_problem(&set.rules, &unsigned) {
+        return Err(DecideError::Usage(why));
+    }
     unsigned.findings_overridden = super::gate::apply(setting, set, case, &reviewer, proposal)?;
     let state = setting.state().map_err(DecideError::Usage)?;
     let appended =

@@ -14,8 +14,10 @@ use crate::case::settings::Library;
 pub struct Options {
     /// The case directory (or, for `audit --sites DIR --tui`, the mirror).
     pub cases: PathBuf,
-    /// The day deadlines are computed against, fixed for the session.
-    pub today: NaiveDate,
+    /// The one clock: the day deadlines are computed against (fixed for the session: the
+    /// workbench reads [`crate::clock::Clock::deadline_day`] when it opens), and the real
+    /// day records and notices are dated by.
+    pub clock: crate::clock::Clock,
     /// The signer: an allowed_signers principal.
     pub reviewer: Option<String>,
     /// A private key file, or a `.pub` file naming a key held by ssh-agent.
@@ -33,11 +35,12 @@ pub struct Options {
 }
 
 impl Options {
-    /// Options on `cases` as of `today`, with no signer, the default theme, no mouse.
+    /// Options on `cases` with deadlines as of `today` (the system clock for the rest),
+    /// no signer, the default theme, no mouse.
     pub fn new(cases: impl Into<PathBuf>, today: NaiveDate) -> Options {
         Options {
             cases: cases.into(),
-            today,
+            clock: crate::clock::Clock::system().with_deadline_day(Some(today)),
             reviewer: None,
             key: None,
             theme: None,
@@ -45,6 +48,11 @@ impl Options {
             library: None,
             state_dir: None,
         }
+    }
+
+    /// The day deadlines are computed against.
+    pub fn deadline_day(&self) -> NaiveDate {
+        self.clock.deadline_day()
     }
 
     /// This user's state directory (their memory of each log).
@@ -56,7 +64,7 @@ impl Options {
     pub fn setting(&self) -> crate::decision::Setting<'_> {
         crate::decision::Setting {
             cases: &self.cases,
-            today: self.today,
+            clock: self.clock,
             reviewer: self.reviewer.as_deref(),
             key: self.key.as_deref(),
             state_dir: self.state_dir.as_deref(),

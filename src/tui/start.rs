@@ -70,11 +70,12 @@ fn prepare(options: &Options) -> Result<app::State, i32> {
         return Err(2);
     }
     let mut state = app::State::new(
-        options.today,
+        options.deadline_day(),
         &options.cases.display().to_string(),
         theme,
         keymap,
     );
+    state.clock = options.clock;
     state.set_signer(options.reviewer.as_deref(), options.key.as_deref());
     state.library_note = options
         .library

@@ -15,7 +15,10 @@ use crate::rules::CaseSet;
 
 /// What a screen may read besides its own state, and where it may say something.
 pub struct Ctx<'a> {
+    /// The day deadlines are computed against.
     pub today: NaiveDate,
+    /// The one clock (the real day periods run to).
+    pub clock: crate::clock::Clock,
     /// The terminal's size, from the last resize (the layout functions take it).
     pub size: (u16, u16),
     pub keymap: &'a Keymap,

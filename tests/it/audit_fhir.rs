@@ -128,7 +128,9 @@ fn the_log_as_a_fhir_bundle_passes_an_independent_validator() {
         victim["agent"][1]["network"]["address"],
         "44 Oak Ave, Testville, OH"
     );
-    assert_eq!(victim["period"]["start"], "2026-03-20");
+    // Disclosed the day the record was signed (the one clock), whatever `--today` says.
+    let recorded = victim["recorded"].as_str().expect("recorded");
+    assert_eq!(victim["period"]["start"], recorded[..10]);
     assert_eq!(
         victim["purposeOfEvent"][0]["text"],
         "Warn the identified victim (serious and imminent threat)"

@@ -5,7 +5,7 @@
 use crate::support::audit as audit_support;
 
 use audit_support::*;
-use casebench::audit::summary::summarize;
+use casebench::audit::summary::{AsOf, summarize};
 use casebench::audit::{AuditReport, Filter, Verification};
 use casebench::case::LoadOptions;
 use casebench::decision::proposal::{Proposal, withhold_map};
@@ -48,7 +48,7 @@ fn sign(
             withhold: withhold_map(withhold.iter().map(|(r, g)| (r.to_string(), g.to_string()))),
             notice: None,
         },
-        disclosures: vec![],
+        disclosures: None,
         rationale: "Fixed-time test decision.".into(),
         overrides: overrides
             .iter()
@@ -64,7 +64,7 @@ fn sign(
             casebench::rules::Rulebook::builtin(),
             who,
             true,
-            day(date),
+            casebench::decision::proposal::Days::same(day(date)),
         )
         .unwrap();
     let mut signer = Signer::from_file(&env.key(who)).unwrap();
@@ -130,7 +130,7 @@ fn chart_figures_are_exact() {
     assert_eq!(rows.len(), 5);
     let days: Vec<Option<i64>> = rows.iter().map(|r| r.days_to_decision).collect();
     assert_eq!(days, [Some(3), Some(68), Some(20), Some(0), Some(10)]);
-    let s = summarize(&rows, &report, &set, day("2026-04-15"));
+    let s = summarize(&rows, &report, &set, AsOf::same(day("2026-04-15")));
     let buckets: Vec<(&str, usize)> = s
         .days_to_decision
         .iter()
@@ -180,7 +180,7 @@ fn chart_figures_are_exact() {
         since: Some(day("2026-04-01")),
         ..Filter::default()
     });
-    let s = summarize(&april, &report, &set, day("2026-04-15"));
+    let s = summarize(&april, &report, &set, AsOf::same(day("2026-04-15")));
     assert_eq!(s.decisions, 1);
     assert_eq!(s.late, 1);
 }
@@ -246,7 +246,7 @@ fn filters_for_the_audit_view() {
         &report.filtered(&Filter::default()),
         &report,
         &set,
-        day("2026-04-15"),
+        AsOf::same(day("2026-04-15")),
     );
     assert_eq!(s.failing_verification, 2);
     assert_eq!(s.decisions, 3, "failing records feed no figure");

@@ -154,34 +154,42 @@ fn accounting_entries_field_by_field() {
     assert_eq!(code, 0);
     let v = json(&out);
     let a = &v["accounting"];
-    assert_eq!(a["from"], "2020-03-20", "six years before today");
-    assert_eq!(a["to"], TODAY);
+    // The window runs to the newest record or the real day (never `--today`), from six
+    // years before it.
+    let (from, end) = env.period();
+    assert_eq!(
+        a["from"],
+        from.as_str(),
+        "six years before the period's end"
+    );
+    assert_eq!(a["to"], end.as_str());
     let e = a["entries"].as_array().unwrap();
     assert_eq!(e.len(), 3, "{a:#}");
-    // Sorted by date: the CPS report (2026-03-18) first.
-    assert_eq!(e[0]["date"], "2026-03-18");
-    assert_eq!(e[0]["recipient"], "County Children Services, \"intake\"");
-    assert_eq!(e[0]["address"], "9 Court St, Testville, OH");
+    // Sorted by date, then by record: each entry is dated the day its record was signed
+    // (the real day, whatever `--today` said), so record 4's two come first.
+    assert_eq!(e[0]["date"], env.record_day(4).as_str());
+    assert_eq!(e[0]["recipient"], "Jane Doe (the named victim)");
+    assert_eq!(e[0]["address"], "44 Oak Ave, Testville, OH");
     assert_eq!(
-        e[0]["description"],
-        "The child's statement and the therapist's observations"
-    );
-    assert_eq!(e[0]["purpose"], "Mandatory report of suspected child abuse");
-    assert_eq!(e[0]["patient_ref"], "P-90305");
-    assert_eq!(e[0]["basis"][0], "child-abuse-report");
-    assert_eq!(e[0]["seq"], 5);
-    assert_eq!(e[1]["date"], TODAY);
-    assert_eq!(e[1]["recipient"], "Jane Doe (the named victim)");
-    assert_eq!(e[1]["address"], "44 Oak Ave, Testville, OH");
-    assert_eq!(
-        e[1]["basis"],
+        e[0]["basis"],
         serde_json::json!(["serious-threat", "state-duty-to-warn"])
     );
-    assert_eq!(e[2]["recipient"], "Testville Police Department");
+    assert_eq!(e[1]["recipient"], "Testville Police Department");
     assert_eq!(
-        e[2]["purpose"],
+        e[1]["purpose"],
         "Report to law enforcement under the duty to protect"
     );
+    assert_eq!(e[2]["date"], env.record_day(5).as_str());
+    assert_eq!(e[2]["recipient"], "County Children Services, \"intake\"");
+    assert_eq!(e[2]["address"], "9 Court St, Testville, OH");
+    assert_eq!(
+        e[2]["description"],
+        "The child's statement and the therapist's observations"
+    );
+    assert_eq!(e[2]["purpose"], "Mandatory report of suspected child abuse");
+    assert_eq!(e[2]["patient_ref"], "P-90305");
+    assert_eq!(e[2]["basis"][0], "child-abuse-report");
+    assert_eq!(e[2]["seq"], 5);
     for x in e {
         assert_eq!(x["verification"], "ok");
     }
@@ -215,13 +223,16 @@ fn accounting_entries_field_by_field() {
         ]
     );
     assert_eq!(rows.len(), 3);
-    assert_eq!(&rows[0][4], "County Children Services, \"intake\"");
-    assert_eq!(&rows[1][0], TODAY);
-    assert_eq!(&rows[1][8], "serious-threat; state-duty-to-warn");
+    assert_eq!(&rows[0][4], "Jane Doe (the named victim)");
+    assert_eq!(rows[0][0], env.record_day(4));
+    assert_eq!(&rows[0][8], "serious-threat; state-duty-to-warn");
+    assert_eq!(&rows[2][4], "County Children Services, \"intake\"");
 
     // Table.
     let (_, out) = env.audit(&["--accounting"]);
-    assert!(out.contains("Accounting of disclosures (45 CFR 164.528), 2020-03-20 to 2026-03-20"));
+    assert!(out.contains(&format!(
+        "Accounting of disclosures (45 CFR 164.528), {from} to {end}"
+    )));
     assert!(out.contains("  Recipient:   Testville Police Department"));
     assert!(out.contains("  Address:     44 Oak Ave, Testville, OH"));
     assert!(out.contains("Not included (1 disclosure(s) that 164.528(a)(1) excludes)"));
@@ -237,13 +248,22 @@ fn accounting_for_one_patient_and_window() {
     let e = a["entries"].as_array().unwrap();
     assert_eq!(e.len(), 2);
     assert!(e.iter().all(|x| x["patient_ref"] == "P-90304"));
-    let (_, out) = env.audit(&["--accounting", "--until", "2026-03-19", "--json"]);
-    let e = json(&out)["accounting"]["entries"]
-        .as_array()
-        .unwrap()
-        .clone();
-    assert_eq!(e.len(), 1);
-    assert_eq!(e[0]["seq"], 5);
+    // Every entry is dated its record's day: a window that ends the day before holds
+    // none of them, one that holds the day holds them all.
+    let signed = env.record_day(5);
+    let day = chrono::NaiveDate::parse_from_str(&signed, "%Y-%m-%d").unwrap();
+    let before = day.pred_opt().unwrap().to_string();
+    let entries = |args: &[&str]| {
+        let (_, out) = env.audit(&[&["--accounting", "--json"], args].concat());
+        json(&out)["accounting"]["entries"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(entries(&["--until", &before]).len(), 0);
+    let e = entries(&["--since", &signed, "--until", &signed]);
+    assert_eq!(e.len(), 3);
+    assert_eq!(e[2]["seq"], 5);
     let (_, out) = env.audit(&["--accounting", "--patient", "P-00000"]);
     assert!(
         out.contains("No disclosures to account for in this period."),
@@ -325,6 +345,8 @@ fn summary_figures() {
     let (code, out) = env.audit(&["--summary", "--json"]);
     assert_eq!(code, 0);
     let s = &json(&out)["summary"];
+    assert_eq!(s["today"], env.period().1.as_str());
+    assert_eq!(s["deadlines_as_of"], TODAY);
     assert_eq!(s["records"], 5);
     assert_eq!(s["decisions"], 5);
     let count = |o: &str| {
@@ -364,6 +386,15 @@ fn summary_figures() {
     let (_, t) = env.audit(&["--summary"]);
     assert!(t.contains("Decisions by outcome"), "{t}");
     assert!(t.contains("  release_partial                3  ###"), "{t}");
+    // "As of" the period's end (the newest record or the real day); overdue cases are
+    // counted on the deadline day, `--today`.
+    let (_, end) = env.period();
+    assert!(
+        t.contains(&format!(
+            "Decision log summary as of {end} (deadlines as of 2026-03-20)"
+        )),
+        "{t}"
+    );
     assert!(t.contains("Overdue open cases as of 2026-03-20: 1"));
     assert!(
         t.contains("  AR-2026-0306     received 2026-01-05  due 2026-02-04  44 day(s) overdue")

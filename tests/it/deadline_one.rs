@@ -89,7 +89,7 @@ fn assert_one_deadline(dir: &Path) -> usize {
                 withhold: Default::default(),
                 notice: None,
             },
-            disclosures: vec![],
+            disclosures: None,
             rationale: "x".into(),
             overrides: vec![],
         }
@@ -98,7 +98,7 @@ fn assert_one_deadline(dir: &Path) -> usize {
             &set.rules,
             "k.osei@lakeside.example",
             true,
-            day(TODAY),
+            casebench::decision::proposal::Days::same(day(TODAY)),
         )
         .unwrap();
         let header =

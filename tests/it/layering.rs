@@ -214,35 +214,38 @@ fn tests_never_read_the_checkout_s_library() {
 /// import (`crate::ROOM`). Every top-level module of `src/` must be here: a new room is
 /// placed in the table (and the doc) before it is used.
 const ROOMS: &[(&str, &[&str])] = &[
+    // The one clock: a leaf every room from `case` up may read.
+    ("clock", &[]),
     ("text", &[]),
     ("yaml", &["text"]),
     ("store", &["text", "yaml"]),
     ("config", &["yaml"]),
-    ("case", &["text", "yaml", "store"]),
-    ("rules", &["case", "store", "text", "yaml"]),
-    ("record", &["case", "store", "text", "yaml"]),
+    ("case", &["clock", "text", "yaml", "store"]),
+    ("rules", &["case", "clock", "store", "text", "yaml"]),
+    ("record", &["case", "clock", "store", "text", "yaml"]),
     (
         "intake",
-        &["case", "record", "rules", "store", "text", "yaml"],
+        &["case", "clock", "record", "rules", "store", "text", "yaml"],
     ),
     (
         "sites",
-        &["case", "record", "rules", "store", "text", "yaml"],
+        &["case", "clock", "record", "rules", "store", "text", "yaml"],
     ),
     (
         "practice",
-        &["case", "record", "rules", "store", "text", "yaml"],
+        &["case", "clock", "record", "rules", "store", "text", "yaml"],
     ),
     (
         "decision",
         &[
-            "case", "practice", "record", "rules", "sites", "store", "text", "yaml",
+            "case", "clock", "practice", "record", "rules", "sites", "store", "text", "yaml",
         ],
     ),
     (
         "audit",
         &[
-            "case", "decision", "practice", "record", "rules", "sites", "store", "text", "yaml",
+            "case", "clock", "decision", "practice", "record", "rules", "sites", "store", "text",
+            "yaml",
         ],
     ),
     // The one presenter (issue 23): the domain as sections of labelled rows.
@@ -252,18 +255,18 @@ const ROOMS: &[(&str, &[&str])] = &[
     ),
     // The clap tree, and the global options' own resolution (the directory's `as_of`,
     // the user's state directory, the paper size): the values of its arguments.
-    ("cli", &["audit", "case", "decision", "record"]),
+    ("cli", &["audit", "case", "clock", "decision", "record"]),
     (
         "tui",
         &[
-            "audit", "case", "config", "decision", "intake", "practice", "present", "record",
-            "rules", "sites", "store", "text", "yaml",
+            "audit", "case", "clock", "config", "decision", "intake", "practice", "present",
+            "record", "rules", "sites", "store", "text", "yaml",
         ],
     ),
     (
         "commands",
         &[
-            "audit", "case", "cli", "config", "decision", "intake", "practice", "present",
+            "audit", "case", "cli", "clock", "config", "decision", "intake", "practice", "present",
             "record", "rules", "sites", "store", "text", "tui", "yaml",
         ],
     ),

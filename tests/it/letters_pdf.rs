@@ -158,14 +158,15 @@ const OCR: [&str; 3] = [
     "www.hhs.gov/ocr/complaints",
 ];
 
-/// Every element of 164.524(d)(2) for a denial, on the letterhead.
-fn assert_denial_elements(t: &str) {
+/// Every element of 164.524(d)(2) for a denial, on the letterhead, dated `day` (the
+/// record's own day: a notice carries the real date, never `--today`).
+fn assert_denial_elements(t: &str, day: &str) {
     // The letterhead: the entity, its address and the privacy contact.
     assert!(t.contains("Harbor Audit Clinic"), "{t}");
     assert!(t.contains("2 Ledger Lane, Testville, OH 44001"), "{t}");
     assert!(t.contains("Privacy Officer, telephone 555-0142"), "{t}");
     assert!(t.contains("Response to your request for records"), "{t}");
-    assert!(t.contains("Date: 2026-03-20"), "{t}");
+    assert!(t.contains(&format!("Date: {day}")), "{t}");
     // (i) the basis, with its citation.
     assert!(t.contains("What we are not providing, and why"), "{t}");
     assert!(t.contains("(45 CFR 164.524(a)(3)(i)"), "{t}");
@@ -206,7 +207,7 @@ fn patient_letters_carry_every_element() {
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
     assert_renders(&pdf);
     let t = pdf_text(&pdf);
-    assert_denial_elements(&t);
+    assert_denial_elements(&t, &env.record_day(2));
     assert!(t.contains("To: J. Alvarez, \"Jo\""), "{t}");
     assert!(t.contains("We received your request on 2026-02-01."), "{t}");
     assert!(t.contains("part of your clinical record:"), "{t}");
@@ -263,7 +264,7 @@ fn addressee_letter(seq: &str) -> String {
     );
     assert_renders(&pdf);
     let t = pdf_text(&pdf);
-    assert_denial_elements(&t);
+    assert_denial_elements(&t, &env.record_day(seq.parse().unwrap()));
     // The text notice is the same letter.
     let o = env.cmd(TODAY).args(["notice", seq]).output().unwrap();
     let text = stdout(&o).split_whitespace().collect::<Vec<_>>().join(" ");
@@ -431,10 +432,12 @@ fn the_accounting_of_disclosures_as_a_letter() {
         t.contains("Accounting of disclosures of your health information"),
         "{t}"
     );
+    // The period runs to the newest record or the real day, never to `--today`.
+    let (from, end) = env.period();
     assert!(
-        t.contains(
-            "disclosures of the health information of patient P-90304, 2020-03-20 to 2026-03-20"
-        ),
+        t.contains(&format!(
+            "disclosures of the health information of patient P-90304, {from} to {end}"
+        )),
         "{t}"
     );
     // 164.528(b)(2): date, recipient and address, description, purpose; both entries.
@@ -452,8 +455,13 @@ fn the_accounting_of_disclosures_as_a_letter() {
     ] {
         assert!(words_in_order(&t, cell), "{cell}: {t}");
     }
+    // Each entry is dated the day its record was signed.
+    let first = format!(
+        "Date Who received it Their address What was disclosed Why {}",
+        env.record_day(4)
+    );
     for want in [
-        "Date Who received it Their address What was disclosed Why 2026-03-20",
+        first.as_str(),
         "2 disclosure(s) in all.",
         "The first accounting you ask for in any 12 months is free (45 CFR 164.528(c)(2))",
         "complain to us: contact the Privacy Officer, Harbor Audit Clinic, telephone 555-0142",

@@ -110,11 +110,11 @@ fn the_workbench_header_says_sample_library_as_of() {
     let cases = dir.path().to_str().unwrap();
     let g = casebench::cli::Cli::parse_from(["casebench", "--cases", cases]).global;
     let (day, kind) = g.library_as_of().expect("the library's day is in effect");
-    assert_eq!(g.today(), day);
+    assert_eq!(g.deadline_day(), day);
     let note = casebench::tui::app::library_note(kind, day);
     assert_eq!(note, "sample library as of 2026-04-10");
     let mut s = casebench::tui::app::State::new(
-        g.today(),
+        g.deadline_day(),
         "cases",
         casebench::tui::theme::Theme::default_theme(),
         casebench::tui::keymap::Keymap::default(),
@@ -131,5 +131,5 @@ fn the_workbench_header_says_sample_library_as_of() {
         casebench::cli::Cli::parse_from(["casebench", "--cases", cases, "--today", "2026-11-23"])
             .global;
     assert_eq!(g.library_as_of(), None);
-    assert_eq!(g.today().to_string(), "2026-11-23");
+    assert_eq!(g.deadline_day().to_string(), "2026-11-23");
 }

@@ -34,7 +34,8 @@ fn notices_for_denials() {
     let (code, t, err) = notice(&env, &["1"]);
     assert_eq!(code, 0, "{err}");
     assert!(t.starts_with("RESPONSE TO YOUR REQUEST FOR RECORDS"), "{t}");
-    assert!(t.contains("Date: 2026-03-20"));
+    // Dated the day the record was signed (the real day), never `--today`.
+    assert!(t.contains(&format!("Date: {}", env.record_day(1))), "{t}");
     assert!(t.contains("To: M. Reyes"));
     assert!(
         t.contains("records of patient P-90301 (our reference AR-2026-0301, decision record 1)")

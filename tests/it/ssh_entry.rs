@@ -74,7 +74,7 @@ fn a_command_that_writes_or_is_not_casebench_is_refused_and_nothing_is_written()
             err.contains("only the read-only commands run here"),
             "{asked}: {err}"
         );
-        assert!(err.contains("check, list, show, advise, verify, audit, notice, practice"));
+        assert!(err.contains("check, list, due, show, advise, verify, audit, notice, practice"));
         assert!(stdout(&got).is_empty(), "{asked}");
     }
     assert!(

@@ -290,13 +290,7 @@ fn enter_shows_the_record_view_with_text_and_signature() {
     assert!(render(&mut s, 80, 24).contains("reading and verifying the record..."));
     send(
         &mut s,
-        [read(
-            &env.cases,
-            &env.state("setup"),
-            &set,
-            Which::Seq(2),
-            today(),
-        )],
+        [read(&env.cases, &env.state("setup"), &set, Which::Seq(2))],
     );
     let out = render(&mut s, 120, 40);
     assert!(
@@ -326,13 +320,9 @@ fn hostile_text_in_a_record_is_sanitised() {
     let (env, set) = build(false);
     let mut s = audit_state(&env, set.clone());
     send(&mut s, [code(KeyCode::Enter)]);
-    let Msg::SignedRecord { which, result } = read(
-        &env.cases,
-        &env.state("setup"),
-        &set,
-        Which::Seq(1),
-        today(),
-    ) else {
+    let Msg::SignedRecord { which, result } =
+        read(&env.cases, &env.state("setup"), &set, Which::Seq(1))
+    else {
         panic!("not a record message");
     };
     let mut r = result.unwrap();
@@ -449,13 +439,7 @@ fn no_panic_at_any_size_while_loading_in_the_table_or_in_a_record() {
     send(&mut detail, [code(KeyCode::Enter)]);
     send(
         &mut detail,
-        [read(
-            &env.cases,
-            &env.state("setup"),
-            &set,
-            Which::Seq(1),
-            today(),
-        )],
+        [read(&env.cases, &env.state("setup"), &set, Which::Seq(1))],
     );
     for s in [&mut loading, &mut table, &mut detail] {
         for (w, h) in [

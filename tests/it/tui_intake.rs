@@ -197,7 +197,7 @@ fn run(s: &mut State, options: &casebench::tui::Options, fx: Vec<Effect>) -> Vec
                 Effect::WriteCase(i) => vec![write_intake(options, i)],
                 Effect::LoadCases => load_messages(
                     &options.cases,
-                    &casebench::case::LoadOptions::new(options.today),
+                    &casebench::case::LoadOptions::new(options.clock.deadline_day()),
                     &|_, _| {},
                 ),
                 _ => {

@@ -121,7 +121,6 @@ fn v_on_a_decided_case_shows_the_exact_bytes_verified_with_the_notice() {
             &env.state("setup"),
             &set,
             Which::InForce(CASE.into()),
-            day(),
         )],
     );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
@@ -210,7 +209,6 @@ fn an_edited_record_shows_failed_in_the_view() {
             &env.state("setup"),
             &set,
             Which::InForce(CASE.into()),
-            day(),
         )],
     );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
@@ -250,7 +248,6 @@ fn a_record_under_a_replaced_policy_points_ssh_keygen_at_the_archived_one() {
             &env.state("setup"),
             &set,
             Which::InForce(CASE.into()),
-            day(),
         )],
     );
     let lines = plain(s.record.as_ref().unwrap().lines.as_ref().unwrap());
@@ -415,7 +412,6 @@ fn w_writes_the_letter_to_a_new_file() {
             &env.state("setup"),
             &set,
             Which::InForce(CASE.into()),
-            day(),
         )],
     );
     let fx = send(&mut s, [key('w')]);
@@ -423,7 +419,7 @@ fn w_writes_the_letter_to_a_new_file() {
     // The worker's job, run here in a folder of the test's own.
     let dir = env.tmp.path().join("letters");
     std::fs::create_dir_all(&dir).unwrap();
-    let msg = casebench::tui::event_loop::write_letter(&env.cases, &set, 1, day(), &dir);
+    let msg = casebench::tui::event_loop::write_letter(&env.cases, &set, 1, &dir);
     let Msg::LetterWritten(Ok(path)) = &msg else {
         panic!("{msg:?}")
     };
@@ -432,7 +428,7 @@ fn w_writes_the_letter_to_a_new_file() {
     assert!(bytes.starts_with(b"%PDF-"));
     // A second letter never replaces the first.
     let Msg::LetterWritten(Ok(second)) =
-        casebench::tui::event_loop::write_letter(&env.cases, &set, 1, day(), &dir)
+        casebench::tui::event_loop::write_letter(&env.cases, &set, 1, &dir)
     else {
         panic!()
     };

@@ -36,6 +36,11 @@ pub(super) fn rebuild_rows(state: &mut State) {
         crate::rules::queue::log_status(id, dl, decided, &under_review)
     };
     let rows = entries(set, state.today, &status);
+    // The header's counts: `casebench due`'s own classification, over a week.
+    state.reminders = crate::rules::queue::ReminderCounts::of(&crate::rules::queue::reminders(
+        &rows,
+        crate::rules::deadline::DUE_SOON_DAYS,
+    ));
     state.rows = rows
         .iter()
         .map(|e| Row {

@@ -28,6 +28,7 @@ macro_rules! ctx {
     ($s:ident) => {
         crate::tui::step::Ctx {
             today: $s.today,
+            clock: $s.clock,
             size: $s.size,
             keymap: &$s.keymap,
             set: $s.set.as_ref(),
@@ -69,7 +70,10 @@ impl Screen {
 }
 
 pub struct State {
+    /// The day deadlines are computed against, fixed when the workbench opens.
     pub today: NaiveDate,
+    /// The one clock: the real day records, notices and periods run to.
+    pub clock: crate::clock::Clock,
     pub cases_dir: String,
     pub theme: Theme,
     pub keymap: Keymap,
@@ -78,6 +82,8 @@ pub struct State {
     pub log: LogLoad,
     pub set: Option<Arc<CaseSet>>,
     pub rows: Vec<Row>,
+    /// What is overdue, due this week, awaiting provision (the queue header's counts).
+    pub reminders: crate::rules::queue::ReminderCounts,
     pub invalid: Vec<InvalidRow>,
     pub invalid_scroll: Scroll,
     pub queue: QueueState,
@@ -130,12 +136,14 @@ impl State {
     pub fn new(today: NaiveDate, cases_dir: &str, theme: Theme, keymap: Keymap) -> State {
         State {
             today,
+            clock: crate::clock::Clock::system().with_deadline_day(Some(today)),
             cases_dir: sanitize_line(cases_dir),
             theme,
             keymap,
             load: Load::Loading { done: 0, total: 0 },
             log: LogLoad::Idle,
             set: None,
+            reminders: Default::default(),
             rows: Vec::new(),
             invalid: Vec::new(),
             invalid_scroll: Scroll::default(),

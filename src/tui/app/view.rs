@@ -34,6 +34,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
                 load: &state.load,
                 log: &state.log,
                 invalid: state.invalid.len(),
+                reminders: &state.reminders,
             };
             queue::view::draw(look, &heading, &state.queue, &state.rows, frame, area)
         }

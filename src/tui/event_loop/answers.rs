@@ -62,7 +62,7 @@ impl<'a> Answers<'a> {
                             related,
                             None,
                             &reviewer,
-                            options.today,
+                            options.deadline_day(),
                         );
                         Msg::Advice {
                             case: lc.case.id.clone(),
@@ -116,7 +116,7 @@ pub fn compute(
             ..PreviewView::default()
         };
     };
-    let stated = match crate::decision::proposal::Proposal::from_draft(draft, kind, setting.today) {
+    let stated = match crate::decision::proposal::Proposal::from_draft(draft, kind) {
         Ok(s) => s,
         Err(e) => {
             return PreviewView {
@@ -125,8 +125,14 @@ pub fn compute(
             };
         }
     };
-    let p = preview(ctx, setting.today, set, lc, &stated);
-    let mut view = PreviewView::default();
+    let p = preview(ctx, &setting.clock, set, lc, &stated);
+    let mut view = PreviewView {
+        built_entry: p
+            .built_entry
+            .as_ref()
+            .map(|e| e.parts().map(|part| sanitize_line(&part))),
+        ..PreviewView::default()
+    };
     if let (Ok(who), Ok(key)) = (&ctx.reviewer, &ctx.key) {
         view.signer = Some(sanitize_line(&format!("{who}, key {key}")));
     }
@@ -161,7 +167,7 @@ pub fn compute(
     {
         view.notice = super::notice_preview::lines(
             setting.cases,
-            setting.today,
+            setting.clock.signing_day(),
             rb,
             &lc.case,
             prop,

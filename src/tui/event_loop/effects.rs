@@ -137,16 +137,13 @@ impl<'a> Effects<'a> {
             }
             Effect::WriteLetter(seq) => {
                 if let Some(set) = state.set.clone() {
-                    let (cases, today, tx) =
-                        (options.cases.clone(), options.today, self.tx.clone());
+                    let (cases, tx) = (options.cases.clone(), self.tx.clone());
                     let spawned =
                         std::thread::Builder::new()
                             .name("letter".into())
                             .spawn(move || {
                                 let msg = match std::env::current_dir() {
-                                    Ok(dir) => {
-                                        super::loader::write_letter(&cases, &set, seq, today, &dir)
-                                    }
+                                    Ok(dir) => super::loader::write_letter(&cases, &set, seq, &dir),
                                     Err(e) => {
                                         Msg::LetterWritten(Err(format!("the current folder: {e}")))
                                     }
@@ -180,17 +177,16 @@ impl<'a> Effects<'a> {
             }
             Effect::ShowRecord(which) => {
                 if let Some(set) = state.set.clone() {
-                    let (cases, today, tx) =
-                        (options.cases.clone(), options.today, self.tx.clone());
+                    let (cases, tx) = (options.cases.clone(), self.tx.clone());
                     let memory = options.state();
                     let spawned =
                         std::thread::Builder::new()
                             .name("record".into())
                             .spawn(move || {
                                 let msg = match memory {
-                                    Ok(memory) => super::loader::read_record(
-                                        &cases, &memory, &set, which, today,
-                                    ),
+                                    Ok(memory) => {
+                                        super::loader::read_record(&cases, &memory, &set, which)
+                                    }
                                     Err(e) => Msg::SignedRecord {
                                         which,
                                         result: Err(e),

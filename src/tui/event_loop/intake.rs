@@ -17,7 +17,11 @@ use crate::tui::screens::intake::Written;
 /// `N`: an intake on the directory's settings, on the real clock (`--today` sets the
 /// day for deadlines only; a request is never received in the calendar's future).
 pub fn begin_intake(options: &Options) -> Msg {
-    let now = chrono::Local::now().naive_local();
+    let now = options
+        .clock
+        .now()
+        .with_timezone(&chrono::Local)
+        .naive_local();
     Msg::IntakeBegun(begin(&options.cases, now).map(Box::new))
 }
 
@@ -84,7 +88,10 @@ pub fn edit_case(
         ));
         return report(EditOutcome::NotSaved, lines);
     }
-    match e.finish(&edit::check_options(&options.cases, options.today), &state) {
+    match e.finish(
+        &edit::check_options(&options.cases, options.clock.deadline_day()),
+        &state,
+    ) {
         Ok(outcome) => {
             let kind = match &outcome {
                 Outcome::Replaced { .. } => EditOutcome::Replaced,

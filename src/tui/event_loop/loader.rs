@@ -132,7 +132,7 @@ pub fn read_log(
 /// Loads the case directory on a worker thread, reporting progress every ~2%.
 pub(super) fn spawn_loader(options: &Options, tx: Sender<Msg>) {
     let dir = options.cases.clone();
-    let opts = LoadOptions::new(options.today);
+    let opts = LoadOptions::new(options.deadline_day());
     let spawned = std::thread::Builder::new()
         .name("loader".into())
         .spawn(move || {
@@ -207,9 +207,8 @@ pub fn read_record(
     state: &crate::record::StateDir,
     set: &CaseSet,
     which: Which,
-    today: chrono::NaiveDate,
 ) -> Msg {
-    let result = crate::audit::signed::load(cases, state, set, &which, today).map(Box::new);
+    let result = crate::audit::signed::load(cases, state, set, &which).map(Box::new);
     Msg::SignedRecord { which, result }
 }
 
@@ -221,7 +220,6 @@ pub fn write_letter(
     cases: &std::path::Path,
     set: &CaseSet,
     seq: u64,
-    today: chrono::NaiveDate,
     dir: &std::path::Path,
 ) -> Msg {
     use crate::audit::letters::{PaperFormat, fresh_name, write_file};
@@ -234,7 +232,6 @@ pub fn write_letter(
             cases,
             set,
             row,
-            today,
             PaperFormat::Pdf,
             crate::audit::pdf::Paper::Letter,
         )

@@ -9,10 +9,11 @@ use chrono::NaiveDate;
 /// The denial notice the form's decision would send, as lines for the preview: built by
 /// the same code as `casebench notice` (settings from `casebench.yaml`, grounds from the
 /// rulebook) from the record's own per-item `actions` (a `deny` withholds every item,
-/// whatever the form's withhold map says). Empty when the decision denies nothing.
+/// whatever the form's withhold map says), dated `date` (the signing day: the notice goes
+/// out with the decision). Empty when the decision denies nothing.
 pub fn lines(
     cases: &Path,
-    today: NaiveDate,
+    date: NaiveDate,
     rb: &Rulebook,
     case: &crate::case::Case,
     p: &crate::rules::Proposal,
@@ -40,7 +41,7 @@ pub fn lines(
         outcome,
         actions,
     };
-    match from_decision(decision, case, &settings, rb, today) {
+    match from_decision(decision, case, &settings, rb, date) {
         Ok(input) => render(&input, NoticeFormat::Text)
             .lines()
             .map(str::to_string)
@@ -68,7 +69,7 @@ mod tests {
         let g = global();
         let set = crate::rules::load_dir(
             &g.cases,
-            &crate::case::LoadOptions::new(g.today),
+            &crate::case::LoadOptions::new(g.deadline_day()),
             &|_, _| {},
         )
         .unwrap();
@@ -89,7 +90,7 @@ mod tests {
         };
         let text = lines(
             &global().cases,
-            global().today,
+            global().deadline_day(),
             crate::rules::Rulebook::builtin(),
             &c,
             &p,
@@ -120,7 +121,7 @@ mod tests {
         assert!(
             lines(
                 &global().cases,
-                global().today,
+                global().deadline_day(),
                 crate::rules::Rulebook::builtin(),
                 &c,
                 &p,
@@ -171,7 +172,7 @@ mod tests {
             .collect();
         let released = lines(
             &global().cases,
-            global().today,
+            global().deadline_day(),
             crate::rules::Rulebook::builtin(),
             &c,
             &p,
@@ -180,7 +181,7 @@ mod tests {
         .join("\n");
         let withheld = lines(
             &global().cases,
-            global().today,
+            global().deadline_day(),
             crate::rules::Rulebook::builtin(),
             &c,
             &p,

@@ -28,7 +28,7 @@ pub fn sign(
     let case = set
         .get(&d.case)
         .ok_or_else(|| format!("case {} is no longer loaded", sanitize_line(&d.case)))?;
-    let proposal = crate::decision::proposal::Proposal::from_draft(d, kind, options.today)?;
+    let proposal = crate::decision::proposal::Proposal::from_draft(d, kind)?;
     let signed = match decide(&options.setting(), set, case, &proposal) {
         Ok(s) => s,
         Err(e) => return Err(refusal(&e)),

@@ -68,6 +68,32 @@ impl Env {
         self.cases.join(format!("decisions/log/{seq:08}.yaml"))
     }
 
+    /// The log's head: how many records it holds.
+    pub fn head(&self) -> u64 {
+        std::fs::read_dir(self.cases.join("decisions/log"))
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".yaml"))
+                    .count() as u64
+            })
+            .unwrap_or(0)
+    }
+
+    /// Where a period ends when nothing was signed since the log was built: the newest
+    /// record's day (the one clock's `period_end`, the real day being that day while
+    /// the test runs), and the day six years before it (the accounting's window).
+    pub fn period(&self) -> (String, String) {
+        let end = self.record_day(self.head());
+        let day = chrono::NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap();
+        let from = casebench::audit::accounting::six_years_before(day).to_string();
+        (from, end)
+    }
+
+    /// The day record `seq` is dated by (its disclosures, its notice).
+    pub fn record_day(&self, seq: u64) -> String {
+        super::common::record_day(&self.record(seq))
+    }
+
     /// The home of the simulated user `who`, inside this test's directory: each keeps
     /// their own memory of the log (never the real home).
     pub fn home_of(&self, who: &str) -> PathBuf {

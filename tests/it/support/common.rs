@@ -109,3 +109,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The day a signed record is dated by: the local calendar day of its `time:` (the one
+/// clock's `Clock::day_of`), read from the record file itself, so a test compares a
+/// date with the record's own instant, never with the wall clock.
+pub fn record_day(record: &Path) -> String {
+    let text = std::fs::read_to_string(record).unwrap();
+    let time = text
+        .lines()
+        .find_map(|l| l.strip_prefix("time: "))
+        .unwrap_or_else(|| panic!("{} has no time", record.display()));
+    let t = chrono::DateTime::parse_from_rfc3339(time.trim()).unwrap();
+    casebench::clock::Clock::day_of(t.with_timezone(&chrono::Utc)).to_string()
+}

@@ -221,8 +221,17 @@ pub fn options_for(cases: &Path, reviewer: Option<&str>) -> casebench::tui::Opti
             cases.join("reviewers/demo-keys").join(name)
         }),
         state_dir: Some(state_for(cases, reviewer.unwrap_or("auditor"))),
+        clock: fixed_clock(),
         ..casebench::tui::Options::new(cases, today())
     }
+}
+
+/// The clock of a workbench test: deadlines as of [`TODAY`], and the real instant fixed
+/// at noon UTC that day (the library's seam, `Clock::fixed`), so that a preview's
+/// signing day is the same on every run.
+pub fn fixed_clock() -> casebench::clock::Clock {
+    let noon = today().and_hms_opt(12, 0, 0).unwrap().and_utc();
+    casebench::clock::Clock::fixed(noon).with_deadline_day(Some(today()))
 }
 
 /// Where the simulated user `who` keeps their memory of the log of `cases` in a test:

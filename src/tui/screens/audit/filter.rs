@@ -3,14 +3,13 @@
 use std::path::PathBuf;
 
 use super::{AuditView, Charts, table_page};
-use crate::audit::summary::summarize;
+use crate::audit::summary::{AsOf, summarize};
 use crate::rules::CaseSet;
 use crate::text::sanitize_line;
 use crate::tui::step::Ctx;
 
 /// Recomputes the visible rows and the charts from the filter.
 pub fn refilter(view: &mut AuditView, ctx: &Ctx) {
-    let today = ctx.today;
     let set = ctx.set.cloned();
     let Some(report) = view.report.clone() else {
         return;
@@ -42,7 +41,11 @@ pub fn refilter(view: &mut AuditView, ctx: &Ctx) {
             &empty
         }
     };
-    let s = summarize(&rows, &report, set, today);
+    let as_of = AsOf {
+        period_end: ctx.clock.period_end(report.newest_day()),
+        deadline_day: ctx.today,
+    };
+    let s = summarize(&rows, &report, set, as_of);
     let n = |c: usize| c as u64;
     view.charts = Charts {
         by_outcome: s

@@ -368,8 +368,15 @@ impl Form {
         false
     }
 
+    /// A new disclosure row: the first starts from the entry the case gives (when the
+    /// decision is accountable), for the reviewer to correct; the others start empty.
     fn add_disclosure(&mut self) -> bool {
-        self.disclosures.push(Default::default());
+        let built = self
+            .disclosures
+            .is_empty()
+            .then(|| self.preview.as_ref().and_then(|p| p.built_entry.clone()))
+            .flatten();
+        self.disclosures.push(built.unwrap_or_default());
         self.edit_new(Field::Disclosure(self.disclosures.len() - 1, 0))
     }
 

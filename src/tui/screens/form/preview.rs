@@ -28,6 +28,10 @@ pub struct PreviewView {
     pub notice: Vec<String>,
     /// Who would sign with which key, once both are known: `principal, key SHA256:...`.
     pub signer: Option<String>,
+    /// The accounting entry the case gives for an accountable decision (recipient,
+    /// address, description, purpose; sanitised): where the form's first disclosure row
+    /// starts from.
+    pub built_entry: Option<[String; 4]>,
 }
 
 /// The preview panel's lines: what happens after signing (a trainee's note), the record's

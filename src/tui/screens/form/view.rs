@@ -259,6 +259,13 @@ fn fields(t: &Theme, f: &Form, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(g));
     }
     lines.push(Line::from(span(t, Role::Header, " Disclosures")));
+    if f.disclosures.is_empty() && f.preview.as_ref().is_some_and(|p| p.built_entry.is_some()) {
+        lines.push(Line::from(span(
+            t,
+            Role::Muted,
+            "   the record carries the entry built from the case (see the preview); add to edit it",
+        )));
+    }
     let disclosures: Vec<&[String]> = f.disclosures.iter().map(|d| d.as_slice()).collect();
     group(
         t,

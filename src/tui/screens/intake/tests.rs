@@ -27,6 +27,7 @@ fn press(s: &mut IntakeScreen, k: KeyEvent) -> (Step<Ask>, Option<(Role, String)
     let (mut message, mut banner) = (None, None);
     let mut ctx = Ctx {
         today: now().date(),
+        clock: crate::clock::Clock::fixed(now().and_utc()),
         size: (80, 24),
         keymap: &keymap,
         set: None,
@@ -332,6 +333,7 @@ fn leaving_asks_before_discarding_and_only_y_discards() {
     let (mut message, mut banner) = (None, None);
     let mut ctx = Ctx {
         today: now().date(),
+        clock: crate::clock::Clock::fixed(now().and_utc()),
         size: (80, 24),
         keymap: &keymap,
         set: None,
@@ -343,6 +345,7 @@ fn leaving_asks_before_discarding_and_only_y_discards() {
     let (mut message, mut banner) = (None, None);
     let mut ctx = Ctx {
         today: now().date(),
+        clock: crate::clock::Clock::fixed(now().and_utc()),
         size: (80, 24),
         keymap: &keymap,
         set: None,

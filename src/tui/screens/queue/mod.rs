@@ -118,4 +118,6 @@ pub struct Heading<'a> {
     pub load: &'a Load,
     pub log: &'a LogLoad,
     pub invalid: usize,
+    /// What `casebench due` counts over a week, from the same function.
+    pub reminders: &'a crate::rules::queue::ReminderCounts,
 }

@@ -154,6 +154,7 @@ mod tests {
         let (mut message, mut banner) = (None, None);
         let mut ctx = Ctx {
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
+            clock: crate::clock::Clock::system(),
             size: (80, 24),
             keymap: &keymap,
             set: None,

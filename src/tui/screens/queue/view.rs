@@ -148,21 +148,12 @@ pub fn draw(
             )]
         }
         Load::Failed(e) => status = vec![span(t, Role::Error, format!("cannot load: {e}"))],
-        Load::Ready if head.invalid == 0 => status.push(span(t, Role::Ok, "all case files valid")),
-        Load::Ready => status.extend([
-            span(
-                t,
-                Role::Error,
-                format!("!! {} case file(s) invalid and not listed", head.invalid),
-            ),
-            span(t, Role::Muted, " — "),
-            span(
-                t,
-                Role::Key,
-                look.keymap.first_key(Context::Queue, Action::ShowInvalid),
-            ),
-            span(t, Role::Muted, " lists them with their errors"),
-        ]),
+        Load::Ready => {
+            let key = look.keymap.first_key(Context::Queue, Action::ShowInvalid);
+            let used: usize = status.iter().map(|s| s.content.chars().count()).sum();
+            let left = usize::from(parts[1].width).saturating_sub(used);
+            status.extend(ready_status(t, head, &key, left));
+        }
     }
     let status = Line::from(status);
     frame.render_widget(Paragraph::new(status), parts[1]);
@@ -184,6 +175,95 @@ pub fn draw(
         ],
         None,
     );
+}
+
+/// The status line once the cases are loaded: what is overdue, due this week and
+/// awaiting provision (the counts of `casebench due`), then the case files' state. The
+/// longest wording that fits `width` (the invalid files' line and then the counts are
+/// shortened, the awaiting-provision count appears only when there is one), so that an
+/// 80-column terminal keeps it on its one line.
+fn ready_status(
+    t: &Theme,
+    head: &Heading,
+    key: &str,
+    width: usize,
+) -> Vec<ratatui::text::Span<'static>> {
+    let r = head.reminders;
+    let counts = |short: bool| -> Vec<(Role, String)> {
+        let mut v = vec![
+            (
+                if r.overdue > 0 { Role::Error } else { Role::Ok },
+                format!("{} overdue", r.overdue),
+            ),
+            (Role::Muted, " · ".into()),
+            (
+                if r.due_soon > 0 {
+                    Role::Warning
+                } else {
+                    Role::Ok
+                },
+                if short {
+                    format!("{} due ≤7d", r.due_soon)
+                } else {
+                    format!("{} due this week", r.due_soon)
+                },
+            ),
+        ];
+        if r.awaiting_provision > 0 {
+            v.extend([
+                (Role::Muted, " · ".into()),
+                (
+                    Role::Warning,
+                    if short {
+                        format!("{} to provide", r.awaiting_provision)
+                    } else {
+                        format!("{} awaiting provision", r.awaiting_provision)
+                    },
+                ),
+            ]);
+        }
+        v.push((Role::Muted, " · ".into()));
+        v
+    };
+    let files = |short: bool| -> Vec<(Role, String)> {
+        match (head.invalid, short) {
+            (0, false) => vec![(Role::Ok, "all case files valid".into())],
+            (0, true) => vec![(Role::Ok, "files valid".into())],
+            (n, false) => vec![
+                (
+                    Role::Error,
+                    format!("!! {n} case file(s) invalid and not listed"),
+                ),
+                (Role::Muted, " — ".into()),
+                (Role::Key, key.to_string()),
+                (Role::Muted, " lists them with their errors".into()),
+            ],
+            (n, true) => vec![
+                (Role::Error, format!("!! {n} invalid")),
+                (Role::Muted, " — ".into()),
+                (Role::Key, key.to_string()),
+                (Role::Muted, " lists them".into()),
+            ],
+        }
+    };
+    let wide = |v: &[(Role, String)]| v.iter().map(|(_, s)| s.chars().count()).sum::<usize>();
+    let chosen = [(false, false), (false, true), (true, true)]
+        .into_iter()
+        .map(|(short_counts, short_files)| {
+            let mut v = counts(short_counts);
+            v.extend(files(short_files));
+            v
+        })
+        .find(|v| wide(v) <= width)
+        .unwrap_or_else(|| {
+            let mut v = counts(true);
+            v.pop();
+            v
+        });
+    chosen
+        .into_iter()
+        .map(|(role, text)| span(t, role, text))
+        .collect()
 }
 
 /// The decision log's reading, for the status line (empty when there is nothing to say).
