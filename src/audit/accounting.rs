@@ -102,6 +102,10 @@ pub fn classify(rec: &Record, rb: &Rulebook) -> Result<Vec<String>, String> {
         RecordType::Countersign => {
             return Err("countersignature (the countersigned record carries the entry)".into());
         }
+        // It dates the entries of the record it carries out.
+        RecordType::Provision => {
+            return Err("provision (dates the entries of the record it carries out)".into());
+        }
         RecordType::Decision | RecordType::Review => {}
     }
     let of = |g: &String| rb.ground(g).and_then(|r| r.accounting());
@@ -217,6 +221,8 @@ mod tests {
                 due: None,
                 decided_on_time: true,
             },
+            provision: None,
+            fees: Vec::new(),
             findings_overridden: vec![],
             rationale: "r\n".into(),
         }

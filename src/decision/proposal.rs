@@ -223,6 +223,8 @@ impl Proposal {
                 due: dl.due,
                 decided_on_time: dl.met_on(today),
             },
+            provision: None,
+            fees: Vec::new(),
             findings_overridden: self.overrides.clone(),
             rationale: self.rationale.clone(),
         })

@@ -60,6 +60,8 @@ fn draft(who: &str, outcome: &str, grounds: &[&str], due: Option<&str>, on_time:
             due: due.map(date),
             decided_on_time: on_time,
         },
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: vec![],
         rationale: "Test rationale for the audit screen.\n".into(),
     }

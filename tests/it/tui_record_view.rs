@@ -66,6 +66,8 @@ fn signed_log() -> (Env, CaseSet) {
             due: Some(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()),
             decided_on_time: true,
         },
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: vec![],
         rationale: "Chart released; separately kept psychotherapy notes withheld.\n".into(),
     };

@@ -228,6 +228,8 @@ pub fn draft(kind: RecordType, who: &str, outcome: &str) -> Unsigned {
             due: None,
             decided_on_time: true,
         },
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: vec![],
         rationale: "Test rationale.\n".into(),
     }
@@ -335,6 +337,8 @@ pub fn forged(
         disclosures: d.disclosures,
         notice: d.notice,
         deadline: d.deadline,
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: d.findings_overridden,
         rationale: d.rationale,
     };
