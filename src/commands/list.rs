@@ -19,15 +19,15 @@ pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {
         Ok(t) => t.index,
         Err(e) => return super::trusted::refuse(out, &e, json),
     };
-    let decided = index.decided_cases();
     let under_review: std::collections::HashSet<String> = index
         .proposed_cases()
         .into_iter()
         .filter(|id| set.get(id).is_some_and(|c| c.case.practice.is_none()))
         .collect();
-    let status =
-        |id: &str, dl: &crate::rules::Deadline| queue::log_status(id, dl, &decided, &under_review);
-    let rows = queue::entries(&set, today, &status);
+    let facts = |id: &str| {
+        crate::decision::standing::of_history(index.cases.get(id), under_review.contains(id))
+    };
+    let rows = queue::entries(&set, today, &facts);
     if json {
         let invalid: Vec<_> = set
             .invalid

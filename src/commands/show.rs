@@ -37,13 +37,10 @@ pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> Comman
     };
     let proposal = proposal.as_ref();
     let deadline_status = dl.status;
-    dl.status = if in_force.is_some() {
-        crate::rules::Status::Decided
-    } else if proposal.is_some() {
-        crate::rules::Status::UnderReview
-    } else {
-        dl.status
-    };
+    // The one status given the log (rules::queue::standing).
+    let facts = crate::decision::standing::of_history(history, proposal.is_some());
+    let standing = crate::rules::queue::standing(&lc.case, &dl, &facts);
+    dl.status = standing.status;
     if json {
         // The practice reference stays hidden: trainees decide before they see it.
         let mut case = serde_json::to_value(&lc.case)
@@ -62,6 +59,7 @@ pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> Comman
             "path": lc.path.display().to_string(),
             "sha256": lc.sha256_hex(),
             "status": dl.status,
+            "on_time": standing.on_time,
             "deadline": deadline,
             "decision": in_force.map(|e| json!({
                 "seq": e.seq,

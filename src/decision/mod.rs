@@ -33,6 +33,7 @@ pub mod preview;
 pub mod proposal;
 pub mod provide;
 pub mod sign;
+pub mod standing;
 
 /// Where and as whom a decision is made: the case directory, the day deadlines are
 /// computed against, the signer as configured (`--reviewer`, `--key`), and where this

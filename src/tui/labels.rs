@@ -9,7 +9,12 @@ use crate::rules::Status;
 /// Days left as text that carries the meaning without colour: `!! -12d`, `! 3d`, `14d`.
 pub fn days_left_text(status: Status, days_left: Option<i64>) -> (String, Role) {
     match (status, days_left) {
-        (Status::Decided, _) => ("done".into(), Role::Muted),
+        (Status::Decided | Status::ProvidedOnTime, _) => ("done".into(), Role::Muted),
+        (Status::ProvidedLate, _) => ("late".into(), Role::Warning),
+        (Status::AwaitingProvision, Some(d)) if d < 0 => (format!("!! {d}d"), Role::Overdue),
+        (Status::AwaitingProvision, Some(d)) if d <= crate::rules::deadline::DUE_SOON_DAYS => {
+            (format!("! {d}d"), Role::DueSoon)
+        }
         (Status::UnderReview, _) => ("review".into(), Role::Muted),
         (Status::Overdue, Some(d)) => (format!("!! {d}d"), Role::Overdue),
         (Status::DueSoon, Some(d)) => (format!("! {d}d"), Role::DueSoon),
@@ -30,6 +35,10 @@ pub fn status_text(s: Status) -> (&'static str, Role) {
         Status::WaitingOnClinician => ("waiting", Role::Normal),
         Status::UnderReview => ("review", Role::Muted),
         Status::Decided => ("decided", Role::Muted),
+        // "decided, awaiting provision", in the queue's 8 columns.
+        Status::AwaitingProvision => ("awaiting", Role::Normal),
+        Status::ProvidedOnTime => ("provided", Role::Muted),
+        Status::ProvidedLate => ("late", Role::Warning),
     }
 }
 

@@ -94,6 +94,9 @@ pub struct State {
     pub decided: std::collections::HashSet<String>,
     /// "decided by X at T" (sanitised) per decided case, from the log's index.
     pub decided_by: std::collections::HashMap<String, String>,
+    /// The record in force on each decided case, as the log's index has it (outcome,
+    /// provision): the queue's statuses.
+    pub decided_by_facts: std::collections::HashMap<String, crate::record::log::DecidedBy>,
     /// Case ids with a saved draft.
     pub drafts: std::collections::HashSet<String>,
     /// "sample library as of 2026-11-23" when the directory's `as_of` day is in effect.
@@ -144,6 +147,7 @@ impl State {
             quit: false,
             decided: Default::default(),
             decided_by: Default::default(),
+            decided_by_facts: Default::default(),
             drafts: Default::default(),
             drafts_dir: String::new(),
             library_note: None,

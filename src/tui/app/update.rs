@@ -179,6 +179,7 @@ fn handle(state: &mut State, msg: Msg) -> Step {
             // No status the log no longer supports: the queue falls back to deadlines.
             state.decided.clear();
             state.decided_by.clear();
+            state.decided_by_facts.clear();
             state.countersign.pending.clear();
             state.banner = Some(Banner::new(
                 Role::Error,
@@ -192,6 +193,7 @@ fn handle(state: &mut State, msg: Msg) -> Step {
             // The statuses follow from the restored log (`DecidedBy` comes next).
             state.decided.clear();
             state.decided_by.clear();
+            state.decided_by_facts.clear();
             rebuild_rows(state);
             state.banner = Some(Banner::new(
                 Role::Warning,
