@@ -133,9 +133,24 @@ pub fn classify(rec: &Record, rb: &Rulebook) -> Result<Vec<String>, String> {
     }
 }
 
+/// The day each record was carried out, from the verified provision records (a
+/// correction replaces what it corrects): the accounting's date (issue 22).
+pub fn provided_on(report: &AuditReport) -> std::collections::HashMap<u64, NaiveDate> {
+    let mut by_seq = std::collections::HashMap::new();
+    for row in report.rows.iter().filter(|r| !r.verification.is_broken()) {
+        if let Some(p) = row.record.as_ref().and_then(|r| r.provision.as_ref()) {
+            by_seq.insert(p.provides, p.done_on());
+        }
+    }
+    by_seq
+}
+
 /// The accounting over the report's records (every record, whatever the audit filter).
+/// Each entry is dated by the provision of its record when one is recorded (the
+/// disclosure made), else by the date the record gives it.
 pub fn accounting(report: &AuditReport, q: &Query, rb: &Rulebook) -> Accounting {
     let (from, to) = q.window();
+    let provided = provided_on(report);
     let mut entries = Vec::new();
     let mut excluded = Vec::new();
     for row in &report.rows {
@@ -144,16 +159,23 @@ pub fn accounting(report: &AuditReport, q: &Query, rb: &Rulebook) -> Accounting 
             continue;
         }
         let class = classify(rec, rb);
+        let dated = |d: &crate::record::model::Disclosure| {
+            provided.get(&rec.seq).copied().unwrap_or(d.date)
+        };
         for (i, d) in rec
             .disclosures
             .iter()
             .enumerate()
-            .filter(|(_, d)| d.date >= from && d.date <= to)
+            .filter(|(_, d)| dated(d) >= from && dated(d) <= to)
         {
             match &class {
-                Ok(basis) => entries.push(entry(row, rec, i, basis)),
+                Ok(basis) => {
+                    let mut e = entry(row, rec, i, basis);
+                    e.date = dated(d);
+                    entries.push(e);
+                }
                 Err(reason) => excluded.push(Excluded {
-                    date: d.date,
+                    date: dated(d),
                     patient_ref: row.patient_ref.clone(),
                     case: rec.case.clone(),
                     seq: rec.seq,

@@ -98,7 +98,7 @@ impl AuditLine {
             mark: r.verification.mark(),
             mark_role: mark_role(r.verification),
             days: r.days_to_decision.map_or("-".into(), |d| d.to_string()),
-            timely: match r.decided_on_time {
+            timely: match r.on_time() {
                 Some(true) => "on time".into(),
                 Some(false) => "LATE".into(),
                 None => "-".into(),
