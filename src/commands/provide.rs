@@ -48,7 +48,9 @@ pub fn run(global: &Global, args: &ProvideArgs, out: &mut dyn Write) -> CommandR
     let a = &p.appended;
     let r = &a.record;
     let Some(pr) = r.provision.as_ref() else {
-        return Err(CommandError::Io("the record signed is not a provision".into()));
+        return Err(CommandError::Io(
+            "the record signed is not a provision".into(),
+        ));
     };
     if args.json {
         let v = json!({

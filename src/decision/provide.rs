@@ -45,9 +45,12 @@ pub struct ProvisionRequest {
 
 /// `ITEM=AMOUNT` (`copying_labor=6.50`) as `(item, cents)`.
 pub fn parse_fee(s: &str) -> Result<(String, u64), String> {
-    let (item, amount) = s
-        .split_once('=')
-        .ok_or_else(|| format!("--fee {}: expected ITEM=AMOUNT, e.g. postage=1.20", sanitize_line(s)))?;
+    let (item, amount) = s.split_once('=').ok_or_else(|| {
+        format!(
+            "--fee {}: expected ITEM=AMOUNT, e.g. postage=1.20",
+            sanitize_line(s)
+        )
+    })?;
     let kind = fee_item(item)?;
     let cents = parse_amount(amount).ok_or_else(|| {
         format!(
@@ -148,12 +151,16 @@ pub fn unsigned(
             ));
         }
         (_, Some(_)) if request.note.trim().is_empty() => {
-            return usage("--corrects needs --note REASON: say why the first provision was wrong".into());
+            return usage(
+                "--corrects needs --note REASON: say why the first provision was wrong".into(),
+            );
         }
         _ => {}
     }
     let Some(on) = request.on else {
-        return usage("--on DATE: the day the records were provided (or the notice sent) is required".into());
+        return usage(
+            "--on DATE: the day the records were provided (or the notice sent) is required".into(),
+        );
     };
     let channels: Vec<&str> = if c.kind == CaseKind::DisclosureConcern {
         CHANNELS.iter().chain(&CONCERN_CHANNELS).copied().collect()
@@ -303,9 +310,7 @@ fn check_fee(
     }
     // Not told in advance: the provision happened and is recorded (the record says
     // when the fee was told, or `none`); the person is told.
-    Ok(problems
-        .first()
-        .map(|(code, m)| format!("{code}: {m}")))
+    Ok(problems.first().map(|(code, m)| format!("{code}: {m}")))
 }
 
 /// The notice elements of the record carried out (what the notice sent carries).
@@ -316,8 +321,8 @@ fn read_notice(
     let p = Paths::new(setting.cases);
     let dir = crate::store::safe_open::SafeDir::open(&p.log)
         .map_err(|e| DecideError::Usage(format!("{}: {e}", p.log.display())))?;
-    let (bytes, rec) = log::read_record(&dir, f.seq)
-        .map_err(|e| DecideError::Refused(AppendError::from(e)))?;
+    let (bytes, rec) =
+        log::read_record(&dir, f.seq).map_err(|e| DecideError::Refused(AppendError::from(e)))?;
     if crate::record::model::sha256_link(&bytes) != f.link {
         return Err(DecideError::Refused(AppendError::Damaged(format!(
             "the decision log is damaged: record {}: it is not the record you verified; nothing was written. Run `casebench verify`",
@@ -346,9 +351,14 @@ pub fn provide(
     request: &ProvisionRequest,
 ) -> Result<Provided, DecideError> {
     let time = Utc::now();
-    let (reviewer, mut signer) =
-        signer::resolve(setting.cases, setting.key, setting.reviewer, NS_PROVISION, time)
-            .map_err(DecideError::Usage)?;
+    let (reviewer, mut signer) = signer::resolve(
+        setting.cases,
+        setting.key,
+        setting.reviewer,
+        NS_PROVISION,
+        time,
+    )
+    .map_err(DecideError::Usage)?;
     let today = chrono::Local::now().date_naive();
     let (unsigned, warning) = unsigned(setting, set, case, &reviewer, request, today)?;
     let state = setting.state().map_err(DecideError::Usage)?;

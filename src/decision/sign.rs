@@ -99,12 +99,12 @@ fn release_staff_do_not_decide(setting: &Setting, reviewer: &str) -> Result<(), 
         .get(reviewer)
         .is_some_and(|r| r.role == crate::record::reviewers::Role::ReleaseOfInformation)
     {
-        return Err(DecideError::Refused(crate::record::AppendError::NotAllowed(
-            format!(
+        return Err(DecideError::Refused(
+            crate::record::AppendError::NotAllowed(format!(
                 "{} is release-of-information staff in reviewers.yaml: they record what was provided (`casebench provide`), and do not decide cases; a supervisor decides",
                 crate::text::sanitize_line(reviewer)
-            ),
-        )));
+            )),
+        ));
     }
     Ok(())
 }

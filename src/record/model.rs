@@ -207,7 +207,9 @@ mod date_or_none {
         }
         NaiveDate::parse_from_str(&s, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| serde::de::Error::custom(format!("invalid date `{s}`; expected YYYY-MM-DD or none")))
+            .map_err(|_| {
+                serde::de::Error::custom(format!("invalid date `{s}`; expected YYYY-MM-DD or none"))
+            })
     }
 }
 
@@ -527,7 +529,8 @@ impl Record {
         o.entry_plain(on_time_key, bool_str(self.deadline.decided_on_time));
         o.map_end_line();
         if let Some(p) = &self.provision {
-            let date_or_none = |d: Option<NaiveDate>| d.map_or_else(|| NONE.to_string(), |d| format_date(&d));
+            let date_or_none =
+                |d: Option<NaiveDate>| d.map_or_else(|| NONE.to_string(), |d| format_date(&d));
             o.key("provision");
             o.map_start();
             o.entry_plain("provides", &p.provides.to_string());
@@ -540,7 +543,8 @@ impl Record {
             o.entry_plain("fee_told_on", &date_or_none(p.fee_told_on));
             o.entry_plain(
                 "corrects",
-                &p.corrects.map_or_else(|| NONE.to_string(), |c| c.to_string()),
+                &p.corrects
+                    .map_or_else(|| NONE.to_string(), |c| c.to_string()),
             );
             o.map_end_line();
             o.list("fees", &self.fees, |o, f| {
@@ -650,8 +654,13 @@ impl Record {
         }
         match (&self.provision, self.kind) {
             (Some(p), RecordType::Provision) => {
-                if p.provides == 0 || p.provides >= self.seq || p.corrects.is_some_and(|c| c == 0 || c >= self.seq) {
-                    return Err("a provision must point to earlier records (`provides`, `corrects`)".into());
+                if p.provides == 0
+                    || p.provides >= self.seq
+                    || p.corrects.is_some_and(|c| c == 0 || c >= self.seq)
+                {
+                    return Err(
+                        "a provision must point to earlier records (`provides`, `corrects`)".into(),
+                    );
                 }
                 if !is_sha256_link(&p.provides_sha256) {
                     return Err("provides_sha256 must be `sha256:<64 hex>`".into());

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use super::disclosure_checks::is_ehi;
 use super::engine::Engine;
 use super::findings::{Out, Proposal, Withheld};
-use super::model::GroundKind;
 use super::model::FeeRule;
+use super::model::GroundKind;
 use crate::case::model::{
     AccessForm, Case, CaseKind, ConcernKind, FeeItemKind, FeeMethod, FeeQuote, InstrumentKind,
     Outcome, cents,
@@ -45,11 +45,7 @@ pub(super) fn fee_findings(eng: &Engine, out: &mut Out) {
 /// `case`: `(code, message)` per problem (`fee-not-permitted`,
 /// `fee-not-disclosed-in-advance`). Nothing for a request that is not the individual's
 /// own copy. The advisor's findings and `casebench provide` both ask this.
-pub fn fee_problems(
-    case: &Case,
-    fee: &FeeQuote,
-    rule: &FeeRule,
-) -> Vec<(&'static str, String)> {
+pub fn fee_problems(case: &Case, fee: &FeeQuote, rule: &FeeRule) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let Some(req) = case.request.as_ref() else {
         return out;

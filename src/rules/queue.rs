@@ -125,8 +125,8 @@ pub fn standing(case: &crate::case::model::Case, dl: &Deadline, facts: &LogFacts
         None if facts.proposed => (Status::UnderReview, None),
         None => (waiting_on_clinician(case, dl.status), None),
         Some(f) => {
-            let needs = crate::case::model::Outcome::parse(&f.outcome)
-                .is_none_or(|o| o.needs_provision());
+            let needs =
+                crate::case::model::Outcome::parse(&f.outcome).is_none_or(|o| o.needs_provision());
             match (needs, f.provided_on) {
                 (true, None) => (Status::AwaitingProvision, None),
                 (true, Some(day)) if dl.met_on(day) => (Status::ProvidedOnTime, clocked(day)),

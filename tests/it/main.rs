@@ -48,6 +48,7 @@ mod practice_countersign;
 mod practice_progress;
 mod practice_scoring;
 mod practice_signing;
+mod provide;
 mod record_attacks;
 mod record_concurrency;
 mod record_crash;

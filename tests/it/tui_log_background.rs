@@ -69,6 +69,8 @@ fn the_queue_is_usable_before_the_log_and_fills_in_as_its_messages_arrive() {
     let by = HashMap::from([(
         DECIDED.to_string(),
         DecidedBy {
+            outcome: "release_full".into(),
+            provided_on: None,
             reviewer: "dr.okafor".into(),
             time: chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
         },
@@ -224,6 +226,8 @@ fn a_refused_log_is_a_banner_and_takes_back_every_status_it_gave() {
     let by = HashMap::from([(
         DECIDED.to_string(),
         DecidedBy {
+            outcome: "release_full".into(),
+            provided_on: None,
             reviewer: "dr.okafor".into(),
             time: chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
         },

@@ -380,6 +380,8 @@ fn snapshots_of_the_decided_header_and_the_record_view() {
         let by = [(
             "AR-2026-0101".to_string(),
             DecidedBy {
+                outcome: "release_full".into(),
+                provided_on: None,
                 reviewer: "dr.okafor@lakeside.example".into(),
                 time: at("2026-11-24T09:30:00Z"),
             },
