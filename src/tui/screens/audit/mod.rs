@@ -98,10 +98,10 @@ impl AuditLine {
             mark: r.verification.mark(),
             mark_role: mark_role(r.verification),
             days: r.days_to_decision.map_or("-".into(), |d| d.to_string()),
-            timely: match r.on_time() {
-                Some(true) => "on time".into(),
-                Some(false) => "LATE".into(),
-                None => "-".into(),
+            // The audit table's word (`render::deadline_word`): on time, LATE, awaiting.
+            timely: match crate::audit::render::deadline_word(r) {
+                "" => "-".into(),
+                w => w.into(),
             },
             overrides: r.overrides.len(),
             problems: r.problems.iter().map(|p| sanitize_line(p)).collect(),
