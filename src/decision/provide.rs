@@ -43,18 +43,67 @@ pub struct ProvisionRequest {
     pub note: String,
 }
 
+/// What the workbench's provision form holds: the same request, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProvisionFields {
+    pub on: String,
+    pub notice_sent: String,
+    pub via: String,
+    pub form: String,
+    /// `ITEM=AMOUNT` items separated by commas or spaces.
+    pub fees: String,
+    pub fee_told_on: String,
+}
+
+impl ProvisionRequest {
+    /// The request the form's fields make (empty optional fields are none); the command
+    /// line's flags make the same request through clap.
+    pub fn from_fields(f: &ProvisionFields) -> Result<ProvisionRequest, String> {
+        let date = |name: &str, s: &str| -> Result<Option<NaiveDate>, String> {
+            let s = s.trim();
+            if s.is_empty() {
+                return Ok(None);
+            }
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| {
+                    format!(
+                        "{name}: `{}` is not a date; expected YYYY-MM-DD",
+                        sanitize_line(s)
+                    )
+                })
+        };
+        let fees = f
+            .fees
+            .split([',', ' '])
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| parse_fee(t.trim()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ProvisionRequest {
+            on: date("provided on", &f.on)?,
+            notice_sent: date("notice sent", &f.notice_sent)?,
+            via: f.via.trim().to_string(),
+            form: f.form.trim().to_string(),
+            fees,
+            fee_told_on: date("fee told on", &f.fee_told_on)?,
+            corrects: None,
+            note: String::new(),
+        })
+    }
+}
+
 /// `ITEM=AMOUNT` (`copying_labor=6.50`) as `(item, cents)`.
 pub fn parse_fee(s: &str) -> Result<(String, u64), String> {
     let (item, amount) = s.split_once('=').ok_or_else(|| {
         format!(
-            "--fee {}: expected ITEM=AMOUNT, e.g. postage=1.20",
+            "fee `{}`: expected ITEM=AMOUNT, e.g. postage=1.20",
             sanitize_line(s)
         )
     })?;
     let kind = fee_item(item)?;
     let cents = parse_amount(amount).ok_or_else(|| {
         format!(
-            "--fee {}: `{}` is not an amount in dollars (e.g. 6.50)",
+            "fee `{}`: `{}` is not an amount in dollars (e.g. 6.50)",
             sanitize_line(s),
             sanitize_line(amount)
         )
@@ -93,14 +142,14 @@ pub struct InForce {
     pub provided: Option<(u64, NaiveDate)>,
 }
 
-/// The record in force on `case` from this user's memory of the log (unchecked: the
-/// append checks everything again under the lock).
-pub fn in_force(setting: &Setting, case_id: &str) -> Result<Option<InForce>, String> {
-    let state = setting.state()?;
-    let Some(index) = crate::record::memory::recall(setting.cases, &state) else {
-        return Ok(None);
-    };
-    let Some(h) = index.cases.get(case_id) else {
+/// The record in force on `case` from this user's memory of the log, brought up to date
+/// first (only records new to this user are verified; the append checks everything
+/// again under the lock).
+pub fn in_force(setting: &Setting, case_id: &str) -> Result<Option<InForce>, DecideError> {
+    let state = setting.state().map_err(DecideError::Usage)?;
+    let trusted = crate::record::memory::catch_up(setting.cases, &state, &mut |_, _| {})
+        .map_err(|e| DecideError::Refused(AppendError::from(e)))?;
+    let Some(h) = trusted.index.cases.get(case_id) else {
         return Ok(None);
     };
     Ok(h.final_record().map(|f| InForce {
@@ -131,7 +180,7 @@ pub fn unsigned(
     let refused = |m: String| Err(DecideError::Refused(AppendError::Refused(m)));
     let c = &case.case;
     let id = sanitize_line(&c.id);
-    let Some(f) = in_force(setting, &c.id).map_err(DecideError::Usage)? else {
+    let Some(f) = in_force(setting, &c.id)? else {
         return refused(format!(
             "case {id} has no decision in force to provide: decide it first"
         ));

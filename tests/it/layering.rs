@@ -93,7 +93,7 @@ const TUI_SHARED: [&str; 13] = [
     "tui/theme",
     "tui/widgets",
 ];
-const TUI_SCREENS: [&str; 9] = [
+const TUI_SCREENS: [&str; 10] = [
     "audit",
     "case",
     "countersign",
@@ -101,6 +101,7 @@ const TUI_SCREENS: [&str; 9] = [
     "help",
     "invalid",
     "practice",
+    "provide",
     "queue",
     "record",
 ];

@@ -75,6 +75,7 @@ mod tui_long_text;
 mod tui_picker;
 mod tui_practice;
 mod tui_preview_record;
+mod tui_provide;
 mod tui_record_view;
 mod tui_reload;
 mod tui_scroll_bytes;

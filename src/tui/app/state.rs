@@ -109,6 +109,8 @@ pub struct State {
     pub signer: String,
     /// Whether the signer is a trainee, hints, and the practice comparison.
     pub practice: Practice,
+    /// The provision form, while open (over the case view).
+    pub provide: Option<crate::tui::screens::provide::ProvisionForm>,
     /// Pending trainee proposals and the countersign screen.
     pub countersign: Countersign,
     /// The signed record on screen (`Screen::Record`).
@@ -155,6 +157,7 @@ impl State {
             signer: "(no --reviewer given)".into(),
             practice: Default::default(),
             countersign: Default::default(),
+            provide: None,
             record: None,
             record_from: Screen::Queue,
             reloading: false,

@@ -246,6 +246,14 @@ fn handle(state: &mut State, msg: Msg) -> Step {
             rebuild_rows(state);
             Step::effect(Effect::RefreshLog)
         }
+        Msg::Provided { case: _, result } => {
+            let ok = result.is_ok();
+            crate::tui::screens::provide::signed(&mut state.provide, &mut ctx!(state), result);
+            if !ok {
+                return Step::changed();
+            }
+            Step::effect(Effect::RefreshLog)
+        }
         Msg::SignedRecord { which, result } => match state.record.as_mut() {
             Some(v) => record::arrived(v, which, result),
             None => Step::unchanged(),
@@ -291,6 +299,9 @@ fn key(state: &mut State, k: KeyEvent) -> Step {
         && let Some(v) = state.case.as_mut().filter(|v| v.search.typing)
     {
         return case::search::typing_key(v, &mut ctx!(state), k);
+    }
+    if state.provide.is_some() {
+        return crate::tui::screens::provide::key(&mut state.provide, &mut ctx!(state), k);
     }
     if let Some(step) = countersign_key(state, k) {
         return step;
@@ -490,6 +501,7 @@ fn case_asked(state: &mut State, ask: case::update::Ask) -> Step {
             state.form = None;
             Step::effects(fx)
         }
+        Ask::Provide => super::navigate::open_provision(state),
         // Reached only when no proposal awaits this signer (`countersign_key` takes it
         // otherwise).
         Ask::Countersign => {
@@ -521,6 +533,9 @@ fn form_asked(state: &mut State, step: Step<form::Ask>) -> Step {
 }
 
 fn paste(state: &mut State, text: &str) -> Step {
+    if crate::tui::screens::provide::paste(&mut state.provide, text) {
+        return Step::changed();
+    }
     if countersign::paste(&mut state.countersign, text) {
         return Step::changed();
     }

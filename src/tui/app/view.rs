@@ -62,6 +62,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
         Screen::Audit => audit::view::draw(look, state.audit.as_ref(), frame, area),
         Screen::Record => record::view::draw(look, state.record.as_ref(), frame, area),
     }
+    if let Some(f) = &state.provide {
+        crate::tui::screens::provide::view::draw(look, f, frame, area);
+    }
     if let Some(v) = &state.countersign.open {
         countersign::view::draw(look, v, frame, area);
     }

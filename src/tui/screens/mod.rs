@@ -11,5 +11,6 @@ pub mod form;
 pub mod help;
 pub mod invalid;
 pub mod practice;
+pub mod provide;
 pub mod queue;
 pub mod record;
