@@ -161,7 +161,7 @@ pub struct CaseHistory {
     pub(crate) countersigned_settled: std::collections::BTreeSet<String>,
     /// The provision in force for the record in force (the newest, corrections
     /// included); cleared when another record takes force.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) provided: Option<Entry>,
 }
 
