@@ -3,40 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::model::Case;
 use super::problem::Problem;
 use super::validate;
-use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, ReadError, SafeDir};
+use crate::store::safe_open::{ReadError, SafeDir};
 
-/// The directory's settings file; the one reserved name that is not a case.
-pub const SETTINGS_FILE: &str = "casebench.yaml";
-
-#[derive(Debug, Clone)]
-pub struct LoadOptions {
-    /// Dates after this day are errors.
-    pub today: NaiveDate,
-    /// The real calendar day: a case is never received after it, whatever `today` says
-    /// (`--today` looks at deadlines "as of" a day; it cannot make the future past).
-    pub real_today: NaiveDate,
-    pub max_file_bytes: u64,
-    /// The directory's after-hours rule (`casebench.yaml` `intake:`); [`crate::rules::library::load_dir`] reads
-    /// it when not given.
-    pub intake: Option<super::settings::IntakeSettings>,
-}
-
-impl LoadOptions {
-    pub fn new(today: NaiveDate) -> LoadOptions {
-        LoadOptions {
-            today,
-            real_today: chrono::Local::now().date_naive(),
-            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
-            intake: None,
-        }
-    }
-}
+pub use super::load_options::LoadOptions;
+pub use super::settings::SETTINGS_FILE;
 
 /// A case that parsed and validated, with the exact bytes it came from.
 #[derive(Debug, Clone)]

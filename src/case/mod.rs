@@ -10,6 +10,7 @@ pub mod describe;
 pub mod evaluation;
 pub mod intake;
 pub mod load;
+mod load_options;
 pub mod model;
 mod outcome;
 mod part2;

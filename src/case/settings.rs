@@ -5,9 +5,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::load::SETTINGS_FILE;
 use super::problem::Problem;
 use crate::store::safe_open::{DEFAULT_MAX_FILE_BYTES, SafeDir};
+
+/// The directory's settings file; the one reserved name that is not a case.
+pub const SETTINGS_FILE: &str = "casebench.yaml";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

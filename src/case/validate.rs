@@ -92,7 +92,7 @@ pub fn validate(
     src: &str,
     stem: &str,
     dir: &Path,
-    opts: &super::load::LoadOptions,
+    opts: &super::load_options::LoadOptions,
 ) -> Vec<Violation> {
     use Seg::{Index, Key};
     let today = opts.today;

@@ -11,16 +11,12 @@ use std::io::{IsTerminal, Write};
 
 use serde_json::json;
 
-use super::{CommandError, CommandResult, Exit, io_out, load_cases, warn_invalid};
+use super::audit_outcome::{exit_for, json_text};
+use super::{CommandError, CommandResult, io_out, load_cases, warn_invalid};
 use crate::audit::accounting::{self, Query};
 use crate::audit::letters::write_file;
 use crate::audit::{AuditReport, Filter, render, summary};
 use crate::cli::{AuditArgs, AuditFormat, Global};
-
-/// A pretty JSON document and its newline, through the one JSON encoder.
-pub(super) fn json_text(v: &serde_json::Value) -> Result<String, CommandError> {
-    super::output::json_string(v, true).map(|s| s + "\n")
-}
 
 pub fn run(global: &Global, args: &AuditArgs, out: &mut dyn Write) -> CommandResult {
     if args.patient.is_some() && !args.accounting {
@@ -178,26 +174,4 @@ fn run_to(
     out.write_all(text.as_bytes()).map_err(io_out)?;
     warn_invalid(&set);
     Ok(exit_for(&report))
-}
-
-/// Exit 1, with a warning naming the first problem, when the log (or a site's) does
-/// not verify cleanly.
-pub(super) fn exit_for(report: &AuditReport) -> Exit {
-    if !report.ok {
-        let what = match &report.first_bad {
-            Some(b) => match b.seq {
-                Some(seq) => format!(
-                    " (first at record {seq}: {})",
-                    crate::text::sanitize_line(&b.message)
-                ),
-                None => format!(" ({})", crate::text::sanitize_line(&b.message)),
-            },
-            None => String::new(),
-        };
-        crate::text::warn(&format!(
-            "the log does not verify cleanly{what}; see `casebench verify`"
-        ));
-        return Exit::Problems;
-    }
-    Exit::Ok
 }

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::audit::{exit_for, json_text};
+use super::audit_outcome::{exit_for, json_text};
 use super::{CommandError, CommandResult, Exit, io_out, load_cases};
 use crate::audit::accounting::Accounting;
 use crate::audit::accounting_letter::{self, patient_name};

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::audit::{exit_for, json_text};
+use super::audit_outcome::{exit_for, json_text};
 use super::{CommandError, CommandResult, io_out};
 use crate::audit::sites::{SiteState, build_sites_with, each_site};
 use crate::audit::{AuditRow, Filter, render, summary};

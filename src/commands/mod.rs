@@ -8,6 +8,7 @@ use crate::cli::{Cli, Command, Global};
 mod advise;
 mod audit;
 mod audit_export;
+mod audit_outcome;
 mod audit_sites;
 mod check;
 mod checkpoint;

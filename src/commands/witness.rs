@@ -23,7 +23,7 @@ pub fn run(global: &Global, args: &WitnessArgs, out: &mut dyn Write) -> CommandR
     match crate::sites::fetch::mirrored_sites(&args.sites) {
         Ok(s) if !s.is_empty() => {}
         Ok(_) => {
-            let e = CommandError::Io(crate::sites::verify::no_site_message(&args.sites));
+            let e = CommandError::Io(crate::sites::mirror::no_site_message(&args.sites));
             return json_error(out, args.json, "no_site", e);
         }
         Err(e) => return json_error(out, args.json, "failed", CommandError::Io(e)),

@@ -13,9 +13,10 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::allowed_signers::AllowedSigners;
+pub use super::append_error::AppendError;
 use super::dirs::{self, Need};
-use super::log::{self, FILE_MODE, LOCK_MODE, Paths, ReadLogError};
-use super::log_rules::{self, Broken, Target};
+use super::log::{self, FILE_MODE, LOCK_MODE, Paths};
+use super::log_rules::{self, Target};
 use super::memory::{self, StateDir, TrustError};
 use super::model::{
     DeadlineInfo, Disclosure, Fee, Notice, OverriddenFinding, Provision, RECORD_TAG, Record,
@@ -110,59 +111,6 @@ pub struct Appended {
     pub notes: Vec<String>,
     /// The case's history after this record (from this user's verified memory).
     pub history: log::CaseHistory,
-}
-
-/// Why a record was not written. Everything but `Io` is a refusal the user can act on.
-#[derive(Debug, thiserror::Error)]
-pub enum AppendError {
-    #[error("case {case} already decided by {by} at {at}")]
-    AlreadyDecided {
-        case: String,
-        by: String,
-        at: String,
-    },
-    #[error(
-        "the case file {path} changed since it was opened; reload it and check the decision again"
-    )]
-    CaseChanged { path: String },
-    #[error("{0}")]
-    NotAllowed(String),
-    #[error("{0}")]
-    Refused(String),
-    #[error("{0}")]
-    Damaged(String),
-    #[error("{0}")]
-    Io(String),
-}
-
-impl From<ReadLogError> for AppendError {
-    fn from(e: ReadLogError) -> Self {
-        match e {
-            ReadLogError::Io { .. } => AppendError::Io(e.to_string()),
-            ReadLogError::Damaged { .. } => AppendError::Damaged(e.to_string()),
-        }
-    }
-}
-
-impl From<TrustError> for AppendError {
-    fn from(e: TrustError) -> Self {
-        match e {
-            TrustError::Io(m) => AppendError::Io(m),
-            e => AppendError::Damaged(e.to_string()),
-        }
-    }
-}
-
-impl From<Broken> for AppendError {
-    fn from(b: Broken) -> Self {
-        match b {
-            Broken::AlreadyDecided { case, by, at, .. } => {
-                AppendError::AlreadyDecided { case, by, at }
-            }
-            b if b.is_about_the_signer() => AppendError::NotAllowed(b.to_string()),
-            b => AppendError::Refused(b.to_string()),
-        }
-    }
 }
 
 fn io(what: &Path, e: impl std::fmt::Display) -> AppendError {

@@ -5,6 +5,7 @@
 
 pub mod allowed_signers;
 pub mod append;
+mod append_error;
 pub mod checkpoint;
 pub mod dirs;
 pub mod fastread;
@@ -12,6 +13,7 @@ pub mod log;
 pub mod log_rules;
 pub mod memory;
 pub mod model;
+mod parse;
 mod preflight;
 pub mod reviewers;
 pub mod rewind;

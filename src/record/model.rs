@@ -564,36 +564,6 @@ impl Record {
         o.finish()
     }
 
-    /// Parses record bytes, checks the fields' shapes, and requires canonical form.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Record, RecordFormatError> {
-        let src = std::str::from_utf8(bytes).map_err(|_| RecordFormatError::Utf8)?;
-        // Fast path: canonical records, recognised by being written back identically.
-        if let Some(rec) = super::fastread::read(src)
-            && rec.check_fields().is_ok()
-            && rec.to_bytes() == bytes
-        {
-            return Ok(rec);
-        }
-        Record::from_bytes_yaml(bytes)
-    }
-
-    /// The general path of [`Record::from_bytes`]: the YAML reader, then the checks.
-    pub fn from_bytes_yaml(bytes: &[u8]) -> Result<Record, RecordFormatError> {
-        let src = std::str::from_utf8(bytes).map_err(|_| RecordFormatError::Utf8)?;
-        let rec: Record = crate::yaml::from_str(src).map_err(|e| RecordFormatError::Yaml {
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        })?;
-        rec.check_fields().map_err(RecordFormatError::Field)?;
-        let again = rec.to_bytes();
-        if again != bytes {
-            let line = first_difference_line(bytes, &again);
-            return Err(RecordFormatError::NotCanonical(line));
-        }
-        Ok(rec)
-    }
-
     /// Shape checks beyond the types: the tag, the link and hash formats, the
     /// review/countersign pointers.
     pub fn check_fields(&self) -> Result<(), String> {
@@ -692,13 +662,4 @@ fn is_lower_hex(b: u8) -> bool {
 
 fn bool_str(b: bool) -> &'static str {
     if b { "true" } else { "false" }
-}
-
-fn first_difference_line(a: &[u8], b: &[u8]) -> usize {
-    let at = a
-        .iter()
-        .zip(b)
-        .position(|(x, y)| x != y)
-        .unwrap_or(a.len().min(b.len()));
-    a[..at.min(a.len())].iter().filter(|&&c| c == b'\n').count() + 1
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::allowed_signers::AllowedSigners;
-use super::append::AppendError;
+use super::append_error::AppendError;
 use super::log::{self, FILE_MODE, MAX_RECORD_BYTES, Paths};
 use super::model::{NONE, Record, sha256_link};
 use super::sshsig;

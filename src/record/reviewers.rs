@@ -62,13 +62,14 @@ pub fn load(cases: &Path) -> Result<Reviewers, String> {
     let safe = match SafeDir::open(&dir) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Reviewers::default()),
-        Err(e) => return Err(format!("{}: {e}", dir.display())),
+        Err(e) => return Err(crate::store::access::io_message(&dir, &e, 'r')),
     };
     let bytes = match safe.read_input(REVIEWERS_FILE, DEFAULT_MAX_FILE_BYTES) {
         Ok(b) => b,
         Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(Reviewers::default());
         }
+        Err(ReadError::Io(e)) => return Err(crate::store::access::io_message(&path, &e, 'r')),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
     let src = std::str::from_utf8(&bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
@@ -81,7 +82,10 @@ pub fn read_allowed_signers(cases: &Path) -> Result<Vec<u8>, String> {
     let dir = cases.join(REVIEWERS_DIR);
     let path = dir.join(ALLOWED_SIGNERS_FILE);
     SafeDir::open(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .map_err(|e| crate::store::access::io_message(&dir, &e, 'r'))?
         .read_input(ALLOWED_SIGNERS_FILE, DEFAULT_MAX_FILE_BYTES)
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| match e {
+            ReadError::Io(e) => crate::store::access::io_message(&path, &e, 'r'),
+            e => format!("{}: {e}", path.display()),
+        })
 }

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::model::Cond;
+use super::condition::Cond;
 use super::overlay::StateOverlay;
 use crate::case::model::{
     Answer, Assessor, Assumed, AtRisk, Case, ConcernKind, Evaluation, Expiry, HarmEvaluation,

@@ -13,6 +13,7 @@
 
 pub mod access_checks;
 mod actions;
+mod condition;
 pub mod deadline;
 mod disclosure_checks;
 pub mod engine;
@@ -48,7 +49,8 @@ pub use library::{CaseSet, load_dir};
 pub use model::{Accounting, GroundKind, GroundRule, Review, Severity};
 pub use overlay::{AccessPeriod, DayUnit, StateOverlay};
 
-use model::{Cond, RulebookFile};
+use condition::Cond;
+use model::RulebookFile;
 
 /// The file name of the override, inside `<case dir>/rules/`.
 pub const OVERRIDE_DIR: &str = "rules";

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Cond, Condition};
+use super::condition::{Cond, Condition};
 use crate::case::model::Relationship;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

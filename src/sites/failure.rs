@@ -8,7 +8,27 @@
 
 use serde::Serialize;
 
-use super::git::GitError;
+/// A git run that failed: the command (without user text) and what git said.
+#[derive(Debug, Clone)]
+pub struct GitError {
+    pub what: String,
+    pub status: Option<i32>,
+    pub stderr: String,
+}
+
+impl std::fmt::Display for GitError {
+    /// `git WHAT failed`, then git's own lines, one per line (see [`said`]).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.status {
+            // Not run at all: the reason is the whole message.
+            None => write!(f, "git {}: {}", self.what, self.stderr.trim()),
+            Some(_) => {
+                write!(f, "git {} failed", self.what)?;
+                write_said(f, self)
+            }
+        }
+    }
+}
 
 /// Why a git command that talks to a remote failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

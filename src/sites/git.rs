@@ -6,6 +6,8 @@
 //! no terminal prompt (a sync run from cron must fail, not hang), and only the `file`
 //! and `ssh` transports (`ext::` would run a program).
 
+pub use super::failure::GitError;
+use super::failure::RemoteError;
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,28 +33,6 @@ pub struct Git {
 #[derive(Debug)]
 pub struct Output {
     pub stdout: Vec<u8>,
-}
-
-/// A git run that failed: the command (without user text) and what git said.
-#[derive(Debug, Clone)]
-pub struct GitError {
-    pub what: String,
-    pub status: Option<i32>,
-    pub stderr: String,
-}
-
-impl std::fmt::Display for GitError {
-    /// `git WHAT failed`, then git's own lines, one per line (see [`super::failure::said`]).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.status {
-            // Not run at all: the reason is the whole message.
-            None => write!(f, "git {}: {}", self.what, self.stderr.trim()),
-            Some(_) => {
-                write!(f, "git {} failed", self.what)?;
-                super::failure::write_said(f, self)
-            }
-        }
-    }
 }
 
 fn base_command() -> Command {
@@ -251,7 +231,7 @@ impl Git {
         remote: &OsStr,
         commit: &str,
         branch: &str,
-    ) -> Result<(), super::failure::RemoteError> {
+    ) -> Result<(), RemoteError> {
         let push: Vec<&OsStr> = vec![
             OsStr::new("push"),
             OsStr::new("--quiet"),
@@ -264,17 +244,12 @@ impl Git {
             .chain(std::iter::once(OsStr::new(&refspec)));
         self.run("push", args, None)
             .map(|_| ())
-            .map_err(|e| super::failure::RemoteError::new(remote, e))
+            .map_err(|e| RemoteError::new(remote, e))
     }
 
     /// `git fetch` of `refspecs` from `remote` (quiet, no tags, no FETCH_HEAD; with
     /// `prune`, local refs the remote no longer has are removed).
-    pub fn fetch(
-        &self,
-        remote: &OsStr,
-        refspecs: &[&str],
-        prune: bool,
-    ) -> Result<(), super::failure::RemoteError> {
+    pub fn fetch(&self, remote: &OsStr, refspecs: &[&str], prune: bool) -> Result<(), RemoteError> {
         let mut args: Vec<&OsStr> = vec![
             OsStr::new("fetch"),
             OsStr::new("--quiet"),
@@ -288,15 +263,11 @@ impl Git {
         args.extend(refspecs.iter().map(OsStr::new));
         self.run("fetch", args, None)
             .map(|_| ())
-            .map_err(|e| super::failure::RemoteError::new(remote, e))
+            .map_err(|e| RemoteError::new(remote, e))
     }
 
     /// The commit of `branch` on `remote` (`git ls-remote`), `None` when it has none.
-    pub fn remote_head(
-        &self,
-        remote: &OsStr,
-        branch: &str,
-    ) -> Result<Option<String>, super::failure::RemoteError> {
+    pub fn remote_head(&self, remote: &OsStr, branch: &str) -> Result<Option<String>, RemoteError> {
         let args = [
             OsStr::new("ls-remote"),
             OsStr::new("--"),
@@ -305,7 +276,7 @@ impl Git {
         ];
         let out = self
             .run("ls-remote", args, None)
-            .map_err(|e| super::failure::RemoteError::new(remote, e))?;
+            .map_err(|e| RemoteError::new(remote, e))?;
         Ok(String::from_utf8_lossy(&out.stdout).lines().find_map(|l| {
             let mut f = l.split_whitespace();
             let (id, name) = (f.next()?, f.next()?);

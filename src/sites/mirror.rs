@@ -273,6 +273,15 @@ pub(crate) fn remove_dir(p: &Path) -> Result<(), String> {
     }
 }
 
+/// Why a directory is not a mirror to verify: it holds no site.
+pub fn no_site_message(dir: &Path) -> String {
+    format!(
+        "{}: no mirrored site; run `casebench sites fetch --remote URL --into {}` first",
+        dir.display(),
+        dir.display()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,7 +102,7 @@ pub fn officer_with(
 fn sites_policy(dir: &Path) -> Result<AllowedSigners, String> {
     let sites = mirrored_sites(dir)?;
     if sites.is_empty() {
-        return Err(super::verify::no_site_message(dir));
+        return Err(super::mirror::no_site_message(dir));
     }
     let mut all = Vec::new();
     for site in &sites {

@@ -27,15 +27,6 @@ impl SiteResult {
     }
 }
 
-/// Why a directory is not a mirror to verify: it holds no site.
-pub fn no_site_message(dir: &Path) -> String {
-    format!(
-        "{}: no mirrored site; run `casebench sites fetch --remote URL --into {}` first",
-        dir.display(),
-        dir.display()
-    )
-}
-
 /// The sites mirrored in `dir` (see [`super::fetch`]), each verified only when the
 /// iterator reaches it: a caller that handles one result before taking the next holds
 /// one site's report at a time, whatever the number of sites. An error when `dir`
@@ -43,7 +34,7 @@ pub fn no_site_message(dir: &Path) -> String {
 pub fn verify_sites(dir: &Path) -> Result<SiteResults, String> {
     let sites = mirrored_sites(dir)?;
     if sites.is_empty() {
-        return Err(no_site_message(dir));
+        return Err(super::mirror::no_site_message(dir));
     }
     Ok(SiteResults {
         dir: dir.to_path_buf(),

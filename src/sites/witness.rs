@@ -98,7 +98,7 @@ pub fn witness_sites(
 ) -> Result<Vec<(String, SiteWitness)>, String> {
     let sites = mirrored_sites(dir)?;
     if sites.is_empty() {
-        return Err(super::verify::no_site_message(dir));
+        return Err(super::mirror::no_site_message(dir));
     }
     let wdir = dir.join(WITNESS_DIR);
     std::fs::create_dir_all(&wdir).map_err(|e| format!("{}: {e}", wdir.display()))?;

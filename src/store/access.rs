@@ -11,8 +11,8 @@ pub fn is_denied(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::PermissionDenied
 }
 
-/// `path: permission denied (owner uid 1001, group gid 1002, mode 0600: you are not its
-/// owner and its group lacks read permission)`: what is missing for this user to `need`
+/// `path: permission denied (owner arivera (uid 1001), group clinic (gid 1002), mode
+/// 0600: you are in its group but the group lacks read permission)`: what is missing for this user to `need`
 /// (`'r'` read, `'x'` enter a directory, `'w'` write).
 pub fn denied_message(path: &Path, need: char) -> String {
     let shown = crate::text::sanitize_line(&path.display().to_string());
@@ -55,7 +55,64 @@ pub fn denied_message(path: &Path, need: char) -> String {
             "you are neither its owner nor in its group (gid {gid}), and others lack {what} permission"
         )
     };
-    format!("{shown}: permission denied (owner uid {uid}, group gid {gid}, mode {mode:04o}: {why})")
+    format!(
+        "{shown}: permission denied (owner {}, group {}, mode {mode:04o}: {why})",
+        user_name(uid),
+        group_name(gid)
+    )
+}
+
+/// `path: error`, or for a permission error [`denied_message`]: every read of a shared
+/// file says what is missing, not only "Permission denied".
+pub fn io_message(path: &Path, e: &io::Error, need: char) -> String {
+    if is_denied(e) {
+        denied_message(path, need)
+    } else {
+        format!(
+            "{}: {e}",
+            crate::text::sanitize_line(&path.display().to_string())
+        )
+    }
+}
+
+/// `root (uid 0)`, or `uid 1001` when the account has no name here.
+fn user_name(uid: u32) -> String {
+    let mut buf = vec![0 as libc::c_char; 1024];
+    // SAFETY: `pwd` and `buf` outlive the call; `found` is set to null or to `&pwd`.
+    let name = unsafe {
+        let mut pwd: libc::passwd = std::mem::zeroed();
+        let mut found: *mut libc::passwd = std::ptr::null_mut();
+        let rc = libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found);
+        (rc == 0 && !found.is_null() && !pwd.pw_name.is_null()).then(|| {
+            std::ffi::CStr::from_ptr(pwd.pw_name)
+                .to_string_lossy()
+                .into_owned()
+        })
+    };
+    match name {
+        Some(n) => format!("{} (uid {uid})", crate::text::sanitize_line(&n)),
+        None => format!("uid {uid}"),
+    }
+}
+
+/// `clinic (gid 1002)`, or `gid 1002` when the group has no name here.
+fn group_name(gid: u32) -> String {
+    let mut buf = vec![0 as libc::c_char; 4096];
+    // SAFETY: `grp` and `buf` outlive the call; `found` is set to null or to `&grp`.
+    let name = unsafe {
+        let mut grp: libc::group = std::mem::zeroed();
+        let mut found: *mut libc::group = std::ptr::null_mut();
+        let rc = libc::getgrgid_r(gid, &mut grp, buf.as_mut_ptr(), buf.len(), &mut found);
+        (rc == 0 && !found.is_null() && !grp.gr_name.is_null()).then(|| {
+            std::ffi::CStr::from_ptr(grp.gr_name)
+                .to_string_lossy()
+                .into_owned()
+        })
+    };
+    match name {
+        Some(n) => format!("{} (gid {gid})", crate::text::sanitize_line(&n)),
+        None => format!("gid {gid}"),
+    }
 }
 
 /// Whether this process has `gid` as its group or a supplementary group.
@@ -104,7 +161,8 @@ mod tests {
         let f = dir.path().join("f");
         std::fs::write(&f, b"x").unwrap();
         let m = denied_message(&f, 'r');
-        assert!(m.contains("permission denied (owner uid"), "{m}");
+        assert!(m.contains("permission denied (owner "), "{m}");
+        assert!(m.contains("(uid ") && m.contains("(gid "), "{m}");
         assert!(m.contains("mode 0"), "{m}");
     }
 }

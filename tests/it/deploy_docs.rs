@@ -276,3 +276,54 @@ fn the_sshd_configuration_parses_and_applies_to_a_member() {
         );
     }
 }
+
+/// Section 1b's files, written into a fresh directory as docs/DEPLOY.md shows (without
+/// the set-up, which only changes owners): a real clinic's directory that `check` and
+/// `list` accept, with no `library:` or `as_of:` (its deadlines run on the calendar),
+/// and a `reviewers.yaml` in the documented format.
+#[test]
+fn the_directory_s_files_as_documented_are_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = tmp.path().join("cases");
+    std::fs::create_dir_all(cases.join("reviewers")).unwrap();
+    let out = Command::new("sh")
+        .arg("-e")
+        .arg("-c")
+        .arg(block("fill"))
+        .env("CASES", &cases)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let settings = std::fs::read_to_string(cases.join("casebench.yaml")).unwrap();
+    assert!(
+        !settings.contains("as_of") && !settings.contains("library"),
+        "{settings}"
+    );
+    // A case as `casebench new` would add it, so that there is something to check.
+    std::fs::copy(
+        crate::support::common::sample_library().join("AR-2026-0102.yaml"),
+        cases.join("AR-2026-0102.yaml"),
+    )
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    for args in [&["check"][..], &["list", "--json"][..]] {
+        let o = crate::support::cli::casebench(home.path())
+            .arg("--cases")
+            .arg(&cases)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            stderr(&o)
+        );
+    }
+    let reviewers = casebench::record::reviewers::load(&cases).unwrap();
+    let r = reviewers
+        .get("a.rivera@lakeside.example")
+        .expect("the documented reviewer");
+    assert!(r.licensed && r.key.is_none());
+}

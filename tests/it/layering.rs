@@ -184,3 +184,161 @@ fn tests_never_read_the_checkout_s_library() {
         bad.join("\n")
     );
 }
+
+/// The rooms of docs/ARCHITECTURE.md, from the ground up, with the rooms each may
+/// import (`crate::ROOM`). Every top-level module of `src/` must be here: a new room is
+/// placed in the table (and the doc) before it is used.
+const ROOMS: &[(&str, &[&str])] = &[
+    ("text", &[]),
+    ("yaml", &["text"]),
+    ("store", &["text", "yaml"]),
+    ("config", &["yaml"]),
+    ("case", &["text", "yaml", "store"]),
+    ("rules", &["case", "store", "text", "yaml"]),
+    ("record", &["case", "store", "text", "yaml"]),
+    (
+        "intake",
+        &["case", "record", "rules", "store", "text", "yaml"],
+    ),
+    (
+        "sites",
+        &["case", "record", "rules", "store", "text", "yaml"],
+    ),
+    (
+        "practice",
+        &["case", "record", "rules", "store", "text", "yaml"],
+    ),
+    (
+        "decision",
+        &[
+            "case", "practice", "record", "rules", "sites", "store", "text", "yaml",
+        ],
+    ),
+    (
+        "audit",
+        &[
+            "case", "decision", "practice", "record", "rules", "sites", "store", "text", "yaml",
+        ],
+    ),
+    // The clap tree, and the global options' own resolution (the directory's `as_of`,
+    // the user's state directory, the paper size): the values of its arguments.
+    ("cli", &["audit", "case", "decision", "record"]),
+    (
+        "tui",
+        &[
+            "audit", "case", "config", "decision", "intake", "practice", "record", "rules",
+            "sites", "store", "text", "yaml",
+        ],
+    ),
+    (
+        "commands",
+        &[
+            "audit", "case", "cli", "config", "decision", "intake", "practice", "record", "rules",
+            "sites", "store", "text", "tui", "yaml",
+        ],
+    ),
+];
+
+/// The top-level names a file takes from `crate::` (`crate::a::b`, `crate::{a, b::c}`),
+/// outside comments and before its `#[cfg(test)]` module.
+fn crate_imports(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut code = String::new();
+    let mut line_of = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("#[cfg(test)]") {
+            break;
+        }
+        let line = line.split("//").next().unwrap_or("");
+        code.push_str(line);
+        code.push('\n');
+        line_of.extend(std::iter::repeat_n(n + 1, line.len() + 1));
+    }
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut at = 0;
+    while let Some(i) = code[at..].find("crate::") {
+        let start = at + i + "crate::".len();
+        let line = line_of.get(start).copied().unwrap_or(0);
+        if code[start..].starts_with('{') {
+            // A group: its top-level names, nested groups skipped.
+            let (mut depth, mut item) = (0, String::new());
+            for ch in code[start + 1..].chars() {
+                match ch {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        out.push((line, ident(&item)));
+                        item.clear();
+                        continue;
+                    }
+                    _ => {}
+                }
+                item.push(ch);
+            }
+            out.push((line, ident(&item)));
+        } else {
+            out.push((line, ident(&code[start..])));
+        }
+        at = start;
+    }
+    out.retain(|(_, n)| !n.is_empty());
+    out
+}
+
+#[test]
+fn each_room_imports_only_the_rooms_below_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut bad = Vec::new();
+    let mut unplaced = Vec::new();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_stem().unwrap().to_string_lossy().to_string();
+        if ["lib", "main"].contains(&name.as_str()) {
+            continue;
+        }
+        let Some((_, allowed)) = ROOMS.iter().find(|(r, _)| *r == name) else {
+            unplaced.push(name);
+            continue;
+        };
+        let mut files = Vec::new();
+        if p.is_dir() {
+            rust_files(&p, &mut files);
+        } else {
+            files.push(p.clone());
+        }
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for (line, room) in crate_imports(&text) {
+                if room != name && !allowed.contains(&room.as_str()) {
+                    bad.push(format!("{}:{line}: {name} imports {room}", f.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        unplaced.is_empty(),
+        "rooms of src/ not placed in ROOMS (and docs/ARCHITECTURE.md): {unplaced:?}"
+    );
+    bad.sort();
+    bad.dedup();
+    assert!(
+        bad.is_empty(),
+        "imports against docs/ARCHITECTURE.md's room table:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_import_reader_sees_groups_and_paths() {
+    let text = "use crate::case::Case;\nuse crate::{rules::x, record::{a, b}, text};\n\
+                // crate::tui in a comment\nfn f() { crate::store::g(); }\n#[cfg(test)]\n\
+                mod tests { use crate::tui; }\n";
+    let names: Vec<String> = crate_imports(text).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(names, ["case", "rules", "record", "text", "store"]);
+}

@@ -309,3 +309,45 @@ fn a_log_a_user_cannot_read_is_an_error_not_an_empty_log() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("permission denied"), "{}", stderr(&o));
 }
+
+/// docs/DEPLOY.md promises that a `reviewers/` the group cannot read is named with its
+/// owner and the permission it lacks, by every command that needs it.
+#[test]
+fn an_unreadable_reviewers_directory_names_its_owner_and_the_missing_permission() {
+    if !users() {
+        return;
+    }
+    let c = Clinic::new();
+    let cases = c.env.cases.clone();
+    ok(&c.decide(ALICE, A, &cases, CONCERN_ARGS), "alice");
+    let reviewers = cases.join("reviewers");
+    chown(&reviewers, 0, group_gid());
+    chmod(&reviewers, 0o700);
+    for args in [&["verify"][..], &["audit"][..], &["checkpoint"][..]] {
+        let o = c.run(BOB, &cases, args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("reviewers: permission denied (owner root (uid 0)")
+                && err.contains("group lacks read"),
+            "{args:?}: {err}"
+        );
+    }
+    let o = c.decide(BOB, B, &cases, CASE_ARGS);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("reviewers: permission denied (owner root (uid 0)")
+            && err.contains("group lacks read"),
+        "{err}"
+    );
+    // `list` checks the log's new records against the policy before it shows a status:
+    // it cannot, and says why, rather than show the decided case open.
+    let o = c.run(BOB, &cases, &["list"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("reviewers: permission denied (owner root (uid 0)"),
+        "{err}"
+    );
+}

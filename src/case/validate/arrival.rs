@@ -5,7 +5,7 @@
 use chrono::Datelike;
 
 use super::Checker;
-use crate::case::load::LoadOptions;
+use crate::case::load_options::LoadOptions;
 use crate::case::model::{Answer, Case, Relationship};
 use crate::yaml::Seg::Key;
 
