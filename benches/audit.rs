@@ -126,6 +126,8 @@ fn main() {
                 due: access.then(|| date + Duration::days(30)),
                 decided_on_time: i % 7 != 0,
             },
+            provision: None,
+            fees: Vec::new(),
             findings_overridden: vec![],
             rationale: format!("Benchmark decision {i}.\n"),
         };

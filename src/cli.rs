@@ -116,6 +116,8 @@ pub enum Command {
     Advise(AdviseArgs),
     /// Write a signed decision record.
     Decide(DecideArgs),
+    /// Record what was provided for a decision (records, a denial's notice, a disclosure).
+    Provide(ProvideArgs),
     /// Open a new case: the intake's questions, on the terminal or as flags (docs/CLI.md).
     New(NewArgs),
     /// Edit a case file in $VISUAL/$EDITOR: it replaces the file only when valid.
@@ -299,6 +301,40 @@ pub struct DecideArgs {
     /// With --type countersign: the seq of the trainee's proposal (a practice record).
     #[arg(long)]
     pub countersigns: Option<u64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `casebench provide ID --on DATE --via CHANNEL --form FORMAT` (docs/CLI.md).
+#[derive(Debug, Clone, Args)]
+pub struct ProvideArgs {
+    pub id: String,
+    /// The day the records were provided (a denial: the day its notice was sent; a
+    /// concern: the day the disclosure was made).
+    #[arg(long, value_parser = parse_date)]
+    pub on: NaiveDate,
+    /// How: portal, email, mail, pickup or fax (a concern: also phone, in_person).
+    #[arg(long)]
+    pub via: String,
+    /// The form and format provided, in the clinic's words (pdf, paper copy, letter).
+    #[arg(long)]
+    pub form: String,
+    /// A fee item charged: ITEM=AMOUNT, ITEM one of copying_labor, supplies, postage,
+    /// summary, search_and_retrieval, other (repeatable).
+    #[arg(long = "fee")]
+    pub fees: Vec<String>,
+    /// The day the individual was told the fee.
+    #[arg(long, value_parser = parse_date)]
+    pub fee_told_on: Option<NaiveDate>,
+    /// A partial denial: the day the written notice of the part withheld was sent.
+    #[arg(long, value_parser = parse_date)]
+    pub notice_sent: Option<NaiveDate>,
+    /// Correct the provision record SEQ (with --note saying why).
+    #[arg(long)]
+    pub corrects: Option<u64>,
+    /// A note written into the record (required with --corrects: the reason).
+    #[arg(long, default_value = "")]
+    pub note: String,
     #[arg(long)]
     pub json: bool,
 }

@@ -36,6 +36,8 @@ pub fn draft(i: usize) -> Unsigned {
             due: None,
             decided_on_time: true,
         },
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: vec![],
         rationale: format!("Benchmark record {i}.\nSecond line of the rationale.\n"),
     }
@@ -108,6 +110,8 @@ impl Writer {
             disclosures: d.disclosures,
             notice: d.notice,
             deadline: d.deadline,
+            provision: None,
+            fees: Vec::new(),
             findings_overridden: d.findings_overridden,
             rationale: d.rationale,
         };

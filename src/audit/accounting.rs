@@ -107,6 +107,10 @@ pub fn classify(rec: &Record, rb: &Rulebook) -> Result<Vec<String>, String> {
         RecordType::Countersign => {
             return Err("countersignature (the countersigned record carries the entry)".into());
         }
+        // It dates the entries of the record it carries out.
+        RecordType::Provision => {
+            return Err("provision (dates the entries of the record it carries out)".into());
+        }
         RecordType::Decision | RecordType::Review => {}
     }
     let of = |g: &String| rb.ground(g).and_then(|r| r.accounting());
@@ -134,9 +138,24 @@ pub fn classify(rec: &Record, rb: &Rulebook) -> Result<Vec<String>, String> {
     }
 }
 
+/// The day each record was carried out, from the verified provision records (a
+/// correction replaces what it corrects): the accounting's date (issue 22).
+pub fn provided_on(report: &AuditReport) -> std::collections::HashMap<u64, NaiveDate> {
+    let mut by_seq = std::collections::HashMap::new();
+    for row in report.rows.iter().filter(|r| !r.verification.is_broken()) {
+        if let Some(p) = row.record.as_ref().and_then(|r| r.provision.as_ref()) {
+            by_seq.insert(p.provides, p.done_on());
+        }
+    }
+    by_seq
+}
+
 /// The accounting over the report's records (every record, whatever the audit filter).
+/// Each entry is dated by the provision of its record when one is recorded (the
+/// disclosure made), else by the date the record gives it.
 pub fn accounting(report: &AuditReport, q: &Query, rb: &Rulebook) -> Accounting {
     let (from, to) = q.window();
+    let provided = provided_on(report);
     let mut entries = Vec::new();
     let mut excluded = Vec::new();
     for row in &report.rows {
@@ -145,16 +164,23 @@ pub fn accounting(report: &AuditReport, q: &Query, rb: &Rulebook) -> Accounting 
             continue;
         }
         let class = classify(rec, rb);
+        let dated = |d: &crate::record::model::Disclosure| {
+            provided.get(&rec.seq).copied().unwrap_or(d.date)
+        };
         for (i, d) in rec
             .disclosures
             .iter()
             .enumerate()
-            .filter(|(_, d)| d.date >= from && d.date <= to)
+            .filter(|(_, d)| dated(d) >= from && dated(d) <= to)
         {
             match &class {
-                Ok(basis) => entries.push(entry(row, rec, i, basis)),
+                Ok(basis) => {
+                    let mut e = entry(row, rec, i, basis);
+                    e.date = dated(d);
+                    entries.push(e);
+                }
                 Err(reason) => excluded.push(Excluded {
-                    date: d.date,
+                    date: dated(d),
                     patient_ref: row.patient_ref.clone(),
                     case: rec.case.clone(),
                     seq: rec.seq,
@@ -222,6 +248,8 @@ mod tests {
                 due: None,
                 decided_on_time: true,
             },
+            provision: None,
+            fees: Vec::new(),
             findings_overridden: vec![],
             rationale: "r\n".into(),
         }

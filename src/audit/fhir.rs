@@ -288,6 +288,7 @@ pub fn export(
 ) -> Export {
     let mut entries: Vec<Value> = Vec::new();
     let mut skipped = Vec::new();
+    let provided = super::accounting::provided_on(report);
     let mut push = |v: Value| {
         let id = v["id"].as_str().unwrap_or_default().to_string();
         entries.push(json!({ "fullUrl": format!("urn:uuid:{id}"), "resource": v }));
@@ -337,7 +338,12 @@ pub fn export(
         };
         for i in disclosures {
             if let Some(d) = rec.disclosures.get(i) {
-                push(audit_event(ex, row, rec, i, d));
+                // Dated by the disclosure made (its provision), as the accounting is.
+                let mut d = d.clone();
+                if let Some(day) = provided.get(&rec.seq) {
+                    d.date = *day;
+                }
+                push(audit_event(ex, row, rec, i, &d));
             }
         }
         for v in provenance(ex, row, rec, &f) {

@@ -18,12 +18,16 @@ fn dash(v: String) -> String {
     if v.is_empty() { "-".into() } else { v }
 }
 
-/// "on time", "LATE" or "" (no statutory clock).
+/// "on time", "LATE", "awaiting" (decided, nothing provided yet) or "" (no statutory
+/// clock): [`AuditRow::on_time`], the case's own for its decision.
 pub fn deadline_word(r: &AuditRow) -> &'static str {
-    match (r.deadline_due, r.decided_on_time) {
-        (Some(_), Some(true)) => "on time",
-        (Some(_), Some(false)) => "LATE",
-        _ => "",
+    if r.is_final() && r.case_status == Some(crate::rules::Status::AwaitingProvision) {
+        return "awaiting";
+    }
+    match r.on_time() {
+        Some(true) => "on time",
+        Some(false) => "LATE",
+        None => "",
     }
 }
 

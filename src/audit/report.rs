@@ -119,6 +119,12 @@ pub struct AuditRow {
     pub deadline_due: Option<NaiveDate>,
     /// The record's `deadline.decided_on_time`.
     pub decided_on_time: Option<bool>,
+    /// The case's status given the whole verified log (`rules::queue::standing`), for a
+    /// case with a record in force; what `list` says of it.
+    pub case_status: Option<crate::rules::Status>,
+    /// The case's on-time (provided on time, for an access request) from the same
+    /// function.
+    pub case_on_time: Option<bool>,
     /// Calendar days from the case's receipt to the record's date.
     pub days_to_decision: Option<i64>,
     /// The signing date is after the due date although the record says "on time"
@@ -149,6 +155,16 @@ impl AuditRow {
     /// A decision or review: a record that settles a case.
     pub fn is_final(&self) -> bool {
         matches!(self.kind, Some(RecordType::Decision | RecordType::Review))
+    }
+
+    /// On time or not: for a decision or review of a case with a record in force, the
+    /// case's (provided on time, `rules::queue::standing`); for any other record, what
+    /// it says itself. `None`: nothing to miss, or not done yet.
+    pub fn on_time(&self) -> Option<bool> {
+        if self.is_final() && self.case_status.is_some() {
+            return self.case_on_time;
+        }
+        self.deadline_due.and(self.decided_on_time)
     }
 }
 
@@ -224,6 +240,8 @@ impl AuditReport {
                     disclosures: 0,
                     deadline_due: None,
                     decided_on_time: None,
+                    case_status: None,
+                    case_on_time: None,
                     days_to_decision: None,
                     signed_after_due: false,
                     overrides: Vec::new(),
@@ -246,6 +264,7 @@ impl AuditReport {
             }
         }
         rows.sort_by_key(|r| r.seq);
+        standings(&mut rows, set);
         AuditReport {
             rows,
             warnings,
@@ -348,6 +367,8 @@ fn add_gap(rows: &mut Vec<AuditRow>, seq: u64, issue: &LogIssue) {
         disclosures: 0,
         deadline_due: None,
         decided_on_time: None,
+        case_status: None,
+        case_on_time: None,
         days_to_decision: None,
         signed_after_due: false,
         overrides: Vec::new(),
@@ -410,6 +431,40 @@ impl Filter {
             return false;
         }
         true
+    }
+}
+
+/// Each case's standing from the verified records (broken ones are not believed), the
+/// one status function `list` calls, on every row of a case with a record in force.
+fn standings(rows: &mut [AuditRow], set: &CaseSet) {
+    let mut histories: HashMap<String, crate::record::log::CaseHistory> = HashMap::new();
+    for r in rows.iter().filter(|r| !r.verification.is_broken()) {
+        if let Some(rec) = &r.record {
+            let link = crate::record::model::sha256_link(&rec.to_bytes());
+            histories
+                .entry(rec.case.clone())
+                .or_default()
+                .add(crate::record::log::Entry::of(rec, link));
+        }
+    }
+    let mut by_case: HashMap<String, crate::rules::queue::Standing> = HashMap::new();
+    for (id, h) in &histories {
+        let (Some(f), Some(lc)) = (h.final_record(), set.get(id)) else {
+            continue;
+        };
+        // Decided statuses do not depend on the day; the deadline's day is the decision's.
+        let dl = crate::rules::deadline::for_case(&lc.case, &set.rules, f.time.date_naive());
+        let facts = crate::decision::standing::of_history(Some(h), false);
+        by_case.insert(
+            id.clone(),
+            crate::rules::queue::standing(&lc.case, &dl, &facts),
+        );
+    }
+    for r in rows.iter_mut() {
+        if let Some(st) = r.case.as_ref().and_then(|c| by_case.get(c)) {
+            r.case_status = Some(st.status);
+            r.case_on_time = st.on_time;
+        }
     }
 }
 

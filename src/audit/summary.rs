@@ -199,8 +199,7 @@ pub fn summarize(rows: &[&AuditRow], report: &AuditReport, set: &CaseSet, as_of:
         .collect();
     let mut months: BTreeMap<String, Month> = BTreeMap::new();
     for r in &decisions {
-        let (Some(date), Some(_), Some(on_time)) = (r.date, r.deadline_due, r.decided_on_time)
-        else {
+        let (Some(date), Some(_), Some(on_time)) = (r.date, r.deadline_due, r.on_time()) else {
             continue;
         };
         let key = date.format("%Y-%m").to_string();
@@ -281,7 +280,7 @@ fn by_reviewer(decisions: &[&AuditRow]) -> Vec<ReviewerCount> {
         c.decisions += 1;
         c.overrides += r.overrides.len();
         if r.deadline_due.is_some() {
-            match r.decided_on_time {
+            match r.on_time() {
                 Some(true) => c.on_time += 1,
                 Some(false) => c.late += 1,
                 None => {}

@@ -74,6 +74,20 @@ impl Outcome {
         Outcome::ALL.into_iter().find(|o| o.as_str() == s)
     }
 
+    /// Is this outcome carried out by something provided (records released, a denial's
+    /// written notice sent, a concern's disclosure made)? Not a request for information,
+    /// nor confidentiality maintained.
+    pub fn needs_provision(self) -> bool {
+        matches!(
+            self,
+            Outcome::ReleaseFull
+                | Outcome::ReleasePartial
+                | Outcome::Deny
+                | Outcome::WarnAndProtect
+                | Outcome::Report
+        )
+    }
+
     /// Does this outcome withhold something the requester asked for (and so need a notice)?
     pub fn is_denial(self) -> bool {
         matches!(self, Outcome::ReleasePartial | Outcome::Deny)

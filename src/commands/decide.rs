@@ -69,7 +69,7 @@ fn trainee_hint(global: &Global, proposal: &crate::decision::proposal::Proposal)
 
 /// A decision not signed: usage and I/O errors stop the command (exit 2); findings and
 /// the log's refusals are reported (exit 1).
-fn refused(out: &mut dyn Write, e: DecideError, json: bool) -> CommandResult {
+pub(super) fn refused(out: &mut dyn Write, e: DecideError, json: bool) -> CommandResult {
     match e {
         DecideError::Usage(m) => Err(CommandError::Usage(m)),
         DecideError::Findings(open) => refuse_findings(out, &open, json),

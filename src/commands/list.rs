@@ -23,9 +23,9 @@ pub(crate) fn rows(
         Ok(t) => t.index,
         Err(e) => return Ok(Err(e)),
     };
-    let facts = super::standing::LogFacts::of(&index, set);
-    let status = |id: &str, dl: &crate::rules::Deadline| facts.log_status(id, dl);
-    Ok(Ok(queue::entries(set, today, &status)))
+    let under_review = super::standing::under_review(&index, set);
+    let facts = |id: &str| super::standing::facts(&index, &under_review, id);
+    Ok(Ok(queue::entries(set, today, &facts)))
 }
 
 pub fn run(global: &Global, json: bool, out: &mut dyn Write) -> CommandResult {

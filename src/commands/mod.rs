@@ -21,6 +21,7 @@ mod new;
 mod notice;
 pub mod output;
 mod practice;
+mod provide;
 mod show;
 mod sites;
 pub mod ssh;
@@ -58,6 +59,7 @@ pub fn run(global: &Global, command: &Command, out: &mut dyn Write) -> CommandRe
         Command::Show(a) => show::run(global, &a.id, a.json, out),
         Command::Advise(a) => advise::run(global, a, out),
         Command::Decide(a) => decide::run(global, a, out),
+        Command::Provide(a) => provide::run(global, a, out),
         Command::New(a) => new::run(global, a, out),
         Command::Edit(a) => edit::run(global, a, out),
         Command::Verify(a) => verify::run(global, a, out),

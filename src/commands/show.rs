@@ -37,6 +37,7 @@ pub fn run(global: &Global, id: &str, json: bool, out: &mut dyn Write) -> Comman
             "path": lc.path.display().to_string(),
             "sha256": lc.sha256_hex(),
             "status": standing.status,
+            "on_time": standing.on_time,
             "deadline": dl,
             "decision": standing.decision.as_ref().map(|e| json!({
                 "seq": e.seq,

@@ -11,6 +11,8 @@
 //! - [`proposal`]: the one typed proposal (from the form's draft, the command line or a
 //!   trainee's record), what the advisor judges, and the unsigned record it becomes; the
 //!   outcomes that fit a case.
+//! - [`provide`]: recording what was provided for a decision (records, a notice, a
+//!   disclosure): a `provision` record through the same append.
 //! - [`preview`]: the record's exact text before signing, from the same functions.
 //!
 //! Knows nothing of terminals or of the command line: callers pass a [`Setting`].
@@ -30,7 +32,9 @@ pub mod facts;
 pub mod gate;
 pub mod preview;
 pub mod proposal;
+pub mod provide;
 pub mod sign;
+pub mod standing;
 
 /// Where and as whom a decision is made: the case directory, the clock (the day deadlines
 /// are computed against, and the real day a record is dated by), the signer as configured (`--reviewer`, `--key`), and where this

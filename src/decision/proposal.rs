@@ -250,6 +250,8 @@ impl Proposal {
                 due: dl.due,
                 decided_on_time: dl.met_on(days.deadline),
             },
+            provision: None,
+            fees: Vec::new(),
             findings_overridden: self.overrides.clone(),
             rationale: self.rationale.clone(),
         })

@@ -48,6 +48,7 @@ pub fn decide(
         time,
     )
     .map_err(DecideError::Usage)?;
+    release_staff_do_not_decide(setting, &reviewer)?;
     if kind == RecordType::Review {
         reviewer_may_review(setting, case, &reviewer)?;
     }
@@ -94,6 +95,24 @@ fn reviewer_may_review(
             )),
         )),
     }
+}
+
+/// Release-of-information staff record what was provided; they never decide, review,
+/// countersign or practise (the log's role rule says the same of any record they sign).
+fn release_staff_do_not_decide(setting: &Setting, reviewer: &str) -> Result<(), DecideError> {
+    let people = crate::record::reviewers::load(setting.cases).map_err(DecideError::Usage)?;
+    if people
+        .get(reviewer)
+        .is_some_and(|r| r.role == crate::record::reviewers::Role::ReleaseOfInformation)
+    {
+        return Err(DecideError::Refused(
+            crate::record::AppendError::NotAllowed(format!(
+                "{} is release-of-information staff in reviewers.yaml: they record what was provided (`casebench provide`), and do not decide cases; a supervisor decides",
+                crate::text::sanitize_line(reviewer)
+            )),
+        ));
+    }
+    Ok(())
 }
 
 /// Runs `sync` when `casebench.yaml` asks for it after each decision.

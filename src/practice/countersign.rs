@@ -45,14 +45,7 @@ pub fn pending(set: &CaseSet, log: &LogReport) -> Vec<PendingProposal> {
             histories
                 .entry(rec.case.as_str())
                 .or_default()
-                .add(log::Entry {
-                    seq: rec.seq,
-                    kind: rec.kind,
-                    reviewer: rec.reviewer.clone(),
-                    time: rec.time,
-                    outcome: rec.outcome.clone(),
-                    link: r.link.clone(),
-                });
+                .add(log::Entry::of(rec, r.link.clone()));
         }
     }
     // Each case's history is judged once (not once per proposal: k proposals on one

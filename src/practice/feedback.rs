@@ -259,6 +259,8 @@ mod tests {
                 due: None,
                 decided_on_time: true,
             },
+            provision: None,
+            fees: Vec::new(),
             findings_overridden: vec![],
             rationale: "x\n".into(),
         };

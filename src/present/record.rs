@@ -19,6 +19,9 @@ pub const SIGNATURE_HEADING: &str = "Signature";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Standing {
     pub status: Status,
+    /// Provided (or, with nothing to provide, decided) on time; `None` while nothing is
+    /// done, and without a clock (`rules::queue::standing`).
+    pub on_time: Option<bool>,
     pub decision: Option<Entry>,
     pub proposal: Option<u64>,
 }
@@ -28,6 +31,7 @@ impl Standing {
     pub fn open(status: Status) -> Standing {
         Standing {
             status,
+            on_time: None,
             decision: None,
             proposal: None,
         }

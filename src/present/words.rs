@@ -18,6 +18,10 @@ pub fn status(s: Status) -> (&'static str, Tone) {
         Status::WaitingOnClinician => ("waiting", Tone::Normal),
         Status::UnderReview => ("review", Tone::Muted),
         Status::Decided => ("decided", Tone::Muted),
+        // "decided, awaiting provision", in the queue's 8 columns.
+        Status::AwaitingProvision => ("awaiting", Tone::Normal),
+        Status::ProvidedOnTime => ("provided", Tone::Muted),
+        Status::ProvidedLate => ("late", Tone::Warning),
     }
 }
 
@@ -30,12 +34,14 @@ pub fn kind(k: CaseKind) -> &'static str {
 }
 
 /// Days left as text that carries the meaning without colour: `!! -12d`, `! 3d`, `14d`;
-/// `done` once decided; `-` for a request without a legal clock; `! now` for a concern
-/// (no statutory clock: act without delay). A proposal awaiting countersignature keeps
-/// its days left.
+/// `done` once decided (or provided on time), `late` once provided late; `-` for a
+/// request without a legal clock; `! now` for a concern (no statutory clock: act without
+/// delay). A proposal awaiting countersignature and a decision awaiting provision keep
+/// their days left: the clock still runs.
 pub fn days_left(status: Status, days_left: Option<i64>, kind: CaseKind) -> (String, Tone) {
     match (status, days_left) {
-        (Status::Decided, _) => ("done".into(), Tone::Muted),
+        (Status::Decided | Status::ProvidedOnTime, _) => ("done".into(), Tone::Muted),
+        (Status::ProvidedLate, _) => ("late".into(), Tone::Warning),
         (Status::Overdue, Some(d)) => (format!("!! {d}d"), Tone::Error),
         (_, Some(d)) if d < 0 => (format!("!! {d}d"), Tone::Error),
         (_, Some(d)) if d <= DUE_SOON_DAYS => (format!("! {d}d"), Tone::Warning),
@@ -57,7 +63,8 @@ pub fn deadline_row(dl: &Deadline, status: Status) -> Row {
     let tone = match status {
         Status::Overdue => Tone::Error,
         Status::DueSoon => Tone::Warning,
-        Status::Decided | Status::UnderReview => Tone::Muted,
+        Status::Decided | Status::UnderReview | Status::ProvidedOnTime => Tone::Muted,
+        Status::ProvidedLate => Tone::Warning,
         _ => Tone::Normal,
     };
     let row = match (dl.due, dl.days_left) {

@@ -19,8 +19,8 @@ use super::log::{self, FILE_MODE, LOCK_MODE, Paths};
 use super::log_rules::{self, Target};
 use super::memory::{self, StateDir, TrustError};
 use super::model::{
-    DeadlineInfo, Disclosure, Notice, OverriddenFinding, RECORD_TAG, Record, RecordAction,
-    RecordType, sha256_link,
+    DeadlineInfo, Disclosure, Fee, Notice, OverriddenFinding, Provision, RECORD_TAG, Record,
+    RecordAction, RecordType, sha256_link,
 };
 use super::reviewers;
 use super::signer::Signer;
@@ -41,6 +41,10 @@ pub struct Unsigned {
     pub disclosures: Vec<Disclosure>,
     pub notice: Notice,
     pub deadline: DeadlineInfo,
+    /// A provision's block: `provides` and `provides_sha256` are set when it is signed,
+    /// to the record in force then (like a review's `reviews`).
+    pub provision: Option<Provision>,
+    pub fees: Vec<Fee>,
     pub findings_overridden: Vec<OverriddenFinding>,
     pub rationale: String,
 }
@@ -84,6 +88,8 @@ impl Unsigned {
             disclosures: self.disclosures.clone(),
             notice: self.notice,
             deadline: self.deadline,
+            provision: self.provision.clone(),
+            fees: self.fees.clone(),
             findings_overridden: self.findings_overridden.clone(),
             rationale: normalise_text(&self.rationale),
         }
@@ -222,7 +228,7 @@ impl Log {
         let (reviews, countersigns) =
             pointers(&p, case, draft, &history, target, head.0, verified.as_ref())?;
 
-        let record = draft.to_record(
+        let mut record = draft.to_record(
             case,
             Stamp {
                 seq: next,
@@ -235,6 +241,11 @@ impl Log {
                 time,
             },
         );
+        // A provision carries out the record in force now, under the lock.
+        if let (Some(p), Some(f)) = (record.provision.as_mut(), history.final_record()) {
+            p.provides = f.seq;
+            p.provides_sha256 = f.link.clone();
+        }
         // The log's rules, as `verify` applies them, from this user's verified index.
         let lookup = |s: u64| target_of(&p, &history, verified.as_ref(), s);
         log_rules::check(&record, &history, &people, &lookup)?;
@@ -351,7 +362,7 @@ fn pointers(
         return Ok(match draft.kind {
             RecordType::Review => (in_force, None),
             RecordType::Countersign => (None, in_force),
-            RecordType::Decision | RecordType::Practice => (None, None),
+            RecordType::Decision | RecordType::Practice | RecordType::Provision => (None, None),
         });
     };
     let id = &case.case.id;

@@ -15,8 +15,8 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::model::{
-    Action, DeadlineInfo, Disclosure, Notice, OverriddenFinding, Record, RecordAction, RecordType,
-    parse_time,
+    Action, DeadlineInfo, Disclosure, Fee, Notice, OverriddenFinding, Provision, ProvisionWhat,
+    Record, RecordAction, RecordType, parse_amount, parse_time,
 };
 
 fn plain_char(c: u8, flow: bool) -> bool {
@@ -225,6 +225,52 @@ fn disclosure(s: &str) -> Option<Disclosure> {
     })
 }
 
+fn fee(s: &str) -> Option<Fee> {
+    let [i, a] = flow_map(s, ["item", "amount"])?;
+    Some(Fee {
+        item: i?.string()?,
+        cents: parse_amount(&a?.s()?)?,
+    })
+}
+
+fn date_or_none(v: Val) -> Option<Option<NaiveDate>> {
+    match v.s()?.as_ref() {
+        "none" => Some(None),
+        d => Some(Some(date(d)?)),
+    }
+}
+
+fn provision(s: &str) -> Option<Provision> {
+    let [p, ps, w, on, ns, via, form, ft, c] = flow_map(
+        s,
+        [
+            "provides",
+            "provides_sha256",
+            "what",
+            "on",
+            "notice_sent",
+            "via",
+            "form",
+            "fee_told_on",
+            "corrects",
+        ],
+    )?;
+    Some(Provision {
+        provides: p?.s()?.parse().ok()?,
+        provides_sha256: ps?.string()?,
+        what: ProvisionWhat::parse(&w?.s()?)?,
+        on: date(&on?.s()?)?,
+        notice_sent: date_or_none(ns?)?,
+        via: via?.string()?,
+        form: form?.string()?,
+        fee_told_on: date_or_none(ft?)?,
+        corrects: match c?.s()?.as_ref() {
+            "none" => None,
+            n => Some(n.parse().ok()?),
+        },
+    })
+}
+
 fn finding(s: &str) -> Option<OverriddenFinding> {
     let [c, j] = flow_map(s, ["code", "justification"])?;
     Some(OverriddenFinding {
@@ -273,6 +319,8 @@ pub fn read(text: &str) -> Option<Record> {
             due: None,
             decided_on_time: false,
         },
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: Vec::new(),
         rationale: String::new(),
     };
@@ -290,6 +338,10 @@ pub fn read(text: &str) -> Option<Record> {
             }
             "findings_overridden" => {
                 r.findings_overridden = map_list(rest, &mut lines, finding)?;
+                continue;
+            }
+            "fees" => {
+                r.fees = map_list(rest, &mut lines, fee)?;
                 continue;
             }
             _ => {}
@@ -326,7 +378,12 @@ pub fn read(text: &str) -> Option<Record> {
                 };
             }
             "deadline" => {
-                let [due, ontime] = flow_map(v, ["due", "decided_on_time"])?;
+                let on_time_key = if r.kind == RecordType::Provision {
+                    "provided_on_time"
+                } else {
+                    "decided_on_time"
+                };
+                let [due, ontime] = flow_map(v, ["due", on_time_key])?;
                 let due = due?.s()?;
                 r.deadline = DeadlineInfo {
                     due: match due.as_ref() {
@@ -336,6 +393,7 @@ pub fn read(text: &str) -> Option<Record> {
                     decided_on_time: boolean(ontime?)?,
                 };
             }
+            "provision" => r.provision = Some(provision(v)?),
             "rationale" => {
                 r.rationale = match v.strip_prefix('|') {
                     Some(header) => block(header, &mut lines)?,

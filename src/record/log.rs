@@ -100,6 +100,41 @@ pub struct Entry {
     pub outcome: String,
     /// `sha256:<hex>` of the record file.
     pub link: String,
+    /// A provision record: what it carries out and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provision: Option<ProvisionMark>,
+}
+
+impl Entry {
+    /// What the index keeps of `rec`, whose file hashes to `link`.
+    pub fn of(rec: &Record, link: String) -> Entry {
+        Entry {
+            seq: rec.seq,
+            kind: rec.kind,
+            reviewer: rec.reviewer.clone(),
+            time: rec.time,
+            outcome: rec.outcome.clone(),
+            link,
+            provision: rec.provision.as_ref().map(|p| ProvisionMark {
+                provides: p.provides,
+                what: p.what,
+                done_on: p.done_on(),
+                corrects: p.corrects,
+            }),
+        }
+    }
+}
+
+/// What the index keeps of a provision record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisionMark {
+    /// The record carried out.
+    pub provides: u64,
+    pub what: super::model::ProvisionWhat,
+    /// The day the records were provided (the later of provision and notice).
+    pub done_on: chrono::NaiveDate,
+    /// The provision corrected, if any.
+    pub corrects: Option<u64>,
 }
 
 /// What the log says of one case, kept up to date record by record (oldest first)
@@ -124,6 +159,10 @@ pub struct CaseHistory {
     pub(crate) deciders: std::collections::BTreeSet<String>,
     /// Those who countersigned the record in force after it was signed.
     pub(crate) countersigned_settled: std::collections::BTreeSet<String>,
+    /// The provision in force for the record in force (the newest, corrections
+    /// included); cleared when another record takes force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) provided: Option<Entry>,
 }
 
 impl CaseHistory {
@@ -139,6 +178,7 @@ impl CaseHistory {
                 self.decision_seen = true;
                 self.settled = Some(e.clone());
                 self.countersigned_settled.clear();
+                self.provided = None;
             }
             RecordType::Countersign => {
                 self.deciders.insert(e.reviewer.clone());
@@ -149,9 +189,19 @@ impl CaseHistory {
                 } else {
                     self.settled = Some(e.clone());
                     self.countersigned_settled.clear();
+                    self.provided = None;
                 }
             }
             RecordType::Practice => self.practice_seen = true,
+            RecordType::Provision => {
+                let for_settled = e
+                    .provision
+                    .zip(self.settled.as_ref())
+                    .is_some_and(|(p, s)| p.provides == s.seq);
+                if for_settled {
+                    self.provided = Some(e.clone());
+                }
+            }
         }
         self.last = Some(e);
     }
@@ -160,6 +210,11 @@ impl CaseHistory {
     /// countersignature with no decision before it (it made a trainee's proposal final).
     pub fn final_record(&self) -> Option<&Entry> {
         self.settled.as_ref()
+    }
+
+    /// The provision in force for the record in force (corrections replace it).
+    pub fn provision(&self) -> Option<&Entry> {
+        self.provided.as_ref()
     }
 
     pub fn last_link(&self) -> &str {
@@ -187,6 +242,10 @@ impl CaseHistory {
 pub struct DecidedBy {
     pub reviewer: String,
     pub time: DateTime<Utc>,
+    /// The record in force's outcome.
+    pub outcome: String,
+    /// The day its provision was done (records provided, notice sent), if recorded.
+    pub provided_on: Option<chrono::NaiveDate>,
 }
 
 /// The head of the log and every case's history.
@@ -225,6 +284,8 @@ impl Index {
                     DecidedBy {
                         reviewer: e.reviewer.clone(),
                         time: e.time,
+                        outcome: e.outcome.clone(),
+                        provided_on: h.provision().and_then(|p| p.provision).map(|p| p.done_on),
                     },
                 ))
             })
@@ -243,14 +304,10 @@ impl Index {
     }
 
     pub(crate) fn add(&mut self, rec: &Record, link: String) {
-        self.cases.entry(rec.case.clone()).or_default().add(Entry {
-            seq: rec.seq,
-            kind: rec.kind,
-            reviewer: rec.reviewer.clone(),
-            time: rec.time,
-            outcome: rec.outcome.clone(),
-            link: link.clone(),
-        });
+        self.cases
+            .entry(rec.case.clone())
+            .or_default()
+            .add(Entry::of(rec, link.clone()));
         self.head = rec.seq;
         self.head_link = link;
     }

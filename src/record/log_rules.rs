@@ -21,7 +21,8 @@
 
 use super::log::CaseHistory;
 use super::model::{
-    NS_AUDIT, NS_DECISION, NS_PRACTICE, NS_REVIEW, Record, RecordAction, RecordType, format_time,
+    NS_AUDIT, NS_DECISION, NS_PRACTICE, NS_PROVISION, NS_REVIEW, ProvisionWhat, Record,
+    RecordAction, RecordType, format_date, format_time,
 };
 use super::reviewers::{Reviewers, Role};
 use crate::text::sanitize_line;
@@ -92,6 +93,16 @@ pub enum Broken {
         role: &'static str,
         namespace: &'static str,
     },
+    /// A second provision for the record in force that does not say it corrects the first.
+    AlreadyProvided {
+        case: String,
+        seq: u64,
+        by: String,
+        at: String,
+        provides: u64,
+    },
+    /// A provision that does not fit the record in force (none, another, a date).
+    Provision(String),
 }
 
 impl std::fmt::Display for Broken {
@@ -179,6 +190,19 @@ impl std::fmt::Display for Broken {
                 "{} is a {role} in reviewers.yaml, and a {role} does not sign in namespace {namespace}",
                 s(who)
             ),
+            Broken::AlreadyProvided {
+                case,
+                seq,
+                by,
+                at,
+                provides,
+            } => write!(
+                f,
+                "record {provides} of case {} was already provided (record {seq}, by {} at {at}); to correct that record, sign a provision with --corrects {seq} and the reason",
+                s(case),
+                s(by)
+            ),
+            Broken::Provision(m) => f.write_str(m),
         }
     }
 }
@@ -366,13 +390,119 @@ pub fn countersign_allowed(
 }
 
 /// The namespaces a role signs in: supervisors and reviewing professionals decide,
-/// review and countersign; trainees sign practice records (their proposals); compliance
+/// review, countersign and record provisions; release-of-information staff record
+/// provisions only; trainees sign practice records (their proposals); compliance
 /// officers sign checkpoints and rewind notices.
 pub fn namespaces_of(role: Role) -> &'static [&'static str] {
     match role {
-        Role::Supervisor | Role::ReviewingProfessional => &[NS_DECISION, NS_REVIEW],
+        Role::Supervisor | Role::ReviewingProfessional => &[NS_DECISION, NS_REVIEW, NS_PROVISION],
+        Role::ReleaseOfInformation => &[NS_PROVISION],
         Role::Trainee => &[NS_PRACTICE],
         Role::ComplianceOfficer => &[NS_AUDIT],
+    }
+}
+
+/// A `provision` carries out the record in force on its case (`provides` names it and
+/// its hash, with its outcome), one whose outcome has something to provide; on a day
+/// neither before that record was signed nor after the provision itself was (a day's
+/// grace for time zones east of UTC); the fee told no later than the provision. A second
+/// provision for the same record names the one in force in `corrects`.
+pub fn provision_allowed(rec: &Record, history: &CaseHistory) -> Result<(), Broken> {
+    let bad = |m: String| Err(Broken::Provision(m));
+    let case = sanitize_line(&rec.case);
+    let Some(p) = rec.provision.as_ref() else {
+        return bad("a provision record needs its `provision:` block".into());
+    };
+    let Some(f) = history.final_record() else {
+        return bad(format!(
+            "case {case} has no decision in force to provide: decide it first"
+        ));
+    };
+    if p.provides != f.seq || p.provides_sha256 != f.link {
+        return bad(format!(
+            "a provision carries out the record in force on case {case} (record {}), not record {}",
+            f.seq, p.provides
+        ));
+    }
+    if rec.outcome != f.outcome {
+        return bad(format!(
+            "a provision repeats the outcome of record {} (`{}`), not `{}`",
+            f.seq,
+            sanitize_line(&f.outcome),
+            sanitize_line(&rec.outcome)
+        ));
+    }
+    match ProvisionWhat::for_outcome(&f.outcome) {
+        None => {
+            return bad(format!(
+                "record {} decided `{}`: nothing is provided for it",
+                f.seq,
+                sanitize_line(&f.outcome)
+            ));
+        }
+        Some(w) if w != p.what => {
+            return bad(format!(
+                "record {} decided `{}`, which is carried out by `what: {}`, not `{}`",
+                f.seq,
+                sanitize_line(&f.outcome),
+                w.as_str(),
+                p.what.as_str()
+            ));
+        }
+        Some(_) => {}
+    }
+    let decided_on = f.time.date_naive();
+    let latest = rec.time.date_naive() + chrono::Days::new(1);
+    for (what, day) in [("provided", Some(p.on)), ("notice sent", p.notice_sent)] {
+        let Some(day) = day else { continue };
+        if day < decided_on {
+            return bad(format!(
+                "{what} on {} is before record {} was signed ({})",
+                format_date(&day),
+                f.seq,
+                format_date(&decided_on)
+            ));
+        }
+        if day > latest {
+            return bad(format!(
+                "{what} on {} is after this record was signed ({}): a provision is recorded once done",
+                format_date(&day),
+                format_time(&rec.time)
+            ));
+        }
+    }
+    if let Some(told) = p.fee_told_on
+        && told > p.on
+    {
+        return bad(format!(
+            "the fee was told on {}, after the records were provided on {}",
+            format_date(&told),
+            format_date(&p.on)
+        ));
+    }
+    match (history.provision(), p.corrects) {
+        (None, None) => Ok(()),
+        (None, Some(c)) => bad(format!(
+            "record {} of case {case} has no provision to correct (corrects: {c})",
+            f.seq
+        )),
+        (Some(prev), None) => Err(Broken::AlreadyProvided {
+            case: rec.case.clone(),
+            seq: prev.seq,
+            by: prev.reviewer.clone(),
+            at: format_time(&prev.time),
+            provides: f.seq,
+        }),
+        (Some(prev), Some(c)) if c != prev.seq => bad(format!(
+            "a correction names the provision in force for record {} (record {}), not record {c}",
+            f.seq, prev.seq
+        )),
+        (Some(_), Some(_)) => {
+            if rec.rationale.trim().is_empty() {
+                return bad("a correction says why (its rationale is empty)".into());
+            }
+            Ok(())
+        }
     }
 }
 
@@ -402,6 +532,7 @@ fn role_name(role: Role) -> &'static str {
         Role::ReviewingProfessional => "reviewing professional",
         Role::Trainee => "trainee",
         Role::ComplianceOfficer => "compliance officer",
+        Role::ReleaseOfInformation => "release-of-information clerk",
     }
 }
 
@@ -418,6 +549,7 @@ pub fn check(
         RecordType::Decision => one_final_decision(&rec.case, history),
         RecordType::Review => review_allowed(&rec.case, rec.reviews, history),
         RecordType::Countersign => countersign_allowed(rec, history, target),
+        RecordType::Provision => provision_allowed(rec, history),
     }
 }
 
@@ -451,6 +583,8 @@ mod tests {
                 due: None,
                 decided_on_time: true,
             },
+            provision: None,
+            fees: Vec::new(),
             findings_overridden: vec![],
             rationale: "x\n".into(),
         }

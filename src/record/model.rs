@@ -21,6 +21,9 @@ pub enum RecordType {
     Review,
     Practice,
     Countersign,
+    /// The records provided (or the denial's notice sent, or the disclosure made) for the
+    /// record in force on a case: the access clock stops here (issue 22).
+    Provision,
 }
 
 impl RecordType {
@@ -30,6 +33,7 @@ impl RecordType {
             RecordType::Review => "review",
             RecordType::Practice => "practice",
             RecordType::Countersign => "countersign",
+            RecordType::Provision => "provision",
         }
     }
 
@@ -39,6 +43,7 @@ impl RecordType {
             RecordType::Decision | RecordType::Countersign => NS_DECISION,
             RecordType::Review => NS_REVIEW,
             RecordType::Practice => NS_PRACTICE,
+            RecordType::Provision => NS_PROVISION,
         }
     }
 
@@ -48,6 +53,7 @@ impl RecordType {
             "review" => Some(RecordType::Review),
             "practice" => Some(RecordType::Practice),
             "countersign" => Some(RecordType::Countersign),
+            "provision" => Some(RecordType::Provision),
             _ => None,
         }
     }
@@ -57,6 +63,183 @@ pub const NS_DECISION: &str = "casebench-decision";
 pub const NS_REVIEW: &str = "casebench-review";
 pub const NS_PRACTICE: &str = "casebench-practice";
 pub const NS_AUDIT: &str = "casebench-audit";
+/// Provision records: release-of-information staff and supervisors.
+pub const NS_PROVISION: &str = "casebench-provision";
+
+/// What a provision record says was done for the record it carries out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvisionWhat {
+    /// The records released were provided (a partial denial: and its notice sent).
+    Records,
+    /// A denial's written notice was sent (164.524(d)(2)).
+    Notice,
+    /// A disclosure concern's disclosure (a warning, a report) was made.
+    Disclosure,
+}
+
+impl ProvisionWhat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProvisionWhat::Records => "records",
+            ProvisionWhat::Notice => "notice",
+            ProvisionWhat::Disclosure => "disclosure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ProvisionWhat> {
+        [
+            ProvisionWhat::Records,
+            ProvisionWhat::Notice,
+            ProvisionWhat::Disclosure,
+        ]
+        .into_iter()
+        .find(|w| w.as_str() == s)
+    }
+
+    /// What carries out a decision with `outcome`; `None` when nothing is to be provided
+    /// (a request for information, confidentiality maintained).
+    pub fn for_outcome(outcome: &str) -> Option<ProvisionWhat> {
+        match outcome {
+            "release_full" | "release_partial" => Some(ProvisionWhat::Records),
+            "deny" => Some(ProvisionWhat::Notice),
+            "warn_and_protect" | "report" => Some(ProvisionWhat::Disclosure),
+            _ => None,
+        }
+    }
+}
+
+/// The provision block of a `provision` record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provision {
+    /// The seq of the record carried out (the record in force when signed).
+    pub provides: u64,
+    /// `sha256:<hex>` of that record's bytes.
+    pub provides_sha256: String,
+    pub what: ProvisionWhat,
+    /// The day the records were provided (the notice sent, the disclosure made).
+    pub on: NaiveDate,
+    /// A partial denial: the day the written notice of the part withheld was sent.
+    #[serde(with = "date_or_none")]
+    pub notice_sent: Option<NaiveDate>,
+    /// The channel: portal, email, mail, pickup, fax (phone, in_person: a concern's
+    /// disclosure).
+    pub via: String,
+    /// The form and format, in the clinic's words (`pdf`, `paper copy`, `letter`).
+    pub form: String,
+    /// The day the individual was told the fee; none when no fee or not told.
+    #[serde(with = "date_or_none")]
+    pub fee_told_on: Option<NaiveDate>,
+    /// The provision this one corrects (its reason is the rationale); none otherwise.
+    #[serde(with = "seq_or_none")]
+    pub corrects: Option<u64>,
+}
+
+impl Provision {
+    /// The day the clock stops: the later of the provision and the notice's sending.
+    pub fn done_on(&self) -> NaiveDate {
+        self.notice_sent.map_or(self.on, |n| n.max(self.on))
+    }
+}
+
+/// One item of the fee charged, in cents (written `"12.50"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fee {
+    pub item: String,
+    #[serde(with = "amount")]
+    pub cents: u64,
+}
+
+/// `12.50` for 1250 cents.
+pub fn format_amount(cents: u64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// `12`, `12.5`, `12.50` to cents; anything else (negative, three decimals) is `None`.
+pub fn parse_amount(s: &str) -> Option<u64> {
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    if whole.is_empty()
+        || whole.len() > 9
+        || frac.len() > 2
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || (s.contains('.') && frac.is_empty())
+    {
+        return None;
+    }
+    let f: u64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<u64>().ok()? * 10,
+        _ => frac.parse().ok()?,
+    };
+    Some(whole.parse::<u64>().ok()? * 100 + f)
+}
+
+mod amount {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(c: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_amount(*c))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let s = String::deserialize(d)?;
+        super::parse_amount(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("invalid amount `{s}`; expected dollars like 12.50"))
+        })
+    }
+}
+
+mod date_or_none {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        super::due_or_none::serialize(d, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let s = String::deserialize(d)?;
+        if s == "none" {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                serde::de::Error::custom(format!("invalid date `{s}`; expected YYYY-MM-DD or none"))
+            })
+    }
+}
+
+mod seq_or_none {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(n) => s.serialize_u64(*n),
+            None => s.serialize_str("none"),
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum SeqOrWord {
+        Seq(u64),
+        Word(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        match SeqOrWord::deserialize(d)? {
+            SeqOrWord::Seq(n) => Ok(Some(n)),
+            SeqOrWord::Word(w) if w == "none" => Ok(None),
+            SeqOrWord::Word(w) => Err(serde::de::Error::custom(format!(
+                "invalid seq `{w}`; expected a record number or none"
+            ))),
+        }
+    }
+}
 
 /// What happens to one record item of an access request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -102,6 +285,9 @@ pub struct DeadlineInfo {
     /// None for disclosure concerns (no statutory clock): written `due: none`.
     #[serde(with = "due_or_none")]
     pub due: Option<NaiveDate>,
+    /// Written `provided_on_time` in a provision record: whether the records were
+    /// provided (the notice sent) on or before `due`.
+    #[serde(alias = "provided_on_time")]
     pub decided_on_time: bool,
 }
 
@@ -150,6 +336,12 @@ pub struct Record {
     pub disclosures: Vec<Disclosure>,
     pub notice: Notice,
     pub deadline: DeadlineInfo,
+    /// A provision record's block (none for every other type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provision: Option<Provision>,
+    /// A provision record's fee items (`fees: []` when nothing was charged).
+    #[serde(default)]
+    pub fees: Vec<Fee>,
     #[serde(default)]
     pub findings_overridden: Vec<OverriddenFinding>,
     pub rationale: String,
@@ -329,8 +521,39 @@ impl Record {
             .due
             .map_or_else(|| NONE.to_string(), |d| format_date(&d));
         o.entry_plain("due", &due);
-        o.entry_plain("decided_on_time", bool_str(self.deadline.decided_on_time));
+        let on_time_key = if self.kind == RecordType::Provision {
+            "provided_on_time"
+        } else {
+            "decided_on_time"
+        };
+        o.entry_plain(on_time_key, bool_str(self.deadline.decided_on_time));
         o.map_end_line();
+        if let Some(p) = &self.provision {
+            let date_or_none =
+                |d: Option<NaiveDate>| d.map_or_else(|| NONE.to_string(), |d| format_date(&d));
+            o.key("provision");
+            o.map_start();
+            o.entry_plain("provides", &p.provides.to_string());
+            o.entry_str("provides_sha256", &p.provides_sha256);
+            o.entry_plain("what", p.what.as_str());
+            o.entry_plain("on", &format_date(&p.on));
+            o.entry_plain("notice_sent", &date_or_none(p.notice_sent));
+            o.entry_str("via", &p.via);
+            o.entry_str("form", &p.form);
+            o.entry_plain("fee_told_on", &date_or_none(p.fee_told_on));
+            o.entry_plain(
+                "corrects",
+                &p.corrects
+                    .map_or_else(|| NONE.to_string(), |c| c.to_string()),
+            );
+            o.map_end_line();
+            o.list("fees", &self.fees, |o, f| {
+                o.map_start();
+                o.entry_str("item", &f.item);
+                o.entry_str("amount", &format_amount(f.cents));
+                o.map_end();
+            });
+        }
         o.list("findings_overridden", &self.findings_overridden, |o, f| {
             o.map_start();
             o.entry_str("code", &f.code);
@@ -398,6 +621,31 @@ impl Record {
                     "`reviews`/`countersigns` belong to review and countersign records only".into(),
                 );
             }
+        }
+        match (&self.provision, self.kind) {
+            (Some(p), RecordType::Provision) => {
+                if p.provides == 0
+                    || p.provides >= self.seq
+                    || p.corrects.is_some_and(|c| c == 0 || c >= self.seq)
+                {
+                    return Err(
+                        "a provision must point to earlier records (`provides`, `corrects`)".into(),
+                    );
+                }
+                if !is_sha256_link(&p.provides_sha256) {
+                    return Err("provides_sha256 must be `sha256:<64 hex>`".into());
+                }
+            }
+            (None, RecordType::Provision) => {
+                return Err("a provision record needs its `provision:` block".into());
+            }
+            (Some(_), _) => {
+                return Err("`provision` belongs to provision records only".into());
+            }
+            (None, _) if !self.fees.is_empty() => {
+                return Err("`fees` belong to provision records only".into());
+            }
+            (None, _) => {}
         }
         Ok(())
     }

@@ -19,6 +19,8 @@ pub enum Role {
     ReviewingProfessional,
     Trainee,
     ComplianceOfficer,
+    /// Release-of-information staff: sign provision records, never decisions.
+    ReleaseOfInformation,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

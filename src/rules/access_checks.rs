@@ -8,9 +8,11 @@ use chrono::NaiveDate;
 use super::disclosure_checks::is_ehi;
 use super::engine::Engine;
 use super::findings::{Out, Proposal, Withheld};
+use super::model::FeeRule;
 use super::model::GroundKind;
 use crate::case::model::{
-    AccessForm, CaseKind, ConcernKind, FeeItemKind, FeeMethod, InstrumentKind, Outcome, cents,
+    AccessForm, Case, CaseKind, ConcernKind, FeeItemKind, FeeMethod, FeeQuote, InstrumentKind,
+    Outcome, cents,
 };
 
 /// "a, b, c and d".
@@ -31,16 +33,26 @@ fn dollars(c: i64) -> String {
 /// 2020), nor for any third party's request: the fee limits are the individual's.
 pub(super) fn fee_findings(eng: &Engine, out: &mut Out) {
     let case = eng.case();
-    let Some(req) = case.request.as_ref() else {
+    let Some(fee) = case.request.as_ref().and_then(|r| r.fee.as_ref()) else {
         return;
     };
-    let Some(fee) = req.fee.as_ref() else {
-        return;
+    for (code, message) in fee_problems(case, fee, &eng.rb.file.fees) {
+        out.add(code, message, None);
+    }
+}
+
+/// What the fee rule (164.524(c)(4), the rulebook's `fees:`) says of `fee` charged for
+/// `case`: `(code, message)` per problem (`fee-not-permitted`,
+/// `fee-not-disclosed-in-advance`). Nothing for a request that is not the individual's
+/// own copy. The advisor's findings and `casebench provide` both ask this.
+pub fn fee_problems(case: &Case, fee: &FeeQuote, rule: &FeeRule) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let Some(req) = case.request.as_ref() else {
+        return out;
     };
     if !case.requester_is_individual() || req.instrument.kind == InstrumentKind::PatientDirection {
-        return;
+        return out;
     }
-    let rule = &eng.rb.file.fees;
     let summary_agreed = req.form.as_ref().is_some_and(|f| f.summary_agreed);
     let allowed = {
         let mut words: Vec<&str> = rule.may_charge.iter().map(|k| k.words()).collect();
@@ -62,15 +74,14 @@ pub(super) fn fee_findings(eng: &Engine, out: &mut Out) {
             _ => Some(format!("the fee may include only {allowed}")),
         };
         if let Some(why) = why {
-            out.add(
+            out.push((
                 "fee-not-permitted",
                 format!(
                     "the fee charges {} for `{}`: {why}",
                     dollars(cents(item.amount)),
                     item.item.as_str()
                 ),
-                None,
-            );
+            ));
         }
     }
     let electronic_of_electronic = req.form.as_ref().is_some_and(|f| {
@@ -80,26 +91,25 @@ pub(super) fn fee_findings(eng: &Engine, out: &mut Out) {
     let total = fee.total_cents();
     if fee.method == FeeMethod::Flat && electronic_of_electronic && total > rule.flat_fee_cap_cents
     {
-        out.add(
+        out.push((
             "fee-not-permitted",
             format!(
                 "a flat fee of {} for an electronic copy of records kept electronically is more than the {} OCR allows as a flat fee (all labour, supplies and postage included); charge actual or average allowable costs instead",
                 dollars(total),
                 dollars(rule.flat_fee_cap_cents)
             ),
-            None,
-        );
+        ));
     }
     if total > 0 && !fee.told_in_advance {
-        out.add(
+        out.push((
             "fee-not-disclosed-in-advance",
             format!(
                 "the individual was not told the fee ({}) in advance; say the approximate fee before making the copy",
                 dollars(total)
             ),
-            None,
-        );
+        ));
     }
+    out
 }
 
 /// 164.524(c)(2): the form and format asked for when it is readily producible; an

@@ -28,7 +28,8 @@ pub const EXTENSION_DAYS: i64 = 30;
 pub const DUE_SOON_DAYS: i64 = 7;
 const FEDERAL_CITATION: &str = "45 CFR 164.524(b)(2)";
 
-/// Where a case stands. `Decided` and `UnderReview` come from the decision log.
+/// Where a case stands. `AwaitingProvision`, `UnderReview`, `Decided` and the
+/// `Provided*` statuses come from the decision log ([`super::queue::standing`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -37,8 +38,18 @@ pub enum Status {
     Open,
     /// The evaluation of harm is pending (issue 22); the clock runs as for any case.
     WaitingOnClinician,
+    /// Decided, and nothing provided yet (records, a denial's notice, a disclosure): the
+    /// access clock still runs (issue 22).
+    AwaitingProvision,
     UnderReview,
+    /// Decided, with nothing to provide (a request for information, confidentiality
+    /// maintained).
     Decided,
+    /// Provided (the notice sent, the disclosure made) on or before the due date, or
+    /// with no clock to miss.
+    ProvidedOnTime,
+    /// Provided after the due date.
+    ProvidedLate,
 }
 
 impl Status {
@@ -48,8 +59,11 @@ impl Status {
             Status::DueSoon => "due_soon",
             Status::Open => "open",
             Status::WaitingOnClinician => "waiting_on_clinician",
+            Status::AwaitingProvision => "awaiting_provision",
             Status::UnderReview => "under_review",
             Status::Decided => "decided",
+            Status::ProvidedOnTime => "provided_on_time",
+            Status::ProvidedLate => "provided_late",
         }
     }
 }

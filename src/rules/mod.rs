@@ -11,7 +11,7 @@
 //!
 //! No I/O except [`Rulebook::for_case_dir`], which reads the override file.
 
-mod access_checks;
+pub mod access_checks;
 mod actions;
 mod condition;
 pub mod deadline;

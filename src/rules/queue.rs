@@ -1,8 +1,6 @@
 //! The queue: one row per valid case, sorted by when it is due. Shared by `list` and
 //! the workbench so that both show the same order and the same figures.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -21,17 +19,20 @@ pub struct QueueEntry {
     pub received: NaiveDate,
     pub due: Option<NaiveDate>,
     pub days_left: Option<i64>,
+    /// Whether the case was provided (or, with nothing to provide, decided) on time;
+    /// `None` while nothing is done yet, or without a clock ([`standing`]).
+    pub on_time: Option<bool>,
     pub requester: Option<String>,
     pub jurisdiction: String,
     pub title: String,
 }
 
 /// The queue of `set` as of `today`, most urgent first ([`urgency`]), then id.
-/// `status_of` lets the decision log override the deadline status (decided, under review).
+/// `facts_of` says what the decision log holds of each case ([`standing`]).
 pub fn entries(
     set: &CaseSet,
     today: NaiveDate,
-    status_of: &dyn Fn(&str, &Deadline) -> Status,
+    facts_of: &dyn Fn(&str) -> LogFacts,
 ) -> Vec<QueueEntry> {
     let mut rows: Vec<QueueEntry> = set
         .cases
@@ -40,14 +41,16 @@ pub fn entries(
         .map(|(index, lc)| {
             let c = &lc.case;
             let dl = deadline::for_case(c, &set.rules, today);
+            let st = standing(c, &dl, &facts_of(&c.id));
             QueueEntry {
                 index,
                 id: c.id.clone(),
                 kind: c.kind,
-                status: case_status(c, &dl, status_of),
+                status: st.status,
                 received: c.received,
-                due: dl.due,
-                days_left: dl.days_left,
+                due: st.due,
+                days_left: st.days_left,
+                on_time: st.on_time,
                 requester: c.requester_name().map(str::to_string),
                 jurisdiction: c.jurisdiction.clone(),
                 title: c.title.clone(),
@@ -61,19 +64,10 @@ pub fn entries(
     rows
 }
 
-/// THE status of a case given the log (`status_of`, e.g. [`log_status`]): every surface
-/// (`list`, `show`, `advise`, the workbench) shows this one.
-pub fn case_status(
-    case: &crate::case::model::Case,
-    dl: &Deadline,
-    status_of: &dyn Fn(&str, &Deadline) -> Status,
-) -> Status {
-    waiting_on_clinician(case, status_of(&case.id, dl))
-}
-
 /// Where a row sorts, most urgent first (docs/WORKBENCH.md, "The queue's order"):
-/// 1. open cases before decided ones (a proposal awaiting countersignature is open: it
-///    keeps its days left and its place);
+/// 1. open cases before those done (decided with nothing to provide, or provided); a
+///    proposal awaiting countersignature and a decision awaiting provision are not
+///    done: they keep their days left and their place;
 /// 2. cases with a due date, by that date: the overdue first, then the nearest;
 /// 3. then disclosure concerns, by the harm evaluation's imminence (immediate, days,
 ///    weeks; a pending evaluation, whose imminence nobody has judged yet, before
@@ -82,7 +76,7 @@ pub fn case_status(
 ///    date), by received date, the oldest first.
 fn urgency(set: &CaseSet, e: &QueueEntry) -> (bool, u8, u8, NaiveDate) {
     use crate::case::model::{HarmEvaluation, Imminence};
-    let decided = e.status == Status::Decided;
+    let decided = is_done(e.status);
     if let Some(due) = e.due {
         return (decided, 0, 0, due);
     }
@@ -101,6 +95,15 @@ fn urgency(set: &CaseSet, e: &QueueEntry) -> (bool, u8, u8, NaiveDate) {
     (decided, 2, 0, e.received)
 }
 
+/// Whether nothing is left to do on a case of this status: decided with nothing to
+/// provide, or provided (on time or late).
+pub fn is_done(status: Status) -> bool {
+    matches!(
+        status,
+        Status::Decided | Status::ProvidedOnTime | Status::ProvidedLate
+    )
+}
+
 /// A case whose evaluation of harm is pending waits on its clinician (issue 22): an open
 /// or due-soon case shows so; an overdue one stays overdue (late is late, whoever it
 /// waits on), and a decided one decided. Its due date and days left stay as they are.
@@ -113,37 +116,85 @@ pub fn waiting_on_clinician(case: &crate::case::model::Case, status: Status) -> 
     }
 }
 
-/// A case's status once the decision log is consulted: `decided` while a decision is in
-/// force; `under_review` while a trainee's proposal on a real case awaits a supervisor's
-/// countersignature; otherwise the deadline's status. Shared by `list` and the workbench.
-pub fn log_status(
-    id: &str,
-    dl: &Deadline,
-    decided: &HashSet<String>,
-    under_review: &HashSet<String>,
-) -> Status {
-    if decided.contains(id) {
-        Status::Decided
-    } else if under_review.contains(id) {
-        Status::UnderReview
-    } else {
-        dl.status
+/// What the decision log holds of one case, as its status needs it: plain facts (the
+/// rules never read the log; the callers take them from this user's verified memory or
+/// the verified audit).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFacts {
+    /// The record in force (a decision, a review, a countersigned proposal).
+    pub in_force: Option<InForce>,
+    /// A trainee's proposal on a real case awaits a supervisor's countersignature.
+    pub proposed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InForce {
+    pub outcome: String,
+    /// The day it was signed.
+    pub decided_on: NaiveDate,
+    /// The day its provision was done (records provided, notice sent), if recorded.
+    pub provided_on: Option<NaiveDate>,
+}
+
+/// A case's status, due date, days left and on-time, given the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Standing {
+    pub status: Status,
+    pub due: Option<NaiveDate>,
+    pub days_left: Option<i64>,
+    pub on_time: Option<bool>,
+}
+
+/// THE status of a case given the log (issue 22, section 2; issue 23): every surface
+/// (`list`, `show`, the queue, `audit`, `audit --summary`) calls it.
+/// - no record in force: the deadline's status, `under_review` while a trainee's
+///   proposal awaits a countersignature, `waiting_on_clinician` while the evaluation is
+///   pending;
+/// - in force, with something to provide and nothing provided: `awaiting_provision`
+///   (the clock still runs: days left as before);
+/// - provided: `provided_on_time` or `provided_late` ([`Deadline::met_on`] of the day it
+///   was done; a case without a clock is never late);
+/// - in force with nothing to provide: `decided` (on time when signed by the due date).
+///
+/// `on_time` is `None` until something is done, and for a case without a due date.
+pub fn standing(case: &crate::case::model::Case, dl: &Deadline, facts: &LogFacts) -> Standing {
+    let clocked = |day: NaiveDate| dl.due.map(|_| dl.met_on(day));
+    let (status, on_time) = match &facts.in_force {
+        None if facts.proposed => (Status::UnderReview, None),
+        None => (waiting_on_clinician(case, dl.status), None),
+        Some(f) => {
+            let needs =
+                crate::case::model::Outcome::parse(&f.outcome).is_none_or(|o| o.needs_provision());
+            match (needs, f.provided_on) {
+                (true, None) => (Status::AwaitingProvision, None),
+                (true, Some(day)) if dl.met_on(day) => (Status::ProvidedOnTime, clocked(day)),
+                (true, Some(day)) => (Status::ProvidedLate, clocked(day)),
+                (false, _) => (Status::Decided, clocked(f.decided_on)),
+            }
+        }
+    };
+    Standing {
+        status,
+        due: dl.due,
+        days_left: dl.days_left,
+        on_time,
     }
 }
 
 /// Whether a case's status says it is decided and its records are not yet provided
-/// (issue 22 section 2). The provision records' status is not in this build yet: when it
-/// lands, its variant is the one arm that says `true` here (the match lists every status,
-/// so a new one cannot be forgotten), and `casebench due` and the workbench's header
-/// count it at once.
+/// (issue 22 section 2). The match lists every status, so a new one cannot be
+/// forgotten by `casebench due` and the workbench's header.
 pub fn awaits_provision(status: Status) -> bool {
     match status {
+        Status::AwaitingProvision => true,
         Status::Overdue
         | Status::DueSoon
         | Status::Open
         | Status::WaitingOnClinician
         | Status::UnderReview
-        | Status::Decided => false,
+        | Status::Decided
+        | Status::ProvidedOnTime
+        | Status::ProvidedLate => false,
     }
 }
 
@@ -183,7 +234,7 @@ pub fn reminder(entry: &QueueEntry, within_days: i64) -> Option<Reminder> {
     if awaits_provision(entry.status) {
         return Some(Reminder::AwaitingProvision);
     }
-    if entry.status == Status::Decided {
+    if is_done(entry.status) {
         return None;
     }
     match entry.days_left? {
@@ -244,6 +295,7 @@ mod tests {
             received: today,
             due: days_left.map(|d| today + chrono::TimeDelta::days(d)),
             days_left,
+            on_time: None,
             requester: None,
             jurisdiction: "US-OH".into(),
             title: String::new(),
@@ -279,7 +331,18 @@ mod tests {
         assert_eq!((c.overdue, c.due_soon, c.awaiting_provision), (3, 2, 0));
         // A wider window takes in I, not A.
         assert_eq!(ReminderCounts::of(&reminders(&rows, 14)).due_soon, 3);
-        // No status awaits provision in this build.
         assert!(!awaits_provision(Status::Decided));
+        // A decision awaiting provision is a reminder whatever its days left; a case
+        // provided is none.
+        let rows = vec![
+            entry("J", Status::AwaitingProvision, Some(25)),
+            entry("K", Status::ProvidedLate, Some(-3)),
+        ];
+        let r = reminders(&rows, 7);
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            (r[0].0, r[0].1.id.as_str()),
+            (Reminder::AwaitingProvision, "J")
+        );
     }
 }

@@ -43,6 +43,12 @@ pub enum Effect {
         seq: u64,
         rationale: String,
     },
+    /// Sign a provision record for the decision in force on `case` (leaves the full
+    /// screen, like `Sign`).
+    Provide {
+        case: String,
+        fields: crate::decision::provide::ProvisionFields,
+    },
     /// Read the decision log (decided cases, then the pending proposals, which verify the
     /// log) on a worker: once the cases are loaded, and after this session signed
     /// something. The worker reports its steps as `Msg::Log`.

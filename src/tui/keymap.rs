@@ -92,6 +92,7 @@ actions! {
     DiscardDraft => "discard_draft", "discard the saved draft (asks first: y discards)";
     Advisor => "advisor", "show or hide the advisor panel";
     Countersign => "countersign", "countersign the trainee's proposal on this case";
+    Provide => "provide", "record what was provided for the decision (records, notice)";
     Toggle => "toggle", "release / withhold the record";
     Edit => "edit", "edit the field (Esc ends editing)";
     AddDisclosure => "add_disclosure", "add a disclosure";
@@ -262,6 +263,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (DiscardDraft, &["x"]),
             (Advisor, &["a"]),
             (Countersign, &["C"]),
+            (Provide, &["p"]),
             (Search, &["/"]),
             (NextMatch, &["n"]),
             (PrevMatch, &["N"]),

@@ -122,15 +122,100 @@ fn fixed_log() -> (Env, AuditReport, casebench::rules::CaseSet) {
     (env, report, set)
 }
 
+/// Records what was provided for the decision in force on `case`, on `date` (signed then),
+/// through the function `casebench provide` calls.
+fn provide(env: &Env, set: &casebench::rules::CaseSet, case: &str, date: &str) {
+    let request = casebench::decision::provide::ProvisionRequest {
+        on: Some(day(date)),
+        notice_sent: Some(day(date)),
+        via: "mail".into(),
+        form: "paper copy".into(),
+        ..Default::default()
+    };
+    provide_with(env, set, case, date, &request);
+}
+
+fn provide_with(
+    env: &Env,
+    set: &casebench::rules::CaseSet,
+    case: &str,
+    date: &str,
+    request: &casebench::decision::provide::ProvisionRequest,
+) {
+    let state = env.state_home("setup").join("casebench");
+    let setting = casebench::decision::Setting {
+        cases: &env.cases,
+        clock: casebench::clock::Clock::fixed(day(date).and_hms_opt(12, 0, 0).unwrap().and_utc()),
+        reviewer: Some(A),
+        key: None,
+        state_dir: Some(&state),
+    };
+    let lc = set.get(case).unwrap();
+    let draft =
+        match casebench::decision::provide::unsigned(&setting, set, lc, A, request, day(date)) {
+            Ok((draft, _)) => draft,
+            Err(e) => panic!("no provision for {case}: {e:?}"),
+        };
+    let mut signer = Signer::from_file(&env.key(A)).unwrap();
+    Log::open(&env.cases, &env.state("setup"))
+        .append(
+            lc,
+            &draft,
+            &mut signer,
+            at(date) + chrono::Duration::hours(1),
+        )
+        .unwrap();
+}
+
+/// The fixed log, and each access request provided on its decision's day (the clock
+/// stops there: the same on-time figures as the decisions').
+fn provided_log() -> (Env, AuditReport, casebench::rules::CaseSet) {
+    let (env, _, set) = fixed_log();
+    for (case, date) in [
+        ("AR-2026-0301", "2026-03-05"),
+        ("AR-2026-0302", "2026-04-10"),
+        ("AR-2026-0303", "2026-03-25"),
+    ] {
+        provide(&env, &set, case, date);
+    }
+    let report = AuditReport::build(&env.cases, &set).unwrap();
+    (env, report, set)
+}
+
+#[test]
+fn nothing_provided_is_neither_on_time_nor_late() {
+    let (_env, report, set) = fixed_log();
+    let rows = report.filtered(&Filter::default());
+    let s = summarize(&rows, &report, &set, AsOf::same(day("2026-04-15")));
+    assert!(s.by_month.is_empty(), "{:?}", s.by_month);
+    assert_eq!((s.on_time, s.late), (0, 0));
+    let statuses: Vec<_> = rows.iter().map(|r| r.case_status).collect();
+    use casebench::rules::Status::*;
+    assert_eq!(
+        statuses[..3],
+        [
+            Some(AwaitingProvision),
+            Some(AwaitingProvision),
+            Some(AwaitingProvision)
+        ]
+    );
+}
+
 #[test]
 fn chart_figures_are_exact() {
-    let (_env, report, set) = fixed_log();
-    assert!(report.ok);
-    let rows = report.filtered(&Filter::default());
+    let (_env, report, set) = provided_log();
+    assert!(report.ok, "{:?}", report.first_bad);
+    let all = report.filtered(&Filter::default());
+    assert_eq!(all.len(), 8);
+    let rows: Vec<_> = all
+        .iter()
+        .copied()
+        .filter(|r| r.kind == Some(RecordType::Decision))
+        .collect();
     assert_eq!(rows.len(), 5);
     let days: Vec<Option<i64>> = rows.iter().map(|r| r.days_to_decision).collect();
     assert_eq!(days, [Some(3), Some(68), Some(20), Some(0), Some(10)]);
-    let s = summarize(&rows, &report, &set, AsOf::same(day("2026-04-15")));
+    let s = summarize(&all, &report, &set, AsOf::same(day("2026-04-15")));
     let buckets: Vec<(&str, usize)> = s
         .days_to_decision
         .iter()
@@ -153,6 +238,16 @@ fn chart_figures_are_exact() {
         .collect();
     assert_eq!(months, [("2026-03", 2, 0), ("2026-04", 0, 1)]);
     assert_eq!((s.on_time, s.late), (2, 1));
+    let statuses: Vec<_> = rows.iter().map(|r| r.case_status).collect();
+    use casebench::rules::Status::*;
+    assert_eq!(
+        statuses[..3],
+        [
+            Some(ProvidedOnTime),
+            Some(ProvidedLate),
+            Some(ProvidedOnTime)
+        ]
+    );
     let outcomes: Vec<(&str, usize)> = s
         .by_outcome
         .iter()
@@ -258,4 +353,39 @@ fn filters_for_the_audit_view() {
         "{text}"
     );
     assert!(sig.unwrap().starts_with("-----BEGIN SSH SIGNATURE-----"));
+}
+
+/// A warning made three days after its decision was signed dates the accounting's entry
+/// (164.528: the date of the disclosure); a decision with no provision recorded keeps its
+/// own date.
+#[test]
+fn the_accounting_is_dated_by_the_provision_not_the_decision() {
+    let (env, _, set) = fixed_log();
+    let warned = casebench::decision::provide::ProvisionRequest {
+        on: Some(day("2026-03-22")),
+        via: "phone".into(),
+        form: "oral warning".into(),
+        ..Default::default()
+    };
+    provide_with(&env, &set, "DC-2026-0304", "2026-03-22", &warned);
+    let o = env
+        .cmd(TODAY)
+        .args(["audit", "--accounting", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let date_of = |case: &str| -> Vec<String> {
+        let a = &v["accounting"];
+        a["entries"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(a["excluded"].as_array().into_iter().flatten())
+            .filter(|e| e["case"] == case)
+            .map(|e| e["date"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(date_of("DC-2026-0304"), ["2026-03-22"], "{v}");
+    assert_eq!(date_of("DC-2026-0305"), ["2026-03-27"], "{v}");
 }

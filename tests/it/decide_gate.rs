@@ -170,7 +170,11 @@ fn list_shows_a_decided_case_as_decided() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(list(&env), "decided");
+    assert_eq!(
+        list(&env),
+        "awaiting_provision",
+        "decided: the records are not provided yet"
+    );
 }
 
 #[test]

@@ -396,7 +396,7 @@ fn attacks_4_5_and_6_files_a_member_writes_let_nothing_through_and_block_nobody(
         .find(|r| r["id"] == CASE)
         .unwrap()
         .clone();
-    assert_eq!(row["status"], "decided", "{row}");
+    assert_eq!(row["status"], "awaiting_provision", "{row}");
     // A second decision signed by hand with B's own (valid) key and chained correctly:
     // the signature checks, the rule does not. verify and every member say so.
     let (seq, bytes, pem) = forged(&s.env, RecordType::Decision, B, B, CASE, "deny", now());

@@ -118,7 +118,7 @@ const TUI_SHARED: [&str; 13] = [
     "tui/theme",
     "tui/widgets",
 ];
-const TUI_SCREENS: [&str; 10] = [
+const TUI_SCREENS: [&str; 11] = [
     "audit",
     "case",
     "countersign",
@@ -127,6 +127,7 @@ const TUI_SCREENS: [&str; 10] = [
     "intake",
     "invalid",
     "practice",
+    "provide",
     "queue",
     "record",
 ];

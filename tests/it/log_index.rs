@@ -322,7 +322,7 @@ fn show_says_the_status_and_the_record_in_force_from_the_users_memory() {
     let o = env.cmd_as(B).args(["show", CASE]).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("status: decided"), "{out}");
+    assert!(out.contains("status: awaiting_provision"), "{out}");
     assert!(
         out.contains(&format!("decision: record 1 (decision by {A} at ")),
         "{out}"

@@ -130,7 +130,7 @@ fn trainee_proposes_supervisor_countersigns_case_decided_verify_passes() {
         pending(&env).is_empty(),
         "a decided case has nothing pending"
     );
-    assert_eq!(listed_status(&env, REAL), "decided");
+    assert_eq!(listed_status(&env, REAL), "awaiting_provision");
 
     // Decided: no other decision, no countersignature of the other proposal.
     refused(

@@ -51,6 +51,8 @@ fn sample() -> Record {
             due: NaiveDate::from_ymd_opt(2026, 4, 1),
             decided_on_time: true,
         },
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: vec![OverriddenFinding {
             code: "deadline-near".into(),
             justification: "decided today".into(),

@@ -60,6 +60,8 @@ fn draft(who: &str, outcome: &str, grounds: &[&str], due: Option<&str>, on_time:
             due: due.map(date),
             decided_on_time: on_time,
         },
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: vec![],
         rationale: "Test rationale for the audit screen.\n".into(),
     }
@@ -210,8 +212,9 @@ fn charts_hold_the_summary_figures() {
     let mut s = audit_state(&env, set);
     let c = &s.audit.as_ref().unwrap().charts;
     assert_eq!(c.decisions, 5);
-    // Disclosure concerns have no access deadline: on time/late counts access requests.
-    assert_eq!((c.on_time, c.late), (2, 1));
+    // Disclosure concerns have no access deadline: on time/late counts access requests,
+    // and on time means provided on time: nothing is provided in this log yet.
+    assert_eq!((c.on_time, c.late), (0, 0));
     assert_eq!(c.overdue_open, 1);
     let count = |label: &str| {
         c.by_outcome
@@ -221,14 +224,12 @@ fn charts_hold_the_summary_figures() {
     };
     assert_eq!(count("deny"), Some(1));
     assert_eq!(count("warn_and_protect"), Some(1));
-    assert_eq!(
-        c.months,
-        vec![("2026-03".to_string(), 2, 0), ("2026-04".to_string(), 0, 1)]
-    );
+    // On time and late by month count what was provided: nothing yet.
+    assert!(c.months.is_empty(), "{:?}", c.months);
     assert_eq!(c.days.iter().map(|(_, n)| n).sum::<u64>(), 5);
     let out = render(&mut s, 120, 40);
     assert!(out.contains("all verified"), "{out}");
-    assert!(out.contains("2026-04 late"), "{out}");
+    assert!(out.contains("Nothing provided yet"), "{out}");
 }
 
 #[test]
@@ -480,8 +481,9 @@ fn verification_marks_are_words_with_the_theme_roles() {
         theme.style(Role::Error).fg
     );
     assert_eq!(find("ok ", "AR-2026-0302").fg, theme.style(Role::Ok).fg);
+    // Decided, nothing provided yet: the clock still runs.
     assert_eq!(
-        find("LATE", "AR-2026-0303").fg,
-        theme.style(Role::Overdue).fg
+        find("awaiting", "AR-2026-0303").fg,
+        theme.style(Role::DueSoon).fg
     );
 }

@@ -164,7 +164,7 @@ fn a_pending_proposal_shows_the_case_under_review_and_signing_rereads_the_log() 
         }],
     );
     assert!(fx.contains(&Effect::RefreshLog), "{fx:?}");
-    assert_eq!(status(&s), Status::Decided);
+    assert_eq!(status(&s), Status::AwaitingProvision);
 
     // A refused countersignature reads nothing.
     let mut s = with_pending(false);
@@ -245,7 +245,7 @@ fn a_signed_countersignature_decides_the_case_and_a_refusal_stays_open() {
     assert!(s.decided.contains(CASE));
     assert!(casebench::tui::app::pending_for_case(&s).is_none());
     let row = s.rows.iter().find(|r| r.id == CASE).unwrap();
-    assert_eq!(row.status, Status::Decided);
+    assert_eq!(row.status, Status::AwaitingProvision);
 }
 
 #[test]

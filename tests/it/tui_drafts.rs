@@ -150,6 +150,8 @@ fn a_draft_of_a_case_decided_since_names_who_and_when() {
     let by = HashMap::from([(
         CASE.to_string(),
         DecidedBy {
+            outcome: "release_full".into(),
+            provided_on: None,
             reviewer: "dr.okafor\x1b[2J".into(),
             time: chrono::Utc
                 .with_ymd_and_hms(2026, 11, 24, 9, 30, 0)

@@ -58,7 +58,7 @@ fn the_queue_is_usable_before_the_log_and_fills_in_as_its_messages_arrive() {
     let before = s.queue.selected;
     send(&mut s, [code(KeyCode::Down)]);
     assert_eq!(s.queue.selected, before + 1);
-    assert_ne!(status(&s, DECIDED), Status::Decided);
+    assert_ne!(status(&s, DECIDED), Status::AwaitingProvision);
 
     // The worker's steps, in its order: reading, the statuses, verifying, proposals.
     send(&mut s, [Msg::Log(LogLoad::Reading)]);
@@ -69,6 +69,8 @@ fn the_queue_is_usable_before_the_log_and_fills_in_as_its_messages_arrive() {
     let by = HashMap::from([(
         DECIDED.to_string(),
         DecidedBy {
+            outcome: "release_full".into(),
+            provided_on: None,
             reviewer: "dr.okafor".into(),
             time: chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
         },
@@ -80,7 +82,7 @@ fn the_queue_is_usable_before_the_log_and_fills_in_as_its_messages_arrive() {
             Msg::Log(LogLoad::Verifying { total: 1234 }),
         ],
     );
-    assert_eq!(status(&s, DECIDED), Status::Decided);
+    assert_eq!(status(&s, DECIDED), Status::AwaitingProvision);
     let line = status_line(&mut s);
     assert!(
         line.starts_with("verifying the log… 1234 records; proposals are offered once verified"),
@@ -224,12 +226,14 @@ fn a_refused_log_is_a_banner_and_takes_back_every_status_it_gave() {
     let by = HashMap::from([(
         DECIDED.to_string(),
         DecidedBy {
+            outcome: "release_full".into(),
+            provided_on: None,
             reviewer: "dr.okafor".into(),
             time: chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
         },
     )]);
     send(&mut s, [Msg::DecidedBy(by), Msg::Pending(vec![proposal()])]);
-    assert_eq!(status(&s, DECIDED), Status::Decided);
+    assert_eq!(status(&s, DECIDED), Status::AwaitingProvision);
     assert_eq!(status(&s, CASE), Status::UnderReview);
     // The log no longer holds what this user verified: a banner, and no status it no
     // longer supports (decided, under review); the line says it too.
@@ -242,7 +246,7 @@ fn a_refused_log_is_a_banner_and_takes_back_every_status_it_gave() {
             Msg::Log(LogLoad::Unverified("record 3 is gone".into())),
         ],
     );
-    assert_ne!(status(&s, DECIDED), Status::Decided);
+    assert_ne!(status(&s, DECIDED), Status::AwaitingProvision);
     assert_ne!(status(&s, CASE), Status::UnderReview);
     assert!(s.countersign.pending.is_empty());
     let b = s.banner.as_ref().unwrap();

@@ -66,6 +66,8 @@ fn signed_log() -> (Env, CaseSet) {
             due: Some(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()),
             decided_on_time: true,
         },
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: vec![],
         rationale: "Chart released; separately kept psychotherapy notes withheld.\n".into(),
     };
@@ -372,6 +374,8 @@ fn snapshots_of_the_decided_header_and_the_record_view() {
         let by = [(
             "AR-2026-0101".to_string(),
             DecidedBy {
+                outcome: "release_full".into(),
+                provided_on: None,
                 reviewer: "dr.okafor@lakeside.example".into(),
                 time: at("2026-11-24T09:30:00Z"),
             },

@@ -22,7 +22,17 @@ fn r_asks_the_loader_and_the_answer_keeps_selection_and_filters() {
     assert!(status.is_some());
     send(
         &mut s,
-        [key('s'), key('s'), key('s'), key('s'), key('s'), key('s')],
+        [
+            key('s'),
+            key('s'),
+            key('s'),
+            key('s'),
+            key('s'),
+            key('s'),
+            key('s'),
+            key('s'),
+            key('s'),
+        ],
     );
     assert_eq!(s.queue.status, None);
     send(&mut s, [key('/'), key('A'), key('R'), code(KeyCode::Enter)]);

@@ -95,7 +95,11 @@ fn status_filter_cycles() {
     assert_eq!(ids(&s), ["AR-2026-0150", "DC-2026-0007"]); // open
     send(&mut s, [key('s')]);
     assert!(ids(&s).is_empty()); // waiting on clinician
-    send(&mut s, [key('s'), key('s'), key('s')]);
+    send(&mut s, [key('s')]);
+    assert!(ids(&s).is_empty()); // awaiting provision
+    send(&mut s, [key('s'), key('s'), key('s'), key('s')]);
+    assert!(ids(&s).is_empty()); // under review, decided, provided on time, late
+    send(&mut s, [key('s')]);
     assert_eq!(ids(&s).len(), 3);
 }
 
@@ -499,19 +503,40 @@ fn overrides_are_added_edited_saved_and_deleted() {
     assert!(s.form.as_ref().unwrap().overrides.is_empty());
 }
 
+/// A decision signed (from the log, or here) awaits its provision: the clock still runs,
+/// so the case keeps its place by due date (issue 22) until the records are provided.
 #[test]
-fn decided_cases_from_the_log_and_from_signing_sort_last() {
+fn decided_cases_from_the_log_and_from_signing_await_provision_in_due_order() {
     let mut s = state();
     send(&mut s, [Msg::Decided(vec!["AR-2026-0101".into()])]);
-    assert_eq!(ids(&s), ["AR-2026-0150", "DC-2026-0007", "AR-2026-0101"]);
+    assert_eq!(ids(&s), ["AR-2026-0101", "AR-2026-0150", "DC-2026-0007"]);
     assert_eq!(
-        s.rows[s.queue.visible[2]].status,
-        casebench::rules::Status::Decided
+        s.rows[s.queue.visible[0]].status,
+        casebench::rules::Status::AwaitingProvision
     );
     let mut s = form_state();
     send(&mut s, [Msg::Signed(Ok("signed record 1".into()))]);
     let row = s.rows.iter().find(|r| r.id == "AR-2026-0101").unwrap();
-    assert_eq!(row.status, casebench::rules::Status::Decided);
+    assert_eq!(row.status, casebench::rules::Status::AwaitingProvision);
+}
+
+/// Once the log says the records were provided, the case is done and sorts last.
+#[test]
+fn a_provided_case_from_the_log_is_provided_and_sorts_last() {
+    let mut s = state();
+    let by = std::collections::HashMap::from([(
+        "AR-2026-0101".to_string(),
+        casebench::record::log::DecidedBy {
+            reviewer: "a@x".into(),
+            time: chrono::DateTime::UNIX_EPOCH,
+            outcome: "release_full".into(),
+            provided_on: Some(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()),
+        },
+    )]);
+    send(&mut s, [Msg::DecidedBy(by)]);
+    assert_eq!(ids(&s), ["AR-2026-0150", "DC-2026-0007", "AR-2026-0101"]);
+    let row = s.rows.iter().find(|r| r.id == "AR-2026-0101").unwrap();
+    assert_eq!(row.status, casebench::rules::Status::ProvidedOnTime);
 }
 
 #[test]

@@ -474,14 +474,12 @@ fn signing_from_the_form_records_the_decision_and_removes_the_draft() {
     assert!(record.contains("outcome: release_partial"), "{record}");
     assert!(record.contains("psychotherapy-notes"), "{record}");
     // Signing returns to the case view, the outcome in a box until Esc closes it; back
-    // in the queue the case is decided.
+    // in the queue the case is decided, awaiting its provision (issue 22).
     assert!(screen.contains("Signed (Enter or Esc closes)"), "{screen}");
     s.keys("\x1b");
     s.wait_for("the box closed", |t| !t.contains("Signed (Enter"));
     s.keys("\x1b");
-    s.wait_for("the decided row", |t| {
-        t.contains("decided") && t.contains("done")
-    });
+    s.wait_for("the decided row", |t| t.contains("awaiting"));
     // The draft is gone once the decision is recorded.
     let end = Instant::now() + Duration::from_secs(10);
     while draft_path(&s.data).exists() {

@@ -118,6 +118,8 @@ impl Fixture {
                 due: None,
                 decided_on_time: true,
             },
+            provision: None,
+            fees: Vec::new(),
             findings_overridden: vec![],
             rationale: format!("Record {seq}.\n"),
         }

@@ -17,6 +17,7 @@ use crate::tui::theme::Role;
 /// "decided by X at T" for each decided case, sanitised once.
 pub(super) fn decided_by(state: &mut State, by: HashMap<String, DecidedBy>) {
     state.decided.extend(by.keys().cloned());
+    state.decided_by_facts = by.clone();
     state.decided_by = by
         .into_iter()
         .map(|(id, d)| {

@@ -70,6 +70,11 @@ pub enum Msg {
         case: String,
         result: Result<String, String>,
     },
+    /// A provision record on `case` was signed, or why not.
+    Provided {
+        case: String,
+        result: Result<String, String>,
+    },
     /// A signed record, read and verified for the record view (or why it cannot be).
     SignedRecord {
         which: crate::audit::signed::Which,

@@ -59,6 +59,41 @@ pub(super) fn open_in_force(state: &mut State) -> Step {
     open_record(state, Which::InForce(id))
 }
 
+/// `p` on a case: the provision form, when a decision with something to provide is in
+/// force (the log's index says which); otherwise why not.
+pub(super) fn open_provision(state: &mut State) -> Step {
+    let Some(id) = state.case.as_ref().map(|v| v.case_id.clone()) else {
+        return Step::unchanged();
+    };
+    let Some(by) = state.decided_by_facts.get(&id) else {
+        let why = if state.decided.contains(&id) {
+            "the decision log is being read again: press p once it shows the decision"
+        } else {
+            "this case is not decided: there is nothing to provide yet"
+        };
+        state.message = Some((Role::Muted, why.into()));
+        return Step::changed();
+    };
+    let needs = crate::case::Outcome::parse(&by.outcome).is_some_and(|o| o.needs_provision());
+    if !needs {
+        state.message = Some((
+            Role::Muted,
+            format!(
+                "decided `{}`: nothing is provided for it",
+                crate::text::sanitize_line(&by.outcome)
+            ),
+        ));
+        return Step::changed();
+    }
+    state.message = None;
+    state.provide = Some(crate::tui::screens::provide::ProvisionForm::new(
+        &id,
+        &by.outcome,
+        state.clock.real_day(),
+    ));
+    Step::changed()
+}
+
 /// The countersign screen's keys while it is open, and the countersign key (`C`) on a
 /// case with a pending proposal; `None` lets the key through to the keymap.
 pub(super) fn countersign_key(state: &mut State, k: KeyEvent) -> Option<Step> {

@@ -18,13 +18,11 @@ pub(super) fn loaded(state: &mut State, set: crate::rules::CaseSet) {
     rebuild_rows(state);
 }
 
-/// The queue rows from the set: status from the deadline, or `decided` / `under_review`
-/// from the decision log (`queue::log_status`; those sort last).
+/// The queue rows from the set: the one status given the log (`queue::standing`).
 pub(super) fn rebuild_rows(state: &mut State) {
     let Some(set) = state.set.as_ref() else {
         return;
     };
-    let decided = &state.decided;
     // Pending proposals are found on real cases only (practice::countersign::pending).
     let under_review: std::collections::HashSet<String> = state
         .countersign
@@ -32,10 +30,21 @@ pub(super) fn rebuild_rows(state: &mut State) {
         .iter()
         .map(|p| p.case_id.clone())
         .collect();
-    let status = |id: &str, dl: &crate::rules::Deadline| {
-        crate::rules::queue::log_status(id, dl, decided, &under_review)
+    // The log's facts (`decision::standing`); a decision signed here that the index has
+    // not caught up with yet is in force, nothing provided.
+    let facts = |id: &str| {
+        let by = state.decided_by_facts.get(id);
+        let mut f = crate::decision::standing::log_facts(by, under_review.contains(id));
+        if f.in_force.is_none() && state.decided.contains(id) {
+            f.in_force = Some(crate::rules::queue::InForce {
+                outcome: String::new(),
+                decided_on: state.today,
+                provided_on: None,
+            });
+        }
+        f
     };
-    let rows = entries(set, state.today, &status);
+    let rows = entries(set, state.today, &facts);
     // The header's counts: `casebench due`'s own classification, over a week.
     state.reminders = crate::rules::queue::ReminderCounts::of(&crate::rules::queue::reminders(
         &rows,

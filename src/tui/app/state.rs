@@ -104,6 +104,9 @@ pub struct State {
     pub decided: std::collections::HashSet<String>,
     /// "decided by X at T" (sanitised) per decided case, from the log's index.
     pub decided_by: std::collections::HashMap<String, String>,
+    /// The record in force on each decided case, as the log's index has it (outcome,
+    /// provision): the queue's statuses.
+    pub decided_by_facts: std::collections::HashMap<String, crate::record::log::DecidedBy>,
     /// Case ids with a saved draft.
     pub drafts: std::collections::HashSet<String>,
     /// "sample library as of 2026-11-23" when the directory's `as_of` day is in effect.
@@ -116,6 +119,8 @@ pub struct State {
     pub signer: String,
     /// Whether the signer is a trainee, hints, and the practice comparison.
     pub practice: Practice,
+    /// The provision form, while open (over the case view).
+    pub provide: Option<crate::tui::screens::provide::ProvisionForm>,
     /// Pending trainee proposals and the countersign screen.
     pub countersign: Countersign,
     /// The signed record on screen (`Screen::Record`).
@@ -160,6 +165,7 @@ impl State {
             quit: false,
             decided: Default::default(),
             decided_by: Default::default(),
+            decided_by_facts: Default::default(),
             drafts: Default::default(),
             drafts_dir: String::new(),
             library_note: None,
@@ -167,6 +173,7 @@ impl State {
             signer: "(no --reviewer given)".into(),
             practice: Default::default(),
             countersign: Default::default(),
+            provide: None,
             record: None,
             record_from: Screen::Queue,
             reloading: false,

@@ -180,6 +180,7 @@ fn handle(state: &mut State, msg: Msg) -> Step {
             // No status the log no longer supports: the queue falls back to deadlines.
             state.decided.clear();
             state.decided_by.clear();
+            state.decided_by_facts.clear();
             state.countersign.pending.clear();
             state.banner = Some(Banner::new(
                 Role::Error,
@@ -193,6 +194,7 @@ fn handle(state: &mut State, msg: Msg) -> Step {
             // The statuses follow from the restored log (`DecidedBy` comes next).
             state.decided.clear();
             state.decided_by.clear();
+            state.decided_by_facts.clear();
             rebuild_rows(state);
             state.banner = Some(Banner::new(
                 Role::Warning,
@@ -243,6 +245,14 @@ fn handle(state: &mut State, msg: Msg) -> Step {
             }
             state.decided.insert(case);
             rebuild_rows(state);
+            Step::effect(Effect::RefreshLog)
+        }
+        Msg::Provided { case: _, result } => {
+            let ok = result.is_ok();
+            crate::tui::screens::provide::signed(&mut state.provide, &mut ctx!(state), result);
+            if !ok {
+                return Step::changed();
+            }
             Step::effect(Effect::RefreshLog)
         }
         Msg::SignedRecord { which, result } => match state.record.as_mut() {
@@ -296,6 +306,9 @@ fn key(state: &mut State, k: KeyEvent) -> Step {
         && let Some(v) = state.case.as_mut().filter(|v| v.search.typing)
     {
         return case::search::typing_key(v, &mut ctx!(state), k);
+    }
+    if state.provide.is_some() {
+        return crate::tui::screens::provide::key(&mut state.provide, &mut ctx!(state), k);
     }
     if let Some(step) = countersign_key(state, k) {
         return step;
@@ -511,6 +524,7 @@ fn case_asked(state: &mut State, ask: case::update::Ask) -> Step {
             state.form = None;
             Step::effects(fx)
         }
+        Ask::Provide => super::navigate::open_provision(state),
         // Reached only when no proposal awaits this signer (`countersign_key` takes it
         // otherwise).
         Ask::Countersign => {
@@ -544,6 +558,9 @@ fn form_asked(state: &mut State, step: Step<form::Ask>) -> Step {
 fn paste(state: &mut State, text: &str) -> Step {
     if state.screen == Screen::Intake {
         return intake::paste(state, text);
+    }
+    if crate::tui::screens::provide::paste(&mut state.provide, text) {
+        return Step::changed();
     }
     if countersign::paste(&mut state.countersign, text) {
         return Step::changed();

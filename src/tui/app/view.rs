@@ -70,6 +70,9 @@ pub fn draw(state: &State, frame: &mut Frame) {
             }
         }
     }
+    if let Some(f) = &state.provide {
+        crate::tui::screens::provide::view::draw(look, f, frame, area);
+    }
     if let Some(v) = &state.countersign.open {
         countersign::view::draw(look, v, frame, area);
     }

@@ -126,6 +126,17 @@ impl<'a> Effects<'a> {
                 };
                 pending.push_back(Msg::Countersigned { case, result });
             }
+            Effect::Provide { case, fields } => {
+                let _ = draw_frame(terminal, state);
+                self.answers.forget_log();
+                let result = match state.set.as_ref() {
+                    Some(set) => outside(&self.gate, terminal, || {
+                        super::sign::provide(options, set, &case, &fields)
+                    }),
+                    None => Err("the cases are not loaded yet".into()),
+                };
+                pending.push_back(Msg::Provided { case, result });
+            }
             Effect::Audit(a) => {
                 super::audit::run_effect(options, state.set.clone(), a, self.tx.clone())
             }

@@ -32,7 +32,7 @@ pub use effects::DRAFT_PAUSE;
 pub use frame::{byte_terminal, draw_frame};
 pub use intake::{begin_intake, edit_case, write_intake};
 pub use loader::{load_messages, load_pending, read_log, read_record, write_letter};
-pub use sign::{countersign, refusal, sign};
+pub use sign::{countersign, provide, refusal, sign};
 pub use terminal::restore as restore_terminal;
 
 use crate::tui::Options;

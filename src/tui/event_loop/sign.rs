@@ -150,3 +150,50 @@ pub fn countersign(
             .map_or_else(String::new, |w| format!("; {}", sanitize_line(w)))
     ))
 }
+
+/// Signs a provision record for the decision in force on `case_id` from the provision
+/// form's fields: `decision::provide::provide`, as `casebench provide`. `Ok` says what
+/// was recorded; `Err` why not (the form stays open with its values).
+pub fn provide(
+    options: &Options,
+    set: &CaseSet,
+    case_id: &str,
+    fields: &crate::decision::provide::ProvisionFields,
+) -> Result<String, String> {
+    let case = set
+        .get(case_id)
+        .ok_or_else(|| format!("case {} is no longer loaded", sanitize_line(case_id)))?;
+    let request = crate::decision::provide::ProvisionRequest::from_fields(fields)?;
+    let p = match crate::decision::provide::provide(&options.setting(), set, case, &request) {
+        Ok(p) => p,
+        Err(e) => return Err(refusal(&e)),
+    };
+    let r = &p.appended.record;
+    let Some(pr) = r.provision.as_ref() else {
+        return Err("the record signed is not a provision".into());
+    };
+    let when = match (r.deadline.due, r.deadline.decided_on_time) {
+        (Some(_), true) => "on time",
+        (Some(_), false) => "LATE",
+        (None, _) => "no deadline",
+    };
+    let notes: Vec<String> = [&p.key_warning, &p.warning]
+        .into_iter()
+        .flatten()
+        .map(|w| sanitize_line(w))
+        .collect();
+    Ok(format!(
+        "signed record {} (provision of record {}: {} on {}, {when}) as {} with {}{}",
+        r.seq,
+        pr.provides,
+        pr.what.as_str(),
+        pr.done_on(),
+        sanitize_line(&r.reviewer),
+        sanitize_line(&p.signer),
+        if notes.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", notes.join("; "))
+        }
+    ))
+}

@@ -12,5 +12,6 @@ pub mod help;
 pub mod intake;
 pub mod invalid;
 pub mod practice;
+pub mod provide;
 pub mod queue;
 pub mod record;

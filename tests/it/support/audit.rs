@@ -34,8 +34,8 @@ impl Env {
         let env = Env { tmp, cases };
         let mut allowed = String::from("# audit test policy\n");
         for (who, ns) in [
-            (A, "casebench-decision,casebench-review"),
-            (B, "casebench-decision,casebench-review"),
+            (A, "casebench-decision,casebench-review,casebench-provision"),
+            (B, "casebench-decision,casebench-review,casebench-provision"),
             (C, "casebench-audit"),
         ] {
             keygen(&env.key(who));

@@ -15,6 +15,8 @@ pub const A: &str = "a.rivera@clinic.example";
 pub const B: &str = "b.osei@clinic.example";
 pub const T: &str = "t.trainee@clinic.example";
 pub const C: &str = "c.audit@clinic.example";
+/// Release-of-information staff: sign provision records only.
+pub const R: &str = "r.roi@clinic.example";
 /// A key listed nowhere.
 pub const U: &str = "u.unknown";
 pub const CASE: &str = "AR-2026-0201";
@@ -50,7 +52,7 @@ impl Env {
             let e = e.unwrap();
             std::fs::copy(e.path(), cases.join(e.file_name())).unwrap();
         }
-        for who in [A, B, T, C, U] {
+        for who in [A, B, T, C, R, U] {
             keygen(&cases.join("reviewers/keys").join(who), "");
         }
         let env = Env { tmp, cases };
@@ -58,7 +60,7 @@ impl Env {
         std::fs::write(
             env.cases.join("reviewers/reviewers.yaml"),
             format!(
-                "reviewers:\n  - {{ principal: {A}, name: Dr. A. Rivera, credential: MD, licensed: true, role: supervisor, key: keys/{A} }}\n  - {{ principal: {B}, name: Dr. B. Osei, credential: MD, licensed: true, role: reviewing_professional, key: keys/{B} }}\n  - {{ principal: {T}, name: T. Trainee, credential: MSW, licensed: false, role: trainee, key: keys/{T} }}\n  - {{ principal: {C}, name: C. Audit, credential: CHPC, licensed: false, role: compliance_officer, key: keys/{C} }}\n"
+                "reviewers:\n  - {{ principal: {A}, name: Dr. A. Rivera, credential: MD, licensed: true, role: supervisor, key: keys/{A} }}\n  - {{ principal: {B}, name: Dr. B. Osei, credential: MD, licensed: true, role: reviewing_professional, key: keys/{B} }}\n  - {{ principal: {T}, name: T. Trainee, credential: MSW, licensed: false, role: trainee, key: keys/{T} }}\n  - {{ principal: {C}, name: C. Audit, credential: CHPC, licensed: false, role: compliance_officer, key: keys/{C} }}\n  - {{ principal: {R}, name: R. Clerk, role: release_of_information, key: keys/{R} }}\n"
             ),
         )
         .unwrap();
@@ -67,12 +69,13 @@ impl Env {
 
     pub fn write_allowed(&self, extra: &[(&str, &str)]) {
         let ns = |who: &str| match who {
-            A | B => "casebench-decision,casebench-review",
+            A | B => "casebench-decision,casebench-review,casebench-provision",
             T => "casebench-practice",
+            R => "casebench-provision",
             _ => "casebench-audit",
         };
         let mut s = String::from("# test policy\n");
-        for who in [A, B, T, C] {
+        for who in [A, B, T, C, R] {
             let mut opts = format!("namespaces=\"{}\"", ns(who));
             for (p, o) in extra {
                 if *p == who {
@@ -228,6 +231,8 @@ pub fn draft(kind: RecordType, who: &str, outcome: &str) -> Unsigned {
             due: None,
             decided_on_time: true,
         },
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: vec![],
         rationale: "Test rationale.\n".into(),
     }
@@ -335,6 +340,8 @@ pub fn forged(
         disclosures: d.disclosures,
         notice: d.notice,
         deadline: d.deadline,
+        provision: None,
+        fees: Vec::new(),
         findings_overridden: d.findings_overridden,
         rationale: d.rationale,
     };

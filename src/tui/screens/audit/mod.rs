@@ -97,8 +97,8 @@ impl AuditLine {
             mark: r.verification.mark(),
             mark_role: Role::of(crate::present::record::verification(r.verification).1),
             days: r.days_to_decision.map_or("-".into(), |d| d.to_string()),
-            // The table's word (`audit::render::deadline_word`): `-` where the case
-            // had no due date, never "on time" (issue 23).
+            // The audit table's word (`render::deadline_word`): on time, LATE, awaiting;
+            // `-` where the case had no due date, never "on time" (issue 23).
             timely: match crate::audit::render::deadline_word(r) {
                 "" => "-".into(),
                 w => w.into(),

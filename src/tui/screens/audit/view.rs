@@ -243,10 +243,11 @@ fn table(t: &Theme, view: &AuditView, frame: &mut Frame, area: Rect) {
         .enumerate()
         .filter_map(|(n, (pos, &i))| {
             let l = view.lines.get(i)?;
-            let timely_role = if l.timely == "LATE" {
-                Role::Overdue
-            } else {
-                Role::Normal
+            let timely_role = match l.timely.as_str() {
+                "LATE" => Role::Overdue,
+                // Decided, nothing provided yet: the clock still runs.
+                "awaiting" => Role::DueSoon,
+                _ => Role::Normal,
             };
             let mut cells = Vec::new();
             if by_site {
@@ -387,7 +388,8 @@ fn charts(t: &Theme, c: &Charts, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let title = if c.months.is_empty() {
-        " By month: no decisions "
+        // On time means provided on time: decisions awaiting provision count in neither.
+        " Nothing provided yet "
     } else {
         " On time / late by month "
     };

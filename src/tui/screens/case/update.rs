@@ -16,6 +16,8 @@ pub enum Ask {
     Record,
     /// `C` when no proposal awaits this signer: say why.
     Countersign,
+    /// `p`: the provision form, on a decided case.
+    Provide,
     /// Esc or `q`: back to the queue (saving the form's draft).
     Back,
     /// `e`: edit the case file.
@@ -69,6 +71,7 @@ pub fn action(v: &mut CaseView, ctx: &mut Ctx, action: Action) -> Step<Ask> {
         Action::Back => return Step::ask(Ask::Back),
         Action::Countersign => return Step::ask(Ask::Countersign),
         Action::EditCase => return Step::ask(Ask::Edit),
+        Action::Provide => return Step::ask(Ask::Provide),
         _ => return Step::unchanged(),
     }
     Step::changed()

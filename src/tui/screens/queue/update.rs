@@ -29,14 +29,17 @@ pub enum Ask {
     Edit,
 }
 
-const STATUS_CYCLE: [Option<Status>; 7] = [
+const STATUS_CYCLE: [Option<Status>; 10] = [
     None,
     Some(Status::Overdue),
     Some(Status::DueSoon),
     Some(Status::Open),
     Some(Status::WaitingOnClinician),
+    Some(Status::AwaitingProvision),
     Some(Status::UnderReview),
     Some(Status::Decided),
+    Some(Status::ProvidedOnTime),
+    Some(Status::ProvidedLate),
 ];
 
 /// A key while the fuzzy filter is typed: every printable key is text.
