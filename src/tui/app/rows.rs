@@ -78,5 +78,15 @@ pub(super) fn case_decided(state: &mut State) {
                 .contains(&view.case_id)
                 .then(|| "decided".to_string())
         });
+        // The header's clock says the status the queue row has (one function).
+        let row = state.rows.iter().find(|r| r.id == view.case_id);
+        let lc = state
+            .set
+            .as_ref()
+            .and_then(|set| set.get(&view.case_id).map(|lc| (set, lc)));
+        if let (Some(row), Some((set, lc))) = (row, lc) {
+            let dl = crate::rules::deadline::for_case(&lc.case, &set.rules, state.today);
+            view.clock = crate::tui::screens::case::content::clock_for(&dl, row.status);
+        }
     }
 }

@@ -69,7 +69,44 @@ fn pane(i: usize, lines: Vec<PaneLine>) -> Pane {
     }
 }
 
-/// The deadline clock: text that states the urgency in words and markers.
+/// The deadline clock: text that states the urgency in words and markers, for the
+/// status the log gives the case (`rules::queue::standing`, the queue row's): a decided
+/// or provided case says so instead of counting days it no longer owes.
+pub fn clock_for(dl: &Deadline, status: Status) -> (String, Role) {
+    let ext = if dl.extended { " (extended)" } else { "" };
+    let due = dl.due.map(|d| format!("due {d}{ext} · "));
+    let due = due.as_deref().unwrap_or("");
+    match status {
+        Status::Decided => (format!("{due}decided"), Role::Muted),
+        Status::ProvidedOnTime => (format!("{due}provided on time"), Role::Ok),
+        Status::ProvidedLate => (format!("{due}provided late"), Role::Warning),
+        Status::AwaitingProvision => match dl.days_left {
+            Some(left) if left < 0 => (
+                format!(
+                    "{due}decided, awaiting provision · !! {} days overdue",
+                    -left
+                ),
+                Role::Overdue,
+            ),
+            Some(left) if left <= crate::rules::deadline::DUE_SOON_DAYS => (
+                format!("{due}decided, awaiting provision · ! {left} days left"),
+                Role::DueSoon,
+            ),
+            Some(left) => (
+                format!("{due}decided, awaiting provision · {left} days left"),
+                Role::Ok,
+            ),
+            None => (format!("{due}decided, awaiting provision"), Role::Normal),
+        },
+        Status::UnderReview => {
+            let (text, role) = clock(dl);
+            (format!("{text} · a proposal awaits countersignature"), role)
+        }
+        _ => clock(dl),
+    }
+}
+
+/// The deadline clock of a case the log says nothing of.
 pub fn clock(dl: &Deadline) -> (String, Role) {
     let ext = if dl.extended { " (extended)" } else { "" };
     match (dl.due, dl.days_left) {
