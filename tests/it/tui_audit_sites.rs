@@ -204,3 +204,19 @@ fn enter_reads_the_record_of_its_own_site_and_the_mirror_is_read_only() {
     );
     assert_eq!(send(&mut s, [key('q')]), vec![Effect::Quit]);
 }
+
+/// The mirror holds other sites' logs, never a clinic's case files: no intake and no
+/// edit there, whichever screen the keys reach.
+#[test]
+fn no_case_is_opened_or_edited_in_the_mirror() {
+    let (_n, _s, dir) = mirror();
+    let mut s = opened(&dir);
+    s.screen = Screen::Queue;
+    for k in ['N', 'e'] {
+        s.message = None;
+        let fx = send(&mut s, [key(k)]);
+        assert!(fx.is_empty(), "{k}: {fx:?}");
+        let said = &s.message.as_ref().expect("a message").1;
+        assert!(said.contains("mirror of the sites"), "{k}: {said}");
+    }
+}

@@ -20,11 +20,29 @@ use crate::tui::theme::Role;
 /// `Msg::IntakeBegun`. Whoever may run `casebench new` may press `N`: it asks for no
 /// signer and no role.
 pub(super) fn begin(state: &mut State) -> Step {
+    if let Some(refused) = refuse_in_a_mirror(state) {
+        return refused;
+    }
     if state.intake.is_some() {
         state.screen = Screen::Intake;
         return Step::changed();
     }
     Step::effect(Effect::BeginIntake)
+}
+
+/// The workbench opened on the office's mirror of the sites (`audit --sites DIR --tui`):
+/// its directory holds copies of other sites' logs, never a clinic's case files, so no
+/// case is opened or edited there.
+fn refuse_in_a_mirror(state: &mut State) -> Option<Step> {
+    let mirror = state.audit.as_ref().and_then(|a| a.sites.as_ref())?;
+    state.message = Some((
+        Role::Warning,
+        format!(
+            "{} is the office's mirror of the sites: cases are opened and edited at their own site",
+            sanitize_line(&mirror.display().to_string())
+        ),
+    ));
+    Some(Step::changed())
 }
 
 /// The intake started: its screen at the first question.
@@ -169,6 +187,9 @@ pub(super) fn written(state: &mut State, result: Result<Written, Vec<String>>) -
 /// `e` on a case (the queue's selection, or the case on screen): the loop hands the
 /// terminal to the editor and answers with `Msg::CaseEdited`.
 pub(super) fn edit(state: &mut State, id: Option<String>) -> Step {
+    if let Some(refused) = refuse_in_a_mirror(state) {
+        return refused;
+    }
     match id {
         Some(id) => Step::effect(Effect::EditCase(id)),
         None => {
