@@ -170,7 +170,7 @@ impl State {
             drafts_dir: String::new(),
             library_note: None,
             confirm_discard: None,
-            signer: "(no --reviewer given)".into(),
+            signer: "the reviewer whose key your ssh-agent holds".into(),
             practice: Default::default(),
             countersign: Default::default(),
             provide: None,
@@ -185,12 +185,20 @@ impl State {
 
     /// Records who would sign: the reviewer principal and the key (file or agent).
     pub fn set_signer(&mut self, reviewer: Option<&str>, key: Option<&std::path::Path>) {
-        let who = reviewer.map_or("(no --reviewer given)".to_string(), sanitize_line);
-        let with = match key {
-            Some(k) => format!("key {}", sanitize_line(&k.display().to_string())),
-            None => "key from ssh-agent or --key".to_string(),
+        // Said in the workbench's words, never the command line's (issue 23).
+        self.signer = match (reviewer, key) {
+            (Some(who), Some(k)) => format!(
+                "{}, key {}",
+                sanitize_line(who),
+                sanitize_line(&k.display().to_string())
+            ),
+            (Some(who), None) => format!("{}, key from ssh-agent", sanitize_line(who)),
+            (None, Some(k)) => format!(
+                "the reviewer key {} belongs to",
+                sanitize_line(&k.display().to_string())
+            ),
+            (None, None) => "the reviewer whose key your ssh-agent holds".to_string(),
         };
-        self.signer = format!("{who}, {with}");
     }
 
     /// The row under the cursor in the queue.
