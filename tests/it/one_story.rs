@@ -302,6 +302,32 @@ fn from_workbench(cases: &Path, id: &str) -> Said {
     }
 }
 
+/// The workbench's audit screen (`A`), with the report its worker builds, at 120×40: the
+/// row of case `id`.
+fn audit_screen(cases: &Path, id: &str) -> String {
+    let set = casebench::rules::load_dir(
+        cases,
+        &casebench::case::LoadOptions::new(today()),
+        &|_, _| {},
+    )
+    .unwrap();
+    let mut s = State::new(today(), "cases", Theme::default_theme(), Keymap::default());
+    update(&mut s, Msg::Loaded(Box::new(set.clone())));
+    crate::support::tui::send(&mut s, [crate::support::tui::key('A')]);
+    let report = casebench::audit::AuditReport::build(cases, &set).map_err(|e| e.to_string());
+    update(
+        &mut s,
+        Msg::Audit(casebench::tui::screens::audit::AuditMsg::Loaded(
+            report.map(Box::new),
+        )),
+    );
+    let out = crate::support::tui::render(&mut s, 120, 40);
+    out.lines()
+        .filter(|l| l.contains(id))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
 fn every_surface_tells_the_same_status_due_date_and_days_left() {
     for st in STANDINGS {
@@ -355,6 +381,16 @@ fn every_surface_tells_the_same_status_due_date_and_days_left() {
                 (Some(_), Some(false), _) => assert!(line.contains("LATE"), "{line}"),
                 (_, _, "awaiting_provision") => assert!(line.contains("awaiting"), "{line}"),
                 _ => assert!(!line.contains("on time"), "{line}"),
+            }
+            // The workbench's audit screen says the same word on the case's row.
+            let screen = audit_screen(&env.cases, st.case);
+            for word in ["on time", "LATE", "awaiting"] {
+                assert_eq!(
+                    screen.contains(word),
+                    line.contains(word),
+                    "{}: `{word}` in the audit table and the audit screen:\n{line}\n{screen}",
+                    st.name
+                );
             }
         }
     }
