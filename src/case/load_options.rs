@@ -20,6 +20,14 @@ pub struct LoadOptions {
 }
 
 impl LoadOptions {
+    /// The last day a case's dates may name: the later of the deadline day and the real
+    /// day. `as_of` and `--today` set the day deadlines are counted against, never what
+    /// is "in the future" (one clock, issue 22: a request entered today in a sample
+    /// library dated earlier is no less real, and loads).
+    pub fn latest_day(&self) -> NaiveDate {
+        self.today.max(self.real_today)
+    }
+
     pub fn new(today: NaiveDate) -> LoadOptions {
         LoadOptions {
             today,

@@ -95,7 +95,7 @@ pub fn validate(
     opts: &super::load_options::LoadOptions,
 ) -> Vec<Violation> {
     use Seg::{Index, Key};
-    let today = opts.today;
+    let today = opts.latest_day();
     let mut c = Checker {
         src,
         out: Vec::new(),

@@ -89,12 +89,9 @@ fn a_date_of_death_in_the_future() {
     let src = edit(
         &base(),
         "  age: 34\n",
-        "  age: 34\n  date_of_death: 2027-01-10\n",
+        "  age: 34\n  date_of_death: 2999-01-10\n",
     );
-    assert_problem(
-        &src,
-        "11:3: date 2027-01-10 is in the future (today is 2026-11-23); expected a past or present date",
-    );
+    assert_problem(&src, "11:3: date 2999-01-10 is in the future (today is ");
 }
 
 #[test]

@@ -282,19 +282,33 @@ fn title_is_one_short_line() {
     );
 }
 
+/// "In the future" is after the real day (or `--today`, when that is later): `--today`
+/// and `as_of` set the day deadlines count from, never what is real (one clock). The
+/// message names the day it compared with, which is the real one here.
+fn assert_future(name: &str, content: &str, at: &str, date: &str) {
+    let got = problems_of(name, content);
+    let head = format!("{at}: date {date} is in the future (today is ");
+    assert!(
+        got.iter()
+            .any(|g| g.starts_with(&head) && g.ends_with("); expected a past or present date")),
+        "expected `{head}...` among {got:#?}"
+    );
+}
+
 #[test]
 fn dates_are_not_in_the_future() {
-    let src = edit(&access(), "received: 2026-03-02", "received: 2026-11-24");
-    assert_problem(
-        "AR-2026-0101.yaml",
-        &src,
-        "4:1: date 2026-11-24 is in the future (today is 2026-11-23); expected a past or present date",
-    );
-    let src = edit(&access(), "on: 2026-03-06", "on: 2027-01-01");
-    assert_problem(
-        "AR-2026-0101.yaml",
-        &src,
-        "44:5: date 2027-01-01 is in the future (today is 2026-11-23); expected a past or present date",
+    let src = edit(&access(), "received: 2026-03-02", "received: 2999-11-24");
+    assert_future("AR-2026-0101.yaml", &src, "4:1", "2999-11-24");
+    let src = edit(&access(), "on: 2026-03-06", "on: 2999-01-01");
+    assert_future("AR-2026-0101.yaml", &src, "44:5", "2999-01-01");
+    // After `--today` (2026-11-23 here) but not after the real day: real, so valid.
+    let src = edit(&access(), "on: 2026-03-06", "on: 2026-11-30");
+    let dir = dir_with(&[("AR-2026-0101.yaml", src.as_bytes())]);
+    let out = casebench(dir.path(), &["check"]);
+    assert!(
+        !stdout(&out).contains("2026-11-30 is in the future"),
+        "{}",
+        stdout(&out)
     );
 }
 

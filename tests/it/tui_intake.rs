@@ -433,10 +433,11 @@ fn the_intake_draws_at_every_size_without_panicking() {
 }
 
 #[test]
-fn a_case_written_that_does_not_load_as_of_the_workbench_s_day_is_said() {
+fn a_case_written_in_a_workbench_as_of_an_earlier_day_is_in_the_queue() {
     // The workbench "as of" a day before the real one (`--today`, a library's `as_of`):
-    // the new case's evaluation is assigned on the real day, later than that, so its
-    // file does not load as of the workbench's day.
+    // the new case is received and its evaluation assigned on the real day, later than
+    // that. One clock: the "as of" day counts deadlines, it never makes a real date
+    // future, so the case loads and waits on its clinician.
     let tmp = tempfile::tempdir().unwrap();
     let cases = clinic(tmp.path());
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
@@ -461,10 +462,10 @@ fn a_case_written_that_does_not_load_as_of_the_workbench_s_day_is_said() {
     let fx = send(&mut s, [key('y')]);
     run(&mut s, &options, fx);
     assert!(cases.join("AR-2026-0001.yaml").exists());
-    assert!(s.rows.is_empty());
-    let (_, said) = s.message.clone().unwrap();
-    assert_eq!(
-        said,
-        "AR-2026-0001 is not in the queue: its file does not load as of 2026-11-21 (i lists why)"
-    );
+    let row = s
+        .rows
+        .iter()
+        .find(|r| r.id == "AR-2026-0001")
+        .expect("in the queue");
+    assert_eq!(row.status, casebench::rules::Status::WaitingOnClinician);
 }

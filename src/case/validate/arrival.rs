@@ -34,7 +34,7 @@ pub(super) fn check(c: &mut Checker, case: &Case, opts: &LoadOptions) {
             Some(Ok(t)) => Some(t),
             None => None,
         };
-        c.not_future(&[Key("arrival"), Key("on")], a.on, opts.today);
+        c.not_future(&[Key("arrival"), Key("on")], a.on, opts.latest_day());
         if let Some(on) = a.on.filter(|on| *on != case.received) {
             let policy = opts.intake.as_ref();
             let counted = policy.map(|p| p.counting_day(on, time));
@@ -92,7 +92,7 @@ pub(super) fn check(c: &mut Checker, case: &Case, opts: &LoadOptions) {
                 Key("on"),
             ],
             check.on,
-            opts.today,
+            opts.latest_day(),
         );
         c.not_empty(
             &[
