@@ -80,9 +80,7 @@ fn sha_hex(bytes: &[u8]) -> String {
 
 /// Where this user's edit copies live: `<data>/edits`.
 pub fn edits_dir() -> Result<PathBuf, EditError> {
-    crate::store::drafts::drafts_dir()
-        .map(|d| d.with_file_name("edits"))
-        .map_err(|e| EditError::Io(e.to_string()))
+    super::files::edits_dir().map_err(EditError::Io)
 }
 
 /// Reads the case file `id` of `cases` (it need not be valid: editing is how a broken
@@ -248,7 +246,7 @@ impl Edit {
         let mode = held
             .metadata()
             .map(|m| m.permissions().mode() & 0o7777)
-            .unwrap_or(super::new_case::CASE_FILE_MODE);
+            .unwrap_or(super::files::CASE_FILE_MODE);
         let tmp_name = format!(
             "{}{}.{}.yaml",
             crate::store::publish::TEMP_PREFIX,

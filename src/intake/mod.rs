@@ -7,4 +7,5 @@
 
 pub mod bound;
 pub mod edit;
+mod files;
 pub mod new_case;

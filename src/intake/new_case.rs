@@ -8,9 +8,7 @@ use crate::case::intake::{Intake, Kind};
 use crate::case::load::{self, LoadOptions};
 use crate::case::problem::Problem;
 
-/// Mode of a new case file: group-readable, like every file casebench writes
-/// (docs/DEPLOY.md).
-pub const CASE_FILE_MODE: u32 = 0o640;
+pub use super::files::CASE_FILE_MODE;
 
 /// How many ids past the last one a writer tries before giving up (only other writers
 /// taking the same numbers at the same moment can make it try more than one).
@@ -78,7 +76,7 @@ pub fn keep_unwritten(dir: &Path, text: &str) -> std::io::Result<PathBuf> {
 /// Keeps the text of a case that would not load in this user's edits directory
 /// (`keep_unwritten`); its path, or `None` when even that cannot be written.
 pub fn keep_in_edits(text: &str) -> Option<PathBuf> {
-    let dir = super::edit::edits_dir().ok()?;
+    let dir = super::files::edits_dir().ok()?;
     keep_unwritten(&dir, text).ok()
 }
 
@@ -86,7 +84,7 @@ pub fn keep_in_edits(text: &str) -> Option<PathBuf> {
 /// user's edits directory, mode 0600, as an answers file (`Intake::answers_text`):
 /// `casebench new --answers PATH` goes on from there. Its path, or why not.
 pub fn keep_answers(intake: &Intake) -> Result<PathBuf, String> {
-    let dir = super::edit::edits_dir().map_err(|e| e.to_string())?;
+    let dir = super::files::edits_dir()?;
     crate::store::publish::ensure_dir(&dir, 0o700)
         .map_err(|e| format!("{}: {e}", dir.display()))?;
     let name = format!(
