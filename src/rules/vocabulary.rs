@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+// The values a case file may hold, as the case schema lists them (one list each).
+use crate::case::schema::{IMMINENCE, INSTRUMENTS, KINDS, LIKELIHOOD, RELATIONSHIPS};
+
 /// A fact's value, and the values conditions compare against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -72,35 +75,6 @@ impl FactSpec {
     }
 }
 
-const KINDS: &[&str] = &["access_request", "disclosure_concern"];
-const RELATIONSHIPS: &[&str] = &[
-    "self",
-    "personal_representative",
-    "parent",
-    "executor",
-    "attorney",
-    "insurer",
-    "family",
-    "employer",
-    "provider",
-    "business_associate",
-    "qualified_service_organization",
-    "court",
-    "law_enforcement",
-    "government_agency",
-    "other",
-];
-const INSTRUMENTS: &[&str] = &[
-    "none",
-    "written_request",
-    "authorization",
-    "patient_direction",
-    "court_order",
-    "subpoena",
-    "warrant",
-    "administrative_request",
-    "statute",
-];
 const CONCERNS: &[&str] = &[
     "none",
     "threat_to_others",
@@ -153,8 +127,6 @@ const HARM_TYPES: &[&str] = &[
     "substantial_harm",
     "life_or_physical_safety",
 ];
-const LIKELIHOOD: &[&str] = &["remote", "possible", "reasonably_likely", "near_certain"];
-const IMMINENCE: &[&str] = &["none", "weeks", "days", "immediate"];
 const AT_RISK: &[&str] = &["none", "patient", "other_person", "both"];
 pub const DUTY_CATEGORIES: &[&str] = &[
     "mandatory_statute",
