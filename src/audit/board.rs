@@ -195,11 +195,16 @@ pub fn compose(b: &BoardReport, letterhead: Letterhead) -> Document {
     blocks.push(Block::Figures(vec![
         ("records considered".into(), sm.records.to_string()),
         ("verified decisions".into(), sm.decisions.to_string()),
-        ("decided on time".into(), sm.on_time.to_string()),
-        ("decided late".into(), sm.late.to_string()),
+        // On time means provided on time (docs/AUDIT.md), the same words as the summary.
+        ("on time".into(), sm.on_time.to_string()),
+        ("late".into(), sm.late.to_string()),
         (
             "open access requests past their due date".into(),
-            sm.overdue_open.len().to_string(),
+            format!(
+                "{}{}",
+                sm.overdue_open.len(),
+                super::render::practice_left_out(sm)
+            ),
         ),
         (
             "records failing verification".into(),

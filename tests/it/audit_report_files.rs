@@ -248,11 +248,8 @@ fn the_pdf_report_on_both_papers_from_the_summary_figures() {
         t.contains(&format!("{} verified decisions", sm["decisions"])),
         "{t}"
     );
-    assert!(
-        t.contains(&format!("{} decided on time", sm["on_time"])),
-        "{t}"
-    );
-    assert!(t.contains(&format!("{} decided late", sm["late"])), "{t}");
+    assert!(t.contains(&format!("{} on time", sm["on_time"])), "{t}");
+    assert!(t.contains(&format!("{} late", sm["late"])), "{t}");
     assert!(
         t.contains(&format!("{} overridden advisor findings", sm["overrides"])),
         "{t}"

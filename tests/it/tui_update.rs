@@ -593,3 +593,16 @@ fn outcome_messages_are_shown_whole_where_the_key_was_pressed_until_closed() {
     send(&mut s, [key('y')]);
     assert_eq!(s.banner.as_ref().unwrap().title, "Draft discarded");
 }
+
+/// At the narrowest size the queue's title line ends with `…` when even without the
+/// directory's path it does not fit (issue 23, 80 columns and below).
+#[test]
+fn a_title_line_too_wide_for_the_terminal_ends_with_an_ellipsis() {
+    let mut s = state();
+    send(&mut s, [key('/')]);
+    send(&mut s, "a-long-filter-pattern".chars().map(key));
+    let out = render(&mut s, 40, 12);
+    let first = out.lines().next().unwrap_or_default().trim_end();
+    assert!(first.ends_with('…'), "{out}");
+    assert!(first.starts_with("casebench"), "{out}");
+}

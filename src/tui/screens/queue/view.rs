@@ -134,7 +134,9 @@ pub fn draw(
         ),
     ];
     line.extend(title);
-    frame.render_widget(Paragraph::new(Line::from(line)), parts[0]);
+    // The path gave way first; if the rest is still too wide, the line ends with `…`.
+    let line = crate::tui::widgets::fit_line(Line::from(line), usize::from(parts[0].width));
+    frame.render_widget(Paragraph::new(line), parts[0]);
 
     // Status line: loading progress, or the decision log being read (first: it passes)
     // and the invalid files one key away.
