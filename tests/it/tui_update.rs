@@ -606,3 +606,29 @@ fn a_title_line_too_wide_for_the_terminal_ends_with_an_ellipsis() {
     assert!(first.ends_with('…'), "{out}");
     assert!(first.starts_with("casebench"), "{out}");
 }
+
+/// The advisor panel says the status the log gives the case, as `casebench advise` does
+/// (issue 23: one status): a decided case awaits provision, not "overdue" or "open".
+#[test]
+fn the_advisor_panel_says_the_status_the_log_gives() {
+    let tmp = crate::support::common::sample_library_copy();
+    let cases = tmp.path().join("cases");
+    let mut s = state_on(&cases, 120, 40);
+    let options = casebench::tui::Options::new(&cases, today());
+    let mut answers = casebench::tui::event_loop::Answers::new(&options);
+    send(&mut s, [Msg::Decided(vec!["AR-2026-0101".into()])]);
+    let fx = open(&mut s, "AR-2026-0101");
+    settle(&mut s, &mut answers, fx);
+    let advisor = s
+        .case
+        .as_ref()
+        .unwrap()
+        .advisor
+        .as_ref()
+        .expect("the advice");
+    assert!(
+        advisor.deadline.contains("awaiting_provision"),
+        "{}",
+        advisor.deadline
+    );
+}

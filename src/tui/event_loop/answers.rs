@@ -56,7 +56,7 @@ impl<'a> Answers<'a> {
                             &options.cases,
                             options.reviewer.as_deref(),
                         );
-                        let advice = crate::rules::engine::advise_with(
+                        let mut advice = crate::rules::engine::advise_with(
                             rb,
                             &lc.case,
                             related,
@@ -64,6 +64,11 @@ impl<'a> Answers<'a> {
                             &reviewer,
                             options.deadline_day(),
                         );
+                        // The status the log gives the case (the queue row's, one
+                        // function), as `casebench advise` says it.
+                        if let Some(row) = state.rows.iter().find(|r| r.id == lc.case.id) {
+                            advice.deadline.status = row.status;
+                        }
                         Msg::Advice {
                             case: lc.case.id.clone(),
                             view: crate::tui::advisor::view(&advice, false),
