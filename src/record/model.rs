@@ -356,6 +356,22 @@ pub fn sha256_link(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(sha2::Sha256::digest(bytes)))
 }
 
+/// Serde for a record-family time (`2026-03-05T14:02:11Z`): checkpoints and rewind
+/// notices write and read their `time` as records do.
+pub(crate) mod time_str {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_time(t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = String::deserialize(d)?;
+        super::parse_time(&s).ok_or_else(|| serde::de::Error::custom(format!("invalid time `{s}`")))
+    }
+}
+
 /// Formats a record time the one way records carry it.
 pub fn format_time(t: &DateTime<Utc>) -> String {
     use chrono::Timelike;

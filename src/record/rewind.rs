@@ -47,26 +47,11 @@ pub struct Rewind {
     pub head: String,
     pub old_seq: u64,
     pub old_head: String,
-    #[serde(with = "time_str")]
+    #[serde(with = "super::model::time_str")]
     pub time: DateTime<Utc>,
     pub signer: String,
     pub key: String,
     pub reason: String,
-}
-
-mod time_str {
-    use chrono::{DateTime, Utc};
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::format_time(t))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let s = String::deserialize(d)?;
-        super::super::model::parse_time(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid time `{s}`")))
-    }
 }
 
 impl Rewind {

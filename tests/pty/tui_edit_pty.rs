@@ -46,7 +46,9 @@ fn setup(tmp: &Path) -> std::path::PathBuf {
 
 /// Presses `e` with `mode`, checks the editor got an ordinary terminal, lets it edit;
 /// the screen once the workbench says what became of it.
-fn edit(term: &mut Pty, tmp: &Path, mode: &str, outcome: &str) -> String {
+/// `e`, the editor in `mode`, then the outcome box once it is whole: its title `outcome`
+/// and `detail` in its text (the box may reach the terminal in more than one read).
+fn edit(term: &mut Pty, tmp: &Path, mode: &str, outcome: &str, detail: &str) -> String {
     std::fs::write(tmp.join("mode"), mode).unwrap();
     let _ = std::fs::remove_file(tmp.join("stty.txt"));
     term.keys("e");
@@ -63,7 +65,10 @@ fn edit(term: &mut Pty, tmp: &Path, mode: &str, outcome: &str) -> String {
         "the terminal is still raw for the editor: {stty}"
     );
     std::fs::write(tmp.join("go"), "").unwrap();
-    let screen = term.wait_for(outcome, |s| s.contains(outcome));
+    let screen = term.wait_for(outcome, |s| {
+        let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        s.contains(outcome) && flat.contains(detail)
+    });
     assert!(
         term.with_parser(|p| p.screen().alternate_screen()),
         "the workbench took its screen back"
@@ -98,7 +103,13 @@ fn e_hands_the_terminal_to_the_editor_and_says_what_became_of_the_edit() {
     });
 
     // A valid edit replaces the file; the queue reads it again.
-    let screen = edit(&mut term, tmp.path(), "title", "Case file saved");
+    let screen = edit(
+        &mut term,
+        tmp.path(),
+        "title",
+        "Case file saved",
+        "saved (sha256",
+    );
     assert!(
         screen.contains(&format!("{ID}.yaml: saved (sha256")),
         "{screen}"
@@ -117,6 +128,7 @@ fn e_hands_the_terminal_to_the_editor_and_says_what_became_of_the_edit() {
         tmp.path(),
         "break",
         "Not saved: the copy has problems",
+        "Your copy is kept at",
     );
     let copy = tmp.path().join("data/edits").join(format!("{ID}.yaml"));
     let flat: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
