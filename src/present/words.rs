@@ -84,6 +84,55 @@ pub fn deadline_row(dl: &Deadline, status: Status) -> Row {
     row.tone(tone)
 }
 
+/// The case header's clock: the due date and the urgency in words and markers
+/// (`due D · !! 9 days overdue`), or, once the log says more, what was done (`decided`,
+/// `provided on time`, `decided, awaiting provision · 3 days left`: the clock still runs
+/// until the records are provided). Without a due date: why there is none.
+pub fn clock(dl: &Deadline, status: Status) -> (String, Tone) {
+    let ext = if dl.extended { " (extended)" } else { "" };
+    let due = dl
+        .due
+        .map(|d| format!("due {d}{ext} · "))
+        .unwrap_or_default();
+    let days = || match dl.days_left {
+        Some(left) if left < 0 => Some((format!("!! {} days overdue", -left), Tone::Error)),
+        Some(left) if left <= DUE_SOON_DAYS => Some((format!("! {left} days left"), Tone::Warning)),
+        Some(left) => Some((format!("{left} days left"), Tone::Good)),
+        None => None,
+    };
+    let counting = || match (dl.due, days()) {
+        (Some(_), Some((d, tone))) => (format!("{due}{d}"), tone),
+        _ if dl.clock == Clock::None => (
+            format!(
+                "received {} · no access deadline (a third party's request)",
+                dl.received
+            ),
+            Tone::Good,
+        ),
+        _ => (
+            format!(
+                "raised {} · ! no statutory clock: act without delay",
+                dl.received
+            ),
+            Tone::Warning,
+        ),
+    };
+    match status {
+        Status::Decided => (format!("{due}decided"), Tone::Muted),
+        Status::ProvidedOnTime => (format!("{due}provided on time"), Tone::Good),
+        Status::ProvidedLate => (format!("{due}provided late"), Tone::Warning),
+        Status::AwaitingProvision => match days() {
+            Some((d, tone)) => (format!("{due}decided, awaiting provision · {d}"), tone),
+            None => (format!("{due}decided, awaiting provision"), Tone::Normal),
+        },
+        Status::UnderReview => {
+            let (text, tone) = counting();
+            (format!("{text} · a proposal awaits countersignature"), tone)
+        }
+        _ => counting(),
+    }
+}
+
 /// Why a case has no due date.
 pub fn no_due(clock: Clock) -> &'static str {
     if clock == Clock::None {

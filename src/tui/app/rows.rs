@@ -86,7 +86,7 @@ pub(super) fn case_decided(state: &mut State) {
             .and_then(|set| set.get(&view.case_id).map(|lc| (set, lc)));
         if let (Some(row), Some((set, lc))) = (row, lc) {
             let dl = crate::rules::deadline::for_case(&lc.case, &set.rules, state.today);
-            view.clock = crate::tui::screens::case::content::clock_for(&dl, row.status);
+            view.clock = crate::tui::screens::case::content::clock(&dl, row.status);
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::case::Case;
 use crate::present::case::PANES;
 use crate::present::record::Standing;
 use crate::rules::Rulebook;
-use crate::rules::deadline::{self, Clock};
+use crate::rules::deadline;
 use crate::rules::{Deadline, Status};
 use crate::text::sanitize_line;
 use crate::tui::theme::Role;
@@ -45,7 +45,7 @@ pub fn case_view(index: usize, case: &Case, rules: &Rulebook, today: NaiveDate) 
             .map(sanitize_line)
             .unwrap_or_else(|| "-".into()),
         jurisdiction: sanitize_line(&case.jurisdiction),
-        clock: clock(&dl),
+        clock: clock(&dl, dl.status),
         panes: [
             pane(0, pane_lines(0)),
             pane(1, pane_lines(1)),
@@ -69,69 +69,9 @@ fn pane(i: usize, lines: Vec<PaneLine>) -> Pane {
     }
 }
 
-/// The deadline clock: text that states the urgency in words and markers, for the
-/// status the log gives the case (`rules::queue::standing`, the queue row's): a decided
-/// or provided case says so instead of counting days it no longer owes.
-pub fn clock_for(dl: &Deadline, status: Status) -> (String, Role) {
-    let ext = if dl.extended { " (extended)" } else { "" };
-    let due = dl.due.map(|d| format!("due {d}{ext} · "));
-    let due = due.as_deref().unwrap_or("");
-    match status {
-        Status::Decided => (format!("{due}decided"), Role::Muted),
-        Status::ProvidedOnTime => (format!("{due}provided on time"), Role::Ok),
-        Status::ProvidedLate => (format!("{due}provided late"), Role::Warning),
-        Status::AwaitingProvision => match dl.days_left {
-            Some(left) if left < 0 => (
-                format!(
-                    "{due}decided, awaiting provision · !! {} days overdue",
-                    -left
-                ),
-                Role::Overdue,
-            ),
-            Some(left) if left <= crate::rules::deadline::DUE_SOON_DAYS => (
-                format!("{due}decided, awaiting provision · ! {left} days left"),
-                Role::DueSoon,
-            ),
-            Some(left) => (
-                format!("{due}decided, awaiting provision · {left} days left"),
-                Role::Ok,
-            ),
-            None => (format!("{due}decided, awaiting provision"), Role::Normal),
-        },
-        Status::UnderReview => {
-            let (text, role) = clock(dl);
-            (format!("{text} · a proposal awaits countersignature"), role)
-        }
-        _ => clock(dl),
-    }
-}
-
-/// The deadline clock of a case the log says nothing of.
-pub fn clock(dl: &Deadline) -> (String, Role) {
-    let ext = if dl.extended { " (extended)" } else { "" };
-    match (dl.due, dl.days_left) {
-        (Some(due), Some(left)) if dl.status == Status::Overdue => (
-            format!("due {due}{ext} · !! {} days overdue", -left),
-            Role::Overdue,
-        ),
-        (Some(due), Some(left)) if dl.status == Status::DueSoon => (
-            format!("due {due}{ext} · ! {left} days left"),
-            Role::DueSoon,
-        ),
-        (Some(due), Some(left)) => (format!("due {due}{ext} · {left} days left"), Role::Ok),
-        _ if dl.clock == Clock::None => (
-            format!(
-                "received {} · no access deadline (a third party's request)",
-                dl.received
-            ),
-            Role::Ok,
-        ),
-        _ => (
-            format!(
-                "raised {} · ! no statutory clock: act without delay",
-                dl.received
-            ),
-            Role::DueSoon,
-        ),
-    }
+/// The header's clock line for the status the log gives the case: the presenter's words
+/// (`present::words::clock`), drawn in the deadline's roles.
+pub fn clock(dl: &Deadline, status: Status) -> (String, Role) {
+    let (text, tone) = crate::present::words::clock(dl, status);
+    (text, Role::of_deadline(tone))
 }
